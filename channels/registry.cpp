@@ -1,0 +1,15 @@
+// The one list of channel kinds this build knows. Explicit on purpose: a
+// static registrar object would be dropped by the linker from a static library.
+
+#include "omniroute/channel.hpp"
+#include "twilio_sms/twilio_channel.hpp"
+#include "webhook/webhook_channel.hpp"
+
+namespace omniroute {
+
+void register_builtin_channels(ChannelRegistry& registry) {
+  registry.add(channels::webhook_kind());
+  registry.add(channels::twilio_sms_kind());
+}
+
+}  // namespace omniroute

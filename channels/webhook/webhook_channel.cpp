@@ -1,0 +1,151 @@
+#include "webhook/webhook_channel.hpp"
+
+#include <boost/json.hpp>
+
+#include "common/signing.hpp"
+#include "omniroute/clock.hpp"
+#include "omniroute/text.hpp"
+
+namespace omniroute::channels {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxIdLength = 256;
+constexpr size_t kMaxHandleLength = 512;
+
+Unexpected<WebhookError> bad_request(std::string code, std::string message) {
+  return unexpected(WebhookError{400, std::move(code), std::move(message)});
+}
+
+/// The string at `key` of `obj`: absent → nullopt; present but not a string → error text set.
+std::optional<std::string> optional_string(const json::object& obj, std::string_view key,
+                                           std::string& error) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->value().is_null()) return std::nullopt;
+  if (!it->value().is_string()) {
+    error = "'" + std::string(key) + "' must be a string";
+    return std::nullopt;
+  }
+  return std::string(it->value().get_string());
+}
+
+Expected<std::vector<Attachment>, WebhookError> parse_attachments(const json::object& obj) {
+  std::vector<Attachment> out;
+  auto it = obj.find("attachments");
+  if (it == obj.end() || it->value().is_null()) return out;
+  if (!it->value().is_array()) return bad_request("invalid_field", "'attachments' must be a list");
+  for (const auto& v : it->value().get_array()) {
+    if (!v.is_object()) return bad_request("invalid_field", "each attachment must be an object");
+    const auto& a = v.get_object();
+    std::string err;
+    Attachment att;
+    att.name = optional_string(a, "name", err).value_or("");
+    att.content_type = optional_string(a, "type", err).value_or("application/octet-stream");
+    att.url = optional_string(a, "url", err).value_or("");
+    if (auto s = a.find("size"); s != a.end() && s->value().is_int64()) att.size = s->value().get_int64();
+    if (!err.empty()) return bad_request("invalid_field", "attachment " + err);
+    out.push_back(std::move(att));
+  }
+  return out;
+}
+
+class WebhookChannel final : public Channel {
+ public:
+  using Channel::Channel;
+
+  WebhookResult on_webhook(const InboundRequest& request) const override {
+    if (request.method != "POST") {
+      return unexpected(WebhookError{405, "method_not_allowed", "webhooks are POSTed"});
+    }
+    if (!webhook_signature_valid(settings().get("secret"), request.body,
+                                 request.header("X-Omniroute-Signature"))) {
+      return unexpected(WebhookError{401, "bad_signature",
+                                     "X-Omniroute-Signature is missing or does not match the body"});
+    }
+    auto message = parse_webhook_body(request.body, id());
+    if (!message) return unexpected(message.error());
+    WebhookAccepted accepted;
+    accepted.messages.push_back(std::move(*message));
+    return accepted;
+  }
+};
+
+}  // namespace
+
+bool webhook_signature_valid(std::string_view secret, std::string_view body, std::string_view header) {
+  constexpr std::string_view kPrefix = "sha256=";
+  if (!header.starts_with(kPrefix)) return false;
+  std::string expected = hmac_sha256_hex(secret, body);
+  std::string given(header.substr(kPrefix.size()));
+  for (char& c : given) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return constant_time_equal(expected, given);
+}
+
+Expected<Message, WebhookError> parse_webhook_body(std::string_view body, std::string_view channel_id) {
+  if (!is_valid_utf8(body)) return bad_request("invalid_utf8", "the body is not valid UTF-8");
+  boost::system::error_code ec;
+  json::value root = json::parse(body, ec);
+  if (ec) return bad_request("invalid_json", "the body is not valid JSON: " + ec.message());
+  if (!root.is_object()) return bad_request("invalid_json", "the body must be a JSON object");
+  const auto& obj = root.get_object();
+
+  std::string err;
+  Message m;
+  m.channel_id = std::string(channel_id);
+  m.channel_kind = "webhook";
+  m.direction = Direction::inbound;
+  auto id = optional_string(obj, "id", err);
+  if (!err.empty()) return bad_request("invalid_field", err);
+  if (!id || id->empty()) return bad_request("missing_field", "'id' (the sender's message id) is required");
+  if (id->size() > kMaxIdLength) return bad_request("invalid_field", "'id' is longer than 256 bytes");
+  m.provider_id = *id;
+
+  auto from = obj.find("from");
+  if (from == obj.end() || !from->value().is_object()) {
+    return bad_request("missing_field", "'from' must be an object with a 'handle'");
+  }
+  auto handle = optional_string(from->value().get_object(), "handle", err);
+  auto name = optional_string(from->value().get_object(), "name", err);
+  if (!err.empty()) return bad_request("invalid_field", "from." + err.substr(0));
+  if (!handle || handle->empty()) return bad_request("missing_field", "'from.handle' is required");
+  if (handle->size() > kMaxHandleLength) return bad_request("invalid_field", "'from.handle' is too long");
+
+  auto text = optional_string(obj, "text", err);
+  auto thread = optional_string(obj, "thread", err);
+  auto subject = optional_string(obj, "subject", err);
+  if (!err.empty()) return bad_request("invalid_field", err);
+  auto attachments = parse_attachments(obj);
+  if (!attachments) return unexpected(attachments.error());
+  if (!text && attachments->empty()) return bad_request("missing_field", "'text' is required");
+
+  // The body was valid UTF-8, so every string in it is; NFC cannot fail here.
+  m.contact_handle = to_nfc(*handle).value_or(*handle);
+  m.contact_name = to_nfc(name.value_or("")).value_or("");
+  m.text = to_nfc(text.value_or("")).value_or("");
+  m.subject = to_nfc(subject.value_or("")).value_or("");
+  m.handle_kind = std::string(channel_id);  // a sender's ids mean nothing outside its channel
+  m.thread_key = thread && !thread->empty() ? *thread : m.contact_handle;
+  m.attachments = std::move(*attachments);
+  m.received_time_ms = now_ms();
+  return m;
+}
+
+ChannelKind webhook_kind() {
+  ChannelKind k;
+  k.name = "webhook";
+  k.medium = Medium::chat;
+  k.fields = {
+      {.name = "secret", .type = FieldType::secret, .required = true},
+      {.name = "reply_url", .type = FieldType::url},
+  };
+  k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {
+    return std::make_unique<WebhookChannel>(std::move(s));
+  };
+  return k;
+}
+
+}  // namespace omniroute::channels

@@ -1,0 +1,146 @@
+#pragma once
+// The Channel interface: how a provider's traffic becomes Messages.
+//
+// A channel is built from its validated settings by its kind's factory. A
+// webhook channel verifies and parses deliveries in `on_webhook`, a pure
+// function with no I/O; the core stores what it returns and answers the
+// provider only after that. A polling channel (IMAP, Telegram getUpdates)
+// runs from `start` on the executor it is lent and hands what it fetched to
+// the IngestSink. Channels include only headers from include/omniroute.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "omniroute/expected.hpp"
+#include "omniroute/message.hpp"
+
+namespace omniroute {
+
+/// One HTTP request as a channel sees it: raw bytes, nothing decoded yet.
+struct InboundRequest {
+  std::string_view method;
+  std::string_view target;      // path and query exactly as received
+  std::string_view body;        // raw body: signatures are computed over it
+  std::string_view public_url;  // server.public_url: the URL providers sign
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+
+  /// The first header called `name` (case-insensitive), or "" when absent.
+  std::string_view header(std::string_view name) const;
+};
+
+/// Why a delivery was refused, as the provider will see it (JSON error body).
+struct WebhookError {
+  int status = 400;
+  std::string code;     // machine-readable: "bad_signature"
+  std::string message;  // for a human reading the provider's logs
+};
+
+/// What a channel made of an accepted delivery, and what to answer once it is durable.
+struct WebhookAccepted {
+  std::vector<Message> messages;  // may be empty: a status callback, a handshake
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body = "{\"status\":\"accepted\"}";
+};
+
+using WebhookResult = Expected<WebhookAccepted, WebhookError>;
+
+/// A configured channel: checked against its kind's fields, `${VAR}`s expanded.
+struct ChannelSettings {
+  std::string id;
+  std::string kind;
+  std::map<std::string, std::string, std::less<>> values;  // nested keys flattened: "imap.url"
+
+  /// The value of `key`, or "" when it was not set and has no default.
+  const std::string& get(std::string_view key) const;
+};
+
+/// What became of a message handed to the core for storage.
+struct IngestOutcome {
+  bool stored = false;     // durable in Redis (a duplicate counts as stored)
+  bool duplicate = false;  // the provider sent it before
+  std::string conversation_id;
+  std::string message_id;
+  std::string error;  // why it was not stored, when !stored
+};
+
+/// Where a polling channel hands what it fetched; `done` runs once it is durable or failed.
+class IngestSink {
+ public:
+  virtual ~IngestSink() = default;
+  virtual void ingest(Message message, std::function<void(IngestOutcome)> done) = 0;
+};
+
+/// What the core lends a channel that works on its own (polling).
+struct ChannelContext {
+  boost::asio::any_io_executor executor;
+  IngestSink* sink = nullptr;
+};
+
+/// One configured channel instance.
+class Channel {
+ public:
+  explicit Channel(ChannelSettings settings) : settings_(std::move(settings)) {}
+  virtual ~Channel() = default;
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  const ChannelSettings& settings() const { return settings_; }
+  const std::string& id() const { return settings_.id; }
+
+  /// Verifies and parses one webhook delivery. Pure: no I/O, no exceptions.
+  virtual WebhookResult on_webhook(const InboundRequest& request) const;
+
+  /// Starts background intake (polling); the default channel has none.
+  virtual void start(ChannelContext& /*context*/) {}
+  /// Stops what `start` began; in-flight ingests still complete.
+  virtual void stop() {}
+
+ private:
+  ChannelSettings settings_;
+};
+
+/// How a settings value is checked before a channel ever sees it.
+enum class FieldType { text, secret, url, phone, duration, choice };
+
+/// One key a channel kind accepts.
+struct FieldSpec {
+  std::string name;  // nested keys are written "imap.url"
+  FieldType type = FieldType::text;
+  bool required = false;
+  std::string default_value;
+  std::vector<std::string> choices;  // for FieldType::choice
+};
+
+/// A kind of channel: its schema and its factory.
+struct ChannelKind {
+  std::string name;  // "twilio_sms", as written in `kind:`
+  Medium medium = Medium::chat;
+  std::vector<FieldSpec> fields;
+  bool needs_public_url = false;  // the provider signs the URL it calls
+  std::function<std::unique_ptr<Channel>(ChannelSettings)> create;
+};
+
+/// The kinds this build knows, filled explicitly by register_builtin_channels.
+class ChannelRegistry {
+ public:
+  /// Adds a kind; throws std::logic_error when the name is taken.
+  void add(ChannelKind kind);
+  /// The kind called `name`, or nullptr.
+  const ChannelKind* find(std::string_view name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<ChannelKind> kinds_;
+};
+
+/// The one list of built-in channel kinds (channels/registry.cpp).
+void register_builtin_channels(ChannelRegistry& registry);
+
+}  // namespace omniroute

@@ -1,0 +1,110 @@
+// The `channels:` section: each entry is checked against the schema its
+// kind declares (the registry), so a channel never sees an unknown key or a
+// missing secret.
+
+#include <set>
+
+#include "config/sections.hpp"
+
+namespace omniroute::config {
+
+namespace {
+
+/// Checks one value against its field's type; returns the message of what is wrong, or "".
+std::string check_field(const FieldSpec& f, const std::string& v) {
+  switch (f.type) {
+    case FieldType::text:
+      return "";
+    case FieldType::secret:
+      return v.empty() ? "must not be empty" : "";
+    case FieldType::url: {
+      auto u = parse_http_url(v);
+      return u ? "" : u.error();
+    }
+    case FieldType::phone: {
+      bool ok = v.size() >= 4 && v.size() <= 16 && v[0] == '+';
+      for (size_t i = 1; ok && i < v.size(); ++i) ok = v[i] >= '0' && v[i] <= '9';
+      return ok ? "" : "expected a phone number in E.164 form such as +15005550006, got '" + v + "'";
+    }
+    case FieldType::duration: {
+      auto d = parse_duration(v);
+      return d ? "" : d.error();
+    }
+    case FieldType::choice: {
+      for (const auto& c : f.choices) {
+        if (c == v) return "";
+      }
+      std::string list;
+      for (const auto& c : f.choices) list += (list.empty() ? "" : ", ") + c;
+      return "'" + v + "' is not one of " + list;
+    }
+  }
+  return "";
+}
+
+/// Reads the fields of `specs` under `prefix` ("" or "imap.") from `r` into `out`.
+void read_fields(MapReader& r, const std::vector<FieldSpec>& specs, const std::string& prefix,
+                 ChannelSettings& out) {
+  std::set<std::string> nested;
+  for (const auto& f : specs) {
+    if (!f.name.starts_with(prefix)) continue;
+    std::string rest = f.name.substr(prefix.size());
+    if (auto dot = rest.find('.'); dot != std::string::npos) {
+      nested.insert(rest.substr(0, dot));
+      continue;
+    }
+    auto v = r.text(rest, f.required && f.default_value.empty());
+    if (!v) {
+      if (!f.default_value.empty()) out.values[f.name] = f.default_value;
+      continue;
+    }
+    if (auto problem = check_field(f, *v); !problem.empty()) r.error(rest, problem);
+    out.values[f.name] = *v;
+  }
+  for (const auto& n : nested) {
+    YAML::Node node = r.child(n);
+    MapReader child(node, r.qualified(n), r.diagnostics(), r.env(), r.where(n));
+    if (!child.valid()) continue;
+    read_fields(child, specs, prefix + n + ".", out);
+    child.finish();
+  }
+}
+
+}  // namespace
+
+void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry) {
+  std::set<std::string> seen;
+  for_each_item(top, "channels", [&](MapReader& r) {
+    ChannelConfig c;
+    c.line = r.position().line;
+    c.column = r.position().column;
+    if (auto id = r.text("id", true)) {
+      if (!is_identifier(*id)) r.error("id", "'" + *id + "' must be 1-64 letters, digits, '_' or '-'");
+      else if (!seen.insert(*id).second) r.error("id", "channel id '" + *id + "' is used twice");
+      c.settings.id = *id;
+    }
+    auto kind_name = r.text("kind", true);
+    if (!kind_name) return;
+    const ChannelKind* kind = registry.find(*kind_name);
+    if (!kind) {
+      std::string msg = "unknown channel kind '" + *kind_name + "'";
+      if (auto near = nearest(*kind_name, registry.names()); !near.empty()) {
+        msg += " (did you mean '" + near + "'?)";
+      }
+      r.error("kind", msg);
+      // Without a schema its other keys cannot be checked; one error is enough.
+      r.accept_rest();
+      return;
+    }
+    c.settings.kind = kind->name;
+    c.medium = kind->medium;
+    read_fields(r, kind->fields, "", c.settings);
+    if (kind->needs_public_url && cfg.server.public_url.empty()) {
+      r.error("kind", "channels of kind '" + kind->name +
+                          "' need server.public_url: the provider signs the URL it calls");
+    }
+    cfg.channels.push_back(std::move(c));
+  });
+}
+
+}  // namespace omniroute::config

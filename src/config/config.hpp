@@ -1,0 +1,126 @@
+#pragma once
+// The daemon's configuration, as loaded and validated from one YAML file.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "omniroute/channel.hpp"
+
+namespace omniroute::config {
+
+using Seconds = std::chrono::seconds;
+using Millis = std::chrono::milliseconds;
+
+/// host:port to listen on; host may be an IPv6 literal without brackets.
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+};
+
+struct ServerConfig {
+  ListenAddress listen;
+  std::string public_url;   // without a trailing slash
+  std::string admin_token;  // empty: admin API disabled
+  int threads = 0;          // event loops; 0 = one per core
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  Millis read_timeout{10'000};   // a whole request must arrive within this
+  Millis idle_timeout{60'000};   // keep-alive connections idle longer are closed
+  Millis drain_timeout{10'000};  // on SIGTERM, in-flight work gets this long
+};
+
+/// Where Redis is: TCP host/port or a unix socket path.
+struct RedisEndpoint {
+  std::string host;  // empty for unix
+  std::uint16_t port = 6379;
+  std::string unix_path;
+  int db = 0;
+  std::string username;
+  std::string password;
+};
+
+struct RedisConfig {
+  RedisEndpoint endpoint;
+  std::string url;
+  std::string workspace = "default";
+  Millis command_timeout{2'000};
+  Millis connect_timeout{2'000};
+  Seconds dedupe_ttl{7 * 24 * 3600};
+};
+
+enum class Priority { low = 0, normal = 1, high = 2, urgent = 3 };
+enum class Strategy { least_busy, round_robin, longest_idle };
+
+struct SlaPolicy {
+  Seconds first_response{0};
+  double warn_at = 0.8;
+};
+
+struct QueueConfig {
+  std::string id;
+  std::vector<std::string> channels;
+  Strategy strategy = Strategy::least_busy;
+  std::vector<std::string> skills;
+  std::optional<SlaPolicy> sla;
+  std::string overflow_queue;
+  Seconds overflow_after{0};
+};
+
+struct AgentConfig {
+  std::string id;
+  std::string name;
+  std::string token;
+  std::vector<std::string> skills;
+  std::map<Medium, int> capacity;
+};
+
+struct RuleMatch {
+  std::vector<std::string> channels;
+  std::string text_matches;  // RE2 syntax
+  std::string language;
+  std::string tier;
+};
+
+struct RoutingRule {
+  RuleMatch match;
+  std::string queue;
+  std::optional<Priority> priority;
+  std::vector<std::string> skills;
+};
+
+struct AlertSink {
+  std::string kind;  // webhook, slack, email, log
+  std::string url;
+  std::string secret;
+  std::string to;
+};
+
+struct ChannelConfig {
+  ChannelSettings settings;
+  Medium medium = Medium::chat;
+  int line = 0;  // where it is defined, for messages about it
+  int column = 0;
+};
+
+struct Config {
+  std::string source;  // file it came from, for messages
+  ServerConfig server;
+  RedisConfig redis;
+  std::vector<ChannelConfig> channels;
+  std::vector<QueueConfig> queues;
+  std::vector<AgentConfig> agents;
+  std::vector<RoutingRule> rules;
+  std::vector<AlertSink> alerts;
+
+  /// The queue a channel's conversations go to by default: the first queue listing it.
+  const QueueConfig* default_queue(std::string_view channel_id) const;
+};
+
+std::string_view to_string(Priority p);
+std::string_view to_string(Strategy s);
+
+}  // namespace omniroute::config

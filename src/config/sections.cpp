@@ -1,0 +1,258 @@
+#include "config/sections.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace omniroute::config {
+
+namespace {
+
+template <typename T>
+std::optional<T> choice(MapReader& r, std::string_view key, const std::map<std::string, T>& options) {
+  auto t = r.text(key);
+  if (!t) return std::nullopt;
+  auto it = options.find(*t);
+  if (it != options.end()) return it->second;
+  std::vector<std::string> names;
+  std::string list;
+  for (const auto& [k, v] : options) {
+    names.push_back(k);
+    list += (list.empty() ? "" : ", ") + k;
+  }
+  std::string msg = "'" + *t + "' is not one of " + list;
+  if (auto near = nearest(*t, names); !near.empty()) msg += " (did you mean '" + near + "'?)";
+  r.error(key, msg);
+  return std::nullopt;
+}
+
+std::optional<std::string> identifier(MapReader& r, std::string_view key) {
+  auto id = r.text(key, true);
+  if (id && !is_identifier(*id)) {
+    r.error(key, "'" + *id + "' must be 1-64 letters, digits, '_' or '-'");
+    return std::nullopt;
+  }
+  return id;
+}
+
+const std::map<std::string, Priority> kPriorities = {
+    {"low", Priority::low}, {"normal", Priority::normal}, {"high", Priority::high}, {"urgent", Priority::urgent}};
+
+/// Reports `id` at `key` of `r` when it is not among `known`.
+void check_ref(MapReader& r, std::string_view key, const std::string& id,
+               const std::vector<std::string>& known, std::string_view what) {
+  if (std::find(known.begin(), known.end(), id) != known.end()) return;
+  std::string msg = std::string(what) + " '" + id + "' is not defined";
+  if (auto near = nearest(id, known); !near.empty()) msg += " (did you mean '" + near + "'?)";
+  r.error(key, msg);
+}
+
+std::vector<std::string> channel_ids(const Config& cfg) {
+  std::vector<std::string> out;
+  for (const auto& c : cfg.channels) out.push_back(c.settings.id);
+  return out;
+}
+
+std::vector<std::string> queue_ids(const Config& cfg) {
+  std::vector<std::string> out;
+  for (const auto& q : cfg.queues) out.push_back(q.id);
+  return out;
+}
+
+/// Reports `id` when `seen` already holds it; adds it otherwise.
+void check_unique(MapReader& r, std::set<std::string>& seen, const std::string& id, std::string_view what) {
+  if (!seen.insert(id).second) r.error("id", std::string(what) + " id '" + id + "' is used twice");
+}
+
+}  // namespace
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+void read_server(MapReader& top, Config& cfg) {
+  MapReader r(top.child("server"), "server", top.diagnostics(), top.env(), top.where("server"));
+  if (!r.valid()) return;
+  ServerConfig& s = cfg.server;
+  if (auto v = r.text("listen")) {
+    if (auto l = parse_listen(*v)) s.listen = *l;
+    else r.error("listen", l.error());
+  }
+  if (auto v = r.text("public_url")) {
+    if (auto u = parse_http_url(*v)) {
+      s.public_url = *u;
+      while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
+    } else {
+      r.error("public_url", u.error());
+    }
+  }
+  if (auto v = r.text("admin_token")) {
+    if (v->size() < 16) r.error("admin_token", "must be at least 16 characters");
+    else s.admin_token = *v;
+  }
+  if (auto v = r.integer("threads", 0, 64)) s.threads = static_cast<int>(*v);
+  if (auto v = r.integer("body_limit", 1024, 64LL * 1024 * 1024)) s.body_limit = static_cast<size_t>(*v);
+  if (auto v = r.integer("header_limit", 1024, 1024 * 1024)) s.header_limit = static_cast<size_t>(*v);
+  if (auto v = r.duration("read_timeout")) s.read_timeout = *v;
+  if (auto v = r.duration("idle_timeout")) s.idle_timeout = *v;
+  if (auto v = r.duration("drain_timeout")) s.drain_timeout = *v;
+  r.finish();
+}
+
+void read_redis(MapReader& top, Config& cfg) {
+  MapReader r(top.child("redis"), "redis", top.diagnostics(), top.env(), top.where("redis"));
+  if (!r.valid()) return;
+  RedisConfig& c = cfg.redis;
+  c.url = r.text("url").value_or("redis://127.0.0.1:6379/0");
+  if (auto ep = parse_redis_url(c.url)) c.endpoint = *ep;
+  else r.error("url", ep.error());
+  if (auto v = r.text("workspace")) {
+    if (is_identifier(*v)) c.workspace = *v;
+    else r.error("workspace", "'" + *v + "' must be 1-64 letters, digits, '_' or '-'");
+  }
+  if (auto v = r.duration("command_timeout")) c.command_timeout = *v;
+  if (auto v = r.duration("connect_timeout")) c.connect_timeout = *v;
+  if (auto v = r.duration("dedupe_ttl")) c.dedupe_ttl = std::chrono::duration_cast<Seconds>(*v);
+  if (c.command_timeout.count() <= 0) r.error("command_timeout", "must be longer than 0ms");
+  r.finish();
+}
+
+void read_queues(MapReader& top, Config& cfg) {
+  std::set<std::string> seen;
+  const auto channels = channel_ids(cfg);
+  // Overflow may name a queue defined further down: checked once all are read.
+  struct OverflowRef {
+    Position at;
+    std::string path;
+    std::string target;
+  };
+  std::vector<OverflowRef> overflow_refs;
+  for_each_item(top, "queues", [&](MapReader& r) {
+    QueueConfig q;
+    if (auto id = identifier(r, "id")) {
+      q.id = *id;
+      check_unique(r, seen, q.id, "queue");
+    }
+    if (auto list = r.text_list("channels")) {
+      for (const auto& ch : *list) check_ref(r, "channels", ch, channels, "channel");
+      q.channels = *list;
+    }
+    q.strategy = choice<Strategy>(r, "strategy", {{"least_busy", Strategy::least_busy},
+                                                  {"round_robin", Strategy::round_robin},
+                                                  {"longest_idle", Strategy::longest_idle}})
+                     .value_or(Strategy::least_busy);
+    q.skills = r.text_list("skills").value_or(std::vector<std::string>{});
+    YAML::Node sla = r.child("sla");
+    if (sla.IsDefined() && !sla.IsNull()) {
+      MapReader s(sla, r.qualified("sla"), r.diagnostics(), r.env(), r.where("sla"));
+      if (s.valid()) {
+        SlaPolicy p;
+        if (auto d = s.duration("first_response", true)) {
+          if (d->count() < 1000) s.error("first_response", "must be at least 1s");
+          p.first_response = std::chrono::duration_cast<Seconds>(*d);
+        }
+        if (auto w = s.number("warn_at", 0.01, 0.99)) p.warn_at = *w;
+        s.finish();
+        q.sla = p;
+      }
+    }
+    if (auto o = r.text("overflow_queue")) {
+      q.overflow_queue = *o;
+      overflow_refs.push_back({r.where("overflow_queue"), r.qualified("overflow_queue"), *o});
+    }
+    if (auto d = r.duration("overflow_after")) q.overflow_after = std::chrono::duration_cast<Seconds>(*d);
+    cfg.queues.push_back(std::move(q));
+  });
+  const auto queues = queue_ids(cfg);
+  for (const auto& ref : overflow_refs) {
+    if (std::find(queues.begin(), queues.end(), ref.target) != queues.end()) continue;
+    std::string msg = ref.path + ": queue '" + ref.target + "' is not defined";
+    if (auto near = nearest(ref.target, queues); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    top.diagnostics().add(ref.at.line, ref.at.column, msg);
+  }
+}
+
+void read_agents(MapReader& top, Config& cfg) {
+  std::set<std::string> seen;
+  for_each_item(top, "agents", [&](MapReader& r) {
+    AgentConfig a;
+    if (auto id = identifier(r, "id")) {
+      a.id = *id;
+      check_unique(r, seen, a.id, "agent");
+    }
+    a.name = r.text("name").value_or(a.id);
+    if (auto t = r.text("token", true)) {
+      if (t->size() < 16) r.error("token", "must be at least 16 characters");
+      a.token = *t;
+    }
+    a.skills = r.text_list("skills").value_or(std::vector<std::string>{});
+    YAML::Node cap = r.child("capacity");
+    if (cap.IsDefined() && !cap.IsNull()) {
+      MapReader c(cap, r.qualified("capacity"), r.diagnostics(), r.env(), r.where("capacity"));
+      for (auto [name, medium] : {std::pair{"sms", Medium::sms}, std::pair{"chat", Medium::chat},
+                                  std::pair{"email", Medium::email}}) {
+        if (auto n = c.integer(name, 0, 1000)) a.capacity[medium] = static_cast<int>(*n);
+      }
+      c.finish();
+    }
+    cfg.agents.push_back(std::move(a));
+  });
+}
+
+void read_routing(MapReader& top, Config& cfg) {
+  MapReader routing(top.child("routing"), "routing", top.diagnostics(), top.env(), top.where("routing"));
+  if (!routing.valid()) return;
+  const auto channels = channel_ids(cfg);
+  const auto queues = queue_ids(cfg);
+  for_each_item(routing, "rules", [&](MapReader& r) {
+    RoutingRule rule;
+    MapReader m(r.child("match"), r.qualified("match"), r.diagnostics(), r.env(), r.where("match"));
+    if (m.valid()) {
+      if (auto list = m.text_list("channel")) {
+        for (const auto& ch : *list) check_ref(m, "channel", ch, channels, "channel");
+        rule.match.channels = *list;
+      }
+      if (auto re = m.text("text_matches")) {
+        RE2 compiled(*re, RE2::Quiet);
+        if (!compiled.ok()) m.error("text_matches", "invalid regular expression: " + compiled.error());
+        rule.match.text_matches = *re;
+      }
+      rule.match.language = m.text("language").value_or("");
+      rule.match.tier = m.text("tier").value_or("");
+      m.finish();
+    }
+    if (auto q = r.text("queue", true)) {
+      check_ref(r, "queue", *q, queues, "queue");
+      rule.queue = *q;
+    }
+    rule.priority = choice(r, "priority", kPriorities);
+    rule.skills = r.text_list("skills").value_or(std::vector<std::string>{});
+    cfg.rules.push_back(std::move(rule));
+  });
+  routing.finish();
+}
+
+void read_alerts(MapReader& top, Config& cfg) {
+  for_each_item(top, "alerts", [&](MapReader& r) {
+    AlertSink a;
+    auto kind = choice<std::string>(r, "kind", {{"webhook", "webhook"}, {"slack", "slack"},
+                                                {"email", "email"}, {"log", "log"}});
+    if (!r.child("kind").IsDefined()) r.text("kind", true);
+    a.kind = kind.value_or("");
+    bool needs_url = a.kind == "webhook" || a.kind == "slack";
+    if (auto u = r.text("url", needs_url)) {
+      if (auto ok = parse_http_url(*u)) a.url = *ok;
+      else r.error("url", ok.error());
+    }
+    a.secret = r.text("secret").value_or("");
+    a.to = r.text("to", a.kind == "email").value_or("");
+    cfg.alerts.push_back(std::move(a));
+  });
+}
+
+}  // namespace omniroute::config

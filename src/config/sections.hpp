@@ -1,0 +1,41 @@
+#pragma once
+// One reader per top-level section of the configuration file. Each reads
+// its section from `top`, fills `cfg` and reports problems; sections are
+// read in file-contract order so later ones can check references to earlier.
+
+#include "config/config.hpp"
+#include "config/yaml_reader.hpp"
+#include "omniroute/channel.hpp"
+
+namespace omniroute::config {
+
+void read_server(MapReader& top, Config& cfg);
+void read_redis(MapReader& top, Config& cfg);
+void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry);
+void read_queues(MapReader& top, Config& cfg);
+void read_agents(MapReader& top, Config& cfg);
+void read_routing(MapReader& top, Config& cfg);
+void read_alerts(MapReader& top, Config& cfg);
+
+/// Each item of the list at `key` as a MapReader named "key[i]"; calls finish() after `fn`.
+template <typename Fn>
+void for_each_item(MapReader& parent, std::string_view key, Fn fn) {
+  YAML::Node list = parent.child(key);
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    parent.error(key, "expected a list of entries, each starting with '- '");
+    return;
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    MapReader item(list[i], parent.qualified(key) + "[" + std::to_string(i) + "]",
+                   parent.diagnostics(), parent.env(), parent.where(key));
+    if (!item.valid()) continue;
+    fn(item);
+    item.finish();
+  }
+}
+
+/// An identifier users write in URLs and keys: [A-Za-z0-9_-], 1 to 64 characters.
+bool is_identifier(std::string_view s);
+
+}  // namespace omniroute::config

@@ -1,0 +1,208 @@
+#include "config/values.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace omniroute::config {
+
+namespace {
+template <typename T>
+Parsed<T> fail(std::string message) {
+  return unexpected(std::move(message));
+}
+
+bool parse_uint(std::string_view s, unsigned long& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+Parsed<std::uint16_t> parse_port(std::string_view s) {
+  unsigned long v = 0;
+  if (!parse_uint(s, v) || v > 65535) {
+    return fail<std::uint16_t>("port must be a number from 0 to 65535, got '" + std::string(s) +
+                               "'");
+  }
+  return static_cast<std::uint16_t>(v);
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::strtol(std::string(s.substr(i + 1, 2)).c_str(), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+Parsed<Millis> parse_duration(std::string_view text) {
+  const std::string expected = "expected a duration such as 90s, 15m, 2h or 1d, got '" +
+                               std::string(text) + "'";
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  unsigned long n = 0;
+  if (digits == 0 || !parse_uint(text.substr(0, digits), n)) return fail<Millis>(expected);
+  std::string_view unit = text.substr(digits);
+  unsigned long factor = 0;
+  if (unit == "ms") factor = 1;
+  else if (unit == "s") factor = 1000;
+  else if (unit == "m") factor = 60'000;
+  else if (unit == "h") factor = 3'600'000;
+  else if (unit == "d") factor = 86'400'000;
+  else return fail<Millis>(expected);
+  if (n > 100UL * 365 * 86'400'000 / factor) return fail<Millis>("duration too long: " + std::string(text));
+  return Millis(static_cast<long long>(n * factor));
+}
+
+Parsed<ListenAddress> parse_listen(std::string_view text) {
+  ListenAddress out;
+  std::string_view host, port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return fail<ListenAddress>("expected [ipv6]:port, got '" + std::string(text) + "'");
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return fail<ListenAddress>("expected host:port, got '" + std::string(text) + "'");
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  auto p = parse_port(port);
+  if (!p) return fail<ListenAddress>(p.error());
+  out.host = std::string(host);
+  out.port = *p;
+  return out;
+}
+
+Parsed<RedisEndpoint> parse_redis_url(std::string_view text) {
+  RedisEndpoint ep;
+  if (text.starts_with("unix://")) {
+    std::string_view rest = text.substr(7);
+    auto q = rest.find('?');
+    ep.unix_path = std::string(rest.substr(0, q));
+    if (ep.unix_path.empty() || ep.unix_path.front() != '/') {
+      return fail<RedisEndpoint>("unix URL needs an absolute path: unix:///run/redis.sock");
+    }
+    if (q != std::string_view::npos) {
+      std::string_view query = rest.substr(q + 1);
+      unsigned long db = 0;
+      if (!query.starts_with("db=") || !parse_uint(query.substr(3), db)) {
+        return fail<RedisEndpoint>("unix URL query must be db=N, got '" + std::string(query) + "'");
+      }
+      ep.db = static_cast<int>(db);
+    }
+    return ep;
+  }
+  if (text.starts_with("rediss://")) {
+    return fail<RedisEndpoint>("rediss:// (TLS) is not supported yet; use redis:// or unix://");
+  }
+  if (!text.starts_with("redis://")) {
+    return fail<RedisEndpoint>("expected redis://host:port/db or unix:///path, got '" +
+                               std::string(text) + "'");
+  }
+  std::string_view rest = text.substr(8);
+  auto at = rest.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view cred = rest.substr(0, at);
+    auto colon = cred.find(':');
+    if (colon == std::string_view::npos) {
+      ep.password = percent_decode(cred);
+    } else {
+      ep.username = percent_decode(cred.substr(0, colon));
+      ep.password = percent_decode(cred.substr(colon + 1));
+    }
+    rest = rest.substr(at + 1);
+  }
+  auto slash = rest.find('/');
+  std::string_view hostport = rest.substr(0, slash);
+  if (slash != std::string_view::npos && slash + 1 < rest.size()) {
+    unsigned long db = 0;
+    if (!parse_uint(rest.substr(slash + 1), db) || db > 1000) {
+      return fail<RedisEndpoint>("database must be a number, got '" +
+                                 std::string(rest.substr(slash + 1)) + "'");
+    }
+    ep.db = static_cast<int>(db);
+  }
+  auto colon = hostport.rfind(':');
+  if (colon != std::string_view::npos && hostport.find(']') == std::string_view::npos) {
+    auto p = parse_port(hostport.substr(colon + 1));
+    if (!p) return fail<RedisEndpoint>(p.error());
+    ep.port = *p;
+    hostport = hostport.substr(0, colon);
+  }
+  if (hostport.empty()) return fail<RedisEndpoint>("redis URL has no host");
+  ep.host = std::string(hostport);
+  return ep;
+}
+
+Parsed<std::string> parse_http_url(std::string_view text) {
+  std::string_view rest;
+  if (text.starts_with("http://")) rest = text.substr(7);
+  else if (text.starts_with("https://")) rest = text.substr(8);
+  else return fail<std::string>("expected an http:// or https:// URL, got '" + std::string(text) + "'");
+  if (rest.empty() || rest.front() == '/') return fail<std::string>("URL has no host: '" + std::string(text) + "'");
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) <= 0x20) return fail<std::string>("URL contains whitespace or control characters");
+  }
+  return std::string(text);
+}
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Parsed<std::string> expand_env(std::string_view text, const EnvLookup& env) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$') {
+      out += text[i];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (i + 1 >= text.size() || text[i + 1] != '{') {
+      out += '$';
+      continue;
+    }
+    auto close = text.find('}', i + 2);
+    if (close == std::string_view::npos) return fail<std::string>("unterminated ${ in '" + std::string(text) + "'");
+    std::string_view inner = text.substr(i + 2, close - i - 2);
+    std::optional<std::string> fallback;
+    if (auto d = inner.find(":-"); d != std::string_view::npos) {
+      fallback = std::string(inner.substr(d + 2));
+      inner = inner.substr(0, d);
+    }
+    bool valid = !inner.empty();
+    for (char c : inner) {
+      valid = valid && (c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+    }
+    if (!valid) return fail<std::string>("invalid environment variable name '${" + std::string(inner) + "}'");
+    auto value = env(std::string(inner));
+    if (!value || (value->empty() && fallback)) {
+      if (!fallback) return fail<std::string>("environment variable " + std::string(inner) + " is not set");
+      value = fallback;
+    }
+    out += *value;
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace omniroute::config

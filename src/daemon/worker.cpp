@@ -1,0 +1,83 @@
+#include "daemon/worker.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "omniroute/log.hpp"
+
+namespace omniroute::daemon {
+
+namespace asio = boost::asio;
+
+namespace {
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Worker::Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
+               ingest::IngestMetrics& ingest_metrics)
+    : guard_(context_.get_executor()), heartbeat_timer_(context_) {
+  redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
+  store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
+  ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
+  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics);
+  heartbeat_ = steady_ms();
+}
+
+Worker::~Worker() { join(); }
+
+void Worker::start() {
+  asio::post(context_, [this] {
+    redis_->start();
+    beat();
+  });
+  thread_ = std::thread([this] {
+    try {
+      context_.run();
+    } catch (const std::exception& e) {
+      // A handler threw: a bug. Log it and end the process so systemd restarts it.
+      log::error(std::string("event loop failed: ") + e.what());
+      std::abort();
+    }
+  });
+}
+
+void Worker::beat() {
+  heartbeat_ = steady_ms();
+  heartbeat_timer_.expires_after(std::chrono::seconds(1));
+  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) beat();
+  });
+}
+
+void Worker::drain(std::chrono::milliseconds grace) {
+  asio::co_spawn(
+      context_,
+      [this, grace]() -> asio::awaitable<void> {
+        sessions_.drain();
+        auto deadline = std::chrono::steady_clock::now() + grace;
+        asio::steady_timer wait(context_);
+        while (sessions_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+          wait.expires_after(std::chrono::milliseconds(20));
+          co_await wait.async_wait(asio::use_awaitable);
+        }
+        if (sessions_.size() > 0) {
+          log::warn("shutdown: " + std::to_string(sessions_.size()) + " connection(s) still busy after the grace period");
+        }
+        heartbeat_timer_.cancel();
+        redis_->stop();
+        guard_.reset();
+        if (sessions_.size() > 0) context_.stop();
+      },
+      asio::detached);
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace omniroute::daemon

@@ -1,0 +1,54 @@
+#pragma once
+// One event loop on its own thread, with everything a request needs on that
+// loop: its Redis connection, store, ingest service, router and sessions.
+// Nothing here is shared between loops except read-only config, channels
+// and the lock-free metrics.
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <thread>
+
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "ingest/ingest_service.hpp"
+#include "store/conversation_store.hpp"
+#include "store/redis_client.hpp"
+
+namespace omniroute::daemon {
+
+class Worker {
+ public:
+  Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
+         ingest::IngestMetrics& ingest_metrics);
+  ~Worker();
+
+  /// Starts the loop's thread and its Redis connection.
+  void start();
+  /// Drains sessions (at most `grace`), then stops Redis and lets the loop end. Thread-safe.
+  void drain(std::chrono::milliseconds grace);
+  /// Waits for the loop's thread to end.
+  void join();
+
+  http::Lane lane() { return {&context_, router_.get(), &sessions_}; }
+  /// Steady-clock milliseconds of the loop's last heartbeat: a stalled loop stops beating.
+  std::int64_t last_heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
+
+ private:
+  void beat();
+
+  boost::asio::io_context context_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::shared_ptr<store::RedisClient> redis_;
+  std::unique_ptr<store::ConversationStore> store_;
+  std::unique_ptr<ingest::IngestService> ingest_;
+  std::unique_ptr<http::Router> router_;
+  http::SessionSet sessions_;
+  boost::asio::steady_timer heartbeat_timer_;
+  std::atomic<std::int64_t> heartbeat_{0};
+  std::thread thread_;
+};
+
+}  // namespace omniroute::daemon

@@ -1,0 +1,101 @@
+#include "http/router.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "omniroute/log.hpp"
+
+namespace omniroute::http {
+
+namespace asio = boost::asio;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+Router::Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
+               ingest::IngestService& ingest, metrics::Registry& metrics)
+    : config_(config), channels_(channels), store_(store), ingest_(ingest), metrics_(metrics) {}
+
+asio::awaitable<Response> Router::handle(Request& request) {
+  std::string_view target = request.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  const bool get = request.method() == beast_http::verb::get || request.method() == beast_http::verb::head;
+
+  if (path.starts_with("/webhooks/")) co_return co_await webhook(request, path.substr(10));
+  if (path == "/healthz" && get) co_return json_response(200, R"({"status":"ok"})");
+  if (path == "/readyz" && get) co_return co_await readyz();
+  if (path == "/metrics" && get) co_return co_await metrics();
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics") {
+    co_return json_error(405, "method_not_allowed", "use GET");
+  }
+  co_return json_error(404, "not_found", "no route for " + std::string(path));
+}
+
+asio::awaitable<Response> Router::readyz() {
+  // Built before the co_await: GCC 12 cannot keep an initializer list alive across one.
+  std::vector<std::string> ping{"PING"};
+  auto [r] = co_await store_.client().async_command(std::move(ping), kAwait);
+  if (r && !r->is_error()) co_return json_response(200, R"({"status":"ready","redis":"up"})");
+  co_return json_error(503, "redis_unavailable", r ? r->str : r.error().message);
+}
+
+asio::awaitable<Response> Router::metrics() {
+  std::vector<std::string> queues;
+  for (const auto& q : config_.queues) queues.push_back(q.id);
+  auto [depths] = co_await asio::async_initiate<decltype(kAwait), void(Expected<std::vector<long long>, store::RedisError>)>(
+      [this, &queues](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        store_.queue_depths(queues, [h](auto r) { std::move(*h)(std::move(r)); });
+      },
+      kAwait);
+  std::string extra;
+  extra += "# HELP omniroute_queue_depth Conversations waiting in each queue\n# TYPE omniroute_queue_depth gauge\n";
+  if (depths) {
+    for (size_t i = 0; i < queues.size(); ++i) {
+      extra += metrics::sample("omniroute_queue_depth", {{"queue", queues[i]}}, std::to_string((*depths)[i]));
+    }
+  }
+  // Presence lives in Redis from the agent API on (issue #3); until then every agent is offline.
+  extra += "# HELP omniroute_agents Agents by presence\n# TYPE omniroute_agents gauge\n";
+  extra += metrics::sample("omniroute_agents", {{"status", "available"}}, "0");
+  extra += metrics::sample("omniroute_agents", {{"status", "away"}}, "0");
+  extra += metrics::sample("omniroute_agents", {{"status", "offline"}}, std::to_string(config_.agents.size()));
+  extra += "# HELP omniroute_redis_up Whether this loop's Redis connection is up\n# TYPE omniroute_redis_up gauge\n";
+  extra += metrics::sample("omniroute_redis_up", {}, store_.client().connected() ? "1" : "0");
+  co_return text_response(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render(extra));
+}
+
+asio::awaitable<Response> Router::webhook(Request& request, std::string_view channel_id) {
+  auto it = channels_.find(channel_id);
+  if (it == channels_.end()) {
+    co_return json_error(404, "unknown_channel", "no channel '" + std::string(channel_id) + "' is configured");
+  }
+  const Channel& channel = *it->second;
+  InboundRequest inbound;
+  inbound.method = request.method_string();
+  inbound.target = request.target();
+  inbound.body = request.body();
+  inbound.public_url = config_.server.public_url;
+  for (const auto& field : request) inbound.headers.emplace_back(field.name_string(), field.value());
+
+  WebhookResult result = channel.on_webhook(inbound);
+  if (!result) {
+    const WebhookError& e = result.error();
+    auto& counter = rejected_[{channel.id(), e.code}];
+    if (!counter) {
+      counter = &metrics_.counter("omniroute_webhook_rejected_total", {{"channel", channel.id()}, {"reason", e.code}});
+    }
+    counter->inc();
+    log::debug("webhook " + channel.id() + ": " + std::to_string(e.status) + " " + e.code);
+    co_return json_error(static_cast<unsigned>(e.status), e.code, e.message);
+  }
+  // Answer 2xx only once every message is durable: otherwise the provider must retry.
+  for (const Message& m : result->messages) {
+    auto [stored] = co_await ingest_.async_store(m, kAwait);
+    if (!stored) {
+      log::warn("webhook " + channel.id() + ": not stored, answering 503: " + stored.error().message);
+      co_return json_error(503, "store_unavailable", "the message could not be stored; retry later");
+    }
+  }
+  co_return text_response(static_cast<unsigned>(result->status), result->content_type, result->body);
+}
+
+}  // namespace omniroute::http

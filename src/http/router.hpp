@@ -1,0 +1,40 @@
+#pragma once
+// The daemon's routes: health, readiness, metrics and provider webhooks.
+// One Router per event loop; it only touches that loop's Redis client.
+
+#include <map>
+#include <string>
+
+#include "config/config.hpp"
+#include "http/server.hpp"
+#include "ingest/ingest_service.hpp"
+#include "metrics/metrics.hpp"
+#include "omniroute/channel.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::http {
+
+/// The configured channels by id; built once, shared read-only by every loop.
+using ChannelMap = std::map<std::string, std::unique_ptr<Channel>, std::less<>>;
+
+class Router final : public Handler {
+ public:
+  Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
+         ingest::IngestService& ingest, metrics::Registry& metrics);
+
+  boost::asio::awaitable<Response> handle(Request& request) override;
+
+ private:
+  boost::asio::awaitable<Response> readyz();
+  boost::asio::awaitable<Response> metrics();
+  boost::asio::awaitable<Response> webhook(Request& request, std::string_view channel_id);
+
+  const config::Config& config_;
+  const ChannelMap& channels_;
+  store::ConversationStore& store_;
+  ingest::IngestService& ingest_;
+  metrics::Registry& metrics_;
+  std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
+};
+
+}  // namespace omniroute::http

@@ -1,0 +1,137 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "omniroute/log.hpp"
+
+namespace omniroute::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+SessionSet::Handle SessionSet::add(tcp::socket* socket) { return entries_.insert(entries_.end(), Entry{socket}); }
+
+void SessionSet::remove(Handle h) { entries_.erase(h); }
+
+void SessionSet::drain() {
+  draining_ = true;
+  for (auto& e : entries_) {
+    if (!e.busy) {
+      boost::system::error_code ignored;
+      e.socket->cancel(ignored);
+      e.socket->shutdown(tcp::socket::shutdown_both, ignored);
+    }
+  }
+}
+
+namespace {
+
+/// The answer to a request the parser refused, or nullopt when the peer just went away.
+std::optional<Response> answer_to_read_error(const boost::system::error_code& ec) {
+  if (ec == beast_http::error::body_limit) return json_error(413, "body_too_large", "the body is over the limit");
+  if (ec == beast_http::error::header_limit) {
+    return json_error(431, "headers_too_large", "the request headers are over the limit");
+  }
+  if (ec == beast::error::timeout) return json_error(408, "request_timeout", "the request did not arrive in time");
+  static const auto& http_category = beast_http::make_error_code(beast_http::error::end_of_stream).category();
+  if (ec.category() == http_category && ec != beast_http::error::end_of_stream &&
+      ec != beast_http::error::partial_message) {
+    return json_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits limits, SessionSet& sessions) {
+  beast::tcp_stream stream(std::move(socket));
+  auto handle = sessions.add(&stream.socket());
+  struct Unregister {
+    SessionSet& set;
+    SessionSet::Handle h;
+    ~Unregister() { set.remove(h); }
+  } unregister{sessions, handle};
+
+  beast::flat_buffer buffer;
+  while (!sessions.draining()) {
+    handle->busy = false;
+    // Idle between requests: wait for the first byte at most idle_timeout.
+    if (buffer.size() == 0) {
+      stream.expires_after(limits.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kAwait);
+      if (ec) break;
+      buffer.commit(n);
+    }
+    handle->busy = true;
+    // Then the whole request within read_timeout, however slowly it trickles.
+    stream.expires_after(limits.read_timeout);
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+    parser.body_limit(limits.body_limit);
+    auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kAwait);
+    (void)n;
+    if (ec) {
+      auto answer = answer_to_read_error(ec);
+      if (answer) {
+        answer->keep_alive(false);
+        stream.expires_after(limits.read_timeout);
+        co_await beast_http::async_write(stream, *answer, kAwait);
+      }
+      break;
+    }
+    Request request = parser.release();
+    Response response = co_await handler.handle(request);
+    bool keep_alive = request.keep_alive() && !sessions.draining();
+    response.keep_alive(keep_alive);
+    response.version(request.version());
+    stream.expires_after(limits.read_timeout);
+    auto [wec, wn] = co_await beast_http::async_write(stream, response, kAwait);
+    (void)wn;
+    if (wec || !keep_alive) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+Listener::Listener(asio::io_context& context, const tcp::endpoint& endpoint, std::vector<Lane> lanes, Limits limits)
+    : acceptor_(context), lanes_(std::move(lanes)), limits_(limits) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+std::uint16_t Listener::port() const { return acceptor_.local_endpoint().port(); }
+
+void Listener::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+
+void Listener::stop() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+asio::awaitable<void> Listener::accept_loop() {
+  while (acceptor_.is_open()) {
+    Lane& lane = lanes_[next_++ % lanes_.size()];
+    auto [ec, socket] = co_await acceptor_.async_accept(lane.context->get_executor(), kAwait);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+      // Out of descriptors or similar: say so once per failure and keep serving.
+      log::warn("http: accept failed: " + ec.message());
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    asio::co_spawn(lane.context->get_executor(),
+                   serve_session(std::move(socket), *lane.handler, limits_, *lane.sessions), asio::detached);
+  }
+}
+
+}  // namespace omniroute::http

@@ -1,0 +1,91 @@
+#pragma once
+// The HTTP/1.1 server: one acceptor hands each connection to one of the
+// event loops; a session is one coroutine on that loop, reading requests
+// with a deadline on every read and answering through a Handler.
+//
+// Shutdown: the acceptor closes, idle keep-alive connections are closed at
+// once, and a connection in the middle of a request finishes it (its
+// response says Connection: close) before closing.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <functional>
+#include <list>
+#include <memory>
+#include <vector>
+
+#include "http/types.hpp"
+
+namespace omniroute::http {
+
+/// Answers one request. Runs on the session's loop; must not block.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual boost::asio::awaitable<Response> handle(Request& request) = 0;
+};
+
+struct Limits {
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+};
+
+/// The sessions of one loop, so shutdown can reach each. Use on that loop only.
+class SessionSet {
+ public:
+  struct Entry {
+    boost::asio::ip::tcp::socket* socket;
+    bool busy = false;
+  };
+  using Handle = std::list<Entry>::iterator;
+
+  Handle add(boost::asio::ip::tcp::socket* socket);
+  void remove(Handle h);
+  /// From now on sessions close after their current request; idle ones close now.
+  void drain();
+  bool draining() const { return draining_; }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::list<Entry> entries_;
+  bool draining_ = false;
+};
+
+/// Where an accepted connection goes: a loop, its handler and its session set.
+struct Lane {
+  boost::asio::io_context* context;
+  Handler* handler;
+  SessionSet* sessions;
+};
+
+/// Serves one connection until it closes, times out, or the set drains.
+boost::asio::awaitable<void> serve_session(boost::asio::ip::tcp::socket socket, Handler& handler,
+                                           Limits limits, SessionSet& sessions);
+
+/// Accepts connections on one loop and deals them round-robin to lanes.
+class Listener {
+ public:
+  /// Binds and listens now (throws std::system_error when the address is taken).
+  Listener(boost::asio::io_context& context, const boost::asio::ip::tcp::endpoint& endpoint,
+           std::vector<Lane> lanes, Limits limits);
+  /// The bound port (useful when the configured port was 0).
+  std::uint16_t port() const;
+  /// Starts the accept loop on the listener's context.
+  void start();
+  /// Stops accepting; sessions are drained separately, per lane.
+  void stop();
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<Lane> lanes_;
+  Limits limits_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace omniroute::http

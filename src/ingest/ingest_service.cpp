@@ -1,0 +1,77 @@
+#include "ingest/ingest_service.hpp"
+
+#include <chrono>
+
+#include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
+
+namespace omniroute::ingest {
+
+IngestMetrics::IngestMetrics(metrics::Registry& registry, const config::Config& config) : registry_(registry) {
+  registry.describe("omniroute_messages_received_total", "counter", "Inbound messages stored, by channel");
+  registry.describe("omniroute_messages_duplicate_total", "counter",
+                    "Inbound deliveries that repeated a stored message, by channel");
+  registry.describe("omniroute_messages_failed_total", "counter",
+                    "Inbound messages not stored because Redis was unavailable (the provider retries)");
+  registry.describe("omniroute_ingest_seconds", "histogram", "Time to make one message durable in Redis");
+  for (const auto& c : config.channels) {
+    const metrics::Labels l{{"channel", c.settings.id}};
+    channels_[c.settings.id] = {&registry.counter("omniroute_messages_received_total", l),
+                                &registry.counter("omniroute_messages_duplicate_total", l),
+                                &registry.counter("omniroute_messages_failed_total", l)};
+  }
+  latency_ = &registry.histogram("omniroute_ingest_seconds", {}, metrics::latency_buckets());
+}
+
+const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? unknown_ : it->second;
+}
+
+IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics)
+    : config_(config), store_(store), metrics_(metrics) {
+  for (const auto& c : config.channels) media_[c.settings.id] = c.medium;
+}
+
+store::IngestPlan IngestService::plan_for(const Message& message) const {
+  store::IngestPlan plan;
+  // Routing rules refine this (issue #3); every channel has a default queue (checked at load).
+  if (const auto* q = config_.default_queue(message.channel_id)) {
+    plan.queue = q->id;
+    if (q->sla) {
+      plan.first_response_due_ms =
+          message.received_time_ms + std::chrono::duration_cast<std::chrono::milliseconds>(q->sla->first_response).count();
+    }
+  }
+  return plan;
+}
+
+void IngestService::store(const Message& message, std::function<void(IngestResult)> done) {
+  auto it = media_.find(message.channel_id);
+  Medium medium = it == media_.end() ? Medium::chat : it->second;
+  auto started = std::chrono::steady_clock::now();
+  const ChannelCounters& counters = metrics_.channel(message.channel_id);
+  store_.ingest(message, medium, plan_for(message),
+                [this, started, &counters, done = std::move(done)](IngestResult r) {
+                  if (r) {
+                    (r->duplicate ? counters.duplicate : counters.received)->inc();
+                    metrics_.latency().observe(
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+                  } else {
+                    counters.failed->inc();
+                  }
+                  done(std::move(r));
+                });
+}
+
+void IngestService::ingest(Message message, std::function<void(IngestOutcome)> done) {
+  if (message.received_time_ms == 0) message.received_time_ms = now_ms();
+  store(message, [done = std::move(done)](IngestResult r) {
+    if (r) return done(*r);
+    IngestOutcome failed;
+    failed.error = r.error().message;
+    done(failed);
+  });
+}
+
+}  // namespace omniroute::ingest

@@ -1,0 +1,74 @@
+#pragma once
+// Ingest: a parsed Message becomes part of a conversation in Redis. Decides
+// the conversation's queue, priority and first-response deadline, runs the
+// ingest script, and counts what happened.
+
+#include <boost/asio/async_result.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "metrics/metrics.hpp"
+#include "omniroute/channel.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::ingest {
+
+/// Per-channel series, created once at start-up and shared by every loop.
+struct ChannelCounters {
+  metrics::Counter* received = nullptr;   // stored for the first time
+  metrics::Counter* duplicate = nullptr;  // delivered again, stored once
+  metrics::Counter* failed = nullptr;     // not stored: Redis unavailable
+};
+
+class IngestMetrics {
+ public:
+  IngestMetrics(metrics::Registry& registry, const config::Config& config);
+  const ChannelCounters& channel(const std::string& id) const;
+  metrics::Histogram& latency() { return *latency_; }
+  metrics::Registry& registry() { return registry_; }
+
+ private:
+  metrics::Registry& registry_;
+  std::map<std::string, ChannelCounters, std::less<>> channels_;
+  // Messages of a channel not in the configuration cannot happen; if one did, count it off the books.
+  metrics::Counter unknown_received_, unknown_duplicate_, unknown_failed_;
+  ChannelCounters unknown_{&unknown_received_, &unknown_duplicate_, &unknown_failed_};
+  metrics::Histogram* latency_;
+};
+
+using IngestResult = Expected<IngestOutcome, store::RedisError>;
+
+class IngestService final : public IngestSink {
+ public:
+  IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics);
+
+  /// Stores `message`; `done` runs once it is durable or failed.
+  void store(const Message& message, std::function<void(IngestResult)> done);
+
+  /// Awaitable form: `co_await service.async_store(m, use_awaitable)`.
+  template <typename Token>
+  auto async_store(const Message& message, Token&& token) {
+    return boost::asio::async_initiate<Token, void(IngestResult)>(
+        [this, &message](auto handler) {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          store(message, [h](IngestResult r) { std::move(*h)(std::move(r)); });
+        },
+        token);
+  }
+
+  /// IngestSink, for polling channels.
+  void ingest(Message message, std::function<void(IngestOutcome)> done) override;
+
+  /// Where a new conversation from `message` goes.
+  store::IngestPlan plan_for(const Message& message) const;
+
+ private:
+  const config::Config& config_;
+  store::ConversationStore& store_;
+  IngestMetrics& metrics_;
+  std::map<std::string, Medium, std::less<>> media_;
+};
+
+}  // namespace omniroute::ingest

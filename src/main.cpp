@@ -1,0 +1,68 @@
+// omnirouted: parse arguments, load the configuration, run. Nothing else.
+
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "config/loader.hpp"
+#include "daemon/daemon.hpp"
+#include "omniroute/log.hpp"
+
+namespace omniroute::embedded {
+extern const std::string_view omniroute_default;
+}
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: omnirouted [--config FILE] [--check-config]\n"
+    "  --config FILE    the YAML configuration (default: the embedded default, for local use)\n"
+    "  --check-config   validate the configuration, print FILE:LINE:COL: problems, exit 0 or 2\n"
+    "  --version        print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.starts_with("--config=")) {
+      config_path = arg.substr(9);
+    } else if (arg == "--check-config") {
+      check_only = true;
+    } else if (arg == "--version") {
+      std::cout << "omnirouted " << OMNIROUTE_VERSION << "\n";
+      return 0;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else {
+      std::cerr << "omnirouted: unknown argument '" << arg << "'\n" << kUsage;
+      return 64;
+    }
+  }
+
+  omniroute::ChannelRegistry registry;
+  omniroute::register_builtin_channels(registry);
+  omniroute::config::Config config;
+  try {
+    config = config_path.empty()
+                 ? omniroute::config::load_config_text(omniroute::embedded::omniroute_default,
+                                                       "<embedded default>", registry)
+                 : omniroute::config::load_config_file(config_path, registry);
+  } catch (const omniroute::config::ConfigError& e) {
+    std::cerr << e.what();
+    return 2;
+  }
+  if (check_only) return 0;
+
+  try {
+    return omniroute::daemon::run(config, registry);
+  } catch (const std::exception& e) {
+    omniroute::log::error(std::string("cannot start: ") + e.what());
+    return 1;
+  }
+}

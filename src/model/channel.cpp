@@ -1,0 +1,69 @@
+#include "omniroute/channel.hpp"
+
+#include <stdexcept>
+
+#include "omniroute/text.hpp"
+
+namespace omniroute {
+
+namespace {
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::string_view InboundRequest::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, name)) return v;
+  }
+  return {};
+}
+
+const std::string& ChannelSettings::get(std::string_view key) const {
+  static const std::string kEmpty;
+  auto it = values.find(key);
+  return it == values.end() ? kEmpty : it->second;
+}
+
+WebhookResult Channel::on_webhook(const InboundRequest&) const {
+  return unexpected(WebhookError{405, "method_not_allowed",
+                                 "channel '" + id() + "' does not take webhooks"});
+}
+
+void ChannelRegistry::add(ChannelKind kind) {
+  if (find(kind.name)) throw std::logic_error("channel kind registered twice: " + kind.name);
+  kinds_.push_back(std::move(kind));
+}
+
+const ChannelKind* ChannelRegistry::find(std::string_view name) const {
+  for (const auto& k : kinds_) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ChannelRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& k : kinds_) out.push_back(k.name);
+  return out;
+}
+
+std::string_view to_string(Direction d) { return d == Direction::inbound ? "in" : "out"; }
+
+std::string_view to_string(Medium m) {
+  switch (m) {
+    case Medium::sms: return "sms";
+    case Medium::email: return "email";
+    case Medium::chat: return "chat";
+  }
+  return "chat";
+}
+
+}  // namespace omniroute

@@ -1,0 +1,115 @@
+#include "store/conversation_store.hpp"
+
+#include <boost/json.hpp>
+#include <memory>
+
+#include "omniroute/clock.hpp"
+#include "store/scripts.hpp"
+
+namespace omniroute::store {
+
+namespace {
+
+std::string attachments_json(const std::vector<Attachment>& attachments) {
+  if (attachments.empty()) return "[]";
+  boost::json::array arr;
+  for (const auto& a : attachments) {
+    arr.push_back({{"name", a.name}, {"type", a.content_type}, {"size", a.size}, {"url", a.url}});
+  }
+  return boost::json::serialize(arr);
+}
+
+RedisError protocol_error(const std::string& what) {
+  return RedisError{RedisFailure::closed, "unexpected reply from Redis: " + what};
+}
+
+}  // namespace
+
+std::string queue_score(config::Priority priority, std::int64_t queued_at_ms) {
+  // 1e13 ms is ~317 years, so priorities never overlap; the sum stays exact in a double.
+  constexpr std::int64_t kBand = 10'000'000'000'000;
+  return std::to_string((3 - static_cast<std::int64_t>(priority)) * kBand + queued_at_ms);
+}
+
+ConversationStore::ConversationStore(RedisClient& client, const config::RedisConfig& config)
+    : client_(client), keys_(config.workspace), dedupe_ttl_(std::to_string(config.dedupe_ttl.count())) {}
+
+void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan& plan, IngestCallback done) {
+  std::vector<std::string> keys{
+      keys_.dedupe(m.channel_id, m.provider_id), keys_.handle(m.handle_kind, m.contact_handle),
+      keys_.thread(m.channel_id, m.thread_key),  keys_.seq(),
+      keys_.queue(plan.queue),                   keys_.sla(),
+      keys_.events()};
+  std::vector<std::string> args{
+      keys_.prefix(),
+      m.channel_id,
+      m.channel_kind,
+      m.provider_id,
+      m.handle_kind,
+      m.contact_handle,
+      m.contact_name,
+      m.thread_key,
+      m.subject,
+      m.text,
+      attachments_json(m.attachments),
+      std::to_string(m.provider_time_ms),
+      std::to_string(m.received_time_ms),
+      plan.queue,
+      std::string(config::to_string(plan.priority)),
+      queue_score(plan.priority, m.received_time_ms),
+      plan.first_response_due_ms ? std::to_string(*plan.first_response_due_ms) : std::string(),
+      dedupe_ttl_,
+      std::to_string(kEventsMaxLength),
+      std::string(to_string(medium))};
+  eval_script(client_, ingest_script(), std::move(keys), std::move(args),
+              [done = std::move(done)](RedisResult r) {
+                if (!r) return done(unexpected(r.error()));
+                const Reply& reply = *r;
+                if (reply.is_error()) return done(unexpected(protocol_error(reply.str)));
+                if (reply.type != Reply::Type::array || reply.elements.size() < 3) {
+                  return done(unexpected(protocol_error("ingest returned no array")));
+                }
+                IngestOutcome out;
+                out.stored = true;
+                out.duplicate = reply.elements[0].str == "duplicate";
+                out.conversation_id = reply.elements[1].str;
+                out.message_id = reply.elements[2].str;
+                done(out);
+              });
+}
+
+void ConversationStore::resolve(const std::string& id, const std::string& by, ResolveCallback done) {
+  std::vector<std::string> keys{keys_.conversation(id), keys_.sla(), keys_.events()};
+  std::vector<std::string> args{keys_.prefix(), std::to_string(now_ms()), by, std::to_string(kEventsMaxLength)};
+  eval_script(client_, resolve_script(), std::move(keys), std::move(args), [done = std::move(done)](RedisResult r) {
+    if (!r) return done(unexpected(r.error()));
+    if (r->is_error()) return done(unexpected(protocol_error(r->str)));
+    if (r->str == "resolved") return done(ResolveOutcome::resolved);
+    if (r->str == "already_resolved") return done(ResolveOutcome::already_resolved);
+    done(ResolveOutcome::not_found);
+  });
+}
+
+void ConversationStore::queue_depths(const std::vector<std::string>& queues, CountsCallback done) {
+  if (queues.empty()) return done(std::vector<long long>{});
+  // Pipelined ZCARDs; the last reply completes the whole answer.
+  struct State {
+    std::vector<long long> counts;
+    size_t remaining;
+    std::optional<RedisError> error;
+    CountsCallback done;
+  };
+  auto st = std::make_shared<State>(State{std::vector<long long>(queues.size()), queues.size(), {}, std::move(done)});
+  for (size_t i = 0; i < queues.size(); ++i) {
+    client_.command({"ZCARD", keys_.queue(queues[i])}, [st, i](RedisResult r) {
+      if (!r) st->error = r.error();
+      else st->counts[i] = r->integer;
+      if (--st->remaining == 0) {
+        if (st->error) st->done(unexpected(*st->error));
+        else st->done(std::move(st->counts));
+      }
+    });
+  }
+}
+
+}  // namespace omniroute::store

@@ -1,0 +1,56 @@
+#pragma once
+// Conversations in Redis: every change is one Lua script, so concurrent
+// daemons never see half of it.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "omniroute/channel.hpp"
+#include "store/keys.hpp"
+#include "store/redis_client.hpp"
+
+namespace omniroute::store {
+
+/// Where a new conversation goes and when its first answer is due.
+struct IngestPlan {
+  std::string queue;
+  config::Priority priority = config::Priority::normal;
+  std::optional<std::int64_t> first_response_due_ms;
+};
+
+enum class ResolveOutcome { resolved, already_resolved, not_found };
+
+class ConversationStore {
+ public:
+  ConversationStore(RedisClient& client, const config::RedisConfig& config);
+
+  using IngestCallback = std::function<void(Expected<IngestOutcome, RedisError>)>;
+  using ResolveCallback = std::function<void(Expected<ResolveOutcome, RedisError>)>;
+  using CountsCallback = std::function<void(Expected<std::vector<long long>, RedisError>)>;
+
+  /// Stores `message` (deduplicated) and files it in a conversation; `done` once durable or failed.
+  void ingest(const Message& message, Medium medium, const IngestPlan& plan, IngestCallback done);
+  /// Closes conversation `id`; its customer's next message opens a new one.
+  void resolve(const std::string& id, const std::string& by, ResolveCallback done);
+  /// How many conversations wait in each of `queues`, in order.
+  void queue_depths(const std::vector<std::string>& queues, CountsCallback done);
+
+  const Keys& keys() const { return keys_; }
+  RedisClient& client() { return client_; }
+
+ private:
+  RedisClient& client_;
+  Keys keys_;
+  std::string dedupe_ttl_;
+};
+
+/// A queue's sorted-set score: priority first (urgent lowest), then age.
+std::string queue_score(config::Priority priority, std::int64_t queued_at_ms);
+
+/// The upper bound on the events stream's length (XADD MAXLEN ~).
+inline constexpr long kEventsMaxLength = 1'000'000;
+
+}  // namespace omniroute::store

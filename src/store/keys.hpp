@@ -1,0 +1,40 @@
+#pragma once
+// Redis key names. Every key of a workspace shares the hash tag {ws}, so a
+// multi-key script runs in one slot (and a workspace fits one Cluster shard).
+// docs/redis-schema.md describes each key.
+
+#include <string>
+#include <string_view>
+
+namespace omniroute::store {
+
+class Keys {
+ public:
+  explicit Keys(std::string_view workspace) : prefix_("or:{" + std::string(workspace) + "}:") {}
+
+  const std::string& prefix() const { return prefix_; }
+  std::string dedupe(std::string_view channel, std::string_view provider_id) const {
+    return cat("dedupe:", channel, ":", provider_id);
+  }
+  std::string handle(std::string_view kind, std::string_view handle) const { return cat("handle:", kind, ":", handle); }
+  std::string thread(std::string_view channel, std::string_view key) const { return cat("thread:", channel, ":", key); }
+  std::string conversation(std::string_view id) const { return cat("conv:", id); }
+  std::string transcript(std::string_view id) const { return cat("conv:", id, ":msgs"); }
+  std::string contact(std::string_view id) const { return cat("contact:", id); }
+  std::string contact_handles(std::string_view id) const { return cat("contact:", id, ":handles"); }
+  std::string queue(std::string_view id) const { return cat("queue:", id); }
+  std::string seq() const { return prefix_ + "seq"; }
+  std::string sla() const { return prefix_ + "sla"; }
+  std::string events() const { return prefix_ + "events"; }
+
+ private:
+  template <typename... Parts>
+  std::string cat(Parts... parts) const {
+    std::string out = prefix_;
+    (out.append(parts), ...);
+    return out;
+  }
+  std::string prefix_;
+};
+
+}  // namespace omniroute::store

@@ -1,0 +1,80 @@
+-- ingest.lua: store one inbound message, atomically.
+--
+-- Dedupe by provider message id; find or create the contact by handle; find
+-- the open conversation of the thread or open a new one (queued, with its
+-- queue entry and first-response deadline); append the message to the
+-- transcript; record an event. Either all of it happens or none.
+--
+-- KEYS[1] dedupe   or:{ws}:dedupe:<channel>:<provider id>
+-- KEYS[2] handle   or:{ws}:handle:<handle kind>:<handle>
+-- KEYS[3] thread   or:{ws}:thread:<channel>:<thread key>
+-- KEYS[4] seq      or:{ws}:seq          (hash of id counters)
+-- KEYS[5] queue    or:{ws}:queue:<queue>
+-- KEYS[6] sla      or:{ws}:sla
+-- KEYS[7] events   or:{ws}:events
+-- ARGV: 1 key prefix "or:{ws}:", 2 channel id, 3 channel kind, 4 provider id,
+--       5 handle kind, 6 handle, 7 contact name, 8 thread key, 9 subject,
+--       10 text, 11 attachments (JSON), 12 provider time ms, 13 received ms,
+--       14 queue id, 15 priority name, 16 queue score, 17 first-response
+--       deadline ms ("" for none), 18 dedupe ttl s, 19 events max length,
+--       20 medium
+-- Returns {"duplicate", conv, msg} or {"stored", conv, msg, contact, new conv 0|1}.
+
+local prefix = ARGV[1]
+
+local seen = redis.call('GET', KEYS[1])
+if seen then
+  local bar = string.find(seen, '|', 1, true)
+  return {'duplicate', string.sub(seen, 1, bar - 1), string.sub(seen, bar + 1)}
+end
+
+local now = ARGV[13]
+
+local contact = redis.call('GET', KEYS[2])
+if not contact then
+  contact = 'c' .. redis.call('HINCRBY', KEYS[4], 'contact', 1)
+  redis.call('HSET', prefix .. 'contact:' .. contact, 'id', contact, 'name', ARGV[7], 'created_at', now)
+  redis.call('SET', KEYS[2], contact)
+elseif ARGV[7] ~= '' and redis.call('HGET', prefix .. 'contact:' .. contact, 'name') == '' then
+  redis.call('HSET', prefix .. 'contact:' .. contact, 'name', ARGV[7])
+end
+redis.call('SADD', prefix .. 'contact:' .. contact .. ':handles', ARGV[5] .. ':' .. ARGV[6])
+
+local conv = redis.call('GET', KEYS[3])
+if conv then
+  local state = redis.call('HGET', prefix .. 'conv:' .. conv, 'state')
+  if (not state) or state == 'resolved' then conv = nil end
+end
+local created = 0
+if not conv then
+  created = 1
+  conv = 'v' .. redis.call('HINCRBY', KEYS[4], 'conv', 1)
+  redis.call('HSET', prefix .. 'conv:' .. conv,
+    'id', conv, 'channel', ARGV[2], 'channel_kind', ARGV[3], 'medium', ARGV[20],
+    'contact', contact, 'thread', ARGV[8], 'subject', ARGV[9],
+    'state', 'queued', 'queue', ARGV[14], 'priority', ARGV[15], 'agent', '',
+    'created_at', now, 'queued_at', now, 'first_response_at', '', 'message_count', 0)
+  redis.call('SET', KEYS[3], conv)
+  redis.call('ZADD', KEYS[5], ARGV[16], conv)
+  if ARGV[17] ~= '' then
+    redis.call('ZADD', KEYS[6], ARGV[17], 'first_response:' .. conv)
+  end
+  redis.call('SADD', prefix .. 'contact:' .. contact .. ':convs', conv)
+end
+
+local msg = 'm' .. redis.call('HINCRBY', KEYS[4], 'msg', 1)
+redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
+  'id', msg, 'direction', 'in', 'provider_id', ARGV[4], 'subject', ARGV[9], 'text', ARGV[10],
+  'attachments', ARGV[11], 'provider_at', ARGV[12], 'at', now)
+redis.call('HINCRBY', prefix .. 'conv:' .. conv, 'message_count', 1)
+redis.call('HSET', prefix .. 'conv:' .. conv, 'last_inbound_at', now)
+redis.call('SET', KEYS[1], conv .. '|' .. msg, 'EX', ARGV[18])
+
+if created == 1 then
+  redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[19], '*',
+    'type', 'conversation.created', 'conversation_id', conv, 'queue', ARGV[14], 'at', now)
+end
+redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[19], '*',
+  'type', 'message.created', 'conversation_id', conv, 'message_id', msg, 'at', now)
+
+return {'stored', conv, msg, contact, created}
