@@ -33,13 +33,13 @@ void SessionSet::drain() {
 
 namespace {
 
-/// The answer to a request the parser refused, or nullopt when the peer just went away.
+/// The answer to a request the parser refused, or nullopt when the peer just went away
+/// (or timed out: tcp_stream has closed the socket by then, so nothing can be said).
 std::optional<Response> answer_to_read_error(const boost::system::error_code& ec) {
   if (ec == beast_http::error::body_limit) return json_error(413, "body_too_large", "the body is over the limit");
   if (ec == beast_http::error::header_limit) {
     return json_error(431, "headers_too_large", "the request headers are over the limit");
   }
-  if (ec == beast::error::timeout) return json_error(408, "request_timeout", "the request did not arrive in time");
   static const auto& http_category = beast_http::make_error_code(beast_http::error::end_of_stream).category();
   if (ec.category() == http_category && ec != beast_http::error::end_of_stream &&
       ec != beast_http::error::partial_message) {

@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(50);
-constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
+constexpr auto kMaxBackoff = std::chrono::milliseconds(2000);
 
 Reply copy_reply(const redisReply* r) {
   Reply out;

@@ -1,0 +1,178 @@
+// Configuration problems are reported as FILE:LINE:COL: message, all at once.
+
+#include <gtest/gtest.h>
+
+#include "config/loader.hpp"
+
+namespace omniroute::config {
+namespace {
+
+EnvLookup env_with(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+/// The problems of `yaml` as printed by --check-config ("" when it is valid).
+std::string problems(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+  ChannelRegistry registry;
+  register_builtin_channels(registry);
+  try {
+    load_config_text(yaml, "omniroute.yaml", registry, env_with(std::move(env)));
+    return "";
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+}
+
+Config load(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+  ChannelRegistry registry;
+  register_builtin_channels(registry);
+  return load_config_text(yaml, "omniroute.yaml", registry, env_with(std::move(env)));
+}
+
+const std::string kValid = R"(server:
+  listen: 127.0.0.1:8080
+  public_url: https://support.example.com/
+redis:
+  url: redis://127.0.0.1:6379/0
+channels:
+  - id: sms
+    kind: twilio_sms
+    account_sid: AC00000000000000000000000000000000
+    auth_token: ${TWILIO_AUTH_TOKEN}
+    from: "+15005550006"
+  - id: api
+    kind: webhook
+    secret: s3cret
+queues:
+  - id: general
+    channels: [sms, api]
+    sla:
+      first_response: 15m
+      warn_at: 0.8
+)";
+
+TEST(ConfigErrors, ValidFileLoadsWithEnvExpanded) {
+  Config c = load(kValid, {{"TWILIO_AUTH_TOKEN", "tok"}});
+  ASSERT_EQ(c.channels.size(), 2u);
+  EXPECT_EQ(c.channels[0].settings.get("auth_token"), "tok");
+  EXPECT_EQ(c.channels[0].settings.get("api_base"), "https://api.twilio.com");
+  EXPECT_EQ(c.server.public_url, "https://support.example.com");
+  EXPECT_EQ(c.queues[0].sla->first_response, std::chrono::minutes(15));
+  EXPECT_EQ(c.default_queue("api")->id, "general");
+}
+
+TEST(ConfigErrors, MissingEnvironmentVariableIsNamedAtItsPosition) {
+  EXPECT_EQ(problems(kValid),
+            "omniroute.yaml:10:17: channels[0].auth_token: environment variable TWILIO_AUTH_TOKEN is not set\n");
+}
+
+TEST(ConfigErrors, EnvDefaultIsUsedWhenUnset) {
+  Config c = load("redis:\n  workspace: ${WS:-acme}\nchannels: []\n");
+  EXPECT_EQ(c.redis.workspace, "acme");
+}
+
+TEST(ConfigErrors, UnknownKeySuggestsTheNearestOne) {
+  EXPECT_EQ(problems("server:\n  lisen: 127.0.0.1:80\n"),
+            "omniroute.yaml:2:3: unknown key 'lisen' in server (did you mean 'listen'?)\n");
+}
+
+TEST(ConfigErrors, UnknownTopLevelKey) {
+  EXPECT_EQ(problems("queue:\n  - id: x\n"),
+            "omniroute.yaml:1:1: unknown key 'queue' at the top level (did you mean 'queues'?)\n");
+}
+
+TEST(ConfigErrors, UnknownChannelKeyIsCheckedAgainstItsKindsSchema) {
+  EXPECT_EQ(problems("channels:\n  - id: api\n    kind: webhook\n    secret: x\n    secrett: y\n"
+                     "queues:\n  - id: q\n    channels: [api]\n"),
+            "omniroute.yaml:5:5: unknown key 'secrett' in channels[0] (did you mean 'secret'?)\n");
+}
+
+TEST(ConfigErrors, UnknownChannelKind) {
+  EXPECT_EQ(problems("channels:\n  - id: sms\n    kind: twilio\n"),
+            "omniroute.yaml:3:11: channels[0].kind: unknown channel kind 'twilio' (did you mean 'twilio_sms'?)\n");
+}
+
+TEST(ConfigErrors, QueueNamingAnUndefinedChannel) {
+  EXPECT_EQ(problems("channels:\n  - id: sms\n    kind: webhook\n    secret: x\n"
+                     "queues:\n  - id: q\n    channels: [sms, smss2]\n"),
+            "omniroute.yaml:7:15: queues[0].channels: channel 'smss2' is not defined (did you mean 'sms'?)\n");
+}
+
+TEST(ConfigErrors, ChannelInNoQueue) {
+  EXPECT_EQ(problems("channels:\n  - id: api\n    kind: webhook\n    secret: x\n"),
+            "omniroute.yaml:2:5: channel 'api' is in no queue's channels: its conversations would never reach an "
+            "agent\n");
+}
+
+TEST(ConfigErrors, BadDurationAndRange) {
+  EXPECT_EQ(problems("queues:\n  - id: q\n    sla:\n      first_response: 15 minutes\n      warn_at: 1.5\n"),
+            "omniroute.yaml:4:23: queues[0].sla.first_response: expected a duration such as 90s, 15m, 2h or 1d, "
+            "got '15 minutes'\n"
+            "omniroute.yaml:5:16: queues[0].sla.warn_at: must be between 0.01 and 0.99, got 1.5\n");
+}
+
+TEST(ConfigErrors, WrongTypeForAList) {
+  EXPECT_EQ(problems("channels:\n  id: api\n"),
+            "omniroute.yaml:2:3: channels: expected a list of entries, each starting with '- '\n");
+}
+
+TEST(ConfigErrors, EveryProblemIsReportedAtOnceInFileOrder) {
+  std::string out = problems(
+      "server:\n  listen: nowhere\nredis:\n  url: http://x\nchannels:\n  - id: api\n    kind: webhook\n"
+      "queues:\n  - id: q\n    channels: [api]\n    strategy: fastest\n");
+  EXPECT_EQ(out,
+            "omniroute.yaml:2:11: server.listen: expected host:port, got 'nowhere'\n"
+            "omniroute.yaml:4:8: redis.url: expected redis://host:port/db or unix:///path, got 'http://x'\n"
+            "omniroute.yaml:6:5: missing required key 'secret' in channels[0]\n"
+            "omniroute.yaml:11:15: queues[0].strategy: 'fastest' is not one of least_busy, longest_idle, "
+            "round_robin\n");
+}
+
+TEST(ConfigErrors, YamlSyntaxErrorHasItsPosition) {
+  EXPECT_EQ(problems("server:\n  listen: [1, 2\n"), "omniroute.yaml:3:1: end of sequence flow not found\n");
+}
+
+TEST(ConfigErrors, DuplicateIds) {
+  EXPECT_EQ(problems("channels:\n  - id: a\n    kind: webhook\n    secret: x\n  - id: a\n    kind: webhook\n"
+                     "    secret: y\nqueues:\n  - id: q\n    channels: [a]\n"),
+            "omniroute.yaml:5:9: channels[1].id: channel id 'a' is used twice\n");
+}
+
+TEST(ConfigErrors, TwilioNeedsPublicUrlAndAnE164Sender) {
+  EXPECT_EQ(problems("channels:\n  - id: sms\n    kind: twilio_sms\n    account_sid: AC1\n    auth_token: t\n"
+                     "    from: 5550006\nqueues:\n  - id: q\n    channels: [sms]\n"),
+            "omniroute.yaml:3:11: channels[0].kind: channels of kind 'twilio_sms' need server.public_url: the "
+            "provider signs the URL it calls\n"
+            "omniroute.yaml:6:11: channels[0].from: expected a phone number in E.164 form such as +15005550006, "
+            "got '5550006'\n");
+}
+
+TEST(ConfigErrors, InvalidRoutingRegexAndUnknownQueue) {
+  EXPECT_EQ(problems("routing:\n  rules:\n    - match: { text_matches: \"(?i)refund(\" }\n      queue: billing\n"),
+            "omniroute.yaml:3:30: routing.rules[0].match.text_matches: invalid regular expression: missing ): "
+            "(?i)refund(\n"
+            "omniroute.yaml:4:14: routing.rules[0].queue: queue 'billing' is not defined\n");
+}
+
+TEST(ConfigErrors, OverflowQueueMayBeDefinedLater) {
+  EXPECT_EQ(problems("queues:\n  - id: a\n    overflow_queue: b\n  - id: b\n    overflow_queue: c\n"),
+            "omniroute.yaml:5:21: queues[1].overflow_queue: queue 'c' is not defined (did you mean 'a'?)\n");
+}
+
+TEST(ConfigErrors, AgentTokenTooShortAndBadCapacity) {
+  EXPECT_EQ(problems("agents:\n  - id: asha\n    token: short\n    capacity: { sms: -1, fax: 2 }\n"),
+            "omniroute.yaml:3:12: agents[0].token: must be at least 16 characters\n"
+            "omniroute.yaml:4:22: agents[0].capacity.sms: must be between 0 and 1000, got -1\n"
+            "omniroute.yaml:4:26: unknown key 'fax' in agents[0].capacity\n");
+}
+
+TEST(ConfigErrors, EmptyFile) {
+  EXPECT_EQ(problems(""), "omniroute.yaml:1:1: the file is empty: it needs at least a channels section\n");
+}
+
+}  // namespace
+}  // namespace omniroute::config

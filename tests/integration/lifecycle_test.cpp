@@ -1,0 +1,119 @@
+// The process as an operator sees it: --check-config, signals, crash safety.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "integration/test_config.hpp"
+#include "support/daemon_process.hpp"
+#include "support/redis_server.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+TEST(CheckConfig, ValidFilePrintsNothingAndExits0) {
+  TempDir dir;
+  std::string path = dir.write("ok.yaml", daemon_config(8080, "redis://127.0.0.1:6379/0"));
+  auto r = run_daemon_to_end({"--check-config", "--config", path}, {"TEST_TWILIO_TOKEN=t"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.output, "");
+}
+
+TEST(CheckConfig, ProblemsArePrintedAsFileLineColumnAndExit2) {
+  TempDir dir;
+  std::string path = dir.write("bad.yaml",
+                               "server:\n  listen: 127.0.0.1:8080\n  listne: x\nchannels:\n  - id: api\n"
+                               "    kind: webhook\n    secret: ${NOT_SET_ANYWHERE}\nqueues:\n  - id: q\n"
+                               "    channels: [api]\n");
+  auto r = run_daemon_to_end({"--check-config", "--config", path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output, path + ":3:3: unknown key 'listne' in server (did you mean 'listen'?)\n" + path +
+                          ":7:13: channels[0].secret: environment variable NOT_SET_ANYWHERE is not set\n");
+}
+
+TEST(CheckConfig, MissingFileIsAProblemToo) {
+  auto r = run_daemon_to_end({"--check-config", "--config", "/nonexistent/omniroute.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output, "/nonexistent/omniroute.yaml:1:1: cannot read the file\n");
+}
+
+TEST(CheckConfig, EmbeddedDefaultIsValid) {
+  auto r = run_daemon_to_end({"--check-config"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+class Lifecycle : public ::testing::Test {
+ protected:
+  Lifecycle() : port(free_port()), daemon(daemon_config(port, redis.url()), port, {"TEST_TWILIO_TOKEN=t"}) {}
+  RedisServer redis;
+  std::uint16_t port;
+  DaemonProcess daemon;
+};
+
+TEST_F(Lifecycle, SigtermExitsZero) {
+  ASSERT_EQ(post_message(port, "1", "c", "hi").status, 200);
+  EXPECT_EQ(daemon.terminate(), 0) << daemon.log();
+}
+
+TEST_F(Lifecycle, SighupDoesNotStopTheDaemon) {
+  daemon.signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(daemon.running());
+  EXPECT_EQ(post_message(port, "1", "c", "hi").status, 200);
+}
+
+TEST_F(Lifecycle, SigtermLetsAnInFlightRequestFinish) {
+  // A hung Redis keeps the request in flight for the command timeout (500 ms).
+  redis.pause();
+  HttpResult in_flight;
+  std::thread client([&] { in_flight = post_message(port, "slow", "c", "hi"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  daemon.signal(SIGTERM);
+  client.join();
+  redis.resume();
+  EXPECT_EQ(in_flight.status, 503) << "the request was cut off instead of answered";
+  EXPECT_EQ(daemon.terminate(), 0);
+}
+
+TEST_F(Lifecycle, EveryAcknowledgedMessageSurvivesSigkillUnderLoad) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> acked_count{0};
+  std::mutex mu;
+  std::vector<std::string> acked;
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 4; ++t) {
+    senders.emplace_back([&, t] {
+      try {
+        HttpConnection conn(port);
+        for (int i = 0; i < 5000 && !stop; ++i) {
+          std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+          std::string body = webhook_body(id, "cust-" + std::to_string(i % 50), "load " + id);
+          auto r = conn.request("POST", "/webhooks/api", signed_headers(body), body);
+          if (r.status == 0) break;  // the daemon is gone
+          if (r.status == 200) {
+            std::lock_guard lock(mu);
+            acked.push_back(id);
+            ++acked_count;
+          }
+        }
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  while (acked_count < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  daemon.kill_hard();
+  stop = true;
+  for (auto& s : senders) s.join();
+  ASSERT_GE(acked.size(), 1000u);
+  size_t missing = 0;
+  for (const auto& id : acked) {
+    if (redis.one({"EXISTS", "or:{it}:dedupe:api:" + id}) != "1") ++missing;
+  }
+  EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acknowledged messages";
+}
+
+}  // namespace
+}  // namespace omniroute::testing

@@ -1,0 +1,69 @@
+// Redis down or hung: webhooks answer 503 (nothing stored, the provider retries)
+// within a bounded time, /readyz says so, and recovery needs no restart.
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "integration/test_config.hpp"
+#include "support/daemon_process.hpp"
+#include "support/redis_server.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+class RedisOutage : public ::testing::Test {
+ protected:
+  RedisOutage() : port(free_port()), daemon(daemon_config(port, redis.url()), port, {"TEST_TWILIO_TOKEN=t"}) {}
+
+  /// Posts until one is accepted (the daemon reconnects with backoff); bounded.
+  bool accepted_again(const std::string& id) {
+    for (int i = 0; i < 200; ++i) {
+      if (post_message(port, id, "cust-1", "back").status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  /// Polls /readyz until 200: each event loop reconnects on its own backoff; bounded.
+  bool ready_again() {
+    for (int i = 0; i < 200; ++i) {
+      if (http_request(port, "GET", "/readyz").status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  RedisServer redis;
+  std::uint16_t port;
+  DaemonProcess daemon;
+};
+
+TEST_F(RedisOutage, StoppedRedisGives503ThenRecovers) {
+  ASSERT_EQ(post_message(port, "before", "cust-1", "hi").status, 200);
+  redis.stop();
+  // 10 s is the client's patience, far beyond the daemon's 500 ms command timeout.
+  auto r = post_message(port, "during", "cust-1", "hi");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("\"error\":\"store_unavailable\""), std::string::npos);
+  EXPECT_EQ(http_request(port, "GET", "/readyz").status, 503);
+  redis.start();
+  EXPECT_TRUE(accepted_again("after"));
+  EXPECT_TRUE(ready_again());
+}
+
+TEST_F(RedisOutage, HungRedisGives503ThenRecovers) {
+  ASSERT_EQ(post_message(port, "before", "cust-1", "hi").status, 200);
+  redis.pause();
+  auto r = post_message(port, "during", "cust-1", "hi");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(http_request(port, "GET", "/readyz").status, 503);
+  redis.resume();
+  EXPECT_TRUE(accepted_again("during"));  // the provider's retry of the same message
+  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  // Whether or not the hung attempt ran late, the retry is stored once.
+  EXPECT_EQ(redis.one({"XLEN", "or:{it}:conv:" + conv + ":msgs"}), "2");
+}
+
+}  // namespace
+}  // namespace omniroute::testing

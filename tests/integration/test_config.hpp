@@ -1,0 +1,27 @@
+#pragma once
+// What the integration tests run the daemon with, and how they sign requests.
+
+#include <cstdint>
+#include <string>
+
+#include "support/http_client.hpp"
+
+namespace omniroute::testing {
+
+inline constexpr const char* kApiSecret = "integration-secret";
+inline constexpr const char* kTwilioToken = "twilio-test-token";
+
+/// A config with a generic `api` channel and a Twilio `sms` channel in queue `general`.
+std::string daemon_config(std::uint16_t port, const std::string& redis_url, const std::string& extra_server = "",
+                          const std::string& extra_redis = "");
+
+/// A generic-webhook body from `handle` with message id `id`.
+std::string webhook_body(const std::string& id, const std::string& handle, const std::string& text);
+
+/// Headers carrying the body's X-Omniroute-Signature.
+Headers signed_headers(const std::string& body);
+
+/// POSTs a signed generic-webhook message; returns the answer.
+HttpResult post_message(std::uint16_t port, const std::string& id, const std::string& handle, const std::string& text);
+
+}  // namespace omniroute::testing

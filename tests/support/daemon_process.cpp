@@ -1,0 +1,116 @@
+#include "support/daemon_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "support/http_client.hpp"
+
+namespace omniroute::testing {
+
+std::string daemon_binary() { return OMNIROUTED_PATH; }
+
+namespace {
+pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv;
+    std::string bin = daemon_binary();
+    argv.push_back(bin.data());
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+}  // namespace
+
+RunResult run_daemon_to_end(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  TempDir dir;
+  std::string log = (dir.path() / "out.log").string();
+  pid_t pid = spawn(args, env, log);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {decode_status(status), read_file(log)};
+}
+
+DaemonProcess::DaemonProcess(const std::string& config_yaml, std::uint16_t port, const std::vector<std::string>& env)
+    : port_(port) {
+  std::string config = dir_.write("omniroute.yaml", config_yaml);
+  pid_ = spawn({"--config", config}, env, (dir_.path() / "daemon.log").string());
+  for (int i = 0; i < 400; ++i) {
+    if (http_request(port_, "GET", "/healthz", {}, "", 500).status == 200) return;
+    if (!running()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  throw std::runtime_error("omnirouted did not come up:\n" + log());
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0 && running()) kill_hard();
+}
+
+bool DaemonProcess::running() {
+  if (pid_ <= 0 || status_ != -1) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    status_ = status;
+    return false;
+  }
+  return true;
+}
+
+int DaemonProcess::wait_exit(int timeout_ms) {
+  for (int waited = 0; waited < timeout_ms; waited += 10) {
+    if (!running()) return decode_status(status_);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  status_ = status;
+  return -1;  // did not exit in time
+}
+
+int DaemonProcess::terminate() {
+  if (!running()) return decode_status(status_);
+  ::kill(pid_, SIGTERM);
+  return wait_exit(20'000);
+}
+
+void DaemonProcess::kill_hard() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  wait_exit(10'000);
+}
+
+void DaemonProcess::signal(int signo) { ::kill(pid_, signo); }
+
+std::string DaemonProcess::log() const { return read_file((dir_.path() / "daemon.log").string()); }
+
+}  // namespace omniroute::testing

@@ -1,0 +1,122 @@
+#include "support/redis_server.hpp"
+
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace omniroute::testing {
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+RedisServer::RedisServer() : port_(free_port()) { start(); }
+
+RedisServer::~RedisServer() {
+  resume();
+  stop();
+}
+
+void RedisServer::start() {
+  if (pid_ > 0) return;
+  std::string port = std::to_string(port_);
+  std::string dir = dir_.path().string();
+  pid_ = fork();
+  if (pid_ == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
+           "--appendonly", "no", "--dir", dir.c_str(), "--daemonize", "no", "--unixsocket", "redis.sock",
+           "--unixsocketperm", "700", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 200; ++i) {
+    timeval tv{0, 200'000};
+    redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);
+    bool up = c && !c->err;
+    if (c) redisFree(c);
+    if (up) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  throw std::runtime_error("redis-server did not start on port " + port);
+}
+
+void RedisServer::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGCONT);
+  kill(pid_, SIGTERM);
+  for (int i = 0; i < 200; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void RedisServer::pause() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void RedisServer::resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
+namespace {
+void flatten(const redisReply* r, std::vector<std::string>& out) {
+  switch (r->type) {
+    case REDIS_REPLY_ARRAY:
+      for (size_t i = 0; i < r->elements; ++i) flatten(r->element[i], out);
+      break;
+    case REDIS_REPLY_INTEGER: out.push_back(std::to_string(r->integer)); break;
+    case REDIS_REPLY_NIL: out.push_back("(nil)"); break;
+    case REDIS_REPLY_ERROR: out.push_back("ERR:" + std::string(r->str, r->len)); break;
+    default: out.emplace_back(r->str, r->len); break;
+  }
+}
+}  // namespace
+
+std::vector<std::string> RedisServer::command(const std::vector<std::string>& args) const {
+  timeval tv{5, 0};
+  redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);
+  if (!c || c->err) {
+    if (c) redisFree(c);
+    throw std::runtime_error("cannot connect to test redis");
+  }
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) argv.push_back(a.data()), lens.push_back(a.size());
+  auto* reply = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
+  std::vector<std::string> out;
+  if (reply) flatten(reply, out);
+  if (reply) freeReplyObject(reply);
+  redisFree(c);
+  return out;
+}
+
+std::string RedisServer::one(const std::vector<std::string>& args) const {
+  auto r = command(args);
+  return r.empty() ? "" : r.front();
+}
+
+}  // namespace omniroute::testing
