@@ -40,6 +40,12 @@ TEST(CheckConfig, MissingFileIsAProblemToo) {
   EXPECT_EQ(r.output, "/nonexistent/omniroute.yaml:1:1: cannot read the file\n");
 }
 
+TEST(CheckConfig, ShippedExampleIsValid) {
+  auto r = run_daemon_to_end({"--check-config", "--config", std::string(OMNIROUTE_SOURCE_DIR) + "/config/omniroute.example.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "");
+}
+
 TEST(CheckConfig, EmbeddedDefaultIsValid) {
   auto r = run_daemon_to_end({"--check-config"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
