@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -77,10 +78,21 @@ class IngestSink {
   virtual void ingest(Message message, std::function<void(IngestOutcome)> done) = 0;
 };
 
-/// What the core lends a channel that works on its own (polling).
+/// Durable state of one channel (a poll offset, an IMAP UIDVALIDITY), kept in Redis
+/// so a restart neither loses nor repeats. Callbacks run on the channel's executor.
+class ChannelState {
+ public:
+  virtual ~ChannelState() = default;
+  /// `done(ok, value)`: value is nullopt when the field was never set; ok is false when Redis failed.
+  virtual void get(const std::string& field, std::function<void(bool ok, std::optional<std::string> value)> done) = 0;
+  virtual void set(const std::string& field, const std::string& value, std::function<void(bool ok)> done) = 0;
+};
+
+/// What the core lends a channel that works on its own (polling). Outlives start()..stop().
 struct ChannelContext {
-  boost::asio::any_io_executor executor;
+  boost::asio::any_io_executor executor;  // one event loop; never block it
   IngestSink* sink = nullptr;
+  ChannelState* state = nullptr;
 };
 
 /// One configured channel instance.
@@ -97,7 +109,8 @@ class Channel {
   /// Verifies and parses one webhook delivery. Pure: no I/O, no exceptions.
   virtual WebhookResult on_webhook(const InboundRequest& request) const;
 
-  /// Starts background intake (polling); the default channel has none.
+  /// Starts background intake (polling); the default channel has none. Called once
+  /// Redis is connected; later failures (ingest or state) must be retried with backoff.
   virtual void start(ChannelContext& /*context*/) {}
   /// Stops what `start` began; in-flight ingests still complete.
   virtual void stop() {}

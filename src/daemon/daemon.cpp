@@ -89,6 +89,8 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
   asio::steady_timer watchdog(control);
 
   for (auto& w : workers) w->start();
+  // Polling channels run on the first loop; webhook channels need no start.
+  workers.front()->start_channels(channels);
   listener.start();
   log::info("omnirouted listening on " + config.server.listen.host + ":" + std::to_string(listener.port()) +
             " with " + std::to_string(workers.size()) + " event loop(s), " + std::to_string(channels.size()) +

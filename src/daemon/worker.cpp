@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "omniroute/log.hpp"
+#include "store/channel_state_store.hpp"
 
 namespace omniroute::daemon {
 
@@ -46,6 +47,29 @@ void Worker::start() {
   });
 }
 
+void Worker::start_channels(http::ChannelMap& channels) {
+  asio::co_spawn(
+      context_,
+      [this, &channels]() -> asio::awaitable<void> {
+        // A polling channel's first act is to read its saved offset: wait for Redis.
+        asio::steady_timer wait(context_);
+        while (!redis_->connected() && !sessions_.draining()) {
+          wait.expires_after(std::chrono::milliseconds(50));
+          co_await wait.async_wait(asio::use_awaitable);
+        }
+        if (sessions_.draining()) co_return;
+        for (auto& [id, channel] : channels) {
+          StartedChannel sc{channel.get(), std::make_unique<store::RedisChannelState>(*redis_, store_->keys(), id),
+                            nullptr};
+          sc.context = std::make_unique<ChannelContext>(
+              ChannelContext{context_.get_executor(), ingest_.get(), sc.state.get()});
+          channel->start(*sc.context);
+          started_.push_back(std::move(sc));
+        }
+      },
+      asio::detached);
+}
+
 void Worker::beat() {
   heartbeat_ = steady_ms();
   heartbeat_timer_.expires_after(std::chrono::seconds(1));
@@ -69,6 +93,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
           log::warn("shutdown: " + std::to_string(sessions_.size()) + " connection(s) still busy after the grace period");
         }
         heartbeat_timer_.cancel();
+        for (auto& sc : started_) sc.channel->stop();
         redis_->stop();
         guard_.reset();
         if (sessions_.size() > 0) context_.stop();

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -27,7 +28,9 @@ class Worker {
 
   /// Starts the loop's thread and its Redis connection.
   void start();
-  /// Drains sessions (at most `grace`), then stops Redis and lets the loop end. Thread-safe.
+  /// Starts every channel's background intake (polling) on this loop. Thread-safe.
+  void start_channels(http::ChannelMap& channels);
+  /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.
   void drain(std::chrono::milliseconds grace);
   /// Waits for the loop's thread to end.
   void join();
@@ -46,6 +49,12 @@ class Worker {
   std::unique_ptr<ingest::IngestService> ingest_;
   std::unique_ptr<http::Router> router_;
   http::SessionSet sessions_;
+  struct StartedChannel {
+    Channel* channel;
+    std::unique_ptr<ChannelState> state;
+    std::unique_ptr<ChannelContext> context;
+  };
+  std::vector<StartedChannel> started_;
   boost::asio::steady_timer heartbeat_timer_;
   std::atomic<std::int64_t> heartbeat_{0};
   std::thread thread_;

@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -123,8 +124,10 @@ asio::awaitable<void> Listener::accept_loop() {
     auto [ec, socket] = co_await acceptor_.async_accept(lane.context->get_executor(), kAwait);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
-      // Out of descriptors or similar: say so once per failure and keep serving.
+      // Out of descriptors or similar: say so, pause so the loop does not spin, keep serving.
       log::warn("http: accept failed: " + ec.message());
+      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(kAwait);
       continue;
     }
     boost::system::error_code ignored;

@@ -23,6 +23,7 @@ class Keys {
   std::string contact(std::string_view id) const { return cat("contact:", id); }
   std::string contact_handles(std::string_view id) const { return cat("contact:", id, ":handles"); }
   std::string queue(std::string_view id) const { return cat("queue:", id); }
+  std::string channel_state(std::string_view channel) const { return cat("channel:", channel); }
   std::string seq() const { return prefix_ + "seq"; }
   std::string sla() const { return prefix_ + "sla"; }
   std::string events() const { return prefix_ + "events"; }
