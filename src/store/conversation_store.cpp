@@ -39,7 +39,8 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       keys_.dedupe(m.channel_id, m.provider_id), keys_.handle(m.handle_kind, m.contact_handle),
       keys_.thread(m.channel_id, m.thread_key),  keys_.seq(),
       keys_.queue(plan.queue),                   keys_.sla(),
-      keys_.events()};
+      keys_.events(),
+      keys_.waiting(plan.queue, to_string(medium))};
   std::vector<std::string> args{
       keys_.prefix(),
       m.channel_id,
@@ -83,9 +84,11 @@ void ConversationStore::resolve(const std::string& id, const std::string& by, Re
   std::vector<std::string> args{keys_.prefix(), std::to_string(now_ms()), by, std::to_string(kEventsMaxLength)};
   eval_script(client_, resolve_script(), std::move(keys), std::move(args), [done = std::move(done)](RedisResult r) {
     if (!r) return done(unexpected(r.error()));
-    if (r->is_error()) return done(unexpected(protocol_error(r->str)));
-    if (r->str == "resolved") return done(ResolveOutcome::resolved);
-    if (r->str == "already_resolved") return done(ResolveOutcome::already_resolved);
+    if (r->is_error() || r->elements.empty()) return done(unexpected(protocol_error(r->str)));
+    const std::string& status = r->elements[0].str;
+    if (status == "resolved") return done(ResolveOutcome::resolved);
+    if (status == "already_resolved") return done(ResolveOutcome::already_resolved);
+    if (status == "forbidden") return done(ResolveOutcome::forbidden);
     done(ResolveOutcome::not_found);
   });
 }

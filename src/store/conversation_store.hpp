@@ -21,7 +21,7 @@ struct IngestPlan {
   std::optional<std::int64_t> first_response_due_ms;
 };
 
-enum class ResolveOutcome { resolved, already_resolved, not_found };
+enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };
 
 class ConversationStore {
  public:
@@ -33,7 +33,7 @@ class ConversationStore {
 
   /// Stores `message` (deduplicated) and files it in a conversation; `done` once durable or failed.
   void ingest(const Message& message, Medium medium, const IngestPlan& plan, IngestCallback done);
-  /// Closes conversation `id`; its customer's next message opens a new one.
+  /// Closes conversation `id` (as agent `by`, or "system"); its customer's next message opens a new one.
   void resolve(const std::string& id, const std::string& by, ResolveCallback done);
   /// How many conversations wait in each of `queues`, in order.
   void queue_depths(const std::vector<std::string>& queues, CountsCallback done);

@@ -24,6 +24,15 @@ class Keys {
   std::string contact_handles(std::string_view id) const { return cat("contact:", id, ":handles"); }
   std::string queue(std::string_view id) const { return cat("queue:", id); }
   std::string channel_state(std::string_view channel) const { return cat("channel:", channel); }
+  std::string waiting(std::string_view queue, std::string_view medium) const { return cat("queue:", queue, ":", medium); }
+  std::string available(std::string_view queue, std::string_view medium) const {
+    return cat("avail:", queue, ":", medium);
+  }
+  std::string agent(std::string_view id) const { return cat("agent:", id); }
+  std::string agent_conversations(std::string_view id) const { return cat("agent:", id, ":convs"); }
+  std::string agents() const { return prefix_ + "agents"; }
+  std::string queues() const { return prefix_ + "queues"; }
+  std::string outbox() const { return prefix_ + "outbox"; }
   std::string seq() const { return prefix_ + "seq"; }
   std::string sla() const { return prefix_ + "sla"; }
   std::string events() const { return prefix_ + "events"; }

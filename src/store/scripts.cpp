@@ -7,8 +7,15 @@
 namespace omniroute::store {
 
 namespace lua {
+extern const std::string_view lib_agent;
 extern const std::string_view ingest;
 extern const std::string_view resolve;
+extern const std::string_view route;
+extern const std::string_view agent_sync;
+extern const std::string_view presence;
+extern const std::string_view reply;
+extern const std::string_view transfer;
+extern const std::string_view conversation_view;
 }  // namespace lua
 
 namespace {
@@ -25,7 +32,14 @@ std::string sha1_hex(std::string_view text) {
   return out;
 }
 
-Script make(std::string_view name, std::string_view source) { return {name, source, sha1_hex(source)}; }
+Script make(std::string_view name, std::string_view source) {
+  return {name, std::string(source), sha1_hex(source)};
+}
+
+/// For scripts that change agents: lib_agent.lua's functions first.
+Script make_with_agent_lib(std::string_view name, std::string_view source) {
+  return make(name, std::string(lua::lib_agent) + "\n" + std::string(source));
+}
 
 std::vector<std::string> script_command(std::string_view verb, std::string_view script_or_sha,
                                         const std::vector<std::string>& keys,
@@ -48,7 +62,37 @@ const Script& ingest_script() {
 }
 
 const Script& resolve_script() {
-  static const Script s = make("resolve", lua::resolve);
+  static const Script s = make_with_agent_lib("resolve", lua::resolve);
+  return s;
+}
+
+const Script& route_script() {
+  static const Script s = make_with_agent_lib("route", lua::route);
+  return s;
+}
+
+const Script& agent_sync_script() {
+  static const Script s = make_with_agent_lib("agent_sync", lua::agent_sync);
+  return s;
+}
+
+const Script& presence_script() {
+  static const Script s = make_with_agent_lib("presence", lua::presence);
+  return s;
+}
+
+const Script& reply_script() {
+  static const Script s = make("reply", lua::reply);
+  return s;
+}
+
+const Script& transfer_script() {
+  static const Script s = make_with_agent_lib("transfer", lua::transfer);
+  return s;
+}
+
+const Script& conversation_view_script() {
+  static const Script s = make("conversation_view", lua::conversation_view);
   return s;
 }
 
@@ -58,7 +102,7 @@ void eval_script(RedisClient& client, const Script& script, std::vector<std::str
   client.command(*cmd, [&client, &script, cmd, done = std::move(done)](RedisResult r) mutable {
     if (r && r->is_error() && r->str.starts_with("NOSCRIPT")) {
       (*cmd)[0] = "EVAL";
-      (*cmd)[1] = std::string(script.source);
+      (*cmd)[1] = script.source;
       client.command(*cmd, std::move(done));
       return;
     }

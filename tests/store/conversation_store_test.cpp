@@ -48,9 +48,9 @@ class ConversationStoreTest : public ::testing::Test {
     return **result;
   }
 
-  ResolveOutcome resolve(const std::string& id) {
+  ResolveOutcome resolve(const std::string& id, const std::string& by = "system") {
     std::optional<Expected<ResolveOutcome, RedisError>> result;
-    store->resolve(id, "asha", [&](auto r) { result = std::move(r); });
+    store->resolve(id, by, [&](auto r) { result = std::move(r); });
     EXPECT_TRUE(run_until_set(ctx, result));
     return **result;
   }
@@ -102,6 +102,12 @@ TEST_F(ConversationStoreTest, AfterResolveANewMessageOpensANewConversationForThe
   EXPECT_EQ(redis.one({"HGET", "or:{t}:conv:" + b.conversation_id, "state"}), "queued");
   EXPECT_EQ(redis.one({"HGET", "or:{t}:conv:" + a.conversation_id, "contact"}),
             redis.one({"HGET", "or:{t}:conv:" + b.conversation_id, "contact"}));
+}
+
+TEST_F(ConversationStoreTest, AnAgentCannotResolveAConversationThatIsNotTheirs) {
+  auto a = ingest(message("p1", "u1", "hello"));
+  EXPECT_EQ(resolve(a.conversation_id, "asha"), ResolveOutcome::forbidden);
+  EXPECT_EQ(redis.one({"HGET", "or:{t}:conv:" + a.conversation_id, "state"}), "queued");
 }
 
 TEST_F(ConversationStoreTest, ResolvingAnUnknownConversationSaysSo) {

@@ -134,7 +134,8 @@ TEST_F(RedisClientTest, ScriptsFallBackToEvalAfterScriptFlush) {
               {"or:{t}:", "0", "system", "1000"}, [&](RedisResult r) { result = std::move(r); });
   ASSERT_TRUE(run_until_set(ctx, result));
   ASSERT_TRUE(*result);
-  EXPECT_EQ((*result)->str, "not_found");
+  ASSERT_EQ((*result)->elements.size(), 1u);
+  EXPECT_EQ((*result)->elements[0].str, "not_found");
   client->stop();
 }
 

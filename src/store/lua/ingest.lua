@@ -12,6 +12,7 @@
 -- KEYS[5] queue    or:{ws}:queue:<queue>
 -- KEYS[6] sla      or:{ws}:sla
 -- KEYS[7] events   or:{ws}:events
+-- KEYS[8] waiting  or:{ws}:queue:<queue>:<medium>   (what routing takes from)
 -- ARGV: 1 key prefix "or:{ws}:", 2 channel id, 3 channel kind, 4 provider id,
 --       5 handle kind, 6 handle, 7 contact name, 8 thread key, 9 subject,
 --       10 text, 11 attachments (JSON), 12 provider time ms, 13 received ms,
@@ -56,6 +57,7 @@ if not conv then
     'created_at', now, 'queued_at', now, 'first_response_at', '', 'message_count', 0)
   redis.call('SET', KEYS[3], conv)
   redis.call('ZADD', KEYS[5], ARGV[16], conv)
+  redis.call('ZADD', KEYS[8], ARGV[16], conv)
   if ARGV[17] ~= '' then
     redis.call('ZADD', KEYS[6], ARGV[17], 'first_response:' .. conv)
   end

@@ -1,0 +1,31 @@
+-- reply.lua: an agent answers a conversation.
+--
+-- Appends the outbound message to the transcript, hands it to the outbox
+-- (senders deliver it through the channel), records the first response the
+-- first time, clears the first-response deadline, and records an event.
+--
+-- KEYS[1] conv  or:{ws}:conv:<id>   KEYS[2] or:{ws}:seq   KEYS[3] or:{ws}:outbox
+-- KEYS[4] or:{ws}:sla               KEYS[5] or:{ws}:events
+-- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length
+-- Returns {"sent", msg id, first response 0|1, created_at, channel, queue} or {"not_found"|"forbidden"|"resolved"}.
+
+local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue')
+if not c[1] then return {'not_found'} end
+if c[3] ~= ARGV[2] then return {'forbidden'} end
+if c[2] == 'resolved' then return {'resolved'} end
+
+local conv, now = c[1], ARGV[4]
+local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
+redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', ARGV[2], 'text', ARGV[3],
+           'attachments', '[]', 'at', now, 'delivery', 'queued')
+redis.call('HINCRBY', KEYS[1], 'message_count', 1)
+local first = 0
+if c[4] == '' or not c[4] then
+  first = 1
+  redis.call('HSET', KEYS[1], 'first_response_at', now)
+  redis.call('ZREM', KEYS[4], 'first_response:' .. conv)
+end
+redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6], 'at', now)
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
+           'message_id', msg, 'direction', 'out', 'at', now)
+return {'sent', msg, first, c[5], c[6], c[7]}

@@ -1,0 +1,22 @@
+-- route.lua: assign waiting conversations of one queue and medium to the
+-- best agents with room, until either runs out (at most ARGV[5] at a time).
+-- Atomic, so daemons routing the same queue at once never assign one
+-- conversation twice nor fill an agent past capacity.
+--
+-- KEYS[1] or:{ws}:queue:<queue>:<medium>   KEYS[2] or:{ws}:avail:<queue>:<medium>
+-- ARGV: 1 prefix, 2 queue, 3 medium, 4 now ms, 5 max assignments, 6 events max length
+-- Returns a flat list: conv, agent, queued_at, conv, agent, queued_at, …
+
+local prefix, queue, medium, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local out = {}
+for _ = 1, tonumber(ARGV[5]) do
+  local conv = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if not conv then break end
+  local agent = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  if not agent then break end
+  local queued_at = assign(prefix, conv, agent, queue, medium, now, ARGV[6])
+  out[#out + 1] = conv
+  out[#out + 1] = agent
+  out[#out + 1] = queued_at
+end
+return out
