@@ -27,10 +27,13 @@ http::ChannelMap build_channels(const config::Config& config, const ChannelRegis
   return out;
 }
 
-void describe_contract_metrics(metrics::Registry& m) {
+void describe_contract_metrics(metrics::Registry& m, const config::Config& config) {
   m.describe("omniroute_messages_sent_total", "counter", "Outbound messages by channel and result");
   m.describe("omniroute_first_response_seconds", "histogram", "Time from a conversation's first message to its first agent reply");
   m.describe("omniroute_queue_wait_seconds", "histogram", "Time a conversation waited in its queue before assignment");
+  for (const auto& q : config.queues) {
+    m.histogram("omniroute_queue_wait_seconds", {{"queue", q.id}}, metrics::wait_buckets());
+  }
   m.describe("omniroute_sla_alerts_total", "counter", "SLA alerts fired, by queue and kind");
   m.describe("omniroute_webhook_rejected_total", "counter", "Webhook deliveries refused, by channel and reason");
 }
@@ -70,14 +73,15 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
   ::signal(SIGPIPE, SIG_IGN);
   asio::io_context control{1};
   metrics::Registry metrics;
-  describe_contract_metrics(metrics);
+  describe_contract_metrics(metrics, config);
   ingest::IngestMetrics ingest_metrics(metrics, config);
   http::ChannelMap channels = build_channels(config, registry);
+  routing::AgentDirectory directory(config);
 
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<http::Lane> lanes;
   for (int i = 0; i < workers_for(config); ++i) {
-    workers.push_back(std::make_unique<Worker>(config, channels, metrics, ingest_metrics));
+    workers.push_back(std::make_unique<Worker>(config, channels, metrics, ingest_metrics, directory));
     lanes.push_back(workers.back()->lane());
   }
   http::Limits limits{config.server.body_limit, config.server.header_limit, config.server.read_timeout,
@@ -91,6 +95,8 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
   for (auto& w : workers) w->start();
   // Polling channels run on the first loop; webhook channels need no start.
   workers.front()->start_channels(channels);
+  // One loop per daemon syncs agents and sweeps queues; every loop routes on its own triggers.
+  workers.front()->start_routing();
   listener.start();
   log::info("omnirouted listening on " + config.server.listen.host + ":" + std::to_string(listener.port()) +
             " with " + std::to_string(workers.size()) + " event loop(s), " + std::to_string(channels.size()) +

@@ -20,12 +20,14 @@ std::int64_t steady_ms() {
 }  // namespace
 
 Worker::Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
-               ingest::IngestMetrics& ingest_metrics)
+               ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory)
     : guard_(context_.get_executor()), heartbeat_timer_(context_) {
   redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
-  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics);
+  assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
+  agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_);
+  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_);
   heartbeat_ = steady_ms();
 }
 
@@ -45,6 +47,22 @@ void Worker::start() {
       std::abort();
     }
   });
+}
+
+void Worker::start_routing() {
+  asio::co_spawn(
+      context_,
+      [this]() -> asio::awaitable<void> {
+        asio::steady_timer wait(context_);
+        // Agents must be in Redis before anyone can set a status: retry until it holds.
+        while (!sessions_.draining()) {
+          if (redis_->connected() && co_await assigner_->sync_configuration()) break;
+          wait.expires_after(std::chrono::milliseconds(100));
+          co_await wait.async_wait(asio::use_awaitable);
+        }
+        if (!sessions_.draining()) assigner_->start_sweep();
+      },
+      asio::detached);
 }
 
 void Worker::start_channels(http::ChannelMap& channels) {
@@ -94,6 +112,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
         }
         heartbeat_timer_.cancel();
         for (auto& sc : started_) sc.channel->stop();
+        assigner_->stop();
         redis_->stop();
         guard_.reset();
         if (sessions_.size() > 0) context_.stop();

@@ -12,7 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "agent_api/agent_routes.hpp"
 #include "http/router.hpp"
+#include "routing/agent_directory.hpp"
+#include "routing/assigner.hpp"
 #include "http/server.hpp"
 #include "ingest/ingest_service.hpp"
 #include "store/conversation_store.hpp"
@@ -23,11 +26,13 @@ namespace omniroute::daemon {
 class Worker {
  public:
   Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
-         ingest::IngestMetrics& ingest_metrics);
+         ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory);
   ~Worker();
 
   /// Starts the loop's thread and its Redis connection.
   void start();
+  /// Once Redis is up: writes agents and queues to Redis and sweeps queues every second. Thread-safe.
+  void start_routing();
   /// Starts every channel's background intake (polling) on this loop. Thread-safe.
   void start_channels(http::ChannelMap& channels);
   /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.
@@ -47,6 +52,8 @@ class Worker {
   std::shared_ptr<store::RedisClient> redis_;
   std::unique_ptr<store::ConversationStore> store_;
   std::unique_ptr<ingest::IngestService> ingest_;
+  std::unique_ptr<routing::Assigner> assigner_;
+  std::unique_ptr<agent_api::AgentRoutes> agent_routes_;
   std::unique_ptr<http::Router> router_;
   http::SessionSet sessions_;
   struct StartedChannel {

@@ -11,8 +11,15 @@ namespace asio = boost::asio;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 Router::Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
-               ingest::IngestService& ingest, metrics::Registry& metrics)
-    : config_(config), channels_(channels), store_(store), ingest_(ingest), metrics_(metrics) {}
+               ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
+               routing::Assigner& assigner)
+    : config_(config),
+      channels_(channels),
+      store_(store),
+      ingest_(ingest),
+      metrics_(metrics),
+      agent_routes_(agent_routes),
+      assigner_(assigner) {}
 
 asio::awaitable<Response> Router::handle(Request& request) {
   std::string_view target = request.target();
@@ -20,6 +27,10 @@ asio::awaitable<Response> Router::handle(Request& request) {
   const bool get = request.method() == beast_http::verb::get || request.method() == beast_http::verb::head;
 
   if (path.starts_with("/webhooks/")) co_return co_await webhook(request, path.substr(10));
+  if (path.starts_with("/v1/")) {
+    auto answer = co_await agent_routes_.handle(request, path);
+    if (answer) co_return std::move(*answer);
+  }
   if (path == "/healthz" && get) co_return json_response(200, R"({"status":"ok"})");
   if (path == "/readyz" && get) co_return co_await readyz();
   if (path == "/metrics" && get) co_return co_await metrics();
@@ -88,14 +99,19 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
     co_return json_error(static_cast<unsigned>(e.status), e.code, e.message);
   }
   // Answer 2xx only once every message is durable: otherwise the provider must retry.
+  std::vector<std::string> queues_touched;
   for (const Message& m : result->messages) {
     auto [stored] = co_await ingest_.async_store(m, kAwait);
     if (!stored) {
       log::warn("webhook " + channel.id() + ": not stored, answering 503: " + stored.error().message);
       co_return json_error(503, "store_unavailable", "the message could not be stored; retry later");
     }
+    if (!stored->duplicate) queues_touched.push_back(ingest_.plan_for(m).queue);
   }
-  co_return text_response(static_cast<unsigned>(result->status), result->content_type, result->body);
+  Response answer = text_response(static_cast<unsigned>(result->status), result->content_type, result->body);
+  // Routing after the answer is built: a routing failure must not turn a stored message into an error.
+  for (const auto& q : queues_touched) co_await assigner_.route_queue(q);
+  co_return answer;
 }
 
 }  // namespace omniroute::http

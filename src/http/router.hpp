@@ -1,15 +1,18 @@
 #pragma once
-// The daemon's routes: health, readiness, metrics and provider webhooks.
+// The daemon's routes: health, readiness, metrics, provider webhooks, and the
+// agent and admin APIs under /v1/ (agent_api/).
 // One Router per event loop; it only touches that loop's Redis client.
 
 #include <map>
 #include <string>
 
+#include "agent_api/agent_routes.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "ingest/ingest_service.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/channel.hpp"
+#include "routing/assigner.hpp"
 #include "store/conversation_store.hpp"
 
 namespace omniroute::http {
@@ -20,7 +23,8 @@ using ChannelMap = std::map<std::string, std::unique_ptr<Channel>, std::less<>>;
 class Router final : public Handler {
  public:
   Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
-         ingest::IngestService& ingest, metrics::Registry& metrics);
+         ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
+         routing::Assigner& assigner);
 
   boost::asio::awaitable<Response> handle(Request& request) override;
 
@@ -34,6 +38,8 @@ class Router final : public Handler {
   store::ConversationStore& store_;
   ingest::IngestService& ingest_;
   metrics::Registry& metrics_;
+  agent_api::AgentRoutes& agent_routes_;
+  routing::Assigner& assigner_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
 };
 

@@ -32,4 +32,12 @@ HttpResult post_message(std::uint16_t port, const std::string& id, const std::st
   return http_request(port, "POST", "/webhooks/api", signed_headers(body), body);
 }
 
+int stored_keys(const RedisServer& redis) {
+  int n = 0;
+  for (const char* pattern : {"or:{it}:dedupe:*", "or:{it}:conv:*", "or:{it}:contact:*", "or:{it}:handle:*"}) {
+    n += static_cast<int>(redis.command({"KEYS", pattern}).size());
+  }
+  return n;
+}
+
 }  // namespace omniroute::testing

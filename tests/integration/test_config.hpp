@@ -5,6 +5,7 @@
 #include <string>
 
 #include "support/http_client.hpp"
+#include "support/redis_server.hpp"
 
 namespace omniroute::testing {
 
@@ -23,5 +24,8 @@ Headers signed_headers(const std::string& body);
 
 /// POSTs a signed generic-webhook message; returns the answer.
 HttpResult post_message(std::uint16_t port, const std::string& id, const std::string& handle, const std::string& text);
+
+/// How many keys hold customer data (dedupe marks, contacts, conversations): 0 when nothing was stored.
+int stored_keys(const RedisServer& redis);
 
 }  // namespace omniroute::testing

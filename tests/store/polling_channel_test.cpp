@@ -79,7 +79,8 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   auto poller = std::make_unique<NumberedPoller>(s);
   NumberedPoller* p = poller.get();
   channels.emplace("numbers", std::move(poller));
-  daemon::Worker worker(cfg, channels, registry, im);
+  routing::AgentDirectory directory(cfg);
+  daemon::Worker worker(cfg, channels, registry, im, directory);
   worker.start();
   worker.start_channels(channels);
   for (int i = 0; i < 1000 && p->polls_done < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -1,0 +1,44 @@
+#pragma once
+// The agent API (Authorization: Bearer <agent token>) and the admin API
+// (Bearer <admin_token>), as CONTRACT.md describes them.
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "http/types.hpp"
+#include "routing/agent_directory.hpp"
+#include "routing/assigner.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::agent_api {
+
+class AgentRoutes {
+ public:
+  AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
+              routing::Assigner& assigner);
+
+  /// Answers a request under /v1/, or nullopt when no route matches.
+  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
+
+ private:
+  boost::asio::awaitable<http::Response> set_status(const std::string& agent, const http::Request& request);
+  boost::asio::awaitable<http::Response> my_conversations(const std::string& agent);
+  boost::asio::awaitable<http::Response> get_conversation(const std::string& agent, const std::string& id);
+  boost::asio::awaitable<http::Response> reply(const std::string& agent, const std::string& id, const http::Request& request);
+  boost::asio::awaitable<http::Response> resolve(const std::string& agent, const std::string& id);
+  boost::asio::awaitable<http::Response> transfer(const std::string& agent, const std::string& id, const http::Request& request);
+  boost::asio::awaitable<http::Response> admin_queues();
+  boost::asio::awaitable<http::Response> admin_agents();
+  boost::asio::awaitable<http::Response> admin_conversations(std::string_view query);
+  /// conversation_view.lua for `id`; nullopt reply when Redis failed.
+  boost::asio::awaitable<std::optional<store::Reply>> view(const std::string& id, bool with_messages);
+
+  const config::Config& config_;
+  const routing::AgentDirectory& directory_;
+  store::ConversationStore& store_;
+  routing::Assigner& assigner_;
+};
+
+}  // namespace omniroute::agent_api

@@ -1,0 +1,75 @@
+#include "agent_api/conversation_json.hpp"
+
+#include "omniroute/clock.hpp"
+
+namespace omniroute::agent_api {
+
+namespace json = boost::json;
+
+std::map<std::string, std::string> fields_of(const store::Reply& flat) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i + 1 < flat.elements.size(); i += 2) out[flat.elements[i].str] = flat.elements[i + 1].str;
+  return out;
+}
+
+json::value time_or_null(const std::string& ms) {
+  if (ms.empty() || ms == "0") return nullptr;
+  return json::value(format_rfc3339_ms(std::atoll(ms.c_str())));
+}
+
+namespace {
+json::value string_or_null(const std::string& s) {
+  if (s.empty()) return nullptr;
+  return json::value(s);
+}
+
+json::object message_json(const store::Reply& entry) {
+  // A stream entry is [id, [field, value, …]].
+  auto f = fields_of(entry.elements.size() > 1 ? entry.elements[1] : store::Reply{});
+  json::object m{{"id", f["id"]},
+                 {"direction", f["direction"]},
+                 {"text", f["text"]},
+                 {"at", time_or_null(f["at"])},
+                 {"author", f["direction"] == "out" ? string_or_null(f["author"]) : json::value(nullptr)}};
+  if (!f["subject"].empty()) m["subject"] = f["subject"];
+  boost::system::error_code ec;
+  json::value attachments = json::parse(f["attachments"].empty() ? "[]" : f["attachments"], ec);
+  m["attachments"] = ec ? json::value(json::array{}) : attachments;
+  if (f["direction"] == "out") m["delivery"] = f["delivery"].empty() ? "queued" : f["delivery"];
+  return m;
+}
+}  // namespace
+
+std::optional<json::object> conversation_json(const store::Reply& view) {
+  if (view.elements.size() < 4) return std::nullopt;
+  auto c = fields_of(view.elements[0]);
+  auto contact = fields_of(view.elements[1]);
+  json::array handles;
+  for (const auto& h : view.elements[2].elements) {
+    auto colon = h.str.find(':');
+    handles.push_back(json::value(colon == std::string::npos ? h.str : h.str.substr(colon + 1)));
+  }
+  json::object out{
+      {"id", c["id"]},
+      {"channel", c["channel"]},
+      {"state", c["state"]},
+      {"queue", c["queue"]},
+      {"priority", c["priority"].empty() ? "normal" : c["priority"]},
+      {"agent", string_or_null(c["agent"])},
+      {"contact", json::object{{"id", contact["id"]}, {"name", contact["name"]}, {"handles", handles}}},
+      {"subject", c["subject"]},
+      {"created_at", time_or_null(c["created_at"])},
+      {"assigned_at", time_or_null(c["assigned_at"])},
+      {"first_response_at", time_or_null(c["first_response_at"])},
+      {"resolved_at", time_or_null(c["resolved_at"])},
+      {"message_count", std::atoll(c["message_count"].c_str())},
+  };
+  if (!view.elements[3].elements.empty()) {
+    json::array messages;
+    for (const auto& entry : view.elements[3].elements) messages.push_back(message_json(entry));
+    out["messages"] = std::move(messages);
+  }
+  return out;
+}
+
+}  // namespace omniroute::agent_api

@@ -1,0 +1,22 @@
+#pragma once
+// Conversation and Message JSON, as CONTRACT.md shows them to agents.
+
+#include <boost/json.hpp>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "store/reply.hpp"
+
+namespace omniroute::agent_api {
+
+/// The JSON of a conversation_view.lua reply, or nullopt when the conversation does not exist.
+std::optional<boost::json::object> conversation_json(const store::Reply& view);
+
+/// A flat Redis field list (HGETALL, a stream entry's fields) as name → value.
+std::map<std::string, std::string> fields_of(const store::Reply& flat);
+
+/// RFC 3339 for a stored ms timestamp, or null when it is empty.
+boost::json::value time_or_null(const std::string& ms);
+
+}  // namespace omniroute::agent_api

@@ -1,0 +1,126 @@
+#include "routing/assigner.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <set>
+
+#include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
+#include "store/scripts.hpp"
+
+namespace omniroute::routing {
+
+namespace asio = boost::asio;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr int kMaxAssignmentsPerCall = 100;
+
+namespace {
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+bool has_skills(const config::AgentConfig& agent, const std::vector<std::string>& required) {
+  return std::all_of(required.begin(), required.end(), [&](const std::string& s) {
+    return std::find(agent.skills.begin(), agent.skills.end(), s) != agent.skills.end();
+  });
+}
+}  // namespace
+
+Assigner::Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics)
+    : config_(config), store_(store), sweep_timer_(store.client().executor()) {
+  std::map<std::string, Medium> medium_of_channel;
+  for (const auto& c : config.channels) medium_of_channel[c.settings.id] = c.medium;
+  for (const auto& q : config.queues) {
+    queue_wait_[q.id] = &metrics.histogram("omniroute_queue_wait_seconds", {{"queue", q.id}}, metrics::wait_buckets());
+    std::set<std::string> media;
+    for (const auto& ch : q.channels) media.insert(std::string(to_string(medium_of_channel[ch])));
+    // A transfer can bring any medium into any queue.
+    if (media.empty()) media = {"sms", "chat", "email"};
+    media_of_queue_[q.id] = {media.begin(), media.end()};
+  }
+  for (const auto& a : config.agents) {
+    for (const auto& q : config.queues) {
+      if (has_skills(a, q.skills)) queues_of_agent_[a.id].push_back(q.id);
+    }
+  }
+}
+
+asio::awaitable<bool> Assigner::sync_configuration() {
+  const auto& keys = store_.keys();
+  for (const auto& q : config_.queues) {
+    std::vector<std::string> cmd{"HSET", keys.queues(), q.id, std::string(config::to_string(q.strategy))};
+    auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+    if (!r || r->is_error()) co_return false;
+  }
+  for (const auto& a : config_.agents) {
+    auto cap = [&](Medium m) {
+      auto it = a.capacity.find(m);
+      return std::to_string(it == a.capacity.end() ? 0 : it->second);
+    };
+    // Vectors built before the co_await: GCC 12 cannot keep initializer lists alive across one.
+    std::vector<std::string> k{keys.agent(a.id)};
+    std::vector<std::string> args{keys.prefix(), a.id, a.name, join(a.skills), cap(Medium::sms), cap(Medium::chat),
+                                  cap(Medium::email), join(queues_of_agent_[a.id]), std::to_string(now_ms())};
+    auto [r] = co_await store::async_eval(store_.client(), store::agent_sync_script(), std::move(k), std::move(args),
+                                          kAwait);
+    if (!r || r->is_error()) {
+      log::warn("routing: cannot sync agent " + a.id + ": " + (r ? r->str : r.error().message));
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+asio::awaitable<void> Assigner::route_queue(const std::string& queue) {
+  auto media = media_of_queue_.find(queue);
+  if (media == media_of_queue_.end()) co_return;
+  const auto& keys = store_.keys();
+  for (const auto& medium : media->second) {
+    std::int64_t now = now_ms();
+    std::vector<std::string> k{keys.waiting(queue, medium), keys.available(queue, medium)};
+    std::vector<std::string> args{keys.prefix(), queue, medium, std::to_string(now),
+                                  std::to_string(kMaxAssignmentsPerCall), std::to_string(store::kEventsMaxLength)};
+    auto [r] = co_await store::async_eval(store_.client(), store::route_script(), std::move(k), std::move(args), kAwait);
+    if (!r || r->is_error()) {
+      log::debug("routing: " + queue + "/" + medium + ": " + (r ? r->str : r.error().message));
+      continue;
+    }
+    for (size_t i = 0; i + 2 < r->elements.size(); i += 3) {
+      double waited = static_cast<double>(now - std::atoll(r->elements[i + 2].str.c_str())) / 1000.0;
+      queue_wait_[queue]->observe(std::max(0.0, waited));
+      log::debug("routing: " + r->elements[i].str + " → " + r->elements[i + 1].str);
+    }
+  }
+}
+
+asio::awaitable<void> Assigner::route_for_agent(const std::string& agent) {
+  auto it = queues_of_agent_.find(agent);
+  if (it == queues_of_agent_.end()) co_return;
+  for (const auto& q : it->second) co_await route_queue(q);
+}
+
+void Assigner::start_sweep() {
+  asio::co_spawn(sweep_timer_.get_executor(), sweep(), asio::detached);
+}
+
+void Assigner::stop() {
+  stopped_ = true;
+  sweep_timer_.cancel();
+}
+
+asio::awaitable<void> Assigner::sweep() {
+  while (!stopped_) {
+    sweep_timer_.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await sweep_timer_.async_wait(kAwait);
+    if (ec || stopped_) break;
+    if (!store_.client().connected()) continue;
+    for (const auto& q : config_.queues) co_await route_queue(q.id);
+  }
+}
+
+}  // namespace omniroute::routing

@@ -1,0 +1,47 @@
+#pragma once
+// Routing: hands waiting conversations to agents. Runs the route script for
+// a queue on every trigger (a new conversation, an agent becoming available,
+// capacity freed, a transfer) and sweeps every queue once a second, which
+// also picks up triggers that happened on other daemon instances. All
+// decisions are made inside the atomic script, so any number of instances
+// may route the same queue at once.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "metrics/metrics.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::routing {
+
+class Assigner {
+ public:
+  Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics);
+
+  /// Writes the configured agents and queue strategies to Redis (start-up, once per daemon).
+  boost::asio::awaitable<bool> sync_configuration();
+  /// Assigns what can be assigned in `queue` now.
+  boost::asio::awaitable<void> route_queue(const std::string& queue);
+  /// Routes every queue `agent` serves (after their presence or load changed).
+  boost::asio::awaitable<void> route_for_agent(const std::string& agent);
+  /// Starts the once-a-second sweep over every queue.
+  void start_sweep();
+  void stop();
+
+ private:
+  boost::asio::awaitable<void> sweep();
+
+  const config::Config& config_;
+  store::ConversationStore& store_;
+  std::map<std::string, metrics::Histogram*> queue_wait_;
+  std::map<std::string, std::vector<std::string>> media_of_queue_;   // queue → media of its channels
+  std::map<std::string, std::vector<std::string>> queues_of_agent_;  // agent → queues whose skills they have
+  boost::asio::steady_timer sweep_timer_;
+  bool stopped_ = false;
+};
+
+}  // namespace omniroute::routing
