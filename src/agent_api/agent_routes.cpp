@@ -106,12 +106,20 @@ asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, cons
     co_return json_error(400, "invalid_field", "status must be available, away or offline");
   }
   const auto& keys = store_.keys();
-  std::vector<std::string> k{keys.agent(agent)};
-  std::vector<std::string> args{keys.prefix(), agent, status, std::to_string(now_ms()),
-                                std::to_string(store::kEventsMaxLength)};
-  auto [r] = co_await store::async_eval(store_.client(), store::presence_script(), std::move(k), std::move(args), kAwait);
+  auto set = [&]() -> asio::awaitable<store::RedisResult> {
+    std::vector<std::string> k{keys.agent(agent)};
+    std::vector<std::string> args{keys.prefix(), agent, status, std::to_string(now_ms()),
+                                  std::to_string(store::kEventsMaxLength)};
+    auto [r] = co_await store::async_eval(store_.client(), store::presence_script(), std::move(k), std::move(args), kAwait);
+    co_return r;
+  };
+  auto r = co_await set();
+  if (r && r->str == "not_found") {
+    // A configured agent not yet in Redis (the daemon is starting, or Redis was emptied): write them, retry.
+    if (co_await assigner_.sync_configuration()) r = co_await set();
+  }
   if (!r || r->is_error()) co_return unavailable();
-  if (r->str == "not_found") co_return json_error(404, "unknown_agent", "agent '" + agent + "' is not known to Redis yet");
+  if (r->str == "not_found") co_return json_error(404, "unknown_agent", "agent '" + agent + "' is not known to Redis");
   if (status == "available") co_await assigner_.route_for_agent(agent);
   co_return json_response(200, json::serialize(json::object{{"agent", agent}, {"status", status}}));
 }

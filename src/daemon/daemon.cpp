@@ -77,11 +77,12 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
   ingest::IngestMetrics ingest_metrics(metrics, config);
   http::ChannelMap channels = build_channels(config, registry);
   routing::AgentDirectory directory(config);
+  std::atomic<bool> routing_ready{false};
 
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<http::Lane> lanes;
   for (int i = 0; i < workers_for(config); ++i) {
-    workers.push_back(std::make_unique<Worker>(config, channels, metrics, ingest_metrics, directory));
+    workers.push_back(std::make_unique<Worker>(config, channels, metrics, ingest_metrics, directory, routing_ready));
     lanes.push_back(workers.back()->lane());
   }
   http::Limits limits{config.server.body_limit, config.server.header_limit, config.server.read_timeout,

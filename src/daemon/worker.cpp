@@ -20,14 +20,15 @@ std::int64_t steady_ms() {
 }  // namespace
 
 Worker::Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
-               ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory)
-    : guard_(context_.get_executor()), heartbeat_timer_(context_) {
+               ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
+               std::atomic<bool>& routing_ready)
+    : guard_(context_.get_executor()), routing_ready_(routing_ready), heartbeat_timer_(context_) {
   redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
   assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_);
-  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_);
+  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_, routing_ready_);
   heartbeat_ = steady_ms();
 }
 
@@ -56,7 +57,10 @@ void Worker::start_routing() {
         asio::steady_timer wait(context_);
         // Agents must be in Redis before anyone can set a status: retry until it holds.
         while (!sessions_.draining()) {
-          if (redis_->connected() && co_await assigner_->sync_configuration()) break;
+          if (redis_->connected() && co_await assigner_->sync_configuration()) {
+            routing_ready_ = true;
+            break;
+          }
           wait.expires_after(std::chrono::milliseconds(100));
           co_await wait.async_wait(asio::use_awaitable);
         }

@@ -26,7 +26,8 @@ namespace omniroute::daemon {
 class Worker {
  public:
   Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
-         ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory);
+         ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
+         std::atomic<bool>& routing_ready);
   ~Worker();
 
   /// Starts the loop's thread and its Redis connection.
@@ -52,6 +53,7 @@ class Worker {
   std::shared_ptr<store::RedisClient> redis_;
   std::unique_ptr<store::ConversationStore> store_;
   std::unique_ptr<ingest::IngestService> ingest_;
+  std::atomic<bool>& routing_ready_;
   std::unique_ptr<routing::Assigner> assigner_;
   std::unique_ptr<agent_api::AgentRoutes> agent_routes_;
   std::unique_ptr<http::Router> router_;

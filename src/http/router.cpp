@@ -12,14 +12,15 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 Router::Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
                ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
-               routing::Assigner& assigner)
+               routing::Assigner& assigner, const std::atomic<bool>& routing_ready)
     : config_(config),
       channels_(channels),
       store_(store),
       ingest_(ingest),
       metrics_(metrics),
       agent_routes_(agent_routes),
-      assigner_(assigner) {}
+      assigner_(assigner),
+      routing_ready_(routing_ready) {}
 
 asio::awaitable<Response> Router::handle(Request& request) {
   std::string_view target = request.target();
@@ -44,7 +45,10 @@ asio::awaitable<Response> Router::readyz() {
   // Built before the co_await: GCC 12 cannot keep an initializer list alive across one.
   std::vector<std::string> ping{"PING"};
   auto [r] = co_await store_.client().async_command(std::move(ping), kAwait);
-  if (r && !r->is_error()) co_return json_response(200, R"({"status":"ready","redis":"up"})");
+  if (r && !r->is_error()) {
+    if (!routing_ready_) co_return json_error(503, "starting", "agents and queues are being written to Redis");
+    co_return json_response(200, R"({"status":"ready","redis":"up"})");
+  }
   co_return json_error(503, "redis_unavailable", r ? r->str : r.error().message);
 }
 

@@ -3,6 +3,7 @@
 // agent and admin APIs under /v1/ (agent_api/).
 // One Router per event loop; it only touches that loop's Redis client.
 
+#include <atomic>
 #include <map>
 #include <string>
 
@@ -24,7 +25,7 @@ class Router final : public Handler {
  public:
   Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
          ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
-         routing::Assigner& assigner);
+         routing::Assigner& assigner, const std::atomic<bool>& routing_ready);
 
   boost::asio::awaitable<Response> handle(Request& request) override;
 
@@ -40,6 +41,7 @@ class Router final : public Handler {
   metrics::Registry& metrics_;
   agent_api::AgentRoutes& agent_routes_;
   routing::Assigner& assigner_;
+  const std::atomic<bool>& routing_ready_;  // agents and queues written to Redis
   std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
 };
 

@@ -80,7 +80,8 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   NumberedPoller* p = poller.get();
   channels.emplace("numbers", std::move(poller));
   routing::AgentDirectory directory(cfg);
-  daemon::Worker worker(cfg, channels, registry, im, directory);
+  std::atomic<bool> routing_ready{false};
+  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready);
   worker.start();
   worker.start_channels(channels);
   for (int i = 0; i < 1000 && p->polls_done < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

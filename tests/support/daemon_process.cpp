@@ -63,8 +63,9 @@ DaemonProcess::DaemonProcess(const std::string& config_yaml, std::uint16_t port,
     : port_(port) {
   std::string config = dir_.write("omniroute.yaml", config_yaml);
   pid_ = spawn({"--config", config}, env, (dir_.path() / "daemon.log").string());
+  // Ready, as a load balancer would see it: Redis answers and agents are synced.
   for (int i = 0; i < 400; ++i) {
-    if (http_request(port_, "GET", "/healthz", {}, "", 500).status == 200) return;
+    if (http_request(port_, "GET", "/readyz", {}, "", 500).status == 200) return;
     if (!running()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

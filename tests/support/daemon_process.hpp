@@ -25,7 +25,7 @@ RunResult run_daemon_to_end(const std::vector<std::string>& args, const std::vec
 
 class DaemonProcess {
  public:
-  /// Starts omnirouted with `config_yaml` (which should listen on `port`) and waits for /healthz.
+  /// Starts omnirouted with `config_yaml` (which should listen on `port`) and waits until /readyz answers 200.
   DaemonProcess(const std::string& config_yaml, std::uint16_t port, const std::vector<std::string>& env = {});
   ~DaemonProcess();
 

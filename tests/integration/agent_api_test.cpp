@@ -1,0 +1,199 @@
+// Routing and the agent API through the real daemon: presence, assignment
+// within capacity, reply, resolve, transfer, and the errors agents meet.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "integration/test_config.hpp"
+#include "support/daemon_process.hpp"
+#include "support/redis_server.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kAsha = "asha-token-0123456789";
+constexpr const char* kRavi = "ravi-token-0123456789";
+constexpr const char* kAdmin = "admin-token-0123456789";
+
+std::string routing_config(std::uint16_t port, const std::string& redis_url) {
+  std::string p = std::to_string(port);
+  return "server:\n  listen: 127.0.0.1:" + p + "\n  threads: 2\n  admin_token: " + kAdmin +
+         "\nredis:\n  url: " + redis_url + "\n  workspace: it\n"
+         "channels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
+         "queues:\n"
+         "  - { id: general, channels: [api], strategy: least_busy, sla: { first_response: 15m } }\n"
+         "  - { id: billing, skills: [billing], strategy: round_robin }\n"
+         "agents:\n"
+         "  - { id: asha, name: Asha Rao, token: " + kAsha + ", skills: [hi, te, billing], capacity: { chat: 2 } }\n"
+         "  - { id: ravi, name: Ravi Kumar, token: " + kRavi + ", skills: [en], capacity: { chat: 1 } }\n";
+}
+
+class AgentApi : public ::testing::Test {
+ protected:
+  AgentApi() : port(free_port()), daemon(routing_config(port, redis.url()), port) {}
+
+  HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
+    Headers h{{"Authorization", std::string("Bearer ") + token}};
+    if (!body.empty()) h.push_back({"Content-Type", "application/json"});
+    return http_request(port, method, path, h, body);
+  }
+  void set_status(const char* token, const std::string& status) {
+    auto r = as(token, "PUT", "/v1/agents/me/status", R"({"status":")" + status + "\"}");
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  json::array my_conversations(const char* token) {
+    auto r = as(token, "GET", "/v1/agents/me/conversations");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).at("conversations").as_array();
+  }
+  std::string conversation_of(const std::string& handle) { return redis.one({"GET", "or:{it}:thread:api:" + handle}); }
+
+  RedisServer redis;
+  std::uint16_t port;
+  DaemonProcess daemon;
+};
+
+TEST_F(AgentApi, AgentsStartOfflineAndReceiveNothing) {
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
+  EXPECT_TRUE(my_conversations(kAsha).empty());
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of("cust-1"), "state"}), "queued");
+}
+
+TEST_F(AgentApi, AgentBecomingAvailableReceivesTheWaitingConversation) {
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "नमस्ते").status, 200);
+  set_status(kAsha, "available");
+  auto convs = my_conversations(kAsha);
+  ASSERT_EQ(convs.size(), 1u);
+  const auto& c = convs[0].as_object();
+  EXPECT_EQ(c.at("state"), "assigned");
+  EXPECT_EQ(c.at("agent"), "asha");
+  EXPECT_EQ(c.at("channel"), "api");
+  EXPECT_EQ(c.at("queue"), "general");
+  EXPECT_EQ(c.at("contact").at("handles").as_array()[0], "cust-1");
+  EXPECT_TRUE(c.at("first_response_at").is_null());
+}
+
+TEST_F(AgentApi, NewConversationReachesAnAvailableAgentBeforeTheWebhookIsAnswered) {
+  set_status(kAsha, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  EXPECT_EQ(my_conversations(kAsha).size(), 1u);
+}
+
+TEST_F(AgentApi, CapacityIsNeverExceededAndResolvingFreesIt) {
+  set_status(kAsha, "available");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(post_message(port, "m" + std::to_string(i), "cust-" + std::to_string(i), "hi").status, 200);
+  auto convs = my_conversations(kAsha);
+  ASSERT_EQ(convs.size(), 2u);  // capacity chat: 2
+  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "1");
+  std::string first = std::string(convs[0].at("id").as_string());
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + first + "/resolve").status, 200);
+  EXPECT_EQ(my_conversations(kAsha).size(), 2u);  // the waiting one took the freed place
+  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "0");
+}
+
+TEST_F(AgentApi, LeastBusySpreadsConversationsAcrossAgents) {
+  set_status(kAsha, "available");
+  set_status(kRavi, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  ASSERT_EQ(post_message(port, "m2", "cust-2", "hi").status, 200);
+  EXPECT_EQ(my_conversations(kAsha).size(), 1u);
+  EXPECT_EQ(my_conversations(kRavi).size(), 1u);
+}
+
+TEST_F(AgentApi, AwayAgentsReceiveNothingNew) {
+  set_status(kAsha, "available");
+  set_status(kAsha, "away");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  EXPECT_TRUE(my_conversations(kAsha).empty());
+}
+
+TEST_F(AgentApi, ReplyIsQueuedForSendingAndRecordsTheFirstResponse) {
+  set_status(kAsha, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "मेरा रिफंड?").status, 200);
+  std::string id = conversation_of("cust-1");
+  auto r = as(kAsha, "POST", "/v1/conversations/" + id + "/messages", R"({"text":"ज़रूर, अभी देखती हूँ 🙏"})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto view = as(kAsha, "GET", "/v1/conversations/" + id);
+  ASSERT_EQ(view.status, 200);
+  auto c = json::parse(view.body).as_object();
+  EXPECT_FALSE(c.at("first_response_at").is_null());
+  const auto& msgs = c.at("messages").as_array();
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(msgs[0].at("direction"), "in");
+  EXPECT_EQ(msgs[0].at("text"), "मेरा रिफंड?");
+  EXPECT_EQ(msgs[1].at("direction"), "out");
+  EXPECT_EQ(msgs[1].at("author"), "asha");
+  EXPECT_EQ(msgs[1].at("text"), "ज़रूर, अभी देखती हूँ 🙏");
+  EXPECT_EQ(redis.one({"XLEN", "or:{it}:outbox"}), "1");
+  EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:sla", "first_response:" + id}), "(nil)");
+}
+
+TEST_F(AgentApi, ErrorsAgentsMeet) {
+  set_status(kAsha, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  std::string id = conversation_of("cust-1");
+  EXPECT_EQ(http_request(port, "GET", "/v1/agents/me/conversations").status, 401);
+  EXPECT_EQ(as("not-a-token-at-all-xx", "GET", "/v1/agents/me/conversations").status, 401);
+  EXPECT_EQ(as(kRavi, "GET", "/v1/conversations/" + id).status, 403);
+  EXPECT_EQ(as(kRavi, "POST", "/v1/conversations/" + id + "/messages", R"({"text":"mine now"})").status, 403);
+  EXPECT_EQ(as(kAsha, "GET", "/v1/conversations/v999").status, 404);
+  EXPECT_EQ(as(kAsha, "PUT", "/v1/agents/me/status", R"({"status":"sleeping"})").status, 400);
+  EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/messages", R"({"text":""})").status, 400);
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/resolve").status, 200);
+  auto late = as(kAsha, "POST", "/v1/conversations/" + id + "/messages", R"({"text":"one more"})");
+  EXPECT_EQ(late.status, 409);
+  EXPECT_NE(late.body.find("\"error\":\"conversation_resolved\""), std::string::npos);
+  EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/resolve").status, 409);
+}
+
+TEST_F(AgentApi, TransferToAQueueHandsItToThatQueuesAgents) {
+  set_status(kRavi, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "billing question").status, 200);
+  std::string id = conversation_of("cust-1");
+  ASSERT_EQ(my_conversations(kRavi).size(), 1u);
+  auto r = as(kRavi, "POST", "/v1/conversations/" + id + "/transfer", R"({"queue":"billing"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(my_conversations(kRavi).empty());
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + id, "queue"}), "billing");
+  set_status(kAsha, "available");  // has the billing skill
+  auto convs = my_conversations(kAsha);
+  ASSERT_EQ(convs.size(), 1u);
+  EXPECT_EQ(convs[0].at("id").as_string(), id);
+}
+
+TEST_F(AgentApi, TransferToAnAgentWithoutRoomIsAConflict) {
+  set_status(kRavi, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  std::string id = conversation_of("cust-1");
+  auto r = as(kRavi, "POST", "/v1/conversations/" + id + "/transfer", R"({"agent":"asha"})");  // asha is offline
+  EXPECT_EQ(r.status, 409);
+  set_status(kAsha, "available");
+  EXPECT_EQ(as(kRavi, "POST", "/v1/conversations/" + id + "/transfer", R"({"agent":"asha"})").status, 200);
+  EXPECT_EQ(my_conversations(kAsha).size(), 1u);
+  EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/transfer", R"({"queue":"nowhere"})").status, 404);
+}
+
+TEST_F(AgentApi, AdminSeesQueuesAgentsAndConversations) {
+  EXPECT_EQ(http_request(port, "GET", "/v1/queues").status, 401);
+  EXPECT_EQ(as(kAsha, "GET", "/v1/queues").status, 401);
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  auto q = json::parse(as(kAdmin, "GET", "/v1/queues").body).at("queues").as_array();
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q[0].at("id"), "general");
+  EXPECT_EQ(q[0].at("depth"), 1);
+  EXPECT_EQ(q[0].at("agents_available"), 0);
+  set_status(kAsha, "available");
+  auto agents = json::parse(as(kAdmin, "GET", "/v1/agents").body).at("agents").as_array();
+  EXPECT_EQ(agents[0].at("id"), "asha");
+  EXPECT_EQ(agents[0].at("status"), "available");
+  EXPECT_EQ(agents[0].at("load").at("chat"), 1);
+  EXPECT_EQ(agents[0].at("capacity").at("chat"), 2);
+  auto assigned = json::parse(as(kAdmin, "GET", "/v1/conversations?state=assigned").body).at("conversations").as_array();
+  EXPECT_EQ(assigned.size(), 1u);
+}
+
+}  // namespace
+}  // namespace omniroute::testing
