@@ -68,11 +68,17 @@ asio::awaitable<Response> Router::metrics() {
       extra += metrics::sample("omniroute_queue_depth", {{"queue", queues[i]}}, std::to_string((*depths)[i]));
     }
   }
-  // Presence lives in Redis from the agent API on (issue #3); until then every agent is offline.
+  std::map<std::string, int> presence{{"available", 0}, {"away", 0}, {"offline", 0}};
+  for (const auto& a : config_.agents) {
+    std::vector<std::string> cmd{"HGET", store_.keys().agent(a.id), "status"};
+    auto [st] = co_await store_.client().async_command(std::move(cmd), kAwait);
+    std::string status = st && st->type == store::Reply::Type::string ? st->str : "offline";
+    if (presence.count(status)) ++presence[status];
+  }
   extra += "# HELP omniroute_agents Agents by presence\n# TYPE omniroute_agents gauge\n";
-  extra += metrics::sample("omniroute_agents", {{"status", "available"}}, "0");
-  extra += metrics::sample("omniroute_agents", {{"status", "away"}}, "0");
-  extra += metrics::sample("omniroute_agents", {{"status", "offline"}}, std::to_string(config_.agents.size()));
+  for (const auto& [status, n] : presence) {
+    extra += metrics::sample("omniroute_agents", {{"status", status}}, std::to_string(n));
+  }
   extra += "# HELP omniroute_redis_up Whether this loop's Redis connection is up\n# TYPE omniroute_redis_up gauge\n";
   extra += metrics::sample("omniroute_redis_up", {}, store_.client().connected() ? "1" : "0");
   co_return text_response(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render(extra));

@@ -195,5 +195,14 @@ TEST_F(AgentApi, AdminSeesQueuesAgentsAndConversations) {
   EXPECT_EQ(assigned.size(), 1u);
 }
 
+TEST_F(AgentApi, MetricsCountPresenceAndQueueWait) {
+  set_status(kAsha, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  auto m = http_request(port, "GET", "/metrics").body;
+  EXPECT_NE(m.find("omniroute_agents{status=\"available\"} 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("omniroute_agents{status=\"offline\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.find("omniroute_queue_wait_seconds_count{queue=\"general\"} 1\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace omniroute::testing

@@ -1,0 +1,107 @@
+// The invariants of routing under load, with two daemon instances on one
+// Redis: conversations pour in through both while 20 agents flap their
+// presence through both. Afterwards no conversation is held by two agents,
+// no agent is over capacity, and none is lost.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "integration/test_config.hpp"
+#include "support/daemon_process.hpp"
+#include "support/redis_server.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+constexpr int kAgents = 20;
+constexpr int kConversations = 1000;
+
+std::string agent_token(int i) { return "storm-agent-token-" + std::to_string(1000 + i); }
+
+std::string storm_config(std::uint16_t port, const std::string& redis_url) {
+  std::string cfg = "server:\n  listen: 127.0.0.1:" + std::to_string(port) +
+                    "\n  threads: 2\nredis:\n  url: " + redis_url + "\n  workspace: it\n"
+                    "channels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
+                    "queues:\n  - { id: general, channels: [api] }\nagents:\n";
+  for (int i = 0; i < kAgents; ++i) {
+    cfg += "  - { id: a" + std::to_string(i) + ", token: " + agent_token(i) + ", capacity: { chat: " +
+           std::to_string(1 + i % 3) + " } }\n";
+  }
+  return cfg;
+}
+
+TEST(RoutingStorm, TwoDaemonsNeverDoubleAssignNorExceedCapacityNorLose) {
+  RedisServer redis;
+  std::uint16_t port_a = free_port(), port_b = free_port();
+  DaemonProcess a(storm_config(port_a, redis.url()), port_a);
+  DaemonProcess b(storm_config(port_b, redis.url()), port_b);
+  const std::uint16_t ports[2] = {port_a, port_b};
+
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {  // senders, alternating daemons
+    threads.emplace_back([&, t] {
+      HttpConnection conn(ports[t % 2]);
+      for (int i = t; i < kConversations; i += 4) {
+        std::string body = webhook_body("s" + std::to_string(i), "cust-" + std::to_string(i), "storm");
+        if (conn.request("POST", "/webhooks/api", signed_headers(body), body).status == 200) ++accepted;
+      }
+    });
+  }
+  std::atomic<bool> stop{false};
+  for (int t = 0; t < 2; ++t) {  // presence flappers and resolvers
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(42 + t);
+      const char* states[] = {"available", "away", "offline", "available"};
+      while (!stop) {
+        int agent = static_cast<int>(rng() % kAgents);
+        Headers h{{"Authorization", "Bearer " + agent_token(agent)}, {"Content-Type", "application/json"}};
+        std::string status = states[rng() % 4];
+        http_request(ports[rng() % 2], "PUT", "/v1/agents/me/status", h, "{\"status\":\"" + status + "\"}");
+      }
+    });
+  }
+  for (int t = 0; t < 4; ++t) threads[t].join();
+  stop = true;
+  for (size_t t = 4; t < threads.size(); ++t) threads[t].join();
+  ASSERT_EQ(accepted, kConversations);
+
+  // Everyone available: the sweep fills every free place.
+  for (int i = 0; i < kAgents; ++i) {
+    Headers h{{"Authorization", "Bearer " + agent_token(i)}, {"Content-Type", "application/json"}};
+    ASSERT_EQ(http_request(ports[i % 2], "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+  std::map<std::string, std::string> holder;  // conversation → agent
+  int total_capacity = 0;
+  for (int i = 0; i < kAgents; ++i) {
+    std::string id = "a" + std::to_string(i);
+    auto convs = redis.command({"SMEMBERS", "or:{it}:agent:" + id + ":convs"});
+    int cap = 1 + i % 3;
+    total_capacity += cap;
+    EXPECT_LE(static_cast<int>(convs.size()), cap) << id << " is over capacity";
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:" + id, "load:chat"}), std::to_string(convs.size())) << id;
+    for (const auto& c : convs) {
+      EXPECT_TRUE(holder.emplace(c, id).second) << c << " is held by " << holder[c] << " and " << id;
+      EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "agent"}), id);
+      EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "state"}), "assigned");
+    }
+  }
+  auto queued = redis.command({"ZRANGE", "or:{it}:queue:general", "0", "-1"});
+  for (const auto& c : queued) {
+    EXPECT_EQ(holder.count(c), 0u) << c << " is both queued and assigned";
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "state"}), "queued");
+  }
+  EXPECT_EQ(static_cast<int>(holder.size()), total_capacity) << "free places left while conversations wait";
+  EXPECT_EQ(static_cast<int>(holder.size() + queued.size()), kConversations) << "conversations lost";
+  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general:chat"}), std::to_string(queued.size()));
+}
+
+}  // namespace
+}  // namespace omniroute::testing
