@@ -51,8 +51,8 @@ std::string query_param(std::string_view query, std::string_view name) {
 }  // namespace
 
 AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory,
-                         store::ConversationStore& store, routing::Assigner& assigner)
-    : config_(config), directory_(directory), store_(store), assigner_(assigner) {}
+                         store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics)
+    : config_(config), directory_(directory), store_(store), assigner_(assigner), metrics_(metrics) {}
 
 asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path) {
   using http::beast_http::verb;
@@ -176,6 +176,16 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   if (status == "not_found") co_return json_error(404, "not_found", "no conversation '" + id + "'");
   if (status == "forbidden") co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
   if (status == "resolved") co_return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
+  if (r->elements.size() >= 6 && r->elements[2].integer == 1) {
+    // The first agent message of the conversation: its first response.
+    const std::string &channel = r->elements[4].str, &queue = r->elements[5].str;
+    auto& h = first_response_[{channel, queue}];
+    if (!h) {
+      h = &metrics_.histogram("omniroute_first_response_seconds", {{"channel", channel}, {"queue", queue}},
+                              metrics::wait_buckets());
+    }
+    h->observe(std::max(0.0, static_cast<double>(now - std::atoll(r->elements[3].str.c_str())) / 1000.0));
+  }
   json::object message{{"id", r->elements[1].str}, {"direction", "out"}, {"text", *text},
                        {"at", format_rfc3339_ms(now)},  {"author", agent},  {"delivery", "queued"}};
   co_return json_response(202, json::serialize(json::object{{"conversation_id", id}, {"message", message}}));

@@ -3,11 +3,13 @@
 // (Bearer <admin_token>), as CONTRACT.md describes them.
 
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <optional>
 #include <string_view>
 
 #include "config/config.hpp"
 #include "http/types.hpp"
+#include "metrics/metrics.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
 #include "store/conversation_store.hpp"
@@ -17,7 +19,7 @@ namespace omniroute::agent_api {
 class AgentRoutes {
  public:
   AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
-              routing::Assigner& assigner);
+              routing::Assigner& assigner, metrics::Registry& metrics);
 
   /// Answers a request under /v1/, or nullopt when no route matches.
   boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
@@ -39,6 +41,8 @@ class AgentRoutes {
   const routing::AgentDirectory& directory_;
   store::ConversationStore& store_;
   routing::Assigner& assigner_;
+  metrics::Registry& metrics_;
+  std::map<std::pair<std::string, std::string>, metrics::Histogram*> first_response_;  // (channel, queue)
 };
 
 }  // namespace omniroute::agent_api

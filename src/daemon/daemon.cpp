@@ -102,6 +102,12 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
   log::info("omnirouted listening on " + config.server.listen.host + ":" + std::to_string(listener.port()) +
             " with " + std::to_string(workers.size()) + " event loop(s), " + std::to_string(channels.size()) +
             " channel(s), workspace '" + config.redis.workspace + "'");
+  for (const auto& r : config.rules) {
+    if (!r.match.language.empty() || !r.match.tier.empty() || !r.skills.empty()) {
+      log::warn("routing: rules matching on language or tier, or requiring skills, are not applied yet; such a rule "
+                "never matches (rule for queue '" + r.queue + "')");
+    }
+  }
   notify_ready();
   if (auto interval = watchdog_interval()) arm_watchdog(watchdog, *interval, workers);
 

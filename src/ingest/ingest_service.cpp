@@ -1,5 +1,8 @@
 #include "ingest/ingest_service.hpp"
 
+#include <re2/re2.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "omniroute/clock.hpp"
@@ -31,12 +34,35 @@ const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
 IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics)
     : config_(config), store_(store), metrics_(metrics) {
   for (const auto& c : config.channels) media_[c.settings.id] = c.medium;
+  for (const auto& r : config.rules) {
+    CompiledRule compiled{&r, nullptr};
+    if (!r.match.text_matches.empty()) compiled.text = std::make_unique<re2::RE2>(r.match.text_matches, re2::RE2::Quiet);
+    rules_.push_back(std::move(compiled));
+  }
 }
+
+IngestService::~IngestService() = default;
 
 store::IngestPlan IngestService::plan_for(const Message& message) const {
   store::IngestPlan plan;
-  // Routing rules refine this (issue #3); every channel has a default queue (checked at load).
-  if (const auto* q = config_.default_queue(message.channel_id)) {
+  const config::QueueConfig* q = config_.default_queue(message.channel_id);  // every channel has one (checked at load)
+  // Rules: the first that matches decides queue and priority. Language and tier conditions
+  // need language detection and contact attributes (issue #5): a rule naming them never matches yet.
+  for (const auto& r : rules_) {
+    const auto& match = r.rule->match;
+    if (!match.language.empty() || !match.tier.empty()) continue;
+    if (!match.channels.empty() &&
+        std::find(match.channels.begin(), match.channels.end(), message.channel_id) == match.channels.end()) {
+      continue;
+    }
+    if (r.text && !re2::RE2::PartialMatch(message.text, *r.text)) continue;
+    for (const auto& candidate : config_.queues) {
+      if (candidate.id == r.rule->queue) q = &candidate;
+    }
+    if (r.rule->priority) plan.priority = *r.rule->priority;
+    break;
+  }
+  if (q) {
     plan.queue = q->id;
     if (q->sla) {
       plan.first_response_due_ms =

@@ -5,6 +5,7 @@
 
 #include <boost/asio/async_result.hpp>
 #include <map>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,10 @@
 #include "metrics/metrics.hpp"
 #include "omniroute/channel.hpp"
 #include "store/conversation_store.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace omniroute::ingest {
 
@@ -43,6 +48,7 @@ using IngestResult = Expected<IngestOutcome, store::RedisError>;
 class IngestService final : public IngestSink {
  public:
   IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics);
+  ~IngestService() override;
 
   /// Stores `message`; `done` runs once it is durable or failed.
   void store(const Message& message, std::function<void(IngestResult)> done);
@@ -65,7 +71,14 @@ class IngestService final : public IngestSink {
   store::IngestPlan plan_for(const Message& message) const;
 
  private:
+  /// A routing rule with its regular expression compiled once.
+  struct CompiledRule {
+    const config::RoutingRule* rule;
+    std::unique_ptr<re2::RE2> text;
+  };
+
   const config::Config& config_;
+  std::vector<CompiledRule> rules_;
   store::ConversationStore& store_;
   IngestMetrics& metrics_;
   std::map<std::string, Medium, std::less<>> media_;

@@ -28,7 +28,10 @@ std::string routing_config(std::uint16_t port, const std::string& redis_url) {
          "  - { id: billing, skills: [billing], strategy: round_robin }\n"
          "agents:\n"
          "  - { id: asha, name: Asha Rao, token: " + kAsha + ", skills: [hi, te, billing], capacity: { chat: 2 } }\n"
-         "  - { id: ravi, name: Ravi Kumar, token: " + kRavi + ", skills: [en], capacity: { chat: 1 } }\n";
+         "  - { id: ravi, name: Ravi Kumar, token: " + kRavi + ", skills: [en], capacity: { chat: 1 } }\n"
+         "routing:\n  rules:\n"
+         "    - { match: { text_matches: \"(?i)\\\\burgent\\\\b\" }, queue: general, priority: urgent }\n"
+         "    - { match: { channel: api, text_matches: \"(?i)refund|chargeback\" }, queue: billing, priority: high }\n";
 }
 
 class AgentApi : public ::testing::Test {
@@ -128,6 +131,12 @@ TEST_F(AgentApi, ReplyIsQueuedForSendingAndRecordsTheFirstResponse) {
   EXPECT_EQ(msgs[1].at("author"), "asha");
   EXPECT_EQ(msgs[1].at("text"), "ज़रूर, अभी देखती हूँ 🙏");
   EXPECT_EQ(redis.one({"XLEN", "or:{it}:outbox"}), "1");
+  auto m = http_request(port, "GET", "/metrics").body;
+  EXPECT_NE(m.find("omniroute_first_response_seconds_count{channel=\"api\",queue=\"general\"} 1\n"), std::string::npos);
+  // A second reply is not a first response.
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/messages", R"({"text":"done"})").status, 202);
+  m = http_request(port, "GET", "/metrics").body;
+  EXPECT_NE(m.find("omniroute_first_response_seconds_count{channel=\"api\",queue=\"general\"} 1\n"), std::string::npos);
   EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:sla", "first_response:" + id}), "(nil)");
 }
 
@@ -174,6 +183,32 @@ TEST_F(AgentApi, TransferToAnAgentWithoutRoomIsAConflict) {
   EXPECT_EQ(as(kRavi, "POST", "/v1/conversations/" + id + "/transfer", R"({"agent":"asha"})").status, 200);
   EXPECT_EQ(my_conversations(kAsha).size(), 1u);
   EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/transfer", R"({"queue":"nowhere"})").status, 404);
+}
+
+TEST_F(AgentApi, RuleSendsRefundsToBillingWithHighPriority) {
+  set_status(kRavi, "available");  // no billing skill
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "I want a REFUND please").status, 200);
+  std::string id = conversation_of("cust-1");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + id, "queue"}), "billing");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + id, "priority"}), "high");
+  EXPECT_TRUE(my_conversations(kRavi).empty());
+  set_status(kAsha, "available");
+  ASSERT_EQ(my_conversations(kAsha).size(), 1u);
+}
+
+TEST_F(AgentApi, UrgentConversationsAreServedBeforeOlderOnes) {
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
+  ASSERT_EQ(post_message(port, "m2", "cust-2", "hello again").status, 200);
+  ASSERT_EQ(post_message(port, "m3", "cust-3", "this is urgent!").status, 200);
+  set_status(kRavi, "available");  // room for one
+  auto convs = my_conversations(kRavi);
+  ASSERT_EQ(convs.size(), 1u);
+  EXPECT_EQ(convs[0].at("id").as_string(), conversation_of("cust-3"));
+  EXPECT_EQ(convs[0].at("priority"), "urgent");
+  set_status(kAsha, "available");  // then the oldest first
+  auto asha = my_conversations(kAsha);
+  ASSERT_EQ(asha.size(), 2u);
+  EXPECT_EQ(asha[0].at("id").as_string(), conversation_of("cust-1"));
 }
 
 TEST_F(AgentApi, AdminSeesQueuesAgentsAndConversations) {
