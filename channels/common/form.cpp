@@ -47,6 +47,29 @@ std::optional<FormFields> parse_form(std::string_view body) {
   return out;
 }
 
+std::string form_encode(const FormFields& fields) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    for (const std::string* part : {&k, &v}) {
+      for (unsigned char c : *part) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                     c == '_' || c == '.' || c == '~';
+        if (plain) {
+          out += static_cast<char>(c);
+        } else {
+          out += '%';
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+      }
+      if (part == &k) out += '=';
+    }
+  }
+  return out;
+}
+
 const std::string* form_value(const FormFields& fields, std::string_view name) {
   for (const auto& [k, v] : fields) {
     if (k == name) return &v;

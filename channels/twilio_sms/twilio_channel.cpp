@@ -1,6 +1,7 @@
 #include "twilio_sms/twilio_channel.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "common/signing.hpp"
 #include "omniroute/clock.hpp"
@@ -44,6 +45,31 @@ class TwilioSmsChannel final : public Channel {
     if (!message) return unexpected(message.error());
     accepted.messages.push_back(std::move(*message));
     return accepted;
+  }
+
+  // Twilio's Messages API: form-encoded POST with Basic auth (account SID : auth token).
+  std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
+    const std::string& sid = settings().get("account_sid");
+    HttpCall call;
+    call.url = settings().get("api_base") + "/2010-04-01/Accounts/" + sid + "/Messages.json";
+    call.basic_auth = sid + ":" + settings().get("auth_token");
+    call.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    call.body = form_encode({{"To", m.recipient}, {"From", settings().get("from")}, {"Body", m.text}});
+    return call;
+  }
+
+  SendResult read_send_answer(int status, std::string_view body) const override {
+    SendResult r = default_send_result(status, body);
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(body, ec);
+    if (ec || !v.is_object()) return r;
+    const auto& o = v.get_object();
+    if (r.kind == SendResult::Kind::sent) {
+      if (auto it = o.find("sid"); it != o.end() && it->value().is_string()) r.provider_id = it->value().get_string();
+    } else if (auto it = o.find("message"); it != o.end() && it->value().is_string()) {
+      r.reason = "Twilio " + std::to_string(status) + ": " + std::string(it->value().get_string());
+    }
+    return r;
   }
 };
 

@@ -70,6 +70,22 @@ class WebhookChannel final : public Channel {
     accepted.messages.push_back(std::move(*message));
     return accepted;
   }
+
+  // Replies go to reply_url, signed exactly like inbound deliveries.
+  std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
+    const std::string& url = settings().get("reply_url");
+    if (url.empty()) return std::nullopt;
+    HttpCall call;
+    call.url = url;
+    call.body = json::serialize(json::object{{"id", m.message_id},
+                                             {"conversation_id", m.conversation_id},
+                                             {"to", m.recipient},
+                                             {"text", m.text}});
+    call.headers = {{"Content-Type", "application/json; charset=utf-8"},
+                    {"X-Omniroute-Signature", "sha256=" + hmac_sha256_hex(settings().get("secret"), call.body)},
+                    {"Idempotency-Key", m.message_id}};
+    return call;
+  }
 };
 
 }  // namespace

@@ -52,6 +52,36 @@ struct WebhookAccepted {
 
 using WebhookResult = Expected<WebhookAccepted, WebhookError>;
 
+/// One HTTP request a channel wants made, e.g. to deliver a reply. The core makes it.
+struct HttpCall {
+  std::string method = "POST";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string basic_auth;  // "user:password", or empty
+  int timeout_ms = 10'000;
+};
+
+/// An agent's reply, to be delivered on the conversation's channel.
+struct OutboundMessage {
+  std::string conversation_id;
+  std::string message_id;  // ours: the provider may use it as an idempotency key
+  std::string recipient;   // the customer's handle on this channel (the thread key)
+  std::string text;
+};
+
+/// What a provider's answer to a send means.
+struct SendResult {
+  enum class Kind { sent, retry, failed };
+  Kind kind = Kind::failed;
+  std::string provider_id;  // the provider's id for the sent message
+  std::string reason;       // why it failed or must be retried
+  int retry_after_s = 0;    // the provider asked to wait this long (429)
+};
+
+/// The usual reading of an HTTP answer: 2xx sent; 408, 429, 5xx and no answer retried; other 4xx failed.
+SendResult default_send_result(int status, std::string_view body);
+
 /// A configured channel: checked against its kind's fields, `${VAR}`s expanded.
 struct ChannelSettings {
   std::string id;
@@ -108,6 +138,13 @@ class Channel {
 
   /// Verifies and parses one webhook delivery. Pure: no I/O, no exceptions.
   virtual WebhookResult on_webhook(const InboundRequest& request) const;
+
+  /// The provider request that delivers `message`, or nullopt when this channel cannot send. Pure.
+  virtual std::optional<HttpCall> build_send(const OutboundMessage& /*message*/) const { return std::nullopt; }
+  /// What the provider's answer to build_send's request means. Pure.
+  virtual SendResult read_send_answer(int status, std::string_view body) const {
+    return default_send_result(status, body);
+  }
 
   /// Starts background intake (polling); the default channel has none. Called once
   /// Redis is connected; later failures (ingest or state) must be retried with backoff.

@@ -187,7 +187,8 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
     h->observe(std::max(0.0, static_cast<double>(now - std::atoll(r->elements[3].str.c_str())) / 1000.0));
   }
   json::object message{{"id", r->elements[1].str}, {"direction", "out"}, {"text", *text},
-                       {"at", format_rfc3339_ms(now)},  {"author", agent},  {"delivery", "queued"}};
+                       {"at", format_rfc3339_ms(now)},  {"author", agent},
+                       {"delivery", json::object{{"status", "queued"}, {"attempts", 0}}}};
   co_return json_response(202, json::serialize(json::object{{"conversation_id", id}, {"message", message}}));
 }
 

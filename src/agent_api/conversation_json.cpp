@@ -23,7 +23,7 @@ json::value string_or_null(const std::string& s) {
   return json::value(s);
 }
 
-json::object message_json(const store::Reply& entry) {
+json::object message_json(const store::Reply& entry, const std::map<std::string, std::string>& delivery) {
   // A stream entry is [id, [field, value, …]].
   auto f = fields_of(entry.elements.size() > 1 ? entry.elements[1] : store::Reply{});
   json::object m{{"id", f["id"]},
@@ -35,7 +35,13 @@ json::object message_json(const store::Reply& entry) {
   boost::system::error_code ec;
   json::value attachments = json::parse(f["attachments"].empty() ? "[]" : f["attachments"], ec);
   m["attachments"] = ec ? json::value(json::array{}) : attachments;
-  if (f["direction"] == "out") m["delivery"] = f["delivery"].empty() ? "queued" : f["delivery"];
+  if (f["direction"] == "out") {
+    // The transcript is append-only; delivery progress lives beside it.
+    auto d = delivery.find(f["id"]);
+    json::value status = d == delivery.end() ? json::value(nullptr) : json::parse(d->second, ec);
+    if (ec || !status.is_object()) status = json::object{{"status", "queued"}};
+    m["delivery"] = status;
+  }
   return m;
 }
 }  // namespace
@@ -66,7 +72,8 @@ std::optional<json::object> conversation_json(const store::Reply& view) {
   };
   if (!view.elements[3].elements.empty()) {
     json::array messages;
-    for (const auto& entry : view.elements[3].elements) messages.push_back(message_json(entry));
+    auto delivery = view.elements.size() > 4 ? fields_of(view.elements[4]) : std::map<std::string, std::string>{};
+    for (const auto& entry : view.elements[3].elements) messages.push_back(message_json(entry, delivery));
     out["messages"] = std::move(messages);
   }
   return out;

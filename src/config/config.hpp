@@ -99,6 +99,14 @@ struct AlertSink {
   std::string to;
 };
 
+/// How replies are delivered to providers.
+struct OutboundConfig {
+  Millis timeout{10'000};     // one provider call
+  Millis retry_base{1'000};   // first retry after about this long, doubling each time
+  Millis retry_max{60'000};   // never wait longer than this between tries
+  int max_attempts = 6;       // then the message is dead-lettered
+};
+
 struct ChannelConfig {
   ChannelSettings settings;
   Medium medium = Medium::chat;
@@ -110,6 +118,7 @@ struct Config {
   std::string source;  // file it came from, for messages
   ServerConfig server;
   RedisConfig redis;
+  OutboundConfig outbound;
   std::vector<ChannelConfig> channels;
   std::vector<QueueConfig> queues;
   std::vector<AgentConfig> agents;

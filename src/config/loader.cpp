@@ -41,6 +41,7 @@ Config load_config_text(std::string_view text, const std::string& source,
   if (!top.valid()) throw ConfigError(diag);
   read_server(top, cfg);
   read_redis(top, cfg);
+  read_outbound(top, cfg);
   read_channels(top, cfg, registry);
   read_queues(top, cfg);
   read_agents(top, cfg);

@@ -122,6 +122,18 @@ void read_redis(MapReader& top, Config& cfg) {
   r.finish();
 }
 
+void read_outbound(MapReader& top, Config& cfg) {
+  MapReader r(top.child("outbound"), "outbound", top.diagnostics(), top.env(), top.where("outbound"));
+  if (!r.valid()) return;
+  OutboundConfig& o = cfg.outbound;
+  if (auto v = r.duration("timeout")) o.timeout = *v;
+  if (auto v = r.duration("retry_base")) o.retry_base = *v;
+  if (auto v = r.duration("retry_max")) o.retry_max = *v;
+  if (auto v = r.integer("max_attempts", 1, 100)) o.max_attempts = static_cast<int>(*v);
+  if (o.timeout.count() <= 0) r.error("timeout", "must be longer than 0ms");
+  r.finish();
+}
+
 void read_queues(MapReader& top, Config& cfg) {
   std::set<std::string> seen;
   const auto channels = channel_ids(cfg);

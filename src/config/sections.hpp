@@ -11,6 +11,7 @@ namespace omniroute::config {
 
 void read_server(MapReader& top, Config& cfg);
 void read_redis(MapReader& top, Config& cfg);
+void read_outbound(MapReader& top, Config& cfg);
 void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry);
 void read_queues(MapReader& top, Config& cfg);
 void read_agents(MapReader& top, Config& cfg);

@@ -98,6 +98,7 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
   workers.front()->start_channels(channels);
   // One loop per daemon syncs agents and sweeps queues; every loop routes on its own triggers.
   workers.front()->start_routing();
+  workers.back()->start_sending(channels, config, metrics);
   listener.start();
   log::info("omnirouted listening on " + config.server.listen.host + ":" + std::to_string(listener.port()) +
             " with " + std::to_string(workers.size()) + " event loop(s), " + std::to_string(channels.size()) +

@@ -1,5 +1,7 @@
 #include "daemon/worker.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -69,6 +71,17 @@ void Worker::start_routing() {
       asio::detached);
 }
 
+void Worker::start_sending(const http::ChannelMap& channels, const config::Config& config, metrics::Registry& metrics) {
+  asio::post(context_, [this, &channels, &config, &metrics] {
+    char host[256] = "host";
+    gethostname(host, sizeof host - 1);
+    // Unique per process, so consumer-group bookkeeping never mixes two daemons.
+    std::string consumer = std::string(host) + "-" + std::to_string(getpid());
+    sender_ = std::make_unique<outbound::Sender>(config, channels, *store_, metrics, consumer);
+    sender_->start();
+  });
+}
+
 void Worker::start_channels(http::ChannelMap& channels) {
   asio::co_spawn(
       context_,
@@ -117,6 +130,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
         heartbeat_timer_.cancel();
         for (auto& sc : started_) sc.channel->stop();
         assigner_->stop();
+        if (sender_) sender_->stop();
         redis_->stop();
         guard_.reset();
         if (sessions_.size() > 0) context_.stop();

@@ -18,6 +18,7 @@
 #include "routing/assigner.hpp"
 #include "http/server.hpp"
 #include "ingest/ingest_service.hpp"
+#include "outbound/sender.hpp"
 #include "store/conversation_store.hpp"
 #include "store/redis_client.hpp"
 
@@ -34,6 +35,8 @@ class Worker {
   void start();
   /// Once Redis is up: writes agents and queues to Redis and sweeps queues every second. Thread-safe.
   void start_routing();
+  /// Starts delivering replies from the outbox on this loop. Thread-safe.
+  void start_sending(const http::ChannelMap& channels, const config::Config& config, metrics::Registry& metrics);
   /// Starts every channel's background intake (polling) on this loop. Thread-safe.
   void start_channels(http::ChannelMap& channels);
   /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.
@@ -57,6 +60,7 @@ class Worker {
   std::unique_ptr<routing::Assigner> assigner_;
   std::unique_ptr<agent_api::AgentRoutes> agent_routes_;
   std::unique_ptr<http::Router> router_;
+  std::unique_ptr<outbound::Sender> sender_;
   http::SessionSet sessions_;
   struct StartedChannel {
     Channel* channel;

@@ -55,6 +55,19 @@ std::vector<std::string> ChannelRegistry::names() const {
   return out;
 }
 
+SendResult default_send_result(int status, std::string_view body) {
+  SendResult r;
+  if (status >= 200 && status < 300) {
+    r.kind = SendResult::Kind::sent;
+    return r;
+  }
+  std::string snippet(body.substr(0, 200));
+  r.reason = status == 0 ? "no answer from the provider" : "HTTP " + std::to_string(status) + ": " + snippet;
+  r.kind = (status == 0 || status == 408 || status == 429 || status >= 500) ? SendResult::Kind::retry
+                                                                            : SendResult::Kind::failed;
+  return r;
+}
+
 std::string_view to_string(Direction d) { return d == Direction::inbound ? "in" : "out"; }
 
 std::string_view to_string(Medium m) {

@@ -16,6 +16,7 @@ extern const std::string_view presence;
 extern const std::string_view reply;
 extern const std::string_view transfer;
 extern const std::string_view conversation_view;
+extern const std::string_view delivery;
 }  // namespace lua
 
 namespace {
@@ -88,6 +89,11 @@ const Script& reply_script() {
 
 const Script& transfer_script() {
   static const Script s = make_with_agent_lib("transfer", lua::transfer);
+  return s;
+}
+
+const Script& delivery_script() {
+  static const Script s = make("delivery", lua::delivery);
   return s;
 }
 

@@ -9,7 +9,8 @@
 -- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length
 -- Returns {"sent", msg id, first response 0|1, created_at, channel, queue} or {"not_found"|"forbidden"|"resolved"}.
 
-local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue')
+local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
+                     'thread')
 if not c[1] then return {'not_found'} end
 if c[3] ~= ARGV[2] then return {'forbidden'} end
 if c[2] == 'resolved' then return {'resolved'} end
@@ -25,7 +26,9 @@ if c[4] == '' or not c[4] then
   redis.call('HSET', KEYS[1], 'first_response_at', now)
   redis.call('ZREM', KEYS[4], 'first_response:' .. conv)
 end
-redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6], 'at', now)
+redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6], 'recipient', c[8],
+           'text', ARGV[3], 'at', now)
+redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
            'message_id', msg, 'direction', 'out', 'at', now)
 return {'sent', msg, first, c[5], c[6], c[7]}

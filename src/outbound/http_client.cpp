@@ -1,0 +1,211 @@
+#include "outbound/http_client.hpp"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include "omniroute/log.hpp"
+
+namespace omniroute::outbound {
+
+namespace asio = boost::asio;
+
+struct HttpClient::Socket {
+  // A dup of curl's descriptor: readiness is the same, and curl keeps sole ownership of its own.
+  Socket(const asio::any_io_executor& ex, int fd, std::uint64_t g) : descriptor(ex, ::dup(fd)), generation(g) {}
+  asio::posix::stream_descriptor descriptor;
+  std::uint64_t generation;
+  int what = 0;
+  bool read_armed = false;
+  bool write_armed = false;
+};
+
+struct HttpClient::Transfer {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  std::string request_body;
+  HttpAnswer answer;
+  std::function<void(HttpAnswer)> done;
+  ~Transfer() {
+    if (headers) curl_slist_free_all(headers);
+    if (easy) curl_easy_cleanup(easy);
+  }
+};
+
+namespace {
+std::uint64_t g_generation = 0;
+
+size_t write_body(char* data, size_t size, size_t n, void* userp) noexcept {
+  auto* answer = static_cast<HttpAnswer*>(userp);
+  try {
+    if (answer->body.size() < 1024 * 1024) answer->body.append(data, size * n);
+  } catch (...) {
+  }
+  return size * n;
+}
+
+size_t read_header(char* data, size_t size, size_t n, void* userp) noexcept {
+  auto* answer = static_cast<HttpAnswer*>(userp);
+  std::string_view line(data, size * n);
+  constexpr std::string_view kRetryAfter = "retry-after:";
+  if (line.size() > kRetryAfter.size()) {
+    bool match = true;
+    for (size_t i = 0; i < kRetryAfter.size() && match; ++i) match = std::tolower(line[i]) == kRetryAfter[i];
+    if (match) {
+      std::string_view v = line.substr(kRetryAfter.size());
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+      try {
+        answer->retry_after = std::string(v);
+      } catch (...) {
+      }
+    }
+  }
+  return size * n;
+}
+}  // namespace
+
+HttpClient::HttpClient(asio::any_io_executor executor)
+    : executor_(executor), multi_(curl_multi_init()), timer_(executor) {
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpClient::socket_callback);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &HttpClient::timer_callback);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+}
+
+HttpClient::~HttpClient() {
+  cancel_all();
+  curl_multi_cleanup(multi_);
+}
+
+void HttpClient::cancel_all() {
+  for (auto& [easy, t] : transfers_) curl_multi_remove_handle(multi_, t->easy);
+  transfers_.clear();
+  sockets_.clear();
+  timer_.cancel();
+}
+
+void HttpClient::perform(const HttpCall& call, std::function<void(HttpAnswer)> done) {
+  auto t = std::make_unique<Transfer>();
+  t->easy = curl_easy_init();
+  t->done = std::move(done);
+  t->request_body = call.body;
+  CURL* e = t->easy;
+  curl_easy_setopt(e, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+  if (call.method == "POST" || call.method == "PUT") {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request_body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->request_body.size()));
+  }
+  for (const auto& [k, v] : call.headers) t->headers = curl_slist_append(t->headers, (k + ": " + v).c_str());
+  t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+  if (!call.basic_auth.empty()) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(e, CURLOPT_USERPWD, call.basic_auth.c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(call.timeout_ms, 5000)));
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &write_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t->answer);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &read_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t->answer);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  transfers_[e] = std::move(t);
+  curl_multi_add_handle(multi_, e);  // curl asks for its timer; the transfer starts from there
+}
+
+int HttpClient::socket_callback(void*, int fd, int what, void* userp, void*) noexcept {
+  try {
+    static_cast<HttpClient*>(userp)->watch(fd, what);
+  } catch (const std::exception& e) {
+    log::error(std::string("http client: cannot watch a socket: ") + e.what());
+  }
+  return 0;
+}
+
+int HttpClient::timer_callback(void*, long timeout_ms, void* userp) noexcept {
+  auto* self = static_cast<HttpClient*>(userp);
+  try {
+    if (timeout_ms < 0) {
+      self->timer_.cancel();
+      return 0;
+    }
+    self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+    self->timer_.async_wait([self](const boost::system::error_code& ec) {
+      if (!ec) self->on_timer();
+    });
+  } catch (const std::exception& e) {
+    log::error(std::string("http client: cannot arm the timer: ") + e.what());
+  }
+  return 0;
+}
+
+void HttpClient::watch(int fd, int what) {
+  if (what == CURL_POLL_REMOVE) {
+    sockets_.erase(fd);  // closes our dup and cancels its waits
+    return;
+  }
+  auto& s = sockets_[fd];
+  if (!s) s = std::make_unique<Socket>(executor_, fd, ++g_generation);
+  s->what = what;
+  const std::uint64_t gen = s->generation;
+  auto arm = [this, fd, gen](bool read) {
+    Socket& sock = *sockets_[fd];
+    bool& armed = read ? sock.read_armed : sock.write_armed;
+    if (armed) return;
+    armed = true;
+    sock.descriptor.async_wait(read ? asio::posix::descriptor_base::wait_read : asio::posix::descriptor_base::wait_write,
+                               [this, fd, gen, read](const boost::system::error_code& ec) {
+                                 auto it = sockets_.find(fd);
+                                 if (it == sockets_.end() || it->second->generation != gen) return;
+                                 (read ? it->second->read_armed : it->second->write_armed) = false;
+                                 if (ec) return;
+                                 on_ready(fd, read ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
+                               });
+  };
+  if (what & CURL_POLL_IN) arm(true);
+  if (what & CURL_POLL_OUT) arm(false);
+}
+
+void HttpClient::on_ready(int fd, int flag) {
+  int running = 0;
+  curl_multi_socket_action(multi_, fd, flag, &running);
+  drain_finished();
+  auto it = sockets_.find(fd);
+  if (it != sockets_.end()) watch(fd, it->second->what);  // re-arm what curl still wants
+}
+
+void HttpClient::on_timer() {
+  int running = 0;
+  curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+  drain_finished();
+}
+
+void HttpClient::drain_finished() {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* e = msg->easy_handle;
+    auto it = transfers_.find(e);
+    if (it == transfers_.end()) continue;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    transfers_.erase(it);
+    curl_multi_remove_handle(multi_, e);
+    if (msg->data.result == CURLE_OK) {
+      long code = 0;
+      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+      t->answer.status = static_cast<int>(code);
+    } else {
+      t->answer.status = 0;
+      t->answer.error = curl_easy_strerror(msg->data.result);
+    }
+    asio::post(executor_, [done = std::move(t->done), answer = std::move(t->answer)]() mutable { done(std::move(answer)); });
+  }
+}
+
+}  // namespace omniroute::outbound

@@ -1,0 +1,55 @@
+#pragma once
+// Outbound HTTP through libcurl's multi-socket interface, driven by one Asio
+// loop: curl says which sockets to watch and when its timer is due; Asio
+// waits and tells curl. Every request has a total timeout. Not thread-safe:
+// use from the executor it was made with.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "omniroute/channel.hpp"
+
+namespace omniroute::outbound {
+
+/// What came back: a status (0 when no answer: refused, timed out, …) and the body.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+  std::string error;         // curl's reason when status is 0
+  std::string retry_after;   // the Retry-After header, if any
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(boost::asio::any_io_executor executor);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Starts `call`; `done` runs on the executor once it finished, failed or timed out.
+  void perform(const HttpCall& call, std::function<void(HttpAnswer)> done);
+  /// Aborts every request in flight (their callbacks do not run).
+  void cancel_all();
+
+ private:
+  struct Transfer;
+  struct Socket;
+  static int socket_callback(void* easy, int fd, int what, void* userp, void* socketp) noexcept;
+  static int timer_callback(void* multi, long timeout_ms, void* userp) noexcept;
+  void watch(int fd, int what);
+  void on_ready(int fd, int flag);
+  void on_timer();
+  void drain_finished();
+
+  boost::asio::any_io_executor executor_;
+  void* multi_;
+  boost::asio::steady_timer timer_;
+  std::map<int, std::unique_ptr<Socket>> sockets_;
+  std::map<void*, std::unique_ptr<Transfer>> transfers_;
+};
+
+}  // namespace omniroute::outbound

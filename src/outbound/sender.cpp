@@ -1,0 +1,188 @@
+#include "outbound/sender.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <random>
+
+#include "agent_api/conversation_json.hpp"
+#include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
+#include "store/scripts.hpp"
+
+namespace omniroute::outbound {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr int kMaxInFlight = 64;
+constexpr auto kIdlePoll = std::chrono::milliseconds(50);
+constexpr auto kReclaimAfter = std::chrono::seconds(60);  // an entry unacknowledged this long belonged to a dead sender
+
+std::chrono::milliseconds retry_delay(const config::OutboundConfig& config, int attempt, int retry_after_s) {
+  static thread_local std::minstd_rand rng(std::random_device{}());
+  long long bound = config.retry_base.count();
+  for (int i = 2; i < attempt && bound < config.retry_max.count(); ++i) bound *= 2;
+  bound = std::min<long long>(bound, config.retry_max.count());
+  auto wait = std::chrono::milliseconds(std::uniform_int_distribution<long long>(bound / 2, bound)(rng));
+  if (retry_after_s > 0) wait = std::max(wait, std::chrono::milliseconds(retry_after_s * 1000LL));
+  return wait;
+}
+
+Sender::Sender(const config::Config& config, const http::ChannelMap& channels, store::ConversationStore& store,
+               metrics::Registry& metrics, std::string consumer)
+    : config_(config),
+      channels_(channels),
+      store_(store),
+      metrics_(metrics),
+      consumer_(std::move(consumer)),
+      http_(store.client().executor()) {}
+
+void Sender::start() { asio::co_spawn(store_.client().executor(), run(), asio::detached); }
+
+void Sender::stop() {
+  stopped_ = true;
+  http_.cancel_all();
+}
+
+metrics::Counter& Sender::sent_counter(const std::string& channel, const std::string& result) {
+  auto& c = sent_[{channel, result}];
+  if (!c) c = &metrics_.counter("omniroute_messages_sent_total", {{"channel", channel}, {"result", result}});
+  return *c;
+}
+
+asio::awaitable<bool> Sender::ensure_group() {
+  std::vector<std::string> cmd{"XGROUP", "CREATE", store_.keys().outbox(), "senders", "0", "MKSTREAM"};
+  auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+  co_return r && (!r->is_error() || r->str.starts_with("BUSYGROUP"));
+}
+
+asio::awaitable<std::vector<Sender::Entry>> Sender::read(bool reclaim) {
+  std::vector<std::string> cmd;
+  if (reclaim) {
+    cmd = {"XAUTOCLAIM", store_.keys().outbox(), "senders", consumer_,
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kReclaimAfter).count()), "0-0", "COUNT",
+           "16"};
+  } else {
+    cmd = {"XREADGROUP", "GROUP", "senders", consumer_, "COUNT", "16", "STREAMS", store_.keys().outbox(), ">"};
+  }
+  auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+  std::vector<Entry> out;
+  if (!r || r->is_error() || r->type != store::Reply::Type::array) co_return out;
+  // XREADGROUP: [[stream, [entries]]]; XAUTOCLAIM: [next, [entries], …].
+  const store::Reply* entries = nullptr;
+  if (reclaim && r->elements.size() >= 2) entries = &r->elements[1];
+  if (!reclaim && !r->elements.empty() && r->elements[0].elements.size() >= 2) entries = &r->elements[0].elements[1];
+  if (!entries) co_return out;
+  for (const auto& e : entries->elements) {
+    if (e.elements.size() < 2) continue;
+    out.push_back({e.elements[0].str, agent_api::fields_of(e.elements[1])});
+  }
+  co_return out;
+}
+
+asio::awaitable<void> Sender::run() {
+  asio::steady_timer wait(store_.client().executor());
+  while (!stopped_ && !co_await ensure_group()) {
+    wait.expires_after(std::chrono::milliseconds(200));
+    co_await wait.async_wait(kAwait);
+  }
+  auto last_reclaim = std::chrono::steady_clock::now() - kReclaimAfter;
+  while (!stopped_) {
+    bool reclaim = std::chrono::steady_clock::now() - last_reclaim > std::chrono::seconds(5);
+    if (reclaim) last_reclaim = std::chrono::steady_clock::now();
+    std::vector<Entry> entries;
+    if (in_flight_ < kMaxInFlight && store_.client().connected()) entries = co_await read(reclaim);
+    for (auto& e : entries) {
+      ++in_flight_;
+      asio::co_spawn(store_.client().executor(), deliver(std::move(e)), asio::detached);
+    }
+    if (entries.empty() && !reclaim) {
+      wait.expires_after(kIdlePoll);
+      co_await wait.async_wait(kAwait);
+    }
+  }
+}
+
+asio::awaitable<void> Sender::record(const Entry& entry, const std::string& status_json, bool final, bool dead,
+                                     const std::string& status) {
+  const auto& k = store_.keys();
+  const std::string& conv = entry.fields.at("conversation_id");
+  std::vector<std::string> keys{k.delivery(conv), k.outbox(), k.dead_letters(), k.events()};
+  std::vector<std::string> args{entry.fields.at("message_id"), status_json, entry.stream_id, final ? "1" : "0",
+                                dead ? "1" : "0", conv, status, std::to_string(now_ms()),
+                                std::to_string(store::kEventsMaxLength)};
+  // Retried until Redis takes it: an unrecorded final outcome would send the message again.
+  asio::steady_timer wait(store_.client().executor());
+  for (int i = 0; i < 50 && !stopped_; ++i) {
+    auto [r] = co_await store::async_eval(store_.client(), store::delivery_script(), keys, args, kAwait);
+    if (r && !r->is_error()) co_return;
+    wait.expires_after(std::chrono::milliseconds(200));
+    co_await wait.async_wait(kAwait);
+  }
+}
+
+asio::awaitable<void> Sender::deliver(Entry entry) {
+  struct Done {
+    int& n;
+    ~Done() { --n; }
+  } done{in_flight_};
+  if (!entry.fields.count("conversation_id") || !entry.fields.count("message_id")) co_return;
+  const std::string channel_id = entry.fields["channel"];
+  auto channel = channels_.find(channel_id);
+  OutboundMessage message{entry.fields["conversation_id"], entry.fields["message_id"], entry.fields["recipient"],
+                          entry.fields["text"]};
+  std::optional<HttpCall> call;
+  if (channel != channels_.end()) call = channel->second->build_send(message);
+  if (!call) {
+    std::string reason = channel == channels_.end() ? "channel '" + channel_id + "' is no longer configured"
+                                                     : "channel '" + channel_id + "' cannot send replies (no reply_url?)";
+    sent_counter(channel_id, "failed").inc();
+    // JSON built before each co_await: GCC 12 cannot keep initializer lists alive across one.
+    std::string status = json::serialize(json::object{{"status", "failed"}, {"attempts", 0}, {"reason", reason}});
+    co_await record(entry, status, true, true, "failed");
+    co_return;
+  }
+  call->timeout_ms = static_cast<int>(config_.outbound.timeout.count());
+  asio::steady_timer wait(store_.client().executor());
+  for (int attempt = 1; !stopped_; ++attempt) {
+    auto [answer] = co_await asio::async_initiate<decltype(kAwait), void(HttpAnswer)>(
+        [this, &call](auto handler) {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          http_.perform(*call, [h](HttpAnswer a) { std::move(*h)(std::move(a)); });
+        },
+        kAwait);
+    SendResult result = channel->second->read_send_answer(answer.status, answer.body);
+    if (answer.status == 0) result.reason = "no answer: " + answer.error;
+    if (result.retry_after_s == 0 && !answer.retry_after.empty()) result.retry_after_s = std::atoi(answer.retry_after.c_str());
+    if (result.kind == SendResult::Kind::sent) {
+      sent_counter(channel_id, "sent").inc();
+      std::string status = json::serialize(json::object{{"status", "sent"}, {"attempts", attempt},
+                                                        {"provider_id", result.provider_id},
+                                                        {"at", format_rfc3339_ms(now_ms())}});
+      co_await record(entry, status, true, false, "sent");
+      co_return;
+    }
+    bool give_up = result.kind == SendResult::Kind::failed || attempt >= config_.outbound.max_attempts;
+    if (give_up) {
+      bool dead = result.kind == SendResult::Kind::retry;
+      std::string reason = dead ? "gave up after " + std::to_string(attempt) + " attempts: " + result.reason : result.reason;
+      sent_counter(channel_id, dead ? "dead_letter" : "failed").inc();
+      log::warn("outbound: message " + message.message_id + " on " + channel_id + " failed: " + reason);
+      std::string status = json::serialize(json::object{{"status", "failed"}, {"attempts", attempt}, {"reason", reason}});
+      co_await record(entry, status, true, dead, "failed");
+      co_return;
+    }
+    sent_counter(channel_id, "retry").inc();
+    std::string status =
+        json::serialize(json::object{{"status", "retrying"}, {"attempts", attempt}, {"reason", result.reason}});
+    co_await record(entry, status, false, false, "retrying");
+    wait.expires_after(retry_delay(config_.outbound, attempt + 1, result.retry_after_s));
+    co_await wait.async_wait(kAwait);
+  }
+}
+
+}  // namespace omniroute::outbound

@@ -1,0 +1,60 @@
+#pragma once
+// Delivers agents' replies. Reads the outbox stream as a member of the
+// `senders` consumer group (so any daemon instance may deliver, and one that
+// dies leaves its unacknowledged entries to be claimed by another), asks
+// the conversation's channel for the provider request, makes it, and records
+// the outcome. 5xx, 429 and timeouts are retried with exponential backoff
+// and full jitter; 4xx is final; after max_attempts the message is
+// dead-lettered with its reason.
+
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "http/router.hpp"
+#include "metrics/metrics.hpp"
+#include "outbound/http_client.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::outbound {
+
+class Sender {
+ public:
+  Sender(const config::Config& config, const http::ChannelMap& channels, store::ConversationStore& store,
+         metrics::Registry& metrics, std::string consumer);
+
+  /// Starts reading the outbox; runs until stop().
+  void start();
+  /// Stops taking new entries; deliveries in flight are abandoned to be reclaimed later.
+  void stop();
+
+ private:
+  struct Entry {
+    std::string stream_id;
+    std::map<std::string, std::string> fields;
+  };
+  boost::asio::awaitable<void> run();
+  boost::asio::awaitable<bool> ensure_group();
+  boost::asio::awaitable<std::vector<Entry>> read(bool reclaim);
+  boost::asio::awaitable<void> deliver(Entry entry);
+  boost::asio::awaitable<void> record(const Entry& entry, const std::string& status_json, bool final, bool dead,
+                                      const std::string& status);
+  metrics::Counter& sent_counter(const std::string& channel, const std::string& result);
+
+  const config::Config& config_;
+  const http::ChannelMap& channels_;
+  store::ConversationStore& store_;
+  metrics::Registry& metrics_;
+  std::string consumer_;
+  HttpClient http_;
+  std::map<std::pair<std::string, std::string>, metrics::Counter*> sent_;
+  int in_flight_ = 0;
+  bool stopped_ = false;
+};
+
+/// The wait before attempt `attempt` (2, 3, …): full jitter over an exponential bound.
+std::chrono::milliseconds retry_delay(const config::OutboundConfig& config, int attempt, int retry_after_s);
+
+}  // namespace omniroute::outbound

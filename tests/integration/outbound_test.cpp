@@ -1,0 +1,148 @@
+// Delivering agents' replies to providers, which are real HTTP servers on
+// loopback: signed generic replies, Twilio's Messages API, retries on 5xx and
+// timeouts (never on 4xx), and dead-lettering.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "integration/test_config.hpp"
+#include "support/daemon_process.hpp"
+#include "support/fake_provider.hpp"
+#include "support/redis_server.hpp"
+#include "twilio_sms/twilio_channel.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+namespace json = boost::json;
+constexpr const char* kAsha = "asha-token-0123456789";
+
+class Outbound : public ::testing::Test {
+ protected:
+  Outbound()
+      : port(free_port()),
+        daemon("server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  public_url: http://127.0.0.1:" +
+                   std::to_string(port) + "\n  threads: 2\nredis:\n  url: " + redis.url() +
+                   "\n  workspace: it\noutbound:\n  timeout: 500ms\n  retry_base: 100ms\n  retry_max: 400ms\n"
+                   "  max_attempts: 3\nchannels:\n"
+                   "  - { id: api, kind: webhook, secret: " + std::string(kApiSecret) + ", reply_url: \"" +
+                   crm.url() + "/replies\" }\n"
+                   "  - { id: sms, kind: twilio_sms, account_sid: AC0123, auth_token: tw-token, from: \"+15005550006\","
+                   " api_base: \"" + twilio.url() + "\" }\n"
+                   "queues:\n  - { id: general, channels: [api, sms] }\n"
+                   "agents:\n  - { id: asha, token: " + kAsha + ", capacity: { chat: 5, sms: 5 } }\n",
+               port) {
+    auto r = http_request(port, "PUT", "/v1/agents/me/status", auth(), R"({"status":"available"})");
+    EXPECT_EQ(r.status, 200);
+  }
+
+  Headers auth() { return {{"Authorization", std::string("Bearer ") + kAsha}, {"Content-Type", "application/json"}}; }
+
+  /// A conversation from cust-1 on the generic channel, assigned to asha, and her reply to it.
+  std::string reply_on_api(const std::string& text) {
+    EXPECT_EQ(post_message(port, "in-1", "cust-1", "hello").status, 200);
+    std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+    auto r = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", auth(), json::serialize(json::object{{"text", text}}));
+    EXPECT_EQ(r.status, 202) << r.body;
+    return conv;
+  }
+
+  /// The reply's delivery object once its status is `want` (bounded wait), else the last seen.
+  json::object delivery_when(const std::string& conv, const std::string& want) {
+    json::object last;
+    for (int i = 0; i < 200; ++i) {
+      auto r = http_request(port, "GET", "/v1/conversations/" + conv, auth());
+      auto msgs = json::parse(r.body).at("messages").as_array();
+      last = msgs.back().at("delivery").as_object();
+      if (last.at("status") == want.c_str()) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return last;
+  }
+
+  FakeProvider crm, twilio;
+  RedisServer redis;
+  std::uint16_t port;
+  DaemonProcess daemon;
+};
+
+TEST_F(Outbound, ReplyIsPostedToReplyUrlSignedLikeInbound) {
+  crm.script({{200, "{}"}});
+  std::string conv = reply_on_api("धन्यवाद! మీ ఆర్డర్ వస్తోంది 📦");
+  ASSERT_TRUE(crm.wait_for(1));
+  auto req = crm.received()[0];
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.target, "/replies");
+  EXPECT_EQ(req.headers["x-omniroute-signature"], "sha256=" + hmac_sha256_hex(kApiSecret, req.body));
+  auto body = json::parse(req.body).as_object();
+  EXPECT_EQ(body.at("to"), "cust-1");
+  EXPECT_EQ(body.at("conversation_id").as_string(), conv);
+  EXPECT_EQ(body.at("text"), "धन्यवाद! మీ ఆర్డర్ వస్తోంది 📦");
+  auto d = delivery_when(conv, "sent");
+  EXPECT_EQ(d.at("status"), "sent");
+  EXPECT_EQ(d.at("attempts"), 1);
+  auto m = http_request(port, "GET", "/metrics").body;
+  EXPECT_NE(m.find("omniroute_messages_sent_total{channel=\"api\",result=\"sent\"} 1\n"), std::string::npos) << m;
+}
+
+TEST_F(Outbound, ProviderFailingTwiceWith500IsDeliveredOnceOnTheThirdTry) {
+  crm.script({{500, "oops"}, {500, "oops"}, {200, "{}"}});
+  std::string conv = reply_on_api("hello");
+  auto d = delivery_when(conv, "sent");
+  EXPECT_EQ(d.at("status"), "sent");
+  EXPECT_EQ(d.at("attempts"), 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(crm.received().size(), 3u);
+}
+
+TEST_F(Outbound, A400IsNotRetriedAndItsReasonIsShown) {
+  crm.script({{400, R"({"error":"unknown recipient"})"}});
+  std::string conv = reply_on_api("hello");
+  auto d = delivery_when(conv, "failed");
+  EXPECT_EQ(d.at("status"), "failed");
+  EXPECT_NE(std::string(d.at("reason").as_string()).find("HTTP 400"), std::string::npos);
+  EXPECT_FALSE(crm.wait_for(2, 800)) << "a 4xx answer was retried";
+}
+
+TEST_F(Outbound, AHangingProviderTimesOutAndIsRetried) {
+  crm.script({{.hang = true}, {200, "{}"}});
+  std::string conv = reply_on_api("hello");
+  auto d = delivery_when(conv, "sent");
+  EXPECT_EQ(d.at("status"), "sent");
+  EXPECT_EQ(d.at("attempts"), 2);
+}
+
+TEST_F(Outbound, AfterMaxAttemptsTheMessageIsDeadLettered) {
+  crm.script({}, {503, "busy"});
+  std::string conv = reply_on_api("hello");
+  auto d = delivery_when(conv, "failed");
+  EXPECT_EQ(d.at("status"), "failed");
+  EXPECT_NE(std::string(d.at("reason").as_string()).find("gave up after 3 attempts"), std::string::npos);
+  EXPECT_EQ(redis.one({"XLEN", "or:{it}:outbox:dead"}), "1");
+  EXPECT_EQ(crm.received().size(), 3u);
+}
+
+TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
+  twilio.script({{201, R"({"sid":"SM0123456789","status":"queued"})"}});
+  channels::FormFields fields = {{"MessageSid", "SM1"}, {"From", "+919876543210"}, {"Body", "नमस्ते"}};
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
+  auto in = http_request(port, "POST", "/webhooks/sms",
+                         {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
+                         "MessageSid=SM1&From=%2B919876543210&Body=%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87");
+  ASSERT_EQ(in.status, 200) << in.body;
+  std::string conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
+  auto r = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", auth(), R"({"text":"नमस्ते जी"})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_TRUE(twilio.wait_for(1));
+  auto req = twilio.received()[0];
+  EXPECT_EQ(req.target, "/2010-04-01/Accounts/AC0123/Messages.json");
+  EXPECT_EQ(req.headers["authorization"], "Basic QUMwMTIzOnR3LXRva2Vu");  // base64("AC0123:tw-token")
+  EXPECT_EQ(req.body, "To=%2B919876543210&From=%2B15005550006&Body=%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87%20%E0%A4%9C%E0%A5%80");
+  auto d = delivery_when(conv, "sent");
+  EXPECT_EQ(d.at("provider_id"), "SM0123456789");
+}
+
+}  // namespace
+}  // namespace omniroute::testing
