@@ -4,7 +4,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 #include "daemon/systemd_notify.hpp"
@@ -131,7 +133,11 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
   });
   control.run();
   for (auto& w : workers) w->join();
-  log::info("omnirouted stopped");
+  bool forced = std::any_of(workers.begin(), workers.end(), [](const auto& w) { return w->forced(); });
+  log::info(forced ? "omnirouted stopped (grace period exhausted)" : "omnirouted stopped");
+  // After a forced stop, coroutines are still suspended on the stopped loops: destroying them in member
+  // order would touch what they reference. Everything acknowledged is in Redis; leave without destructors.
+  if (forced) std::_Exit(0);
   return 0;
 }
 

@@ -30,7 +30,9 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
   assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics);
-  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_, routing_ready_);
+  events_ = std::make_unique<agent_api::EventHub>(*store_, directory);
+  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,
+                                           routing_ready_, *events_);
   heartbeat_ = steady_ms();
 }
 
@@ -39,6 +41,7 @@ Worker::~Worker() { join(); }
 void Worker::start() {
   asio::post(context_, [this] {
     redis_->start();
+    events_->start();
     beat();
   });
   thread_ = std::thread([this] {
@@ -118,6 +121,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
       context_,
       [this, grace]() -> asio::awaitable<void> {
         sessions_.drain();
+        events_->stop();  // WebSocket sessions close; their connections leave the session set
         auto deadline = std::chrono::steady_clock::now() + grace;
         asio::steady_timer wait(context_);
         while (sessions_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
@@ -133,7 +137,10 @@ void Worker::drain(std::chrono::milliseconds grace) {
         if (sender_) sender_->stop();
         redis_->stop();
         guard_.reset();
-        if (sessions_.size() > 0) context_.stop();
+        if (sessions_.size() > 0) {
+          forced_ = true;
+          context_.stop();
+        }
       },
       asio::detached);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agent_api/agent_routes.hpp"
+#include "agent_api/event_hub.hpp"
 #include "http/router.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
@@ -43,6 +44,8 @@ class Worker {
   void drain(std::chrono::milliseconds grace);
   /// Waits for the loop's thread to end.
   void join();
+  /// True when drain ran out of grace and stopped the loop with work still suspended.
+  bool forced() const { return forced_; }
 
   http::Lane lane() { return {&context_, router_.get(), &sessions_}; }
   /// Steady-clock milliseconds of the loop's last heartbeat: a stalled loop stops beating.
@@ -59,6 +62,7 @@ class Worker {
   std::atomic<bool>& routing_ready_;
   std::unique_ptr<routing::Assigner> assigner_;
   std::unique_ptr<agent_api::AgentRoutes> agent_routes_;
+  std::unique_ptr<agent_api::EventHub> events_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<outbound::Sender> sender_;
   http::SessionSet sessions_;
@@ -70,6 +74,7 @@ class Worker {
   std::vector<StartedChannel> started_;
   boost::asio::steady_timer heartbeat_timer_;
   std::atomic<std::int64_t> heartbeat_{0};
+  std::atomic<bool> forced_{false};
   std::thread thread_;
 };
 

@@ -12,7 +12,7 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 Router::Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
                ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
-               routing::Assigner& assigner, const std::atomic<bool>& routing_ready)
+               routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events)
     : config_(config),
       channels_(channels),
       store_(store),
@@ -20,7 +20,19 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       metrics_(metrics),
       agent_routes_(agent_routes),
       assigner_(assigner),
-      routing_ready_(routing_ready) {}
+      routing_ready_(routing_ready),
+      events_(events) {}
+
+asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream stream) {
+  std::string_view target = request.target();
+  if (target.substr(0, target.find('?')) == "/v1/agents/me/events") {
+    co_await events_.serve(std::move(request), std::move(stream));
+    co_return;
+  }
+  Response res = json_error(404, "not_found", "no WebSocket at " + std::string(target.substr(0, target.find('?'))));
+  res.keep_alive(false);
+  co_await boost::beast::http::async_write(stream, res, kAwait);
+}
 
 asio::awaitable<Response> Router::handle(Request& request) {
   std::string_view target = request.target();

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "agent_api/agent_routes.hpp"
+#include "agent_api/event_hub.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "ingest/ingest_service.hpp"
@@ -25,9 +26,10 @@ class Router final : public Handler {
  public:
   Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
          ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
-         routing::Assigner& assigner, const std::atomic<bool>& routing_ready);
+         routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events);
 
   boost::asio::awaitable<Response> handle(Request& request) override;
+  boost::asio::awaitable<void> upgrade(Request request, boost::beast::tcp_stream stream) override;
 
  private:
   boost::asio::awaitable<Response> readyz();
@@ -42,6 +44,7 @@ class Router final : public Handler {
   agent_api::AgentRoutes& agent_routes_;
   routing::Assigner& assigner_;
   const std::atomic<bool>& routing_ready_;  // agents and queues written to Redis
+  agent_api::EventHub& events_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
 };
 

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "omniroute/log.hpp"
 
@@ -88,6 +89,12 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
       break;
     }
     Request request = parser.release();
+    if (boost::beast::websocket::is_upgrade(request)) {
+      // The WebSocket owns the connection from here; shutdown reaches it through its own hub.
+      handle->busy = false;
+      co_await handler.upgrade(std::move(request), std::move(stream));
+      co_return;
+    }
     Response response = co_await handler.handle(request);
     bool keep_alive = request.keep_alive() && !sessions.draining();
     response.keep_alive(keep_alive);

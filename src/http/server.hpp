@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <functional>
 #include <list>
@@ -25,6 +26,8 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual boost::asio::awaitable<Response> handle(Request& request) = 0;
+  /// Takes over a connection whose request asked for a WebSocket upgrade.
+  virtual boost::asio::awaitable<void> upgrade(Request request, boost::beast::tcp_stream stream) = 0;
 };
 
 struct Limits {

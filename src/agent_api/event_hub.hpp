@@ -1,0 +1,57 @@
+#pragma once
+// Agent event push. One EventHub per event loop follows the workspace's
+// `events` stream and hands each entry to that loop's WebSocket sessions;
+// each session keeps what concerns its agent. A client that reconnects with
+// the id of the last event it saw is first replayed what it missed (from the
+// stream itself), then continues live, with nothing lost or repeated.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "http/types.hpp"
+#include "routing/agent_directory.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::agent_api {
+
+/// One entry of the events stream.
+struct Event {
+  std::string id;  // the stream id: the client's resumption cursor
+  std::map<std::string, std::string> fields;
+};
+
+class EventSession;
+
+class EventHub {
+ public:
+  EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory);
+  ~EventHub();
+
+  /// Starts following the stream from its current end.
+  void start();
+  /// Closes every session (shutdown) and stops following.
+  void stop();
+
+  /// Runs one upgraded connection (GET /v1/agents/me/events) to its end.
+  boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream);
+
+  const std::string& position() const { return position_; }
+  store::ConversationStore& store() { return store_; }
+
+ private:
+  boost::asio::awaitable<void> follow();
+
+  store::ConversationStore& store_;
+  const routing::AgentDirectory& directory_;
+  std::string position_ = "$";  // last stream id read ("$" until the first read)
+  std::list<std::weak_ptr<EventSession>> sessions_;
+  boost::asio::steady_timer timer_;
+  bool stopped_ = false;
+};
+
+}  // namespace omniroute::agent_api
