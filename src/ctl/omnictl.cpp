@@ -1,23 +1,35 @@
 // omnictl: the admin's command line. Talks to a running omnirouted over HTTP.
 //
-//   omnictl [--url URL] status     health and readiness of the daemon
-//   omnictl [--url URL] metrics    the raw Prometheus metrics
+//   omnictl [--url URL] [--json] status
+//   omnictl [--url URL] [--json] queues
+//   omnictl [--url URL] [--json] agents
+//   omnictl [--url URL] [--json] conversations [--state queued|assigned] [--queue Q] [--limit N]
+//   omnictl [--url URL] metrics
 //
-// Queue, agent and conversation tables come with the admin API (issue #3).
+// The admin token comes from OMNIROUTE_ADMIN_TOKEN; the URL from --url or OMNIROUTE_URL.
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace json = boost::json;
 
 namespace {
+
+constexpr const char* kUsage =
+    "usage: omnictl [--url URL] [--json] status|queues|agents|metrics\n"
+    "       omnictl [--url URL] [--json] conversations [--state queued|assigned] [--queue Q] [--limit N]\n"
+    "The admin token is read from OMNIROUTE_ADMIN_TOKEN.\n";
 
 struct Target {
   std::string host = "127.0.0.1";
@@ -43,8 +55,7 @@ std::pair<unsigned, std::string> get(const Target& t, const std::string& path) {
   stream.connect(resolver.resolve(t.host, t.port));
   http::request<http::empty_body> req{http::verb::get, path, 11};
   req.set(http::field::host, t.host);
-  const char* token = std::getenv("OMNIROUTE_ADMIN_TOKEN");
-  if (token) req.set(http::field::authorization, std::string("Bearer ") + token);
+  if (const char* token = std::getenv("OMNIROUTE_ADMIN_TOKEN")) req.set(http::field::authorization, std::string("Bearer ") + token);
   http::write(stream, req);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
@@ -52,24 +63,107 @@ std::pair<unsigned, std::string> get(const Target& t, const std::string& path) {
   return {res.result_int(), res.body()};
 }
 
+/// Prints rows as aligned columns under `header`.
+void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i + 1 < cells.size()) std::cout << std::left << std::setw(static_cast<int>(width[i]) + 2);
+      std::cout << cells[i];
+    }
+    std::cout << "\n";
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+  if (rows.empty()) std::cout << "(none)\n";
+}
+
+std::string str(const json::value& v) {
+  if (v.is_string()) return std::string(v.as_string());
+  if (v.is_null()) return "-";
+  return json::serialize(v);
+}
+
+std::string duration(long long seconds) {
+  if (seconds < 60) return std::to_string(seconds) + "s";
+  if (seconds < 3600) return std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
+  return std::to_string(seconds / 3600) + "h" + std::to_string(seconds % 3600 / 60) + "m";
+}
+
+int show(const Target& t, const std::string& path, bool as_json, const std::string& what) {
+  auto [status, body] = get(t, path);
+  if (status != 200) {
+    std::cerr << "omnictl: " << path << " answered " << status << ": " << body << "\n";
+    if (status == 401) std::cerr << "omnictl: set OMNIROUTE_ADMIN_TOKEN to the daemon's server.admin_token\n";
+    return 1;
+  }
+  if (as_json) {
+    std::cout << body << "\n";
+    return 0;
+  }
+  json::object o = json::parse(body).as_object();
+  std::vector<std::vector<std::string>> rows;
+  if (what == "queues") {
+    for (const auto& q : o.at("queues").as_array()) {
+      rows.push_back({str(q.at("id")), str(q.at("depth")), duration(q.at("oldest_wait_seconds").to_number<long long>()),
+                      str(q.at("agents_available"))});
+    }
+    table({"QUEUE", "WAITING", "OLDEST WAIT", "AGENTS AVAILABLE"}, rows);
+  } else if (what == "agents") {
+    for (const auto& a : o.at("agents").as_array()) {
+      std::string load;
+      for (const char* m : {"sms", "chat", "email"}) {
+        long long cap = a.at("capacity").at(m).to_number<long long>();
+        if (cap > 0) load += (load.empty() ? "" : " ") + std::string(m) + " " + str(a.at("load").at(m)) + "/" + std::to_string(cap);
+      }
+      rows.push_back({str(a.at("id")), str(a.at("name")), str(a.at("status")), load.empty() ? "-" : load});
+    }
+    table({"AGENT", "NAME", "STATUS", "LOAD/CAPACITY"}, rows);
+  } else {
+    for (const auto& c : o.at("conversations").as_array()) {
+      const auto& handles = c.at("contact").at("handles").as_array();
+      rows.push_back({str(c.at("id")), str(c.at("state")), str(c.at("queue")), str(c.at("priority")), str(c.at("agent")),
+                      str(c.at("channel")), handles.empty() ? "-" : str(handles[0]), str(c.at("created_at"))});
+    }
+    table({"ID", "STATE", "QUEUE", "PRIORITY", "AGENT", "CHANNEL", "CUSTOMER", "CREATED"}, rows);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string url = std::getenv("OMNIROUTE_URL") ? std::getenv("OMNIROUTE_URL") : "http://127.0.0.1:8080";
-  std::string command;
+  std::string command, state, queue, limit;
+  bool as_json = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--url" && i + 1 < argc) url = argv[++i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--url") url = value();
+    else if (arg == "--json") as_json = true;
+    else if (arg == "--state") state = value();
+    else if (arg == "--queue") queue = value();
+    else if (arg == "--limit") limit = value();
     else if (arg == "--version") return std::cout << "omnictl " << OMNIROUTE_VERSION << "\n", 0;
-    else command = arg;
+    else if (arg == "--help" || arg == "-h") return std::cout << kUsage, 0;
+    else if (command.empty() && !arg.starts_with("-")) command = arg;
+    else return std::cerr << "omnictl: unknown argument '" << arg << "'\n" << kUsage, 64;
   }
   Target target = parse_url(url);
   try {
     if (command == "status") {
       auto [hs, hb] = get(target, "/healthz");
       auto [rs, rb] = get(target, "/readyz");
-      std::cout << "daemon  " << (hs == 200 ? "running" : "unhealthy") << "\n"
-                << "redis   " << (rs == 200 ? "reachable" : "UNREACHABLE") << "\n";
+      if (as_json) {
+        std::cout << json::serialize(json::object{{"running", hs == 200}, {"ready", rs == 200}}) << "\n";
+      } else {
+        std::cout << "daemon  " << (hs == 200 ? "running" : "unhealthy") << "\n"
+                  << "ready   " << (rs == 200 ? "yes (Redis reachable)" : "NO: " + rb) << "\n";
+      }
       return rs == 200 ? 0 : 1;
     }
     if (command == "metrics") {
@@ -77,10 +171,17 @@ int main(int argc, char** argv) {
       std::cout << body;
       return s == 200 ? 0 : 1;
     }
+    if (command == "queues" || command == "agents") return show(target, "/v1/" + command, as_json, command);
+    if (command == "conversations") {
+      std::string path = "/v1/conversations?state=" + (state.empty() ? std::string("queued") : state);
+      if (!queue.empty()) path += "&queue=" + queue;
+      if (!limit.empty()) path += "&limit=" + limit;
+      return show(target, path, as_json, command);
+    }
   } catch (const std::exception& e) {
     std::cerr << "omnictl: cannot reach omnirouted at " << url << ": " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: omnictl [--url URL] status|metrics\n";
+  std::cerr << kUsage;
   return 64;
 }

@@ -230,6 +230,26 @@ TEST_F(AgentApi, AdminSeesQueuesAgentsAndConversations) {
   EXPECT_EQ(assigned.size(), 1u);
 }
 
+TEST_F(AgentApi, OmnictlPrintsReadableTablesAndJson) {
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
+  set_status(kRavi, "available");
+  ASSERT_EQ(post_message(port, "m2", "cust-2", "hello").status, 200);  // ravi took cust-1's (older); this one waits
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  std::vector<std::string> env{std::string("OMNIROUTE_ADMIN_TOKEN=") + kAdmin};
+  auto queues = run_to_end(omnictl_binary(), {"--url", url, "queues"}, env);
+  EXPECT_EQ(queues.exit_code, 0) << queues.output;
+  EXPECT_NE(queues.output.find("QUEUE"), std::string::npos) << queues.output;
+  EXPECT_NE(queues.output.find("general  1        "), std::string::npos) << queues.output;
+  auto agents = run_to_end(omnictl_binary(), {"--url", url, "agents"}, env);
+  EXPECT_NE(agents.output.find("ravi   Ravi Kumar  available  chat 1/1"), std::string::npos) << agents.output;
+  auto convs = run_to_end(omnictl_binary(), {"--url", url, "--json", "conversations", "--state", "assigned"}, env);
+  ASSERT_EQ(convs.exit_code, 0) << convs.output;
+  EXPECT_EQ(json::parse(convs.output).at("conversations").as_array().size(), 1u);
+  auto denied = run_to_end(omnictl_binary(), {"--url", url, "queues"});
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.output.find("OMNIROUTE_ADMIN_TOKEN"), std::string::npos);
+}
+
 TEST_F(AgentApi, MetricsCountPresenceAndQueueWait) {
   set_status(kAsha, "available");
   ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);

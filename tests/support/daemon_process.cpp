@@ -16,9 +16,11 @@
 namespace omniroute::testing {
 
 std::string daemon_binary() { return OMNIROUTED_PATH; }
+std::string omnictl_binary() { return OMNICTL_PATH; }
 
 namespace {
-pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log_path) {
+pid_t spawn_binary(const std::string& binary, const std::vector<std::string>& args, const std::vector<std::string>& env,
+                   const std::string& log_path) {
   pid_t pid = fork();
   if (pid == 0) {
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -26,7 +28,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
     dup2(fd, STDERR_FILENO);
     for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> argv;
-    std::string bin = daemon_binary();
+    std::string bin = binary;
     argv.push_back(bin.data());
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -34,6 +36,10 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
     _exit(127);
   }
   return pid;
+}
+
+pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log_path) {
+  return spawn_binary(daemon_binary(), args, env, log_path);
 }
 
 std::string read_file(const std::string& path) {
@@ -51,9 +57,13 @@ int decode_status(int status) {
 }  // namespace
 
 RunResult run_daemon_to_end(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  return run_to_end(daemon_binary(), args, env);
+}
+
+RunResult run_to_end(const std::string& binary, const std::vector<std::string>& args, const std::vector<std::string>& env) {
   TempDir dir;
   std::string log = (dir.path() / "out.log").string();
-  pid_t pid = spawn(args, env, log);
+  pid_t pid = spawn_binary(binary, args, env, log);
   int status = 0;
   waitpid(pid, &status, 0);
   return {decode_status(status), read_file(log)};

@@ -23,6 +23,13 @@ struct RunResult {
 /// Runs omnirouted with `args` to completion (e.g. --check-config).
 RunResult run_daemon_to_end(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+/// Path of the built omnictl (set by CMake).
+std::string omnictl_binary();
+
+/// Runs any program with `args` to completion.
+RunResult run_to_end(const std::string& binary, const std::vector<std::string>& args,
+                     const std::vector<std::string>& env = {});
+
 class DaemonProcess {
  public:
   /// Starts omnirouted with `config_yaml` (which should listen on `port`) and waits until /readyz answers 200.
