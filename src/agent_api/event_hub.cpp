@@ -20,7 +20,7 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace json = boost::json;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
-constexpr auto kIdlePoll = std::chrono::milliseconds(20);
+constexpr auto kBlock = std::chrono::milliseconds(1000);
 
 namespace {
 std::vector<Event> events_of(const store::Reply& entries) {
@@ -181,16 +181,31 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   bool closed_ = false;
 };
 
-EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory)
-    : store_(store), directory_(directory), timer_(store.client().executor()) {}
+namespace {
+config::RedisConfig blocking_config(config::RedisConfig c) {
+  c.command_timeout += kBlock;  // a BLOCK read legitimately waits this long
+  return c;
+}
+}  // namespace
+
+EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory,
+                   const config::RedisConfig& redis)
+    : store_(store),
+      directory_(directory),
+      blocking_(std::make_shared<store::RedisClient>(store.client().executor(), blocking_config(redis))),
+      timer_(store.client().executor()) {}
 
 EventHub::~EventHub() = default;
 
-void EventHub::start() { asio::co_spawn(timer_.get_executor(), follow(), asio::detached); }
+void EventHub::start() {
+  blocking_->start();
+  asio::co_spawn(timer_.get_executor(), follow(), asio::detached);
+}
 
 void EventHub::stop() {
   stopped_ = true;
   timer_.cancel();
+  blocking_->stop();
   for (auto& w : sessions_) {
     if (auto s = w.lock()) s->close();
   }
@@ -217,27 +232,32 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
 
 asio::awaitable<void> EventHub::follow() {
   while (!stopped_) {
+    if (!blocking_->connected()) {
+      timer_.expires_after(std::chrono::milliseconds(100));
+      co_await timer_.async_wait(kAwait);
+      continue;
+    }
     if (position_ == "$") {
       // Start at the current end: older events are for replays, not live pushes.
       std::vector<std::string> cmd{"XREVRANGE", store_.keys().events(), "+", "-", "COUNT", "1"};
-      auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+      auto [r] = co_await blocking_->async_command(std::move(cmd), kAwait);
       if (r && !r->is_error()) position_ = r->elements.empty() ? "0-0" : r->elements[0].elements[0].str;
-    } else {
-      std::vector<std::string> cmd{"XREAD", "COUNT", "200", "STREAMS", store_.keys().events(), position_};
-      auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-      if (r && r->type == store::Reply::Type::array && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
-        auto events = events_of(r->elements[0].elements[1]);
-        if (!events.empty()) position_ = events.back().id;
-        for (auto& w : sessions_) {
-          if (auto s = w.lock()) {
-            for (const auto& e : events) s->offer(e);
-          }
+      continue;
+    }
+    // Redis answers the moment an event is added, or after kBlock with nothing.
+    std::vector<std::string> cmd{"XREAD", "COUNT", "200", "BLOCK", std::to_string(kBlock.count()), "STREAMS",
+                                 store_.keys().events(), position_};
+    auto [r] = co_await blocking_->async_command(std::move(cmd), kAwait);
+    if (!r || r->is_error()) continue;  // the client reconnects; we wait above
+    if (r->type == store::Reply::Type::array && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
+      auto events = events_of(r->elements[0].elements[1]);
+      if (!events.empty()) position_ = events.back().id;
+      for (auto& w : sessions_) {
+        if (auto s = w.lock()) {
+          for (const auto& e : events) s->offer(e);
         }
-        if (events.size() == 200) continue;  // more waiting: read on at once
       }
     }
-    timer_.expires_after(kIdlePoll);
-    co_await timer_.async_wait(kAwait);
   }
 }
 

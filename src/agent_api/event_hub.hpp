@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "config/config.hpp"
 #include "http/types.hpp"
 #include "routing/agent_directory.hpp"
 #include "store/conversation_store.hpp"
@@ -29,7 +30,8 @@ class EventSession;
 
 class EventHub {
  public:
-  EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory);
+  /// Follows the stream over its own connection (a blocking XREAD must never hold up request traffic).
+  EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory, const config::RedisConfig& redis);
   ~EventHub();
 
   /// Starts following the stream from its current end.
@@ -48,6 +50,7 @@ class EventHub {
 
   store::ConversationStore& store_;
   const routing::AgentDirectory& directory_;
+  std::shared_ptr<store::RedisClient> blocking_;
   std::string position_ = "$";  // last stream id read ("$" until the first read)
   std::list<std::weak_ptr<EventSession>> sessions_;
   boost::asio::steady_timer timer_;

@@ -30,7 +30,7 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
   assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics);
-  events_ = std::make_unique<agent_api::EventHub>(*store_, directory);
+  events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis);
   router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,
                                            routing_ready_, *events_);
   heartbeat_ = steady_ms();
