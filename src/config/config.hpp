@@ -123,6 +123,7 @@ struct Config {
   std::vector<QueueConfig> queues;
   std::vector<AgentConfig> agents;
   std::vector<RoutingRule> rules;
+  Millis sticky_window{0};  // 0: off
   std::vector<AlertSink> alerts;
 
   /// The queue a channel's conversations go to by default: the first queue listing it.

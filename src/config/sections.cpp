@@ -246,6 +246,7 @@ void read_routing(MapReader& top, Config& cfg) {
     rule.skills = r.text_list("skills").value_or(std::vector<std::string>{});
     cfg.rules.push_back(std::move(rule));
   });
+  if (auto w = routing.duration("sticky_window")) cfg.sticky_window = *w;
   routing.finish();
 }
 

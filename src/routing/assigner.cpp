@@ -84,7 +84,8 @@ asio::awaitable<void> Assigner::route_queue(const std::string& queue) {
     std::int64_t now = now_ms();
     std::vector<std::string> k{keys.waiting(queue, medium), keys.available(queue, medium)};
     std::vector<std::string> args{keys.prefix(), queue, medium, std::to_string(now),
-                                  std::to_string(kMaxAssignmentsPerCall), std::to_string(store::kEventsMaxLength)};
+                                  std::to_string(kMaxAssignmentsPerCall), std::to_string(store::kEventsMaxLength),
+                                  std::to_string(config_.sticky_window.count())};
     auto [r] = co_await store::async_eval(store_.client(), store::route_script(), std::move(k), std::move(args), kAwait);
     if (!r || r->is_error()) {
       log::debug("routing: " + queue + "/" + medium + ": " + (r ? r->str : r.error().message));

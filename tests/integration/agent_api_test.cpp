@@ -29,7 +29,7 @@ std::string routing_config(std::uint16_t port, const std::string& redis_url) {
          "agents:\n"
          "  - { id: asha, name: Asha Rao, token: " + kAsha + ", skills: [hi, te, billing], capacity: { chat: 2 } }\n"
          "  - { id: ravi, name: Ravi Kumar, token: " + kRavi + ", skills: [en], capacity: { chat: 1 } }\n"
-         "routing:\n  rules:\n"
+         "routing:\n  sticky_window: 1h\n  rules:\n"
          "    - { match: { text_matches: \"(?i)\\\\burgent\\\\b\" }, queue: general, priority: urgent }\n"
          "    - { match: { channel: api, text_matches: \"(?i)refund|chargeback\" }, queue: billing, priority: high }\n";
 }
@@ -104,6 +104,20 @@ TEST_F(AgentApi, LeastBusySpreadsConversationsAcrossAgents) {
   ASSERT_EQ(post_message(port, "m2", "cust-2", "hi").status, 200);
   EXPECT_EQ(my_conversations(kAsha).size(), 1u);
   EXPECT_EQ(my_conversations(kRavi).size(), 1u);
+}
+
+TEST_F(AgentApi, AReturningCustomerGoesBackToTheirLastAgent) {
+  set_status(kAsha, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
+  std::string first = conversation_of("cust-1");
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + first + "/resolve").status, 200);
+  set_status(kRavi, "available");  // ravi is less busy (0 vs 0, but assigned longer ago): least_busy would pick him
+  ASSERT_EQ(post_message(port, "m2", "cust-1", "me again").status, 200);
+  std::string second = conversation_of("cust-1");
+  ASSERT_NE(second, first);
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + second, "agent"}), "asha");
+  ASSERT_EQ(post_message(port, "m3", "cust-2", "new customer").status, 200);
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of("cust-2"), "agent"}), "ravi");
 }
 
 TEST_F(AgentApi, AwayAgentsReceiveNothingNew) {
