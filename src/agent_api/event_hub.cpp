@@ -7,9 +7,11 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 #include <deque>
+#include <random>
 #include <set>
 
 #include "agent_api/conversation_json.hpp"
+#include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "store/scripts.hpp"
 
@@ -46,6 +48,13 @@ std::string query_param(std::string_view target, std::string_view name) {
   return {};
 }
 
+std::string random_socket_id() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
 /// A stream id as Redis writes them: "<ms>-<seq>".
 bool is_stream_id(const std::string& s) {
   auto dash = s.find('-');
@@ -61,7 +70,7 @@ bool is_stream_id(const std::string& s) {
 class EventSession : public std::enable_shared_from_this<EventSession> {
  public:
   EventSession(EventHub& hub, std::string agent, beast::tcp_stream stream)
-      : hub_(hub), agent_(std::move(agent)), ws_(std::move(stream)), wake_(ws_.get_executor()) {}
+      : hub_(hub), agent_(std::move(agent)), ws_(std::move(stream)), wake_(ws_.get_executor()), beat_(ws_.get_executor()) {}
 
   /// Takes what concerns this agent; called by the hub, in stream order.
   void offer(const Event& e) {
@@ -72,7 +81,9 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   void close() {
     closed_ = true;
     wake_.cancel();
+    beat_.cancel();
   }
+  const std::string& socket_id() const { return socket_id_; }
 
   asio::awaitable<void> run(http::Request request, std::string cursor) {
     auto self = shared_from_this();
@@ -91,11 +102,31 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
       for (const auto& c : mine->elements) conversations_.insert(c.str);
     }
     asio::co_spawn(ws_.get_executor(), read_loop(), asio::detached);
+    asio::co_spawn(ws_.get_executor(), keep_alive(), asio::detached);
     if (!cursor.empty()) co_await replay(cursor, hub_.position());
     co_await write_loop();
+    // Gone: the presence sweep starts this agent's grace period once no socket of theirs is left.
+    std::vector<std::string> gone{"ZREM", hub_.store().keys().agent_sockets(agent_), socket_id_};
+    co_await hub_.store().client().async_command(std::move(gone), kAwait);
   }
 
  private:
+  /// Keeps this socket's liveness entry fresh in Redis while it is open (the presence sweep reads it).
+  asio::awaitable<void> keep_alive() {
+    auto self = shared_from_this();
+    const auto& keys = hub_.store().keys();
+    while (!closed_) {
+      std::int64_t expires = now_ms() + 30'000;
+      std::vector<std::string> add{"ZADD", keys.agent_sockets(agent_), std::to_string(expires), socket_id_};
+      co_await hub_.store().client().async_command(std::move(add), kAwait);
+      std::vector<std::string> mark{"HSET", keys.agent(agent_), "uses_socket", "1"};
+      co_await hub_.store().client().async_command(std::move(mark), kAwait);
+      if (closed_) break;
+      beat_.expires_after(std::chrono::seconds(10));
+      co_await beat_.async_wait(kAwait);
+    }
+  }
+
   /// Reads (and discards) client frames so pings, pongs and close are processed.
   asio::awaitable<void> read_loop() {
     auto self = shared_from_this();
@@ -176,8 +207,10 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   std::string agent_;
   websocket::stream<beast::tcp_stream> ws_;
   asio::steady_timer wake_;
+  asio::steady_timer beat_;
   std::deque<Event> incoming_;
   std::set<std::string> conversations_;
+  std::string socket_id_ = random_socket_id();
   bool closed_ = false;
 };
 

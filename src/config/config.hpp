@@ -123,7 +123,8 @@ struct Config {
   std::vector<QueueConfig> queues;
   std::vector<AgentConfig> agents;
   std::vector<RoutingRule> rules;
-  Millis sticky_window{0};  // 0: off
+  Millis sticky_window{0};     // 0: off
+  Millis offline_grace{60'000};  // an agent whose event socket dropped goes offline after this
   std::vector<AlertSink> alerts;
 
   /// The queue a channel's conversations go to by default: the first queue listing it.

@@ -247,6 +247,7 @@ void read_routing(MapReader& top, Config& cfg) {
     cfg.rules.push_back(std::move(rule));
   });
   if (auto w = routing.duration("sticky_window")) cfg.sticky_window = *w;
+  if (auto g = routing.duration("offline_grace")) cfg.offline_grace = *g;
   routing.finish();
 }
 

@@ -114,12 +114,28 @@ void Assigner::stop() {
   sweep_timer_.cancel();
 }
 
+asio::awaitable<void> Assigner::sweep_presence() {
+  if (config_.agents.empty()) co_return;
+  std::vector<std::string> keys;
+  std::vector<std::string> args{store_.keys().prefix(), std::to_string(now_ms()),
+                                std::to_string(config_.offline_grace.count()), std::to_string(store::kEventsMaxLength)};
+  for (const auto& a : config_.agents) args.push_back(a.id);
+  auto [r] = co_await store::async_eval(store_.client(), store::presence_sweep_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (r && r->type == store::Reply::Type::array) {
+    for (const auto& agent : r->elements) {
+      log::info("routing: agent " + agent.str + " went offline (event socket lost); their conversations were requeued");
+    }
+  }
+}
+
 asio::awaitable<void> Assigner::sweep() {
   while (!stopped_) {
     sweep_timer_.expires_after(std::chrono::seconds(1));
     auto [ec] = co_await sweep_timer_.async_wait(kAwait);
     if (ec || stopped_) break;
     if (!store_.client().connected()) continue;
+    co_await sweep_presence();
     for (const auto& q : config_.queues) co_await route_queue(q.id);
   }
 }

@@ -34,6 +34,8 @@ class Assigner {
 
  private:
   boost::asio::awaitable<void> sweep();
+  /// Agents whose event socket stayed away past the grace period go offline; their conversations requeue.
+  boost::asio::awaitable<void> sweep_presence();
 
   const config::Config& config_;
   store::ConversationStore& store_;

@@ -30,6 +30,7 @@ class Keys {
   }
   std::string agent(std::string_view id) const { return cat("agent:", id); }
   std::string agent_conversations(std::string_view id) const { return cat("agent:", id, ":convs"); }
+  std::string agent_sockets(std::string_view id) const { return cat("agent:", id, ":sockets"); }
   std::string agents() const { return prefix_ + "agents"; }
   std::string queues() const { return prefix_ + "queues"; }
   std::string outbox() const { return prefix_ + "outbox"; }

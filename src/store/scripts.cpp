@@ -17,6 +17,7 @@ extern const std::string_view reply;
 extern const std::string_view transfer;
 extern const std::string_view conversation_view;
 extern const std::string_view delivery;
+extern const std::string_view presence_sweep;
 }  // namespace lua
 
 namespace {
@@ -89,6 +90,11 @@ const Script& reply_script() {
 
 const Script& transfer_script() {
   static const Script s = make_with_agent_lib("transfer", lua::transfer);
+  return s;
+}
+
+const Script& presence_sweep_script() {
+  static const Script s = make_with_agent_lib("presence_sweep", lua::presence_sweep);
   return s;
 }
 

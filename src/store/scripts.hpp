@@ -28,6 +28,7 @@ const Script& reply_script();
 const Script& transfer_script();
 const Script& conversation_view_script();
 const Script& delivery_script();
+const Script& presence_sweep_script();
 
 /// Runs `script` with `keys` and `args`; EVALSHA first, EVAL when the server answers NOSCRIPT.
 void eval_script(RedisClient& client, const Script& script, std::vector<std::string> keys,

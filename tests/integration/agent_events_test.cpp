@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <thread>
 
 #include "integration/test_config.hpp"
 #include "support/daemon_process.hpp"
@@ -23,7 +24,9 @@ class AgentEvents : public ::testing::Test {
         daemon("server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  threads: 2\nredis:\n  url: " + redis.url() +
                    "\n  workspace: it\nchannels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
                    "queues:\n  - { id: general, channels: [api] }\n"
-                   "agents:\n  - { id: asha, token: " + kAsha + ", capacity: { chat: 5 } }\n",
+                   "agents:\n  - { id: asha, token: " + kAsha + ", capacity: { chat: 5 } }\n"
+                   "  - { id: ravi, token: ravi-token-0123456789, capacity: { chat: 5 } }\n"
+                   "routing:\n  offline_grace: 1s\n",
                port) {}
 
   void available() {
@@ -107,6 +110,40 @@ TEST_F(AgentEvents, ReconnectingWithTheLastEventIdMissesNothing) {
 
 namespace omniroute::testing {
 namespace {
+
+TEST_F(AgentEvents, AnAgentWhoseSocketDroppedGoesOfflineAndTheirConversationsRequeue) {
+  std::string conv, queued_at;
+  {
+    WsClient ws(port, "/v1/agents/me/events", kAsha);
+    ASSERT_TRUE(ws.ok());
+    available();
+    ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
+    ASSERT_FALSE(next_of(ws, "conversation.assigned").empty());
+    conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+    queued_at = redis.one({"HGET", "or:{it}:conv:" + conv, "queued_at"});
+    ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "asha");
+  }  // the socket drops here
+  bool requeued = false;
+  for (int i = 0; i < 100 && !requeued; ++i) {  // grace 1 s, swept every second
+    requeued = redis.one({"HGET", "or:{it}:conv:" + conv, "state"}) == "queued";
+    if (!requeued) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(requeued);
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "status"}), "offline");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "load:chat"}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "1");
+  // Back at its original age: normal priority band plus the time it first queued.
+  EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:queue:general", conv}),
+            std::to_string(20'000'000'000'000LL + std::stoll(queued_at)));
+}
+
+TEST_F(AgentEvents, AnAgentWorkingOnlyThroughRestIsNeverForcedOffline) {
+  auto r = http_request(port, "PUT", "/v1/agents/me/status", {{"Authorization", "Bearer ravi-token-0123456789"}},
+                        R"({"status":"available"})");
+  ASSERT_EQ(r.status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:ravi", "status"}), "available");
+}
 
 TEST_F(AgentEvents, SigtermWithAnOpenSocketStillExitsZero) {
   WsClient ws(port, "/v1/agents/me/events", kAsha);
