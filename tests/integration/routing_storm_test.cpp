@@ -76,7 +76,15 @@ TEST(RoutingStorm, TwoDaemonsNeverDoubleAssignNorExceedCapacityNorLose) {
     Headers h{{"Authorization", "Bearer " + agent_token(i)}, {"Content-Type", "application/json"}};
     ASSERT_EQ(http_request(ports[i % 2], "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // The sweep (once a second) fills every free place; wait for it, bounded.
+  int total_places = 0;
+  for (int i = 0; i < kAgents; ++i) total_places += 1 + i % 3;
+  for (int tries = 0; tries < 200; ++tries) {
+    int held = 0;
+    for (int i = 0; i < kAgents; ++i) held += std::stoi(redis.one({"SCARD", "or:{it}:agent:a" + std::to_string(i) + ":convs"}));
+    if (held >= total_places) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 
   std::map<std::string, std::string> holder;  // conversation → agent
   int total_capacity = 0;
