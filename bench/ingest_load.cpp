@@ -8,9 +8,8 @@
 // requests on a fixed schedule (open loop) and measures latency from each
 // request's scheduled time, so a stalled server cannot hide its queueing.
 
-#include <openssl/hmac.h>
-
 #include <algorithm>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -19,6 +18,8 @@
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include "common/signing.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -37,17 +38,6 @@ struct Options {
   int customers = 5000;  // distinct senders; as many as requests makes every message a new conversation
 };
 
-std::string hmac_hex(const std::string& key, const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < len; ++i) s += hex[out[i] >> 4], s += hex[out[i] & 15];
-  return s;
-}
-
 /// Raw bytes of request `i`: a distinct message id, one of many customers, mixed scripts.
 std::string build_request(const Options& o, int i) {
   static const char* texts[] = {"Where is my order?", "मेरा रिफंड कब आएगा?", "నా ఆర్డర్ ఇంకా రాలేదు",
@@ -55,7 +45,7 @@ std::string build_request(const Options& o, int i) {
   std::string body = "{\"id\":\"" + o.prefix + "-" + std::to_string(i) + "\",\"from\":{\"handle\":\"cust-" +
                      std::to_string(i % o.customers) + "\"},\"text\":\"" + texts[i % 4] + "\"}";
   return "POST /webhooks/api HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-         "X-Omniroute-Signature: sha256=" + hmac_hex(o.secret, body) + "\r\nContent-Length: " +
+         "X-Omniroute-Signature: sha256=" + omniroute::channels::hmac_sha256_hex(o.secret, body) + "\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 

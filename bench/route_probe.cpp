@@ -4,9 +4,8 @@
 //
 //   route_probe --port P --secret S --channel probe --token AGENT_TOKEN [--count 500]
 
-#include <openssl/hmac.h>
-
 #include <algorithm>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -18,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "common/signing.hpp"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -25,17 +26,6 @@ namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-std::string hmac_hex(const std::string& key, const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < len; ++i) s += hex[out[i] >> 4], s += hex[out[i] & 15];
-  return s;
-}
-
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -92,7 +82,7 @@ int main(int argc, char** argv) {
                        run_id + "-" + std::to_string(i) + "\"},\"text\":\"hello\"}";
     auto t0 = Clock::now();
     if (call(http::verb::post, "/webhooks/" + channel, body,
-             {{"Content-Type", "application/json"}, {"X-Omniroute-Signature", "sha256=" + hmac_hex(secret, body)}}) != 200) {
+             {{"Content-Type", "application/json"}, {"X-Omniroute-Signature", "sha256=" + omniroute::channels::hmac_sha256_hex(secret, body)}}) != 200) {
       std::cerr << "webhook refused\n";
       return 1;
     }

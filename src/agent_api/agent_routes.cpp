@@ -31,6 +31,14 @@ Expected<json::object, Response> json_body(const http::Request& request) {
   return v.get_object();
 }
 
+/// The error for a script's refusal ("not_found", "forbidden", "resolved"), or nullopt for anything else.
+std::optional<Response> refusal(const std::string& status, const std::string& id) {
+  if (status == "not_found") return json_error(404, "not_found", "no conversation '" + id + "'");
+  if (status == "forbidden") return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
+  if (status == "resolved") return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
+  return std::nullopt;
+}
+
 std::string string_field(const json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
@@ -172,10 +180,7 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   std::vector<std::string> args{k.prefix(), agent, *text, std::to_string(now), std::to_string(store::kEventsMaxLength)};
   auto [r] = co_await store::async_eval(store_.client(), store::reply_script(), std::move(keys), std::move(args), kAwait);
   if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
-  const std::string& status = r->elements[0].str;
-  if (status == "not_found") co_return json_error(404, "not_found", "no conversation '" + id + "'");
-  if (status == "forbidden") co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
-  if (status == "resolved") co_return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
+  if (auto refused = refusal(r->elements[0].str, id)) co_return std::move(*refused);
   if (r->elements.size() >= 6 && r->elements[2].integer == 1) {
     // The first agent message of the conversation: its first response.
     const std::string &channel = r->elements[4].str, &queue = r->elements[5].str;
@@ -232,9 +237,7 @@ asio::awaitable<Response> AgentRoutes::transfer(const std::string& agent, const 
   auto [r] = co_await store::async_eval(store_.client(), store::transfer_script(), std::move(keys), std::move(args), kAwait);
   if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
   const std::string& status = r->elements[0].str;
-  if (status == "not_found") co_return json_error(404, "not_found", "no conversation '" + id + "'");
-  if (status == "forbidden") co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
-  if (status == "resolved") co_return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
+  if (auto refused = refusal(status, id)) co_return std::move(*refused);
   if (status == "no_target") co_return json_error(404, "unknown_target", "no such " + std::string(queue.empty() ? "agent" : "queue"));
   if (status == "no_room") co_return json_error(409, "agent_unavailable", "agent '" + to_agent + "' is not available or has no room");
   if (!queue.empty()) co_await assigner_.route_queue(queue);

@@ -1,6 +1,6 @@
 #include "support/http_client.hpp"
 
-#include <openssl/hmac.h>
+#include "common/signing.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -97,14 +97,7 @@ HttpResult HttpConnection::request(const std::string& method, const std::string&
 }
 
 std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) hex += kHex[out[i] >> 4], hex += kHex[out[i] & 15];
-  return hex;
+  return channels::hmac_sha256_hex(key, data);
 }
 
 }  // namespace omniroute::testing
