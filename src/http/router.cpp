@@ -128,7 +128,8 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
       log::warn("webhook " + channel.id() + ": not stored, answering 503: " + stored.error().message);
       co_return json_error(503, "store_unavailable", "the message could not be stored; retry later");
     }
-    if (!stored->duplicate) queues_touched.push_back(ingest_.plan_for(m).queue);
+    // Routing costs a round trip: only when a new conversation could be taken by someone now.
+    if (stored->routable) queues_touched.push_back(ingest_.plan_for(m).queue);
   }
   Response answer = text_response(static_cast<unsigned>(result->status), result->content_type, result->body);
   // Routing after the answer is built: a routing failure must not turn a stored message into an error.

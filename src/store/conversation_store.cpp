@@ -40,7 +40,8 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       keys_.thread(m.channel_id, m.thread_key),  keys_.seq(),
       keys_.queue(plan.queue),                   keys_.sla(),
       keys_.events(),
-      keys_.waiting(plan.queue, to_string(medium))};
+      keys_.waiting(plan.queue, to_string(medium)),
+      keys_.available(plan.queue, to_string(medium))};
   std::vector<std::string> args{
       keys_.prefix(),
       m.channel_id,
@@ -75,6 +76,7 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
                 out.duplicate = reply.elements[0].str == "duplicate";
                 out.conversation_id = reply.elements[1].str;
                 out.message_id = reply.elements[2].str;
+                out.routable = reply.elements.size() >= 6 && reply.elements[5].integer == 1;
                 done(out);
               });
 }

@@ -13,13 +13,15 @@
 -- KEYS[6] sla      or:{ws}:sla
 -- KEYS[7] events   or:{ws}:events
 -- KEYS[8] waiting  or:{ws}:queue:<queue>:<medium>   (what routing takes from)
+-- KEYS[9] avail    or:{ws}:avail:<queue>:<medium>   (agents with room: worth routing now?)
 -- ARGV: 1 key prefix "or:{ws}:", 2 channel id, 3 channel kind, 4 provider id,
 --       5 handle kind, 6 handle, 7 contact name, 8 thread key, 9 subject,
 --       10 text, 11 attachments (JSON), 12 provider time ms, 13 received ms,
 --       14 queue id, 15 priority name, 16 queue score, 17 first-response
 --       deadline ms ("" for none), 18 dedupe ttl s, 19 events max length,
 --       20 medium
--- Returns {"duplicate", conv, msg} or {"stored", conv, msg, contact, new conv 0|1}.
+-- Returns {"duplicate", conv, msg} or {"stored", conv, msg, contact, new conv 0|1, routable 0|1}:
+-- routable when a new conversation waits and some agent of its queue has room right now.
 
 local prefix = ARGV[1]
 
@@ -79,4 +81,6 @@ end
 redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[19], '*',
   'type', 'message.created', 'conversation_id', conv, 'message_id', msg, 'at', now)
 
-return {'stored', conv, msg, contact, created}
+local routable = 0
+if created == 1 and redis.call('ZCARD', KEYS[9]) > 0 then routable = 1 end
+return {'stored', conv, msg, contact, created, routable}
