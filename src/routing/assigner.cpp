@@ -43,9 +43,19 @@ Assigner::Assigner(const config::Config& config, store::ConversationStore& store
     if (media.empty()) media = {"sms", "chat", "email"};
     media_of_queue_[q.id] = {media.begin(), media.end()};
   }
+  for (const auto& q : config.queues) queue_config_[q.id] = &q;
   for (const auto& a : config.agents) {
     for (const auto& q : config.queues) {
       if (has_skills(a, q.skills)) queues_of_agent_[a.id].push_back(q.id);
+    }
+    // Routed when this agent frees up: their queues, and queues that overflow into one of them.
+    const auto& mine = queues_of_agent_[a.id];
+    routes_of_agent_[a.id] = mine;
+    for (const auto& q : config.queues) {
+      if (!q.overflow_queue.empty() && std::find(mine.begin(), mine.end(), q.overflow_queue) != mine.end() &&
+          std::find(mine.begin(), mine.end(), q.id) == mine.end()) {
+        routes_of_agent_[a.id].push_back(q.id);
+      }
     }
   }
 }
@@ -79,17 +89,30 @@ asio::awaitable<bool> Assigner::sync_configuration() {
 asio::awaitable<void> Assigner::route_queue(const std::string& queue) {
   auto media = media_of_queue_.find(queue);
   if (media == media_of_queue_.end()) co_return;
-  const auto& keys = store_.keys();
+  const config::QueueConfig* q = queue_config_[queue];
   for (const auto& medium : media->second) {
+    co_await route_pass(queue, queue, medium, "");
+    if (q && !q->overflow_queue.empty()) {
+      // Waited long enough: the overflow queue's agents may take it too.
+      auto cutoff = now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(q->overflow_after).count();
+      co_await route_pass(queue, q->overflow_queue, medium, std::to_string(cutoff));
+    }
+  }
+}
+
+asio::awaitable<void> Assigner::route_pass(const std::string& queue, const std::string& agents_of,
+                                           const std::string& medium, const std::string& cutoff_ms) {
+  const auto& keys = store_.keys();
+  {
     std::int64_t now = now_ms();
-    std::vector<std::string> k{keys.waiting(queue, medium), keys.available(queue, medium)};
+    std::vector<std::string> k{keys.waiting(queue, medium), keys.available(agents_of, medium)};
     std::vector<std::string> args{keys.prefix(), queue, medium, std::to_string(now),
                                   std::to_string(kMaxAssignmentsPerCall), std::to_string(store::kEventsMaxLength),
-                                  std::to_string(config_.sticky_window.count())};
+                                  std::to_string(config_.sticky_window.count()), cutoff_ms};
     auto [r] = co_await store::async_eval(store_.client(), store::route_script(), std::move(k), std::move(args), kAwait);
     if (!r || r->is_error()) {
       log::debug("routing: " + queue + "/" + medium + ": " + (r ? r->str : r.error().message));
-      continue;
+      co_return;
     }
     for (size_t i = 0; i + 2 < r->elements.size(); i += 3) {
       double waited = static_cast<double>(now - std::atoll(r->elements[i + 2].str.c_str())) / 1000.0;
@@ -100,8 +123,8 @@ asio::awaitable<void> Assigner::route_queue(const std::string& queue) {
 }
 
 asio::awaitable<void> Assigner::route_for_agent(const std::string& agent) {
-  auto it = queues_of_agent_.find(agent);
-  if (it == queues_of_agent_.end()) co_return;
+  auto it = routes_of_agent_.find(agent);
+  if (it == routes_of_agent_.end()) co_return;
   for (const auto& q : it->second) co_await route_queue(q);
 }
 

@@ -34,6 +34,9 @@ class Assigner {
 
  private:
   boost::asio::awaitable<void> sweep();
+  /// One run of route.lua: `queue`'s waiting conversations to the agents of `agents_of` (with `cutoff_ms` for overflow).
+  boost::asio::awaitable<void> route_pass(const std::string& queue, const std::string& agents_of,
+                                          const std::string& medium, const std::string& cutoff_ms);
   /// Agents whose event socket stayed away past the grace period go offline; their conversations requeue.
   boost::asio::awaitable<void> sweep_presence();
 
@@ -41,7 +44,9 @@ class Assigner {
   store::ConversationStore& store_;
   std::map<std::string, metrics::Histogram*> queue_wait_;
   std::map<std::string, std::vector<std::string>> media_of_queue_;   // queue → media of its channels
-  std::map<std::string, std::vector<std::string>> queues_of_agent_;  // agent → queues whose skills they have
+  std::map<std::string, std::vector<std::string>> queues_of_agent_;  // agent → queues they serve (skills match)
+  std::map<std::string, std::vector<std::string>> routes_of_agent_;  // agent → queues to route when they free up
+  std::map<std::string, const config::QueueConfig*> queue_config_;
   boost::asio::steady_timer sweep_timer_;
   bool stopped_ = false;
 };

@@ -6,13 +6,28 @@
 -- KEYS[1] or:{ws}:queue:<queue>:<medium>   KEYS[2] or:{ws}:avail:<queue>:<medium>
 -- ARGV: 1 prefix, 2 queue, 3 medium, 4 now ms, 5 max assignments, 6 events max length,
 --       7 sticky window ms (0: off): a returning customer goes to their last agent when that
---       agent is available with room and served them within the window
+--       agent is available with room and served them within the window,
+--       8 overflow cutoff ms ("" for none): when set, KEYS[2] is the overflow queue's agents and only
+--       conversations queued at or before the cutoff may go to them (most urgent band first, oldest first)
 -- Returns a flat list: conv, agent, queued_at, conv, agent, queued_at, …
 
 local prefix, queue, medium, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local cutoff = tonumber(ARGV[8] or '')
+
+-- The next conversation to hand out: the head, or with a cutoff the oldest old-enough one of the most urgent band.
+local function next_conversation()
+  if not cutoff then return redis.call('ZRANGE', KEYS[1], 0, 0)[1] end
+  for band = 0, 3 do
+    local base = band * 10000000000000
+    local c = redis.call('ZRANGEBYSCORE', KEYS[1], base, base + cutoff, 'LIMIT', 0, 1)[1]
+    if c then return c end
+  end
+  return nil
+end
+
 local out = {}
 for _ = 1, tonumber(ARGV[5]) do
-  local conv = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  local conv = next_conversation()
   if not conv then break end
   local agent = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
   if not agent then break end
