@@ -257,6 +257,20 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
   std::string cursor = std::string(request["Last-Event-ID"]);
   if (cursor.empty()) cursor = query_param(request.target(), "last_event_id");
   if (!cursor.empty() && !is_stream_id(cursor)) cursor.clear();
+  // Join only once this hub knows where it stands in the stream: it starts at "the current end"
+  // when its own connection comes up, and a session that joined before that would miss what
+  // happened in between.
+  asio::steady_timer wait(stream.get_executor());
+  for (int i = 0; i < 250 && position_ == "$" && !stopped_; ++i) {
+    wait.expires_after(std::chrono::milliseconds(20));
+    co_await wait.async_wait(kAwait);
+  }
+  if (position_ == "$") {
+    http::Response res = http::json_error(503, "events_unavailable", "the event stream is not reachable; retry");
+    res.keep_alive(false);
+    co_await beast::http::async_write(stream, res, kAwait);
+    co_return;
+  }
   auto session = std::make_shared<EventSession>(*this, *agent, std::move(stream));
   sessions_.push_back(session);
   co_await session->run(std::move(request), cursor);
