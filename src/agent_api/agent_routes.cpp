@@ -321,8 +321,15 @@ asio::awaitable<Response> AgentRoutes::admin_conversations(std::string_view quer
       if (!r || r->is_error()) co_return unavailable();
       for (const auto& e : r->elements) ids.push_back(e.str);
     }
+  } else if (state == "resolved") {
+    // Newest first; fetch extra when filtering by queue.
+    long fetch = queue.empty() ? limit : std::min(limit * 10, 10'000L);
+    std::vector<std::string> cmd{"ZREVRANGE", k.resolved(), "0", std::to_string(fetch - 1)};
+    auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+    if (!r || r->is_error()) co_return unavailable();
+    for (const auto& e : r->elements) ids.push_back(e.str);
   } else {
-    co_return json_error(400, "invalid_field", "state must be queued or assigned (resolved has no index yet)");
+    co_return json_error(400, "invalid_field", "state must be queued, assigned or resolved");
   }
   json::array out;
   for (const auto& id : ids) {

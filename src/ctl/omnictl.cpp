@@ -3,7 +3,7 @@
 //   omnictl [--url URL] [--json] status
 //   omnictl [--url URL] [--json] queues
 //   omnictl [--url URL] [--json] agents
-//   omnictl [--url URL] [--json] conversations [--state queued|assigned] [--queue Q] [--limit N]
+//   omnictl [--url URL] [--json] conversations [--state queued|assigned|resolved] [--queue Q] [--limit N]
 //   omnictl [--url URL] metrics
 //
 // The admin token comes from OMNIROUTE_ADMIN_TOKEN; the URL from --url or OMNIROUTE_URL.
@@ -28,7 +28,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: omnictl [--url URL] [--json] status|queues|agents|metrics\n"
-    "       omnictl [--url URL] [--json] conversations [--state queued|assigned] [--queue Q] [--limit N]\n"
+    "       omnictl [--url URL] [--json] conversations [--state queued|assigned|resolved] [--queue Q] [--limit N]\n"
     "The admin token is read from OMNIROUTE_ADMIN_TOKEN.\n";
 
 struct Target {

@@ -36,6 +36,7 @@ class Keys {
   std::string outbox() const { return prefix_ + "outbox"; }
   std::string dead_letters() const { return prefix_ + "outbox:dead"; }
   std::string delivery(std::string_view conv) const { return cat("conv:", conv, ":delivery"); }
+  std::string resolved() const { return prefix_ + "resolved"; }
   std::string seq() const { return prefix_ + "seq"; }
   std::string sla() const { return prefix_ + "sla"; }
   std::string events() const { return prefix_ + "events"; }

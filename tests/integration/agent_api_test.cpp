@@ -250,6 +250,13 @@ TEST_F(AgentApi, AdminSeesQueuesAgentsAndConversations) {
   EXPECT_EQ(agents[0].at("capacity").at("chat"), 2);
   auto assigned = json::parse(as(kAdmin, "GET", "/v1/conversations?state=assigned").body).at("conversations").as_array();
   EXPECT_EQ(assigned.size(), 1u);
+  std::string id = std::string(assigned[0].at("id").as_string());
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/resolve").status, 200);
+  auto resolved = json::parse(as(kAdmin, "GET", "/v1/conversations?state=resolved&queue=general").body).at("conversations").as_array();
+  ASSERT_EQ(resolved.size(), 1u);
+  EXPECT_EQ(resolved[0].at("id").as_string(), id);
+  EXPECT_FALSE(resolved[0].at("resolved_at").is_null());
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/conversations?state=sleeping").status, 400);
 }
 
 TEST_F(AgentApi, OmnictlPrintsReadableTablesAndJson) {

@@ -24,6 +24,9 @@ redis.call('ZREM', prefix .. 'queue:' .. c[5], id)
 redis.call('ZREM', prefix .. 'queue:' .. c[5] .. ':' .. (c[7] or 'chat'), id)
 redis.call('ZREM', KEYS[2], 'first_response:' .. id)
 release_from_agent(prefix, id, c[6], c[7] or 'chat')
+-- The admin API lists recent resolutions from here; the oldest beyond 100,000 drop off the index.
+redis.call('ZADD', prefix .. 'resolved', ARGV[2], id)
+redis.call('ZREMRANGEBYRANK', prefix .. 'resolved', 0, -100001)
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*',
   'type', 'conversation.resolved', 'conversation_id', id, 'by', ARGV[3], 'at', ARGV[2])
 return {'resolved', c[6] or '', c[5] or '', c[7] or 'chat'}
