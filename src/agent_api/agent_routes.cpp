@@ -1,10 +1,12 @@
 #include "agent_api/agent_routes.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include "agent_api/conversation_json.hpp"
+#include "config/sections.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/text.hpp"
 #include "store/scripts.hpp"
@@ -37,6 +39,13 @@ std::optional<Response> refusal(const std::string& status, const std::string& id
   if (status == "forbidden") return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
   if (status == "resolved") return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
   return std::nullopt;
+}
+
+/// Conversation ids are issued as "v<n>": anything else names no conversation (and must never
+/// reach a Redis key name, where "v1:msgs" would address v1's transcript).
+bool is_conversation_id(std::string_view id) {
+  if (id.size() < 2 || id.size() > 20 || id[0] != 'v') return false;
+  return std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string string_field(const json::object& o, std::string_view key) {
@@ -94,7 +103,7 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
     std::string_view rest = path.substr(18);
     std::string id(rest.substr(0, rest.find('/')));
     std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
-    if (id.empty()) co_return json_error(404, "not_found", "no conversation id");
+    if (!is_conversation_id(id)) co_return json_error(404, "not_found", "no conversation '" + id + "'");
     if (action.empty() && method == verb::get) co_return co_await get_conversation(*agent, id);
     if (action == "messages" && method == verb::post) co_return co_await reply(*agent, id, request);
     if (action == "resolve" && method == verb::post) co_return co_await resolve(*agent, id);
@@ -220,6 +229,9 @@ asio::awaitable<Response> AgentRoutes::transfer(const std::string& agent, const 
   if (!body) co_return body.error();
   std::string queue = string_field(*body, "queue"), to_agent = string_field(*body, "agent");
   if (queue.empty() == to_agent.empty()) co_return json_error(400, "invalid_field", "give exactly one of 'queue' or 'agent'");
+  if (!config::is_identifier(queue.empty() ? to_agent : queue)) {
+    co_return json_error(404, "unknown_target", "no such " + std::string(queue.empty() ? "agent" : "queue"));
+  }
   const auto& k = store_.keys();
   auto v = co_await view(id, false);
   if (!v) co_return unavailable();

@@ -22,6 +22,7 @@ json::value string_or_null(const std::string& s) {
   if (s.empty()) return nullptr;
   return json::value(s);
 }
+}  // namespace
 
 json::object message_json(const store::Reply& entry, const std::map<std::string, std::string>& delivery) {
   // A stream entry is [id, [field, value, …]].
@@ -44,7 +45,6 @@ json::object message_json(const store::Reply& entry, const std::map<std::string,
   }
   return m;
 }
-}  // namespace
 
 std::optional<json::object> conversation_json(const store::Reply& view) {
   if (view.elements.size() < 4) return std::nullopt;

@@ -13,6 +13,9 @@ namespace omniroute::agent_api {
 /// The JSON of a conversation_view.lua reply, or nullopt when the conversation does not exist.
 std::optional<boost::json::object> conversation_json(const store::Reply& view);
 
+/// The JSON of one transcript stream entry ([id, [field, value, …]]); `delivery` maps message id → status JSON.
+boost::json::object message_json(const store::Reply& entry, const std::map<std::string, std::string>& delivery);
+
 /// A flat Redis field list (HGETALL, a stream entry's fields) as name → value.
 std::map<std::string, std::string> fields_of(const store::Reply& flat);
 

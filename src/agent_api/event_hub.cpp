@@ -93,6 +93,7 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     t.keep_alive_pings = true;  // a ping at half the idle time; a peer that answers nothing is dropped
     ws_.set_option(t);
     beast::get_lowest_layer(ws_).expires_never();
+    ws_.read_message_max(64 * 1024);  // agents send nothing but control frames; refuse floods
     auto [ec] = co_await ws_.async_accept(request, kAwait);
     if (ec) co_return;
     // What this agent holds now, so message events can be matched to them.
@@ -174,7 +175,7 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     const std::string& conv = f["conversation_id"];
     if (type == "conversation.assigned" && f["agent"] == agent_) {
       conversations_.insert(conv);
-      auto view = co_await fetch(conv, false);
+      auto view = co_await fetch(conv);
       if (!view) co_return std::nullopt;
       co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation", std::move(*view)}});
     }
@@ -183,9 +184,12 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
       co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
     }
     if (type == "message.created" && conversations_.count(conv)) {
-      auto view = co_await fetch(conv, true);
-      if (!view) co_return std::nullopt;
-      for (const auto& m : view->at("messages").as_array()) {
+      // The message is among the newest of its transcript: look there, not through all of it.
+      std::vector<std::string> cmd{"XREVRANGE", hub_.store().keys().transcript(conv), "+", "-", "COUNT", "50"};
+      auto [r] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
+      if (!r || r->is_error()) co_return std::nullopt;
+      for (const auto& entry : r->elements) {
+        json::object m = message_json(entry, {});
         if (m.at("id").as_string() == f["message_id"]) {
           co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}, {"message", m}});
         }
@@ -194,9 +198,9 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     co_return std::nullopt;
   }
 
-  asio::awaitable<std::optional<json::object>> fetch(const std::string& conv, bool with_messages) {
+  asio::awaitable<std::optional<json::object>> fetch(const std::string& conv) {
     std::vector<std::string> k{hub_.store().keys().conversation(conv)};
-    std::vector<std::string> a{hub_.store().keys().prefix(), with_messages ? "1" : "0"};
+    std::vector<std::string> a{hub_.store().keys().prefix(), "0"};
     auto [r] = co_await store::async_eval(hub_.store().client(), store::conversation_view_script(), std::move(k),
                                           std::move(a), kAwait);
     if (!r || r->is_error()) co_return std::nullopt;

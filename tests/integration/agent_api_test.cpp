@@ -180,6 +180,20 @@ TEST_F(AgentApi, ErrorsAgentsMeet) {
   EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/resolve").status, 409);
 }
 
+TEST_F(AgentApi, IdsThatNameOtherKeysAreUnknownNotServerErrors) {
+  set_status(kAsha, "available");
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "hi").status, 200);
+  std::string id = conversation_of("cust-1");
+  // Ids shaped to reach other Redis keys ("v1:msgs" is v1's transcript) are simply not found.
+  for (std::string bad : {id + ":msgs", id + ":delivery", "../" + id, std::string(300, 'v')}) {
+    EXPECT_EQ(as(kAsha, "GET", "/v1/conversations/" + bad).status, 404) << bad;
+    EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + bad + "/resolve").status, 404) << bad;
+  }
+  EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/transfer", R"({"agent":"ravi:convs"})").status, 404);
+  EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/transfer", R"({"queue":"general:chat"})").status, 404);
+  EXPECT_EQ(my_conversations(kAsha).size(), 1u);  // nothing was disturbed
+}
+
 TEST_F(AgentApi, TransferToAQueueHandsItToThatQueuesAgents) {
   set_status(kRavi, "available");
   ASSERT_EQ(post_message(port, "m1", "cust-1", "billing question").status, 200);
