@@ -100,6 +100,7 @@ struct IngestOutcome {
   std::string message_id;
   std::string error;  // why it was not stored, when !stored
   bool routable = false;  // a new conversation that an available agent could take now
+  std::string queue;      // the queue a new conversation went to
 };
 
 /// Where a polling channel hands what it fetched; `done` runs once it is durable or failed.

@@ -37,6 +37,7 @@ struct Message {
   std::string thread_key;      // messages with one key share a conversation
   std::string subject;
   std::string text;            // valid UTF-8, NFC
+  std::string language;        // ISO 639-1 when the provider says; detected at ingest otherwise
   std::vector<Attachment> attachments;
   std::int64_t provider_time_ms = 0;  // when the provider says it was sent; 0 if unknown
   std::int64_t received_time_ms = 0;  // when we received it

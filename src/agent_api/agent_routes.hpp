@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "agent_api/admin_routes.hpp"
 #include "config/config.hpp"
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
@@ -31,11 +32,6 @@ class AgentRoutes {
   boost::asio::awaitable<http::Response> reply(const std::string& agent, const std::string& id, const http::Request& request);
   boost::asio::awaitable<http::Response> resolve(const std::string& agent, const std::string& id);
   boost::asio::awaitable<http::Response> transfer(const std::string& agent, const std::string& id, const http::Request& request);
-  boost::asio::awaitable<http::Response> admin_queues();
-  boost::asio::awaitable<http::Response> admin_agents();
-  boost::asio::awaitable<http::Response> admin_conversations(std::string_view query);
-  /// conversation_view.lua for `id`; nullopt reply when Redis failed.
-  boost::asio::awaitable<std::optional<store::Reply>> view(const std::string& id, bool with_messages);
 
   const config::Config& config_;
   const routing::AgentDirectory& directory_;
@@ -43,6 +39,7 @@ class AgentRoutes {
   routing::Assigner& assigner_;
   metrics::Registry& metrics_;
   std::map<std::pair<std::string, std::string>, metrics::Histogram*> first_response_;  // (channel, queue)
+  AdminRoutes admin_;
 };
 
 }  // namespace omniroute::agent_api

@@ -183,6 +183,15 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
       if (type == "conversation.resolved" || f["agent"] != agent_) conversations_.erase(conv);
       co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
     }
+    if (type == "conversation.requeued" && f["from_agent"] == agent_ && conversations_.erase(conv)) {
+      co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
+                                             {"queue", f["queue"]}, {"reason", f["reason"]}});
+    }
+    if (type == "agent.removed" && f["agent"] == agent_) {
+      // This agent no longer exists: say so, then close.
+      closed_ = true;
+      co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
+    }
     if (type == "message.created" && conversations_.count(conv)) {
       // The message is among the newest of its transcript: look there, not through all of it.
       std::vector<std::string> cmd{"XREVRANGE", hub_.store().keys().transcript(conv), "+", "-", "COUNT", "50"};
@@ -251,7 +260,14 @@ void EventHub::stop() {
 asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream stream) {
   std::string token = std::string(routing::bearer_token(request[beast::http::field::authorization]));
   if (token.empty()) token = query_param(request.target(), "token");  // browsers cannot set headers on WebSockets
-  auto agent = directory_.authenticate(token);
+  auto found = co_await directory_.authenticate(token, store_);
+  if (!found) {
+    http::Response res = http::json_error(503, "store_unavailable", "Redis is unavailable; retry later");
+    res.keep_alive(false);
+    co_await beast::http::async_write(stream, res, kAwait);
+    co_return;
+  }
+  std::optional<std::string> agent = *found;
   if (!agent) {
     http::Response res = http::json_error(401, "unauthorized", "a valid agent token is required");
     res.keep_alive(false);

@@ -238,12 +238,18 @@ void read_routing(MapReader& top, Config& cfg) {
       rule.match.tier = m.text("tier").value_or("");
       m.finish();
     }
-    if (auto q = r.text("queue", true)) {
+    if (auto q = r.text("queue")) {  // none: the channel's default queue
       check_ref(r, "queue", *q, queues, "queue");
       rule.queue = *q;
     }
     rule.priority = choice(r, "priority", kPriorities);
     rule.skills = r.text_list("skills").value_or(std::vector<std::string>{});
+    for (const auto& s : rule.skills) {
+      if (!is_identifier(s)) r.error("skills", "skill '" + s + "' must be letters, digits, '_' or '-'");
+    }
+    if (r.valid() && rule.queue.empty() && !rule.priority && rule.skills.empty()) {
+      r.error("match", "a rule must set at least one of queue, priority or skills");
+    }
     cfg.rules.push_back(std::move(rule));
   });
   if (auto w = routing.duration("sticky_window")) cfg.sticky_window = *w;

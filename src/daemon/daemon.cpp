@@ -12,6 +12,7 @@
 #include "daemon/systemd_notify.hpp"
 #include "daemon/worker.hpp"
 #include "omniroute/log.hpp"
+#include "routing/pools.hpp"
 
 namespace omniroute::daemon {
 
@@ -106,9 +107,16 @@ int run(const config::Config& config, const ChannelRegistry& registry) {
             " with " + std::to_string(workers.size()) + " event loop(s), " + std::to_string(channels.size()) +
             " channel(s), workspace '" + config.redis.workspace + "'");
   for (const auto& r : config.rules) {
-    if (!r.match.language.empty() || !r.match.tier.empty() || !r.skills.empty()) {
-      log::warn("routing: rules matching on language or tier, or requiring skills, are not applied yet; such a rule "
-                "never matches (rule for queue '" + r.queue + "')");
+    // A rule requiring skills that no configured agent has holds its conversations until an agent
+    // with them is added through the admin API: worth saying at start-up.
+    bool someone = std::any_of(config.agents.begin(), config.agents.end(), [&](const config::AgentConfig& a) {
+      return std::all_of(r.skills.begin(), r.skills.end(), [&](const std::string& s) {
+        return std::find(a.skills.begin(), a.skills.end(), s) != a.skills.end();
+      });
+    });
+    if (!r.skills.empty() && !someone) {
+      log::warn("routing: no configured agent has every skill a rule requires (" + routing::skill_key(r.skills) +
+                "); its conversations wait until such an agent is added");
     }
   }
   notify_ready();

@@ -29,6 +29,10 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
   assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
+  // Polling channels' new conversations are routed at once, like webhooks' (not only by the sweep).
+  ingest_->on_routable([this](const std::string& queue) {
+    asio::co_spawn(context_, assigner_->route_queue(queue), asio::detached);
+  });
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics);
   events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis);
   router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,

@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "omniroute/log.hpp"
+#include "store/scripts.hpp"
 
 namespace omniroute::http {
 
@@ -81,11 +82,22 @@ asio::awaitable<Response> Router::metrics() {
     }
   }
   std::map<std::string, int> presence{{"available", 0}, {"away", 0}, {"offline", 0}};
-  for (const auto& a : config_.agents) {
-    std::vector<std::string> cmd{"HGET", store_.keys().agent(a.id), "status"};
-    auto [st] = co_await store_.client().async_command(std::move(cmd), kAwait);
-    std::string status = st && st->type == store::Reply::Type::string ? st->str : "offline";
-    if (presence.count(status)) ++presence[status];
+  {
+    // Every agent, from the configuration or the admin API.
+    std::vector<std::string> keys;
+    std::vector<std::string> args{store_.keys().prefix(), ""};
+    auto [all] = co_await store::async_eval(store_.client(), store::agents_overview_script(), std::move(keys),
+                                            std::move(args), kAwait);
+    if (all && all->type == store::Reply::Type::array) {
+      for (const auto& entry : all->elements) {
+        const auto& f = entry.elements[0].elements;
+        std::string status = "offline";
+        for (size_t i = 0; i + 1 < f.size(); i += 2) {
+          if (f[i].str == "status") status = f[i + 1].str;
+        }
+        if (presence.count(status)) ++presence[status];
+      }
+    }
   }
   extra += "# HELP omniroute_agents Agents by presence\n# TYPE omniroute_agents gauge\n";
   for (const auto& [status, n] : presence) {
@@ -129,7 +141,7 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
       co_return json_error(503, "store_unavailable", "the message could not be stored; retry later");
     }
     // Routing costs a round trip: only when a new conversation could be taken by someone now.
-    if (stored->routable) queues_touched.push_back(ingest_.plan_for(m).queue);
+    if (stored->routable) queues_touched.push_back(stored->queue);
   }
   Response answer = text_response(static_cast<unsigned>(result->status), result->content_type, result->body);
   // Routing after the answer is built: a routing failure must not turn a stored message into an error.

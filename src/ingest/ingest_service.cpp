@@ -6,7 +6,9 @@
 #include <chrono>
 
 #include "omniroute/clock.hpp"
+#include "omniroute/language.hpp"
 #include "omniroute/log.hpp"
+#include "routing/pools.hpp"
 
 namespace omniroute::ingest {
 
@@ -38,28 +40,37 @@ IngestService::IngestService(const config::Config& config, store::ConversationSt
     CompiledRule compiled{&r, nullptr};
     if (!r.match.text_matches.empty()) compiled.text = std::make_unique<re2::RE2>(r.match.text_matches, re2::RE2::Quiet);
     rules_.push_back(std::move(compiled));
+    if (!r.match.tier.empty()) rules_need_contact_ = true;
   }
 }
 
 IngestService::~IngestService() = default;
 
-store::IngestPlan IngestService::plan_for(const Message& message) const {
+store::IngestPlan IngestService::plan_for(const Message& message,
+                                          const std::map<std::string, std::string>& attributes) const {
   store::IngestPlan plan;
+  plan.language = message.language.empty() ? detect_language(message.text) : message.language;
   const config::QueueConfig* q = config_.default_queue(message.channel_id);  // every channel has one (checked at load)
-  // Rules: the first that matches decides queue and priority. Language and tier conditions
-  // need language detection and contact attributes (issue #5): a rule naming them never matches yet.
+  // Rules: the first whose every condition holds decides queue, priority and required skills.
   for (const auto& r : rules_) {
     const auto& match = r.rule->match;
-    if (!match.language.empty() || !match.tier.empty()) continue;
     if (!match.channels.empty() &&
         std::find(match.channels.begin(), match.channels.end(), message.channel_id) == match.channels.end()) {
       continue;
     }
+    if (!match.language.empty() && match.language != plan.language) continue;
+    if (!match.tier.empty()) {
+      auto tier = attributes.find("tier");
+      if (tier == attributes.end() || tier->second != match.tier) continue;
+    }
     if (r.text && !re2::RE2::PartialMatch(message.text, *r.text)) continue;
-    for (const auto& candidate : config_.queues) {
-      if (candidate.id == r.rule->queue) q = &candidate;
+    if (!r.rule->queue.empty()) {
+      for (const auto& candidate : config_.queues) {
+        if (candidate.id == r.rule->queue) q = &candidate;
+      }
     }
     if (r.rule->priority) plan.priority = *r.rule->priority;
+    plan.skills = routing::skill_key(r.rule->skills);
     break;
   }
   if (q) {
@@ -73,11 +84,26 @@ store::IngestPlan IngestService::plan_for(const Message& message) const {
 }
 
 void IngestService::store(const Message& message, std::function<void(IngestResult)> done) {
+  if (!rules_need_contact_) return store_planned(message, plan_for(message), std::move(done));
+  // A rule matches on the contact's attributes: read them first (a read, so a race with an
+  // admin changing them only decides which side of the change this message lands on).
+  store_.contact_attributes(message.handle_kind, message.contact_handle,
+                            [this, &message, done = std::move(done)](auto attributes) mutable {
+                              if (!attributes) {
+                                metrics_.channel(message.channel_id).failed->inc();
+                                return done(unexpected(attributes.error()));
+                              }
+                              store_planned(message, plan_for(message, *attributes), std::move(done));
+                            });
+}
+
+void IngestService::store_planned(const Message& message, const store::IngestPlan& plan,
+                                  std::function<void(IngestResult)> done) {
   auto it = media_.find(message.channel_id);
   Medium medium = it == media_.end() ? Medium::chat : it->second;
   auto started = std::chrono::steady_clock::now();
   const ChannelCounters& counters = metrics_.channel(message.channel_id);
-  store_.ingest(message, medium, plan_for(message),
+  store_.ingest(message, medium, plan,
                 [this, started, &counters, done = std::move(done)](IngestResult r) {
                   if (r) {
                     (r->duplicate ? counters.duplicate : counters.received)->inc();
@@ -92,7 +118,9 @@ void IngestService::store(const Message& message, std::function<void(IngestResul
 
 void IngestService::ingest(Message message, std::function<void(IngestOutcome)> done) {
   if (message.received_time_ms == 0) message.received_time_ms = now_ms();
-  store(message, [done = std::move(done)](IngestResult r) {
+  auto owned = std::make_shared<Message>(std::move(message));
+  store(*owned, [this, owned, done = std::move(done)](IngestResult r) {
+    if (r && r->routable && on_routable_) on_routable_(r->queue);
     if (r) return done(*r);
     IngestOutcome failed;
     failed.error = r.error().message;

@@ -67,8 +67,12 @@ class IngestService final : public IngestSink {
   /// IngestSink, for polling channels.
   void ingest(Message message, std::function<void(IngestOutcome)> done) override;
 
-  /// Where a new conversation from `message` goes.
-  store::IngestPlan plan_for(const Message& message) const;
+  /// Where a new conversation from `message` goes (queue, priority, required skills), given its
+  /// contact's attributes (`tier`, …) for rules that match on them.
+  store::IngestPlan plan_for(const Message& message, const std::map<std::string, std::string>& attributes = {}) const;
+
+  /// Called after a message from a polling channel opened a conversation that can be routed now.
+  void on_routable(std::function<void(const std::string& queue)> trigger) { on_routable_ = std::move(trigger); }
 
  private:
   /// A routing rule with its regular expression compiled once.
@@ -77,8 +81,12 @@ class IngestService final : public IngestSink {
     std::unique_ptr<re2::RE2> text;
   };
 
+  void store_planned(const Message& message, const store::IngestPlan& plan, std::function<void(IngestResult)> done);
+
   const config::Config& config_;
   std::vector<CompiledRule> rules_;
+  bool rules_need_contact_ = false;  // some rule matches on a contact attribute: look it up first
+  std::function<void(const std::string&)> on_routable_;
   store::ConversationStore& store_;
   IngestMetrics& metrics_;
   std::map<std::string, Medium, std::less<>> media_;

@@ -3,6 +3,9 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace omniroute::routing {
 
 AgentDirectory::AgentDirectory(const config::Config& config) {
@@ -26,6 +29,28 @@ std::optional<std::string> AgentDirectory::authenticate(std::string_view bearer)
   }
   if (!match) return std::nullopt;
   return match->agent;
+}
+
+std::string AgentDirectory::digest_hex(std::string_view token) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : digest(token)) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> AgentDirectory::authenticate(
+    std::string bearer, store::ConversationStore& store) const {
+  if (bearer.empty()) co_return std::optional<std::string>{};
+  if (auto configured = authenticate(std::string_view(bearer))) co_return configured;
+  std::vector<std::string> cmd{"HGET", store.keys().agent_tokens(), digest_hex(bearer)};
+  auto [r] = co_await store.client().async_command(std::move(cmd),
+                                                   boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (!r) co_return unexpected(r.error());
+  if (r->type != store::Reply::Type::string || r->str.empty()) co_return std::optional<std::string>{};
+  co_return std::optional<std::string>(r->str);
 }
 
 bool AgentDirectory::is_admin(std::string_view bearer) const {

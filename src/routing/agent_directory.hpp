@@ -1,7 +1,10 @@
 #pragma once
-// Who holds which token. Tokens are kept only as SHA-256 digests and
-// compared in constant time against every agent, so neither the token nor
-// which agent matched leaks through timing.
+// Who holds which token. Tokens are kept only as SHA-256 digests. Agents of
+// the configuration are compared in memory, in constant time against every
+// one of them; agents added through the admin API are found in Redis by the
+// digest of the token (or:{ws}:agent_tokens), so any daemon instance knows
+// them at once. Looking a digest up leaks nothing useful: an attacker cannot
+// steer a SHA-256.
 
 #include <array>
 #include <optional>
@@ -9,15 +12,25 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "config/config.hpp"
+#include "omniroute/expected.hpp"
+#include "store/conversation_store.hpp"
 
 namespace omniroute::routing {
 
 class AgentDirectory {
  public:
   explicit AgentDirectory(const config::Config& config);
-  /// The agent whose token is `bearer`, or nullopt.
+  /// The configured agent whose token is `bearer`, or nullopt.
   std::optional<std::string> authenticate(std::string_view bearer) const;
+  /// The agent whose token is `bearer` (configured, or added through the admin API), nullopt for
+  /// none, or the Redis error that kept us from knowing.
+  boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> authenticate(
+      std::string bearer, store::ConversationStore& store) const;
+  /// The token's SHA-256 in lowercase hex: how Redis keeps it.
+  static std::string digest_hex(std::string_view token);
   /// True when `bearer` is the admin token (and one is configured).
   bool is_admin(std::string_view bearer) const;
 

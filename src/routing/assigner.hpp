@@ -9,34 +9,58 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
+#include "routing/pools.hpp"
 #include "store/conversation_store.hpp"
 
 namespace omniroute::routing {
+
+/// An agent as routing stores it (from the configuration or the admin API).
+struct AgentSpec {
+  std::string id;
+  std::string name;
+  std::vector<std::string> skills;
+  std::map<Medium, int> capacity;
+  std::string token_sha256;  // hex digest of the token; "" keeps the stored one
+  std::string source;        // "config" or "api"
+};
+
+enum class SaveMode { upsert, create, update };
 
 class Assigner {
  public:
   Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics);
 
-  /// Writes the configured agents and queue strategies to Redis (start-up, once per daemon).
+  /// Writes the configured agents and queue strategies to Redis (start-up, once per daemon);
+  /// agents an earlier configuration listed and this one does not are removed.
   boost::asio::awaitable<bool> sync_configuration();
-  /// Assigns what can be assigned in `queue` now.
-  boost::asio::awaitable<void> route_queue(const std::string& queue);
-  /// Routes every queue `agent` serves (after their presence or load changed).
-  boost::asio::awaitable<void> route_for_agent(const std::string& agent);
+  /// Creates or changes an agent: "ok", "exists", "not_found", "config_managed", "token_in_use";
+  /// nullopt when Redis failed.
+  boost::asio::awaitable<std::optional<std::string>> save_agent(const AgentSpec& agent, SaveMode mode);
+  /// Removes an agent, requeueing their conversations: "deleted", "not_found", "config_managed"; nullopt on failure.
+  boost::asio::awaitable<std::optional<std::string>> delete_agent(const std::string& id, const std::string& source);
+  const Pools& pools() const { return pools_; }
+  /// Assigns what can be assigned in `queue` now: conversations of its channels' media, or with
+  /// `every_medium` of any medium (a transfer can bring an e-mail into a chat queue).
+  boost::asio::awaitable<void> route_queue(std::string queue, bool every_medium = false);
+  /// Routes every queue `agent` serves, and those overflowing into them (after their presence or load changed).
+  boost::asio::awaitable<void> route_for_agent(std::string agent);
   /// Starts the once-a-second sweep over every queue.
   void start_sweep();
   void stop();
 
  private:
   boost::asio::awaitable<void> sweep();
-  /// One run of route.lua: `queue`'s waiting conversations to the agents of `agents_of` (with `cutoff_ms` for overflow).
-  boost::asio::awaitable<void> route_pass(const std::string& queue, const std::string& agents_of,
-                                          const std::string& medium, const std::string& cutoff_ms);
+  /// One run of route.lua: the waiting conversations of `pool` (a pool of `queue`) to the agents of
+  /// pool `agents_of` (with `cutoff_ms` for overflow).
+  boost::asio::awaitable<void> route_pass(const std::string& queue, const std::string& pool,
+                                          const std::string& agents_of, const std::string& medium,
+                                          const std::string& cutoff_ms);
   /// Agents whose event socket stayed away past the grace period go offline; their conversations requeue.
   boost::asio::awaitable<void> sweep_presence();
 
@@ -44,8 +68,7 @@ class Assigner {
   store::ConversationStore& store_;
   std::map<std::string, metrics::Histogram*> queue_wait_;
   std::map<std::string, std::vector<std::string>> media_of_queue_;   // queue → media of its channels
-  std::map<std::string, std::vector<std::string>> queues_of_agent_;  // agent → queues they serve (skills match)
-  std::map<std::string, std::vector<std::string>> routes_of_agent_;  // agent → queues to route when they free up
+  Pools pools_;
   std::map<std::string, const config::QueueConfig*> queue_config_;
   boost::asio::steady_timer sweep_timer_;
   bool stopped_ = false;

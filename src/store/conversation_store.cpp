@@ -19,6 +19,9 @@ std::string attachments_json(const std::vector<Attachment>& attachments) {
   return boost::json::serialize(arr);
 }
 
+/// The pool a new conversation waits in: its queue narrowed by its required skills (routing/pools.hpp).
+std::string pool(const IngestPlan& plan) { return plan.skills.empty() ? plan.queue : plan.queue + "+" + plan.skills; }
+
 RedisError protocol_error(const std::string& what) {
   return RedisError{RedisFailure::closed, "unexpected reply from Redis: " + what};
 }
@@ -40,8 +43,8 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       keys_.thread(m.channel_id, m.thread_key),  keys_.seq(),
       keys_.queue(plan.queue),                   keys_.sla(),
       keys_.events(),
-      keys_.waiting(plan.queue, to_string(medium)),
-      keys_.available(plan.queue, to_string(medium))};
+      keys_.waiting(pool(plan), to_string(medium)),
+      keys_.available(pool(plan), to_string(medium))};
   std::vector<std::string> args{
       keys_.prefix(),
       m.channel_id,
@@ -62,9 +65,11 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       plan.first_response_due_ms ? std::to_string(*plan.first_response_due_ms) : std::string(),
       dedupe_ttl_,
       std::to_string(kEventsMaxLength),
-      std::string(to_string(medium))};
+      std::string(to_string(medium)),
+      plan.skills,
+      plan.language};
   eval_script(client_, ingest_script(), std::move(keys), std::move(args),
-              [done = std::move(done)](RedisResult r) {
+              [done = std::move(done), queue = plan.queue](RedisResult r) {
                 if (!r) return done(unexpected(r.error()));
                 const Reply& reply = *r;
                 if (reply.is_error()) return done(unexpected(protocol_error(reply.str)));
@@ -77,6 +82,7 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
                 out.conversation_id = reply.elements[1].str;
                 out.message_id = reply.elements[2].str;
                 out.routable = reply.elements.size() >= 6 && reply.elements[5].integer == 1;
+                out.queue = queue;
                 done(out);
               });
 }
@@ -93,6 +99,20 @@ void ConversationStore::resolve(const std::string& id, const std::string& by, Re
     if (status == "forbidden") return done(ResolveOutcome::forbidden);
     done(ResolveOutcome::not_found);
   });
+}
+
+void ConversationStore::contact_attributes(const std::string& handle_kind, const std::string& handle,
+                                           AttributesCallback done) {
+  std::vector<std::string> keys{keys_.handle(handle_kind, handle)};
+  std::vector<std::string> args{keys_.prefix()};
+  eval_script(client_, contact_attributes_script(), std::move(keys), std::move(args),
+              [done = std::move(done)](RedisResult r) {
+                if (!r) return done(unexpected(r.error()));
+                if (r->is_error()) return done(unexpected(protocol_error(r->str)));
+                std::map<std::string, std::string> out;
+                for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out[r->elements[i].str] = r->elements[i + 1].str;
+                done(std::move(out));
+              });
 }
 
 void ConversationStore::queue_depths(const std::vector<std::string>& queues, CountsCallback done) {

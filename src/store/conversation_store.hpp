@@ -3,6 +3,7 @@
 // daemons never see half of it.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@ namespace omniroute::store {
 /// Where a new conversation goes and when its first answer is due.
 struct IngestPlan {
   std::string queue;
+  std::string skills;    // required agent skills, canonical ("billing+te"; routing/pools.hpp)
+  std::string language;  // of the message, ISO 639-1 or ""
   config::Priority priority = config::Priority::normal;
   std::optional<std::int64_t> first_response_due_ms;
 };
@@ -30,11 +33,14 @@ class ConversationStore {
   using IngestCallback = std::function<void(Expected<IngestOutcome, RedisError>)>;
   using ResolveCallback = std::function<void(Expected<ResolveOutcome, RedisError>)>;
   using CountsCallback = std::function<void(Expected<std::vector<long long>, RedisError>)>;
+  using AttributesCallback = std::function<void(Expected<std::map<std::string, std::string>, RedisError>)>;
 
   /// Stores `message` (deduplicated) and files it in a conversation; `done` once durable or failed.
   void ingest(const Message& message, Medium medium, const IngestPlan& plan, IngestCallback done);
   /// Closes conversation `id` (as agent `by`, or "system"); its customer's next message opens a new one.
   void resolve(const std::string& id, const std::string& by, ResolveCallback done);
+  /// The attributes (tier, …) of the contact known by `handle`, empty when unknown.
+  void contact_attributes(const std::string& handle_kind, const std::string& handle, AttributesCallback done);
   /// How many conversations wait in each of `queues`, in order.
   void queue_depths(const std::vector<std::string>& queues, CountsCallback done);
 

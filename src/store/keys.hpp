@@ -22,6 +22,8 @@ class Keys {
   std::string transcript(std::string_view id) const { return cat("conv:", id, ":msgs"); }
   std::string contact(std::string_view id) const { return cat("contact:", id); }
   std::string contact_handles(std::string_view id) const { return cat("contact:", id, ":handles"); }
+  std::string contact_attributes(std::string_view id) const { return cat("contact:", id, ":attrs"); }
+  std::string contact_conversations(std::string_view id) const { return cat("contact:", id, ":convs"); }
   std::string queue(std::string_view id) const { return cat("queue:", id); }
   std::string channel_state(std::string_view channel) const { return cat("channel:", channel); }
   std::string waiting(std::string_view queue, std::string_view medium) const { return cat("queue:", queue, ":", medium); }
@@ -31,6 +33,8 @@ class Keys {
   std::string agent(std::string_view id) const { return cat("agent:", id); }
   std::string agent_conversations(std::string_view id) const { return cat("agent:", id, ":convs"); }
   std::string agent_sockets(std::string_view id) const { return cat("agent:", id, ":sockets"); }
+  std::string agent_pools(std::string_view id) const { return cat("agent:", id, ":queues"); }
+  std::string agent_tokens() const { return prefix_ + "agent_tokens"; }
   std::string agents() const { return prefix_ + "agents"; }
   std::string queues() const { return prefix_ + "queues"; }
   std::string outbox() const { return prefix_ + "outbox"; }

@@ -18,6 +18,10 @@ extern const std::string_view transfer;
 extern const std::string_view conversation_view;
 extern const std::string_view delivery;
 extern const std::string_view presence_sweep;
+extern const std::string_view agent_delete;
+extern const std::string_view contact_attributes;
+extern const std::string_view agents_overview;
+extern const std::string_view contact_update;
 }  // namespace lua
 
 namespace {
@@ -70,6 +74,26 @@ const Script& resolve_script() {
 
 const Script& route_script() {
   static const Script s = make_with_agent_lib("route", lua::route);
+  return s;
+}
+
+const Script& agents_overview_script() {
+  static const Script s = make("agents_overview", lua::agents_overview);
+  return s;
+}
+
+const Script& contact_update_script() {
+  static const Script s = make("contact_update", lua::contact_update);
+  return s;
+}
+
+const Script& contact_attributes_script() {
+  static const Script s = make("contact_attributes", lua::contact_attributes);
+  return s;
+}
+
+const Script& agent_delete_script() {
+  static const Script s = make_with_agent_lib("agent_delete", lua::agent_delete);
   return s;
 }
 

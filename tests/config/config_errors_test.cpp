@@ -158,6 +158,14 @@ TEST(ConfigErrors, InvalidRoutingRegexAndUnknownQueue) {
             "omniroute.yaml:4:14: routing.rules[0].queue: queue 'billing' is not defined\n");
 }
 
+TEST(ConfigErrors, ARuleMustDoSomethingAndNameSkillsProperly) {
+  EXPECT_EQ(problems("routing:\n  rules:\n    - match: { language: te }\n"),
+            "omniroute.yaml:3:14: routing.rules[0].match: a rule must set at least one of queue, priority or skills\n");
+  EXPECT_EQ(problems("routing:\n  rules:\n    - match: { language: te }\n      skills: [\"te lugu\"]\n"),
+            "omniroute.yaml:4:15: routing.rules[0].skills: skill 'te lugu' must be letters, digits, '_' or '-'\n");
+  EXPECT_EQ(problems("routing:\n  rules:\n    - match: { language: te }\n      skills: [te]\n"), "");
+}
+
 TEST(ConfigErrors, OverflowQueueMayBeDefinedLater) {
   EXPECT_EQ(problems("queues:\n  - id: a\n    overflow_queue: b\n  - id: b\n    overflow_queue: c\n"),
             "omniroute.yaml:5:21: queues[1].overflow_queue: queue 'c' is not defined (did you mean 'a'?)\n");

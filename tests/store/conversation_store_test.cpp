@@ -41,7 +41,10 @@ class ConversationStoreTest : public ::testing::Test {
 
   IngestOutcome ingest(const Message& m, config::Priority priority = config::Priority::normal) {
     std::optional<Expected<IngestOutcome, RedisError>> result;
-    IngestPlan plan{"general", priority, m.received_time_ms + 60'000};
+    IngestPlan plan;
+    plan.queue = "general";
+    plan.priority = priority;
+    plan.first_response_due_ms = m.received_time_ms + 60'000;
     store->ingest(m, Medium::chat, plan, [&](auto r) { result = std::move(r); });
     EXPECT_TRUE(run_until_set(ctx, result));
     EXPECT_TRUE(*result) << result->error().message;

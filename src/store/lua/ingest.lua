@@ -12,14 +12,14 @@
 -- KEYS[5] queue    or:{ws}:queue:<queue>
 -- KEYS[6] sla      or:{ws}:sla
 -- KEYS[7] events   or:{ws}:events
--- KEYS[8] waiting  or:{ws}:queue:<queue>:<medium>   (what routing takes from)
--- KEYS[9] avail    or:{ws}:avail:<queue>:<medium>   (agents with room: worth routing now?)
+-- KEYS[8] waiting  or:{ws}:queue:<pool>:<medium>   (what routing takes from; pool = queue + required skills)
+-- KEYS[9] avail    or:{ws}:avail:<pool>:<medium>   (agents with room: worth routing now?)
 -- ARGV: 1 key prefix "or:{ws}:", 2 channel id, 3 channel kind, 4 provider id,
 --       5 handle kind, 6 handle, 7 contact name, 8 thread key, 9 subject,
 --       10 text, 11 attachments (JSON), 12 provider time ms, 13 received ms,
 --       14 queue id, 15 priority name, 16 queue score, 17 first-response
 --       deadline ms ("" for none), 18 dedupe ttl s, 19 events max length,
---       20 medium
+--       20 medium, 21 required skills ("billing+te", "" for none), 22 language of the message ("" unknown)
 -- Returns {"duplicate", conv, msg} or {"stored", conv, msg, contact, new conv 0|1, routable 0|1}:
 -- routable when a new conversation waits and some agent of its queue has room right now.
 
@@ -56,7 +56,8 @@ if not conv then
     'id', conv, 'channel', ARGV[2], 'channel_kind', ARGV[3], 'medium', ARGV[20],
     'contact', contact, 'thread', ARGV[8], 'subject', ARGV[9],
     'state', 'queued', 'queue', ARGV[14], 'priority', ARGV[15], 'agent', '',
-    'created_at', now, 'queued_at', now, 'first_response_at', '', 'message_count', 0)
+    'created_at', now, 'queued_at', now, 'first_response_at', '', 'message_count', 0,
+    'skills', ARGV[21], 'language', ARGV[22])
   redis.call('SET', KEYS[3], conv)
   redis.call('ZADD', KEYS[5], ARGV[16], conv)
   redis.call('ZADD', KEYS[8], ARGV[16], conv)
@@ -69,8 +70,11 @@ end
 local msg = 'm' .. redis.call('HINCRBY', KEYS[4], 'msg', 1)
 redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
   'id', msg, 'direction', 'in', 'provider_id', ARGV[4], 'subject', ARGV[9], 'text', ARGV[10],
-  'attachments', ARGV[11], 'provider_at', ARGV[12], 'at', now)
+  'attachments', ARGV[11], 'provider_at', ARGV[12], 'at', now, 'language', ARGV[22])
 redis.call('HINCRBY', prefix .. 'conv:' .. conv, 'message_count', 1)
+if created == 0 and ARGV[22] ~= '' and (redis.call('HGET', prefix .. 'conv:' .. conv, 'language') or '') == '' then
+  redis.call('HSET', prefix .. 'conv:' .. conv, 'language', ARGV[22])
+end
 redis.call('HSET', prefix .. 'conv:' .. conv, 'last_inbound_at', now)
 redis.call('SET', KEYS[1], conv .. '|' .. msg, 'EX', ARGV[18])
 

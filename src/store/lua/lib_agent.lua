@@ -1,9 +1,20 @@
 -- lib_agent.lua: prepended to every script that changes an agent's load or
--- presence. Keeps or:{ws}:avail:<queue>:<medium> (the agents who can take
--- one more conversation of that medium from that queue) in step with the
+-- presence. Keeps or:{ws}:avail:<pool>:<medium> (the agents who can take
+-- one more conversation of that medium from that pool) in step with the
 -- agent hash, so assignment takes the best agent with ZRANGE 0 0, never a scan.
+-- A pool is a queue narrowed by required skills: "general", "general+te"
+-- (src/routing/pools.hpp); agent:<id>:queues lists the pools an agent serves.
 
-local function agent_score(prefix, queue, load, last_assigned)
+local PRIORITY_BANDS = {urgent = 0, high = 1, normal = 2, low = 3}
+
+-- The pool a conversation waits in: its queue, plus its required skills.
+local function pool_of(queue, skills)
+  if skills == nil or skills == false or skills == '' then return queue end
+  return queue .. '+' .. skills
+end
+
+local function agent_score(prefix, pool, load, last_assigned)
+  local queue = string.match(pool, '^[^+]+')
   local strategy = redis.call('HGET', prefix .. 'queues', queue) or 'least_busy'
   local last = tonumber(last_assigned) or 0
   if strategy == 'least_busy' then
@@ -51,7 +62,7 @@ local function assign(prefix, conv, agent, queue, medium, now, events_max)
   local ckey = prefix .. 'conv:' .. conv
   redis.call('HSET', ckey, 'state', 'assigned', 'agent', agent, 'assigned_at', now)
   redis.call('ZREM', prefix .. 'queue:' .. queue, conv)
-  redis.call('ZREM', prefix .. 'queue:' .. queue .. ':' .. medium, conv)
+  redis.call('ZREM', prefix .. 'queue:' .. pool_of(queue, redis.call('HGET', ckey, 'skills')) .. ':' .. medium, conv)
   local akey = prefix .. 'agent:' .. agent
   redis.call('HINCRBY', akey, 'load:' .. medium, 1)
   redis.call('HSET', akey, 'last_assigned_at', now)
@@ -66,6 +77,32 @@ end
 
 -- Puts `conv` back in `queue` at its original age (its score keeps queued_at).
 local function enqueue(prefix, conv, queue, medium, score)
+  local skills = redis.call('HGET', prefix .. 'conv:' .. conv, 'skills')
   redis.call('ZADD', prefix .. 'queue:' .. queue, score, conv)
-  redis.call('ZADD', prefix .. 'queue:' .. queue .. ':' .. medium, score, conv)
+  redis.call('ZADD', prefix .. 'queue:' .. pool_of(queue, skills) .. ':' .. medium, score, conv)
+end
+
+-- Takes `conv` out of its queue's waiting sets.
+local function dequeue(prefix, conv, queue, medium)
+  local skills = redis.call('HGET', prefix .. 'conv:' .. conv, 'skills')
+  redis.call('ZREM', prefix .. 'queue:' .. queue, conv)
+  redis.call('ZREM', prefix .. 'queue:' .. pool_of(queue, skills) .. ':' .. medium, conv)
+end
+
+-- Every open conversation of `agent` goes back to its queue at its original age
+-- (the agent went offline or was removed). Emits conversation.requeued with `reason`.
+local function requeue_all(prefix, agent, now, events_max, reason)
+  local akey = prefix .. 'agent:' .. agent
+  for _, conv in ipairs(redis.call('SMEMBERS', akey .. ':convs')) do
+    local c = redis.call('HMGET', prefix .. 'conv:' .. conv, 'queue', 'medium', 'priority', 'queued_at', 'state')
+    local medium = c[2] or 'chat'
+    release_from_agent(prefix, conv, agent, medium)
+    if c[5] == 'assigned' then
+      redis.call('HSET', prefix .. 'conv:' .. conv, 'state', 'queued', 'agent', '')
+      local score = (PRIORITY_BANDS[c[3]] or 2) * 10000000000000 + (tonumber(c[4]) or tonumber(now))
+      enqueue(prefix, conv, c[1], medium, string.format('%.0f', score))
+      redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', 'conversation.requeued',
+                 'conversation_id', conv, 'from_agent', agent, 'queue', c[1], 'reason', reason, 'at', now)
+    end
+  end
 end

@@ -1,0 +1,463 @@
+#include "agent_api/admin_routes.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <set>
+
+#include "agent_api/conversation_json.hpp"
+#include "agent_api/request_helpers.hpp"
+#include "config/sections.hpp"
+#include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
+#include "routing/pools.hpp"
+#include "store/scripts.hpp"
+
+namespace omniroute::agent_api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::json_error;
+using http::json_response;
+using http::Response;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+constexpr std::int64_t kBand = 10'000'000'000'000;  // a priority band's width in a queue score
+
+/// One agents_overview.lua entry ({hash, pools}) as the admin API shows an agent.
+json::object agent_json(const store::Reply& entry) {
+  auto f = fields_of(entry.elements[0]);
+  auto num = [&](const std::string& key) { return std::atoll(f[key].c_str()); };
+  json::array skills;
+  for (size_t start = 0; start < f["skills"].size();) {
+    size_t end = std::min(f["skills"].find(',', start), f["skills"].size());
+    skills.push_back(json::value(f["skills"].substr(start, end - start)));
+    start = end + 1;
+  }
+  std::set<std::string> queues;
+  for (const auto& pool : entry.elements[1].elements) queues.insert(std::string(routing::queue_of_pool(pool.str)));
+  json::array queue_list;
+  for (const auto& q : queues) queue_list.push_back(json::value(q));
+  return json::object{
+      {"id", f["id"]},
+      {"name", f["name"]},
+      {"status", f["status"].empty() ? "offline" : f["status"]},
+      {"status_since", time_or_null(f["status_at"])},
+      {"skills", std::move(skills)},
+      {"queues", std::move(queue_list)},
+      {"load", json::object{{"sms", num("load:sms")}, {"chat", num("load:chat")}, {"email", num("load:email")}}},
+      {"capacity", json::object{{"sms", num("cap:sms")}, {"chat", num("cap:chat")}, {"email", num("cap:email")}}},
+      {"source", f["source"].empty() ? "config" : f["source"]}};
+}
+
+/// A new agent token: 32 random bytes, hex.
+std::string generate_token() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+/// Reads the fields of an agent body present in `body` into `spec`; the 400 to answer when one is wrong.
+std::optional<Response> read_agent_fields(const json::object& body, routing::AgentSpec& spec, std::string& token) {
+  static const std::set<std::string> kKnown{"id", "name", "token", "skills", "capacity"};
+  for (const auto& [key, value] : body) {
+    if (!kKnown.count(std::string(key))) {
+      return json_error(400, "unknown_field", "unknown field '" + std::string(key) +
+                                                  "' (known: id, name, token, skills, capacity)");
+    }
+  }
+  if (auto it = body.find("name"); it != body.end()) {
+    if (!it->value().is_string() || it->value().get_string().empty() || it->value().get_string().size() > 200) {
+      return json_error(400, "invalid_field", "'name' must be a string of 1 to 200 bytes");
+    }
+    spec.name = std::string(it->value().get_string());
+  }
+  if (auto it = body.find("token"); it != body.end()) {
+    if (!it->value().is_string() || it->value().get_string().size() < 16 || it->value().get_string().size() > 512) {
+      return json_error(400, "invalid_field", "'token' must be a string of at least 16 characters");
+    }
+    token = std::string(it->value().get_string());
+  }
+  if (auto it = body.find("skills"); it != body.end()) {
+    if (!it->value().is_array()) return json_error(400, "invalid_field", "'skills' must be a list of names");
+    spec.skills.clear();
+    for (const auto& s : it->value().get_array()) {
+      if (!s.is_string() || !config::is_identifier(s.get_string())) {
+        return json_error(400, "invalid_field", "each skill must be a name of letters, digits, '_' or '-'");
+      }
+      spec.skills.emplace_back(s.get_string());
+    }
+  }
+  if (auto it = body.find("capacity"); it != body.end()) {
+    if (!it->value().is_object()) {
+      return json_error(400, "invalid_field", "'capacity' must be an object like {\"sms\": 3, \"chat\": 5, \"email\": 10}");
+    }
+    for (const auto& [key, value] : it->value().get_object()) {
+      Medium medium;
+      if (key == "sms") medium = Medium::sms;
+      else if (key == "chat") medium = Medium::chat;
+      else if (key == "email") medium = Medium::email;
+      else return json_error(400, "invalid_field", "capacity media are sms, chat and email, not '" + std::string(key) + "'");
+      if (!value.is_int64() || value.get_int64() < 0 || value.get_int64() > 1000) {
+        return json_error(400, "invalid_field", "capacity." + std::string(key) + " must be a whole number from 0 to 1000");
+      }
+      spec.capacity[medium] = static_cast<int>(value.get_int64());
+    }
+  }
+  return std::nullopt;
+}
+
+/// The answer for agent_sync.lua's refusals; nullopt for "ok".
+std::optional<Response> save_refusal(const std::optional<std::string>& status, const std::string& id) {
+  if (!status) return unavailable();
+  if (*status == "ok") return std::nullopt;
+  if (*status == "exists") return json_error(409, "agent_exists", "agent '" + id + "' already exists");
+  if (*status == "not_found") return json_error(404, "not_found", "no agent '" + id + "'");
+  if (*status == "token_in_use") return json_error(409, "token_in_use", "another agent already has this token");
+  if (*status == "config_managed") {
+    return json_error(409, "config_managed", "agent '" + id + "' is defined in the configuration file; change it there");
+  }
+  return unavailable();
+}
+
+}  // namespace
+
+AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory,
+                         store::ConversationStore& store, routing::Assigner& assigner)
+    : config_(config), directory_(directory), store_(store), assigner_(assigner) {}
+
+asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& request, std::string_view path) {
+  using http::beast_http::verb;
+  const bool admin_path = path == "/v1/queues" || path == "/v1/agents" || path == "/v1/conversations" ||
+                          (path.starts_with("/v1/agents/") && !path.starts_with("/v1/agents/me/") &&
+                           path != "/v1/agents/me") ||
+                          path.starts_with("/v1/contacts/");
+  if (!admin_path) co_return std::nullopt;
+  if (!directory_.is_admin(routing::bearer_token(request[http::beast_http::field::authorization]))) {
+    co_return json_error(401, "unauthorized", "an admin token is required");
+  }
+  std::string_view target = request.target();
+  std::string_view query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
+  const verb method = request.method();
+  auto wrong_method = [&](std::string_view allowed) {
+    return json_error(405, "method_not_allowed", "use " + std::string(allowed) + " on " + std::string(path));
+  };
+
+  // (No co_await inside ?: — GCC 12 miscompiles it.)
+  if (path == "/v1/queues") {
+    if (method != verb::get) co_return wrong_method("GET");
+    co_return co_await queues();
+  }
+  if (path == "/v1/conversations") {
+    if (method != verb::get) co_return wrong_method("GET");
+    co_return co_await conversations(query);
+  }
+  if (path == "/v1/agents") {
+    if (method == verb::get) co_return co_await agents();
+    if (method == verb::post) co_return co_await create_agent(request);
+    co_return wrong_method("GET or POST");
+  }
+  if (path.starts_with("/v1/agents/")) {
+    std::string_view rest = path.substr(11);
+    std::string id(rest.substr(0, rest.find('/')));
+    std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
+    if (!config::is_identifier(id)) co_return json_error(404, "not_found", "no agent '" + id + "'");
+    if (action == "token") {
+      if (method != verb::post) co_return wrong_method("POST");
+      co_return co_await rotate_token(id);
+    }
+    if (!action.empty()) co_return json_error(404, "not_found", "no route for " + std::string(path));
+    if (method == verb::get) co_return co_await agent(id);
+    if (method == verb::put || method == verb::patch) co_return co_await update_agent(id, request);
+    if (method == verb::delete_) co_return co_await delete_agent(id);
+    co_return wrong_method("GET, PUT or DELETE");
+  }
+  std::string id(path.substr(13));
+  if (!is_issued_id(id, 'c')) co_return json_error(404, "not_found", "no contact '" + id + "'");
+  if (method == verb::get) co_return co_await contact(id);
+  if (method == verb::patch || method == verb::put) co_return co_await update_contact(id, request);
+  co_return wrong_method("GET or PATCH");
+}
+
+asio::awaitable<std::optional<store::Reply>> AdminRoutes::overview(const std::string& id) {
+  std::vector<std::string> keys;
+  std::vector<std::string> args{store_.keys().prefix(), id};
+  auto [r] = co_await store::async_eval(store_.client(), store::agents_overview_script(), std::move(keys),
+                                        std::move(args), kAwait);
+  if (!r || r->is_error()) co_return std::nullopt;
+  co_return *r;
+}
+
+asio::awaitable<Response> AdminRoutes::queues() {
+  const auto& k = store_.keys();
+  auto all = co_await overview("");
+  if (!all) co_return unavailable();
+  std::int64_t now = now_ms();
+  json::array out;
+  for (const auto& q : config_.queues) {
+    std::vector<std::string> card{"ZCARD", k.queue(q.id)};
+    auto [depth] = co_await store_.client().async_command(std::move(card), kAwait);
+    if (!depth || depth->is_error()) co_return unavailable();
+    // Oldest across priority bands: the head of each band carries its queued_at in the score.
+    std::int64_t oldest = 0;
+    for (int band = 0; band < 4; ++band) {
+      std::vector<std::string> cmd{"ZRANGEBYSCORE", k.queue(q.id), std::to_string(band * kBand),
+                                   "(" + std::to_string((band + 1) * kBand), "WITHSCORES", "LIMIT", "0", "1"};
+      auto [head] = co_await store_.client().async_command(std::move(cmd), kAwait);
+      if (!head || head->elements.size() < 2) continue;
+      std::int64_t queued_at = std::atoll(head->elements[1].str.c_str()) - band * kBand;
+      if (oldest == 0 || queued_at < oldest) oldest = queued_at;
+    }
+    // Available agents who serve the queue itself (its own pool, without extra skills).
+    int available = 0;
+    for (const auto& entry : all->elements) {
+      auto f = fields_of(entry.elements[0]);
+      bool serves = std::any_of(entry.elements[1].elements.begin(), entry.elements[1].elements.end(),
+                                [&](const store::Reply& pool) { return pool.str == q.id; });
+      if (serves && f["status"] == "available") ++available;
+    }
+    out.push_back(json::object{{"id", q.id},
+                               {"depth", depth->integer},
+                               {"oldest_wait_seconds", oldest ? (now - oldest) / 1000 : 0},
+                               {"agents_available", available}});
+  }
+  co_return json_response(200, json::serialize(json::object{{"queues", std::move(out)}}));
+}
+
+asio::awaitable<Response> AdminRoutes::agents() {
+  auto all = co_await overview("");
+  if (!all) co_return unavailable();
+  json::array out;
+  for (const auto& entry : all->elements) out.push_back(agent_json(entry));
+  co_return json_response(200, json::serialize(json::object{{"agents", std::move(out)}}));
+}
+
+asio::awaitable<Response> AdminRoutes::agent(const std::string& id) {
+  auto one = co_await overview(id);
+  if (!one) co_return unavailable();
+  if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  co_return json_response(200, json::serialize(agent_json(one->elements[0])));
+}
+
+asio::awaitable<Response> AdminRoutes::create_agent(const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) co_return body.error();
+  routing::AgentSpec spec;
+  spec.id = string_field(*body, "id");
+  if (!config::is_identifier(spec.id) || spec.id == "me") {
+    co_return json_error(400, "invalid_field", "'id' is required: 1 to 64 letters, digits, '_' or '-' (not 'me')");
+  }
+  if (!body->contains("capacity")) {
+    co_return json_error(400, "missing_field",
+                         "'capacity' is required, e.g. {\"sms\": 3, \"chat\": 5, \"email\": 10}");
+  }
+  std::string token;
+  if (auto bad = read_agent_fields(*body, spec, token)) co_return std::move(*bad);
+  if (spec.name.empty()) spec.name = spec.id;
+  const bool generated = token.empty();
+  if (generated) token = generate_token();
+  if (token.empty()) co_return json_error(500, "internal", "no random token could be made");
+  spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
+  spec.source = "api";
+  auto status = co_await assigner_.save_agent(spec, routing::SaveMode::create);
+  if (auto refused = save_refusal(status, spec.id)) co_return std::move(*refused);
+  log::info("admin: agent " + spec.id + " created");
+  auto one = co_await overview(spec.id);
+  if (!one || one->elements.empty()) co_return unavailable();
+  json::object out = agent_json(one->elements[0]);
+  if (generated) out["token"] = token;  // shown once: only its digest is kept
+  co_return json_response(201, json::serialize(out));
+}
+
+asio::awaitable<Response> AdminRoutes::update_agent(const std::string& id, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) co_return body.error();
+  if (body->contains("id") && string_field(*body, "id") != id) {
+    co_return json_error(400, "invalid_field", "an agent's id cannot change");
+  }
+  auto one = co_await overview(id);
+  if (!one) co_return unavailable();
+  if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  // Start from what is stored; the body changes the fields it names.
+  json::object current = agent_json(one->elements[0]);
+  routing::AgentSpec spec;
+  spec.id = id;
+  spec.name = std::string(current["name"].as_string());
+  for (const auto& s : current["skills"].as_array()) spec.skills.emplace_back(s.as_string());
+  const auto& cap = current["capacity"].as_object();
+  spec.capacity = {{Medium::sms, static_cast<int>(cap.at("sms").as_int64())},
+                   {Medium::chat, static_cast<int>(cap.at("chat").as_int64())},
+                   {Medium::email, static_cast<int>(cap.at("email").as_int64())}};
+  std::string token;
+  if (auto bad = read_agent_fields(*body, spec, token)) co_return std::move(*bad);
+  if (!token.empty()) spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
+  spec.source = "api";
+  auto status = co_await assigner_.save_agent(spec, routing::SaveMode::update);
+  if (auto refused = save_refusal(status, id)) co_return std::move(*refused);
+  log::info("admin: agent " + id + " changed");
+  co_return co_await agent(id);
+}
+
+asio::awaitable<Response> AdminRoutes::rotate_token(const std::string& id) {
+  auto one = co_await overview(id);
+  if (!one) co_return unavailable();
+  if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  json::object current = agent_json(one->elements[0]);
+  routing::AgentSpec spec;
+  spec.id = id;
+  spec.name = std::string(current["name"].as_string());
+  for (const auto& s : current["skills"].as_array()) spec.skills.emplace_back(s.as_string());
+  const auto& cap = current["capacity"].as_object();
+  spec.capacity = {{Medium::sms, static_cast<int>(cap.at("sms").as_int64())},
+                   {Medium::chat, static_cast<int>(cap.at("chat").as_int64())},
+                   {Medium::email, static_cast<int>(cap.at("email").as_int64())}};
+  std::string token = generate_token();
+  if (token.empty()) co_return json_error(500, "internal", "no random token could be made");
+  spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
+  spec.source = "api";
+  auto status = co_await assigner_.save_agent(spec, routing::SaveMode::update);
+  if (auto refused = save_refusal(status, id)) co_return std::move(*refused);
+  log::info("admin: agent " + id + " has a new token");
+  co_return json_response(200, json::serialize(json::object{{"id", id}, {"token", token}}));
+}
+
+asio::awaitable<Response> AdminRoutes::delete_agent(const std::string& id) {
+  auto status = co_await assigner_.delete_agent(id, "api");
+  if (!status) co_return unavailable();
+  if (*status == "not_found") co_return json_error(404, "not_found", "no agent '" + id + "'");
+  if (*status == "config_managed") {
+    co_return json_error(409, "config_managed", "agent '" + id + "' is defined in the configuration file; remove it there");
+  }
+  log::info("admin: agent " + id + " removed");
+  Response res{http::beast_http::status::no_content, 11};
+  co_return res;
+}
+
+asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
+  std::string state = query_param(query, "state"), queue = query_param(query, "queue");
+  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 1000L);
+  if (limit == 0) limit = 100;
+  if (state.empty()) state = "queued";
+  std::vector<std::string> ids;
+  const auto& k = store_.keys();
+  if (state == "queued") {
+    for (const auto& q : config_.queues) {
+      if (!queue.empty() && q.id != queue) continue;
+      std::vector<std::string> cmd{"ZRANGE", k.queue(q.id), "0", std::to_string(limit - 1)};
+      auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+      if (!r || r->is_error()) co_return unavailable();
+      for (const auto& e : r->elements) ids.push_back(e.str);
+    }
+  } else if (state == "assigned") {
+    std::vector<std::string> members{"SMEMBERS", k.agents()};
+    auto [agents] = co_await store_.client().async_command(std::move(members), kAwait);
+    if (!agents || agents->is_error()) co_return unavailable();
+    for (const auto& a : agents->elements) {
+      std::vector<std::string> cmd{"SMEMBERS", k.agent_conversations(a.str)};
+      auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+      if (!r || r->is_error()) co_return unavailable();
+      for (const auto& e : r->elements) ids.push_back(e.str);
+    }
+  } else if (state == "resolved") {
+    // Newest first; fetch extra when filtering by queue.
+    long fetch = queue.empty() ? limit : std::min(limit * 10, 10'000L);
+    std::vector<std::string> cmd{"ZREVRANGE", k.resolved(), "0", std::to_string(fetch - 1)};
+    auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+    if (!r || r->is_error()) co_return unavailable();
+    for (const auto& e : r->elements) ids.push_back(e.str);
+  } else {
+    co_return json_error(400, "invalid_field", "state must be queued, assigned or resolved");
+  }
+  json::array out;
+  for (const auto& id : ids) {
+    if (static_cast<long>(out.size()) >= limit) break;
+    auto v = co_await load_conversation(store_, id, false);
+    if (!v) co_return unavailable();
+    auto c = conversation_json(*v);
+    if (!c || (*c)["state"].as_string() != state) continue;
+    if (!queue.empty() && (*c)["queue"].as_string() != queue) continue;
+    out.push_back(std::move(*c));
+  }
+  co_return json_response(200, json::serialize(json::object{{"conversations", std::move(out)}}));
+}
+
+asio::awaitable<Response> AdminRoutes::contact(const std::string& id) {
+  const auto& k = store_.keys();
+  std::vector<std::string> hash{"HGETALL", k.contact(id)};
+  auto [c] = co_await store_.client().async_command(std::move(hash), kAwait);
+  if (!c || c->is_error()) co_return unavailable();
+  auto f = fields_of(*c);
+  if (f["id"].empty()) co_return json_error(404, "not_found", "no contact '" + id + "'");
+  std::vector<std::string> handles_cmd{"SMEMBERS", k.contact_handles(id)};
+  auto [handles] = co_await store_.client().async_command(std::move(handles_cmd), kAwait);
+  std::vector<std::string> attrs_cmd{"HGETALL", k.contact_attributes(id)};
+  auto [attrs] = co_await store_.client().async_command(std::move(attrs_cmd), kAwait);
+  std::vector<std::string> convs_cmd{"SMEMBERS", k.contact_conversations(id)};
+  auto [convs] = co_await store_.client().async_command(std::move(convs_cmd), kAwait);
+  if (!handles || !attrs || !convs) co_return unavailable();
+  json::array handle_list, conv_list;
+  for (const auto& h : handles->elements) {
+    auto colon = h.str.find(':');
+    handle_list.push_back(json::value(colon == std::string::npos ? h.str : h.str.substr(colon + 1)));
+  }
+  std::vector<std::string> conv_ids;
+  for (const auto& v : convs->elements) conv_ids.push_back(v.str);
+  std::sort(conv_ids.begin(), conv_ids.end(), [](const std::string& a, const std::string& b) {
+    return std::atoll(a.c_str() + 1) < std::atoll(b.c_str() + 1);
+  });
+  for (const auto& v : conv_ids) conv_list.push_back(json::value(v));
+  json::object attributes;
+  for (const auto& [name, value] : fields_of(*attrs)) attributes[name] = value;
+  co_return json_response(200, json::serialize(json::object{{"id", id},
+                                                            {"name", f["name"]},
+                                                            {"handles", std::move(handle_list)},
+                                                            {"attributes", std::move(attributes)},
+                                                            {"conversations", std::move(conv_list)},
+                                                            {"created_at", time_or_null(f["created_at"])}}));
+}
+
+asio::awaitable<Response> AdminRoutes::update_contact(const std::string& id, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) co_return body.error();
+  std::vector<std::string> args{""};
+  for (const auto& [key, value] : *body) {
+    if (key == "name") {
+      if (!value.is_string() || value.get_string().empty()) co_return json_error(400, "invalid_field", "'name' must be a string");
+      args[0] = std::string(value.get_string());
+    } else if (key == "attributes") {
+      if (!value.is_object()) co_return json_error(400, "invalid_field", "'attributes' must be an object of strings");
+      for (const auto& [name, v] : value.get_object()) {
+        if (!config::is_identifier(name)) {
+          co_return json_error(400, "invalid_field", "attribute names are letters, digits, '_' or '-'");
+        }
+        if (!v.is_null() && (!v.is_string() || v.get_string().size() > 256)) {
+          co_return json_error(400, "invalid_field", "attribute '" + std::string(name) +
+                                                         "' must be a string of at most 256 bytes, or null to remove it");
+        }
+        args.emplace_back(name);
+        args.emplace_back(v.is_null() ? std::string() : std::string(v.get_string()));
+      }
+    } else {
+      co_return json_error(400, "unknown_field", "unknown field '" + std::string(key) + "' (known: name, attributes)");
+    }
+  }
+  std::vector<std::string> keys{store_.keys().contact(id)};
+  auto [r] = co_await store::async_eval(store_.client(), store::contact_update_script(), std::move(keys),
+                                        std::move(args), kAwait);
+  if (!r || r->is_error()) co_return unavailable();
+  if (r->str == "not_found") co_return json_error(404, "not_found", "no contact '" + id + "'");
+  co_return co_await contact(id);
+}
+
+}  // namespace omniroute::agent_api

@@ -1,0 +1,47 @@
+#pragma once
+// The admin API (Authorization: Bearer <admin_token>): queues, agents and
+// conversations as omnictl shows them, agents added, changed and removed at
+// run time (kept in Redis, tokens stored as SHA-256 digests), and contacts'
+// attributes (tier, …) that routing rules match on. docs/api.md describes it.
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "http/types.hpp"
+#include "routing/agent_directory.hpp"
+#include "routing/assigner.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::agent_api {
+
+class AdminRoutes {
+ public:
+  AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
+              routing::Assigner& assigner);
+
+  /// Answers an admin request, or nullopt when `path` is not an admin route.
+  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
+
+ private:
+  boost::asio::awaitable<http::Response> queues();
+  boost::asio::awaitable<http::Response> agents();
+  boost::asio::awaitable<http::Response> agent(const std::string& id);
+  boost::asio::awaitable<http::Response> create_agent(const http::Request& request);
+  boost::asio::awaitable<http::Response> update_agent(const std::string& id, const http::Request& request);
+  boost::asio::awaitable<http::Response> rotate_token(const std::string& id);
+  boost::asio::awaitable<http::Response> delete_agent(const std::string& id);
+  boost::asio::awaitable<http::Response> conversations(std::string_view query);
+  boost::asio::awaitable<http::Response> contact(const std::string& id);
+  boost::asio::awaitable<http::Response> update_contact(const std::string& id, const http::Request& request);
+  /// agents_overview.lua: every agent (or one), nullopt when Redis failed.
+  boost::asio::awaitable<std::optional<store::Reply>> overview(const std::string& id);
+
+  const config::Config& config_;
+  const routing::AgentDirectory& directory_;
+  store::ConversationStore& store_;
+  routing::Assigner& assigner_;
+};
+
+}  // namespace omniroute::agent_api

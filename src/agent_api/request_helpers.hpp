@@ -1,0 +1,38 @@
+#pragma once
+// Small pieces both the agent and the admin API need: reading a JSON body,
+// query parameters, the id shapes the store issues, and loading a
+// conversation the way the API shows it.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/types.hpp"
+#include "omniroute/expected.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::agent_api {
+
+/// 503: Redis did not answer, nothing changed.
+http::Response unavailable();
+
+/// The JSON object body of `request`, or the 400 to answer.
+Expected<boost::json::object, http::Response> json_body(const http::Request& request);
+
+/// `o[key]` when it is a string, else "".
+std::string string_field(const boost::json::object& o, std::string_view key);
+
+/// The value of `name` in a query string ("" when absent); not percent-decoded.
+std::string query_param(std::string_view query, std::string_view name);
+
+/// True for ids the store issues with `prefix` ("v" conversations, "c" contacts): anything else
+/// names nothing, and must never reach a Redis key name (where "v1:msgs" would address v1's transcript).
+bool is_issued_id(std::string_view id, char prefix);
+
+/// conversation_view.lua for `id`; nullopt when Redis failed.
+boost::asio::awaitable<std::optional<store::Reply>> load_conversation(store::ConversationStore& store,
+                                                                      const std::string& id, bool with_messages);
+
+}  // namespace omniroute::agent_api

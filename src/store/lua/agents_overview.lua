@@ -1,0 +1,23 @@
+-- agents_overview.lua: every agent with their hash and the pools they serve,
+-- in one round trip (admin API, omnictl, metrics). Read-only.
+--
+-- ARGV: 1 prefix, 2 one agent id ("" for all)
+-- Returns {{agent hash (flat), pools}, …} sorted by agent id.
+
+local prefix = ARGV[1]
+local ids
+if ARGV[2] ~= '' then ids = {ARGV[2]} else ids = redis.call('SMEMBERS', prefix .. 'agents') end
+table.sort(ids)
+local out = {}
+for _, id in ipairs(ids) do
+  local akey = prefix .. 'agent:' .. id
+  if redis.call('HEXISTS', akey, 'id') == 1 then
+    local fields = redis.call('HGETALL', akey)
+    -- The token's digest stays in Redis: nobody reads it back.
+    for i = #fields - 1, 1, -2 do
+      if fields[i] == 'token_sha256' then table.remove(fields, i + 1); table.remove(fields, i) end
+    end
+    out[#out + 1] = {fields, redis.call('SMEMBERS', akey .. ':queues')}
+  end
+end
+return out

@@ -1,0 +1,133 @@
+// Rules on detected language and contact tier, and required skills: a
+// Telugu message reaches the agent with skill `te`, a Hindi one the agent
+// with `hi`, a gold-tier customer the VIP queue.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "integration/test_config.hpp"
+#include "support/daemon_process.hpp"
+#include "support/redis_server.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kTara = "tara-token-0123456789";  // te
+constexpr const char* kHema = "hema-token-0123456789";  // hi
+constexpr const char* kEli = "eli-token-01234567890";   // en, vip
+constexpr const char* kAdmin = "admin-token-0123456789";
+
+std::string skills_config(std::uint16_t port, const std::string& redis_url) {
+  return "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  threads: 2\n  admin_token: " + kAdmin +
+         "\nredis:\n  url: " + redis_url + "\n  workspace: it\n"
+         "channels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
+         "queues:\n"
+         "  - { id: general, channels: [api] }\n"
+         "  - { id: vip, skills: [vip] }\n"
+         "agents:\n"
+         "  - { id: tara, token: " + kTara + ", skills: [te], capacity: { chat: 5 } }\n"
+         "  - { id: hema, token: " + kHema + ", skills: [hi], capacity: { chat: 5 } }\n"
+         "  - { id: eli, token: " + kEli + ", skills: [en, vip], capacity: { chat: 5 } }\n"
+         "routing:\n  rules:\n"
+         "    - { match: { tier: gold }, queue: vip, priority: high }\n"
+         "    - { match: { language: te }, skills: [te] }\n"
+         "    - { match: { language: hi }, skills: [hi] }\n";
+}
+
+class SkillsRouting : public ::testing::Test {
+ protected:
+  SkillsRouting() : port(free_port()), daemon(skills_config(port, redis.url()), port) {}
+
+  HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
+    Headers h{{"Authorization", std::string("Bearer ") + token}};
+    if (!body.empty()) h.push_back({"Content-Type", "application/json"});
+    return http_request(port, method, path, h, body);
+  }
+  void available(const char* token) {
+    ASSERT_EQ(as(token, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  }
+  std::string conversation_of(const std::string& handle) { return redis.one({"GET", "or:{it}:thread:api:" + handle}); }
+  std::string field(const std::string& conv, const std::string& name) {
+    return redis.one({"HGET", "or:{it}:conv:" + conv, name});
+  }
+
+  RedisServer redis;
+  std::uint16_t port;
+  DaemonProcess daemon;
+};
+
+TEST_F(SkillsRouting, EachLanguageReachesTheAgentWhoSpeaksIt) {
+  available(kTara);
+  available(kHema);
+  available(kEli);
+  ASSERT_EQ(post_message(port, "m1", "cust-te", "నా ఆర్డర్ ఇంకా రాలేదు").status, 200);
+  ASSERT_EQ(post_message(port, "m2", "cust-hi", "मेरा ऑर्डर अभी तक नहीं आया").status, 200);
+  ASSERT_EQ(post_message(port, "m3", "cust-en", "My order has not arrived yet, can you help me please").status, 200);
+  EXPECT_EQ(field(conversation_of("cust-te"), "agent"), "tara");
+  EXPECT_EQ(field(conversation_of("cust-te"), "language"), "te");
+  EXPECT_EQ(field(conversation_of("cust-hi"), "agent"), "hema");
+  EXPECT_EQ(field(conversation_of("cust-hi"), "language"), "hi");
+  // No rule for English: any agent of the queue may take it.
+  EXPECT_EQ(field(conversation_of("cust-en"), "language"), "en");
+  EXPECT_EQ(field(conversation_of("cust-en"), "state"), "assigned");
+}
+
+TEST_F(SkillsRouting, ATeluguConversationWaitsForATeluguAgentWhileOthersAreFree) {
+  available(kHema);
+  available(kEli);
+  ASSERT_EQ(post_message(port, "m1", "cust-te", "నమస్కారం, సహాయం కావాలి").status, 200);
+  std::string conv = conversation_of("cust-te");
+  EXPECT_EQ(field(conv, "state"), "queued");
+  // Not at the head of anyone else's way: an English conversation after it is assigned at once.
+  ASSERT_EQ(post_message(port, "m2", "cust-en", "Hello, I need help with my invoice please").status, 200);
+  EXPECT_EQ(field(conversation_of("cust-en"), "state"), "assigned");
+  available(kTara);
+  EXPECT_EQ(field(conv, "agent"), "tara");
+}
+
+TEST_F(SkillsRouting, AGoldTierContactGoesToTheVipQueue) {
+  available(kTara);
+  available(kEli);
+  ASSERT_EQ(post_message(port, "m1", "cust-gold", "first message").status, 200);
+  std::string first = conversation_of("cust-gold");
+  EXPECT_EQ(field(first, "queue"), "general");
+  std::string contact = field(first, "contact");
+
+  auto patched = as(kAdmin, "PATCH", "/v1/contacts/" + contact, R"({"attributes":{"tier":"gold"}})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(json::parse(patched.body).at("attributes").at("tier"), "gold");
+
+  const char* holder = field(first, "agent") == "tara" ? kTara : kEli;
+  ASSERT_EQ(as(holder, "POST", "/v1/conversations/" + first + "/resolve").status, 200);
+  ASSERT_EQ(post_message(port, "m2", "cust-gold", "back again").status, 200);
+  std::string second = conversation_of("cust-gold");
+  ASSERT_NE(second, first);
+  EXPECT_EQ(field(second, "queue"), "vip");
+  EXPECT_EQ(field(second, "priority"), "high");
+  EXPECT_EQ(field(second, "agent"), "eli");  // only eli has the vip skill
+
+  // The attribute can be removed again, and bad input is refused.
+  auto removed = as(kAdmin, "PATCH", "/v1/contacts/" + contact, R"({"attributes":{"tier":null}})");
+  ASSERT_EQ(removed.status, 200);
+  EXPECT_FALSE(json::parse(removed.body).at("attributes").as_object().contains("tier"));
+  EXPECT_EQ(as(kAdmin, "PATCH", "/v1/contacts/" + contact, R"({"attributes":{"tier":5}})").status, 400);
+  EXPECT_EQ(as(kAdmin, "PATCH", "/v1/contacts/c999999", R"({"attributes":{"tier":"gold"}})").status, 404);
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/contacts/c1:attrs").status, 404);
+  EXPECT_EQ(as(kTara, "GET", "/v1/contacts/" + contact).status, 401);
+}
+
+TEST_F(SkillsRouting, ContactShowsHandlesAttributesAndConversations) {
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "తెలుగు లో సహాయం").status, 200);
+  std::string conv = conversation_of("cust-1");
+  auto r = as(kAdmin, "GET", "/v1/contacts/" + field(conv, "contact"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto c = json::parse(r.body).as_object();
+  EXPECT_EQ(c.at("handles").as_array()[0], "cust-1");
+  EXPECT_EQ(c.at("conversations").as_array()[0].as_string(), conv);
+}
+
+}  // namespace
+}  // namespace omniroute::testing
