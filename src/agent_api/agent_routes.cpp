@@ -58,6 +58,10 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
     co_return co_await my_conversations(agent);
   }
+  if (path == "/v1/agents/me/offers") {
+    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
+    co_return co_await my_offers(agent);
+  }
   if (path.starts_with("/v1/conversations/")) {
     std::string_view rest = path.substr(18);
     std::string id(rest.substr(0, rest.find('/')));
@@ -67,7 +71,10 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
     if (action == "messages" && method == verb::post) co_return co_await reply(agent, id, request);
     if (action == "resolve" && method == verb::post) co_return co_await resolve(agent, id);
     if (action == "transfer" && method == verb::post) co_return co_await transfer(agent, id, request);
-    if (action.empty() || action == "messages" || action == "resolve" || action == "transfer") {
+    if (action == "accept" && method == verb::post) co_return co_await answer_offer(agent, id, true);
+    if (action == "reject" && method == verb::post) co_return co_await answer_offer(agent, id, false);
+    if (action.empty() || action == "messages" || action == "resolve" || action == "transfer" || action == "accept" ||
+        action == "reject") {
       co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
     }
   }
@@ -96,7 +103,8 @@ asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, cons
   }
   if (!r || r->is_error()) co_return unavailable();
   if (r->str == "not_found") co_return json_error(404, "unknown_agent", "agent '" + agent + "' is not known to Redis");
-  if (status == "available") co_await assigner_.route_for_agent(agent);
+  // Available: they may take what waits. Away or offline: offers they held went back to wait.
+  co_await assigner_.route_for_agent(agent);
   co_return json_response(200, json::serialize(json::object{{"agent", agent}, {"status", status}}));
 }
 
@@ -116,14 +124,64 @@ asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(out)}}));
 }
 
+asio::awaitable<Response> AgentRoutes::my_offers(const std::string& agent) {
+  std::vector<std::string> cmd{"SMEMBERS", store_.keys().agent_offers(agent)};
+  auto [ids] = co_await store_.client().async_command(std::move(cmd), kAwait);
+  if (!ids || ids->is_error()) co_return unavailable();
+  json::array out;
+  for (const auto& id : ids->elements) {
+    auto v = co_await load_conversation(store_, id.str, false);
+    if (!v) co_return unavailable();
+    auto c = conversation_json(*v);
+    if (c && c->contains("offer") && (*c)["offer"].at("agent").as_string() == agent) out.push_back(std::move(*c));
+  }
+  std::sort(out.begin(), out.end(), [](const json::value& a, const json::value& b) {
+    return a.at("offer").at("expires_at").as_string() < b.at("offer").at("expires_at").as_string();
+  });
+  co_return json_response(200, json::serialize(json::object{{"offers", std::move(out)}}));
+}
+
+asio::awaitable<Response> AgentRoutes::answer_offer(const std::string& agent, const std::string& id, bool accept) {
+  std::vector<std::string> keys{store_.keys().conversation(id)};
+  std::int64_t now = now_ms();
+  std::vector<std::string> args{store_.keys().prefix(), agent, accept ? "accept" : "decline", std::to_string(now),
+                                std::to_string(store::kEventsMaxLength)};
+  auto [r] = co_await store::async_eval(store_.client(), store::offer_answer_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
+  const std::string& status = r->elements[0].str;
+  if (status == "not_found") co_return json_error(404, "not_found", "no conversation '" + id + "'");
+  if (status == "resolved") co_return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
+  if (status == "not_offered") {
+    co_return json_error(409, "not_offered", "conversation '" + id + "' is not offered to you (or no longer)");
+  }
+  if (status == "expired") {
+    co_return json_error(409, "offer_expired", "the offer of conversation '" + id + "' expired; it goes to the next agent");
+  }
+  const std::string& queue = r->elements[1].str;
+  if (status == "declined") {
+    assigner_.count_offer(queue, "declined");
+    co_await assigner_.route_queue(queue, true);  // on to the next agent
+    co_return json_response(200, json::serialize(json::object{{"id", id}, {"state", "queued"}}));
+  }
+  assigner_.count_offer(queue, "accepted");
+  assigner_.observe_wait(queue, static_cast<double>(now - std::atoll(r->elements[3].str.c_str())) / 1000.0);
+  auto v = co_await load_conversation(store_, id, false);
+  if (!v) co_return unavailable();
+  auto c = conversation_json(*v);
+  if (!c) co_return json_error(404, "not_found", "no conversation '" + id + "'");
+  co_return json_response(200, json::serialize(*c));
+}
+
 asio::awaitable<Response> AgentRoutes::get_conversation(const std::string& agent, const std::string& id) {
   auto v = co_await load_conversation(store_, id, true);
   if (!v) co_return unavailable();
   auto c = conversation_json(*v);
   if (!c) co_return json_error(404, "not_found", "no conversation '" + id + "'");
-  if (!(*c)["agent"].is_string() || (*c)["agent"].as_string() != agent) {
-    co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
-  }
+  // Its agent reads it, and so does an agent it is offered to (to decide whether to accept).
+  bool mine = (*c)["agent"].is_string() && (*c)["agent"].as_string() == agent;
+  bool offered = c->contains("offer") && (*c)["offer"].at("agent").as_string() == agent;
+  if (!mine && !offered) co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
   if (!c->contains("messages")) (*c)["messages"] = json::array{};
   co_return json_response(200, json::serialize(*c));
 }

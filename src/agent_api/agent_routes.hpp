@@ -28,6 +28,9 @@ class AgentRoutes {
  private:
   boost::asio::awaitable<http::Response> set_status(const std::string& agent, const http::Request& request);
   boost::asio::awaitable<http::Response> my_conversations(const std::string& agent);
+  boost::asio::awaitable<http::Response> my_offers(const std::string& agent);
+  /// Accepts or declines (`accept` false) an offered conversation.
+  boost::asio::awaitable<http::Response> answer_offer(const std::string& agent, const std::string& id, bool accept);
   boost::asio::awaitable<http::Response> get_conversation(const std::string& agent, const std::string& id);
   boost::asio::awaitable<http::Response> reply(const std::string& agent, const std::string& id, const http::Request& request);
   boost::asio::awaitable<http::Response> resolve(const std::string& agent, const std::string& id);

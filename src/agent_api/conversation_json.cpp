@@ -69,7 +69,11 @@ std::optional<json::object> conversation_json(const store::Reply& view) {
       {"first_response_at", time_or_null(c["first_response_at"])},
       {"resolved_at", time_or_null(c["resolved_at"])},
       {"message_count", std::atoll(c["message_count"].c_str())},
+      {"language", string_or_null(c["language"])},
   };
+  if (!c["offered_to"].empty()) {
+    out["offer"] = json::object{{"agent", c["offered_to"]}, {"expires_at", time_or_null(c["offer_expires_at"])}};
+  }
   if (!view.elements[3].elements.empty()) {
     json::array messages;
     auto delivery = view.elements.size() > 4 ? fields_of(view.elements[4]) : std::map<std::string, std::string>{};

@@ -183,6 +183,19 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
       if (type == "conversation.resolved" || f["agent"] != agent_) conversations_.erase(conv);
       co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
     }
+    if (type == "conversation.offered" && f["agent"] == agent_) {
+      auto view = co_await fetch(conv);
+      if (!view) co_return std::nullopt;
+      co_return json::serialize(json::object{{"type", type},
+                                             {"id", e.id},
+                                             {"conversation", std::move(*view)},
+                                             {"expires_at", time_or_null(f["expires_at"])}});
+    }
+    if ((type == "conversation.offer_expired" || type == "conversation.offer_declined" ||
+         type == "conversation.offer_withdrawn") &&
+        f["agent"] == agent_) {
+      co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
+    }
     if (type == "conversation.requeued" && f["from_agent"] == agent_ && conversations_.erase(conv)) {
       co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
                                              {"queue", f["queue"]}, {"reason", f["reason"]}});

@@ -68,6 +68,7 @@ struct QueueConfig {
   std::optional<SlaPolicy> sla;
   std::string overflow_queue;
   Seconds overflow_after{0};
+  Millis offer_timeout{0};  // 0: assign at once; else offer, and the agent accepts within this
 };
 
 struct AgentConfig {

@@ -178,6 +178,10 @@ void read_queues(MapReader& top, Config& cfg) {
       overflow_refs.push_back({r.where("overflow_queue"), r.qualified("overflow_queue"), *o});
     }
     if (auto d = r.duration("overflow_after")) q.overflow_after = std::chrono::duration_cast<Seconds>(*d);
+    if (auto d = r.duration("offer_timeout")) {
+      if (*d < Millis(1000) || *d > Millis(3'600'000)) r.error("offer_timeout", "must be between 1s and 1h");
+      q.offer_timeout = *d;
+    }
     cfg.queues.push_back(std::move(q));
   });
   const auto queues = queue_ids(cfg);

@@ -39,6 +39,8 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
   }
   m.describe("omniroute_sla_alerts_total", "counter", "SLA alerts fired, by queue and kind");
   m.describe("omniroute_webhook_rejected_total", "counter", "Webhook deliveries refused, by channel and reason");
+  m.describe("omniroute_offers_total", "counter",
+             "Conversations offered in offer mode, by queue and how the offer ended (accepted, declined, expired)");
 }
 
 tcp::endpoint listen_endpoint(asio::io_context& ctx, const config::ListenAddress& listen) {

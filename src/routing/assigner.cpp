@@ -28,7 +28,7 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 Assigner::Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics)
-    : config_(config), store_(store), pools_(config), sweep_timer_(store.client().executor()) {
+    : config_(config), store_(store), pools_(config), metrics_(metrics), sweep_timer_(store.client().executor()) {
   std::map<std::string, Medium> medium_of_channel;
   for (const auto& c : config.channels) medium_of_channel[c.settings.id] = c.medium;
   for (const auto& q : config.queues) {
@@ -141,19 +141,46 @@ asio::awaitable<void> Assigner::route_pass(const std::string& queue, const std::
   {
     std::int64_t now = now_ms();
     std::vector<std::string> k{keys.waiting(pool, medium), keys.available(agents_of, medium)};
+    const config::QueueConfig* q = queue_config_[queue];
     std::vector<std::string> args{keys.prefix(), queue, medium, std::to_string(now),
                                   std::to_string(kMaxAssignmentsPerCall), std::to_string(store::kEventsMaxLength),
-                                  std::to_string(config_.sticky_window.count()), cutoff_ms};
+                                  std::to_string(config_.sticky_window.count()), cutoff_ms,
+                                  std::to_string(q ? q->offer_timeout.count() : 0)};
     auto [r] = co_await store::async_eval(store_.client(), store::route_script(), std::move(k), std::move(args), kAwait);
     if (!r || r->is_error()) {
-      log::debug("routing: " + queue + "/" + medium + ": " + (r ? r->str : r.error().message));
+      log::debug("routing: " + pool + "/" + medium + ": " + (r ? r->str : r.error().message));
       co_return;
     }
-    for (size_t i = 0; i + 2 < r->elements.size(); i += 3) {
-      double waited = static_cast<double>(now - std::atoll(r->elements[i + 2].str.c_str())) / 1000.0;
-      queue_wait_[queue]->observe(std::max(0.0, waited));
-      log::debug("routing: " + r->elements[i].str + " → " + r->elements[i + 1].str);
+    for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
+      const std::string &conv = r->elements[i].str, &agent = r->elements[i + 1].str, &kind = r->elements[i + 3].str;
+      if (kind == "assigned") {
+        observe_wait(queue, static_cast<double>(now - std::atoll(r->elements[i + 2].str.c_str())) / 1000.0);
+      }
+      log::debug("routing: " + conv + " " + kind + " → " + agent);
     }
+  }
+}
+
+void Assigner::observe_wait(const std::string& queue, double seconds) {
+  auto it = queue_wait_.find(queue);
+  if (it != queue_wait_.end()) it->second->observe(std::max(0.0, seconds));
+}
+
+void Assigner::count_offer(const std::string& queue, const std::string& outcome) {
+  metrics_.counter("omniroute_offers_total", {{"queue", queue}, {"outcome", outcome}}).inc();
+}
+
+asio::awaitable<void> Assigner::sweep_offers() {
+  std::vector<std::string> keys;
+  std::vector<std::string> args{store_.keys().prefix(), std::to_string(now_ms()), std::to_string(store::kEventsMaxLength),
+                                "1000"};
+  auto [r] = co_await store::async_eval(store_.client(), store::offers_expire_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->type != store::Reply::Type::array) co_return;
+  for (size_t i = 0; i + 2 < r->elements.size(); i += 3) {
+    count_offer(r->elements[i + 2].str, "expired");
+    log::info("routing: offer of " + r->elements[i].str + " to " + r->elements[i + 1].str +
+              " expired; offered to the next agent, and " + r->elements[i + 1].str + " set away");
   }
 }
 
@@ -200,6 +227,7 @@ asio::awaitable<void> Assigner::sweep() {
     if (ec || stopped_) break;
     if (!store_.client().connected()) continue;
     co_await sweep_presence();
+    co_await sweep_offers();
     for (const auto& q : config_.queues) co_await route_queue(q.id, true);
   }
 }

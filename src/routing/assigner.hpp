@@ -45,6 +45,10 @@ class Assigner {
   /// Removes an agent, requeueing their conversations: "deleted", "not_found", "config_managed"; nullopt on failure.
   boost::asio::awaitable<std::optional<std::string>> delete_agent(const std::string& id, const std::string& source);
   const Pools& pools() const { return pools_; }
+  /// Counts an offer's end in omniroute_offers_total{queue,outcome} (accepted, declined, expired).
+  void count_offer(const std::string& queue, const std::string& outcome);
+  /// Records how long a conversation waited before an agent took it.
+  void observe_wait(const std::string& queue, double seconds);
   /// Assigns what can be assigned in `queue` now: conversations of its channels' media, or with
   /// `every_medium` of any medium (a transfer can bring an e-mail into a chat queue).
   boost::asio::awaitable<void> route_queue(std::string queue, bool every_medium = false);
@@ -63,12 +67,15 @@ class Assigner {
                                           const std::string& cutoff_ms);
   /// Agents whose event socket stayed away past the grace period go offline; their conversations requeue.
   boost::asio::awaitable<void> sweep_presence();
+  /// Offers not accepted in time go on to the next agent (offers_expire.lua).
+  boost::asio::awaitable<void> sweep_offers();
 
   const config::Config& config_;
   store::ConversationStore& store_;
   std::map<std::string, metrics::Histogram*> queue_wait_;
   std::map<std::string, std::vector<std::string>> media_of_queue_;   // queue → media of its channels
   Pools pools_;
+  metrics::Registry& metrics_;
   std::map<std::string, const config::QueueConfig*> queue_config_;
   boost::asio::steady_timer sweep_timer_;
   bool stopped_ = false;

@@ -35,6 +35,8 @@ class Keys {
   std::string agent_sockets(std::string_view id) const { return cat("agent:", id, ":sockets"); }
   std::string agent_pools(std::string_view id) const { return cat("agent:", id, ":queues"); }
   std::string agent_tokens() const { return prefix_ + "agent_tokens"; }
+  std::string agent_offers(std::string_view id) const { return cat("agent:", id, ":offers"); }
+  std::string offers() const { return prefix_ + "offers"; }
   std::string agents() const { return prefix_ + "agents"; }
   std::string queues() const { return prefix_ + "queues"; }
   std::string outbox() const { return prefix_ + "outbox"; }

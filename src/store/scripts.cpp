@@ -22,6 +22,8 @@ extern const std::string_view agent_delete;
 extern const std::string_view contact_attributes;
 extern const std::string_view agents_overview;
 extern const std::string_view contact_update;
+extern const std::string_view offer_answer;
+extern const std::string_view offers_expire;
 }  // namespace lua
 
 namespace {
@@ -84,6 +86,16 @@ const Script& agents_overview_script() {
 
 const Script& contact_update_script() {
   static const Script s = make("contact_update", lua::contact_update);
+  return s;
+}
+
+const Script& offer_answer_script() {
+  static const Script s = make_with_agent_lib("offer_answer", lua::offer_answer);
+  return s;
+}
+
+const Script& offers_expire_script() {
+  static const Script s = make_with_agent_lib("offers_expire", lua::offers_expire);
   return s;
 }
 

@@ -27,6 +27,8 @@ const Script& agent_delete_script();
 const Script& contact_attributes_script();
 const Script& agents_overview_script();
 const Script& contact_update_script();
+const Script& offer_answer_script();
+const Script& offers_expire_script();
 const Script& presence_script();
 const Script& reply_script();
 const Script& transfer_script();

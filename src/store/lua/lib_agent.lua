@@ -58,14 +58,17 @@ local function release_from_agent(prefix, conv, agent, medium)
 end
 
 -- Gives `conv` (medium `medium`, waiting in `queue`) to `agent`; returns its queued_at.
-local function assign(prefix, conv, agent, queue, medium, now, events_max)
+-- `reserved`: the agent accepted an offer, whose place in their capacity is already counted.
+local function assign(prefix, conv, agent, queue, medium, now, events_max, reserved)
   local ckey = prefix .. 'conv:' .. conv
   redis.call('HSET', ckey, 'state', 'assigned', 'agent', agent, 'assigned_at', now)
   redis.call('ZREM', prefix .. 'queue:' .. queue, conv)
   redis.call('ZREM', prefix .. 'queue:' .. pool_of(queue, redis.call('HGET', ckey, 'skills')) .. ':' .. medium, conv)
   local akey = prefix .. 'agent:' .. agent
-  redis.call('HINCRBY', akey, 'load:' .. medium, 1)
-  redis.call('HSET', akey, 'last_assigned_at', now)
+  if not reserved then
+    redis.call('HINCRBY', akey, 'load:' .. medium, 1)
+    redis.call('HSET', akey, 'last_assigned_at', now)
+  end
   redis.call('SADD', akey .. ':convs', conv)
   redis.call('HSET', prefix .. 'contact:' .. redis.call('HGET', ckey, 'contact'), 'last_agent', agent,
              'last_agent_at', now)
@@ -104,5 +107,63 @@ local function requeue_all(prefix, agent, now, events_max, reason)
       redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', 'conversation.requeued',
                  'conversation_id', conv, 'from_agent', agent, 'queue', c[1], 'reason', reason, 'at', now)
     end
+  end
+end
+
+-- Offer mode (a queue's offer_timeout). An offered conversation leaves its pool's waiting set
+-- (so nobody else is offered it) but stays in queue:<queue> (it still waits, for depth and age);
+-- the agent's capacity holds a place for it until they accept, decline, or the offer expires.
+
+-- Offers `conv` to `agent` until `expires` (ms).
+local function offer(prefix, conv, agent, queue, medium, now, expires, events_max)
+  local ckey = prefix .. 'conv:' .. conv
+  redis.call('ZREM', prefix .. 'queue:' .. pool_of(queue, redis.call('HGET', ckey, 'skills')) .. ':' .. medium, conv)
+  redis.call('HSET', ckey, 'offered_to', agent, 'offer_expires_at', expires)
+  local akey = prefix .. 'agent:' .. agent
+  redis.call('HINCRBY', akey, 'load:' .. medium, 1)
+  redis.call('HSET', akey, 'last_assigned_at', now)
+  redis.call('SADD', akey .. ':offers', conv)
+  redis.call('ZADD', prefix .. 'offers', expires, conv)
+  refresh_agent(prefix, agent, medium)
+  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', 'conversation.offered',
+             'conversation_id', conv, 'agent', agent, 'queue', queue, 'expires_at', expires, 'at', now)
+  return redis.call('HGET', ckey, 'queued_at')
+end
+
+-- Ends the offer of `conv` (to its offered agent): frees the held place and, unless the
+-- conversation is being resolved, puts it back in its pool's waiting set at its original age.
+-- `outcome` is the event type: conversation.offer_declined, offer_expired or offer_withdrawn.
+-- A declining (or absent) agent is not offered the conversation again for 10 minutes.
+local function end_offer(prefix, conv, now, events_max, outcome, requeue)
+  local ckey = prefix .. 'conv:' .. conv
+  local c = redis.call('HMGET', ckey, 'offered_to', 'queue', 'medium', 'priority', 'queued_at')
+  local agent, queue, medium = c[1], c[2], c[3] or 'chat'
+  redis.call('ZREM', prefix .. 'offers', conv)
+  if not agent or agent == '' then return nil end
+  redis.call('HDEL', ckey, 'offered_to', 'offer_expires_at')
+  local akey = prefix .. 'agent:' .. agent
+  if redis.call('SREM', akey .. ':offers', conv) == 1 then
+    if tonumber(redis.call('HINCRBY', akey, 'load:' .. medium, -1)) < 0 then
+      redis.call('HSET', akey, 'load:' .. medium, 0)
+    end
+  end
+  refresh_agent(prefix, agent, medium)
+  if outcome ~= 'conversation.offer_withdrawn' then
+    redis.call('SADD', ckey .. ':declined', agent)
+    redis.call('PEXPIRE', ckey .. ':declined', 600000)
+  end
+  if requeue then
+    local score = (PRIORITY_BANDS[c[4]] or 2) * 10000000000000 + (tonumber(c[5]) or tonumber(now))
+    enqueue(prefix, conv, queue, medium, string.format('%.0f', score))
+  end
+  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', outcome,
+             'conversation_id', conv, 'agent', agent, 'queue', queue, 'at', now)
+  return agent
+end
+
+-- Withdraws every offer held by `agent` (they went away, offline, or were removed).
+local function withdraw_offers(prefix, agent, now, events_max)
+  for _, conv in ipairs(redis.call('SMEMBERS', prefix .. 'agent:' .. agent .. ':offers')) do
+    end_offer(prefix, conv, now, events_max, 'conversation.offer_withdrawn', true)
   end
 end

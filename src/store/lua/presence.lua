@@ -8,6 +8,8 @@ local prefix, agent = ARGV[1], ARGV[2]
 local previous = redis.call('HGET', KEYS[1], 'status')
 if not previous then return 'not_found' end
 redis.call('HSET', KEYS[1], 'status', ARGV[3], 'status_at', ARGV[4])
+-- Offers wait for an answer from someone at their desk: leaving it hands them on.
+if ARGV[3] ~= 'available' then withdraw_offers(prefix, agent, ARGV[4], ARGV[5]) end
 refresh_agent_all(prefix, agent)
 if previous ~= ARGV[3] then
   redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', ARGV[5], '*', 'type', 'agent.status',

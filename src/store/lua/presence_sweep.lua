@@ -23,6 +23,7 @@ for _, agent in ipairs(redis.call('SMEMBERS', prefix .. 'agents')) do
       elseif now - lost >= grace then
         redis.call('HSET', akey, 'status', 'offline', 'status_at', now)
         redis.call('HDEL', akey, 'uses_socket', 'socket_lost_at')
+        withdraw_offers(prefix, agent, now, ARGV[4])
         requeue_all(prefix, agent, now, ARGV[4], 'socket_lost')
         refresh_agent_all(prefix, agent)
         redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', ARGV[4], '*', 'type', 'agent.status', 'agent', agent,

@@ -20,6 +20,7 @@ local id = c[1]
 redis.call('HSET', KEYS[1], 'state', 'resolved', 'resolved_at', ARGV[2], 'resolved_by', ARGV[3])
 local thread = prefix .. 'thread:' .. c[3] .. ':' .. c[4]
 if redis.call('GET', thread) == id then redis.call('DEL', thread) end
+end_offer(prefix, id, ARGV[2], ARGV[4], 'conversation.offer_withdrawn', false)
 dequeue(prefix, id, c[5], c[7] or 'chat')
 redis.call('ZREM', KEYS[2], 'first_response:' .. id)
 release_from_agent(prefix, id, c[6], c[7] or 'chat')
