@@ -8,9 +8,10 @@
 namespace omniroute {
 
 /// The ISO 639-1 code of the language of `text` ("en", "hi", "te"), or "" when it cannot be told.
-/// A script used by one language alone (Telugu, Tamil, Thai, Hangul…) decides at once, however
-/// short the text; otherwise CLD2 decides when it is reliable, and for short text a script that
-/// mostly means one language (Devanagari → hi, Arabic → ar, Cyrillic → ru, Han → zh) does.
+/// A non-Latin script decides at once, however short the text: the language it is used by
+/// (Telugu → te, Tamil → ta, Hangul → ko), or the one it mostly means (Devanagari → hi, Arabic →
+/// ar, Cyrillic → ru, Han → zh, kana → ja). Latin-script text goes to CLD2 when it has at least 12
+/// letters and CLD2 finds the answer reliable.
 std::string detect_language(std::string_view text);
 
 }  // namespace omniroute
