@@ -55,6 +55,21 @@ json::object agent_json(const store::Reply& entry) {
       {"source", f["source"].empty() ? "config" : f["source"]}};
 }
 
+/// An agent as stored (an agents_overview.lua entry), to change and save again; keeps the token.
+routing::AgentSpec stored_spec(const store::Reply& entry) {
+  json::object current = agent_json(entry);
+  routing::AgentSpec spec;
+  spec.id = std::string(current["id"].as_string());
+  spec.name = std::string(current["name"].as_string());
+  for (const auto& s : current["skills"].as_array()) spec.skills.emplace_back(s.as_string());
+  const auto& cap = current["capacity"].as_object();
+  spec.capacity = {{Medium::sms, static_cast<int>(cap.at("sms").as_int64())},
+                   {Medium::chat, static_cast<int>(cap.at("chat").as_int64())},
+                   {Medium::email, static_cast<int>(cap.at("email").as_int64())}};
+  spec.source = "api";
+  return spec;
+}
+
 /// A new agent token: 32 random bytes, hex.
 std::string generate_token() {
   unsigned char bytes[32];
@@ -290,15 +305,7 @@ asio::awaitable<Response> AdminRoutes::update_agent(const std::string& id, const
   if (!one) co_return unavailable();
   if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
   // Start from what is stored; the body changes the fields it names.
-  json::object current = agent_json(one->elements[0]);
-  routing::AgentSpec spec;
-  spec.id = id;
-  spec.name = std::string(current["name"].as_string());
-  for (const auto& s : current["skills"].as_array()) spec.skills.emplace_back(s.as_string());
-  const auto& cap = current["capacity"].as_object();
-  spec.capacity = {{Medium::sms, static_cast<int>(cap.at("sms").as_int64())},
-                   {Medium::chat, static_cast<int>(cap.at("chat").as_int64())},
-                   {Medium::email, static_cast<int>(cap.at("email").as_int64())}};
+  routing::AgentSpec spec = stored_spec(one->elements[0]);
   std::string token;
   if (auto bad = read_agent_fields(*body, spec, token)) co_return std::move(*bad);
   if (!token.empty()) spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
@@ -313,15 +320,7 @@ asio::awaitable<Response> AdminRoutes::rotate_token(const std::string& id) {
   auto one = co_await overview(id);
   if (!one) co_return unavailable();
   if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
-  json::object current = agent_json(one->elements[0]);
-  routing::AgentSpec spec;
-  spec.id = id;
-  spec.name = std::string(current["name"].as_string());
-  for (const auto& s : current["skills"].as_array()) spec.skills.emplace_back(s.as_string());
-  const auto& cap = current["capacity"].as_object();
-  spec.capacity = {{Medium::sms, static_cast<int>(cap.at("sms").as_int64())},
-                   {Medium::chat, static_cast<int>(cap.at("chat").as_int64())},
-                   {Medium::email, static_cast<int>(cap.at("email").as_int64())}};
+  routing::AgentSpec spec = stored_spec(one->elements[0]);
   std::string token = generate_token();
   if (token.empty()) co_return json_error(500, "internal", "no random token could be made");
   spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
