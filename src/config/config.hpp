@@ -1,7 +1,9 @@
 #pragma once
 // The daemon's configuration, as loaded and validated from one YAML file.
 
+#include <array>
 #include <chrono>
+#include <set>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -58,6 +60,15 @@ enum class Strategy { least_busy, round_robin, longest_idle };
 struct SlaPolicy {
   Seconds first_response{0};
   double warn_at = 0.8;
+  std::string calendar;  // business-hours calendar id; "" = the clock always runs
+};
+
+/// Weekly opening hours in a time zone, minus holidays (sla/calendar.hpp).
+struct CalendarConfig {
+  std::string id;
+  std::string timezone;
+  std::array<std::vector<std::pair<int, int>>, 7> week;  // [0] = Sunday; minutes after local midnight
+  std::set<int> holidays;                                 // local dates, days since 1970-01-01
 };
 
 struct QueueConfig {
@@ -94,10 +105,13 @@ struct RoutingRule {
 };
 
 struct AlertSink {
+  std::string id;    // names its delivery group in Redis; default "<kind>-<n>"
   std::string kind;  // webhook, slack, email, log
   std::string url;
   std::string secret;
   std::string to;
+  std::vector<std::string> queues;  // only these queues' alerts ([] = all)
+  std::vector<std::string> kinds;   // only these kinds: warning, breached ([] = all)
 };
 
 /// How replies are delivered to providers.
@@ -127,6 +141,7 @@ struct Config {
   Millis sticky_window{0};     // 0: off
   Millis offline_grace{60'000};  // an agent whose event socket dropped goes offline after this
   std::vector<AlertSink> alerts;
+  std::vector<CalendarConfig> calendars;
 
   /// The queue a channel's conversations go to by default: the first queue listing it.
   const QueueConfig* default_queue(std::string_view channel_id) const;

@@ -1,5 +1,12 @@
 #include "config/sections.hpp"
 
+#include <date/date.h>
+
+#include <cstdio>
+#include <set>
+
+#include "sla/calendar.hpp"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -169,6 +176,12 @@ void read_queues(MapReader& top, Config& cfg) {
           p.first_response = std::chrono::duration_cast<Seconds>(*d);
         }
         if (auto w = s.number("warn_at", 0.01, 0.99)) p.warn_at = *w;
+        if (auto c = s.text("calendar")) {
+          bool known = std::any_of(cfg.calendars.begin(), cfg.calendars.end(),
+                                   [&](const CalendarConfig& k) { return k.id == *c; });
+          if (!known) s.error("calendar", "calendar '" + *c + "' is not defined in calendars");
+          p.calendar = *c;
+        }
         s.finish();
         q.sla = p;
       }
@@ -261,9 +274,58 @@ void read_routing(MapReader& top, Config& cfg) {
   routing.finish();
 }
 
+void read_calendars(MapReader& top, Config& cfg) {
+  std::set<std::string> seen;
+  for_each_item(top, "calendars", [&](MapReader& r) {
+    CalendarConfig c;
+    if (auto id = identifier(r, "id")) {
+      c.id = *id;
+      check_unique(r, seen, c.id, "calendar");
+    }
+    if (auto tz = r.text("timezone", true)) {
+      if (!sla::find_zone(*tz)) r.error("timezone", "unknown time zone '" + *tz + "' (use an IANA name such as Asia/Kolkata)");
+      c.timezone = *tz;
+    }
+    MapReader hours(r.child("hours"), r.qualified("hours"), r.diagnostics(), r.env(), r.where("hours"));
+    bool any = false;
+    if (hours.valid()) {
+      static const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+      for (int d = 0; d < 7; ++d) {
+        if (auto spec = hours.text(kDays[d])) {
+          if (!sla::parse_day_hours(*spec, c.week[d])) {
+            hours.error(kDays[d], "expected opening hours like \"09:00-18:00\" or \"09:00-13:00, 14:00-18:00\", or closed");
+          }
+          any = any || !c.week[d].empty();
+        }
+      }
+      hours.finish();
+    }
+    if (!any) r.error("hours", "a calendar needs opening hours on at least one day");
+    for (const auto& h : r.text_list("holidays").value_or(std::vector<std::string>{})) {
+      int y = 0, m = 0, d = 0;
+      char tail = 0;
+      if (std::sscanf(h.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
+        r.error("holidays", "holiday '" + h + "' is not a date like 2026-12-25");
+        continue;
+      }
+      date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)), date::day(static_cast<unsigned>(d))};
+      if (!ymd.ok()) {
+        r.error("holidays", "holiday '" + h + "' is not a real date");
+        continue;
+      }
+      c.holidays.insert(static_cast<int>(date::sys_days(ymd).time_since_epoch().count()));
+    }
+    cfg.calendars.push_back(std::move(c));
+  });
+}
+
 void read_alerts(MapReader& top, Config& cfg) {
+  int n = 0;
+  std::set<std::string> seen;
+  const auto queues = queue_ids(cfg);
   for_each_item(top, "alerts", [&](MapReader& r) {
     AlertSink a;
+    ++n;
     auto kind = choice<std::string>(r, "kind", {{"webhook", "webhook"}, {"slack", "slack"},
                                                 {"email", "email"}, {"log", "log"}});
     if (!r.child("kind").IsDefined()) r.text("kind", true);
@@ -275,6 +337,19 @@ void read_alerts(MapReader& top, Config& cfg) {
     }
     a.secret = r.text("secret").value_or("");
     a.to = r.text("to", a.kind == "email").value_or("");
+    a.id = r.text("id").value_or(a.kind + "-" + std::to_string(n));
+    if (!is_identifier(a.id)) r.error("id", "must be letters, digits, '_' or '-'");
+    check_unique(r, seen, a.id, "alert sink");
+    if (auto list = r.text_list("queues")) {
+      for (const auto& q : *list) check_ref(r, "queues", q, queues, "queue");
+      a.queues = *list;
+    }
+    if (auto list = r.text_list("kinds")) {
+      for (const auto& k : *list) {
+        if (k != "warning" && k != "breached") r.error("kinds", "alert kinds are warning and breached, not '" + k + "'");
+      }
+      a.kinds = *list;
+    }
     cfg.alerts.push_back(std::move(a));
   });
 }

@@ -13,6 +13,7 @@ void read_server(MapReader& top, Config& cfg);
 void read_redis(MapReader& top, Config& cfg);
 void read_outbound(MapReader& top, Config& cfg);
 void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry);
+void read_calendars(MapReader& top, Config& cfg);
 void read_queues(MapReader& top, Config& cfg);
 void read_agents(MapReader& top, Config& cfg);
 void read_routing(MapReader& top, Config& cfg);

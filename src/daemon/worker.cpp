@@ -86,6 +86,8 @@ void Worker::start_sending(const http::ChannelMap& channels, const config::Confi
     std::string consumer = std::string(host) + "-" + std::to_string(getpid());
     sender_ = std::make_unique<outbound::Sender>(config, channels, *store_, metrics, consumer);
     sender_->start();
+    sla_monitor_ = std::make_unique<sla::Monitor>(config, *store_, metrics, consumer);
+    sla_monitor_->start();
   });
 }
 
@@ -139,6 +141,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
         for (auto& sc : started_) sc.channel->stop();
         assigner_->stop();
         if (sender_) sender_->stop();
+        if (sla_monitor_) sla_monitor_->stop();
         redis_->stop();
         guard_.reset();
         if (sessions_.size() > 0) {

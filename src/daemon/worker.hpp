@@ -20,6 +20,7 @@
 #include "http/server.hpp"
 #include "ingest/ingest_service.hpp"
 #include "outbound/sender.hpp"
+#include "sla/monitor.hpp"
 #include "store/conversation_store.hpp"
 #include "store/redis_client.hpp"
 
@@ -65,6 +66,7 @@ class Worker {
   std::unique_ptr<agent_api::EventHub> events_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<outbound::Sender> sender_;
+  std::unique_ptr<sla::Monitor> sla_monitor_;
   http::SessionSet sessions_;
   struct StartedChannel {
     Channel* channel;

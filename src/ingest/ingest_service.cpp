@@ -36,6 +36,9 @@ const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
 IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics)
     : config_(config), store_(store), metrics_(metrics) {
   for (const auto& c : config.channels) media_[c.settings.id] = c.medium;
+  for (const auto& c : config.calendars) {
+    calendars_.emplace(c.id, sla::BusinessCalendar(sla::find_zone(c.timezone), c.week, c.holidays));
+  }
   for (const auto& r : config.rules) {
     CompiledRule compiled{&r, nullptr};
     if (!r.match.text_matches.empty()) compiled.text = std::make_unique<re2::RE2>(r.match.text_matches, re2::RE2::Quiet);
@@ -76,8 +79,21 @@ store::IngestPlan IngestService::plan_for(const Message& message,
   if (q) {
     plan.queue = q->id;
     if (q->sla) {
-      plan.first_response_due_ms =
-          message.received_time_ms + std::chrono::duration_cast<std::chrono::milliseconds>(q->sla->first_response).count();
+      // Due after `first_response` of clock time, or of working time with a calendar; the warning
+      // at `warn_at` of the way there.
+      using std::chrono::milliseconds;
+      milliseconds target = std::chrono::duration_cast<milliseconds>(q->sla->first_response);
+      milliseconds warn(static_cast<std::int64_t>(static_cast<double>(target.count()) * q->sla->warn_at));
+      sla::Instant start{milliseconds(message.received_time_ms)};
+      sla::Instant due = start + target, warn_at = start + warn;
+      if (auto cal = calendars_.find(q->sla->calendar); cal != calendars_.end()) {
+        due = cal->second.add(start, target);
+        warn_at = cal->second.add(start, warn);
+      }
+      if (due != sla::Instant::max()) {
+        plan.first_response_due_ms = due.time_since_epoch().count();
+        plan.first_response_warn_ms = warn_at.time_since_epoch().count();
+      }
     }
   }
   return plan;

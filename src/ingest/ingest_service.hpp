@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/channel.hpp"
+#include "sla/calendar.hpp"
 #include "store/conversation_store.hpp"
 
 namespace re2 {
@@ -90,6 +91,7 @@ class IngestService final : public IngestSink {
   store::ConversationStore& store_;
   IngestMetrics& metrics_;
   std::map<std::string, Medium, std::less<>> media_;
+  std::map<std::string, sla::BusinessCalendar> calendars_;
 };
 
 }  // namespace omniroute::ingest

@@ -67,7 +67,8 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       std::to_string(kEventsMaxLength),
       std::string(to_string(medium)),
       plan.skills,
-      plan.language};
+      plan.language,
+      plan.first_response_warn_ms ? std::to_string(*plan.first_response_warn_ms) : std::string()};
   eval_script(client_, ingest_script(), std::move(keys), std::move(args),
               [done = std::move(done), queue = plan.queue](RedisResult r) {
                 if (!r) return done(unexpected(r.error()));

@@ -21,7 +21,8 @@ struct IngestPlan {
   std::string skills;    // required agent skills, canonical ("billing+te"; routing/pools.hpp)
   std::string language;  // of the message, ISO 639-1 or ""
   config::Priority priority = config::Priority::normal;
-  std::optional<std::int64_t> first_response_due_ms;
+  std::optional<std::int64_t> first_response_due_ms;   // breach
+  std::optional<std::int64_t> first_response_warn_ms;  // warning
 };
 
 enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };

@@ -45,6 +45,7 @@ class Keys {
   std::string resolved() const { return prefix_ + "resolved"; }
   std::string seq() const { return prefix_ + "seq"; }
   std::string sla() const { return prefix_ + "sla"; }
+  std::string alerts() const { return prefix_ + "alerts"; }
   std::string events() const { return prefix_ + "events"; }
 
  private:

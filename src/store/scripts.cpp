@@ -24,6 +24,7 @@ extern const std::string_view agents_overview;
 extern const std::string_view contact_update;
 extern const std::string_view offer_answer;
 extern const std::string_view offers_expire;
+extern const std::string_view sla_claim;
 }  // namespace lua
 
 namespace {
@@ -96,6 +97,11 @@ const Script& offer_answer_script() {
 
 const Script& offers_expire_script() {
   static const Script s = make_with_agent_lib("offers_expire", lua::offers_expire);
+  return s;
+}
+
+const Script& sla_claim_script() {
+  static const Script s = make("sla_claim", lua::sla_claim);
   return s;
 }
 

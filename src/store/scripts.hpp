@@ -29,6 +29,7 @@ const Script& agents_overview_script();
 const Script& contact_update_script();
 const Script& offer_answer_script();
 const Script& offers_expire_script();
+const Script& sla_claim_script();
 const Script& presence_script();
 const Script& reply_script();
 const Script& transfer_script();

@@ -19,7 +19,8 @@
 --       10 text, 11 attachments (JSON), 12 provider time ms, 13 received ms,
 --       14 queue id, 15 priority name, 16 queue score, 17 first-response
 --       deadline ms ("" for none), 18 dedupe ttl s, 19 events max length,
---       20 medium, 21 required skills ("billing+te", "" for none), 22 language of the message ("" unknown)
+--       20 medium, 21 required skills ("billing+te", "" for none), 22 language of the message ("" unknown),
+--       23 first-response warning time ms ("" for none)
 -- Returns {"duplicate", conv, msg} or {"stored", conv, msg, contact, new conv 0|1, routable 0|1}:
 -- routable when a new conversation waits and some agent of its queue has room right now.
 
@@ -61,8 +62,12 @@ if not conv then
   redis.call('SET', KEYS[3], conv)
   redis.call('ZADD', KEYS[5], ARGV[16], conv)
   redis.call('ZADD', KEYS[8], ARGV[16], conv)
+  -- SLA deadlines: sla_claim.lua fires each once (warning, then breach) unless answered first.
   if ARGV[17] ~= '' then
     redis.call('ZADD', KEYS[6], ARGV[17], 'first_response:' .. conv)
+  end
+  if (ARGV[23] or '') ~= '' then
+    redis.call('ZADD', KEYS[6], ARGV[23], 'first_response:warn:' .. conv)
   end
   redis.call('SADD', prefix .. 'contact:' .. contact .. ':convs', conv)
 end

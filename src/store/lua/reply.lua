@@ -24,7 +24,7 @@ local first = 0
 if c[4] == '' or not c[4] then
   first = 1
   redis.call('HSET', KEYS[1], 'first_response_at', now)
-  redis.call('ZREM', KEYS[4], 'first_response:' .. conv)
+  redis.call('ZREM', KEYS[4], 'first_response:' .. conv, 'first_response:warn:' .. conv)
 end
 redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6], 'recipient', c[8],
            'text', ARGV[3], 'at', now)

@@ -1,0 +1,47 @@
+#pragma once
+// The SLA monitor: fires due first-response deadlines (warning, then breach)
+// exactly once across all daemon instances (sla_claim.lua), and delivers
+// each alert to every configured sink that wants it. Each sink reads the
+// alerts stream through its own consumer group, so any instance may deliver
+// and each alert reaches each sink once; a failed delivery is retried with
+// backoff until the sink takes it (a crashed instance's are claimed after 30 s).
+
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "metrics/metrics.hpp"
+#include "outbound/http_client.hpp"
+#include "sla/calendar.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::sla {
+
+class Monitor {
+ public:
+  Monitor(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics,
+          std::string consumer);
+  void start();
+  void stop();
+
+ private:
+  using Fields = std::map<std::string, std::string>;
+  boost::asio::awaitable<void> claim_loop();
+  boost::asio::awaitable<void> sink_loop(const config::AlertSink& sink);
+  boost::asio::awaitable<void> deliver(const config::AlertSink& sink, std::string id, Fields alert);
+  /// The contract's alert JSON for one stream entry.
+  std::string alert_json(const Fields& alert) const;
+  bool wants(const config::AlertSink& sink, const Fields& alert) const;
+
+  const config::Config& config_;
+  store::ConversationStore& store_;
+  metrics::Registry& metrics_;
+  std::string consumer_;
+  outbound::HttpClient http_;
+  std::map<std::string, BusinessCalendar> calendars_;
+  bool stopped_ = false;
+};
+
+}  // namespace omniroute::sla
