@@ -432,7 +432,9 @@ asio::awaitable<Response> AdminRoutes::update_contact(const std::string& id, con
   std::vector<std::string> args{""};
   for (const auto& [key, value] : *body) {
     if (key == "name") {
-      if (!value.is_string() || value.get_string().empty()) co_return json_error(400, "invalid_field", "'name' must be a string");
+      if (!value.is_string() || value.get_string().empty() || value.get_string().size() > 200) {
+        co_return json_error(400, "invalid_field", "'name' must be a string of 1 to 200 bytes");
+      }
       args[0] = std::string(value.get_string());
     } else if (key == "attributes") {
       if (!value.is_object()) co_return json_error(400, "invalid_field", "'attributes' must be an object of strings");

@@ -109,36 +109,24 @@ asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, cons
 }
 
 asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent) {
-  std::vector<std::string> cmd{"SMEMBERS", store_.keys().agent_conversations(agent)};
-  auto [ids] = co_await store_.client().async_command(std::move(cmd), kAwait);
-  if (!ids || ids->is_error()) co_return unavailable();
-  json::array out;
-  for (const auto& id : ids->elements) {
-    auto v = co_await load_conversation(store_, id.str, false);
-    if (!v) co_return unavailable();
-    if (auto c = conversation_json(*v); c && (*c)["state"] == "assigned") out.push_back(std::move(*c));
-  }
-  std::sort(out.begin(), out.end(), [](const json::value& a, const json::value& b) {
+  auto out = co_await load_conversations(store_, store_.keys().agent_conversations(agent),
+                                         [](const json::object& c) { return c.at("state") == "assigned"; });
+  if (!out) co_return unavailable();
+  std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
     return a.at("created_at").as_string() < b.at("created_at").as_string();
   });
-  co_return json_response(200, json::serialize(json::object{{"conversations", std::move(out)}}));
+  co_return json_response(200, json::serialize(json::object{{"conversations", std::move(*out)}}));
 }
 
 asio::awaitable<Response> AgentRoutes::my_offers(const std::string& agent) {
-  std::vector<std::string> cmd{"SMEMBERS", store_.keys().agent_offers(agent)};
-  auto [ids] = co_await store_.client().async_command(std::move(cmd), kAwait);
-  if (!ids || ids->is_error()) co_return unavailable();
-  json::array out;
-  for (const auto& id : ids->elements) {
-    auto v = co_await load_conversation(store_, id.str, false);
-    if (!v) co_return unavailable();
-    auto c = conversation_json(*v);
-    if (c && c->contains("offer") && (*c)["offer"].at("agent").as_string() == agent) out.push_back(std::move(*c));
-  }
-  std::sort(out.begin(), out.end(), [](const json::value& a, const json::value& b) {
+  auto out = co_await load_conversations(store_, store_.keys().agent_offers(agent), [&](const json::object& c) {
+    return c.contains("offer") && c.at("offer").at("agent").as_string() == agent;
+  });
+  if (!out) co_return unavailable();
+  std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
     return a.at("offer").at("expires_at").as_string() < b.at("offer").at("expires_at").as_string();
   });
-  co_return json_response(200, json::serialize(json::object{{"offers", std::move(out)}}));
+  co_return json_response(200, json::serialize(json::object{{"offers", std::move(*out)}}));
 }
 
 asio::awaitable<Response> AgentRoutes::answer_offer(const std::string& agent, const std::string& id, bool accept) {

@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "agent_api/conversation_json.hpp"
 #include "omniroute/text.hpp"
 #include "store/scripts.hpp"
 
@@ -54,6 +55,20 @@ asio::awaitable<std::optional<store::Reply>> load_conversation(store::Conversati
                                         asio::as_tuple(asio::use_awaitable));
   if (!r || r->is_error()) co_return std::nullopt;
   co_return *r;
+}
+
+asio::awaitable<std::optional<json::array>> load_conversations(store::ConversationStore& store, std::string set_key,
+                                                               std::function<bool(const json::object&)> keep) {
+  std::vector<std::string> cmd{"SMEMBERS", std::move(set_key)};
+  auto [ids] = co_await store.client().async_command(std::move(cmd), asio::as_tuple(asio::use_awaitable));
+  if (!ids || ids->is_error()) co_return std::nullopt;
+  json::array out;
+  for (const auto& id : ids->elements) {
+    auto v = co_await load_conversation(store, id.str, false);
+    if (!v) co_return std::nullopt;
+    if (auto c = conversation_json(*v); c && keep(*c)) out.push_back(std::move(*c));
+  }
+  co_return out;
 }
 
 }  // namespace omniroute::agent_api

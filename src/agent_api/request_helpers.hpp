@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,5 +35,10 @@ bool is_issued_id(std::string_view id, char prefix);
 /// conversation_view.lua for `id`; nullopt when Redis failed.
 boost::asio::awaitable<std::optional<store::Reply>> load_conversation(store::ConversationStore& store,
                                                                       const std::string& id, bool with_messages);
+
+/// The conversations whose ids are members of the set `set_key` that `keep` accepts, as the API shows
+/// them; nullopt when Redis failed.
+boost::asio::awaitable<std::optional<boost::json::array>> load_conversations(
+    store::ConversationStore& store, std::string set_key, std::function<bool(const boost::json::object&)> keep);
 
 }  // namespace omniroute::agent_api

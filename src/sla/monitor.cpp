@@ -125,6 +125,8 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
     if (entries) {
       for (const auto& e : entries->elements) {
         if (e.elements.size() < 2) continue;
+        // Our own entry still being retried comes back through XAUTOCLAIM: it has one delivery already.
+        if (!in_flight_.insert({sink.id, e.elements[0].str}).second) continue;
         asio::co_spawn(store_.client().executor(), deliver(sink, e.elements[0].str, agent_api::fields_of(e.elements[1])),
                        asio::detached);
       }
@@ -138,13 +140,18 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
 
 asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::string id, Fields alert) {
   const std::string group = "sink:" + sink.id;
+  struct Done {
+    Monitor& m;
+    std::pair<std::string, std::string> key;
+    ~Done() { m.in_flight_.erase(key); }
+  } done{*this, {sink.id, id}};
   asio::steady_timer wait(store_.client().executor());
   if (wants(sink, alert)) {
     std::string body = alert_json(alert);
     if (sink.kind == "log") {
       log::warn("alert " + alert["type"] + ": conversation " + alert["conversation_id"] + " in queue " + alert["queue"] +
                 " (" + alert["channel"] + ")" + (alert["late"] == "1" ? ", fired late" : ""));
-    } else if (sink.kind == "webhook" || sink.kind == "slack") {
+    } else {  // webhook or slack (the configuration admits no other kind)
       HttpCall call;
       call.url = sink.url;
       call.headers.push_back({"Content-Type", "application/json"});
@@ -170,11 +177,12 @@ asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::strin
         if (answer.status >= 200 && answer.status < 300) break;
         log::warn("alert sink " + sink.id + ": " +
                   (answer.status ? "answered " + std::to_string(answer.status) : answer.error) + "; retrying");
+        // Still ours: reset its idle time so no other instance claims it while we retry.
+        std::vector<std::string> touch{"XCLAIM", store_.keys().alerts(), group, consumer_, "0", id, "JUSTID"};
+        co_await store_.client().async_command(std::move(touch), kAwait);
         wait.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(60'000, 1000LL << std::min(attempt, 6))));
         co_await wait.async_wait(kAwait);
       }
-    } else {
-      log::warn("alert sink " + sink.id + ": e-mail alert sinks are not implemented yet; alert " + id + " dropped");
     }
   }
   if (stopped_) co_return;  // not acknowledged: another instance (or the next start) delivers it

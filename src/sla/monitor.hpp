@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "config/config.hpp"
@@ -41,6 +42,7 @@ class Monitor {
   std::string consumer_;
   outbound::HttpClient http_;
   std::map<std::string, BusinessCalendar> calendars_;
+  std::set<std::pair<std::string, std::string>> in_flight_;  // (sink, entry id) being delivered here
   bool stopped_ = false;
 };
 

@@ -166,6 +166,11 @@ TEST(ConfigErrors, ARuleMustDoSomethingAndNameSkillsProperly) {
   EXPECT_EQ(problems("routing:\n  rules:\n    - match: { language: te }\n      skills: [te]\n"), "");
 }
 
+TEST(ConfigErrors, AlertSinksThatCannotDeliverAreRefused) {
+  EXPECT_EQ(problems("alerts:\n  - { kind: email, to: oncall@example.com }\n"),
+            "omniroute.yaml:2:13: alerts[0].kind: 'email' is not one of log, slack, webhook\n");
+}
+
 TEST(ConfigErrors, OverflowQueueMayBeDefinedLater) {
   EXPECT_EQ(problems("queues:\n  - id: a\n    overflow_queue: b\n  - id: b\n    overflow_queue: c\n"),
             "omniroute.yaml:5:21: queues[1].overflow_queue: queue 'c' is not defined (did you mean 'a'?)\n");

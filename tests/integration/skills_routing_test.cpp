@@ -114,6 +114,8 @@ TEST_F(SkillsRouting, AGoldTierContactGoesToTheVipQueue) {
   ASSERT_EQ(removed.status, 200);
   EXPECT_FALSE(json::parse(removed.body).at("attributes").as_object().contains("tier"));
   EXPECT_EQ(as(kAdmin, "PATCH", "/v1/contacts/" + contact, R"({"attributes":{"tier":5}})").status, 400);
+  EXPECT_EQ(as(kAdmin, "PATCH", "/v1/contacts/" + contact, R"({"name":")" + std::string(201, 'x') + "\"}").status, 400);
+  EXPECT_EQ(as(kAdmin, "PATCH", "/v1/contacts/" + contact, R"({"colour":"red"})").status, 400);
   EXPECT_EQ(as(kAdmin, "PATCH", "/v1/contacts/c999999", R"({"attributes":{"tier":"gold"}})").status, 404);
   EXPECT_EQ(as(kAdmin, "GET", "/v1/contacts/c1:attrs").status, 404);
   EXPECT_EQ(as(kTara, "GET", "/v1/contacts/" + contact).status, 401);

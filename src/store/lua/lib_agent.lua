@@ -45,15 +45,19 @@ local function refresh_agent_all(prefix, agent)
   for _, medium in ipairs({'sms', 'chat', 'email'}) do refresh_agent(prefix, agent, medium) end
 end
 
--- Takes `conv` off its agent (load, set of open conversations) without touching its state.
-local function release_from_agent(prefix, conv, agent, medium)
-  if agent == nil or agent == '' then return end
-  local akey = prefix .. 'agent:' .. agent
-  if redis.call('SREM', akey .. ':convs', conv) == 1 then
+-- Takes `conv` out of the agent's set `which` (':convs' or ':offers'), giving its place back.
+local function remove_held(akey, which, conv, medium)
+  if redis.call('SREM', akey .. which, conv) == 1 then
     if tonumber(redis.call('HINCRBY', akey, 'load:' .. medium, -1)) < 0 then
       redis.call('HSET', akey, 'load:' .. medium, 0)
     end
   end
+end
+
+-- Takes `conv` off its agent (load, set of open conversations) without touching its state.
+local function release_from_agent(prefix, conv, agent, medium)
+  if agent == nil or agent == '' then return end
+  remove_held(prefix .. 'agent:' .. agent, ':convs', conv, medium)
   refresh_agent(prefix, agent, medium)
 end
 
@@ -141,12 +145,7 @@ local function end_offer(prefix, conv, now, events_max, outcome, requeue)
   redis.call('ZREM', prefix .. 'offers', conv)
   if not agent or agent == '' then return nil end
   redis.call('HDEL', ckey, 'offered_to', 'offer_expires_at')
-  local akey = prefix .. 'agent:' .. agent
-  if redis.call('SREM', akey .. ':offers', conv) == 1 then
-    if tonumber(redis.call('HINCRBY', akey, 'load:' .. medium, -1)) < 0 then
-      redis.call('HSET', akey, 'load:' .. medium, 0)
-    end
-  end
+  remove_held(prefix .. 'agent:' .. agent, ':offers', conv, medium)
   refresh_agent(prefix, agent, medium)
   if outcome ~= 'conversation.offer_withdrawn' then
     redis.call('SADD', ckey .. ':declined', agent)
