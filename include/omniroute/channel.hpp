@@ -101,6 +101,7 @@ struct IngestOutcome {
   std::string error;  // why it was not stored, when !stored
   bool routable = false;  // a new conversation that an available agent could take now
   std::string queue;      // the queue a new conversation went to
+  bool created = false;   // this message opened a new conversation
 };
 
 /// Where a polling channel hands what it fetched; `done` runs once it is durable or failed.

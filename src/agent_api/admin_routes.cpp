@@ -157,7 +157,7 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   const bool admin_path = path == "/v1/queues" || path == "/v1/agents" || path == "/v1/conversations" ||
                           (path.starts_with("/v1/agents/") && !path.starts_with("/v1/agents/me/") &&
                            path != "/v1/agents/me") ||
-                          path.starts_with("/v1/contacts/");
+                          path.starts_with("/v1/contacts/") || path == "/v1/sla";
   if (!admin_path) co_return std::nullopt;
   if (!directory_.is_admin(routing::bearer_token(request[http::beast_http::field::authorization]))) {
     co_return json_error(401, "unauthorized", "an admin token is required");
@@ -173,6 +173,10 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   if (path == "/v1/queues") {
     if (method != verb::get) co_return wrong_method("GET");
     co_return co_await queues();
+  }
+  if (path == "/v1/sla") {
+    if (method != verb::get) co_return wrong_method("GET");
+    co_return co_await sla(query);
   }
   if (path == "/v1/conversations") {
     if (method != verb::get) co_return wrong_method("GET");

@@ -2,7 +2,7 @@
 // The admin API (Authorization: Bearer <admin_token>): queues, agents and
 // conversations as omnictl shows them, agents added, changed and removed at
 // run time (kept in Redis, tokens stored as SHA-256 digests), and contacts'
-// attributes (tier, …) that routing rules match on. docs/api.md describes it.
+// attributes (tier, …) that routing rules match on, and the SLA watch list. docs/api.md describes it.
 
 #include <boost/asio/awaitable.hpp>
 #include <optional>
@@ -33,6 +33,8 @@ class AdminRoutes {
   boost::asio::awaitable<http::Response> rotate_token(const std::string& id);
   boost::asio::awaitable<http::Response> delete_agent(const std::string& id);
   boost::asio::awaitable<http::Response> conversations(std::string_view query);
+  /// GET /v1/sla: conversations at risk and breached, soonest breach and longest overdue first (admin_sla.cpp).
+  boost::asio::awaitable<http::Response> sla(std::string_view query);
   boost::asio::awaitable<http::Response> contact(const std::string& id);
   boost::asio::awaitable<http::Response> update_contact(const std::string& id, const http::Request& request);
   /// agents_overview.lua: every agent (or one), nullopt when Redis failed.

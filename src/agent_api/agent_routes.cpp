@@ -36,7 +36,7 @@ std::optional<Response> refusal(const std::string& status, const std::string& id
 AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory,
                          store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics)
     : config_(config), directory_(directory), store_(store), assigner_(assigner), metrics_(metrics),
-      admin_(config, directory, store, assigner) {}
+      admin_(config, directory, store, assigner), policies_(config) {}
 
 asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path) {
   using http::beast_http::verb;
@@ -190,11 +190,14 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
     // The first agent message of the conversation: its first response.
     const std::string &channel = r->elements[4].str, &queue = r->elements[5].str;
     auto& h = first_response_[{channel, queue}];
-    if (!h) {
-      h = &metrics_.histogram("omniroute_first_response_seconds", {{"channel", channel}, {"queue", queue}},
-                              metrics::wait_buckets());
+    if (!h.wall) {
+      const metrics::Labels labels{{"channel", channel}, {"queue", queue}};
+      h.wall = &metrics_.histogram("omniroute_first_response_seconds", labels, metrics::wait_buckets());
+      h.business = &metrics_.histogram("omniroute_first_response_business_seconds", labels, metrics::wait_buckets());
     }
-    h->observe(std::max(0.0, static_cast<double>(now - std::atoll(r->elements[3].str.c_str())) / 1000.0));
+    std::int64_t created = std::atoll(r->elements[3].str.c_str());
+    h.wall->observe(std::max(0.0, static_cast<double>(now - created) / 1000.0));
+    h.business->observe(static_cast<double>(policies_.elapsed_ms(queue, created, now)) / 1000.0);
   }
   json::object message{{"id", r->elements[1].str}, {"direction", "out"}, {"text", *text},
                        {"at", format_rfc3339_ms(now)},  {"author", agent},

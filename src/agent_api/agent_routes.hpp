@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
+#include "sla/policy.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
 #include "store/conversation_store.hpp"
@@ -41,7 +42,12 @@ class AgentRoutes {
   store::ConversationStore& store_;
   routing::Assigner& assigner_;
   metrics::Registry& metrics_;
-  std::map<std::pair<std::string, std::string>, metrics::Histogram*> first_response_;  // (channel, queue)
+  struct FirstResponseSeries {
+    metrics::Histogram* wall = nullptr;
+    metrics::Histogram* business = nullptr;  // by the queue's SLA clock
+  };
+  std::map<std::pair<std::string, std::string>, FirstResponseSeries> first_response_;  // (channel, queue)
+  sla::Policies policies_;
   AdminRoutes admin_;
 };
 

@@ -2,6 +2,7 @@
 // kind declares (the registry), so a channel never sees an unknown key or a
 // missing secret.
 
+#include <algorithm>
 #include <set>
 
 #include "config/sections.hpp"
@@ -70,6 +71,28 @@ void read_fields(MapReader& r, const std::vector<FieldSpec>& specs, const std::s
   }
 }
 
+/// `auto_ack:` — templates by language code (`en: "…{eta}…"`), at least one.
+void read_auto_ack(MapReader& r, ChannelConfig& c) {
+  YAML::Node node = r.child("auto_ack");
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader a(node, r.qualified("auto_ack"), r.diagnostics(), r.env(), r.where("auto_ack"));
+  if (!a.valid()) return;
+  for (const auto& entry : node) {
+    std::string language = entry.first.as<std::string>("");
+    bool code = language.size() >= 2 && language.size() <= 3 &&
+                std::all_of(language.begin(), language.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+    auto text = a.text(language);
+    if (!code) {
+      a.error(language, "'" + language + "' is not a language code such as en, hi or te");
+    } else if (text && (text->empty() || text->size() > 1000)) {
+      a.error(language, "a template is 1 to 1000 bytes");
+    } else if (text) {
+      c.auto_ack[language] = *text;
+    }
+  }
+  a.finish();
+}
+
 }  // namespace
 
 void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry) {
@@ -103,6 +126,7 @@ void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry)
       r.error("kind", "channels of kind '" + kind->name +
                           "' need server.public_url: the provider signs the URL it calls");
     }
+    read_auto_ack(r, c);
     cfg.channels.push_back(std::move(c));
   });
 }

@@ -57,10 +57,33 @@ struct RedisConfig {
 enum class Priority { low = 0, normal = 1, high = 2, urgent = 3 };
 enum class Strategy { least_busy, round_robin, longest_idle };
 
+/// What a team promises: each target 0 when not promised.
+struct SlaTargets {
+  Seconds first_response{0};  // from a conversation's first message to the first agent reply
+  Seconds next_response{0};   // from a customer message left unanswered (after the first reply) to the next reply
+  Seconds resolution{0};      // from the first message to resolved
+  double warn_at = 0.8;       // warn at this fraction of each target
+};
+
+enum class SlaTarget { first_response, next_response, resolution };
+
 struct SlaPolicy {
-  Seconds first_response{0};
-  double warn_at = 0.8;
-  std::string calendar;  // business-hours calendar id; "" = the clock always runs
+  SlaTargets targets;                         // every priority without its own
+  std::map<Priority, SlaTargets> priorities;  // complete: what a priority leaves out comes from `targets`
+  std::string calendar;                       // business-hours calendar id; "" = the clock always runs
+
+  const SlaTargets& for_priority(Priority p) const {
+    auto it = priorities.find(p);
+    return it == priorities.end() ? targets : it->second;
+  }
+};
+
+/// Queue-level alerts: raised when a measure goes over its threshold, cleared (once) when it
+/// falls to `clear_at` of it, so a queue hovering at the line does not alert on every tick.
+struct QueueAlertThresholds {
+  Seconds oldest_wait{0};  // 0: not watched
+  long depth = 0;          // 0: not watched
+  double clear_at = 0.8;
 };
 
 /// Weekly opening hours in a time zone, minus holidays (sla/calendar.hpp).
@@ -80,6 +103,7 @@ struct QueueConfig {
   std::string overflow_queue;
   Seconds overflow_after{0};
   Millis offer_timeout{0};  // 0: assign at once; else offer, and the agent accepts within this
+  QueueAlertThresholds alert_when;
 };
 
 struct AgentConfig {
@@ -111,7 +135,9 @@ struct AlertSink {
   std::string secret;
   std::string to;
   std::vector<std::string> queues;  // only these queues' alerts ([] = all)
-  std::vector<std::string> kinds;   // only these kinds: warning, breached ([] = all)
+  std::vector<std::string> kinds;   // only these kinds: warning, breached, queue ([] = all)
+  std::string from;                 // email: the sender address
+  std::string username, password;   // email: SMTP login, if the server wants one
 };
 
 /// How replies are delivered to providers.
@@ -127,6 +153,9 @@ struct ChannelConfig {
   Medium medium = Medium::chat;
   int line = 0;  // where it is defined, for messages about it
   int column = 0;
+  /// Auto-acknowledgement templates by language ("en", "hi", "te", …); empty: off. `{eta}` in a
+  /// template becomes the expected wait in that language (sla/auto_ack.hpp).
+  std::map<std::string, std::string> auto_ack;
 };
 
 struct Config {
@@ -148,6 +177,8 @@ struct Config {
 };
 
 std::string_view to_string(Priority p);
+std::optional<Priority> priority_from(std::string_view name);
+std::string_view to_string(SlaTarget t);
 std::string_view to_string(Strategy s);
 
 }  // namespace omniroute::config

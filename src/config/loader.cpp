@@ -89,6 +89,22 @@ std::string_view to_string(Priority p) {
   return "normal";
 }
 
+std::optional<Priority> priority_from(std::string_view name) {
+  for (Priority p : {Priority::low, Priority::normal, Priority::high, Priority::urgent}) {
+    if (to_string(p) == name) return p;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(SlaTarget t) {
+  switch (t) {
+    case SlaTarget::first_response: return "first_response";
+    case SlaTarget::next_response: return "next_response";
+    case SlaTarget::resolution: return "resolution";
+  }
+  return "first_response";
+}
+
 std::string_view to_string(Strategy s) {
   switch (s) {
     case Strategy::least_busy: return "least_busy";

@@ -47,6 +47,58 @@ std::optional<std::string> identifier(MapReader& r, std::string_view key) {
 const std::map<std::string, Priority> kPriorities = {
     {"low", Priority::low}, {"normal", Priority::normal}, {"high", Priority::high}, {"urgent", Priority::urgent}};
 
+/// The targets in `s` over `base` (what `s` leaves out stays as in `base`).
+SlaTargets read_targets(MapReader& s, SlaTargets base) {
+  auto target = [&](std::string_view key, Seconds& into) {
+    if (auto d = s.duration(key)) {
+      if (d->count() < 1000) s.error(key, "must be at least 1s");
+      into = std::chrono::duration_cast<Seconds>(*d);
+    }
+  };
+  target("first_response", base.first_response);
+  target("next_response", base.next_response);
+  target("resolution", base.resolution);
+  if (auto w = s.number("warn_at", 0.01, 0.99)) base.warn_at = *w;
+  return base;
+}
+
+bool promises_anything(const SlaTargets& t) {
+  return t.first_response.count() || t.next_response.count() || t.resolution.count();
+}
+
+/// A queue's `sla`: targets, per-priority targets over them, and a calendar.
+SlaPolicy read_sla(MapReader& s, const Config& cfg) {
+  SlaPolicy p;
+  p.targets = read_targets(s, {});
+  if (auto c = s.text("calendar")) {
+    bool known = std::any_of(cfg.calendars.begin(), cfg.calendars.end(),
+                             [&](const CalendarConfig& k) { return k.id == *c; });
+    if (!known) s.error("calendar", "calendar '" + *c + "' is not defined in calendars");
+    p.calendar = *c;
+  }
+  YAML::Node by = s.child("priorities");
+  if (by.IsDefined() && !by.IsNull()) {
+    MapReader pr(by, s.qualified("priorities"), s.diagnostics(), s.env(), s.where("priorities"));
+    if (pr.valid()) {
+      for (const auto& [name, priority] : kPriorities) {
+        YAML::Node one = pr.child(name);
+        if (!one.IsDefined() || one.IsNull()) continue;
+        MapReader t(one, pr.qualified(name), pr.diagnostics(), pr.env(), pr.where(name));
+        if (!t.valid()) continue;
+        p.priorities[priority] = read_targets(t, p.targets);
+        t.finish();
+      }
+      pr.finish();
+    }
+  }
+  bool any = promises_anything(p.targets);
+  for (const auto& [priority, t] : p.priorities) any = any || promises_anything(t);
+  for (const char* key : {"first_response", "next_response", "resolution"}) any = any || s.child(key).IsDefined();
+  if (!any) s.error("first_response", "an sla needs at least one of first_response, next_response or resolution");
+  s.finish();
+  return p;
+}
+
 /// Reports `id` at `key` of `r` when it is not among `known`.
 void check_ref(MapReader& r, std::string_view key, const std::string& id,
                const std::vector<std::string>& known, std::string_view what) {
@@ -169,21 +221,22 @@ void read_queues(MapReader& top, Config& cfg) {
     YAML::Node sla = r.child("sla");
     if (sla.IsDefined() && !sla.IsNull()) {
       MapReader s(sla, r.qualified("sla"), r.diagnostics(), r.env(), r.where("sla"));
-      if (s.valid()) {
-        SlaPolicy p;
-        if (auto d = s.duration("first_response", true)) {
-          if (d->count() < 1000) s.error("first_response", "must be at least 1s");
-          p.first_response = std::chrono::duration_cast<Seconds>(*d);
+      if (s.valid()) q.sla = read_sla(s, cfg);
+    }
+    YAML::Node alert_when = r.child("alert_when");
+    if (alert_when.IsDefined() && !alert_when.IsNull()) {
+      MapReader a(alert_when, r.qualified("alert_when"), r.diagnostics(), r.env(), r.where("alert_when"));
+      if (a.valid()) {
+        if (auto d = a.duration("oldest_wait")) {
+          if (d->count() < 1000) a.error("oldest_wait", "must be at least 1s");
+          q.alert_when.oldest_wait = std::chrono::duration_cast<Seconds>(*d);
         }
-        if (auto w = s.number("warn_at", 0.01, 0.99)) p.warn_at = *w;
-        if (auto c = s.text("calendar")) {
-          bool known = std::any_of(cfg.calendars.begin(), cfg.calendars.end(),
-                                   [&](const CalendarConfig& k) { return k.id == *c; });
-          if (!known) s.error("calendar", "calendar '" + *c + "' is not defined in calendars");
-          p.calendar = *c;
+        if (auto n = a.integer("depth", 1, 10'000'000)) q.alert_when.depth = *n;
+        if (auto c = a.number("clear_at", 0.1, 0.99)) q.alert_when.clear_at = *c;
+        if (q.alert_when.oldest_wait.count() == 0 && q.alert_when.depth == 0) {
+          a.error("oldest_wait", "alert_when needs oldest_wait, depth or both");
         }
-        s.finish();
-        q.sla = p;
+        a.finish();
       }
     }
     if (auto o = r.text("overflow_queue")) {
@@ -326,17 +379,36 @@ void read_alerts(MapReader& top, Config& cfg) {
   for_each_item(top, "alerts", [&](MapReader& r) {
     AlertSink a;
     ++n;
-    // e-mail sinks (SMTP) are planned; refused until they deliver, rather than dropping alerts.
-    auto kind = choice<std::string>(r, "kind", {{"webhook", "webhook"}, {"slack", "slack"}, {"log", "log"}});
+    auto kind = choice<std::string>(
+        r, "kind", {{"webhook", "webhook"}, {"slack", "slack"}, {"email", "email"}, {"log", "log"}});
     if (!r.child("kind").IsDefined()) r.text("kind", true);
     a.kind = kind.value_or("");
-    bool needs_url = a.kind == "webhook" || a.kind == "slack";
+    bool needs_url = a.kind != "log" && !a.kind.empty();
     if (auto u = r.text("url", needs_url)) {
-      if (auto ok = parse_http_url(*u)) a.url = *ok;
-      else r.error("url", ok.error());
+      if (a.kind == "email") {
+        // smtp://host:port (STARTTLS when the server offers it) or smtps://host:port
+        if (u->rfind("smtp://", 0) == 0 || u->rfind("smtps://", 0) == 0) a.url = *u;
+        else r.error("url", "an email sink's url is smtp://host:port or smtps://host:port");
+      } else if (auto ok = parse_http_url(*u)) {
+        a.url = *ok;
+      } else {
+        r.error("url", ok.error());
+      }
+    }
+    if (a.kind == "email") {
+      auto header_safe = [&](std::string_view key, const std::string& v) {
+        if (v.find_first_of("\r\n<>,") != std::string::npos || v.find('@') == std::string::npos) {
+          r.error(key, "'" + v + "' is not one e-mail address");
+          return false;
+        }
+        return true;
+      };
+      if (auto f = r.text("from", true); f && header_safe("from", *f)) a.from = *f;
+      a.username = r.text("username").value_or("");
+      a.password = r.text("password").value_or("");
+      if (auto t = r.text("to", true); t && header_safe("to", *t)) a.to = *t;
     }
     a.secret = r.text("secret").value_or("");
-    a.to = r.text("to", a.kind == "email").value_or("");
     a.id = r.text("id").value_or(a.kind + "-" + std::to_string(n));
     if (!is_identifier(a.id)) r.error("id", "must be letters, digits, '_' or '-'");
     check_unique(r, seen, a.id, "alert sink");
@@ -346,7 +418,9 @@ void read_alerts(MapReader& top, Config& cfg) {
     }
     if (auto list = r.text_list("kinds")) {
       for (const auto& k : *list) {
-        if (k != "warning" && k != "breached") r.error("kinds", "alert kinds are warning and breached, not '" + k + "'");
+        if (k != "warning" && k != "breached" && k != "queue") {
+          r.error("kinds", "alert kinds are warning, breached and queue, not '" + k + "'");
+        }
       }
       a.kinds = *list;
     }

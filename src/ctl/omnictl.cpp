@@ -4,6 +4,7 @@
 //   omnictl [--url URL] [--json] queues
 //   omnictl [--url URL] [--json] agents
 //   omnictl [--url URL] [--json] conversations [--state queued|assigned|resolved] [--queue Q] [--limit N]
+//   omnictl [--url URL] [--json] sla [--limit N]
 //   omnictl [--url URL] metrics
 //
 // The admin token comes from OMNIROUTE_ADMIN_TOKEN; the URL from --url or OMNIROUTE_URL.
@@ -28,6 +29,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: omnictl [--url URL] [--json] status|queues|agents|metrics\n"
+    "       omnictl [--url URL] [--json] sla [--limit N]   (conversations at risk and breached, oldest first)\n"
     "       omnictl [--url URL] [--json] conversations [--state queued|assigned|resolved] [--queue Q] [--limit N]\n"
     "The admin token is read from OMNIROUTE_ADMIN_TOKEN.\n";
 
@@ -123,6 +125,23 @@ int show(const Target& t, const std::string& path, bool as_json, const std::stri
       rows.push_back({str(a.at("id")), str(a.at("name")), str(a.at("status")), load.empty() ? "-" : load});
     }
     table({"AGENT", "NAME", "STATUS", "LOAD/CAPACITY"}, rows);
+  } else if (what == "sla") {
+    // Breached first (longest overdue first), then at risk (soonest to breach first).
+    for (const auto& e : o.at("breached").as_array()) {
+      rows.push_back({str(e.at("conversation_id")), "BREACHED", str(e.at("target")), str(e.at("queue")),
+                      str(e.at("priority")), str(e.at("agent")), str(e.at("channel")),
+                      "overdue " + duration(e.at("overdue_seconds").to_number<long long>())});
+    }
+    for (const auto& e : o.at("at_risk").as_array()) {
+      rows.push_back({str(e.at("conversation_id")), "at risk", str(e.at("target")), str(e.at("queue")),
+                      str(e.at("priority")), str(e.at("agent")), str(e.at("channel")),
+                      "due in " + duration(e.at("breaches_in_seconds").to_number<long long>())});
+    }
+    if (rows.empty()) {
+      std::cout << "No conversation is at risk or past its SLA.\n";
+      return 0;
+    }
+    table({"CONVERSATION", "SLA", "TARGET", "QUEUE", "PRIORITY", "AGENT", "CHANNEL", "WHEN"}, rows);
   } else {
     for (const auto& c : o.at("conversations").as_array()) {
       const auto& handles = c.at("contact").at("handles").as_array();
@@ -172,6 +191,7 @@ int main(int argc, char** argv) {
       return s == 200 ? 0 : 1;
     }
     if (command == "queues" || command == "agents") return show(target, "/v1/" + command, as_json, command);
+    if (command == "sla") return show(target, "/v1/sla" + (limit.empty() ? "" : "?limit=" + limit), as_json, command);
     if (command == "conversations") {
       std::string path = "/v1/conversations?state=" + (state.empty() ? std::string("queued") : state);
       if (!queue.empty()) path += "&queue=" + queue;

@@ -37,7 +37,12 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
   for (const auto& q : config.queues) {
     m.histogram("omniroute_queue_wait_seconds", {{"queue", q.id}}, metrics::wait_buckets());
   }
+  m.describe("omniroute_first_response_business_seconds", "histogram",
+             "Time to the first agent reply counted by the queue's SLA clock (business hours with a calendar)");
   m.describe("omniroute_sla_alerts_total", "counter", "SLA alerts fired, by queue and kind");
+  m.describe("omniroute_queue_alerts_total", "counter",
+             "Queue-level alerts raised (oldest wait or depth over its threshold), by queue and measure");
+  m.describe("omniroute_auto_acks_total", "counter", "Auto-acknowledgements sent to customers, by channel");
   m.describe("omniroute_webhook_rejected_total", "counter", "Webhook deliveries refused, by channel and reason");
   m.describe("omniroute_offers_total", "counter",
              "Conversations offered in offer mode, by queue and how the offer ended (accepted, declined, expired)");

@@ -103,6 +103,26 @@ asio::awaitable<Response> Router::metrics() {
   for (const auto& [status, n] : presence) {
     extra += metrics::sample("omniroute_agents", {{"status", status}}, std::to_string(n));
   }
+  {
+    // Conversations at risk (warned) and breached, per queue; every queue appears, at 0 when none.
+    std::map<std::string, std::pair<long long, long long>> sla;
+    for (const auto& q : config_.queues) sla[q.id] = {0, 0};
+    std::vector<std::string> keys;
+    std::vector<std::string> args{store_.keys().prefix(), "counts", "0"};
+    auto [counts] = co_await store::async_eval(store_.client(), store::sla_overview_script(), std::move(keys),
+                                               std::move(args), kAwait);
+    if (counts && counts->type == store::Reply::Type::array) {
+      for (size_t i = 0; i + 2 < counts->elements.size(); i += 3) {
+        sla[counts->elements[i].str] = {counts->elements[i + 1].integer, counts->elements[i + 2].integer};
+      }
+      extra += "# HELP omniroute_sla_at_risk Open conversations whose SLA warning fired and that have not breached yet\n"
+               "# TYPE omniroute_sla_at_risk gauge\n";
+      for (const auto& [queue, n] : sla) extra += metrics::sample("omniroute_sla_at_risk", {{"queue", queue}}, std::to_string(n.first));
+      extra += "# HELP omniroute_sla_breached Open conversations past an SLA target (not yet answered or resolved)\n"
+               "# TYPE omniroute_sla_breached gauge\n";
+      for (const auto& [queue, n] : sla) extra += metrics::sample("omniroute_sla_breached", {{"queue", queue}}, std::to_string(n.second));
+    }
+  }
   extra += "# HELP omniroute_redis_up Whether this loop's Redis connection is up\n# TYPE omniroute_redis_up gauge\n";
   extra += metrics::sample("omniroute_redis_up", {}, store_.client().connected() ? "1" : "0");
   co_return text_response(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render(extra));

@@ -2,6 +2,9 @@
 
 #include <re2/re2.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include <algorithm>
 #include <chrono>
 
@@ -34,11 +37,9 @@ const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
 }
 
 IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics)
-    : config_(config), store_(store), metrics_(metrics) {
+    : config_(config), store_(store), metrics_(metrics), policies_(config),
+      acknowledger_(config, store, metrics.registry()) {
   for (const auto& c : config.channels) media_[c.settings.id] = c.medium;
-  for (const auto& c : config.calendars) {
-    calendars_.emplace(c.id, sla::BusinessCalendar(sla::find_zone(c.timezone), c.week, c.holidays));
-  }
   for (const auto& r : config.rules) {
     CompiledRule compiled{&r, nullptr};
     if (!r.match.text_matches.empty()) compiled.text = std::make_unique<re2::RE2>(r.match.text_matches, re2::RE2::Quiet);
@@ -78,23 +79,17 @@ store::IngestPlan IngestService::plan_for(const Message& message,
   }
   if (q) {
     plan.queue = q->id;
-    if (q->sla) {
-      // Due after `first_response` of clock time, or of working time with a calendar; the warning
-      // at `warn_at` of the way there.
-      using std::chrono::milliseconds;
-      milliseconds target = std::chrono::duration_cast<milliseconds>(q->sla->first_response);
-      milliseconds warn(static_cast<std::int64_t>(static_cast<double>(target.count()) * q->sla->warn_at));
-      sla::Instant start{milliseconds(message.received_time_ms)};
-      sla::Instant due = start + target, warn_at = start + warn;
-      if (auto cal = calendars_.find(q->sla->calendar); cal != calendars_.end()) {
-        due = cal->second.add(start, target);
-        warn_at = cal->second.add(start, warn);
-      }
-      if (due != sla::Instant::max()) {
-        plan.first_response_due_ms = due.time_since_epoch().count();
-        plan.first_response_warn_ms = warn_at.time_since_epoch().count();
-      }
+    // Deadlines in working time with a calendar; each with its warning at `warn_at` of the way.
+    const std::int64_t start = message.received_time_ms;
+    if (auto d = policies_.deadline(q->id, plan.priority, config::SlaTarget::first_response, start)) {
+      plan.first_response_due_ms = d->due_ms;
+      plan.first_response_warn_ms = d->warn_ms;
     }
+    if (auto d = policies_.deadline(q->id, plan.priority, config::SlaTarget::resolution, start)) {
+      plan.resolution_due_ms = d->due_ms;
+      plan.resolution_warn_ms = d->warn_ms;
+    }
+    plan.start_next_response = policies_.any_next_response();
   }
   return plan;
 }
@@ -120,7 +115,12 @@ void IngestService::store_planned(const Message& message, const store::IngestPla
   auto started = std::chrono::steady_clock::now();
   const ChannelCounters& counters = metrics_.channel(message.channel_id);
   store_.ingest(message, medium, plan,
-                [this, started, &counters, done = std::move(done)](IngestResult r) {
+                [this, started, &counters, channel = message.channel_id, done = std::move(done)](IngestResult r) {
+                  if (r && r->created && acknowledger_.enabled_for(channel)) {
+                    // After the message is durable; the customer hears from us while they wait.
+                    boost::asio::co_spawn(store_.client().executor(), acknowledger_.acknowledge(r->conversation_id, channel),
+                                          boost::asio::detached);
+                  }
                   if (r) {
                     (r->duplicate ? counters.duplicate : counters.received)->inc();
                     metrics_.latency().observe(

@@ -12,7 +12,8 @@
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/channel.hpp"
-#include "sla/calendar.hpp"
+#include "sla/auto_ack.hpp"
+#include "sla/policy.hpp"
 #include "store/conversation_store.hpp"
 
 namespace re2 {
@@ -91,7 +92,8 @@ class IngestService final : public IngestSink {
   store::ConversationStore& store_;
   IngestMetrics& metrics_;
   std::map<std::string, Medium, std::less<>> media_;
-  std::map<std::string, sla::BusinessCalendar> calendars_;
+  sla::Policies policies_;
+  sla::AutoAcknowledger acknowledger_;
 };
 
 }  // namespace omniroute::ingest

@@ -3,6 +3,9 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
@@ -25,11 +28,15 @@ struct HttpClient::Socket {
 struct HttpClient::Transfer {
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
+  curl_slist* recipients = nullptr;
   std::string request_body;
+  size_t sent = 0;  // of request_body, for uploads (mail)
+  std::pair<const std::string*, size_t*> upload{nullptr, nullptr};
   HttpAnswer answer;
   std::function<void(HttpAnswer)> done;
   ~Transfer() {
     if (headers) curl_slist_free_all(headers);
+    if (recipients) curl_slist_free_all(recipients);
     if (easy) curl_easy_cleanup(easy);
   }
 };
@@ -64,6 +71,14 @@ size_t read_header(char* data, size_t size, size_t n, void* userp) noexcept {
     }
   }
   return size * n;
+}
+size_t read_upload(char* buffer, size_t size, size_t n, void* userp) noexcept {
+  auto* body = static_cast<std::pair<const std::string*, size_t*>*>(userp);
+  size_t left = body->first->size() - *body->second;
+  size_t take = std::min(left, size * n);
+  std::memcpy(buffer, body->first->data() + *body->second, take);
+  *body->second += take;
+  return take;
 }
 }  // namespace
 
@@ -117,6 +132,35 @@ void HttpClient::perform(const HttpCall& call, std::function<void(HttpAnswer)> d
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
   transfers_[e] = std::move(t);
   curl_multi_add_handle(multi_, e);  // curl asks for its timer; the transfer starts from there
+}
+
+void HttpClient::send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done) {
+  auto t = std::make_unique<Transfer>();
+  t->easy = curl_easy_init();
+  t->done = std::move(done);
+  t->request_body = mail.message;
+  t->upload = {&t->request_body, &t->sent};
+  CURL* e = t->easy;
+  curl_easy_setopt(e, CURLOPT_URL, mail.url.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // STARTTLS whenever offered
+  if (!mail.username.empty()) {
+    curl_easy_setopt(e, CURLOPT_USERNAME, mail.username.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, mail.password.c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
+  for (const auto& rcpt : mail.to) t->recipients = curl_slist_append(t->recipients, ("<" + rcpt + ">").c_str());
+  curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t->recipients);
+  curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(e, CURLOPT_READFUNCTION, &read_upload);
+  curl_easy_setopt(e, CURLOPT_READDATA, &t->upload);
+  curl_easy_setopt(e, CURLOPT_INFILESIZE, static_cast<long>(t->request_body.size()));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(mail.timeout_ms));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(mail.timeout_ms, 5000)));
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  transfers_[e] = std::move(t);
+  curl_multi_add_handle(multi_, e);
 }
 
 int HttpClient::socket_callback(void*, int fd, int what, void* userp, void*) noexcept {

@@ -1,5 +1,5 @@
 #pragma once
-// Outbound HTTP through libcurl's multi-socket interface, driven by one Asio
+// Outbound HTTP (and SMTP submission) through libcurl's multi-socket interface, driven by one Asio
 // loop: curl says which sockets to watch and when its timer is due; Asio
 // waits and tells curl. Every request has a total timeout. Not thread-safe:
 // use from the executor it was made with.
@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "omniroute/channel.hpp"
 
@@ -23,6 +24,16 @@ struct HttpAnswer {
   std::string retry_after;   // the Retry-After header, if any
 };
 
+/// One e-mail to submit by SMTP: `message` is the whole RFC 5322 text (headers, blank line, body).
+struct MailCall {
+  std::string url;  // smtp://host:port (STARTTLS when offered) or smtps://host:port
+  std::string username, password;
+  std::string from;
+  std::vector<std::string> to;
+  std::string message;
+  int timeout_ms = 30'000;
+};
+
 class HttpClient {
  public:
   explicit HttpClient(boost::asio::any_io_executor executor);
@@ -32,6 +43,8 @@ class HttpClient {
 
   /// Starts `call`; `done` runs on the executor once it finished, failed or timed out.
   void perform(const HttpCall& call, std::function<void(HttpAnswer)> done);
+  /// Submits `mail`; `done` gets the server's last reply code (250 when accepted), or 0 and an error.
+  void send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done);
   /// Aborts every request in flight (their callbacks do not run).
   void cancel_all();
 

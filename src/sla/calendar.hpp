@@ -33,6 +33,8 @@ class BusinessCalendar {
   Millis elapsed(Instant from, Instant to) const;
   /// True when `at` falls in working hours.
   bool open_at(Instant at) const;
+  /// The time zone its hours are in.
+  const date::time_zone* zone() const { return zone_; }
 
  private:
   /// The working intervals (real time) of the local day containing, or following, `day` (days since epoch).

@@ -12,6 +12,7 @@
 #include "common/signing.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
+#include "outbound/mail_message.hpp"
 #include "store/scripts.hpp"
 
 namespace omniroute::sla {
@@ -30,9 +31,7 @@ constexpr std::int64_t kReclaimAfterMs = 30'000;
 Monitor::Monitor(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics,
                  std::string consumer)
     : config_(config), store_(store), metrics_(metrics), consumer_(std::move(consumer)),
-      http_(store.client().executor()) {
-  for (const auto& c : config.calendars) calendars_.emplace(c.id, BusinessCalendar(find_zone(c.timezone), c.week, c.holidays));
-}
+      http_(store.client().executor()), policies_(config) {}
 
 void Monitor::start() {
   asio::co_spawn(store_.client().executor(), claim_loop(), asio::detached);
@@ -46,20 +45,66 @@ void Monitor::stop() {
 
 asio::awaitable<void> Monitor::claim_loop() {
   asio::steady_timer wait(store_.client().executor());
-  while (!stopped_) {
+  bool watch_queues = std::any_of(config_.queues.begin(), config_.queues.end(), [](const config::QueueConfig& q) {
+    return q.alert_when.oldest_wait.count() > 0 || q.alert_when.depth > 0;
+  });
+  for (std::uint64_t tick = 0; !stopped_; ++tick) {
     wait.expires_after(kTick);
     co_await wait.async_wait(kAwait);
     if (stopped_ || !store_.client().connected()) continue;
-    std::vector<std::string> keys;
-    std::vector<std::string> args{store_.keys().prefix(), std::to_string(now_ms()), "500", std::to_string(kLateAfterMs),
-                                  std::to_string(kAlertsMaxLength)};
-    auto [r] = co_await store::async_eval(store_.client(), store::sla_claim_script(), std::move(keys), std::move(args),
-                                          kAwait);
-    if (!r || r->type != store::Reply::Type::array) continue;
-    for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-      std::string kind = r->elements[i].str == "sla.warning" ? "warning" : "breached";
-      metrics_.counter("omniroute_sla_alerts_total", {{"queue", r->elements[i + 1].str}, {"kind", kind}}).inc();
-    }
+    if (policies_.any_next_response()) co_await schedule_next_responses();
+    co_await claim_due();
+    if (watch_queues && tick % 4 == 0) co_await check_queues();
+  }
+}
+
+asio::awaitable<void> Monitor::claim_due() {
+  std::vector<std::string> keys;
+  std::vector<std::string> args{store_.keys().prefix(), std::to_string(now_ms()), "500", std::to_string(kLateAfterMs),
+                                std::to_string(kAlertsMaxLength)};
+  auto [r] = co_await store::async_eval(store_.client(), store::sla_claim_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->type != store::Reply::Type::array) co_return;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+    metrics_.counter("omniroute_sla_alerts_total", {{"queue", r->elements[i + 1].str}, {"kind", r->elements[i].str}}).inc();
+  }
+}
+
+asio::awaitable<void> Monitor::schedule_next_responses() {
+  // Customers who wrote again after a reply: their next-response deadlines, in working time.
+  std::vector<std::string> keys;
+  std::vector<std::string> args{store_.keys().prefix(), "200"};
+  auto [r] = co_await store::async_eval(store_.client(), store::sla_starts_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->type != store::Reply::Type::array || r->elements.empty()) co_return;
+  std::vector<std::string> schedule{store_.keys().prefix()};
+  for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
+    const auto& e = r->elements;
+    std::int64_t since = std::atoll(e[i + 1].str.c_str());
+    auto d = policies_.deadline(e[i + 2].str, priority_named(e[i + 3].str), config::SlaTarget::next_response, since);
+    schedule.insert(schedule.end(), {e[i].str, e[i + 1].str, d ? std::to_string(d->due_ms) : std::string(),
+                                     d ? std::to_string(d->warn_ms) : std::string()});
+  }
+  std::vector<std::string> none;
+  co_await store::async_eval(store_.client(), store::sla_schedule_script(), std::move(none), std::move(schedule), kAwait);
+}
+
+asio::awaitable<void> Monitor::check_queues() {
+  std::vector<std::string> args{store_.keys().prefix(), std::to_string(now_ms()), std::to_string(kAlertsMaxLength)};
+  for (const auto& q : config_.queues) {
+    const auto& w = q.alert_when;
+    if (w.oldest_wait.count() == 0 && w.depth == 0) continue;
+    args.insert(args.end(), {q.id, std::to_string(w.oldest_wait.count() * 1000), std::to_string(w.depth),
+                             std::to_string(w.clear_at)});
+  }
+  std::vector<std::string> keys;
+  auto [r] = co_await store::async_eval(store_.client(), store::queue_check_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->type != store::Reply::Type::array) co_return;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+    if (r->elements[i].str == "queue.recovered") continue;
+    std::string measure = r->elements[i].str.substr(6);  // after "queue."
+    metrics_.counter("omniroute_queue_alerts_total", {{"queue", r->elements[i + 1].str}, {"measure", measure}}).inc();
   }
 }
 
@@ -67,31 +112,7 @@ bool Monitor::wants(const config::AlertSink& sink, const Fields& alert) const {
   auto has = [](const std::vector<std::string>& list, const std::string& v) {
     return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
   };
-  std::string kind = alert.count("type") && alert.at("type") == "sla.warning" ? "warning" : "breached";
-  return has(sink.queues, alert.count("queue") ? alert.at("queue") : "") && has(sink.kinds, kind);
-}
-
-std::string Monitor::alert_json(const Fields& a) const {
-  auto get = [&](const char* k) { return a.count(k) ? a.at(k) : std::string(); };
-  std::int64_t created = std::atoll(get("created_at").c_str()), fired = std::atoll(get("fired_at").c_str());
-  std::int64_t target = 0, elapsed = (fired - created) / 1000;
-  for (const auto& q : config_.queues) {
-    if (q.id != get("queue") || !q.sla) continue;
-    target = q.sla->first_response.count();
-    if (auto cal = calendars_.find(q.sla->calendar); cal != calendars_.end()) {
-      elapsed = cal->second.elapsed(Instant(Millis(created)), Instant(Millis(fired))).count() / 1000;
-    }
-  }
-  return json::serialize(json::object{{"type", get("type")},
-                                      {"conversation_id", get("conversation_id")},
-                                      {"queue", get("queue")},
-                                      {"channel", get("channel")},
-                                      {"priority", get("priority")},
-                                      {"target_seconds", target},
-                                      {"elapsed_seconds", elapsed},
-                                      {"due_at", format_rfc3339_ms(std::atoll(get("due_at").c_str()))},
-                                      {"at", format_rfc3339_ms(fired)},
-                                      {"late", get("late") == "1"}});
+  return has(sink.queues, alert.count("queue") ? alert.at("queue") : "") && has(sink.kinds, alert_kind(alert));
 }
 
 asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
@@ -138,6 +159,57 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
   }
 }
 
+asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fields& alert) {
+  outbound::HttpAnswer answer;
+  if (sink.kind == "email") {
+    auto [subject, text] = alert_mail(alert, policies_);
+    outbound::MailMessage mail;
+    mail.from = sink.from;
+    mail.to = {sink.to};
+    mail.subject = subject;
+    mail.text = text;
+    mail.date_ms = now_ms();
+    auto message = outbound::compose(mail);
+    if (!message) {  // addresses are checked at load: cannot happen
+      log::error("alert sink " + sink.id + ": " + message.error());
+      co_return true;
+    }
+    outbound::MailCall call{sink.url, sink.username, sink.password, sink.from, {sink.to}, *message};
+    std::tie(answer) = co_await asio::async_initiate<decltype(kAwait), void(outbound::HttpAnswer)>(
+        [this, &call](auto handler) {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          http_.send_mail(call, [h](outbound::HttpAnswer a) { std::move(*h)(std::move(a)); });
+        },
+        kAwait);
+    if (answer.status >= 200 && answer.status < 300) co_return true;
+  } else {  // webhook or slack
+    HttpCall call;
+    call.url = sink.url;
+    call.headers.push_back({"Content-Type", "application/json"});
+    if (sink.kind == "slack") {
+      std::string kind = alert_kind(alert);
+      std::string icon = kind == "breached" ? ":rotating_light: " : ":warning: ";
+      if (alert.count("type") && alert.at("type") == "queue.recovered") icon = ":white_check_mark: ";
+      call.body = json::serialize(json::object{{"text", icon + alert_line(alert)}});
+    } else {
+      call.body = alert_json(alert, policies_);
+      if (!sink.secret.empty()) {
+        call.headers.push_back({"X-Omniroute-Signature", "sha256=" + channels::hmac_sha256_hex(sink.secret, call.body)});
+      }
+    }
+    std::tie(answer) = co_await asio::async_initiate<decltype(kAwait), void(outbound::HttpAnswer)>(
+        [this, &call](auto handler) {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          http_.perform(call, [h](outbound::HttpAnswer a) { std::move(*h)(std::move(a)); });
+        },
+        kAwait);
+    if (answer.status >= 200 && answer.status < 300) co_return true;
+  }
+  log::warn("alert sink " + sink.id + ": " +
+            (answer.status ? "answered " + std::to_string(answer.status) : answer.error) + "; retrying");
+  co_return false;
+}
+
 asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::string id, Fields alert) {
   const std::string group = "sink:" + sink.id;
   struct Done {
@@ -147,40 +219,16 @@ asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::strin
   } done{*this, {sink.id, id}};
   asio::steady_timer wait(store_.client().executor());
   if (wants(sink, alert)) {
-    std::string body = alert_json(alert);
     if (sink.kind == "log") {
-      log::warn("alert " + alert["type"] + ": conversation " + alert["conversation_id"] + " in queue " + alert["queue"] +
-                " (" + alert["channel"] + ")" + (alert["late"] == "1" ? ", fired late" : ""));
-    } else {  // webhook or slack (the configuration admits no other kind)
-      HttpCall call;
-      call.url = sink.url;
-      call.headers.push_back({"Content-Type", "application/json"});
-      if (sink.kind == "slack") {
-        bool warning = alert["type"] == "sla.warning";
-        std::string line = std::string(warning ? ":warning: First response due soon" : ":rotating_light: First response overdue") +
-                           " — queue " + alert["queue"] + ", conversation " + alert["conversation_id"] + " (customer " +
-                           alert["contact"] + ", channel " + alert["channel"] + ")" +
-                           (alert["late"] == "1" ? "; noticed late, the router was down" : "");
-        body = json::serialize(json::object{{"text", line}});
-      } else if (!sink.secret.empty()) {
-        call.headers.push_back({"X-Omniroute-Signature", "sha256=" + channels::hmac_sha256_hex(sink.secret, body)});
-      }
-      call.body = body;
+      log::warn("alert " + alert["type"] + ": " + alert_line(alert));
+    } else {
       // Until the sink takes it: 1 s, 2 s, 4 s … at most 60 s apart.
-      for (int attempt = 0; !stopped_; ++attempt) {
-        auto [answer] = co_await asio::async_initiate<decltype(kAwait), void(outbound::HttpAnswer)>(
-            [this, &call](auto handler) {
-              auto h = std::make_shared<decltype(handler)>(std::move(handler));
-              http_.perform(call, [h](outbound::HttpAnswer a) { std::move(*h)(std::move(a)); });
-            },
-            kAwait);
-        if (answer.status >= 200 && answer.status < 300) break;
-        log::warn("alert sink " + sink.id + ": " +
-                  (answer.status ? "answered " + std::to_string(answer.status) : answer.error) + "; retrying");
+      for (int attempt_no = 0; !stopped_; ++attempt_no) {
+        if (co_await attempt(sink, alert)) break;
         // Still ours: reset its idle time so no other instance claims it while we retry.
         std::vector<std::string> touch{"XCLAIM", store_.keys().alerts(), group, consumer_, "0", id, "JUSTID"};
         co_await store_.client().async_command(std::move(touch), kAwait);
-        wait.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(60'000, 1000LL << std::min(attempt, 6))));
+        wait.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(60'000, 1000LL << std::min(attempt_no, 6))));
         co_await wait.async_wait(kAwait);
       }
     }

@@ -1,6 +1,9 @@
 #pragma once
-// The SLA monitor: fires due first-response deadlines (warning, then breach)
-// exactly once across all daemon instances (sla_claim.lua), and delivers
+// The SLA monitor: fires due deadlines (first response, next response,
+// resolution: warning, then breach) exactly once across all daemon instances
+// (sla_claim.lua), sets next-response deadlines as customers write again
+// (sla_starts/sla_schedule.lua), raises and clears queue-level alerts with
+// hysteresis (queue_check.lua), and delivers
 // each alert to every configured sink that wants it. Each sink reads the
 // alerts stream through its own consumer group, so any instance may deliver
 // and each alert reaches each sink once; a failed delivery is retried with
@@ -15,7 +18,8 @@
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "outbound/http_client.hpp"
-#include "sla/calendar.hpp"
+#include "sla/alert_format.hpp"
+#include "sla/policy.hpp"
 #include "store/conversation_store.hpp"
 
 namespace omniroute::sla {
@@ -28,12 +32,15 @@ class Monitor {
   void stop();
 
  private:
-  using Fields = std::map<std::string, std::string>;
+  using Fields = AlertFields;
   boost::asio::awaitable<void> claim_loop();
+  boost::asio::awaitable<void> claim_due();
+  boost::asio::awaitable<void> schedule_next_responses();
+  boost::asio::awaitable<void> check_queues();
+  /// One delivery attempt to a webhook, Slack or e-mail sink: true when the sink took it.
+  boost::asio::awaitable<bool> attempt(const config::AlertSink& sink, const Fields& alert);
   boost::asio::awaitable<void> sink_loop(const config::AlertSink& sink);
   boost::asio::awaitable<void> deliver(const config::AlertSink& sink, std::string id, Fields alert);
-  /// The contract's alert JSON for one stream entry.
-  std::string alert_json(const Fields& alert) const;
   bool wants(const config::AlertSink& sink, const Fields& alert) const;
 
   const config::Config& config_;
@@ -41,7 +48,7 @@ class Monitor {
   metrics::Registry& metrics_;
   std::string consumer_;
   outbound::HttpClient http_;
-  std::map<std::string, BusinessCalendar> calendars_;
+  Policies policies_;
   std::set<std::pair<std::string, std::string>> in_flight_;  // (sink, entry id) being delivered here
   bool stopped_ = false;
 };

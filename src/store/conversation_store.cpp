@@ -68,7 +68,10 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       std::string(to_string(medium)),
       plan.skills,
       plan.language,
-      plan.first_response_warn_ms ? std::to_string(*plan.first_response_warn_ms) : std::string()};
+      plan.first_response_warn_ms ? std::to_string(*plan.first_response_warn_ms) : std::string(),
+      plan.resolution_due_ms ? std::to_string(*plan.resolution_due_ms) : std::string(),
+      plan.resolution_warn_ms ? std::to_string(*plan.resolution_warn_ms) : std::string(),
+      plan.start_next_response ? "1" : "0"};
   eval_script(client_, ingest_script(), std::move(keys), std::move(args),
               [done = std::move(done), queue = plan.queue](RedisResult r) {
                 if (!r) return done(unexpected(r.error()));
@@ -83,6 +86,7 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
                 out.conversation_id = reply.elements[1].str;
                 out.message_id = reply.elements[2].str;
                 out.routable = reply.elements.size() >= 6 && reply.elements[5].integer == 1;
+                out.created = reply.elements.size() >= 5 && reply.elements[4].integer == 1;
                 out.queue = queue;
                 done(out);
               });

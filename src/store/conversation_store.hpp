@@ -23,6 +23,11 @@ struct IngestPlan {
   config::Priority priority = config::Priority::normal;
   std::optional<std::int64_t> first_response_due_ms;   // breach
   std::optional<std::int64_t> first_response_warn_ms;  // warning
+  std::optional<std::int64_t> resolution_due_ms;
+  std::optional<std::int64_t> resolution_warn_ms;
+  /// A customer message after an agent's reply starts the next-response clock (sla/monitor.hpp
+  /// sets its deadline); off when no queue promises a next response.
+  bool start_next_response = false;
 };
 
 enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };

@@ -25,6 +25,13 @@ extern const std::string_view contact_update;
 extern const std::string_view offer_answer;
 extern const std::string_view offers_expire;
 extern const std::string_view sla_claim;
+extern const std::string_view lib_sla;
+extern const std::string_view sla_starts;
+extern const std::string_view sla_schedule;
+extern const std::string_view sla_overview;
+extern const std::string_view queue_check;
+extern const std::string_view ack_inputs;
+extern const std::string_view auto_ack;
 }  // namespace lua
 
 namespace {
@@ -45,9 +52,9 @@ Script make(std::string_view name, std::string_view source) {
   return {name, std::string(source), sha1_hex(source)};
 }
 
-/// For scripts that change agents: lib_agent.lua's functions first.
+/// For scripts that change agents or stop SLA clocks: lib_agent.lua's and lib_sla.lua's functions first.
 Script make_with_agent_lib(std::string_view name, std::string_view source) {
-  return make(name, std::string(lua::lib_agent) + "\n" + std::string(source));
+  return make(name, std::string(lua::lib_agent) + "\n" + std::string(lua::lib_sla) + "\n" + std::string(source));
 }
 
 std::vector<std::string> script_command(std::string_view verb, std::string_view script_or_sha,
@@ -126,7 +133,7 @@ const Script& presence_script() {
 }
 
 const Script& reply_script() {
-  static const Script s = make("reply", lua::reply);
+  static const Script s = make_with_agent_lib("reply", lua::reply);
   return s;
 }
 
@@ -162,6 +169,36 @@ void eval_script(RedisClient& client, const Script& script, std::vector<std::str
     }
     done(std::move(r));
   });
+}
+
+const Script& sla_starts_script() {
+  static const Script s = make("sla_starts", lua::sla_starts);
+  return s;
+}
+
+const Script& sla_schedule_script() {
+  static const Script s = make("sla_schedule", lua::sla_schedule);
+  return s;
+}
+
+const Script& sla_overview_script() {
+  static const Script s = make("sla_overview", lua::sla_overview);
+  return s;
+}
+
+const Script& queue_check_script() {
+  static const Script s = make("queue_check", lua::queue_check);
+  return s;
+}
+
+const Script& ack_inputs_script() {
+  static const Script s = make_with_agent_lib("ack_inputs", lua::ack_inputs);
+  return s;
+}
+
+const Script& auto_ack_script() {
+  static const Script s = make("auto_ack", lua::auto_ack);
+  return s;
 }
 
 }  // namespace omniroute::store

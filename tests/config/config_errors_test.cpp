@@ -61,7 +61,7 @@ TEST(ConfigErrors, ValidFileLoadsWithEnvExpanded) {
   EXPECT_EQ(c.channels[0].settings.get("auth_token"), "tok");
   EXPECT_EQ(c.channels[0].settings.get("api_base"), "https://api.twilio.com");
   EXPECT_EQ(c.server.public_url, "https://support.example.com");
-  EXPECT_EQ(c.queues[0].sla->first_response, std::chrono::minutes(15));
+  EXPECT_EQ(c.queues[0].sla->targets.first_response, std::chrono::minutes(15));
   EXPECT_EQ(c.default_queue("api")->id, "general");
 }
 
@@ -168,7 +168,38 @@ TEST(ConfigErrors, ARuleMustDoSomethingAndNameSkillsProperly) {
 
 TEST(ConfigErrors, AlertSinksThatCannotDeliverAreRefused) {
   EXPECT_EQ(problems("alerts:\n  - { kind: email, to: oncall@example.com }\n"),
-            "omniroute.yaml:2:13: alerts[0].kind: 'email' is not one of log, slack, webhook\n");
+            "omniroute.yaml:2:5: missing required key 'url' in alerts[0]\n"
+            "omniroute.yaml:2:5: missing required key 'from' in alerts[0]\n");
+  EXPECT_EQ(problems("alerts:\n  - { kind: email, url: \"http://mail\", from: a@b.c, to: \"x@y.z\\r\\nBcc: all@y.z\" }\n"),
+            "omniroute.yaml:2:25: alerts[0].url: an email sink's url is smtp://host:port or smtps://host:port\n"
+            "omniroute.yaml:2:57: alerts[0].to: 'x@y.z\r\nBcc: all@y.z' is not one e-mail address\n");
+  EXPECT_EQ(problems("alerts:\n  - { kind: pager, url: \"http://x\" }\n"),
+            "omniroute.yaml:2:13: alerts[0].kind: 'pager' is not one of email, log, slack, webhook\n");
+  EXPECT_EQ(problems("alerts:\n  - { kind: email, url: \"smtp://127.0.0.1:2525\", from: a@b.c, to: oncall@b.c }\n"), "");
+}
+
+TEST(ConfigErrors, SlaTargetsPrioritiesAndQueueAlerts) {
+  const std::string q = "channels:\n  - { id: api, kind: webhook, secret: s }\nqueues:\n  - id: general\n    channels: [api]\n";
+  EXPECT_EQ(problems(q + "    sla: { warn_at: 0.5 }\n"),
+            "omniroute.yaml:6:10: queues[0].sla.first_response: an sla needs at least one of first_response, "
+            "next_response or resolution\n");
+  EXPECT_EQ(problems(q + "    sla:\n      first_response: 1h\n      priorities:\n        critical: { first_response: 5m }\n"),
+            "omniroute.yaml:9:9: unknown key 'critical' in queues[0].sla.priorities\n");
+  EXPECT_EQ(problems(q + "    sla:\n      resolution: 2d\n      priorities:\n        urgent: { first_response: 0s }\n"),
+            "omniroute.yaml:9:35: queues[0].sla.priorities.urgent.first_response: must be at least 1s\n");
+  EXPECT_EQ(problems(q + "    alert_when: { clear_at: 0.5 }\n"),
+            "omniroute.yaml:6:17: queues[0].alert_when.oldest_wait: alert_when needs oldest_wait, depth or both\n");
+  EXPECT_EQ(problems(q + "    sla:\n      next_response: 30m\n      priorities:\n        urgent: { first_response: 5m }\n"
+                         "    alert_when: { oldest_wait: 10m, depth: 50 }\n"),
+            "");
+}
+
+TEST(ConfigErrors, AutoAckTemplatesAreByLanguageCode) {
+  const std::string ch = "queues:\n  - { id: general, channels: [api] }\nchannels:\n  - id: api\n    kind: webhook\n    secret: s\n";
+  EXPECT_EQ(problems(ch + "    auto_ack: { English: \"We got it\", te: \"\" }\n"),
+            "omniroute.yaml:7:26: channels[0].auto_ack.English: 'English' is not a language code such as en, hi or te\n"
+            "omniroute.yaml:7:43: channels[0].auto_ack.te: a template is 1 to 1000 bytes\n");
+  EXPECT_EQ(problems(ch + "    auto_ack:\n      en: \"Thanks! We will reply {eta}.\"\n      te: \"ధన్యవాదాలు! మేము {eta} సమాధానం ఇస్తాము.\"\n"), "");
 }
 
 TEST(ConfigErrors, OverflowQueueMayBeDefinedLater) {

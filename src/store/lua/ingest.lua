@@ -20,7 +20,9 @@
 --       14 queue id, 15 priority name, 16 queue score, 17 first-response
 --       deadline ms ("" for none), 18 dedupe ttl s, 19 events max length,
 --       20 medium, 21 required skills ("billing+te", "" for none), 22 language of the message ("" unknown),
---       23 first-response warning time ms ("" for none)
+--       23 first-response warning time ms ("" for none), 24 resolution deadline ms ("" for none),
+--       25 resolution warning time ms, 26 "1": a customer message after an agent's reply starts
+--       the next-response clock (or:{ws}:sla_start; the SLA monitor sets its deadline)
 -- Returns {"duplicate", conv, msg} or {"stored", conv, msg, contact, new conv 0|1, routable 0|1}:
 -- routable when a new conversation waits and some agent of its queue has room right now.
 
@@ -69,6 +71,9 @@ if not conv then
   if (ARGV[23] or '') ~= '' then
     redis.call('ZADD', KEYS[6], ARGV[23], 'first_response:warn:' .. conv)
   end
+  if (ARGV[24] or '') ~= '' then
+    redis.call('ZADD', KEYS[6], ARGV[24], 'resolution:' .. conv, ARGV[25], 'resolution:warn:' .. conv)
+  end
   redis.call('SADD', prefix .. 'contact:' .. contact .. ':convs', conv)
 end
 
@@ -81,6 +86,14 @@ if created == 0 and ARGV[22] ~= '' and (redis.call('HGET', prefix .. 'conv:' .. 
   redis.call('HSET', prefix .. 'conv:' .. conv, 'language', ARGV[22])
 end
 redis.call('HSET', prefix .. 'conv:' .. conv, 'last_inbound_at', now)
+if created == 0 and ARGV[26] == '1' then
+  -- Answered before, and this is the first customer message since: the next-response clock starts.
+  local c = redis.call('HMGET', prefix .. 'conv:' .. conv, 'first_response_at', 'awaiting_since')
+  if c[1] and c[1] ~= '' and (c[2] == false or c[2] == '') then
+    redis.call('HSET', prefix .. 'conv:' .. conv, 'awaiting_since', now)
+    redis.call('ZADD', prefix .. 'sla_start', now, conv)
+  end
+end
 redis.call('SET', KEYS[1], conv .. '|' .. msg, 'EX', ARGV[18])
 
 if created == 1 then

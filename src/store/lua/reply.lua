@@ -2,7 +2,9 @@
 --
 -- Appends the outbound message to the transcript, hands it to the outbox
 -- (senders deliver it through the channel), records the first response the
--- first time, clears the first-response deadline, and records an event.
+-- first time (and keeps the queue's last 50 first-response times for the
+-- auto-acknowledgement's estimate), stops the first- and next-response
+-- clocks, and records an event. Needs lib_sla.lua.
 --
 -- KEYS[1] conv  or:{ws}:conv:<id>   KEYS[2] or:{ws}:seq   KEYS[3] or:{ws}:outbox
 -- KEYS[4] or:{ws}:sla               KEYS[5] or:{ws}:events
@@ -24,8 +26,11 @@ local first = 0
 if c[4] == '' or not c[4] then
   first = 1
   redis.call('HSET', KEYS[1], 'first_response_at', now)
-  redis.call('ZREM', KEYS[4], 'first_response:' .. conv, 'first_response:warn:' .. conv)
+  local frt = ARGV[1] .. 'frt:' .. (c[7] or '')
+  redis.call('LPUSH', frt, math.max(0, tonumber(now) - (tonumber(c[5]) or tonumber(now))))
+  redis.call('LTRIM', frt, 0, 49)
 end
+sla_answered(ARGV[1], conv)
 redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6], 'recipient', c[8],
            'text', ARGV[3], 'at', now)
 redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')

@@ -2,7 +2,7 @@
 --
 -- Marks it resolved, releases its thread (the customer's next message opens
 -- a new conversation), frees its agent's capacity, takes it off its queue and
--- its SLA deadlines, and records an event. Needs lib_agent.lua.
+-- its SLA deadlines, and records an event. Needs lib_agent.lua and lib_sla.lua.
 --
 -- KEYS[1] conv     or:{ws}:conv:<id>
 -- KEYS[2] sla      or:{ws}:sla
@@ -22,7 +22,7 @@ local thread = prefix .. 'thread:' .. c[3] .. ':' .. c[4]
 if redis.call('GET', thread) == id then redis.call('DEL', thread) end
 end_offer(prefix, id, ARGV[2], ARGV[4], 'conversation.offer_withdrawn', false)
 dequeue(prefix, id, c[5], c[7] or 'chat')
-redis.call('ZREM', KEYS[2], 'first_response:' .. id, 'first_response:warn:' .. id)
+sla_closed(prefix, id)
 release_from_agent(prefix, id, c[6], c[7] or 'chat')
 -- The admin API lists recent resolutions from here; the oldest beyond 100,000 drop off the index.
 redis.call('ZADD', prefix .. 'resolved', ARGV[2], id)

@@ -1,11 +1,14 @@
 -- sla_claim.lua: fire the SLA deadlines that are due, each exactly once
 -- across any number of daemon instances: a deadline is taken off or:{ws}:sla
--- and its alert appended to or:{ws}:alerts in one step. A deadline of a
--- conversation already answered or resolved is dropped without an alert.
+-- and its alert appended to or:{ws}:alerts in one step. A deadline whose clock
+-- has stopped (answered, resolved) is dropped without an alert. Warnings put
+-- the conversation at risk, breaches mark it breached (lib_sla.lua).
 --
+-- Members: '<target>:warn:<conv>' (warning) and '<target>:<conv>' (breach);
+-- target = first_response | next_response | resolution.
 -- ARGV: 1 prefix, 2 now ms, 3 at most this many, 4 late after ms (fired this long after its
 --       time: daemons were down), 5 alerts stream max length
--- Returns a flat list: type, queue, …  (for metrics)
+-- Returns a flat list: kind (warning|breached), queue, …  (for metrics)
 
 local prefix, now = ARGV[1], tonumber(ARGV[2])
 local out = {}
@@ -13,18 +16,36 @@ local due = redis.call('ZRANGEBYSCORE', prefix .. 'sla', '-inf', now, 'WITHSCORE
 for i = 1, #due, 2 do
   local member, at = due[i], tonumber(due[i + 1])
   redis.call('ZREM', prefix .. 'sla', member)
-  local stage, conv = 'breached', string.match(member, '^first_response:warn:(.+)$')
-  if conv then stage = 'warning' else conv = string.match(member, '^first_response:(.+)$') end
+  local stage, target, conv = 'warning', string.match(member, '^([%w_]+):warn:(.+)$')
+  if not target then
+    stage = 'breached'
+    target, conv = string.match(member, '^([%w_]+):(.+)$')
+  end
   if conv then
     local c = redis.call('HMGET', prefix .. 'conv:' .. conv, 'state', 'queue', 'channel', 'first_response_at',
-                         'created_at', 'priority', 'contact')
-    if c[1] and c[1] ~= 'resolved' and (c[4] == false or c[4] == '') then
-      local kind = 'sla.' .. stage
-      redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', ARGV[5], '*', 'type', kind, 'conversation_id', conv,
-                 'queue', c[2] or '', 'channel', c[3] or '', 'priority', c[6] or 'normal', 'contact', c[7] or '',
-                 'created_at', c[5] or '', 'due_at', string.format('%.0f', at), 'fired_at', ARGV[2],
-                 'late', (now - at > tonumber(ARGV[4])) and '1' or '0')
-      out[#out + 1] = kind
+                         'created_at', 'priority', 'contact', 'awaiting_since')
+    local running = c[1] and c[1] ~= 'resolved'
+    local started = c[5]
+    if target == 'first_response' then
+      running = running and (c[4] == false or c[4] == '')
+    elseif target == 'next_response' then
+      running = running and c[8] and c[8] ~= ''
+      started = c[8]
+    end
+    if running then
+      local key = target .. ':' .. conv
+      if stage == 'warning' then
+        local breach = redis.call('ZSCORE', prefix .. 'sla', key)
+        if breach then redis.call('ZADD', prefix .. 'sla_at_risk', breach, key) end
+      else
+        redis.call('ZREM', prefix .. 'sla_at_risk', key)
+        redis.call('ZADD', prefix .. 'sla_breached', at, key)
+      end
+      redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', ARGV[5], '*', 'type', 'sla.' .. stage, 'target', target,
+                 'conversation_id', conv, 'queue', c[2] or '', 'channel', c[3] or '', 'priority', c[6] or 'normal',
+                 'contact', c[7] or '', 'started_at', started or '', 'due_at', string.format('%.0f', at),
+                 'fired_at', ARGV[2], 'late', (now - at > tonumber(ARGV[4])) and '1' or '0')
+      out[#out + 1] = stage
       out[#out + 1] = c[2] or ''
     end
   end

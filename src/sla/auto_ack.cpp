@@ -1,0 +1,157 @@
+#include "sla/auto_ack.hpp"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
+#include "store/scripts.hpp"
+
+namespace omniroute::sla {
+
+namespace asio = boost::asio;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+
+/// Minutes shown: whole, at least 1, rounded up to 5 above 10 (nobody promises "in 17 minutes").
+std::int64_t shown_minutes(std::int64_t wait_ms) {
+  std::int64_t m = std::max<std::int64_t>(1, (wait_ms + kMinute - 1) / kMinute);
+  return m > 10 ? (m + 4) / 5 * 5 : m;
+}
+
+struct Phrases {
+  const char* minutes;  // {n}
+  const char* hours;    // {n}
+  const char* by;       // {time}, {d} day, {dd} two-digit day, {mm} two-digit month, {mon} month name
+};
+
+const std::map<std::string, Phrases>& phrases() {
+  static const std::map<std::string, Phrases> p{
+      {"en", {"in about {n} minutes", "in about {n} hours", "by {time} on {d} {mon}"}},
+      {"hi", {"लगभग {n} मिनट में", "लगभग {n} घंटे में", "{dd}-{mm} को {time} तक"}},
+      {"te", {"సుమారు {n} నిమిషాల్లో", "సుమారు {n} గంటల్లో", "{dd}-{mm} న {time} లోపు"}},
+  };
+  return p;
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+std::int64_t estimate_work_ms(const WaitInputs& in) {
+  std::int64_t per_round = in.fallback_ms > 0 ? in.fallback_ms : 15 * kMinute;
+  if (!in.recent_ms.empty()) {
+    std::vector<std::int64_t> sorted = in.recent_ms;
+    std::sort(sorted.begin(), sorted.end());
+    size_t n = sorted.size();
+    per_round = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+  long agents = std::max(1L, in.available);
+  long rounds = std::max(0L, in.ahead) / agents + 1;
+  return std::max<std::int64_t>(kMinute, per_round * rounds);
+}
+
+std::string eta_phrase(const std::string& language, std::int64_t now_ms, std::int64_t at_ms, const date::time_zone* zone) {
+  auto it = phrases().find(language);
+  const Phrases& p = it == phrases().end() ? phrases().at("en") : it->second;
+  std::int64_t wait = std::max<std::int64_t>(0, at_ms - now_ms);
+  std::string out;
+  if (wait < 120 * kMinute) {
+    out = p.minutes;
+    replace_all(out, "{n}", std::to_string(shown_minutes(wait)));
+  } else if (wait < 12 * 60 * kMinute) {
+    out = p.hours;
+    replace_all(out, "{n}", std::to_string((wait + 60 * kMinute - 1) / (60 * kMinute)));
+  } else {
+    // Overnight, a weekend, a holiday: say when, in the team's time zone.
+    date::sys_time<std::chrono::milliseconds> at{std::chrono::milliseconds(at_ms)};
+    auto local = zone ? date::zoned_time<std::chrono::milliseconds>(zone, at).get_local_time()
+                      : date::local_time<std::chrono::milliseconds>(at.time_since_epoch());
+    auto day = date::floor<date::days>(local);
+    date::year_month_day ymd{day};
+    date::hh_mm_ss<std::chrono::minutes> tod{date::floor<std::chrono::minutes>(local - day)};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char time[8], dd[4], mm[4];
+    std::snprintf(time, sizeof time, "%02d:%02d", static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()));
+    std::snprintf(dd, sizeof dd, "%02u", static_cast<unsigned>(ymd.day()));
+    std::snprintf(mm, sizeof mm, "%02u", static_cast<unsigned>(ymd.month()));
+    out = p.by;
+    replace_all(out, "{time}", time);
+    replace_all(out, "{dd}", dd);
+    replace_all(out, "{d}", std::to_string(static_cast<unsigned>(ymd.day())));
+    replace_all(out, "{mm}", mm);
+    replace_all(out, "{mon}", kMonths[static_cast<unsigned>(ymd.month()) - 1]);
+  }
+  return out;
+}
+
+const std::string& pick_template(const std::map<std::string, std::string>& templates, const std::string& language) {
+  if (auto it = templates.find(language); it != templates.end()) return it->second;
+  if (auto it = templates.find("en"); it != templates.end()) return it->second;
+  return templates.begin()->second;
+}
+
+std::string render_ack(const std::string& text, const std::string& eta, std::int64_t minutes) {
+  std::string out = text;
+  replace_all(out, "{eta}", eta);
+  replace_all(out, "{minutes}", std::to_string(minutes));
+  return out;
+}
+
+AutoAcknowledger::AutoAcknowledger(const config::Config& config, store::ConversationStore& store,
+                                   metrics::Registry& metrics)
+    : store_(store), metrics_(metrics), policies_(config) {
+  for (const auto& c : config.channels) {
+    if (!c.auto_ack.empty()) templates_[c.settings.id] = c.auto_ack;
+  }
+}
+
+asio::awaitable<void> AutoAcknowledger::acknowledge(std::string conv, std::string channel) {
+  auto t = templates_.find(channel);
+  if (t == templates_.end()) co_return;
+  std::vector<std::string> keys;
+  std::vector<std::string> args{store_.keys().prefix(), conv};
+  auto [r] = co_await store::async_eval(store_.client(), store::ack_inputs_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->type != store::Reply::Type::array || r->elements.size() < 8) co_return;
+  const auto& e = r->elements;
+  if (e[0].str == "resolved" || e[4].integer == 1) co_return;  // closed already, or acknowledged
+  const std::string& queue = e[1].str;
+  config::Priority priority = priority_named(e[2].str);
+  WaitInputs in;
+  for (const auto& ms : e[7].elements) in.recent_ms.push_back(std::atoll(ms.str.c_str()));
+  in.ahead = static_cast<long>(e[5].integer);
+  in.available = static_cast<long>(e[6].integer);
+  in.fallback_ms = policies_.target(queue, priority, config::SlaTarget::first_response).count() * 1000;
+  std::int64_t now = now_ms();
+  std::int64_t work = estimate_work_ms(in);
+  std::int64_t at = policies_.after(queue, now, work).value_or(now + work);
+  const std::string& language = e[3].str;
+  const BusinessCalendar* cal = policies_.calendar_of(queue);
+  std::string eta = eta_phrase(language, now, at, cal ? cal->zone() : nullptr);
+  std::string text = render_ack(pick_template(t->second, language), eta, (at - now + 59'999) / 60'000);
+  const auto& k = store_.keys();
+  std::vector<std::string> ack_keys{k.conversation(conv), k.seq(), k.outbox(), k.events()};
+  std::vector<std::string> ack_args{text, std::to_string(now), std::to_string(store::kEventsMaxLength)};
+  auto [sent] = co_await store::async_eval(store_.client(), store::auto_ack_script(), std::move(ack_keys),
+                                           std::move(ack_args), kAwait);
+  if (!sent || sent->is_error()) {
+    log::warn("auto-acknowledgement of conversation " + conv + " not sent: Redis unavailable");
+    co_return;
+  }
+  if (!sent->elements.empty() && sent->elements[0].str == "sent") {
+    metrics_.counter("omniroute_auto_acks_total", {{"channel", channel}}).inc();
+  }
+}
+
+}  // namespace omniroute::sla

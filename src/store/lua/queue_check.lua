@@ -1,0 +1,55 @@
+-- queue_check.lua: queue-level alerts with hysteresis. A measure (oldest wait,
+-- depth) going over its threshold raises one alert; it is cleared, with one
+-- `queue.recovered`, only when it falls to `clear` of the threshold. State in
+-- or:{ws}:queue_alerts ('<queue>:<measure>' = raised at ms), so each crossing
+-- alerts once across any number of instances.
+--
+-- ARGV: 1 prefix, 2 now ms, 3 alerts max length, then per queue: id, oldest-wait threshold ms
+--       (0: not watched), depth threshold (0: not watched), clear fraction
+-- Returns a flat list: alert type, queue, …  (for metrics)
+
+local prefix, now = ARGV[1], tonumber(ARGV[2])
+local BAND = 10000000000000  -- queue scores: priority band * BAND + queued_at ms
+local state = prefix .. 'queue_alerts'
+local out = {}
+
+local function check(queue, measure, value, threshold, clear)
+  if threshold <= 0 then return end
+  local field = queue .. ':' .. measure
+  local raised = redis.call('HGET', state, field)
+  if not raised and value > threshold then
+    redis.call('HSET', state, field, ARGV[2])
+    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', ARGV[3], '*', 'type', 'queue.' .. measure, 'queue', queue,
+               'measure', measure, 'value', string.format('%.0f', value), 'threshold', string.format('%.0f', threshold),
+               'fired_at', ARGV[2])
+    out[#out + 1] = 'queue.' .. measure
+    out[#out + 1] = queue
+  elseif raised and value <= threshold * clear then
+    redis.call('HDEL', state, field)
+    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', ARGV[3], '*', 'type', 'queue.recovered', 'queue', queue,
+               'measure', measure, 'value', string.format('%.0f', value), 'threshold', string.format('%.0f', threshold),
+               'raised_at', raised, 'fired_at', ARGV[2])
+    out[#out + 1] = 'queue.recovered'
+    out[#out + 1] = queue
+  end
+end
+
+for i = 4, #ARGV, 4 do
+  local queue, wait_ms, depth, clear = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+  local key = prefix .. 'queue:' .. queue
+  if wait_ms > 0 then
+    -- The oldest across priority bands: each band's head carries its queued_at in the score.
+    local oldest = 0
+    for band = 0, 3 do
+      local head = redis.call('ZRANGEBYSCORE', key, string.format('%.0f', band * BAND),
+                              '(' .. string.format('%.0f', (band + 1) * BAND), 'WITHSCORES', 'LIMIT', 0, 1)
+      if head[2] then
+        local waited = now - (tonumber(head[2]) - band * BAND)
+        if waited > oldest then oldest = waited end
+      end
+    end
+    check(queue, 'oldest_wait', oldest, wait_ms, clear)
+  end
+  check(queue, 'depth', redis.call('ZCARD', key), depth, clear)
+end
+return out

@@ -1,0 +1,22 @@
+-- sla_schedule.lua: set the next-response deadlines the monitor computed for
+-- clocks read by sla_starts.lua. A clock stopped (answered) or restarted
+-- since is left alone: its entry in or:{ws}:sla_start is gone or changed.
+-- Any instance may run it for the same clock; only the first sets anything.
+--
+-- ARGV: 1 prefix, then per clock: conv, since ms (as read), due ms ("" none), warning ms
+-- Returns how many deadlines were set.
+
+local prefix = ARGV[1]
+local set = 0
+for i = 2, #ARGV, 4 do
+  local conv, since, due, warn = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local score = redis.call('ZSCORE', prefix .. 'sla_start', conv)
+  if score and tonumber(score) == tonumber(since) then
+    redis.call('ZREM', prefix .. 'sla_start', conv)
+    if due ~= '' then
+      redis.call('ZADD', prefix .. 'sla', due, 'next_response:' .. conv, warn, 'next_response:warn:' .. conv)
+      set = set + 1
+    end
+  end
+end
+return set

@@ -1,0 +1,18 @@
+-- sla_starts.lua: the next-response clocks started since the monitor last
+-- looked (a customer message after an agent's reply; ingest.lua), with what
+-- the monitor needs to compute their deadlines. Reads only.
+--
+-- ARGV: 1 prefix, 2 at most this many
+-- Returns a flat list: conv, since ms, queue, priority, …
+
+local prefix = ARGV[1]
+local out = {}
+local started = redis.call('ZRANGE', prefix .. 'sla_start', 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+for i = 1, #started, 2 do
+  local c = redis.call('HMGET', prefix .. 'conv:' .. started[i], 'queue', 'priority')
+  out[#out + 1] = started[i]
+  out[#out + 1] = started[i + 1]
+  out[#out + 1] = c[1] or ''
+  out[#out + 1] = c[2] or 'normal'
+end
+return out
