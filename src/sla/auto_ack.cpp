@@ -95,10 +95,11 @@ std::string eta_phrase(const std::string& language, std::int64_t now_ms, std::in
   return out;
 }
 
-const std::string& pick_template(const std::map<std::string, std::string>& templates, const std::string& language) {
-  if (auto it = templates.find(language); it != templates.end()) return it->second;
-  if (auto it = templates.find("en"); it != templates.end()) return it->second;
-  return templates.begin()->second;
+const std::pair<const std::string, std::string>& pick_template(const std::map<std::string, std::string>& templates,
+                                                               const std::string& language) {
+  if (auto it = templates.find(language); it != templates.end()) return *it;
+  if (auto it = templates.find("en"); it != templates.end()) return *it;
+  return *templates.begin();
 }
 
 std::string render_ack(const std::string& text, const std::string& eta, std::int64_t minutes) {
@@ -136,10 +137,10 @@ asio::awaitable<void> AutoAcknowledger::acknowledge(std::string conv, std::strin
   std::int64_t now = now_ms();
   std::int64_t work = estimate_work_ms(in);
   std::int64_t at = policies_.after(queue, now, work).value_or(now + work);
-  const std::string& language = e[3].str;
+  const auto& [language, text_template] = pick_template(t->second, e[3].str);
   const BusinessCalendar* cal = policies_.calendar_of(queue);
   std::string eta = eta_phrase(language, now, at, cal ? cal->zone() : nullptr);
-  std::string text = render_ack(pick_template(t->second, language), eta, (at - now + 59'999) / 60'000);
+  std::string text = render_ack(text_template, eta, (at - now + 59'999) / 60'000);
   const auto& k = store_.keys();
   std::vector<std::string> ack_keys{k.conversation(conv), k.seq(), k.outbox(), k.events()};
   std::vector<std::string> ack_args{text, std::to_string(now), std::to_string(store::kEventsMaxLength)};

@@ -36,8 +36,10 @@ std::int64_t estimate_work_ms(const WaitInputs& in);
 std::string eta_phrase(const std::string& language, std::int64_t now_ms, std::int64_t at_ms,
                        const date::time_zone* zone);
 
-/// The template for `language`: its own, else English, else the first there is.
-const std::string& pick_template(const std::map<std::string, std::string>& templates, const std::string& language);
+/// The template for `language`: its own, else English, else the first there is. The eta phrase is
+/// written in the language of the template chosen, so a message never mixes two.
+const std::pair<const std::string, std::string>& pick_template(const std::map<std::string, std::string>& templates,
+                                                               const std::string& language);
 
 /// `{eta}` and `{minutes}` replaced.
 std::string render_ack(const std::string& text, const std::string& eta, std::int64_t minutes);

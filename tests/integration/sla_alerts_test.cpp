@@ -15,6 +15,7 @@
 #include "support/daemon_process.hpp"
 #include "support/fake_provider.hpp"
 #include "support/redis_server.hpp"
+#include "support/smtp_server.hpp"
 
 namespace omniroute::testing {
 namespace {
@@ -129,6 +130,38 @@ TEST(SlaAlerts, ASinkThatIsDownGetsTheAlertOnceItIsBack) {
   for (size_t i = 2; i < got.size(); ++i) ++types[std::string(json::parse(got[i].body).at("type").as_string())];
   EXPECT_EQ(types["sla.warning"] + types["sla.breached"], 2);
   EXPECT_EQ(redis.one({"XPENDING", "or:{it}:alerts", "sink:webhook-1"}).substr(0, 1), "0");
+}
+
+TEST(SlaAlerts, AnEmailSinkSendsOneReadableMailThroughSmtpEvenAfterARefusal) {
+  RedisServer redis;
+  SmtpServer smtp("omniroute", "smtp-password");
+  smtp.refuse_next(1);  // the first try is told to come back later
+  FakeProvider unused;
+  std::uint16_t port = free_port();
+  std::string cfg = sla_config(port, redis.url(), unused.url(), "1s");
+  cfg.replace(cfg.find("  - { kind: webhook"), std::string::npos,
+              "  - { kind: email, url: \"" + smtp.url() + "\", from: omniroute@support.example, to: oncall@support.example,"
+              " username: omniroute, password: smtp-password, kinds: [breached] }\n");
+  DaemonProcess daemon(cfg, port);
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "मेरा पैकेज कहाँ है?").status, 200);
+  ASSERT_TRUE(smtp.wait_for(1, 15'000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));  // a warning (filtered out) or a double would be here
+  auto mails = smtp.received();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(smtp.refused(), 1);
+  const auto& m = mails[0];
+  EXPECT_EQ(m.user, "omniroute");
+  EXPECT_EQ(m.from, "omniroute@support.example");
+  EXPECT_EQ(m.to, std::vector<std::string>{"oncall@support.example"});
+  std::string conv = conversation_of(redis, "cust-1");
+  EXPECT_EQ(mail_header(m.data, "Subject"), "[omniroute] First response overdue — queue general, conversation " + conv +
+                                                " (customer c1, channel api, priority normal)") << m.data;
+  EXPECT_NE(m.data.find("To: oncall@support.example\r\n"), std::string::npos);
+  std::string body = decode_quoted_printable(m.data.substr(m.data.find("\r\n\r\n") + 4));
+  EXPECT_NE(body.find("conversation " + conv + " (customer c1, channel api, priority normal)"), std::string::npos) << body;
+  EXPECT_NE(body.find("type: sla.breached"), std::string::npos) << body;
+  EXPECT_NE(body.find("target_seconds: 1"), std::string::npos) << body;
+  EXPECT_EQ(body.find("पैकेज"), std::string::npos);  // the customer's words stay out of alerts
 }
 
 }  // namespace
