@@ -6,12 +6,13 @@
 --
 -- KEYS[1] conv or:{ws}:conv:<id>   KEYS[2] or:{ws}:seq   KEYS[3] or:{ws}:outbox   KEYS[4] or:{ws}:events
 -- ARGV: 1 text, 2 now ms, 3 events max length
--- Returns {"sent", msg id}, {"already"}, {"resolved"} or {"not_found"}.
+-- Returns {"sent", msg id}, {"already"}, {"answered"}, {"resolved"} or {"not_found"}.
 
-local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'acknowledged_at', 'channel', 'thread')
+local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'acknowledged_at', 'channel', 'thread', 'first_response_at')
 if not c[1] then return {'not_found'} end
 if c[2] == 'resolved' then return {'resolved'} end
 if c[3] and c[3] ~= '' then return {'already'} end
+if c[6] and c[6] ~= '' then return {'answered'} end  -- an agent was quicker: nothing to promise
 
 local conv, now = c[1], ARGV[2]
 local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
