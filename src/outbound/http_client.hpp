@@ -5,6 +5,7 @@
 // use from the executor it was made with.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <map>
@@ -45,10 +46,29 @@ class HttpClient {
   void perform(const HttpCall& call, std::function<void(HttpAnswer)> done);
   /// Submits `mail`; `done` gets the server's last reply code (250 when accepted), or 0 and an error.
   void send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done);
+  /// Awaitable forms: `auto [answer] = co_await client.async_perform(call, as_tuple(use_awaitable))`.
+  template <typename Token>
+  auto async_perform(const HttpCall& call, Token&& token) {
+    return start([this, &call](auto done) { perform(call, std::move(done)); }, std::forward<Token>(token));
+  }
+  template <typename Token>
+  auto async_send_mail(const MailCall& mail, Token&& token) {
+    return start([this, &mail](auto done) { send_mail(mail, std::move(done)); }, std::forward<Token>(token));
+  }
   /// Aborts every request in flight (their callbacks do not run).
   void cancel_all();
 
  private:
+  template <typename Begin, typename Token>
+  static auto start(Begin begin, Token&& token) {
+    return boost::asio::async_initiate<Token, void(HttpAnswer)>(
+        [begin](auto handler) {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          begin(std::function<void(HttpAnswer)>([h](HttpAnswer a) { std::move(*h)(std::move(a)); }));
+        },
+        token);
+  }
+
   struct Transfer;
   struct Socket;
   static int socket_callback(void* easy, int fd, int what, void* userp, void* socketp) noexcept;

@@ -149,12 +149,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
   call->timeout_ms = static_cast<int>(config_.outbound.timeout.count());
   asio::steady_timer wait(store_.client().executor());
   for (int attempt = 1; !stopped_; ++attempt) {
-    auto [answer] = co_await asio::async_initiate<decltype(kAwait), void(HttpAnswer)>(
-        [this, &call](auto handler) {
-          auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          http_.perform(*call, [h](HttpAnswer a) { std::move(*h)(std::move(a)); });
-        },
-        kAwait);
+    auto [answer] = co_await http_.async_perform(*call, kAwait);
     SendResult result = channel->second->read_send_answer(answer.status, answer.body);
     if (answer.status == 0) result.reason = "no answer: " + answer.error;
     if (result.retry_after_s == 0 && !answer.retry_after.empty()) result.retry_after_s = std::atoi(answer.retry_after.c_str());

@@ -52,6 +52,8 @@ asio::awaitable<void> Monitor::claim_loop() {
     wait.expires_after(kTick);
     co_await wait.async_wait(kAwait);
     if (stopped_ || !store_.client().connected()) continue;
+    // Nothing fires before every sink's group exists: a group made later starts after what fired.
+    if (groups_ready_ < config_.alerts.size()) continue;
     if (policies_.any_next_response()) co_await schedule_next_responses();
     co_await claim_due();
     if (watch_queues && tick % 4 == 0) co_await check_queues();
@@ -123,7 +125,10 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
     if (stopped_) co_return;
     std::vector<std::string> cmd{"XGROUP", "CREATE", store_.keys().alerts(), group, "$", "MKSTREAM"};
     auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-    if (r && (!r->is_error() || r->str.starts_with("BUSYGROUP"))) break;
+    if (r && (!r->is_error() || r->str.starts_with("BUSYGROUP"))) {
+      ++groups_ready_;
+      break;
+    }
     wait.expires_after(kTick);
     co_await wait.async_wait(kAwait);
   }
@@ -175,12 +180,7 @@ asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fiel
       co_return true;
     }
     outbound::MailCall call{sink.url, sink.username, sink.password, sink.from, {sink.to}, *message};
-    std::tie(answer) = co_await asio::async_initiate<decltype(kAwait), void(outbound::HttpAnswer)>(
-        [this, &call](auto handler) {
-          auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          http_.send_mail(call, [h](outbound::HttpAnswer a) { std::move(*h)(std::move(a)); });
-        },
-        kAwait);
+    std::tie(answer) = co_await http_.async_send_mail(call, kAwait);
     if (answer.status >= 200 && answer.status < 300) co_return true;
   } else {  // webhook or slack
     HttpCall call;
@@ -197,12 +197,7 @@ asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fiel
         call.headers.push_back({"X-Omniroute-Signature", "sha256=" + channels::hmac_sha256_hex(sink.secret, call.body)});
       }
     }
-    std::tie(answer) = co_await asio::async_initiate<decltype(kAwait), void(outbound::HttpAnswer)>(
-        [this, &call](auto handler) {
-          auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          http_.perform(call, [h](outbound::HttpAnswer a) { std::move(*h)(std::move(a)); });
-        },
-        kAwait);
+    std::tie(answer) = co_await http_.async_perform(call, kAwait);
     if (answer.status >= 200 && answer.status < 300) co_return true;
   }
   log::warn("alert sink " + sink.id + ": " +

@@ -51,6 +51,7 @@ class Monitor {
   Policies policies_;
   std::set<std::pair<std::string, std::string>> in_flight_;  // (sink, entry id) being delivered here
   bool stopped_ = false;
+  size_t groups_ready_ = 0;  // sinks whose consumer group exists
 };
 
 }  // namespace omniroute::sla

@@ -101,7 +101,11 @@ TEST(SlaAlerts, DeadlinesPassedWhileDownFireAtStartMarkedLate) {
   FakeProvider sink;
   std::uint16_t port = free_port();
   {
-    DaemonProcess daemon(sla_config(port, redis.url(), sink.url(), "20s"), port);
+    // No sink yet: the one added while the daemon was down must still get what was already due
+    // (its delivery group is made before anything fires).
+    std::string no_sink = sla_config(port, redis.url(), sink.url(), "20s");
+    no_sink.erase(no_sink.find("alerts:\n"));
+    DaemonProcess daemon(no_sink, port);
     ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
     EXPECT_EQ(daemon.terminate(), 0);
   }

@@ -27,6 +27,9 @@ struct ScriptedAnswer {
   bool hang = false;  // never answer (the client must time out)
 };
 
+/// A listening TCP socket on 127.0.0.1 at a free port (written to `port`), for the fake servers.
+int listen_on_loopback(std::uint16_t& port);
+
 class FakeProvider {
  public:
   FakeProvider();

@@ -1,5 +1,7 @@
 #include "support/smtp_server.hpp"
 
+#include "support/fake_provider.hpp"
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -61,17 +63,7 @@ std::string base64_decode(const std::string& in) {
 
 SmtpServer::SmtpServer(std::string username, std::string password)
     : username_(std::move(username)), password_(std::move(password)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  ::listen(listen_fd_, 16);
+  listen_fd_ = listen_on_loopback(port_);
   acceptor_ = std::thread([this] { serve(); });
 }
 
