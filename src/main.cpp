@@ -54,20 +54,37 @@ int main(int argc, char** argv) {
 
   omniroute::ChannelRegistry registry;
   omniroute::register_builtin_channels(registry);
+  auto load = [&]() {
+    return config_path.empty() ? omniroute::config::load_config_text(omniroute::embedded::omniroute_default,
+                                                                     "<embedded default>", registry)
+                               : omniroute::config::load_config_file(config_path, registry);
+  };
   omniroute::config::Config config;
   try {
-    config = config_path.empty()
-                 ? omniroute::config::load_config_text(omniroute::embedded::omniroute_default,
-                                                       "<embedded default>", registry)
-                 : omniroute::config::load_config_file(config_path, registry);
+    config = load();
   } catch (const omniroute::config::ConfigError& e) {
     std::cerr << e.what();
     return 2;
   }
   if (check_only) return 0;
+  // SIGHUP: the same file again; a broken one is reported line by line and changes nothing.
+  omniroute::daemon::Reload reload = [&]() -> std::optional<omniroute::config::Config> {
+    try {
+      return load();
+    } catch (const omniroute::config::ConfigError& e) {
+      std::string problems = e.what();
+      for (size_t start = 0; start < problems.size();) {
+        size_t end = problems.find('\n', start);
+        if (end == std::string::npos) end = problems.size();
+        if (end > start) omniroute::log::error("SIGHUP: " + problems.substr(start, end - start));
+        start = end + 1;
+      }
+      return std::nullopt;
+    }
+  };
 
   try {
-    return omniroute::daemon::run(config, registry);
+    return omniroute::daemon::run(std::move(config), registry, reload);
   } catch (const std::exception& e) {
     omniroute::log::error(std::string("cannot start: ") + e.what());
     return 1;

@@ -8,6 +8,7 @@
 namespace omniroute::daemon {
 
 void notify_ready();
+void notify_reloading();
 void notify_stopping();
 void notify_watchdog();
 void notify_status(std::string_view status);

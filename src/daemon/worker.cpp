@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -47,6 +48,15 @@ void Worker::start() {
     redis_->start();
     events_->start();
     beat();
+    // Say when Redis is up, sooner than the next heartbeat: a reload waits for it.
+    asio::co_spawn(context_, [this]() -> asio::awaitable<void> {
+      asio::steady_timer wait(context_);
+      while (!redis_->connected() && !sessions_.draining()) {
+        wait.expires_after(std::chrono::milliseconds(5));
+        co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      redis_ready_ = redis_->connected();
+    }, asio::detached);
   });
   thread_ = std::thread([this] {
     try {
@@ -116,6 +126,7 @@ void Worker::start_channels(http::ChannelMap& channels) {
 
 void Worker::beat() {
   heartbeat_ = steady_ms();
+  if (!redis_ready_ && redis_->connected()) redis_ready_ = true;
   heartbeat_timer_.expires_after(std::chrono::seconds(1));
   heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) beat();

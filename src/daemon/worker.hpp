@@ -45,6 +45,8 @@ class Worker {
   void drain(std::chrono::milliseconds grace);
   /// Waits for the loop's thread to end.
   void join();
+  /// True once this loop's Redis connection first came up (a reload waits for it). Thread-safe.
+  bool redis_ready() const { return redis_ready_.load(); }
   /// True when drain ran out of grace and stopped the loop with work still suspended.
   bool forced() const { return forced_; }
 
@@ -77,6 +79,7 @@ class Worker {
   boost::asio::steady_timer heartbeat_timer_;
   std::atomic<std::int64_t> heartbeat_{0};
   std::atomic<bool> forced_{false};
+  std::atomic<bool> redis_ready_{false};
   std::thread thread_;
 };
 

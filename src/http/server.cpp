@@ -125,12 +125,20 @@ void Listener::stop() {
   acceptor_.close(ignored);
 }
 
+void Listener::replace_lanes(std::vector<Lane> lanes, Limits limits) {
+  lanes_ = std::move(lanes);
+  limits_ = limits;
+  boost::system::error_code ignored;
+  acceptor_.cancel(ignored);  // the accept pending on an old lane starts again on a new one
+}
+
 asio::awaitable<void> Listener::accept_loop() {
   while (acceptor_.is_open()) {
-    Lane& lane = lanes_[next_++ % lanes_.size()];
+    Lane lane = lanes_[next_++ % lanes_.size()];
     auto [ec, socket] = co_await acceptor_.async_accept(lane.context->get_executor(), kAwait);
     if (ec) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+      if (!acceptor_.is_open()) break;
+      if (ec == asio::error::operation_aborted) continue;  // lanes replaced
       // Out of descriptors or similar: say so, pause so the loop does not spin, keep serving.
       log::warn("http: accept failed: " + ec.message());
       asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));

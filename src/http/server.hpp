@@ -81,6 +81,9 @@ class Listener {
   void start();
   /// Stops accepting; sessions are drained separately, per lane.
   void stop();
+  /// From now on, hands new connections to `lanes` (a reloaded configuration's loops); the socket
+  /// stays open throughout, so nothing is refused meanwhile. Call on the listener's context.
+  void replace_lanes(std::vector<Lane> lanes, Limits limits);
 
  private:
   boost::asio::awaitable<void> accept_loop();

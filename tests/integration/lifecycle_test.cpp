@@ -64,11 +64,72 @@ TEST_F(Lifecycle, SigtermExitsZero) {
   EXPECT_EQ(daemon.terminate(), 0) << daemon.log();
 }
 
-TEST_F(Lifecycle, SighupDoesNotStopTheDaemon) {
+TEST_F(Lifecycle, SighupReloadsTheConfigAndKeepsTheOldOneWhenTheNewIsBroken) {
+  ASSERT_EQ(post_message(port, "1", "c", "hi").status, 200);
+  std::string body = webhook_body("2", "d", "నమస్కారం");
+  EXPECT_EQ(http_request(port, "POST", "/webhooks/api2", signed_headers(body), body).status, 404);
+  // A second channel, and a queue for it.
+  std::string reloaded = daemon_config(port, redis.url()) +
+                         "  - id: second\n    channels: [api2]\n";
+  reloaded.replace(reloaded.find("  - id: sms\n"), 0, "  - id: api2\n    kind: webhook\n    secret: " + std::string(kApiSecret) + "\n");
+  daemon.rewrite_config(reloaded);
   daemon.signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  int status = 404;
+  for (int i = 0; i < 50 && status == 404; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = http_request(port, "POST", "/webhooks/api2", signed_headers(body), body).status;
+  }
+  EXPECT_EQ(status, 200) << daemon.log();
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + redis.one({"GET", "or:{it}:thread:api2:d"}), "queue"}), "second");
+  EXPECT_EQ(post_message(port, "3", "c", "still here").status, 200);  // the old channel too, its conversation kept
+  EXPECT_NE(daemon.log().find("configuration reloaded"), std::string::npos) << daemon.log();
+
+  // A broken file: said as FILE:LINE:COL, and the running configuration stays.
+  daemon.rewrite_config(reloaded + "bogus_section: 1\n");
+  daemon.signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_TRUE(daemon.running());
-  EXPECT_EQ(post_message(port, "1", "c", "hi").status, 200);
+  EXPECT_NE(daemon.log().find("omniroute.yaml:"), std::string::npos) << daemon.log();
+  EXPECT_NE(daemon.log().find("unknown key 'bogus_section'"), std::string::npos) << daemon.log();
+  EXPECT_NE(daemon.log().find("not reloaded"), std::string::npos) << daemon.log();
+  std::string again = webhook_body("4", "e", "hello");
+  EXPECT_EQ(http_request(port, "POST", "/webhooks/api2", signed_headers(again), again).status, 200);
+  EXPECT_EQ(daemon.terminate(), 0) << daemon.log();
+}
+
+TEST_F(Lifecycle, ReloadsUnderTrafficRefuseAndLoseNothing) {
+  std::atomic<bool> done{false};
+  std::vector<int> statuses;
+  std::thread client([&] {
+    for (int i = 0; i < 400; ++i) statuses.push_back(post_message(port, "r" + std::to_string(i), "c" + std::to_string(i % 50), "नमस्ते").status);
+    done = true;
+  });
+  for (int i = 0; i < 4 && !done; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    daemon.signal(SIGHUP);
+  }
+  client.join();
+  ASSERT_EQ(statuses.size(), 400u);
+  for (size_t i = 0; i < statuses.size(); ++i) ASSERT_EQ(statuses[i], 200) << "message " << i << "\n" << daemon.log();
+  int stored = 0;
+  for (int i = 0; i < 50; ++i) {
+    std::string conv = redis.one({"GET", "or:{it}:thread:api:c" + std::to_string(i)});
+    stored += std::atoi(redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}).c_str());
+  }
+  EXPECT_EQ(stored, 400);
+  EXPECT_TRUE(daemon.running());
+  EXPECT_NE(daemon.log().find("configuration reloaded"), std::string::npos) << daemon.log();
+}
+
+TEST_F(Lifecycle, AReloadWhoseRedisIsUnreachableKeepsTheRunningConfiguration) {
+  daemon.rewrite_config(daemon_config(port, "redis://127.0.0.1:" + std::to_string(free_port()) + "/0"));
+  daemon.signal(SIGHUP);
+  for (int i = 0; i < 40 && daemon.log().find("not reachable") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(daemon.log().find("Redis is not reachable; not reloaded"), std::string::npos) << daemon.log();
+  EXPECT_EQ(post_message(port, "after", "c", "hi").status, 200);
+  EXPECT_EQ(daemon.terminate(), 0) << daemon.log();
 }
 
 TEST_F(Lifecycle, SigtermLetsAnInFlightRequestFinish) {

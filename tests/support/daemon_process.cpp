@@ -124,6 +124,8 @@ void DaemonProcess::kill_hard() {
 
 void DaemonProcess::signal(int signo) { ::kill(pid_, signo); }
 
+void DaemonProcess::rewrite_config(const std::string& config_yaml) { dir_.write("omniroute.yaml", config_yaml); }
+
 std::string DaemonProcess::log() const { return read_file((dir_.path() / "daemon.log").string()); }
 
 }  // namespace omniroute::testing

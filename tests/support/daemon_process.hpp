@@ -46,6 +46,8 @@ class DaemonProcess {
   void signal(int signo);
   /// True while the process has not exited.
   bool running();
+  /// Replaces the config file the daemon was started with (for SIGHUP).
+  void rewrite_config(const std::string& config_yaml);
   /// What the daemon wrote to stderr so far.
   std::string log() const;
 
