@@ -1,6 +1,7 @@
 // The one list of channel kinds this build knows. Explicit on purpose: a
 // static registrar object would be dropped by the linker from a static library.
 
+#include "meta/meta_channel.hpp"
 #include "omniroute/channel.hpp"
 #include "twilio_sms/twilio_channel.hpp"
 #include "webhook/webhook_channel.hpp"
@@ -10,6 +11,9 @@ namespace omniroute {
 void register_builtin_channels(ChannelRegistry& registry) {
   registry.add(channels::webhook_kind());
   registry.add(channels::twilio_sms_kind());
+  registry.add(channels::whatsapp_kind());
+  registry.add(channels::messenger_kind());
+  registry.add(channels::instagram_kind());
 }
 
 }  // namespace omniroute

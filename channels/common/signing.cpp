@@ -42,4 +42,15 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+bool webhook_signature_valid(std::string_view secret, std::string_view body, std::string_view header) {
+  constexpr std::string_view kPrefix = "sha256=";
+  if (!header.starts_with(kPrefix)) return false;
+  std::string expected = hmac_sha256_hex(secret, body);
+  std::string given(header.substr(kPrefix.size()));
+  for (char& c : given) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return constant_time_equal(expected, given);
+}
+
 }  // namespace omniroute::channels

@@ -90,17 +90,6 @@ class WebhookChannel final : public Channel {
 
 }  // namespace
 
-bool webhook_signature_valid(std::string_view secret, std::string_view body, std::string_view header) {
-  constexpr std::string_view kPrefix = "sha256=";
-  if (!header.starts_with(kPrefix)) return false;
-  std::string expected = hmac_sha256_hex(secret, body);
-  std::string given(header.substr(kPrefix.size()));
-  for (char& c : given) {
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return constant_time_equal(expected, given);
-}
-
 Expected<Message, WebhookError> parse_webhook_body(std::string_view body, std::string_view channel_id) {
   if (!is_valid_utf8(body)) return bad_request("invalid_utf8", "the body is not valid UTF-8");
   boost::system::error_code ec;

@@ -4,15 +4,13 @@
 
 #include <string_view>
 
+#include "common/signing.hpp"
 #include "omniroute/channel.hpp"
 
 namespace omniroute::channels {
 
 /// The kind's schema and factory, for the registry.
 ChannelKind webhook_kind();
-
-/// True when `header` is "sha256=<hex HMAC-SHA256 of body with secret>"; constant time.
-bool webhook_signature_valid(std::string_view secret, std::string_view body, std::string_view header);
 
 /// Parses one delivery body into a Message for `channel_id`. Pure.
 Expected<Message, WebhookError> parse_webhook_body(std::string_view body, std::string_view channel_id);

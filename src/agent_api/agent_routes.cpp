@@ -28,8 +28,15 @@ std::optional<Response> refusal(const std::string& status, const std::string& id
   if (status == "not_found") return json_error(404, "not_found", "no conversation '" + id + "'");
   if (status == "forbidden") return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
   if (status == "resolved") return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
+  if (status == "window_closed") {
+    return json_error(409, "whatsapp_window_closed",
+                      "WhatsApp accepts free-form replies only within 24 hours of the customer's last message; "
+                      "the customer has to write again first");
+  }
   return std::nullopt;
 }
+
+constexpr std::int64_t kWhatsAppWindowMs = 24LL * 3600 * 1000;  // Meta's customer-service window
 
 }  // namespace
 
@@ -182,7 +189,8 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   const auto& k = store_.keys();
   std::int64_t now = now_ms();
   std::vector<std::string> keys{k.conversation(id), k.seq(), k.outbox(), k.sla(), k.events()};
-  std::vector<std::string> args{k.prefix(), agent, *text, std::to_string(now), std::to_string(store::kEventsMaxLength)};
+  std::vector<std::string> args{k.prefix(), agent, *text, std::to_string(now), std::to_string(store::kEventsMaxLength),
+                                std::to_string(kWhatsAppWindowMs)};
   auto [r] = co_await store::async_eval(store_.client(), store::reply_script(), std::move(keys), std::move(args), kAwait);
   if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
   if (auto refused = refusal(r->elements[0].str, id)) co_return std::move(*refused);

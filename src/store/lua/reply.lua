@@ -8,14 +8,19 @@
 --
 -- KEYS[1] conv  or:{ws}:conv:<id>   KEYS[2] or:{ws}:seq   KEYS[3] or:{ws}:outbox
 -- KEYS[4] or:{ws}:sla               KEYS[5] or:{ws}:events
--- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length
--- Returns {"sent", msg id, first response 0|1, created_at, channel, queue} or {"not_found"|"forbidden"|"resolved"}.
+-- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length, 6 WhatsApp customer-service
+--       window ms (a free-form reply later than this after the customer's last message is refused)
+-- Returns {"sent", msg id, first response 0|1, created_at, channel, queue}, {"window_closed", last inbound ms}
+-- or {"not_found"|"forbidden"|"resolved"}.
 
 local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
-                     'thread')
+                     'thread', 'channel_kind', 'last_inbound_at')
 if not c[1] then return {'not_found'} end
 if c[3] ~= ARGV[2] then return {'forbidden'} end
 if c[2] == 'resolved' then return {'resolved'} end
+if c[9] == 'whatsapp' and tonumber(ARGV[4]) - (tonumber(c[10]) or 0) > tonumber(ARGV[6] or '86400000') then
+  return {'window_closed', c[10] or ''}
+end
 
 local conv, now = c[1], ARGV[4]
 local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)

@@ -1,0 +1,329 @@
+#include "meta/meta_channel.hpp"
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "common/form.hpp"
+#include "common/signing.hpp"
+#include "omniroute/clock.hpp"
+#include "omniroute/text.hpp"
+
+namespace omniroute::channels {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxMessagesPerDelivery = 1000;
+
+Unexpected<WebhookError> bad_request(std::string code, std::string message) {
+  return unexpected(WebhookError{400, std::move(code), std::move(message)});
+}
+
+/// `obj[key]` as a string, "" when absent or not a string.
+std::string str(const json::object& obj, std::string_view key) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return "";
+  if (it->value().is_string()) return std::string(it->value().get_string());
+  if (it->value().is_int64()) return std::to_string(it->value().get_int64());
+  if (it->value().is_double()) {  // coordinates: 17.385, not 1.7385E1
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.8g", it->value().get_double());
+    return buf;
+  }
+  return "";
+}
+
+const json::object& obj_at(const json::object& obj, std::string_view key) {
+  static const json::object kEmpty;
+  auto it = obj.find(key);
+  return it != obj.end() && it->value().is_object() ? it->value().get_object() : kEmpty;
+}
+
+const json::array& arr_at(const json::object& obj, std::string_view key) {
+  static const json::array kEmpty;
+  auto it = obj.find(key);
+  return it != obj.end() && it->value().is_array() ? it->value().get_array() : kEmpty;
+}
+
+std::string nfc(const std::string& s) { return to_nfc(s).value_or(s); }
+
+/// The body as a JSON object, after the UTF-8 check every webhook gets.
+Expected<json::object, WebhookError> parse_object(std::string_view body) {
+  if (!is_valid_utf8(body)) return bad_request("invalid_utf8", "the body is not valid UTF-8");
+  boost::system::error_code ec;
+  json::value root = json::parse(body, ec);
+  if (ec) return bad_request("invalid_json", "the body is not valid JSON: " + ec.message());
+  if (!root.is_object()) return bad_request("invalid_json", "the body must be a JSON object");
+  return std::move(root.get_object());
+}
+
+/// A WhatsApp message of any type as text an agent can read, plus its media as attachments;
+/// nullopt for types that carry nothing for an agent (reactions to our messages, unknown types).
+std::optional<std::string> whatsapp_text(const json::object& m, std::vector<Attachment>& attachments) {
+  const std::string type = str(m, "type");
+  if (type == "text") return str(obj_at(m, "text"), "body");
+  if (type == "image" || type == "video" || type == "audio" || type == "document" || type == "sticker") {
+    const auto& media = obj_at(m, type);
+    Attachment a;
+    a.name = str(media, "filename").empty() ? type : str(media, "filename");
+    a.content_type = str(media, "mime_type").empty() ? "application/octet-stream" : str(media, "mime_type");
+    a.url = "whatsapp-media:" + str(media, "id");  // fetched from the Graph API by its id
+    attachments.push_back(std::move(a));
+    return str(media, "caption");
+  }
+  if (type == "location") {
+    const auto& l = obj_at(m, "location");
+    std::string where = str(l, "name");
+    if (!str(l, "address").empty()) where += (where.empty() ? "" : ", ") + str(l, "address");
+    return "📍 Location: " + (where.empty() ? "" : where + " ") + "(" + str(l, "latitude") + ", " + str(l, "longitude") + ")";
+  }
+  if (type == "contacts") {
+    std::string out = "Shared contact:";
+    for (const auto& c : arr_at(m, "contacts")) {
+      if (!c.is_object()) continue;
+      out += " " + str(obj_at(c.get_object(), "name"), "formatted_name");
+      for (const auto& p : arr_at(c.get_object(), "phones")) {
+        if (p.is_object()) out += " " + str(p.get_object(), "phone");
+      }
+      out += ";";
+    }
+    return out;
+  }
+  if (type == "button") return str(obj_at(m, "button"), "text");
+  if (type == "interactive") {
+    const auto& i = obj_at(m, "interactive");
+    std::string reply = str(obj_at(i, "button_reply"), "title");
+    return reply.empty() ? str(obj_at(i, "list_reply"), "title") : reply;
+  }
+  return std::nullopt;  // reaction, unsupported, system, ephemeral …: accepted, nothing to route
+}
+
+/// The GET handshake Meta makes when the webhook is configured.
+WebhookResult handshake(const InboundRequest& request, const std::string& verify_token) {
+  std::string_view target = request.target;
+  auto q = target.find('?');
+  auto fields = parse_form(q == std::string_view::npos ? std::string_view() : target.substr(q + 1));
+  if (!fields) return bad_request("invalid_query", "the query string is malformed");
+  const std::string* mode = form_value(*fields, "hub.mode");
+  const std::string* token = form_value(*fields, "hub.verify_token");
+  const std::string* challenge = form_value(*fields, "hub.challenge");
+  if (!mode || *mode != "subscribe" || !challenge) {
+    return bad_request("invalid_handshake", "expected hub.mode=subscribe with hub.challenge");
+  }
+  if (!token || !constant_time_equal(*token, verify_token)) {
+    return unexpected(WebhookError{403, "bad_verify_token", "hub.verify_token does not match the configured verify_token"});
+  }
+  WebhookAccepted ok;
+  ok.content_type = "text/plain; charset=utf-8";
+  ok.body = *challenge;
+  return ok;
+}
+
+enum class Flavor { whatsapp, messenger, instagram };
+
+class MetaChannel final : public Channel {
+ public:
+  MetaChannel(ChannelSettings s, Flavor flavor) : Channel(std::move(s)), flavor_(flavor) {}
+
+  WebhookResult on_webhook(const InboundRequest& request) const override {
+    if (request.method == "GET") return handshake(request, settings().get("verify_token"));
+    if (request.method != "POST") {
+      return unexpected(WebhookError{405, "method_not_allowed", "Meta webhooks are a GET handshake and POSTs"});
+    }
+    if (!webhook_signature_valid(settings().get("app_secret"), request.body, request.header("X-Hub-Signature-256"))) {
+      return unexpected(WebhookError{401, "bad_signature", "X-Hub-Signature-256 is missing or does not match the body"});
+    }
+    auto messages = flavor_ == Flavor::whatsapp ? parse_whatsapp(request.body, id())
+                                                : parse_page_messaging(request.body, id(), settings().kind);
+    if (!messages) return unexpected(messages.error());
+    WebhookAccepted accepted;
+    accepted.messages = std::move(*messages);
+    return accepted;
+  }
+
+  std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
+    HttpCall call;
+    if (flavor_ == Flavor::whatsapp) {
+      call.url = settings().get("api_base") + "/" + settings().get("phone_number_id") + "/messages";
+      call.headers = {{"Authorization", "Bearer " + settings().get("access_token")}};
+      call.body = json::serialize(json::object{{"messaging_product", "whatsapp"},
+                                               {"recipient_type", "individual"},
+                                               {"to", m.recipient},
+                                               {"type", "text"},
+                                               {"text", json::object{{"preview_url", false}, {"body", m.text}}}});
+    } else {
+      call.url = settings().get("api_base") + "/" + settings().get("page_id") + "/messages";
+      call.headers = {{"Authorization", "Bearer " + settings().get("page_access_token")}};
+      call.body = json::serialize(json::object{{"recipient", json::object{{"id", m.recipient}}},
+                                               {"messaging_type", "RESPONSE"},
+                                               {"message", json::object{{"text", m.text}}}});
+    }
+    call.headers.push_back({"Content-Type", "application/json; charset=utf-8"});
+    return call;
+  }
+
+  SendResult read_send_answer(int status, std::string_view body) const override {
+    SendResult r = default_send_result(status, body);
+    boost::system::error_code ec;
+    json::value v = json::parse(body, ec);
+    if (ec || !v.is_object()) return r;
+    const auto& o = v.get_object();
+    if (r.kind == SendResult::Kind::sent) {
+      // WhatsApp: {"messages":[{"id":"wamid…"}]}; Messenger/Instagram: {"message_id":"m_…"}.
+      const auto& msgs = arr_at(o, "messages");
+      r.provider_id = !msgs.empty() && msgs[0].is_object() ? str(msgs[0].get_object(), "id") : str(o, "message_id");
+      return r;
+    }
+    const auto& err = obj_at(o, "error");
+    std::string code = str(err, "code");
+    r.reason = "Graph API error " + code + ": " + str(err, "message");
+    // Throttling (WhatsApp 130429, 131056 pair rate; Graph 4, 17, 32, 613): wait and retry, never drop.
+    if (code == "130429" || code == "131056" || code == "4" || code == "17" || code == "32" || code == "613") {
+      r.kind = SendResult::Kind::retry;
+      if (r.retry_after_s == 0) r.retry_after_s = 60;
+    }
+    return r;
+  }
+
+ private:
+  Flavor flavor_;
+};
+
+std::vector<FieldSpec> common_fields() {
+  return {{.name = "app_secret", .type = FieldType::secret, .required = true},
+          {.name = "verify_token", .type = FieldType::secret, .required = true},
+          {.name = "api_base", .type = FieldType::url, .default_value = "https://graph.facebook.com/v19.0"}};
+}
+
+ChannelKind meta_kind(std::string name, Flavor flavor, std::vector<FieldSpec> extra) {
+  ChannelKind k;
+  k.name = std::move(name);
+  k.medium = Medium::chat;
+  k.fields = common_fields();
+  k.fields.insert(k.fields.end(), extra.begin(), extra.end());
+  k.create = [flavor](ChannelSettings s) -> std::unique_ptr<Channel> {
+    return std::make_unique<MetaChannel>(std::move(s), flavor);
+  };
+  return k;
+}
+
+}  // namespace
+
+Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view body, std::string_view channel_id) {
+  auto root = parse_object(body);
+  if (!root) return unexpected(root.error());
+  if (str(*root, "object") != "whatsapp_business_account") {
+    return bad_request("invalid_field", "'object' must be whatsapp_business_account");
+  }
+  std::vector<Message> out;
+  const std::int64_t now = now_ms();
+  for (const auto& entry : arr_at(*root, "entry")) {
+    if (!entry.is_object()) continue;
+    for (const auto& change : arr_at(entry.get_object(), "changes")) {
+      if (!change.is_object()) continue;
+      const auto& value = obj_at(change.get_object(), "value");
+      // Names come in `contacts`, keyed by wa_id.
+      std::map<std::string, std::string> names;
+      for (const auto& c : arr_at(value, "contacts")) {
+        if (c.is_object()) names[str(c.get_object(), "wa_id")] = str(obj_at(c.get_object(), "profile"), "name");
+      }
+      for (const auto& mv : arr_at(value, "messages")) {
+        if (!mv.is_object()) continue;
+        const auto& m = mv.get_object();
+        std::vector<Attachment> attachments;
+        auto text = whatsapp_text(m, attachments);
+        const std::string from = str(m, "from"), id = str(m, "id");
+        if (!text || from.empty() || id.empty()) continue;
+        if (from.find_first_not_of("0123456789") != std::string::npos || from.size() > 15) {
+          return bad_request("invalid_field", "a message's 'from' must be a WhatsApp id (digits)");
+        }
+        if (out.size() >= kMaxMessagesPerDelivery) return bad_request("too_many_messages", "at most 1000 per delivery");
+        Message msg;
+        msg.channel_id = std::string(channel_id);
+        msg.channel_kind = "whatsapp";
+        msg.provider_id = id;
+        msg.contact_handle = "+" + from;  // wa_id is the number in international form: the same person as on SMS
+        msg.handle_kind = "phone";
+        msg.contact_name = nfc(names[from]);
+        msg.thread_key = from;            // and where replies go
+        msg.text = nfc(*text);
+        msg.attachments = std::move(attachments);
+        msg.provider_time_ms = std::atoll(str(m, "timestamp").c_str()) * 1000;
+        msg.received_time_ms = now;
+        out.push_back(std::move(msg));
+      }
+    }
+  }
+  return out;
+}
+
+Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_view body, std::string_view channel_id,
+                                                                  std::string_view kind) {
+  auto root = parse_object(body);
+  if (!root) return unexpected(root.error());
+  const std::string object = str(*root, "object");
+  if (object != "page" && object != "instagram") return bad_request("invalid_field", "'object' must be page or instagram");
+  std::vector<Message> out;
+  const std::int64_t now = now_ms();
+  for (const auto& entry : arr_at(*root, "entry")) {
+    if (!entry.is_object()) continue;
+    for (const auto& ev : arr_at(entry.get_object(), "messaging")) {
+      if (!ev.is_object()) continue;
+      const auto& e = ev.get_object();
+      const auto& m = obj_at(e, "message");
+      if (m.empty() || m.contains("is_echo")) continue;  // delivery, read, postback … or our own send echoed
+      const std::string sender = str(obj_at(e, "sender"), "id"), id = str(m, "mid");
+      if (sender.empty() || id.empty()) continue;
+      Message msg;
+      msg.channel_id = std::string(channel_id);
+      msg.channel_kind = std::string(kind);
+      msg.provider_id = id;
+      msg.contact_handle = sender;              // page-scoped id: means nothing outside this channel
+      msg.handle_kind = std::string(channel_id);
+      msg.thread_key = sender;
+      msg.text = nfc(str(m, "text"));
+      for (const auto& av : arr_at(m, "attachments")) {
+        if (!av.is_object()) continue;
+        const auto& a = av.get_object();
+        Attachment att;
+        att.name = str(a, "type");
+        att.content_type = str(a, "type") == "image" ? "image/*" : "application/octet-stream";
+        att.url = str(obj_at(a, "payload"), "url");
+        const auto& coords = obj_at(obj_at(a, "payload"), "coordinates");
+        if (str(a, "type") == "location" && !coords.empty()) {
+          msg.text += (msg.text.empty() ? "" : "\n") + std::string("📍 Location: (") + str(coords, "lat") + ", " +
+                      str(coords, "long") + ")";
+          continue;
+        }
+        msg.attachments.push_back(std::move(att));
+      }
+      if (msg.text.empty() && msg.attachments.empty()) continue;
+      if (out.size() >= kMaxMessagesPerDelivery) return bad_request("too_many_messages", "at most 1000 per delivery");
+      msg.provider_time_ms = std::atoll(str(e, "timestamp").c_str());
+      msg.received_time_ms = now;
+      out.push_back(std::move(msg));
+    }
+  }
+  return out;
+}
+
+ChannelKind whatsapp_kind() {
+  return meta_kind("whatsapp", Flavor::whatsapp,
+                   {{.name = "access_token", .type = FieldType::secret, .required = true},
+                    {.name = "phone_number_id", .type = FieldType::text, .required = true}});
+}
+
+ChannelKind messenger_kind() {
+  return meta_kind("messenger", Flavor::messenger,
+                   {{.name = "page_access_token", .type = FieldType::secret, .required = true},
+                    {.name = "page_id", .type = FieldType::text, .required = true}});
+}
+
+ChannelKind instagram_kind() {
+  return meta_kind("instagram", Flavor::instagram,
+                   {{.name = "page_access_token", .type = FieldType::secret, .required = true},
+                    {.name = "page_id", .type = FieldType::text, .required = true}});
+}
+
+}  // namespace omniroute::channels

@@ -1,0 +1,143 @@
+// WhatsApp through the real daemon: Meta's handshake, signed deliveries, the
+// same person over SMS and WhatsApp as one contact, a Telugu message routed
+// to the agent with skill `te`, the reply sent to a fake Graph API (a real
+// HTTP server on loopback), and the 24-hour customer-service window.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "common/signing.hpp"
+#include "integration/test_config.hpp"
+#include "support/daemon_process.hpp"
+#include "support/fake_provider.hpp"
+#include "support/redis_server.hpp"
+#include "twilio_sms/twilio_channel.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kTelugu = "te-agent-token-0123456789";
+constexpr const char* kEnglish = "en-agent-token-0123456789";
+constexpr const char* kAppSecret = "meta-app-secret";
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(OMNIROUTE_SOURCE_DIR) + "/tests/fixtures/meta/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class MetaChannels : public ::testing::Test {
+ protected:
+  MetaChannels()
+      : port(free_port()),
+        daemon("server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  public_url: http://127.0.0.1:" +
+                   std::to_string(port) + "\n  threads: 2\n"
+                   "redis:\n  url: " + redis.url() + "\n  workspace: it\n"
+                   "channels:\n"
+                   "  - { id: sms, kind: twilio_sms, account_sid: AC00000000000000000000000000000000, auth_token: " +
+                   kTwilioToken + ", from: \"+15005550006\", api_base: \"" + graph.url() + "\" }\n"
+                   "  - { id: wa, kind: whatsapp, app_secret: " + kAppSecret + ", verify_token: verify-me-please,"
+                   " access_token: EAAG-test, phone_number_id: \"106540352242922\", api_base: \"" + graph.url() + "/v19.0\" }\n"
+                   "queues:\n  - { id: general, channels: [sms, wa] }\n"
+                   "agents:\n"
+                   "  - { id: ravi, token: " + kTelugu + ", skills: [te], capacity: { chat: 2, sms: 2 } }\n"
+                   "  - { id: emma, token: " + kEnglish + ", skills: [en], capacity: { chat: 2, sms: 2 } }\n"
+                   "routing:\n  rules:\n    - { match: { language: te }, skills: [te] }\n",
+               port) {}
+
+  HttpResult post_whatsapp(const std::string& body) {
+    return http_request(port, "POST", "/webhooks/wa",
+                        {{"Content-Type", "application/json"},
+                         {"X-Hub-Signature-256", "sha256=" + channels::hmac_sha256_hex(kAppSecret, body)}},
+                        body);
+  }
+  HttpResult post_sms(const std::string& sid, const std::string& from, const std::string& text) {
+    channels::FormFields fields = {{"MessageSid", sid}, {"From", from}, {"To", "+15005550006"}, {"Body", text}};
+    std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
+    return http_request(port, "POST", "/webhooks/sms",
+                        {{"Content-Type", "application/x-www-form-urlencoded"},
+                         {"X-Twilio-Signature", channels::twilio_signature(kTwilioToken, url, fields)}},
+                        channels::form_encode(fields));
+  }
+  Headers agent(const char* token) {
+    return {{"Authorization", std::string("Bearer ") + token}, {"Content-Type", "application/json"}};
+  }
+
+  RedisServer redis;
+  FakeProvider graph;
+  std::uint16_t port;
+  DaemonProcess daemon;
+};
+
+TEST_F(MetaChannels, HandshakeWithTheRightAndAWrongVerifyToken) {
+  auto ok = http_request(port, "GET", "/webhooks/wa?hub.mode=subscribe&hub.challenge=8812&hub.verify_token=verify-me-please");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "8812");
+  EXPECT_EQ(http_request(port, "GET", "/webhooks/wa?hub.mode=subscribe&hub.challenge=8812&hub.verify_token=nope").status, 403);
+  EXPECT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
+  std::string body = fixture("whatsapp_text.json");
+  EXPECT_EQ(http_request(port, "POST", "/webhooks/wa", {{"X-Hub-Signature-256", "sha256=00"}}, body).status, 401);
+}
+
+TEST_F(MetaChannels, OnePersonOverSmsAndWhatsAppIsOneContactAndTeluguGoesToTheTeluguAgent) {
+  for (const char* t : {kTelugu, kEnglish}) {
+    ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(t), R"({"status":"available"})").status, 200);
+  }
+  ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
+  ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);  // delivered twice: stored once
+  ASSERT_EQ(post_sms("SM1", "+919876543210", "Also sent by SMS").status, 200);
+  std::string wa_conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
+  std::string sms_conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
+  ASSERT_NE(wa_conv, "(nil)");
+  ASSERT_NE(sms_conv, "(nil)");
+  std::string contact = redis.one({"HGET", "or:{it}:conv:" + wa_conv, "contact"});
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + sms_conv, "contact"}), contact);
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:contact:" + contact, "name"}), "రవి తేజ");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + wa_conv, "message_count"}), "1");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + wa_conv, "language"}), "te");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + wa_conv, "agent"}), "ravi");
+
+  // Ravi answers in Telugu: the fake Graph API gets the Cloud API request.
+  auto reply = http_request(port, "POST", "/v1/conversations/" + wa_conv + "/messages", agent(kTelugu),
+                            R"({"text":"మీ ఆర్డర్ రేపు వస్తుంది"})");
+  ASSERT_EQ(reply.status, 202) << reply.body;
+  ASSERT_TRUE(graph.wait_for(1, 10'000));
+  auto sent = graph.received()[0];
+  EXPECT_EQ(sent.target, "/v19.0/106540352242922/messages");
+  EXPECT_EQ(sent.headers["authorization"], "Bearer EAAG-test");
+  auto body = json::parse(sent.body);
+  EXPECT_EQ(body.at("to"), "919876543210");
+  EXPECT_EQ(body.at("text").at("body"), "మీ ఆర్డర్ రేపు వస్తుంది");
+}
+
+TEST_F(MetaChannels, AReplyAfterTheTwentyFourHourWindowIsA409WithTheReason) {
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
+  ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
+  std::string conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
+  ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "ravi");
+  // The customer last wrote 25 hours ago.
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
+  auto late = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu), R"({"text":"Sorry for the wait"})");
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(json::parse(late.body).at("error"), "whatsapp_window_closed");
+  EXPECT_EQ(graph.received().size(), 0u);
+}
+
+TEST_F(MetaChannels, StatusOnlyAndUnknownTypesAreAcceptedAndStoreNothing) {
+  EXPECT_EQ(post_whatsapp(fixture("whatsapp_status_only.json")).status, 200);
+  EXPECT_EQ(post_whatsapp(fixture("whatsapp_unknown.json")).status, 200);
+  EXPECT_EQ(stored_keys(redis), 0);
+  EXPECT_EQ(post_whatsapp("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"changes\":[{\"value\":{\"messages\":"
+                          "[{\"from\":\"91abc\",\"id\":\"x\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}]}}]}]}").status,
+            400);
+}
+
+}  // namespace
+}  // namespace omniroute::testing
