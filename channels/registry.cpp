@@ -3,6 +3,7 @@
 
 #include "meta/meta_channel.hpp"
 #include "omniroute/channel.hpp"
+#include "telegram/telegram_channel.hpp"
 #include "twilio_sms/twilio_channel.hpp"
 #include "webhook/webhook_channel.hpp"
 
@@ -14,6 +15,7 @@ void register_builtin_channels(ChannelRegistry& registry) {
   registry.add(channels::whatsapp_kind());
   registry.add(channels::messenger_kind());
   registry.add(channels::instagram_kind());
+  registry.add(channels::telegram_kind());
 }
 
 }  // namespace omniroute

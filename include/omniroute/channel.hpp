@@ -121,11 +121,20 @@ class ChannelState {
   virtual void set(const std::string& field, const std::string& value, std::function<void(bool ok)> done) = 0;
 };
 
+/// A provider's answer to a channel's own request: status 0 when none came (refused, timed out).
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::string error;
+};
+
 /// What the core lends a channel that works on its own (polling). Outlives start()..stop().
 struct ChannelContext {
   boost::asio::any_io_executor executor;  // one event loop; never block it
   IngestSink* sink = nullptr;
   ChannelState* state = nullptr;
+  /// Makes a provider request (long polls included); `done` runs on `executor`, never after stop().
+  std::function<void(const HttpCall&, std::function<void(HttpReply)>)> http;
 };
 
 /// One configured channel instance.

@@ -69,6 +69,7 @@ class Worker {
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<outbound::Sender> sender_;
   std::unique_ptr<sla::Monitor> sla_monitor_;
+  std::unique_ptr<outbound::HttpClient> channel_http_;  // polling channels' provider calls
   http::SessionSet sessions_;
   struct StartedChannel {
     Channel* channel;

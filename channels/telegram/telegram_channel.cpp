@@ -1,0 +1,273 @@
+#include "telegram/telegram_channel.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <memory>
+
+#include "common/signing.hpp"
+#include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
+#include "omniroute/text.hpp"
+
+namespace omniroute::channels {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kLongPollSeconds = 25;
+
+Unexpected<WebhookError> bad_request(std::string code, std::string message) {
+  return unexpected(WebhookError{400, std::move(code), std::move(message)});
+}
+
+std::string str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return "";
+  if (it->value().is_string()) return std::string(it->value().get_string());
+  if (it->value().is_int64()) return std::to_string(it->value().get_int64());
+  if (it->value().is_double()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.8g", it->value().get_double());
+    return buf;
+  }
+  return "";
+}
+
+const json::object& obj_at(const json::object& o, std::string_view key) {
+  static const json::object kEmpty;
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_object() ? it->value().get_object() : kEmpty;
+}
+
+std::string nfc(const std::string& s) { return to_nfc(s).value_or(s); }
+
+/// One update's customer message, or nullopt (a bot-added event, a callback, …).
+std::optional<Message> message_of(const json::object& update, std::string_view channel_id) {
+  const json::object* m = &obj_at(update, "message");
+  if (m->empty()) m = &obj_at(update, "edited_message");
+  if (m->empty()) return std::nullopt;
+  const auto& from = obj_at(*m, "from");
+  const auto& chat = obj_at(*m, "chat");
+  const std::string chat_id = str(chat, "id"), message_id = str(*m, "message_id");
+  if (chat_id.empty() || message_id.empty() || from.empty()) return std::nullopt;
+  Message out;
+  out.text = nfc(str(*m, "text").empty() ? str(*m, "caption") : str(*m, "text"));
+  if (auto it = m->find("photo"); it != m->end() && it->value().is_array() && !it->value().get_array().empty()) {
+    const auto& largest = it->value().get_array().back();  // sizes come smallest first
+    if (largest.is_object()) out.attachments.push_back({"photo", "image/jpeg", -1, "telegram-file:" + str(largest.get_object(), "file_id")});
+  }
+  for (const char* kind : {"document", "video", "voice", "audio"}) {
+    const auto& f = obj_at(*m, kind);
+    if (f.empty()) continue;
+    Attachment a;
+    a.name = str(f, "file_name").empty() ? kind : str(f, "file_name");
+    a.content_type = str(f, "mime_type").empty() ? "application/octet-stream" : str(f, "mime_type");
+    if (auto size = f.find("file_size"); size != f.end() && size->value().is_int64()) a.size = size->value().get_int64();
+    a.url = "telegram-file:" + str(f, "file_id");
+    out.attachments.push_back(std::move(a));
+  }
+  if (const auto& l = obj_at(*m, "location"); !l.empty()) {
+    out.text = "📍 Location: (" + str(l, "latitude") + ", " + str(l, "longitude") + ")";
+  }
+  if (const auto& c = obj_at(*m, "contact"); !c.empty()) {
+    out.text = "Shared contact: " + nfc(str(c, "first_name") + (str(c, "last_name").empty() ? "" : " " + str(c, "last_name"))) +
+               " " + str(c, "phone_number");
+  }
+  if (out.text.empty() && out.attachments.empty()) return std::nullopt;  // a sticker, a poll, …
+  out.channel_id = std::string(channel_id);
+  out.channel_kind = "telegram";
+  // An edit is a new message to the agent, with its own id: "<chat>:<message>:<edit date>".
+  out.provider_id = chat_id + ":" + message_id + (m == &obj_at(update, "edited_message") ? ":" + str(*m, "edit_date") : "");
+  out.contact_handle = str(from, "id");
+  out.handle_kind = std::string(channel_id);  // Telegram user ids mean nothing outside this bot
+  std::string name = str(from, "first_name") + (str(from, "last_name").empty() ? "" : " " + str(from, "last_name"));
+  out.contact_name = nfc(name);
+  out.thread_key = chat_id;  // replies go to the chat
+  out.provider_time_ms = std::atoll(str(*m, "date").c_str()) * 1000;
+  out.received_time_ms = now_ms();
+  return out;
+}
+
+class TelegramChannel final : public Channel {
+ public:
+  using Channel::Channel;
+
+  WebhookResult on_webhook(const InboundRequest& request) const override {
+    if (settings().get("mode") == "polling") {
+      return unexpected(WebhookError{409, "polling_channel", "this Telegram channel reads updates with getUpdates"});
+    }
+    if (request.method != "POST") return unexpected(WebhookError{405, "method_not_allowed", "Telegram webhooks are POSTed"});
+    const std::string& secret = settings().get("secret_token");
+    if (secret.empty()) {  // never accept unauthenticated updates
+      return unexpected(WebhookError{401, "bad_secret_token", "set secret_token on this channel (and in setWebhook)"});
+    }
+    if (!constant_time_equal(request.header("X-Telegram-Bot-Api-Secret-Token"), secret)) {
+      return unexpected(WebhookError{401, "bad_secret_token", "X-Telegram-Bot-Api-Secret-Token is missing or wrong"});
+    }
+    // One update per delivery: parse it as a list of one.
+    auto parsed = parse_telegram_updates("[" + std::string(request.body) + "]", id());
+    if (!parsed) return unexpected(parsed.error());
+    WebhookAccepted accepted;
+    accepted.messages = std::move(parsed->messages);
+    return accepted;
+  }
+
+  std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
+    HttpCall call;
+    call.url = settings().get("api_base") + "/bot" + settings().get("bot_token") + "/sendMessage";
+    call.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+    call.body = json::serialize(json::object{{"chat_id", m.recipient}, {"text", m.text}});
+    return call;
+  }
+
+  SendResult read_send_answer(int status, std::string_view body) const override {
+    SendResult r = default_send_result(status, body);
+    boost::system::error_code ec;
+    json::value v = json::parse(body, ec);
+    if (ec || !v.is_object()) return r;
+    const auto& o = v.get_object();
+    if (r.kind == SendResult::Kind::sent) {
+      r.provider_id = str(obj_at(o, "result"), "message_id");
+      return r;
+    }
+    r.reason = "Telegram " + str(o, "error_code") + ": " + str(o, "description");
+    // 429 "Too Many Requests: retry after N": parameters.retry_after says how long.
+    if (auto after = std::atoi(str(obj_at(o, "parameters"), "retry_after").c_str()); after > 0) r.retry_after_s = after;
+    return r;
+  }
+
+  void start(ChannelContext& context) override {
+    if (settings().get("mode") != "polling") return;
+    stopped_ = std::make_shared<bool>(false);
+    asio::co_spawn(context.executor, poll(context, stopped_), asio::detached);
+  }
+
+  void stop() override {
+    if (stopped_) *stopped_ = true;
+  }
+
+ private:
+  /// getUpdates in a loop: the saved offset first; each batch stored before the offset moves on.
+  asio::awaitable<void> poll(ChannelContext& ctx, std::shared_ptr<bool> stopped) {
+    constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+    asio::steady_timer wait(ctx.executor);
+    auto pause = [&](int attempt) -> asio::awaitable<void> {
+      wait.expires_after(std::chrono::milliseconds(std::min(30'000, 500 << std::min(attempt, 6))));
+      co_await wait.async_wait(kAwait);
+    };
+    std::int64_t offset = 0;
+    for (int attempt = 0; !*stopped; ++attempt) {
+      auto [ok, saved] = co_await asio::async_initiate<decltype(kAwait), void(bool, std::optional<std::string>)>(
+          [&ctx](auto handler) {
+            auto h = std::make_shared<decltype(handler)>(std::move(handler));
+            ctx.state->get("offset", [h](bool ok, std::optional<std::string> v) { std::move(*h)(ok, std::move(v)); });
+          },
+          kAwait);
+      if (ok) {
+        offset = saved ? std::atoll(saved->c_str()) : 0;
+        break;
+      }
+      co_await pause(attempt);
+    }
+    int failures = 0;
+    while (!*stopped) {
+      HttpCall call;
+      call.url = settings().get("api_base") + "/bot" + settings().get("bot_token") + "/getUpdates";
+      call.headers = {{"Content-Type", "application/json"}};
+      call.body = json::serialize(json::object{{"offset", offset},
+                                               {"timeout", kLongPollSeconds},
+                                               {"allowed_updates", json::array{"message", "edited_message"}}});
+      call.timeout_ms = (kLongPollSeconds + 10) * 1000;
+      auto [reply] = co_await asio::async_initiate<decltype(kAwait), void(HttpReply)>(
+          [&ctx, &call](auto handler) {
+            auto h = std::make_shared<decltype(handler)>(std::move(handler));
+            ctx.http(call, [h](HttpReply r) { std::move(*h)(std::move(r)); });
+          },
+          kAwait);
+      if (*stopped) co_return;
+      boost::system::error_code ec;
+      json::value v = reply.status == 200 ? json::parse(reply.body, ec) : json::value();
+      const json::value* result = !ec && v.is_object() ? v.get_object().if_contains("result") : nullptr;
+      if (!result || !result->is_array()) {
+        log::warn("telegram " + id() + ": getUpdates " +
+                  (reply.status ? "answered " + std::to_string(reply.status) : "failed: " + reply.error) + "; retrying");
+        co_await pause(failures++);
+        continue;
+      }
+      auto batch = parse_telegram_updates(json::serialize(*result), id());
+      if (!batch) {
+        log::warn("telegram " + id() + ": unreadable updates (" + batch.error().message + "); retrying");
+        co_await pause(failures++);
+        continue;
+      }
+      bool stored = true;
+      for (auto& m : batch->messages) {
+        auto [outcome] = co_await asio::async_initiate<decltype(kAwait), void(IngestOutcome)>(
+            [&ctx, &m](auto handler) {
+              auto h = std::make_shared<decltype(handler)>(std::move(handler));
+              ctx.sink->ingest(m, [h](IngestOutcome o) { std::move(*h)(std::move(o)); });
+            },
+            kAwait);
+        if (!outcome.stored) {
+          stored = false;
+          break;
+        }
+      }
+      if (!stored || *stopped) {  // fetched again next time; what was stored is deduplicated
+        co_await pause(failures++);
+        continue;
+      }
+      if (batch->last_update_id >= offset) {
+        std::int64_t next = batch->last_update_id + 1;
+        auto [saved] = co_await asio::async_initiate<decltype(kAwait), void(bool)>(
+            [&ctx, next](auto handler) {
+              auto h = std::make_shared<decltype(handler)>(std::move(handler));
+              ctx.state->set("offset", std::to_string(next), [h](bool ok) { std::move(*h)(ok); });
+            },
+            kAwait);
+        if (saved) offset = next;  // else asked again: getUpdates returns them, dedupe stores nothing twice
+      }
+      failures = 0;
+    }
+  }
+
+  std::shared_ptr<bool> stopped_;
+};
+
+}  // namespace
+
+Expected<TelegramUpdates, WebhookError> parse_telegram_updates(std::string_view json_array, std::string_view channel_id) {
+  if (!is_valid_utf8(json_array)) return bad_request("invalid_utf8", "the body is not valid UTF-8");
+  boost::system::error_code ec;
+  json::value root = json::parse(json_array, ec);
+  if (ec || !root.is_array()) return bad_request("invalid_json", "the body is not a Telegram update object");
+  TelegramUpdates out;
+  for (const auto& u : root.get_array()) {
+    if (!u.is_object() || !u.get_object().contains("update_id") || !u.get_object().at("update_id").is_int64()) {
+      return bad_request("invalid_field", "an update needs a numeric update_id");
+    }
+    out.last_update_id = std::max(out.last_update_id, u.get_object().at("update_id").get_int64());
+    if (auto m = message_of(u.get_object(), channel_id)) out.messages.push_back(std::move(*m));
+  }
+  return out;
+}
+
+ChannelKind telegram_kind() {
+  ChannelKind k;
+  k.name = "telegram";
+  k.medium = Medium::chat;
+  k.fields = {{.name = "bot_token", .type = FieldType::secret, .required = true},
+              {.name = "secret_token", .type = FieldType::secret},
+              {.name = "mode", .type = FieldType::choice, .default_value = "webhook", .choices = {"webhook", "polling"}},
+              {.name = "api_base", .type = FieldType::url, .default_value = "https://api.telegram.org"}};
+  k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> { return std::make_unique<TelegramChannel>(std::move(s)); };
+  return k;
+}
+
+}  // namespace omniroute::channels
