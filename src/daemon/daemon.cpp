@@ -42,6 +42,8 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
   m.describe("omniroute_sla_alerts_total", "counter", "SLA alerts fired, by queue and kind");
   m.describe("omniroute_queue_alerts_total", "counter",
              "Queue-level alerts raised (oldest wait or depth over its threshold), by queue and measure");
+  m.describe("omniroute_sms_segments_total", "counter",
+             "SMS segments sent, by channel and encoding (GSM-7: 160 or 153 characters a segment; UCS-2: 70 or 67)");
   m.describe("omniroute_auto_acks_total", "counter", "Auto-acknowledgements sent to customers, by channel");
   m.describe("omniroute_webhook_rejected_total", "counter", "Webhook deliveries refused, by channel and reason");
   m.describe("omniroute_offers_total", "counter",

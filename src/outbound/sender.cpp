@@ -11,6 +11,7 @@
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
+#include "omniroute/sms.hpp"
 #include "store/scripts.hpp"
 
 namespace omniroute::outbound {
@@ -155,9 +156,17 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
     if (result.retry_after_s == 0 && !answer.retry_after.empty()) result.retry_after_s = std::atoi(answer.retry_after.c_str());
     if (result.kind == SendResult::Kind::sent) {
       sent_counter(channel_id, "sent").inc();
-      std::string status = json::serialize(json::object{{"status", "sent"}, {"attempts", attempt},
-                                                        {"provider_id", result.provider_id},
-                                                        {"at", format_rfc3339_ms(now_ms())}});
+      json::object sent{{"status", "sent"}, {"attempts", attempt}, {"provider_id", result.provider_id},
+                        {"at", format_rfc3339_ms(now_ms())}};
+      if (channel->second->settings().kind == "twilio_sms") {
+        // What the reply cost: Hindi and Telugu are UCS-2, 70 characters a segment.
+        SmsCost cost = sms_cost(message.text);
+        sent["encoding"] = cost.encoding();
+        sent["segments"] = cost.segments;
+        metrics_.counter("omniroute_sms_segments_total", {{"channel", channel_id}, {"encoding", std::string(cost.encoding())}})
+            .inc(static_cast<std::uint64_t>(cost.segments));
+      }
+      std::string status = json::serialize(sent);
       co_await record(entry, status, true, false, "sent");
       co_return;
     }

@@ -142,6 +142,10 @@ TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
   EXPECT_EQ(req.body, "To=%2B919876543210&From=%2B15005550006&Body=%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87%20%E0%A4%9C%E0%A5%80");
   auto d = delivery_when(conv, "sent");
   EXPECT_EQ(d.at("provider_id"), "SM0123456789");
+  EXPECT_EQ(d.at("encoding"), "UCS-2");  // Hindi: what the reply cost
+  EXPECT_EQ(d.at("segments"), 1);
+  auto metrics = http_request(port, "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("omniroute_sms_segments_total{channel=\"sms\",encoding=\"UCS-2\"} 1"), std::string::npos) << metrics;
 }
 
 }  // namespace
