@@ -134,10 +134,10 @@ class MetaChannel final : public Channel {
     if (!webhook_signature_valid(settings().get("app_secret"), request.body, request.header("X-Hub-Signature-256"))) {
       return unexpected(WebhookError{401, "bad_signature", "X-Hub-Signature-256 is missing or does not match the body"});
     }
-    auto messages = flavor_ == Flavor::whatsapp ? parse_whatsapp(request.body, id())
-                                                : parse_page_messaging(request.body, id(), settings().kind);
-    if (!messages) return unexpected(messages.error());
     WebhookAccepted accepted;
+    auto messages = flavor_ == Flavor::whatsapp ? parse_whatsapp(request.body, id(), &accepted.statuses)
+                                                : parse_page_messaging(request.body, id(), settings().kind, &accepted.statuses);
+    if (!messages) return unexpected(messages.error());
     accepted.messages = std::move(*messages);
     return accepted;
   }
@@ -210,7 +210,8 @@ ChannelKind meta_kind(std::string name, Flavor flavor, std::vector<FieldSpec> ex
 
 }  // namespace
 
-Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view body, std::string_view channel_id) {
+Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view body, std::string_view channel_id,
+                                                            std::vector<DeliveryUpdate>* statuses) {
   auto root = parse_object(body);
   if (!root) return unexpected(root.error());
   if (str(*root, "object") != "whatsapp_business_account") {
@@ -223,6 +224,16 @@ Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view bod
     for (const auto& change : arr_at(entry.get_object(), "changes")) {
       if (!change.is_object()) continue;
       const auto& value = obj_at(change.get_object(), "value");
+      for (const auto& sv : arr_at(value, "statuses")) {
+        if (!statuses || !sv.is_object()) continue;
+        const auto& st = sv.get_object();
+        DeliveryUpdate u{str(st, "id"), str(st, "status"), "", std::atoll(str(st, "timestamp").c_str()) * 1000};
+        const auto& errors = arr_at(st, "errors");
+        if (!errors.empty() && errors[0].is_object()) {
+          u.reason = "WhatsApp error " + str(errors[0].get_object(), "code") + ": " + str(errors[0].get_object(), "title");
+        }
+        if (!u.provider_id.empty()) statuses->push_back(std::move(u));
+      }
       // Names come in `contacts`, keyed by wa_id.
       std::map<std::string, std::string> names;
       for (const auto& c : arr_at(value, "contacts")) {
@@ -259,7 +270,8 @@ Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view bod
 }
 
 Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_view body, std::string_view channel_id,
-                                                                  std::string_view kind) {
+                                                                  std::string_view kind,
+                                                                  std::vector<DeliveryUpdate>* statuses) {
   auto root = parse_object(body);
   if (!root) return unexpected(root.error());
   const std::string object = str(*root, "object");
@@ -271,6 +283,11 @@ Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_vi
     for (const auto& ev : arr_at(entry.get_object(), "messaging")) {
       if (!ev.is_object()) continue;
       const auto& e = ev.get_object();
+      if (const auto& d = obj_at(e, "delivery"); statuses && !d.empty()) {
+        for (const auto& mid : arr_at(d, "mids")) {
+          if (mid.is_string()) statuses->push_back({std::string(mid.get_string()), "delivered", "", std::atoll(str(e, "timestamp").c_str())});
+        }
+      }
       const auto& m = obj_at(e, "message");
       if (m.empty() || m.contains("is_echo")) continue;  // delivery, read, postback … or our own send echoed
       const std::string sender = str(obj_at(e, "sender"), "id"), id = str(m, "mid");

@@ -15,12 +15,15 @@ ChannelKind whatsapp_kind();
 ChannelKind messenger_kind();
 ChannelKind instagram_kind();
 
-/// The customer messages in a WhatsApp webhook body (statuses and unknown types are skipped).
-Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view body, std::string_view channel_id);
+/// The customer messages in a WhatsApp webhook body (unknown types are skipped), and into
+/// `statuses` (when given) the delivery reports on what we sent.
+Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view body, std::string_view channel_id,
+                                                            std::vector<DeliveryUpdate>* statuses = nullptr);
 
 /// The customer messages in a Messenger or Instagram webhook body (`kind` is the channel kind;
-/// echoes of our own sends, deliveries and reads are skipped).
+/// echoes of our own sends are skipped), and into `statuses` (when given) deliveries of ours.
 Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_view body, std::string_view channel_id,
-                                                                  std::string_view kind);
+                                                                  std::string_view kind,
+                                                                  std::vector<DeliveryUpdate>* statuses = nullptr);
 
 }  // namespace omniroute::channels

@@ -1,6 +1,7 @@
 #include "twilio_sms/twilio_channel.hpp"
 
 #include <algorithm>
+#include <map>
 #include <boost/json.hpp>
 
 #include "common/signing.hpp"
@@ -40,7 +41,20 @@ class TwilioSmsChannel final : public Channel {
     // A status callback (sent, delivered…) carries no customer text; issue #5 records it.
     const std::string* status = form_value(*fields, "MessageStatus");
     if (!status) status = form_value(*fields, "SmsStatus");
-    if (status && *status != "received" && !form_value(*fields, "Body")) return accepted;
+    if (status && *status != "received" && !form_value(*fields, "Body")) {
+      // A status callback on a message we sent: sent, delivered, undelivered, failed, read.
+      const std::string* sid = form_value(*fields, "MessageSid");
+      if (!sid) sid = form_value(*fields, "SmsSid");
+      static const std::map<std::string, std::string, std::less<>> kStatus{
+          {"sent", "sent"}, {"delivered", "delivered"}, {"read", "read"}, {"undelivered", "failed"}, {"failed", "failed"}};
+      auto mapped = kStatus.find(*status);
+      if (sid && mapped != kStatus.end()) {
+        const std::string* code = form_value(*fields, "ErrorCode");
+        std::string reason = mapped->second == "failed" ? "Twilio " + *status + (code ? " (error " + *code + ")" : "") : "";
+        accepted.statuses.push_back({*sid, mapped->second, reason, now_ms()});
+      }
+      return accepted;
+    }
     auto message = parse_twilio_inbound(*fields, id());
     if (!message) return unexpected(message.error());
     accepted.messages.push_back(std::move(*message));

@@ -42,9 +42,18 @@ struct WebhookError {
   std::string message;  // for a human reading the provider's logs
 };
 
+/// A provider's word on a message we sent (found by the provider's id for it).
+struct DeliveryUpdate {
+  std::string provider_id;
+  std::string status;  // sent, delivered, read or failed
+  std::string reason;  // why it failed
+  std::int64_t at_ms = 0;
+};
+
 /// What a channel made of an accepted delivery, and what to answer once it is durable.
 struct WebhookAccepted {
   std::vector<Message> messages;  // may be empty: a status callback, a handshake
+  std::vector<DeliveryUpdate> statuses;  // delivery reports on what we sent
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body = "{\"status\":\"accepted\"}";

@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "store/scripts.hpp"
 
@@ -162,6 +163,17 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
     }
     // Routing costs a round trip: only when a new conversation could be taken by someone now.
     if (stored->routable) queues_touched.push_back(stored->queue);
+  }
+  // Delivery reports on what we sent: recorded before the 2xx too (else the provider retries).
+  for (const DeliveryUpdate& u : result->statuses) {
+    std::vector<std::string> keys;
+    std::vector<std::string> args{store_.keys().prefix(), channel.id(), u.provider_id, u.status, u.reason,
+                                  std::to_string(u.at_ms ? u.at_ms : now_ms()), std::to_string(store::kEventsMaxLength)};
+    auto [r] = co_await store::async_eval(store_.client(), store::delivery_status_script(), std::move(keys),
+                                          std::move(args), kAwait);
+    if (!r || r->is_error()) {
+      co_return json_error(503, "store_unavailable", "the delivery report could not be stored; retry later");
+    }
   }
   Response answer = text_response(static_cast<unsigned>(result->status), result->content_type, result->body);
   // Routing after the answer is built: a routing failure must not turn a stored message into an error.

@@ -109,13 +109,14 @@ asio::awaitable<void> Sender::run() {
 }
 
 asio::awaitable<void> Sender::record(const Entry& entry, const std::string& status_json, bool final, bool dead,
-                                     const std::string& status) {
+                                     const std::string& status, const std::string& provider_id) {
   const auto& k = store_.keys();
   const std::string& conv = entry.fields.at("conversation_id");
   std::vector<std::string> keys{k.delivery(conv), k.outbox(), k.dead_letters(), k.events()};
   std::vector<std::string> args{entry.fields.at("message_id"), status_json, entry.stream_id, final ? "1" : "0",
                                 dead ? "1" : "0", conv, status, std::to_string(now_ms()),
-                                std::to_string(store::kEventsMaxLength)};
+                                std::to_string(store::kEventsMaxLength),
+                                entry.fields.count("channel") ? entry.fields.at("channel") : std::string(), provider_id};
   // Retried until Redis takes it: an unrecorded final outcome would send the message again.
   asio::steady_timer wait(store_.client().executor());
   for (int i = 0; i < 50 && !stopped_; ++i) {
@@ -167,7 +168,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
             .inc(static_cast<std::uint64_t>(cost.segments));
       }
       std::string status = json::serialize(sent);
-      co_await record(entry, status, true, false, "sent");
+      co_await record(entry, status, true, false, "sent", result.provider_id);
       co_return;
     }
     bool give_up = result.kind == SendResult::Kind::failed || attempt >= config_.outbound.max_attempts;

@@ -40,7 +40,7 @@ class Sender {
   boost::asio::awaitable<std::vector<Entry>> read(bool reclaim);
   boost::asio::awaitable<void> deliver(Entry entry);
   boost::asio::awaitable<void> record(const Entry& entry, const std::string& status_json, bool final, bool dead,
-                                      const std::string& status);
+                                      const std::string& status, const std::string& provider_id = "");
   metrics::Counter& sent_counter(const std::string& channel, const std::string& result);
 
   const config::Config& config_;

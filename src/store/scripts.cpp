@@ -32,6 +32,8 @@ extern const std::string_view sla_overview;
 extern const std::string_view queue_check;
 extern const std::string_view ack_inputs;
 extern const std::string_view auto_ack;
+extern const std::string_view lib_delivery;
+extern const std::string_view delivery_status;
 }  // namespace lua
 
 namespace {
@@ -148,7 +150,7 @@ const Script& presence_sweep_script() {
 }
 
 const Script& delivery_script() {
-  static const Script s = make("delivery", lua::delivery);
+  static const Script s = make("delivery", std::string(lua::lib_delivery) + "\n" + std::string(lua::delivery));
   return s;
 }
 
@@ -198,6 +200,11 @@ const Script& ack_inputs_script() {
 
 const Script& auto_ack_script() {
   static const Script s = make("auto_ack", lua::auto_ack);
+  return s;
+}
+
+const Script& delivery_status_script() {
+  static const Script s = make("delivery_status", std::string(lua::lib_delivery) + "\n" + std::string(lua::delivery_status));
   return s;
 }
 

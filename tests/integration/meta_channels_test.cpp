@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "common/signing.hpp"
 #include "integration/test_config.hpp"
@@ -128,6 +129,39 @@ TEST_F(MetaChannels, AReplyAfterTheTwentyFourHourWindowIsA409WithTheReason) {
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(json::parse(late.body).at("error"), "whatsapp_window_closed");
   EXPECT_EQ(graph.received().size(), 0u);
+}
+
+std::string statuses(const std::string& id, const std::string& status) {
+  json::object st{{"id", id}, {"status", status}, {"timestamp", "1795000100"}, {"recipient_id", "919876543210"}};
+  if (status == "failed") st["errors"] = json::array{json::object{{"code", 131047}, {"title", "Re-engagement message"}}};
+  return json::serialize(json::object{
+      {"object", "whatsapp_business_account"},
+      {"entry", json::array{json::object{{"id", "1"}, {"changes", json::array{json::object{
+          {"field", "messages"}, {"value", json::object{{"messaging_product", "whatsapp"}, {"statuses", json::array{st}}}}}}}}}}});
+}
+
+TEST_F(MetaChannels, DeliveryStatusesMoveTheReplyForwardOnlyEvenWhenOneArrivesFirst) {
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
+  ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
+  std::string conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
+  graph.script({{200, R"({"messaging_product":"whatsapp","messages":[{"id":"wamid.out.early"}]})"}});
+  // Meta's "delivered" can beat our record of the send: it is kept and applied when the send is recorded.
+  ASSERT_EQ(post_whatsapp(statuses("wamid.out.early", "delivered")).status, 200);
+  auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu), R"({"text":"రేపు వస్తుంది"})");
+  ASSERT_EQ(reply.status, 202);
+  std::string msg = std::string(json::parse(reply.body).at("message").at("id").as_string());
+  auto delivery = [&] { return json::parse(redis.one({"HGET", "or:{it}:conv:" + conv + ":delivery", msg})); };
+  for (int i = 0; i < 100 && delivery().at("status") != "delivered"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(delivery().at("status"), "delivered") << json::serialize(delivery());
+  EXPECT_EQ(delivery().at("provider_id"), "wamid.out.early");
+  ASSERT_EQ(post_whatsapp(statuses("wamid.out.early", "read")).status, 200);
+  EXPECT_EQ(delivery().at("status"), "read");
+  ASSERT_EQ(post_whatsapp(statuses("wamid.out.early", "sent")).status, 200);  // late and out of order: ignored
+  EXPECT_EQ(delivery().at("status"), "read");
+  // The transcript shows it to the agent.
+  auto view = http_request(port, "GET", "/v1/conversations/" + conv, agent(kTelugu));
+  auto messages = json::parse(view.body).at("messages").as_array();
+  EXPECT_EQ(messages.back().at("delivery").at("status"), "read");
 }
 
 TEST_F(MetaChannels, StatusOnlyAndUnknownTypesAreAcceptedAndStoreNothing) {

@@ -146,6 +146,23 @@ TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
   EXPECT_EQ(d.at("segments"), 1);
   auto metrics = http_request(port, "GET", "/metrics").body;
   EXPECT_NE(metrics.find("omniroute_sms_segments_total{channel=\"sms\",encoding=\"UCS-2\"} 1"), std::string::npos) << metrics;
+
+  // Twilio's status callbacks move it on: delivered, then (a carrier's late word) undelivered.
+  auto callback = [&](const std::string& status, const std::string& error) {
+    channels::FormFields f = {{"MessageSid", "SM0123456789"}, {"MessageStatus", status}, {"AccountSid", "AC0123"}};
+    if (!error.empty()) f.push_back({"ErrorCode", error});
+    return http_request(port, "POST", "/webhooks/sms",
+                        {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, f)},
+                         {"Content-Type", "application/x-www-form-urlencoded"}},
+                        channels::form_encode(f));
+  };
+  ASSERT_EQ(callback("delivered", "").status, 200);
+  EXPECT_EQ(delivery_when(conv, "delivered").at("status"), "delivered");
+  ASSERT_EQ(callback("sent", "").status, 200);  // out of order: ignored
+  ASSERT_EQ(callback("undelivered", "30007").status, 200);
+  auto failed = delivery_when(conv, "failed");
+  EXPECT_EQ(failed.at("status"), "failed");
+  EXPECT_EQ(failed.at("reason"), "Twilio undelivered (error 30007)");
 }
 
 }  // namespace
