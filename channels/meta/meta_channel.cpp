@@ -196,12 +196,13 @@ std::vector<FieldSpec> common_fields() {
           {.name = "api_base", .type = FieldType::url, .default_value = "https://graph.facebook.com/v19.0"}};
 }
 
-ChannelKind meta_kind(std::string name, Flavor flavor, std::vector<FieldSpec> extra) {
+ChannelKind meta_kind(std::string name, Flavor flavor, std::vector<FieldSpec> extra, std::string rate) {
   ChannelKind k;
   k.name = std::move(name);
   k.medium = Medium::chat;
   k.fields = common_fields();
   k.fields.insert(k.fields.end(), extra.begin(), extra.end());
+  k.fields.push_back({.name = "rate_limit", .type = FieldType::rate, .default_value = std::move(rate)});
   k.create = [flavor](ChannelSettings s) -> std::unique_ptr<Channel> {
     return std::make_unique<MetaChannel>(std::move(s), flavor);
   };
@@ -328,19 +329,22 @@ Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_vi
 ChannelKind whatsapp_kind() {
   return meta_kind("whatsapp", Flavor::whatsapp,
                    {{.name = "access_token", .type = FieldType::secret, .required = true},
-                    {.name = "phone_number_id", .type = FieldType::text, .required = true}});
+                    {.name = "phone_number_id", .type = FieldType::text, .required = true}},
+                   "80/s");  // Cloud API: 80 messages a second per business number
 }
 
 ChannelKind messenger_kind() {
   return meta_kind("messenger", Flavor::messenger,
                    {{.name = "page_access_token", .type = FieldType::secret, .required = true},
-                    {.name = "page_id", .type = FieldType::text, .required = true}});
+                    {.name = "page_id", .type = FieldType::text, .required = true}},
+                   "40/s");
 }
 
 ChannelKind instagram_kind() {
   return meta_kind("instagram", Flavor::instagram,
                    {{.name = "page_access_token", .type = FieldType::secret, .required = true},
-                    {.name = "page_id", .type = FieldType::text, .required = true}});
+                    {.name = "page_id", .type = FieldType::text, .required = true}},
+                   "40/s");
 }
 
 }  // namespace omniroute::channels

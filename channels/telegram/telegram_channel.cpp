@@ -265,7 +265,10 @@ ChannelKind telegram_kind() {
   k.fields = {{.name = "bot_token", .type = FieldType::secret, .required = true},
               {.name = "secret_token", .type = FieldType::secret},
               {.name = "mode", .type = FieldType::choice, .default_value = "webhook", .choices = {"webhook", "polling"}},
-              {.name = "api_base", .type = FieldType::url, .default_value = "https://api.telegram.org"}};
+              {.name = "api_base", .type = FieldType::url, .default_value = "https://api.telegram.org"},
+              // Bot API limits: about 30 messages a second overall, 1 a second in one chat.
+              {.name = "rate_limit", .type = FieldType::rate, .default_value = "30/s"},
+              {.name = "chat_rate_limit", .type = FieldType::rate, .default_value = "1/s"}};
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> { return std::make_unique<TelegramChannel>(std::move(s)); };
   return k;
 }

@@ -147,6 +147,8 @@ ChannelKind twilio_sms_kind() {
       {.name = "auth_token", .type = FieldType::secret, .required = true},
       {.name = "from", .type = FieldType::phone, .required = true},
       {.name = "api_base", .type = FieldType::url, .default_value = "https://api.twilio.com"},
+      // A long code sends 1 segment a second (Twilio queues beyond); short codes and toll-free go faster.
+      {.name = "rate_limit", .type = FieldType::rate, .default_value = "1/s"},
   };
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {
     return std::make_unique<TwilioSmsChannel>(std::move(s));

@@ -146,6 +146,7 @@ ChannelKind webhook_kind() {
   k.fields = {
       {.name = "secret", .type = FieldType::secret, .required = true},
       {.name = "reply_url", .type = FieldType::url},
+      {.name = "rate_limit", .type = FieldType::rate, .default_value = "0"},  // replies per second; 0: unlimited
   };
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {
     return std::make_unique<WebhookChannel>(std::move(s));

@@ -178,7 +178,7 @@ class Channel {
 };
 
 /// How a settings value is checked before a channel ever sees it.
-enum class FieldType { text, secret, url, phone, duration, choice };
+enum class FieldType { text, secret, url, phone, duration, choice, rate };
 
 /// One key a channel kind accepts.
 struct FieldSpec {

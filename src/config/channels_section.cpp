@@ -31,6 +31,10 @@ std::string check_field(const FieldSpec& f, const std::string& v) {
       auto d = parse_duration(v);
       return d ? "" : d.error();
     }
+    case FieldType::rate: {
+      auto r = parse_rate(v);
+      return r ? "" : r.error();
+    }
     case FieldType::choice: {
       for (const auto& c : f.choices) {
         if (c == v) return "";

@@ -19,6 +19,9 @@ using Parsed = Expected<T, std::string>;
 /// "250ms", "90s", "15m", "2h", "1d" → milliseconds.
 Parsed<Millis> parse_duration(std::string_view text);
 
+/// "80/s", "0.5/s" or "80" → sends per second (0: unlimited), at most 100,000.
+Parsed<double> parse_rate(std::string_view text);
+
 /// "host:port" or "[v6]:port".
 Parsed<ListenAddress> parse_listen(std::string_view text);
 

@@ -10,6 +10,7 @@
 
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
+#include "config/values.hpp"
 #include "omniroute/log.hpp"
 #include "omniroute/sms.hpp"
 #include "store/scripts.hpp"
@@ -40,7 +41,27 @@ Sender::Sender(const config::Config& config, const http::ChannelMap& channels, s
       store_(store),
       metrics_(metrics),
       consumer_(std::move(consumer)),
-      http_(store.client().executor()) {}
+      http_(store.client().executor()) {
+  for (const auto& [id, channel] : channels) {
+    // Checked at load; a channel kind without the key sends unlimited.
+    auto rate = config::parse_rate(channel->settings().get("rate_limit"));
+    double per_second = rate ? *rate : 0;
+    channel_limits_.emplace(id, RateLimiter(per_second, static_cast<int>(per_second)));
+    if (auto chat = config::parse_rate(channel->settings().get("chat_rate_limit")); chat && *chat > 0) {
+      chat_limits_.emplace(id, RateLimiter(*chat, 1));
+    }
+  }
+}
+
+asio::awaitable<void> Sender::pace(const std::string& channel, const std::string& recipient) {
+  auto now = RateLimiter::Clock::now();
+  RateLimiter::Clock::duration wait{};
+  if (auto it = channel_limits_.find(channel); it != channel_limits_.end()) wait = it->second.reserve(channel, now);
+  if (auto it = chat_limits_.find(channel); it != chat_limits_.end()) wait = std::max(wait, it->second.reserve(recipient, now));
+  if (wait <= RateLimiter::Clock::duration::zero()) co_return;
+  asio::steady_timer timer(store_.client().executor(), wait);
+  co_await timer.async_wait(kAwait);
+}
 
 void Sender::start() { asio::co_spawn(store_.client().executor(), run(), asio::detached); }
 
@@ -151,6 +172,8 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
   call->timeout_ms = static_cast<int>(config_.outbound.timeout.count());
   asio::steady_timer wait(store_.client().executor());
   for (int attempt = 1; !stopped_; ++attempt) {
+    co_await pace(channel_id, message.recipient);
+    if (stopped_) co_return;  // not recorded: reclaimed and sent later
     auto [answer] = co_await http_.async_perform(*call, kAwait);
     SendResult result = channel->second->read_send_answer(answer.status, answer.body);
     if (answer.status == 0) result.reason = "no answer: " + answer.error;

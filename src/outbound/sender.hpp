@@ -16,6 +16,7 @@
 #include "http/router.hpp"
 #include "metrics/metrics.hpp"
 #include "outbound/http_client.hpp"
+#include "outbound/rate_limiter.hpp"
 #include "store/conversation_store.hpp"
 
 namespace omniroute::outbound {
@@ -42,6 +43,8 @@ class Sender {
   boost::asio::awaitable<void> record(const Entry& entry, const std::string& status_json, bool final, bool dead,
                                       const std::string& status, const std::string& provider_id = "");
   metrics::Counter& sent_counter(const std::string& channel, const std::string& result);
+  /// Waits for the channel's (and the chat's) rate limit to allow one more send.
+  boost::asio::awaitable<void> pace(const std::string& channel, const std::string& recipient);
 
   const config::Config& config_;
   const http::ChannelMap& channels_;
@@ -50,6 +53,8 @@ class Sender {
   std::string consumer_;
   HttpClient http_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> sent_;
+  std::map<std::string, RateLimiter, std::less<>> channel_limits_;  // by channel id
+  std::map<std::string, RateLimiter, std::less<>> chat_limits_;     // by channel id; keys are recipients
   int in_flight_ = 0;
   bool stopped_ = false;
 };

@@ -194,6 +194,13 @@ TEST(ConfigErrors, SlaTargetsPrioritiesAndQueueAlerts) {
             "");
 }
 
+TEST(ConfigErrors, RateLimitsAreSendsPerSecond) {
+  const std::string ch = "queues:\n  - { id: general, channels: [api] }\nchannels:\n  - id: api\n    kind: webhook\n    secret: s\n";
+  EXPECT_EQ(problems(ch + "    rate_limit: fast\n"),
+            "omniroute.yaml:7:17: channels[0].rate_limit: expected a rate such as 80/s or 0.5/s, got 'fast'\n");
+  EXPECT_EQ(problems(ch + "    rate_limit: 5/s\n"), "");
+}
+
 TEST(ConfigErrors, AutoAckTemplatesAreByLanguageCode) {
   const std::string ch = "queues:\n  - { id: general, channels: [api] }\nchannels:\n  - id: api\n    kind: webhook\n    secret: s\n";
   EXPECT_EQ(problems(ch + "    auto_ack: { English: \"We got it\", te: \"\" }\n"),
