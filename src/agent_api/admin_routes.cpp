@@ -202,8 +202,14 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
     if (method == verb::delete_) co_return co_await delete_agent(id);
     co_return wrong_method("GET, PUT or DELETE");
   }
-  std::string id(path.substr(13));
+  std::string_view rest = path.substr(13);
+  std::string id(rest.substr(0, rest.find('/')));
   if (!is_issued_id(id, 'c')) co_return json_error(404, "not_found", "no contact '" + id + "'");
+  if (rest.find('/') != std::string_view::npos) {
+    if (rest.substr(rest.find('/')) != "/merge") co_return json_error(404, "not_found", "no route for " + std::string(path));
+    if (method != verb::post) co_return wrong_method("POST");
+    co_return co_await merge_contacts(id, request);
+  }
   if (method == verb::get) co_return co_await contact(id);
   if (method == verb::patch || method == verb::put) co_return co_await update_contact(id, request);
   co_return wrong_method("GET or PATCH");
@@ -395,6 +401,26 @@ asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(out)}}));
 }
 
+asio::awaitable<Response> AdminRoutes::merge_contacts(const std::string& into, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) co_return body.error();
+  std::string from = string_field(*body, "from");
+  if (from.empty()) co_return json_error(400, "missing_field", "'from' (the contact to merge into this one) is required");
+  if (!is_issued_id(from, 'c')) co_return json_error(404, "not_found", "no contact '" + from + "'");
+  std::vector<std::string> keys;
+  std::vector<std::string> args{store_.keys().prefix(), into, from, std::to_string(now_ms()),
+                                std::to_string(store::kEventsMaxLength)};
+  auto [r] = co_await store::async_eval(store_.client(), store::contact_merge_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
+  const std::string& outcome = r->elements[0].str;
+  if (outcome == "same") co_return json_error(409, "same_contact", "a contact cannot be merged into itself");
+  if (outcome == "not_found") {
+    co_return json_error(404, "not_found", "no contact '" + r->elements[1].str + "' (or it was merged already)");
+  }
+  co_return co_await contact(into);
+}
+
 asio::awaitable<Response> AdminRoutes::contact(const std::string& id) {
   const auto& k = store_.keys();
   std::vector<std::string> hash{"HGETALL", k.contact(id)};
@@ -402,6 +428,11 @@ asio::awaitable<Response> AdminRoutes::contact(const std::string& id) {
   if (!c || c->is_error()) co_return unavailable();
   auto f = fields_of(*c);
   if (f["id"].empty()) co_return json_error(404, "not_found", "no contact '" + id + "'");
+  if (!f["merged_into"].empty()) {
+    co_return json_response(200, json::serialize(json::object{{"id", id},
+                                                              {"merged_into", f["merged_into"]},
+                                                              {"merged_at", time_or_null(f["merged_at"])}}));
+  }
   std::vector<std::string> handles_cmd{"SMEMBERS", k.contact_handles(id)};
   auto [handles] = co_await store_.client().async_command(std::move(handles_cmd), kAwait);
   std::vector<std::string> attrs_cmd{"HGETALL", k.contact_attributes(id)};

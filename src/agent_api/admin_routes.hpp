@@ -36,6 +36,8 @@ class AdminRoutes {
   /// GET /v1/sla: conversations at risk and breached, soonest breach and longest overdue first (admin_sla.cpp).
   boost::asio::awaitable<http::Response> sla(std::string_view query);
   boost::asio::awaitable<http::Response> contact(const std::string& id);
+  /// POST /v1/contacts/<into>/merge {"from": "<id>"}: one person, one contact.
+  boost::asio::awaitable<http::Response> merge_contacts(const std::string& into, const http::Request& request);
   boost::asio::awaitable<http::Response> update_contact(const std::string& id, const http::Request& request);
   /// agents_overview.lua: every agent (or one), nullopt when Redis failed.
   boost::asio::awaitable<std::optional<store::Reply>> overview(const std::string& id);

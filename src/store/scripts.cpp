@@ -34,6 +34,7 @@ extern const std::string_view ack_inputs;
 extern const std::string_view auto_ack;
 extern const std::string_view lib_delivery;
 extern const std::string_view delivery_status;
+extern const std::string_view contact_merge;
 }  // namespace lua
 
 namespace {
@@ -205,6 +206,11 @@ const Script& auto_ack_script() {
 
 const Script& delivery_status_script() {
   static const Script s = make("delivery_status", std::string(lua::lib_delivery) + "\n" + std::string(lua::delivery_status));
+  return s;
+}
+
+const Script& contact_merge_script() {
+  static const Script s = make("contact_merge", lua::contact_merge);
   return s;
 }
 

@@ -42,6 +42,7 @@ const Script& transfer_script();
 const Script& conversation_view_script();
 const Script& delivery_script();
 const Script& delivery_status_script();
+const Script& contact_merge_script();
 const Script& presence_sweep_script();
 
 /// Runs `script` with `keys` and `args`; EVALSHA first, EVAL when the server answers NOSCRIPT.

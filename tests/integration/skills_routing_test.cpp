@@ -131,5 +131,39 @@ TEST_F(SkillsRouting, ContactShowsHandlesAttributesAndConversations) {
   EXPECT_EQ(c.at("conversations").as_array()[0].as_string(), conv);
 }
 
+TEST_F(SkillsRouting, TwoContactsMergedAreOnePersonWithTheirHistoryReachable) {
+  ASSERT_EQ(post_message(port, "m1", "ravi-laptop", "నా ఆర్డర్ ఎక్కడ?").status, 200);
+  ASSERT_EQ(post_message(port, "m2", "ravi-phone", "Same person here, from my phone").status, 200);
+  std::string conv1 = conversation_of("ravi-laptop"), conv2 = conversation_of("ravi-phone");
+  std::string into = field(conv1, "contact"), from = field(conv2, "contact");
+  ASSERT_NE(into, from);
+  ASSERT_EQ(as(kAdmin, "PATCH", "/v1/contacts/" + from, R"({"attributes":{"tier":"gold"}})").status, 200);
+
+  auto merged = as(kAdmin, "POST", "/v1/contacts/" + into + "/merge", R"({"from":")" + from + R"("})");
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  auto c = json::parse(merged.body).as_object();
+  EXPECT_EQ(c.at("handles").as_array().size(), 2u);
+  EXPECT_EQ(c.at("conversations").as_array().size(), 2u);
+  EXPECT_EQ(c.at("attributes").at("tier"), "gold");
+  // Both conversations, their transcripts untouched, show the one contact with both handles.
+  json::value view = json::parse(as(kAdmin, "GET", "/v1/conversations?state=queued").body);
+  ASSERT_EQ(view.at("conversations").as_array().size(), 2u);
+  for (const auto& conv : view.at("conversations").as_array()) {
+    EXPECT_EQ(conv.at("contact").at("id"), into.c_str());
+    EXPECT_EQ(conv.at("contact").at("handles").as_array().size(), 2u);
+  }
+  // The person writing again from the merged handle lands on the surviving contact.
+  ASSERT_EQ(post_message(port, "m3", "ravi-phone", "Any news?").status, 200);
+  EXPECT_EQ(field(conversation_of("ravi-phone"), "contact"), into);
+  auto old = json::parse(as(kAdmin, "GET", "/v1/contacts/" + from).body);
+  EXPECT_EQ(old.at("merged_into"), into.c_str());
+
+  EXPECT_EQ(as(kAdmin, "POST", "/v1/contacts/" + into + "/merge", R"({"from":")" + from + R"("})").status, 404);
+  EXPECT_EQ(as(kAdmin, "POST", "/v1/contacts/" + into + "/merge", R"({"from":")" + into + R"("})").status, 409);
+  EXPECT_EQ(as(kAdmin, "POST", "/v1/contacts/" + into + "/merge", "{}").status, 400);
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/contacts/" + into + "/merge").status, 405);
+  EXPECT_EQ(as(kAdmin, "PATCH", "/v1/contacts/" + from, R"({"name":"x"})").status, 404);
+}
+
 }  // namespace
 }  // namespace omniroute::testing
