@@ -6,6 +6,7 @@
 
 #include "common/signing.hpp"
 #include "omniroute/clock.hpp"
+#include "omniroute/phone.hpp"
 #include "omniroute/text.hpp"
 
 namespace omniroute::channels {
@@ -55,7 +56,7 @@ class TwilioSmsChannel final : public Channel {
       }
       return accepted;
     }
-    auto message = parse_twilio_inbound(*fields, id());
+    auto message = parse_twilio_inbound(*fields, id(), settings().get("default_region"));
     if (!message) return unexpected(message.error());
     accepted.messages.push_back(std::move(*message));
     return accepted;
@@ -100,7 +101,8 @@ std::string twilio_signature(std::string_view auth_token, std::string_view url, 
   return hmac_sha1_base64(auth_token, data);
 }
 
-Expected<Message, WebhookError> parse_twilio_inbound(const FormFields& fields, std::string_view channel_id) {
+Expected<Message, WebhookError> parse_twilio_inbound(const FormFields& fields, std::string_view channel_id,
+                                                     std::string_view default_region) {
   const std::string* sid = form_value(fields, "MessageSid");
   if (!sid) sid = form_value(fields, "SmsSid");
   const std::string* from = form_value(fields, "From");
@@ -111,7 +113,9 @@ Expected<Message, WebhookError> parse_twilio_inbound(const FormFields& fields, s
   m.channel_kind = "twilio_sms";
   m.direction = Direction::inbound;
   m.provider_id = *sid;
-  m.contact_handle = *from;
+  // One person, one contact: the number in E.164 whatever form it came in ("whatsapp:+91…" too);
+  // replies go back to exactly what Twilio gave.
+  m.contact_handle = to_e164(*from, default_region).value_or(*from);
   m.handle_kind = "phone";
   m.thread_key = *from;
   const std::string* body = form_value(fields, "Body");
@@ -149,6 +153,8 @@ ChannelKind twilio_sms_kind() {
       {.name = "api_base", .type = FieldType::url, .default_value = "https://api.twilio.com"},
       // A long code sends 1 segment a second (Twilio queues beyond); short codes and toll-free go faster.
       {.name = "rate_limit", .type = FieldType::rate, .default_value = "1/s"},
+      // Places national sender numbers (ISO 3166 region, e.g. IN); Twilio normally sends E.164.
+      {.name = "default_region", .type = FieldType::choice, .choices = known_regions()},
   };
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {
     return std::make_unique<TwilioSmsChannel>(std::move(s));

@@ -17,6 +17,8 @@ ChannelKind twilio_sms_kind();
 std::string twilio_signature(std::string_view auth_token, std::string_view url, FormFields fields);
 
 /// Turns Twilio's inbound message fields into a Message; nullopt-like error when required ones lack.
-Expected<Message, WebhookError> parse_twilio_inbound(const FormFields& fields, std::string_view channel_id);
+/// `default_region` places national sender numbers (rare: Twilio sends E.164).
+Expected<Message, WebhookError> parse_twilio_inbound(const FormFields& fields, std::string_view channel_id,
+                                                     std::string_view default_region = "");
 
 }  // namespace omniroute::channels

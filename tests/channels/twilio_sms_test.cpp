@@ -121,6 +121,17 @@ TEST(TwilioInbound, ParsesTeluguSmsAndMmsMediaAsAttachments) {
   EXPECT_EQ(m->attachments[1].name, "ME2");
 }
 
+TEST(TwilioInbound, TheSenderIsOneE164HandleWhateverFormItCameIn) {
+  auto wa = parse_twilio_inbound({{"MessageSid", "SM7"}, {"From", "whatsapp:+919876543210"}, {"Body", "hi"}}, "sms");
+  ASSERT_TRUE(wa);
+  EXPECT_EQ(wa->contact_handle, "+919876543210");     // the same contact as the SMS sender
+  EXPECT_EQ(wa->thread_key, "whatsapp:+919876543210");  // replies go back the way it came
+  auto national = parse_twilio_inbound({{"MessageSid", "SM8"}, {"From", "098765 43210"}, {"Body", "hi"}}, "sms", "IN");
+  EXPECT_EQ(national->contact_handle, "+919876543210");
+  auto brand = parse_twilio_inbound({{"MessageSid", "SM9"}, {"From", "ACMEBANK"}, {"Body", "hi"}}, "sms", "IN");
+  EXPECT_EQ(brand->contact_handle, "ACMEBANK");  // not a number: kept as given
+}
+
 TEST(TwilioInbound, MissingFromIsABadRequest) {
   auto m = parse_twilio_inbound({{"MessageSid", "SM1"}, {"Body", "x"}}, "sms");
   ASSERT_FALSE(m);
