@@ -147,11 +147,20 @@ class MetaChannel final : public Channel {
     if (flavor_ == Flavor::whatsapp) {
       call.url = settings().get("api_base") + "/" + settings().get("phone_number_id") + "/messages";
       call.headers = {{"Authorization", "Bearer " + settings().get("access_token")}};
-      call.body = json::serialize(json::object{{"messaging_product", "whatsapp"},
-                                               {"recipient_type", "individual"},
-                                               {"to", m.recipient},
-                                               {"type", "text"},
-                                               {"text", json::object{{"preview_url", false}, {"body", m.text}}}});
+      json::object body{{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}, {"to", m.recipient}};
+      if (!m.template_name.empty()) {
+        // Outside the 24-hour window only an approved template may go; the agent's text fills its {{1}}.
+        body["type"] = "template";
+        body["template"] = json::object{
+            {"name", m.template_name},
+            {"language", json::object{{"code", settings().get("template_language")}}},
+            {"components", json::array{json::object{
+                {"type", "body"}, {"parameters", json::array{json::object{{"type", "text"}, {"text", m.text}}}}}}}};
+      } else {
+        body["type"] = "text";
+        body["text"] = json::object{{"preview_url", false}, {"body", m.text}};
+      }
+      call.body = json::serialize(body);
     } else {
       call.url = settings().get("api_base") + "/" + settings().get("page_id") + "/messages";
       call.headers = {{"Authorization", "Bearer " + settings().get("page_access_token")}};
@@ -329,7 +338,10 @@ Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_vi
 ChannelKind whatsapp_kind() {
   return meta_kind("whatsapp", Flavor::whatsapp,
                    {{.name = "access_token", .type = FieldType::secret, .required = true},
-                    {.name = "phone_number_id", .type = FieldType::text, .required = true}},
+                    {.name = "phone_number_id", .type = FieldType::text, .required = true},
+                    // An approved template with one body parameter: replies outside the 24-hour window go as it.
+                    {.name = "window_template", .type = FieldType::text},
+                    {.name = "template_language", .type = FieldType::text, .default_value = "en"}},
                    "80/s");  // Cloud API: 80 messages a second per business number
 }
 

@@ -77,6 +77,7 @@ struct OutboundMessage {
   std::string message_id;  // ours: the provider may use it as an idempotency key
   std::string recipient;   // the customer's handle on this channel (the thread key)
   std::string text;
+  std::string template_name;  // send as this approved template, `text` its one parameter (WhatsApp, outside its window)
 };
 
 /// What a provider's answer to a send means.

@@ -43,7 +43,15 @@ constexpr std::int64_t kWhatsAppWindowMs = 24LL * 3600 * 1000;  // Meta's custom
 AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory,
                          store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics)
     : config_(config), directory_(directory), store_(store), assigner_(assigner), metrics_(metrics),
-      admin_(config, directory, store, assigner), policies_(config) {}
+      admin_(config, directory, store, assigner), policies_(config) {
+  json::object templates;  // WhatsApp channels whose replies outside the 24-hour window go as a template
+  for (const auto& c : config.channels) {
+    if (c.settings.kind == "whatsapp" && !c.settings.get("window_template").empty()) {
+      templates[c.settings.id] = c.settings.get("window_template");
+    }
+  }
+  window_templates_ = json::serialize(templates);
+}
 
 asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path) {
   using http::beast_http::verb;
@@ -190,7 +198,7 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   std::int64_t now = now_ms();
   std::vector<std::string> keys{k.conversation(id), k.seq(), k.outbox(), k.sla(), k.events()};
   std::vector<std::string> args{k.prefix(), agent, *text, std::to_string(now), std::to_string(store::kEventsMaxLength),
-                                std::to_string(kWhatsAppWindowMs)};
+                                std::to_string(kWhatsAppWindowMs), window_templates_};
   auto [r] = co_await store::async_eval(store_.client(), store::reply_script(), std::move(keys), std::move(args), kAwait);
   if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
   if (auto refused = refusal(r->elements[0].str, id)) co_return std::move(*refused);

@@ -48,6 +48,7 @@ class AgentRoutes {
   };
   std::map<std::pair<std::string, std::string>, FirstResponseSeries> first_response_;  // (channel, queue)
   sla::Policies policies_;
+  std::string window_templates_;  // JSON {channel id: template name} for reply.lua
   AdminRoutes admin_;
 };
 

@@ -33,7 +33,8 @@ json::object message_json(const store::Reply& entry, const std::map<std::string,
                  {"at", time_or_null(f["at"])},
                  {"author", f["direction"] == "out" ? string_or_null(f["author"]) : json::value(nullptr)}};
   if (!f["subject"].empty()) m["subject"] = f["subject"];
-  if (!f["auto"].empty()) m["auto"] = f["auto"];  // sent by omniroute itself (an acknowledgement), not an agent
+  if (!f["auto"].empty()) m["auto"] = f["auto"];
+  if (!f["template"].empty()) m["template"] = f["template"];  // sent as this WhatsApp template  // sent by omniroute itself (an acknowledgement), not an agent
   boost::system::error_code ec;
   json::value attachments = json::parse(f["attachments"].empty() ? "[]" : f["attachments"], ec);
   m["attachments"] = ec ? json::value(json::array{}) : attachments;

@@ -45,15 +45,18 @@ class MetaChannels : public ::testing::Test {
                    kTwilioToken + ", from: \"+15005550006\", api_base: \"" + graph.url() + "\" }\n"
                    "  - { id: wa, kind: whatsapp, app_secret: " + kAppSecret + ", verify_token: verify-me-please,"
                    " access_token: EAAG-test, phone_number_id: \"106540352242922\", api_base: \"" + graph.url() + "/v19.0\" }\n"
-                   "queues:\n  - { id: general, channels: [sms, wa] }\n"
+                   "  - { id: wa2, kind: whatsapp, app_secret: " + kAppSecret + ", verify_token: verify-me-please,"
+                   " access_token: EAAG-test, phone_number_id: \"2000\", api_base: \"" + graph.url() + "/v19.0\","
+                   " window_template: order_update, template_language: te }\n"
+                   "queues:\n  - { id: general, channels: [sms, wa, wa2] }\n"
                    "agents:\n"
                    "  - { id: ravi, token: " + kTelugu + ", skills: [te], capacity: { chat: 2, sms: 2 } }\n"
                    "  - { id: emma, token: " + kEnglish + ", skills: [en], capacity: { chat: 2, sms: 2 } }\n"
                    "routing:\n  rules:\n    - { match: { language: te }, skills: [te] }\n",
                port) {}
 
-  HttpResult post_whatsapp(const std::string& body) {
-    return http_request(port, "POST", "/webhooks/wa",
+  HttpResult post_whatsapp(const std::string& body, const std::string& channel = "wa") {
+    return http_request(port, "POST", "/webhooks/" + channel,
                         {{"Content-Type", "application/json"},
                          {"X-Hub-Signature-256", "sha256=" + channels::hmac_sha256_hex(kAppSecret, body)}},
                         body);
@@ -129,6 +132,26 @@ TEST_F(MetaChannels, AReplyAfterTheTwentyFourHourWindowIsA409WithTheReason) {
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(json::parse(late.body).at("error"), "whatsapp_window_closed");
   EXPECT_EQ(graph.received().size(), 0u);
+}
+
+TEST_F(MetaChannels, OutsideTheWindowAConfiguredTemplateCarriesTheReply) {
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
+  ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json"), "wa2").status, 200);
+  std::string conv = redis.one({"GET", "or:{it}:thread:wa2:919876543210"});
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
+  auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu),
+                            R"({"text":"మీ రిఫండ్ పూర్తయింది"})");
+  ASSERT_EQ(reply.status, 202) << reply.body;
+  ASSERT_TRUE(graph.wait_for(1, 10'000));
+  auto sent = json::parse(graph.received()[0].body);
+  EXPECT_EQ(graph.received()[0].target, "/v19.0/2000/messages");
+  EXPECT_EQ(sent.at("type"), "template");
+  EXPECT_EQ(sent.at("template").at("name"), "order_update");
+  EXPECT_EQ(sent.at("template").at("language").at("code"), "te");
+  EXPECT_EQ(sent.at("template").at("components").at(0).at("parameters").at(0).at("text"), "మీ రిఫండ్ పూర్తయింది");
+  json::value view = json::parse(http_request(port, "GET", "/v1/conversations/" + conv, agent(kTelugu)).body);
+  EXPECT_EQ(view.at("messages").as_array().back().at("template"), "order_update");
 }
 
 std::string statuses(const std::string& id, const std::string& status) {

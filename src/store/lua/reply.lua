@@ -9,7 +9,9 @@
 -- KEYS[1] conv  or:{ws}:conv:<id>   KEYS[2] or:{ws}:seq   KEYS[3] or:{ws}:outbox
 -- KEYS[4] or:{ws}:sla               KEYS[5] or:{ws}:events
 -- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length, 6 WhatsApp customer-service
---       window ms (a free-form reply later than this after the customer's last message is refused)
+--       window ms (a free-form reply later than this after the customer's last message is refused),
+--       7 JSON {channel id: template name}: outside the window such a channel sends the reply as
+--       that template instead (the text its parameter)
 -- Returns {"sent", msg id, first response 0|1, created_at, channel, queue}, {"window_closed", last inbound ms}
 -- or {"not_found"|"forbidden"|"resolved"}.
 
@@ -18,14 +20,16 @@ local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_a
 if not c[1] then return {'not_found'} end
 if c[3] ~= ARGV[2] then return {'forbidden'} end
 if c[2] == 'resolved' then return {'resolved'} end
+local template = ''
 if c[9] == 'whatsapp' and tonumber(ARGV[4]) - (tonumber(c[10]) or 0) > tonumber(ARGV[6] or '86400000') then
-  return {'window_closed', c[10] or ''}
+  template = cjson.decode(ARGV[7] or '{}')[c[6]] or ''
+  if template == '' then return {'window_closed', c[10] or ''} end
 end
 
 local conv, now = c[1], ARGV[4]
 local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
 redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', ARGV[2], 'text', ARGV[3],
-           'attachments', '[]', 'at', now, 'delivery', 'queued')
+           'attachments', '[]', 'at', now, 'delivery', 'queued', 'template', template)
 redis.call('HINCRBY', KEYS[1], 'message_count', 1)
 local first = 0
 if c[4] == '' or not c[4] then
@@ -37,7 +41,7 @@ if c[4] == '' or not c[4] then
 end
 sla_answered(ARGV[1], conv)
 redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6], 'recipient', c[8],
-           'text', ARGV[3], 'at', now)
+           'text', ARGV[3], 'at', now, 'template', template)
 redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
            'message_id', msg, 'direction', 'out', 'at', now)
