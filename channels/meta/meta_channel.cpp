@@ -187,10 +187,10 @@ class MetaChannel final : public Channel {
     const auto& err = obj_at(o, "error");
     std::string code = str(err, "code");
     r.reason = "Graph API error " + code + ": " + str(err, "message");
-    // Throttling (WhatsApp 130429, 131056 pair rate; Graph 4, 17, 32, 613): wait and retry, never drop.
+    // Throttling (WhatsApp 130429, 131056 pair rate; Graph 4, 17, 32, 613): retried with the
+    // outbound backoff (Meta sends no Retry-After), never dropped.
     if (code == "130429" || code == "131056" || code == "4" || code == "17" || code == "32" || code == "613") {
       r.kind = SendResult::Kind::retry;
-      if (r.retry_after_s == 0) r.retry_after_s = 60;
     }
     return r;
   }

@@ -154,6 +154,31 @@ TEST_F(MetaChannels, OutsideTheWindowAConfiguredTemplateCarriesTheReply) {
   EXPECT_EQ(view.at("messages").as_array().back().at("template"), "order_update");
 }
 
+TEST_F(MetaChannels, GraphErrorAnswersAreRetriedWhenThrottledAndShownWhenFinal) {
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
+  ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
+  std::string conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
+  graph.script({{429, R"({"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429}})"},
+                {200, R"({"messages":[{"id":"wamid.after.throttle"}]})"},
+                {400, R"({"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026}})"}});
+  auto first = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu), R"({"text":"one"})");
+  ASSERT_EQ(first.status, 202);
+  std::string m1 = std::string(json::parse(first.body).at("message").at("id").as_string());
+  auto delivery = [&](const std::string& msg) {
+    std::string raw = redis.one({"HGET", "or:{it}:conv:" + conv + ":delivery", msg});
+    return json::parse(raw);
+  };
+  for (int i = 0; i < 200 && delivery(m1).at("status") != "sent"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(delivery(m1).at("status"), "sent");  // throttled once, then through
+  EXPECT_EQ(delivery(m1).at("provider_id"), "wamid.after.throttle");
+  auto second = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu), R"({"text":"two"})");
+  std::string m2 = std::string(json::parse(second.body).at("message").at("id").as_string());
+  for (int i = 0; i < 200 && delivery(m2).at("status") != "failed"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(delivery(m2).at("status"), "failed");
+  EXPECT_EQ(delivery(m2).at("reason"), "Graph API error 131026: (#131026) Message undeliverable");
+  EXPECT_EQ(graph.received().size(), 3u);
+}
+
 std::string statuses(const std::string& id, const std::string& status) {
   json::object st{{"id", id}, {"status", status}, {"timestamp", "1795000100"}, {"recipient_id", "919876543210"}};
   if (status == "failed") st["errors"] = json::array{json::object{{"code", 131047}, {"title", "Re-engagement message"}}};
