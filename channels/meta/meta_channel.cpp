@@ -1,9 +1,9 @@
 #include "meta/meta_channel.hpp"
 
 #include <boost/json.hpp>
-#include <cstdio>
 
 #include "common/form.hpp"
+#include "common/json_fields.hpp"
 #include "common/signing.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/text.hpp"
@@ -19,34 +19,6 @@ constexpr size_t kMaxMessagesPerDelivery = 1000;
 Unexpected<WebhookError> bad_request(std::string code, std::string message) {
   return unexpected(WebhookError{400, std::move(code), std::move(message)});
 }
-
-/// `obj[key]` as a string, "" when absent or not a string.
-std::string str(const json::object& obj, std::string_view key) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return "";
-  if (it->value().is_string()) return std::string(it->value().get_string());
-  if (it->value().is_int64()) return std::to_string(it->value().get_int64());
-  if (it->value().is_double()) {  // coordinates: 17.385, not 1.7385E1
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.8g", it->value().get_double());
-    return buf;
-  }
-  return "";
-}
-
-const json::object& obj_at(const json::object& obj, std::string_view key) {
-  static const json::object kEmpty;
-  auto it = obj.find(key);
-  return it != obj.end() && it->value().is_object() ? it->value().get_object() : kEmpty;
-}
-
-const json::array& arr_at(const json::object& obj, std::string_view key) {
-  static const json::array kEmpty;
-  auto it = obj.find(key);
-  return it != obj.end() && it->value().is_array() ? it->value().get_array() : kEmpty;
-}
-
-std::string nfc(const std::string& s) { return to_nfc(s).value_or(s); }
 
 /// The body as a JSON object, after the UTF-8 check every webhook gets.
 Expected<json::object, WebhookError> parse_object(std::string_view body) {

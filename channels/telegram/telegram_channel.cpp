@@ -1,6 +1,6 @@
 #include "telegram/telegram_channel.hpp"
 
-#include "telegram/telegram_json.hpp"
+#include "common/json_fields.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,9 +23,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr int kLongPollSeconds = 25;
-
-using telegram::obj_at;
-using telegram::str;
 
 class TelegramChannel final : public Channel {
  public:

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdio>
 
 #include "telegram/telegram_channel.hpp"
-#include "telegram/telegram_json.hpp"
+#include "common/json_fields.hpp"
 
 #include "omniroute/clock.hpp"
 #include "omniroute/text.hpp"
@@ -14,35 +13,7 @@ namespace omniroute::channels {
 
 namespace json = boost::json;
 
-namespace telegram {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return "";
-  if (it->value().is_string()) return std::string(it->value().get_string());
-  if (it->value().is_int64()) return std::to_string(it->value().get_int64());
-  if (it->value().is_double()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.8g", it->value().get_double());
-    return buf;
-  }
-  return "";
-}
-
-const json::object& obj_at(const json::object& o, std::string_view key) {
-  static const json::object kEmpty;
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_object() ? it->value().get_object() : kEmpty;
-}
-
-std::string nfc(const std::string& s) { return to_nfc(s).value_or(s); }
-
-}  // namespace telegram
-
 namespace {
-using telegram::str;
-using telegram::obj_at;
-using telegram::nfc;
 
 /// One update's customer message, or nullopt (a bot-added event, a callback, …).
 std::optional<Message> message_of(const json::object& update, std::string_view channel_id) {
