@@ -1,0 +1,289 @@
+#include "email/mime_message.hpp"
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <mutex>
+#include <regex>
+
+#include "omniroute/text.hpp"
+
+namespace omniroute::channels {
+
+namespace {
+
+void init_gmime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+/// Owns one GObject reference.
+template <typename T>
+struct Ref {
+  T* p = nullptr;
+  explicit Ref(T* ptr) : p(ptr) {}
+  ~Ref() {
+    if (p) g_object_unref(p);
+  }
+  Ref(const Ref&) = delete;
+  Ref& operator=(const Ref&) = delete;
+};
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string header(GMimeObject* o, const char* name) {
+  const char* v = g_mime_object_get_header(o, name);
+  return v ? std::string(v) : std::string();
+}
+
+/// Valid UTF-8 in NFC, whatever came in (a bad charset label must not break the text).
+std::string clean_utf8(std::string s) {
+  if (!is_valid_utf8(s)) {
+    std::string out;
+    for (unsigned char c : s) out += c < 0x80 ? std::string(1, static_cast<char>(c)) : "\xEF\xBF\xBD";
+    s = out;
+  }
+  return to_nfc(s).value_or(s);
+}
+
+struct Walk {
+  std::string plain, html;
+  std::vector<MailAttachment> attachments;
+  bool report = false;
+};
+
+void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
+  auto* w = static_cast<Walk*>(data);
+  GMimeContentType* ct = g_mime_object_get_content_type(part);
+  if (ct && g_mime_content_type_is_type(ct, "multipart", "report")) w->report = true;
+  if (ct && g_mime_content_type_is_type(ct, "message", "delivery-status")) w->report = true;
+  if (!GMIME_IS_PART(part)) return;
+  GMimePart* p = GMIME_PART(part);
+  bool attachment = g_mime_part_is_attachment(p) || g_mime_part_get_filename(p) != nullptr;
+  if (!attachment && GMIME_IS_TEXT_PART(part) && ct) {
+    char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));  // charset and transfer encoding undone
+    std::string t;
+    for (const char* c = text; c && *c; ++c) {
+      if (*c != '\r') t += *c;  // the wire's CRLF: agents read LF
+    }
+    g_free(text);
+    if (g_mime_content_type_is_type(ct, "text", "plain") && w->plain.empty()) w->plain = clean_utf8(t);
+    else if (g_mime_content_type_is_type(ct, "text", "html") && w->html.empty()) w->html = clean_utf8(t);
+    return;
+  }
+  MailAttachment a;
+  const char* name = g_mime_part_get_filename(p);  // RFC 2231 and 2047 decoded
+  a.name = clean_utf8(name ? name : "attachment");
+  char* type = ct ? g_mime_content_type_get_mime_type(ct) : nullptr;
+  a.content_type = lower(type ? type : "application/octet-stream");
+  g_free(type);
+  if (GMimeDataWrapper* content = g_mime_part_get_content(p)) {
+    Ref<GMimeStream> sink(g_mime_stream_null_new());
+    ssize_t n = g_mime_data_wrapper_write_to_stream(content, sink.p);
+    a.size = n > 0 ? n : 0;
+  }
+  w->attachments.push_back(std::move(a));
+}
+
+bool is_automatic(GMimeObject* m, const std::string& from, const Walk& w, std::string& reason) {
+  std::string auto_submitted = lower(header(m, "Auto-Submitted"));
+  std::string precedence = lower(header(m, "Precedence"));
+  if (!auto_submitted.empty() && auto_submitted != "no") return reason = "Auto-Submitted: " + auto_submitted, true;
+  if (precedence == "bulk" || precedence == "junk" || precedence == "list" || precedence == "auto_reply") {
+    return reason = "Precedence: " + precedence, true;
+  }
+  for (const char* h : {"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"}) {
+    std::string v = lower(header(m, h));
+    if (!v.empty() && (std::string(h) != "X-Auto-Response-Suppress" || v.find("all") != std::string::npos)) {
+      if (std::string(h) != "X-Auto-Response-Suppress") return reason = std::string(h), true;
+    }
+  }
+  std::string local = from.substr(0, from.find('@'));
+  if (local == "mailer-daemon" || local == "postmaster") return reason = "sender " + from, true;
+  if (w.report) return reason = "delivery status report", true;
+  return false;
+}
+
+std::string strip_angles(std::string s) {
+  while (!s.empty() && (s.front() == '<' || s.front() == ' ')) s.erase(0, 1);
+  while (!s.empty() && (s.back() == '>' || s.back() == ' ' || s.back() == '\r' || s.back() == '\n')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Expected<ParsedMail, std::string> parse_mail(std::string_view raw) {
+  init_gmime();
+  if (raw.empty()) return unexpected(std::string("the message is empty"));
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+  Ref<GMimeMessage> message(g_mime_parser_construct_message(parser.p, nullptr));
+  if (!message.p) return unexpected(std::string("not an e-mail message"));
+  GMimeObject* m = GMIME_OBJECT(message.p);
+  ParsedMail out;
+  if (const char* id = g_mime_message_get_message_id(message.p)) out.message_id = strip_angles(id);
+  out.subject = clean_utf8(g_mime_message_get_subject(message.p) ? g_mime_message_get_subject(message.p) : "");
+  if (InternetAddressList* from = g_mime_message_get_from(message.p); from && internet_address_list_length(from) > 0) {
+    InternetAddress* a = internet_address_list_get_address(from, 0);
+    if (INTERNET_ADDRESS_IS_MAILBOX(a)) out.from_address = lower(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+    if (const char* name = internet_address_get_name(a)) out.from_name = clean_utf8(name);
+  }
+  if (out.from_address.empty()) return unexpected(std::string("the message has no From address"));
+  if (std::string irt = header(m, "In-Reply-To"); !irt.empty()) {
+    if (GMimeReferences* refs = g_mime_references_parse(nullptr, irt.c_str())) {
+      if (g_mime_references_length(refs) > 0) out.in_reply_to = g_mime_references_get_message_id(refs, 0);
+      g_mime_references_free(refs);
+    }
+  }
+  if (std::string r = header(m, "References"); !r.empty()) {
+    if (GMimeReferences* refs = g_mime_references_parse(nullptr, r.c_str())) {
+      for (int i = 0; i < g_mime_references_length(refs); ++i) out.references.emplace_back(g_mime_references_get_message_id(refs, i));
+      g_mime_references_free(refs);
+    }
+  }
+  if (GDateTime* date = g_mime_message_get_date(message.p)) out.date_ms = g_date_time_to_unix(date) * 1000;
+  Walk walk;
+  g_mime_message_foreach(message.p, visit, &walk);
+  out.text = !walk.plain.empty() ? walk.plain : html_to_text(walk.html);
+  out.reply_text = strip_quoted(out.text);
+  out.attachments = std::move(walk.attachments);
+  out.automatic = is_automatic(m, out.from_address, walk, out.automatic_reason);
+  return out;
+}
+
+std::string html_to_text(std::string_view html) {
+  std::string out;
+  size_t i = 0;
+  auto lower_at = [&](size_t at, std::string_view word) {
+    if (at + word.size() > html.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      if (std::tolower(static_cast<unsigned char>(html[at + k])) != word[k]) return false;
+    }
+    return true;
+  };
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '<') {
+      // Scripts, styles and head: dropped with their content.
+      for (std::string_view skip : {"script", "style", "head"}) {
+        if (lower_at(i + 1, skip)) {
+          std::string close = "</" + std::string(skip);
+          size_t end = i;
+          while (end < html.size() && !lower_at(end, close)) ++end;
+          i = end;
+          break;
+        }
+      }
+      size_t close = html.find('>', i);
+      if (close == std::string_view::npos) break;
+      std::string tag = lower(std::string(html.substr(i + 1, close - i - 1)));
+      std::string name = tag.substr(tag[0] == '/' ? 1 : 0);
+      name = name.substr(0, name.find_first_of(" \t\r\n/"));
+      if (name == "br" || name == "p" || name == "div" || name == "li" || name == "tr" || name == "h1" ||
+          name == "h2" || name == "h3" || name == "blockquote" || name == "table") {
+        if (!out.empty() && out.back() != '\n') out += '\n';
+        if (name == "li" && tag[0] != '/') out += "• ";
+      }
+      i = close + 1;
+      continue;
+    }
+    if (c == '&') {
+      size_t semi = html.find(';', i);
+      if (semi != std::string_view::npos && semi - i <= 10) {
+        std::string entity(html.substr(i + 1, semi - i - 1));
+        static const std::pair<const char*, const char*> kNamed[] = {
+            {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}, {"#39", "'"}};
+        bool done = false;
+        for (const auto& [n, v] : kNamed) {
+          if (entity == n) {
+            out += v;
+            done = true;
+          }
+        }
+        if (!done && entity.size() > 1 && entity[0] == '#') {
+          unsigned long cp = entity[1] == 'x' || entity[1] == 'X' ? std::strtoul(entity.c_str() + 2, nullptr, 16)
+                                                                  : std::strtoul(entity.c_str() + 1, nullptr, 10);
+          if (cp > 0 && cp < 0x110000 && (cp < 0xD800 || cp > 0xDFFF)) {
+            if (cp < 0x80) out += static_cast<char>(cp);
+            else if (cp < 0x800) out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+            else if (cp < 0x10000) out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+            else out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+            done = true;
+          }
+        }
+        if (done) {
+          i = semi + 1;
+          continue;
+        }
+      }
+    }
+    if (c == '\r' || c == '\n' || c == '\t') c = ' ';
+    if (!(c == ' ' && (out.empty() || out.back() == ' ' || out.back() == '\n'))) out += c;
+    ++i;
+  }
+  // Trim each line and drop runs of empty lines.
+  std::string tidy, line;
+  int blank = 0;
+  for (size_t k = 0; k <= out.size(); ++k) {
+    if (k < out.size() && out[k] != '\n') {
+      line += out[k];
+      continue;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    size_t lead = line.find_first_not_of(' ');
+    line = lead == std::string::npos ? "" : line.substr(lead);
+    if (line.empty()) {
+      if (++blank == 1 && !tidy.empty()) tidy += '\n';
+    } else {
+      blank = 0;
+      tidy += line + '\n';
+    }
+    line.clear();
+  }
+  while (!tidy.empty() && tidy.back() == '\n') tidy.pop_back();
+  return tidy;
+}
+
+std::string strip_quoted(std::string_view text) {
+  static const std::regex kAttribution(
+      R"(^\s*(On .{3,200}wrote:\s*|-{2,}\s*Original Message\s*-{2,}\s*|-{2,}\s*Forwarded message\s*-{2,}\s*|From:\s.+|(Le|Am|El) .{3,200}(a écrit|schrieb|escribió)\s*:\s*)$)",
+      std::regex::icase);
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (std::regex_match(line, kAttribution)) break;  // everything from here is earlier correspondence
+    if (!line.starts_with(">")) out += line + "\n";
+    start = end + 1;
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+std::string normalised_subject(std::string_view subject) {
+  std::string s = lower(std::string(subject));
+  for (bool again = true; again;) {
+    again = false;
+    size_t lead = s.find_first_not_of(" \t");
+    s = lead == std::string::npos ? "" : s.substr(lead);
+    for (std::string_view prefix : {"re:", "fwd:", "fw:", "aw:", "wg:", "sv:", "tr:", "re :", "fwd :"}) {
+      if (s.starts_with(prefix)) {
+        s.erase(0, prefix.size());
+        again = true;
+      }
+    }
+    if (s.starts_with("[") && s.find(']') != std::string::npos && s.find(']') < 40 && again == false) {
+      // A list tag "[support]" stays: it is part of what the customer saw.
+    }
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+}  // namespace omniroute::channels

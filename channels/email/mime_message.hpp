@@ -1,0 +1,53 @@
+#pragma once
+// Parsing one e-mail (RFC 5322 + MIME) with GMime into what support needs:
+// who wrote, the thread it belongs to, readable text (text/plain preferred,
+// else HTML rendered to text; any charset to UTF-8; quoted-printable and
+// base64 undone; RFC 2047 subjects and RFC 2231 file names decoded), the
+// text without the quoted earlier correspondence, attachments, and whether
+// it is an automatic message (auto-reply, bounce) that nobody waits behind.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "omniroute/expected.hpp"
+#include "omniroute/message.hpp"
+
+namespace omniroute::channels {
+
+struct MailAttachment {
+  std::string name;          // decoded (RFC 2231 / 2047)
+  std::string content_type;  // "application/pdf"
+  std::int64_t size = 0;     // decoded bytes
+};
+
+struct ParsedMail {
+  std::string message_id;               // without <>
+  std::string in_reply_to;              // without <>
+  std::vector<std::string> references;  // oldest first, without <>
+  std::string from_address;             // lowercase
+  std::string from_name;
+  std::string subject;                  // decoded UTF-8
+  std::string text;                     // the whole readable body, UTF-8
+  std::string reply_text;               // `text` without the quoted earlier correspondence
+  std::vector<MailAttachment> attachments;
+  bool automatic = false;               // auto-reply, bounce, delivery report, list traffic
+  std::string automatic_reason;         // why (header or sender that said so)
+  std::int64_t date_ms = 0;             // the Date header, 0 when absent or unreadable
+};
+
+/// Parses `raw`; an error (with why) only when it is not a message at all.
+Expected<ParsedMail, std::string> parse_mail(std::string_view raw);
+
+/// HTML as readable text: block elements as line breaks, entities decoded, scripts and styles dropped.
+std::string html_to_text(std::string_view html);
+
+/// `text` without the quoted earlier correspondence: "> " lines and everything from an attribution
+/// line ("On … wrote:", "-----Original Message-----", an Outlook "From: … Sent: …" block) on.
+std::string strip_quoted(std::string_view text);
+
+/// "Re: Fwd: RE: Order #4512" → "order #4512": for threading by subject.
+std::string normalised_subject(std::string_view subject);
+
+}  // namespace omniroute::channels
