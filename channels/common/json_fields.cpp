@@ -34,6 +34,13 @@ const json::array& arr_at(const json::object& o, std::string_view key) {
   return it != o.end() && it->value().is_array() ? it->value().get_array() : kEmpty;
 }
 
+std::optional<json::object> json_object_of(std::string_view body) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.get_object());
+}
+
 std::string nfc(const std::string& s) { return to_nfc(s).value_or(s); }
 
 }  // namespace omniroute::channels

@@ -3,6 +3,7 @@
 // empty, so one odd field never rejects a whole batched delivery.
 
 #include <boost/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ std::string str(const boost::json::object& o, std::string_view key);
 const boost::json::object& obj_at(const boost::json::object& o, std::string_view key);
 /// `o[key]` as an array, empty when absent or not an array.
 const boost::json::array& arr_at(const boost::json::object& o, std::string_view key);
+/// `body` parsed as a JSON object, or nullopt (a provider's answer we read leniently).
+std::optional<boost::json::object> json_object_of(std::string_view body);
 /// NFC, or `s` as it is when it cannot be normalised.
 std::string nfc(const std::string& s);
 

@@ -146,10 +146,9 @@ class MetaChannel final : public Channel {
 
   SendResult read_send_answer(int status, std::string_view body) const override {
     SendResult r = default_send_result(status, body);
-    boost::system::error_code ec;
-    json::value v = json::parse(body, ec);
-    if (ec || !v.is_object()) return r;
-    const auto& o = v.get_object();
+    auto answer = json_object_of(body);
+    if (!answer) return r;
+    const json::object& o = *answer;
     if (r.kind == SendResult::Kind::sent) {
       // WhatsApp: {"messages":[{"id":"wamid…"}]}; Messenger/Instagram: {"message_id":"m_…"}.
       const auto& msgs = arr_at(o, "messages");

@@ -58,10 +58,9 @@ class TelegramChannel final : public Channel {
 
   SendResult read_send_answer(int status, std::string_view body) const override {
     SendResult r = default_send_result(status, body);
-    boost::system::error_code ec;
-    json::value v = json::parse(body, ec);
-    if (ec || !v.is_object()) return r;
-    const auto& o = v.get_object();
+    auto answer = json_object_of(body);
+    if (!answer) return r;
+    const json::object& o = *answer;
     if (r.kind == SendResult::Kind::sent) {
       r.provider_id = str(obj_at(o, "result"), "message_id");
       return r;
