@@ -1,6 +1,7 @@
 // The one list of channel kinds this build knows. Explicit on purpose: a
 // static registrar object would be dropped by the linker from a static library.
 
+#include "email/email_channel.hpp"
 #include "meta/meta_channel.hpp"
 #include "omniroute/channel.hpp"
 #include "telegram/telegram_channel.hpp"
@@ -16,6 +17,7 @@ void register_builtin_channels(ChannelRegistry& registry) {
   registry.add(channels::messenger_kind());
   registry.add(channels::instagram_kind());
   registry.add(channels::telegram_kind());
+  registry.add(channels::email_kind());
 }
 
 }  // namespace omniroute

@@ -1,5 +1,7 @@
 #include "email/mime_message.hpp"
 
+#include "common/form.hpp"
+
 #include <gmime/gmime.h>
 
 #include <algorithm>
@@ -53,13 +55,38 @@ struct Walk {
   std::string plain, html;
   std::vector<MailAttachment> attachments;
   bool report = false;
+  std::int64_t keep = 0;          // attachment contents up to this size are kept
+  std::string returned_id;        // a bounce's returned Message-ID
 };
+
+/// The Message-ID in a block of header lines (a bounce's text/rfc822-headers part).
+std::string message_id_in_headers(std::string_view headers) {
+  size_t at = 0;
+  while (at < headers.size()) {
+    size_t end = headers.find('\n', at);
+    std::string_view line = headers.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    if (line.size() > 11 && lower(std::string(line.substr(0, 11))) == "message-id:") {
+      std::string id(line.substr(11));
+      size_t lt = id.find('<'), gt = id.find('>');
+      if (lt != std::string::npos && gt != std::string::npos && gt > lt) return id.substr(lt + 1, gt - lt - 1);
+    }
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  return "";
+}
 
 void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
   auto* w = static_cast<Walk*>(data);
   GMimeContentType* ct = g_mime_object_get_content_type(part);
   if (ct && g_mime_content_type_is_type(ct, "multipart", "report")) w->report = true;
   if (ct && g_mime_content_type_is_type(ct, "message", "delivery-status")) w->report = true;
+  if (GMIME_IS_MESSAGE_PART(part) && w->returned_id.empty()) {  // a bounce returning the whole mail
+    if (GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part))) {
+      if (const char* id = g_mime_message_get_message_id(inner)) w->returned_id = id;
+    }
+    return;
+  }
   if (!GMIME_IS_PART(part)) return;
   GMimePart* p = GMIME_PART(part);
   bool attachment = g_mime_part_is_attachment(p) || g_mime_part_get_filename(p) != nullptr;
@@ -70,6 +97,10 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
       if (*c != '\r') t += *c;  // the wire's CRLF: agents read LF
     }
     g_free(text);
+    if (g_mime_content_type_is_type(ct, "text", "rfc822-headers")) {  // a bounce returning the headers
+      if (w->returned_id.empty()) w->returned_id = message_id_in_headers(t);
+      return;
+    }
     if (g_mime_content_type_is_type(ct, "text", "plain") && w->plain.empty()) w->plain = clean_utf8(t);
     else if (g_mime_content_type_is_type(ct, "text", "html") && w->html.empty()) w->html = clean_utf8(t);
     return;
@@ -82,8 +113,14 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
   g_free(type);
   if (GMimeDataWrapper* content = g_mime_part_get_content(p)) {
     Ref<GMimeStream> sink(g_mime_stream_null_new());
-    ssize_t n = g_mime_data_wrapper_write_to_stream(content, sink.p);
+    ssize_t n = g_mime_data_wrapper_write_to_stream(content, sink.p);  // decoded: base64/QP undone
     a.size = n > 0 ? n : 0;
+    if (a.size > 0 && a.size <= w->keep) {
+      Ref<GMimeStream> mem(g_mime_stream_mem_new());
+      g_mime_data_wrapper_write_to_stream(content, mem.p);
+      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
+      a.content.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
+    }
   }
   w->attachments.push_back(std::move(a));
 }
@@ -115,7 +152,7 @@ std::string strip_angles(std::string s) {
 
 }  // namespace
 
-Expected<ParsedMail, std::string> parse_mail(std::string_view raw) {
+Expected<ParsedMail, std::string> parse_mail(std::string_view raw, std::int64_t keep_attachment_bytes) {
   init_gmime();
   if (raw.empty()) return unexpected(std::string("the message is empty"));
   Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
@@ -146,11 +183,53 @@ Expected<ParsedMail, std::string> parse_mail(std::string_view raw) {
   }
   if (GDateTime* date = g_mime_message_get_date(message.p)) out.date_ms = g_date_time_to_unix(date) * 1000;
   Walk walk;
+  walk.keep = keep_attachment_bytes;
   g_mime_message_foreach(message.p, visit, &walk);
+  out.returned_message_id = strip_angles(walk.returned_id);
   out.text = !walk.plain.empty() ? walk.plain : html_to_text(walk.html);
   out.reply_text = strip_quoted(out.text);
   out.attachments = std::move(walk.attachments);
   out.automatic = is_automatic(m, out.from_address, walk, out.automatic_reason);
+  return out;
+}
+
+Expected<std::vector<std::pair<std::string, std::string>>, std::string> parse_form_body(std::string_view content_type,
+                                                                                      std::string_view body) {
+  std::string type = lower(std::string(content_type.substr(0, content_type.find(';'))));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (type == "application/x-www-form-urlencoded") {
+    auto fields = parse_form(body);
+    if (!fields) return unexpected(std::string("the form has a malformed %-escape"));
+    return *fields;
+  }
+  if (type != "multipart/form-data") {
+    return unexpected("expected a form (multipart/form-data or urlencoded), got '" + std::string(content_type) + "'");
+  }
+  if (content_type.find_first_of("\r\n") != std::string_view::npos) return unexpected(std::string("bad Content-Type"));
+  init_gmime();
+  // The body is a MIME multipart once its Content-Type is put in front of it.
+  std::string entity = "Content-Type: " + std::string(content_type) + "\r\n\r\n" + std::string(body);
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
+  Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+  Ref<GMimeObject> object(g_mime_parser_construct_part(parser.p, nullptr));
+  if (!object.p || !GMIME_IS_MULTIPART(object.p)) return unexpected(std::string("the multipart form is unreadable"));
+  std::vector<std::pair<std::string, std::string>> out;
+  GMimeMultipart* multipart = GMIME_MULTIPART(object.p);
+  for (int i = 0; i < g_mime_multipart_get_count(multipart); ++i) {
+    GMimeObject* part = g_mime_multipart_get_part(multipart, i);
+    GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(part);
+    const char* name = disposition ? g_mime_content_disposition_get_parameter(disposition, "name") : nullptr;
+    if (!name || !GMIME_IS_PART(part)) continue;
+    std::string value;
+    if (GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part))) {
+      Ref<GMimeStream> mem(g_mime_stream_mem_new());
+      g_mime_data_wrapper_write_to_stream(content, mem.p);
+      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
+      value.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
+    }
+    out.emplace_back(name, std::move(value));
+  }
+  if (out.empty()) return unexpected(std::string("the multipart form has no fields"));
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "omniroute/expected.hpp"
@@ -20,6 +21,7 @@ struct MailAttachment {
   std::string name;          // decoded (RFC 2231 / 2047)
   std::string content_type;  // "application/pdf"
   std::int64_t size = 0;     // decoded bytes
+  std::string content;       // the decoded bytes, when no larger than parse_mail was told to keep
 };
 
 struct ParsedMail {
@@ -35,10 +37,17 @@ struct ParsedMail {
   bool automatic = false;               // auto-reply, bounce, delivery report, list traffic
   std::string automatic_reason;         // why (header or sender that said so)
   std::int64_t date_ms = 0;             // the Date header, 0 when absent or unreadable
+  std::string returned_message_id;      // a bounce: the Message-ID of the mail that came back, without <>
 };
 
-/// Parses `raw`; an error (with why) only when it is not a message at all.
-Expected<ParsedMail, std::string> parse_mail(std::string_view raw);
+/// Parses `raw`, keeping the content of attachments up to `keep_attachment_bytes` each (0: none);
+/// an error (with why) only when it is not a message at all.
+Expected<ParsedMail, std::string> parse_mail(std::string_view raw, std::int64_t keep_attachment_bytes = 0);
+
+/// A posted form's fields by its Content-Type: application/x-www-form-urlencoded or
+/// multipart/form-data (as Mailgun posts inbound mail); an error says why it is unreadable.
+Expected<std::vector<std::pair<std::string, std::string>>, std::string> parse_form_body(std::string_view content_type,
+                                                                                      std::string_view body);
 
 /// HTML as readable text: block elements as line breaks, entities decoded, scripts and styles dropped.
 std::string html_to_text(std::string_view html);

@@ -69,6 +69,16 @@ struct HttpCall {
   std::string body;
   std::string basic_auth;  // "user:password", or empty
   int timeout_ms = 10'000;
+  std::size_t max_answer_bytes = 1 << 20;  // an answer beyond this is cut (and flagged)
+
+  // Mail servers, when the URL's scheme is one (smtp/smtps, imap/imaps; STARTTLS whenever offered):
+  // smtp submits `body` (a whole RFC 5322 message) from `mail_from` to `mail_to`, and the status is
+  // the server's last reply (250); imap runs `method` as one IMAP command ("UID SEARCH UID 5:*",
+  // its untagged answers are the body) or, when `method` is "FETCH", fetches the URL
+  // (".../INBOX;UID=7": that mail's raw text), and the status is 200 once the server said OK.
+  std::string username, password;
+  std::string mail_from;
+  std::vector<std::string> mail_to;
 };
 
 /// An agent's reply, to be delivered on the conversation's channel.
@@ -78,6 +88,10 @@ struct OutboundMessage {
   std::string recipient;   // the customer's handle on this channel (the thread key)
   std::string text;
   std::string template_name;  // send as this approved template, `text` its one parameter (WhatsApp, outside its window)
+  // E-mail: the conversation's subject, and the customer's last message (Message-ID, References).
+  std::string subject;
+  std::string reply_to;
+  std::string references;
 };
 
 /// What a provider's answer to a send means.
@@ -100,7 +114,12 @@ struct ChannelSettings {
 
   /// The value of `key`, or "" when it was not set and has no default.
   const std::string& get(std::string_view key) const;
+  /// A duration value (checked at load) in milliseconds; 0 when unset.
+  std::int64_t duration_ms(std::string_view key) const;
 };
+
+/// "250ms", "90s", "15m", "2h", "1d" in milliseconds; nullopt when not such a duration (or over a century).
+std::optional<std::int64_t> parse_duration_ms(std::string_view text);
 
 /// What became of a message handed to the core for storage.
 struct IngestOutcome {
@@ -136,6 +155,7 @@ struct HttpReply {
   int status = 0;
   std::string body;
   std::string error;
+  bool truncated = false;  // the answer was longer than the call's max_answer_bytes
 };
 
 /// What the core lends a channel that works on its own (polling). Outlives start()..stop().
@@ -188,6 +208,8 @@ struct FieldSpec {
   bool required = false;
   std::string default_value;
   std::vector<std::string> choices;  // for FieldType::choice
+  /// A further check of a set value: what is wrong with it, or "" (e.g. an IMAP URL's form).
+  std::function<std::string(const std::string&)> check;
 };
 
 /// A kind of channel: its schema and its factory.

@@ -23,6 +23,7 @@ struct Attachment {
   std::string content_type;
   std::int64_t size = -1;  // bytes, -1 when the provider does not say
   std::string url;         // where the provider serves it
+  std::string content;     // the bytes themselves, when the channel keeps them (e-mail, up to a size)
 };
 
 /// One message in the shape the core understands, whatever its channel.
@@ -37,10 +38,19 @@ struct Message {
   std::string thread_key;      // messages with one key share a conversation
   std::string subject;
   std::string text;            // valid UTF-8, NFC
+  std::string full_text;       // the whole text when `text` leaves part out (e-mail: the quoted history)
   std::string language;        // ISO 639-1 when the provider says; detected at ingest otherwise
   std::vector<Attachment> attachments;
   std::int64_t provider_time_ms = 0;  // when the provider says it was sent; 0 if unknown
   std::int64_t received_time_ms = 0;  // when we received it
+
+  // E-mail threading; empty for channels whose thread_key says it all.
+  std::vector<std::string> thread_refs;  // thread keys of the messages this one answers, most specific first
+  std::string fallback_thread_key;       // tried when no ref is known (normalised subject and sender)
+  std::int64_t fallback_window_s = 0;    // ... within this long of that thread's last message
+  std::int64_t thread_ttl_s = 0;         // how long this message's thread key is remembered (0: always)
+  std::string references;                // what a reply to this message carries in References
+  std::string automatic;                 // an auto-reply or bounce, and why: stored, never routed
 };
 
 }  // namespace omniroute

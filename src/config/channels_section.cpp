@@ -63,7 +63,9 @@ void read_fields(MapReader& r, const std::vector<FieldSpec>& specs, const std::s
       if (!f.default_value.empty()) out.values[f.name] = f.default_value;
       continue;
     }
-    if (auto problem = check_field(f, *v); !problem.empty()) r.error(rest, problem);
+    std::string problem = check_field(f, *v);
+    if (problem.empty() && f.check) problem = f.check(*v);
+    if (!problem.empty()) r.error(rest, problem);
     out.values[f.name] = *v;
   }
   for (const auto& n : nested) {

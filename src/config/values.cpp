@@ -51,22 +51,14 @@ Parsed<double> parse_rate(std::string_view text) {
 }
 
 Parsed<Millis> parse_duration(std::string_view text) {
-  const std::string expected = "expected a duration such as 90s, 15m, 2h or 1d, got '" +
-                               std::string(text) + "'";
+  if (auto ms = parse_duration_ms(text)) return Millis(*ms);
   size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  unsigned long n = 0;
-  if (digits == 0 || !parse_uint(text.substr(0, digits), n)) return fail<Millis>(expected);
   std::string_view unit = text.substr(digits);
-  unsigned long factor = 0;
-  if (unit == "ms") factor = 1;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "m") factor = 60'000;
-  else if (unit == "h") factor = 3'600'000;
-  else if (unit == "d") factor = 86'400'000;
-  else return fail<Millis>(expected);
-  if (n > 100UL * 365 * 86'400'000 / factor) return fail<Millis>("duration too long: " + std::string(text));
-  return Millis(static_cast<long long>(n * factor));
+  if (digits > 0 && (unit == "ms" || unit == "s" || unit == "m" || unit == "h" || unit == "d")) {
+    return fail<Millis>("duration too long: " + std::string(text));
+  }
+  return fail<Millis>("expected a duration such as 90s, 15m, 2h or 1d, got '" + std::string(text) + "'");
 }
 
 Parsed<ListenAddress> parse_listen(std::string_view text) {

@@ -115,7 +115,7 @@ void Worker::start_channels(http::ChannelMap& channels) {
         channel_http_ = std::make_unique<outbound::HttpClient>(context_.get_executor());
         auto http = [this](const HttpCall& call, std::function<void(HttpReply)> done) {
           channel_http_->perform(call, [done = std::move(done)](outbound::HttpAnswer a) {
-            done(HttpReply{a.status, std::move(a.body), std::move(a.error)});
+            done(HttpReply{a.status, std::move(a.body), std::move(a.error), a.truncated});
           });
         };
         for (auto& [id, channel] : channels) {

@@ -32,6 +32,22 @@ const std::string& ChannelSettings::get(std::string_view key) const {
   return it == values.end() ? kEmpty : it->second;
 }
 
+std::int64_t ChannelSettings::duration_ms(std::string_view key) const {
+  return parse_duration_ms(get(key)).value_or(0);
+}
+
+std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 15) return std::nullopt;
+  std::int64_t n = std::stoll(std::string(text.substr(0, digits)));
+  std::string_view unit = text.substr(digits);
+  std::int64_t factor = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000
+                      : unit == "d" ? 86'400'000 : 0;
+  if (factor == 0 || n > 100LL * 365 * 86'400'000 / factor) return std::nullopt;
+  return n * factor;
+}
+
 WebhookResult Channel::on_webhook(const InboundRequest&) const {
   return unexpected(WebhookError{405, "method_not_allowed",
                                  "channel '" + id() + "' does not take webhooks"});

@@ -33,6 +33,8 @@ struct HttpClient::Transfer {
   size_t sent = 0;  // of request_body, for uploads (mail)
   std::pair<const std::string*, size_t*> upload{nullptr, nullptr};
   HttpAnswer answer;
+  std::pair<HttpAnswer*, std::size_t> sink{&answer, 1 << 20};  // where write_body appends, and how much
+  bool imap = false;  // curl has no IMAP response code: OK is 200
   std::function<void(HttpAnswer)> done;
   ~Transfer() {
     if (headers) curl_slist_free_all(headers);
@@ -45,12 +47,21 @@ namespace {
 std::uint64_t g_generation = 0;
 
 size_t write_body(char* data, size_t size, size_t n, void* userp) noexcept {
-  auto* answer = static_cast<HttpAnswer*>(userp);
+  auto* t = static_cast<std::pair<HttpAnswer*, std::size_t>*>(userp);
+  HttpAnswer& answer = *t->first;
   try {
-    if (answer->body.size() < 1024 * 1024) answer->body.append(data, size * n);
+    std::size_t room = t->second > answer.body.size() ? t->second - answer.body.size() : 0;
+    if (size * n > room) answer.truncated = true;
+    answer.body.append(data, std::min(room, size * n));
   } catch (...) {
+    answer.truncated = true;
   }
   return size * n;
+}
+
+bool has_scheme(const std::string& url, std::string_view scheme) {
+  return url.size() > scheme.size() + 3 && url.compare(0, scheme.size(), scheme) == 0 &&
+         url.compare(scheme.size(), 3, "://") == 0;
 }
 
 size_t read_header(char* data, size_t size, size_t n, void* userp) noexcept {
@@ -107,8 +118,18 @@ void HttpClient::perform(const HttpCall& call, std::function<void(HttpAnswer)> d
   t->easy = curl_easy_init();
   t->done = std::move(done);
   t->request_body = call.body;
+  t->sink.second = call.max_answer_bytes;
   CURL* e = t->easy;
   curl_easy_setopt(e, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(call.timeout_ms, 5000)));
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &write_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t->sink);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  bool smtp = has_scheme(call.url, "smtp") || has_scheme(call.url, "smtps");
+  bool imap = has_scheme(call.url, "imap") || has_scheme(call.url, "imaps");
+  if (smtp || imap) return start_mail(call, std::move(t), imap);
   curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call.method.c_str());
   if (call.method == "POST" || call.method == "PUT") {
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request_body.data());
@@ -121,46 +142,48 @@ void HttpClient::perform(const HttpCall& call, std::function<void(HttpAnswer)> d
     curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(e, CURLOPT_USERPWD, call.basic_auth.c_str());
   }
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(call.timeout_ms, 5000)));
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &write_body);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t->answer);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &read_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t->answer);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
   transfers_[e] = std::move(t);
   curl_multi_add_handle(multi_, e);  // curl asks for its timer; the transfer starts from there
 }
 
-void HttpClient::send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done) {
-  auto t = std::make_unique<Transfer>();
-  t->easy = curl_easy_init();
-  t->done = std::move(done);
-  t->request_body = mail.message;
-  t->upload = {&t->request_body, &t->sent};
+void HttpClient::start_mail(const HttpCall& call, std::unique_ptr<Transfer> t, bool imap) {
   CURL* e = t->easy;
-  curl_easy_setopt(e, CURLOPT_URL, mail.url.c_str());
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, imap ? "imap,imaps" : "smtp,smtps");
   curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // STARTTLS whenever offered
-  if (!mail.username.empty()) {
-    curl_easy_setopt(e, CURLOPT_USERNAME, mail.username.c_str());
-    curl_easy_setopt(e, CURLOPT_PASSWORD, mail.password.c_str());
+  if (!call.username.empty()) {
+    curl_easy_setopt(e, CURLOPT_USERNAME, call.username.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, call.password.c_str());
   }
-  curl_easy_setopt(e, CURLOPT_MAIL_FROM, ("<" + mail.from + ">").c_str());
-  for (const auto& rcpt : mail.to) t->recipients = curl_slist_append(t->recipients, ("<" + rcpt + ">").c_str());
-  curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t->recipients);
-  curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(e, CURLOPT_READFUNCTION, &read_upload);
-  curl_easy_setopt(e, CURLOPT_READDATA, &t->upload);
-  curl_easy_setopt(e, CURLOPT_INFILESIZE, static_cast<long>(t->request_body.size()));
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(mail.timeout_ms));
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(mail.timeout_ms, 5000)));
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  if (imap) {
+    t->imap = true;
+    if (call.method != "FETCH") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+  } else {
+    t->upload = {&t->request_body, &t->sent};
+    curl_easy_setopt(e, CURLOPT_MAIL_FROM, ("<" + call.mail_from + ">").c_str());
+    for (const auto& rcpt : call.mail_to) t->recipients = curl_slist_append(t->recipients, ("<" + rcpt + ">").c_str());
+    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t->recipients);
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, &read_upload);
+    curl_easy_setopt(e, CURLOPT_READDATA, &t->upload);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE, static_cast<long>(t->request_body.size()));
+  }
   transfers_[e] = std::move(t);
   curl_multi_add_handle(multi_, e);
+}
+
+void HttpClient::send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done) {
+  HttpCall call;
+  call.url = mail.url;
+  call.username = mail.username;
+  call.password = mail.password;
+  call.mail_from = mail.from;
+  call.mail_to = mail.to;
+  call.body = mail.message;
+  call.timeout_ms = mail.timeout_ms;
+  perform(call, std::move(done));
 }
 
 int HttpClient::socket_callback(void*, int fd, int what, void* userp, void*) noexcept {
@@ -243,9 +266,12 @@ void HttpClient::drain_finished() {
     if (msg->data.result == CURLE_OK) {
       long code = 0;
       curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-      t->answer.status = static_cast<int>(code);
+      t->answer.status = t->imap ? 200 : static_cast<int>(code);
     } else {
-      t->answer.status = 0;
+      // An SMTP server's refusal (451 try later, 550 no such mailbox) is an answer, not silence.
+      long code = 0;
+      if (!t->imap) curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+      t->answer.status = code >= 400 ? static_cast<int>(code) : 0;
       t->answer.error = curl_easy_strerror(msg->data.result);
     }
     asio::post(executor_, [done = std::move(t->done), answer = std::move(t->answer)]() mutable { done(std::move(answer)); });

@@ -23,6 +23,7 @@ struct HttpAnswer {
   std::string body;
   std::string error;         // curl's reason when status is 0
   std::string retry_after;   // the Retry-After header, if any
+  bool truncated = false;    // longer than the call's max_answer_bytes: the rest was dropped
 };
 
 /// One e-mail to submit by SMTP: `message` is the whole RFC 5322 text (headers, blank line, body).
@@ -42,7 +43,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  /// Starts `call`; `done` runs on the executor once it finished, failed or timed out.
+  /// Starts `call` (HTTP, SMTP or IMAP by the URL's scheme); `done` runs on the executor once it
+  /// finished, failed or timed out.
   void perform(const HttpCall& call, std::function<void(HttpAnswer)> done);
   /// Submits `mail`; `done` gets the server's last reply code (250 when accepted), or 0 and an error.
   void send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done);
@@ -77,6 +79,7 @@ class HttpClient {
   void on_ready(int fd, int flag);
   void on_timer();
   void drain_finished();
+  void start_mail(const HttpCall& call, std::unique_ptr<Transfer> t, bool imap);
 
   boost::asio::any_io_executor executor_;
   void* multi_;

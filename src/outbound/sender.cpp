@@ -157,7 +157,8 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
   const std::string channel_id = entry.fields["channel"];
   auto channel = channels_.find(channel_id);
   OutboundMessage message{entry.fields["conversation_id"], entry.fields["message_id"], entry.fields["recipient"],
-                          entry.fields["text"], entry.fields["template"]};
+                          entry.fields["text"], entry.fields["template"], entry.fields["subject"],
+                          entry.fields["reply_to"], entry.fields["references"]};
   std::optional<HttpCall> call;
   if (channel != channels_.end()) call = channel->second->build_send(message);
   if (!call) {

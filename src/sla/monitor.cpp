@@ -12,7 +12,7 @@
 #include "common/signing.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
-#include "outbound/mail_message.hpp"
+#include "omniroute/mail_message.hpp"
 #include "store/scripts.hpp"
 
 namespace omniroute::sla {
@@ -168,13 +168,13 @@ asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fiel
   outbound::HttpAnswer answer;
   if (sink.kind == "email") {
     auto [subject, text] = alert_mail(alert, policies_);
-    outbound::MailMessage mail;
+    mail::MailMessage mail;
     mail.from = sink.from;
     mail.to = {sink.to};
     mail.subject = subject;
     mail.text = text;
     mail.date_ms = now_ms();
-    auto message = outbound::compose(mail);
+    auto message = mail::compose(mail);
     if (!message) {  // addresses are checked at load: cannot happen
       log::error("alert sink " + sink.id + ": " + message.error());
       co_return true;

@@ -1,5 +1,7 @@
 #include "store/conversation_store.hpp"
 
+#include <openssl/sha.h>
+
 #include <boost/json.hpp>
 #include <memory>
 
@@ -10,12 +12,35 @@ namespace omniroute::store {
 
 namespace {
 
-std::string attachments_json(const std::vector<Attachment>& attachments) {
+constexpr std::int64_t kBlobTtlSeconds = 365 * 86400;  // attachment contents, kept a year
+
+/// Attachment metadata for the transcript; a kept content is served at /v1/attachments/<sha256>.
+std::string attachments_json(const std::vector<Attachment>& attachments, const std::vector<std::string>& digests) {
   if (attachments.empty()) return "[]";
   boost::json::array arr;
-  for (const auto& a : attachments) {
-    arr.push_back({{"name", a.name}, {"type", a.content_type}, {"size", a.size}, {"url", a.url}});
+  for (size_t i = 0; i < attachments.size(); ++i) {
+    const auto& a = attachments[i];
+    std::string url = digests[i].empty() ? a.url : "/v1/attachments/" + digests[i];
+    arr.push_back({{"name", a.name}, {"type", a.content_type}, {"size", a.size}, {"url", url}});
   }
+  return boost::json::serialize(arr);
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : d) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string json_strings(const std::vector<std::string>& items) {
+  if (items.empty()) return "";
+  boost::json::array arr(items.begin(), items.end());
   return boost::json::serialize(arr);
 }
 
@@ -38,6 +63,8 @@ ConversationStore::ConversationStore(RedisClient& client, const config::RedisCon
     : client_(client), keys_(config.workspace), dedupe_ttl_(std::to_string(config.dedupe_ttl.count())) {}
 
 void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan& plan, IngestCallback done) {
+  std::vector<std::string> digests;
+  for (const auto& a : m.attachments) digests.push_back(a.content.empty() ? "" : sha256_hex(a.content));
   std::vector<std::string> keys{
       keys_.dedupe(m.channel_id, m.provider_id), keys_.handle(m.handle_kind, m.contact_handle),
       keys_.thread(m.channel_id, m.thread_key),  keys_.seq(),
@@ -56,7 +83,7 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       m.thread_key,
       m.subject,
       m.text,
-      attachments_json(m.attachments),
+      attachments_json(m.attachments, digests),
       std::to_string(m.provider_time_ms),
       std::to_string(m.received_time_ms),
       plan.queue,
@@ -71,7 +98,20 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
       plan.first_response_warn_ms ? std::to_string(*plan.first_response_warn_ms) : std::string(),
       plan.resolution_due_ms ? std::to_string(*plan.resolution_due_ms) : std::string(),
       plan.resolution_warn_ms ? std::to_string(*plan.resolution_warn_ms) : std::string(),
-      plan.start_next_response ? "1" : "0"};
+      plan.start_next_response ? "1" : "0",
+      json_strings(m.thread_refs),
+      m.fallback_thread_key,
+      std::to_string(m.fallback_window_s),
+      std::to_string(m.thread_ttl_s),
+      m.references,
+      m.automatic,
+      std::to_string(kBlobTtlSeconds),
+      m.full_text};
+  for (size_t i = 0; i < m.attachments.size(); ++i) {
+    if (digests[i].empty()) continue;
+    args.push_back(digests[i]);
+    args.push_back(m.attachments[i].content_type + "\n" + m.attachments[i].content);
+  }
   eval_script(client_, ingest_script(), std::move(keys), std::move(args),
               [done = std::move(done), queue = plan.queue](RedisResult r) {
                 if (!r) return done(unexpected(r.error()));

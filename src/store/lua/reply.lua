@@ -16,7 +16,8 @@
 -- or {"not_found"|"forbidden"|"resolved"}.
 
 local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
-                     'thread', 'channel_kind', 'last_inbound_at')
+                     'thread', 'channel_kind', 'last_inbound_at', 'subject', 'reply_to', 'references',
+                     'recipient')
 if not c[1] then return {'not_found'} end
 if c[3] ~= ARGV[2] then return {'forbidden'} end
 if c[2] == 'resolved' then return {'resolved'} end
@@ -40,8 +41,11 @@ if c[4] == '' or not c[4] then
   redis.call('LTRIM', frt, 0, 49)
 end
 sla_answered(ARGV[1], conv)
-redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6], 'recipient', c[8],
-           'text', ARGV[3], 'at', now, 'template', template)
+redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6],
+           'recipient', (c[14] and c[14] ~= '') and c[14] or c[8],
+           'text', ARGV[3], 'at', now, 'template', template,
+           -- e-mail: the subject, and the customer's message this answers (threading headers)
+           'subject', c[11] or '', 'reply_to', c[12] or '', 'references', c[13] or '')
 redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
            'message_id', msg, 'direction', 'out', 'at', now)

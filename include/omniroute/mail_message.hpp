@@ -10,7 +10,7 @@
 
 #include "omniroute/expected.hpp"
 
-namespace omniroute::outbound {
+namespace omniroute::mail {
 
 struct MailMessage {
   std::string from;                 // address only
@@ -36,4 +36,4 @@ std::string header_words(std::string_view utf8);
 /// "Mon, 23 Nov 2026 10:00:00 +0000"
 std::string rfc5322_date(std::int64_t epoch_ms);
 
-}  // namespace omniroute::outbound
+}  // namespace omniroute::mail

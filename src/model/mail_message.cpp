@@ -1,8 +1,8 @@
-#include "outbound/mail_message.hpp"
+#include "omniroute/mail_message.hpp"
 
 #include <ctime>
 
-namespace omniroute::outbound {
+namespace omniroute::mail {
 
 namespace {
 
@@ -125,4 +125,4 @@ Expected<std::string, std::string> compose(const MailMessage& mail) {
   return out;
 }
 
-}  // namespace omniroute::outbound
+}  // namespace omniroute::mail

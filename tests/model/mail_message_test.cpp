@@ -5,10 +5,10 @@
 
 #include <boost/beast/core/detail/base64.hpp>
 
-#include "outbound/mail_message.hpp"
+#include "omniroute/mail_message.hpp"
 #include "support/smtp_server.hpp"
 
-namespace omniroute::outbound {
+namespace omniroute::mail {
 namespace {
 
 std::string unbase64(const std::string& in) {
@@ -78,4 +78,4 @@ TEST(Compose, HeadersBodyAndNoInjection) {
 }
 
 }  // namespace
-}  // namespace omniroute::outbound
+}  // namespace omniroute::mail

@@ -1,0 +1,206 @@
+#include "email/imap_poller.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "email/email_channel.hpp"
+#include "omniroute/log.hpp"
+
+namespace omniroute::channels {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kBatch = 50;                  // mails per pass; more are taken at once after
+constexpr std::size_t kMaxMailBytes = 64u << 20;    // a larger mail is stored cut at this size
+constexpr int kFetchTimeoutMs = 120'000;
+}  // namespace
+
+ImapPoller::ImapPoller(const ChannelSettings& settings, ChannelContext& context)
+    : settings_(settings), ctx_(context), mailbox_(*imap::parse_mailbox_url(settings.get("imap.url"))) {}
+
+void ImapPoller::start() {
+  stopped_ = std::make_shared<bool>(false);
+  asio::co_spawn(ctx_.executor, run(stopped_), asio::detached);
+}
+
+void ImapPoller::stop() {
+  if (stopped_) *stopped_ = true;
+}
+
+void ImapPoller::warn(const std::string& what) const { log::warn("email " + settings_.id + ": " + what); }
+
+asio::awaitable<HttpReply> ImapPoller::command(std::string url, std::string command, int timeout_ms) {
+  HttpCall call;
+  call.url = std::move(url);
+  call.method = std::move(command);
+  call.username = settings_.get("imap.username");
+  call.password = settings_.get("imap.password");
+  call.timeout_ms = timeout_ms;
+  call.max_answer_bytes = kMaxMailBytes;
+  auto [reply] = co_await asio::async_initiate<decltype(kAwait), void(HttpReply)>(
+      [this, &call](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        ctx_.http(call, [h](HttpReply r) { std::move(*h)(std::move(r)); });
+      },
+      kAwait);
+  co_return reply;
+}
+
+asio::awaitable<std::optional<std::optional<std::string>>> ImapPoller::load(const std::string& field) {
+  auto [ok, value] = co_await asio::async_initiate<decltype(kAwait), void(bool, std::optional<std::string>)>(
+      [this, &field](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        ctx_.state->get(field, [h](bool ok, std::optional<std::string> v) { std::move(*h)(ok, std::move(v)); });
+      },
+      kAwait);
+  if (!ok) co_return std::nullopt;
+  co_return std::optional<std::optional<std::string>>(std::move(value));
+}
+
+asio::awaitable<bool> ImapPoller::save(const std::string& field, const std::string& value) {
+  auto [ok] = co_await asio::async_initiate<decltype(kAwait), void(bool)>(
+      [this, &field, &value](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        ctx_.state->set(field, value, [h](bool ok) { std::move(*h)(ok); });
+      },
+      kAwait);
+  co_return ok;
+}
+
+asio::awaitable<IngestOutcome> ImapPoller::ingest(Message message) {
+  auto [outcome] = co_await asio::async_initiate<decltype(kAwait), void(IngestOutcome)>(
+      [this, &message](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        ctx_.sink->ingest(std::move(message), [h](IngestOutcome o) { std::move(*h)(std::move(o)); });
+      },
+      kAwait);
+  co_return outcome;
+}
+
+asio::awaitable<void> ImapPoller::run(std::shared_ptr<bool> stopped) {
+  asio::steady_timer wait(ctx_.executor);
+  const auto interval = std::chrono::milliseconds(std::max<std::int64_t>(1000, settings_.duration_ms("imap.poll_interval")));
+  int failures = 0;
+  while (!*stopped) {
+    Pass pass = co_await poll_once(stopped);
+    if (*stopped) co_return;
+    if (pass == Pass::more) continue;
+    failures = pass == Pass::failed ? failures + 1 : 0;
+    auto pause = failures ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(1000 << std::min(failures, 6)),
+                                                                std::max(interval, std::chrono::milliseconds(60'000)))
+                          : interval;
+    wait.expires_after(pause);
+    co_await wait.async_wait(kAwait);
+  }
+}
+
+asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> stopped) {
+  auto mailbox = imap::quoted(mailbox_.mailbox);
+  HttpReply status = co_await command(mailbox_.server, "STATUS " + *mailbox + " (UIDVALIDITY UIDNEXT)");
+  auto uidvalidity = imap::status_item(status.body, "UIDVALIDITY");
+  auto uidnext = imap::status_item(status.body, "UIDNEXT");
+  if (status.status != 200 || !uidvalidity || !uidnext) {
+    warn("IMAP STATUS of " + mailbox_.mailbox + " failed (" + (status.error.empty() ? "no UIDVALIDITY" : status.error) +
+         "); retrying");
+    co_return Pass::failed;
+  }
+  // The cursor: "<uidvalidity>:<last uid>", one value so the two never disagree.
+  auto saved = co_await load("imap_cursor");
+  if (!saved) co_return Pass::failed;
+  Cursor cursor;
+  if (*saved) {
+    auto colon = (*saved)->find(':');
+    if (colon != std::string::npos) {
+      cursor.uidvalidity = std::stoull((*saved)->substr(0, colon));
+      cursor.last_uid = std::stoull((*saved)->substr(colon + 1));
+    }
+  }
+  if (cursor.uidvalidity != *uidvalidity) {
+    // New to this mailbox, or it was recreated (its UIDs mean nothing now): start from the oldest
+    // unread mail. Mail stored before is recognised by its Message-ID and not stored twice.
+    HttpReply unseen = co_await command(mailbox_.server + mailbox_.encoded, "UID SEARCH UNSEEN");
+    if (unseen.status != 200) {
+      warn("IMAP SEARCH UNSEEN failed (" + unseen.error + "); retrying");
+      co_return Pass::failed;
+    }
+    auto uids = imap::search_result(unseen.body, 1);
+    std::uint64_t from = uids.empty() ? *uidnext : uids.front();
+    if (cursor.uidvalidity != 0) {
+      warn("UIDVALIDITY of " + mailbox_.mailbox + " changed from " + std::to_string(cursor.uidvalidity) + " to " +
+           std::to_string(*uidvalidity) + "; reading again from the oldest unread mail");
+    }
+    Cursor fresh{*uidvalidity, from > 0 ? from - 1 : 0};
+    if (!co_await save("imap_cursor", std::to_string(fresh.uidvalidity) + ":" + std::to_string(fresh.last_uid))) {
+      co_return Pass::failed;
+    }
+    cursor = fresh;
+  }
+  if (*uidnext <= cursor.last_uid + 1) co_return Pass::idle;  // nothing new: no SEARCH needed
+  HttpReply found = co_await command(mailbox_.server + mailbox_.encoded,
+                                     "UID SEARCH UID " + std::to_string(cursor.last_uid + 1) + ":*");
+  if (found.status != 200) {
+    warn("IMAP SEARCH failed (" + found.error + "); retrying");
+    co_return Pass::failed;
+  }
+  auto uids = imap::search_result(found.body, cursor.last_uid + 1);  // n:* always names the newest, even if older
+  std::size_t taken = 0;
+  for (std::uint64_t uid : uids) {
+    if (*stopped) co_return Pass::idle;
+    if (taken++ == kBatch) co_return Pass::more;
+    if (!co_await take(*uidvalidity, uid, cursor)) co_return Pass::failed;
+  }
+  co_return Pass::idle;
+}
+
+asio::awaitable<bool> ImapPoller::take(std::uint64_t uidvalidity, std::uint64_t uid, Cursor& cursor) {
+  HttpReply mail = co_await command(imap::message_url(mailbox_, uidvalidity, uid), "FETCH", kFetchTimeoutMs);
+  if (mail.status != 200) {
+    warn("IMAP FETCH of UID " + std::to_string(uid) + " failed (" + mail.error + "); retrying");
+    co_return false;
+  }
+  if (mail.truncated) warn("mail UID " + std::to_string(uid) + " is larger than 64 MiB; stored cut at that size");
+  if (!mail.body.empty()) {  // empty: expunged meanwhile by someone else
+    Message message = read_mail(mail.body, settings_);
+    if (!message.automatic.empty() && message.automatic.starts_with("unreadable")) {
+      warn("mail UID " + std::to_string(uid) + " is " + message.automatic + "; recorded as automatic");
+    }
+    IngestOutcome outcome = co_await ingest(std::move(message));
+    if (!outcome.stored) {
+      warn("mail UID " + std::to_string(uid) + " not stored (" + outcome.error + "); retrying");
+      co_return false;
+    }
+  }
+  if (!co_await save("imap_cursor", std::to_string(uidvalidity) + ":" + std::to_string(uid))) co_return false;
+  cursor.last_uid = uid;
+  co_await file_away(uid);
+  co_return true;
+}
+
+asio::awaitable<void> ImapPoller::file_away(std::uint64_t uid) {
+  const std::string mailbox_url = mailbox_.server + mailbox_.encoded;
+  const std::string id = std::to_string(uid);
+  const std::string& after = settings_.get("imap.after");
+  if (!after.starts_with("move:")) {
+    HttpReply r = co_await command(mailbox_url, "UID STORE " + id + " +FLAGS.SILENT (\\Seen)");
+    if (r.status != 200) warn("could not mark UID " + id + " \\Seen (" + r.error + ")");
+    co_return;
+  }
+  std::string folder = *imap::quoted(after.substr(5));  // checked at load
+  HttpReply moved = co_await command(mailbox_url, "UID MOVE " + id + " " + folder);
+  if (moved.status == 200) co_return;
+  // Servers without MOVE (RFC 6851): copy, flag deleted, expunge just this one.
+  HttpReply copied = co_await command(mailbox_url, "UID COPY " + id + " " + folder);
+  if (copied.status == 200) {
+    co_await command(mailbox_url, "UID STORE " + id + " +FLAGS.SILENT (\\Seen \\Deleted)");
+    HttpReply expunged = co_await command(mailbox_url, "UID EXPUNGE " + id);
+    if (expunged.status == 200) co_return;
+  }
+  warn("could not move UID " + id + " to " + folder + " (" + moved.error + "); it stays, already stored");
+}
+
+}  // namespace omniroute::channels
