@@ -96,27 +96,19 @@ std::vector<std::uint64_t> search_result(std::string_view answer, std::uint64_t 
   return out;
 }
 
-std::optional<std::uint64_t> status_item(std::string_view answer, std::string_view name) {
-  size_t open = answer.find("* STATUS");
-  if (open == std::string_view::npos) return std::nullopt;
-  open = answer.find('(', open);
-  size_t close = answer.find(')', open);
-  if (open == std::string_view::npos || close == std::string_view::npos) return std::nullopt;
-  std::string_view items = answer.substr(open + 1, close - open - 1);
-  // NAME value pairs separated by spaces, names case-insensitive.
-  std::vector<std::string_view> words;
+std::optional<std::uint64_t> response_code(std::string_view answer, std::string_view name) {
+  const std::string code = "[" + std::string(name) + " ";
   size_t at = 0;
-  while (at < items.size()) {
-    size_t space = items.find(' ', at);
-    if (space != at) words.push_back(items.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at));
-    at = space == std::string_view::npos ? items.size() : space + 1;
-  }
-  for (size_t i = 0; i + 1 < words.size(); i += 2) {
-    bool same = words[i].size() == name.size() &&
-                std::equal(name.begin(), name.end(), words[i].begin(),
-                           [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b)); });
+  while (at < answer.size()) {
+    size_t end = answer.find('\n', at);
+    std::string_view line = answer.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    at = end == std::string_view::npos ? answer.size() : end + 1;
+    if (!line.starts_with("* OK ")) continue;
+    size_t found = line.find(code);
+    if (found == std::string_view::npos) continue;
+    std::string_view rest = line.substr(found + code.size());
     std::uint64_t v = 0;
-    if (same && parse_number(words[i + 1], v)) return v;
+    if (parse_number(rest.substr(0, rest.find(']')), v)) return v;
   }
   return std::nullopt;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // IMAP as libcurl speaks it: the pieces of a mailbox URL, the commands the
 // e-mail channel sends (quoted safely), and readings of the untagged answers
-// (`* SEARCH 4 5`, `* STATUS "INBOX" (UIDVALIDITY 7 UIDNEXT 9)`). Pure.
+// (`* SEARCH 4 5`, `* OK [UIDVALIDITY 7] UIDs valid`). Pure.
 
 #include <cstdint>
 #include <optional>
@@ -32,8 +32,8 @@ std::optional<std::string> quoted(std::string_view text);
 /// The UIDs of a `* SEARCH …` answer, ascending, only those >= `from`.
 std::vector<std::uint64_t> search_result(std::string_view answer, std::uint64_t from);
 
-/// A number of a `* STATUS mailbox (NAME n …)` answer, e.g. UIDVALIDITY.
-std::optional<std::uint64_t> status_item(std::string_view answer, std::string_view name);
+/// A number in a SELECT answer's response codes (`* OK [UIDVALIDITY 7] …`), e.g. UIDVALIDITY or UIDNEXT.
+std::optional<std::uint64_t> response_code(std::string_view answer, std::string_view name);
 
 /// The URL of one mail by UID, checked against `uidvalidity` by the server round trip.
 std::string message_url(const MailboxUrl& url, std::uint64_t uidvalidity, std::uint64_t uid);

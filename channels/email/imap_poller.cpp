@@ -101,12 +101,15 @@ asio::awaitable<void> ImapPoller::run(std::shared_ptr<bool> stopped) {
 
 asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> stopped) {
   auto mailbox = imap::quoted(mailbox_.mailbox);
-  HttpReply status = co_await command(mailbox_.server, "STATUS " + *mailbox + " (UIDVALIDITY UIDNEXT)");
-  auto uidvalidity = imap::status_item(status.body, "UIDVALIDITY");
-  auto uidnext = imap::status_item(status.body, "UIDNEXT");
-  if (status.status != 200 || !uidvalidity || !uidnext) {
-    warn("IMAP STATUS of " + mailbox_.mailbox + " failed (" + (status.error.empty() ? "no UIDVALIDITY" : status.error) +
-         "); retrying");
+  // SELECT afresh each pass: it brings the session up to date with mail delivered since (a STATUS
+  // of the selected mailbox may not), and names the mailbox's UIDVALIDITY and next UID. The
+  // channel's connections are its own, so the mailbox URLs below find this mailbox selected.
+  HttpReply selected = co_await command(mailbox_.server, "SELECT " + *mailbox);
+  auto uidvalidity = imap::response_code(selected.body, "UIDVALIDITY");
+  auto uidnext = imap::response_code(selected.body, "UIDNEXT");
+  if (selected.status != 200 || !uidvalidity || !uidnext) {
+    warn("IMAP SELECT of " + mailbox_.mailbox + " failed (" +
+         (selected.error.empty() ? "no UIDVALIDITY in the answer" : selected.error) + "); retrying");
     co_return Pass::failed;
   }
   // The cursor: "<uidvalidity>:<last uid>", one value so the two never disagree.

@@ -112,15 +112,15 @@ void Worker::start_channels(http::ChannelMap& channels) {
           co_await wait.async_wait(asio::use_awaitable);
         }
         if (sessions_.draining()) co_return;
-        channel_http_ = std::make_unique<outbound::HttpClient>(context_.get_executor());
-        auto http = [this](const HttpCall& call, std::function<void(HttpReply)> done) {
-          channel_http_->perform(call, [done = std::move(done)](outbound::HttpAnswer a) {
-            done(HttpReply{a.status, std::move(a.body), std::move(a.error), a.truncated});
-          });
-        };
         for (auto& [id, channel] : channels) {
+          // Each channel its own client, so its own connections: an IMAP session stays on its mailbox.
           StartedChannel sc{channel.get(), std::make_unique<store::RedisChannelState>(*redis_, store_->keys(), id),
-                            nullptr};
+                            nullptr, std::make_unique<outbound::HttpClient>(context_.get_executor())};
+          auto http = [client = sc.http.get()](const HttpCall& call, std::function<void(HttpReply)> done) {
+            client->perform(call, [done = std::move(done)](outbound::HttpAnswer a) {
+              done(HttpReply{a.status, std::move(a.body), std::move(a.error), a.truncated});
+            });
+          };
           sc.context = std::make_unique<ChannelContext>(
               ChannelContext{context_.get_executor(), ingest_.get(), sc.state.get(), http});
           channel->start(*sc.context);
@@ -156,7 +156,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
         }
         heartbeat_timer_.cancel();
         for (auto& sc : started_) sc.channel->stop();
-        if (channel_http_) channel_http_->cancel_all();
+        for (auto& sc : started_) sc.http->cancel_all();
         assigner_->stop();
         if (sender_) sender_->stop();
         if (sla_monitor_) sla_monitor_->stop();

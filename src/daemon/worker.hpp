@@ -69,12 +69,12 @@ class Worker {
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<outbound::Sender> sender_;
   std::unique_ptr<sla::Monitor> sla_monitor_;
-  std::unique_ptr<outbound::HttpClient> channel_http_;  // polling channels' provider calls
   http::SessionSet sessions_;
   struct StartedChannel {
     Channel* channel;
     std::unique_ptr<ChannelState> state;
     std::unique_ptr<ChannelContext> context;
+    std::unique_ptr<outbound::HttpClient> http;  // the channel's own provider calls (polling, IMAP)
   };
   std::vector<StartedChannel> started_;
   boost::asio::steady_timer heartbeat_timer_;

@@ -1,0 +1,223 @@
+// The e-mail channel end to end with real servers: Debian's Dovecot for IMAP
+// (configured in a temporary directory by the fixture) and the tests' SMTP
+// server. Mail delivered into Dovecot is routed to an agent, the reply
+// reaches the SMTP server as a threaded MIME mail, the customer's answer and
+// an auto-reply land in the same conversation, a restart neither loses nor
+// repeats a mail, and a recreated mailbox (new UIDVALIDITY) is read again
+// without storing anything twice.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "support/daemon_process.hpp"
+#include "support/dovecot_server.hpp"
+#include "support/fake_provider.hpp"
+#include "support/http_client.hpp"
+#include "support/redis_server.hpp"
+#include "support/smtp_server.hpp"
+#include "test_config.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kAgent = "mail-agent-token-0123456789";
+constexpr const char* kTeluguMessageId = "DB9PR01MB7777ABCD@DB9PR01MB7777.eurprd01.prod.outlook.com";
+
+/// A fixture mail with CRLF line ends, as IMAP carries it.
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(OMNIROUTE_SOURCE_DIR) + "/tests/fixtures/email/" + name, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string out;
+  for (char c : s.str()) {
+    if (c == '\n' && (out.empty() || out.back() != '\r')) out += '\r';
+    out += c;
+  }
+  return out;
+}
+
+std::string mail(const std::string& message_id, const std::string& headers, const std::string& text) {
+  return "From: Lakshmi Devi <Lakshmi.Devi@Outlook.com>\r\nTo: support@acme.example\r\nMessage-ID: <" + message_id +
+         ">\r\n" + headers + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         "Content-Transfer-Encoding: 8bit\r\n\r\n" + text + "\r\n";
+}
+
+bool wait_until(const std::function<bool()>& done, int timeout_ms = 15'000) {
+  for (int waited = 0; waited < timeout_ms; waited += 50) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+std::string conversation_of(RedisServer& redis, const std::string& message_id) {
+  std::string conv = redis.one({"GET", "or:{it}:thread:mail:msg:" + message_id});
+  return conv == "(nil)" ? "" : conv;
+}
+
+std::string config(std::uint16_t port, const std::string& redis_url, const std::string& imap_url, const std::string& after,
+                   const std::string& smtp_url, const std::string& extra_channels = "", const std::string& extra_queue = "") {
+  return "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  threads: 2\n"
+         "redis:\n  url: " + redis_url + "\n  workspace: it\n"
+         "channels:\n"
+         "  - id: mail\n    kind: email\n    address: support@acme.example\n"
+         "    imap: { url: \"" + imap_url + "\", username: support@acme.example, password: imap-secret-1, poll_interval: 1s, after: \"" +
+         after + "\" }\n"
+         "    smtp: { url: \"" + smtp_url + "\", username: relay, password: relay-secret-1 }\n" + extra_channels +
+         "queues:\n  - { id: general, channels: [mail" + extra_queue + "] }\n"
+         "agents:\n  - { id: asha, token: " + kAgent + ", skills: [te], capacity: { email: 5 } }\n";
+}
+
+TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
+  RedisServer redis;
+  DovecotServer dovecot("support@acme.example", "imap-secret-1");
+  SmtpServer smtp("relay", "relay-secret-1");
+  FakeProvider stuck;  // an IMAP server that accepts and never answers: it must not hold anyone up
+  ScriptedAnswer hang;
+  hang.hang = true;
+  stuck.script({}, hang);
+  dovecot.command("", "CREATE Processed");
+  // Read before omniroute took the mailbox over: not taken. Unread: taken.
+  dovecot.append("INBOX", mail("old-read-0001@outlook.com", "Subject: an old thread\r\n", "already handled"));
+  dovecot.command("INBOX", "UID STORE 1 +FLAGS (\\Seen)");
+  dovecot.append("INBOX", fixture("03_outlook_telugu_base64.eml"));
+
+  std::uint16_t port = free_port();
+  std::string stuck_channel = "  - id: stuckmail\n    kind: email\n    address: help@acme.example\n"
+                              "    imap: { url: \"imap://127.0.0.1:" + std::to_string(stuck.port()) +
+                              "/INBOX\", username: u, password: p, poll_interval: 1s }\n"
+                              "    smtp: { url: \"" + smtp.url() + "\" }\n"
+                              "  - { id: api, kind: webhook, secret: " + std::string(kApiSecret) + " }\n";
+  DaemonProcess daemon(config(port, redis.url(), dovecot.url("INBOX"), "move:Processed", smtp.url(), stuck_channel,
+                              ", stuckmail, api"),
+                       port);
+
+  ASSERT_TRUE(wait_until([&] { return !conversation_of(redis, kTeluguMessageId).empty(); })) << daemon.log();
+  const std::string conv = conversation_of(redis, kTeluguMessageId);
+  EXPECT_EQ(conversation_of(redis, "old-read-0001@outlook.com"), "");
+  // Filed away once stored: the inbox keeps only the read mail, Processed has the new one.
+  ASSERT_TRUE(wait_until([&] { return dovecot.uids("Processed").size() == 1; })) << daemon.log();
+  EXPECT_EQ(dovecot.uids("INBOX").size(), 1u);
+
+  // The stuck IMAP server holds up neither the webhook channel nor the agent API.
+  auto hooked = post_message(port, "w-1", "cust-1", "hello");
+  EXPECT_EQ(hooked.status, 200) << hooked.body;
+
+  // The agent sees the Telugu mail as it was written; the contact is the lowercased address.
+  Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
+  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}) == "asha"; })) << daemon.log();
+  auto view = http_request(port, "GET", "/v1/conversations/" + conv, h);
+  ASSERT_EQ(view.status, 200) << view.body;
+  json::value c = json::parse(view.body);
+  EXPECT_EQ(c.at("channel"), "mail");
+  EXPECT_EQ(c.at("subject"), "నా ఆర్డర్ ఇంకా రాలేదు");
+  const json::array& msgs = c.at("messages").as_array();
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_NE(std::string(msgs[0].at("text").as_string()).find("#9031"), std::string::npos);
+  EXPECT_EQ(msgs[0].at("from"), "lakshmi.devi@outlook.com");
+  EXPECT_EQ(redis.one({"GET", "or:{it}:handle:email:lakshmi.devi@outlook.com"}), c.at("contact").at("id").as_string().c_str());
+
+  // The reply: a MIME mail to the customer, threaded under her message.
+  auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", h, R"({"text":"మీ ఆర్డర్ రేపు వస్తుంది."})");
+  ASSERT_EQ(reply.status, 202) << reply.body;
+  const std::string msg = std::string(json::parse(reply.body).at("message").at("id").as_string());
+  ASSERT_TRUE(smtp.wait_for(1)) << daemon.log();
+  ReceivedMail sent = smtp.received()[0];
+  EXPECT_EQ(sent.user, "relay");
+  EXPECT_EQ(sent.from, "support@acme.example");
+  ASSERT_EQ(sent.to.size(), 1u);
+  EXPECT_EQ(sent.to[0], "lakshmi.devi@outlook.com");
+  EXPECT_EQ(mail_header(sent.data, "Subject"), "Re: నా ఆర్డర్ ఇంకా రాలేదు");
+  EXPECT_EQ(mail_header(sent.data, "In-Reply-To"), std::string("<") + kTeluguMessageId + ">");
+  EXPECT_NE(mail_header(sent.data, "References").find(kTeluguMessageId), std::string::npos);
+  const std::string our_id = "omniroute." + conv + "." + msg + "@acme.example";
+  EXPECT_EQ(mail_header(sent.data, "Message-ID"), "<" + our_id + ">");
+  EXPECT_NE(decode_quoted_printable(sent.data.substr(sent.data.find("\r\n\r\n") + 4)).find("మీ ఆర్డర్ రేపు వస్తుంది."),
+            std::string::npos);
+
+  // Her answer to our reply (some clients keep only In-Reply-To) and her out-of-office land in the
+  // same conversation; the auto-reply is marked and starts no clock.
+  dovecot.append("INBOX", mail("answer-0002@outlook.com", "Subject: Re: order\r\nIn-Reply-To: <" + our_id + ">\r\n",
+                               "ధన్యవాదాలు!\r\n\r\nOn Mon, 23 Nov 2026, Acme Support wrote:\r\n> మీ ఆర్డర్ రేపు వస్తుంది."));
+  dovecot.append("INBOX", mail("ooo-0003@outlook.com",
+                               "Subject: Automatic reply: Re: order\r\nAuto-Submitted: auto-replied\r\nIn-Reply-To: <" +
+                                   our_id + ">\r\n",
+                               "I am away until Monday."));
+  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}) == "4"; }))
+      << daemon.log();
+  view = http_request(port, "GET", "/v1/conversations/" + conv, h);
+  c = json::parse(view.body);
+  const json::array& all = c.at("messages").as_array();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].at("text"), "ధన్యవాదాలు!");  // the quoted history left out of what agents read...
+  EXPECT_NE(std::string(all[2].at("full_text").as_string()).find("> మీ ఆర్డర్"), std::string::npos);  // ...and kept
+  EXPECT_EQ(all[3].at("automatic"), "Auto-Submitted: auto-replied");
+  // A bounce that names nothing of ours is recorded, not routed and not a conversation.
+  dovecot.append("INBOX", fixture("13_bounce_dsn.eml"));
+  ASSERT_TRUE(wait_until([&] { return redis.one({"XLEN", "or:{it}:automatic"}) == "1"; })) << daemon.log();
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "2");  // the Telugu mail's and the webhook's
+  EXPECT_EQ(dovecot.uids("Processed").size(), 4u);
+  // Meanwhile the stuck server's channel times out, says so, and keeps trying.
+  EXPECT_TRUE(wait_until([&] { return daemon.log().find("email stuckmail: IMAP SELECT of INBOX failed") != std::string::npos; }))
+      << daemon.log();
+  EXPECT_EQ(daemon.log().find("imap-secret-1"), std::string::npos);
+}
+
+TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgainOnce) {
+  RedisServer redis;
+  DovecotServer dovecot("support@acme.example", "imap-secret-1");
+  SmtpServer smtp;
+  dovecot.command("", "CREATE Support");
+  dovecot.append("Support", mail("first-0001@outlook.com", "Subject: Refund for order 17\r\n", "నా రీఫండ్ ఎక్కడ?"));
+  dovecot.append("Support", mail("second-0002@outlook.com", "Subject: पासवर्ड\r\n", "मेरा पासवर्ड काम नहीं कर रहा"));
+  std::uint16_t port = free_port();
+  const std::string conf = config(port, redis.url(), dovecot.url("Support"), "seen", smtp.url());
+  const std::uint64_t validity = dovecot.uidvalidity("Support");
+  {
+    DaemonProcess first(conf, port);
+    ASSERT_TRUE(wait_until([&] {
+      return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":2";
+    })) << first.log();
+    ASSERT_TRUE(wait_until([&] { return dovecot.uids("Support", "UNSEEN").empty(); })) << first.log();
+    EXPECT_EQ(first.terminate(), 0) << first.log();
+  }
+  // Arrives while the daemon is down; a customer writing again on the same subject within the window.
+  dovecot.append("Support", mail("third-0003@outlook.com", "Subject: RE: Refund for order 17\r\n", "any news?"));
+  dovecot.append("Support", mail("fourth-0004@outlook.com", "Subject: Delivery\r\n", "Where is my parcel?"));
+  {
+    DaemonProcess second(conf, port);
+    ASSERT_TRUE(wait_until([&] {
+      return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":4";
+    })) << second.log();
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "3");
+    EXPECT_EQ(conversation_of(redis, "third-0003@outlook.com"), conversation_of(redis, "first-0001@outlook.com"));
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of(redis, "first-0001@outlook.com"), "message_count"}), "2");
+
+    // The mailbox is recreated: its UIDs start again under a new UIDVALIDITY. An old mail put back
+    // is recognised by its Message-ID; the new one is taken.
+    dovecot.command("", "DELETE Support");
+    dovecot.command("", "CREATE Support");
+    const std::uint64_t renewed = dovecot.uidvalidity("Support");
+    ASSERT_NE(renewed, validity);
+    dovecot.append("Support", mail("second-0002@outlook.com", "Subject: पासवर्ड\r\n", "मेरा पासवर्ड काम नहीं कर रहा"));
+    dovecot.append("Support", mail("fifth-0005@outlook.com", "Subject: Invoice\r\n", "Please send the invoice."));
+    ASSERT_TRUE(wait_until([&] {
+      return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(renewed) + ":2";
+    })) << second.log();
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "4");
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of(redis, "second-0002@outlook.com"), "message_count"}),
+              "1");
+    EXPECT_NE(second.log().find("UIDVALIDITY of Support changed"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace omniroute::testing
