@@ -225,5 +225,25 @@ TEST(ConfigErrors, EmptyFile) {
   EXPECT_EQ(problems(""), "omniroute.yaml:1:1: the file is empty: it needs at least a channels section\n");
 }
 
+TEST(ConfigErrors, EmailChannelsNameTheirServersAndWhatToDoAfterwards) {
+  const std::string head = "queues:\n  - { id: general, channels: [mail] }\nchannels:\n  - id: mail\n    kind: email\n";
+  const std::string good_smtp = "    smtp: { url: \"smtps://smtp.example.com:465\", username: u, password: p }\n";
+  EXPECT_EQ(problems(head + "    address: support@acme.example\n"
+                            "    imap: { url: \"https://imap.example.com/INBOX\", username: u, password: p, after: archive }\n" +
+                     good_smtp),
+            "omniroute.yaml:7:18: channels[0].imap.url: expected an imap:// or imaps:// URL, got 'https://imap.example.com/INBOX'\n"
+            "omniroute.yaml:7:85: channels[0].imap.after: expected 'seen' or 'move:<folder>', got 'archive'\n");
+  EXPECT_EQ(problems(head + "    address: support\n"
+                            "    imap: { url: \"imaps://imap.example.com/Support\", username: u, password: p }\n"
+                            "    smtp: { url: \"http://smtp.example.com\" }\n    keep_attachments_up_to: lots\n"),
+            "omniroute.yaml:6:14: channels[0].address: expected an e-mail address such as support@example.com, got 'support'\n"
+            "omniroute.yaml:8:18: channels[0].smtp.url: expected an smtp:// (STARTTLS) or smtps:// URL, got 'http://smtp.example.com'\n"
+            "omniroute.yaml:9:29: channels[0].keep_attachments_up_to: expected a size such as 10MB, 512KB or 0, got 'lots'\n");
+  EXPECT_EQ(problems(head + "    address: support@acme.example\n"
+                            "    imap: { url: \"imaps://imap.example.com:993/Support%20Inbox\", username: u, password: p,"
+                            " after: \"move:Done\" }\n" + good_smtp),
+            "");
+}
+
 }  // namespace
 }  // namespace omniroute::config
