@@ -57,7 +57,8 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
   using http::beast_http::verb;
   if (auto admin = co_await admin_.handle(request, path)) co_return std::move(*admin);
   const verb method = request.method();
-  const bool agent_route = path.starts_with("/v1/agents/me/") || path.starts_with("/v1/conversations/");
+  const bool agent_route = path.starts_with("/v1/agents/me/") || path.starts_with("/v1/conversations/") ||
+                           path.starts_with("/v1/attachments/");
   if (!agent_route) co_return std::nullopt;
   std::string token(routing::bearer_token(request[http::beast_http::field::authorization]));
   auto found = co_await directory_.authenticate(token, store_);
@@ -76,6 +77,10 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
   if (path == "/v1/agents/me/offers") {
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
     co_return co_await my_offers(agent);
+  }
+  if (path.starts_with("/v1/attachments/")) {
+    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
+    co_return co_await attachment(std::string(path.substr(16)));
   }
   if (path.starts_with("/v1/conversations/")) {
     std::string_view rest = path.substr(18);
@@ -121,6 +126,26 @@ asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, cons
   // Available: they may take what waits. Away or offline: offers they held went back to wait.
   co_await assigner_.route_for_agent(agent);
   co_return json_response(200, json::serialize(json::object{{"agent", agent}, {"status", status}}));
+}
+
+asio::awaitable<Response> AgentRoutes::attachment(const std::string& digest) {
+  bool hex = digest.size() == 64 && std::all_of(digest.begin(), digest.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  if (!hex) co_return json_error(404, "not_found", "no attachment '" + digest + "'");
+  std::vector<std::string> cmd{"HMGET", store_.keys().blob(digest), "type", "content"};
+  auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
+  if (!r || r->is_error() || r->elements.size() != 2) co_return unavailable();
+  if (r->elements[1].type != store::Reply::Type::string) {
+    co_return json_error(404, "not_found", "no attachment '" + digest + "' (too large to keep, or expired)");
+  }
+  // Always a download, never rendered in the agent's page: an HTML attachment must not run as ours.
+  Response out = http::text_response(200, r->elements[0].str.empty() ? "application/octet-stream" : r->elements[0].str,
+                                     std::move(r->elements[1].str));
+  out.set(http::beast_http::field::content_disposition, "attachment");
+  out.set("X-Content-Type-Options", "nosniff");
+  out.set(http::beast_http::field::cache_control, "private, max-age=86400, immutable");
+  co_return out;
 }
 
 asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent) {

@@ -18,6 +18,7 @@ class Keys {
   }
   std::string handle(std::string_view kind, std::string_view handle) const { return cat("handle:", kind, ":", handle); }
   std::string thread(std::string_view channel, std::string_view key) const { return cat("thread:", channel, ":", key); }
+  std::string blob(std::string_view sha256) const { return cat("blob:", sha256); }
   std::string conversation(std::string_view id) const { return cat("conv:", id); }
   std::string transcript(std::string_view id) const { return cat("conv:", id, ":msgs"); }
   std::string contact(std::string_view id) const { return cat("contact:", id); }

@@ -191,7 +191,7 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
   }
   // Arrives while the daemon is down; a customer writing again on the same subject within the window.
   dovecot.append("Support", mail("third-0003@outlook.com", "Subject: RE: Refund for order 17\r\n", "any news?"));
-  dovecot.append("Support", mail("fourth-0004@outlook.com", "Subject: Delivery\r\n", "Where is my parcel?"));
+  dovecot.append("Support", fixture("08_attachment_rfc2231_telugu_name.eml"));  // a receipt, as a PDF
   {
     DaemonProcess second(conf, port);
     ASSERT_TRUE(wait_until([&] {
@@ -200,6 +200,27 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
     EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "3");
     EXPECT_EQ(conversation_of(redis, "third-0003@outlook.com"), conversation_of(redis, "first-0001@outlook.com"));
     EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of(redis, "first-0001@outlook.com"), "message_count"}), "2");
+
+    // The attachment's bytes are kept and served to agents as a download.
+    Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
+    const std::string receipt = conversation_of(redis, "CAattach0001@mail.gmail.com");
+    ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
+    ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + receipt, "agent"}) == "asha"; }));
+    auto view = http_request(port, "GET", "/v1/conversations/" + receipt, h);
+    ASSERT_EQ(view.status, 200) << view.body;
+    const json::value att = json::parse(view.body).at("messages").at(0).at("attachments").at(0);
+    EXPECT_EQ(att.at("name"), "రసీదు.pdf");
+    EXPECT_EQ(att.at("type"), "application/pdf");
+    const std::string url(att.at("url").as_string());
+    ASSERT_TRUE(url.starts_with("/v1/attachments/")) << url;
+    auto file = http_request(port, "GET", url, h);
+    EXPECT_EQ(file.status, 200);
+    EXPECT_EQ(file.headers["content-type"], "application/pdf");
+    EXPECT_EQ(file.headers["content-disposition"], "attachment");
+    EXPECT_EQ(file.body, "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+    EXPECT_EQ(static_cast<std::int64_t>(file.body.size()), att.at("size").as_int64());
+    EXPECT_EQ(http_request(port, "GET", url, {}).status, 401);
+    EXPECT_EQ(http_request(port, "GET", "/v1/attachments/" + std::string(64, 'a'), h).status, 404);
 
     // The mailbox is recreated: its UIDs start again under a new UIDVALIDITY. An old mail put back
     // is recognised by its Message-ID; the new one is taken.
