@@ -1,5 +1,7 @@
 #include "common/signing.hpp"
 
+#include "omniroute/digest.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -17,15 +19,7 @@ std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
 }  // namespace
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string raw = hmac(EVP_sha256(), key, data);
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
+  return to_hex(hmac(EVP_sha256(), key, data));
 }
 
 std::string hmac_sha1_base64(std::string_view key, std::string_view data) {

@@ -1,7 +1,5 @@
 #include "email/email_channel.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -11,7 +9,9 @@
 #include "email/imap.hpp"
 #include "email/imap_poller.hpp"
 #include "omniroute/clock.hpp"
+#include "omniroute/digest.hpp"
 #include "omniroute/mail_message.hpp"
+#include "omniroute/text.hpp"
 
 namespace omniroute::channels {
 
@@ -21,23 +21,9 @@ constexpr std::int64_t kThreadKeySeconds = 180 * 86400;  // replies to mail olde
 constexpr std::int64_t kStaleWebhookSeconds = 300;        // Mailgun's own advice: refuse older timestamps
 constexpr std::size_t kMaxReferences = 10;
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) (out += kHex[c >> 4]) += kHex[c & 15];
-  return out;
-}
-
 std::string domain_of(std::string_view address) {
   size_t at = address.rfind('@');
-  return at == std::string_view::npos ? std::string() : lower(std::string(address.substr(at + 1)));
+  return at == std::string_view::npos ? std::string() : ascii_lower(std::string(address.substr(at + 1)));
 }
 
 /// A Message-ID fit to be written back into a header: printable ASCII, no spaces or angle brackets.
@@ -50,7 +36,7 @@ bool header_safe_id(std::string_view id) {
 std::string our_conversation(std::string_view id, std::string_view domain) {
   constexpr std::string_view kPrefix = "omniroute.";
   size_t at = id.rfind('@');
-  if (!id.starts_with(kPrefix) || at == std::string_view::npos || lower(std::string(id.substr(at + 1))) != domain) return "";
+  if (!id.starts_with(kPrefix) || at == std::string_view::npos || ascii_lower(std::string(id.substr(at + 1))) != domain) return "";
   std::string_view local = id.substr(kPrefix.size(), at - kPrefix.size());
   size_t dot = local.find('.');
   std::string_view conv = local.substr(0, dot);
@@ -72,7 +58,7 @@ std::optional<std::int64_t> parse_size(std::string_view text) {
   std::int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || n < 0) return std::nullopt;
-  std::string unit = lower(std::string(text.substr(end - text.data())));
+  std::string unit = ascii_lower(std::string(text.substr(end - text.data())));
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   std::int64_t scale = unit.empty() || unit == "b" ? 1 : unit == "kb" ? 1024 : unit == "mb" ? 1024 * 1024 : 0;
   if (scale == 0 || n > (std::int64_t{1} << 40) / scale) return std::nullopt;
@@ -118,7 +104,7 @@ Message read_mail(std::string_view raw, const ChannelSettings& settings) {
   auto add_ref = [&](const std::string& id) {
     if (!header_safe_id(id)) return;
     std::string conv = our_conversation(id, domain);
-    std::string key = conv.empty() ? "msg:" + id : "conv:" + conv;
+    std::string key = conv.empty() ? "msg:" + id : "conv:" + conv + ":" + id;
     if (std::find(m.thread_refs.begin(), m.thread_refs.end(), key) == m.thread_refs.end()) m.thread_refs.push_back(key);
   };
   if (mail.automatic) add_ref(mail.returned_message_id);  // a bounce belongs with the mail that bounced
@@ -183,7 +169,7 @@ class EmailChannel final : public Channel {
     mail.from = settings().get("address");
     mail.to = {m.recipient};
     std::string subject = header_text(m.subject);
-    std::string head = lower(subject.substr(0, 3));
+    std::string head = ascii_lower(subject.substr(0, 3));
     mail.subject = subject.empty() ? "Re: your message" : head == "re:" ? subject : "Re: " + subject;
     mail.text = m.text;
     mail.message_id = outbound_message_id(m.conversation_id, m.message_id, mail.from);
@@ -206,6 +192,7 @@ class EmailChannel final : public Channel {
     call.mail_to = mail.to;
     call.body = std::move(*text);
     call.timeout_ms = 60'000;
+    call.provider_id = mail.message_id;  // recorded with the send: replies and bounces naming it are proven ours
     return call;
   }
 

@@ -31,10 +31,6 @@ struct Ref {
   Ref& operator=(const Ref&) = delete;
 };
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string header(GMimeObject* o, const char* name) {
   const char* v = g_mime_object_get_header(o, name);
@@ -65,7 +61,7 @@ std::string message_id_in_headers(std::string_view headers) {
   while (at < headers.size()) {
     size_t end = headers.find('\n', at);
     std::string_view line = headers.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-    if (line.size() > 11 && lower(std::string(line.substr(0, 11))) == "message-id:") {
+    if (line.size() > 11 && ascii_lower(std::string(line.substr(0, 11))) == "message-id:") {
       std::string id(line.substr(11));
       size_t lt = id.find('<'), gt = id.find('>');
       if (lt != std::string::npos && gt != std::string::npos && gt > lt) return id.substr(lt + 1, gt - lt - 1);
@@ -109,7 +105,7 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
   const char* name = g_mime_part_get_filename(p);  // RFC 2231 and 2047 decoded
   a.name = clean_utf8(name ? name : "attachment");
   char* type = ct ? g_mime_content_type_get_mime_type(ct) : nullptr;
-  a.content_type = lower(type ? type : "application/octet-stream");
+  a.content_type = ascii_lower(type ? type : "application/octet-stream");
   g_free(type);
   if (GMimeDataWrapper* content = g_mime_part_get_content(p)) {
     Ref<GMimeStream> sink(g_mime_stream_null_new());
@@ -126,14 +122,14 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
 }
 
 bool is_automatic(GMimeObject* m, const std::string& from, const Walk& w, std::string& reason) {
-  std::string auto_submitted = lower(header(m, "Auto-Submitted"));
-  std::string precedence = lower(header(m, "Precedence"));
+  std::string auto_submitted = ascii_lower(header(m, "Auto-Submitted"));
+  std::string precedence = ascii_lower(header(m, "Precedence"));
   if (!auto_submitted.empty() && auto_submitted != "no") return reason = "Auto-Submitted: " + auto_submitted, true;
   if (precedence == "bulk" || precedence == "junk" || precedence == "list" || precedence == "auto_reply") {
     return reason = "Precedence: " + precedence, true;
   }
   for (const char* h : {"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"}) {
-    std::string v = lower(header(m, h));
+    std::string v = ascii_lower(header(m, h));
     if (!v.empty() && (std::string(h) != "X-Auto-Response-Suppress" || v.find("all") != std::string::npos)) {
       if (std::string(h) != "X-Auto-Response-Suppress") return reason = std::string(h), true;
     }
@@ -165,7 +161,7 @@ Expected<ParsedMail, std::string> parse_mail(std::string_view raw, std::int64_t 
   out.subject = clean_utf8(g_mime_message_get_subject(message.p) ? g_mime_message_get_subject(message.p) : "");
   if (InternetAddressList* from = g_mime_message_get_from(message.p); from && internet_address_list_length(from) > 0) {
     InternetAddress* a = internet_address_list_get_address(from, 0);
-    if (INTERNET_ADDRESS_IS_MAILBOX(a)) out.from_address = lower(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+    if (INTERNET_ADDRESS_IS_MAILBOX(a)) out.from_address = ascii_lower(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
     if (const char* name = internet_address_get_name(a)) out.from_name = clean_utf8(name);
   }
   if (out.from_address.empty()) return unexpected(std::string("the message has no From address"));
@@ -195,7 +191,7 @@ Expected<ParsedMail, std::string> parse_mail(std::string_view raw, std::int64_t 
 
 Expected<std::vector<std::pair<std::string, std::string>>, std::string> parse_form_body(std::string_view content_type,
                                                                                       std::string_view body) {
-  std::string type = lower(std::string(content_type.substr(0, content_type.find(';'))));
+  std::string type = ascii_lower(std::string(content_type.substr(0, content_type.find(';'))));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   if (type == "application/x-www-form-urlencoded") {
     auto fields = parse_form(body);
@@ -258,7 +254,7 @@ std::string html_to_text(std::string_view html) {
       }
       size_t close = html.find('>', i);
       if (close == std::string_view::npos) break;
-      std::string tag = lower(std::string(html.substr(i + 1, close - i - 1)));
+      std::string tag = ascii_lower(std::string(html.substr(i + 1, close - i - 1)));
       std::string name = tag.substr(tag[0] == '/' ? 1 : 0);
       name = name.substr(0, name.find_first_of(" \t\r\n/"));
       if (name == "br" || name == "p" || name == "div" || name == "li" || name == "tr" || name == "h1" ||
@@ -346,7 +342,7 @@ std::string strip_quoted(std::string_view text) {
 }
 
 std::string normalised_subject(std::string_view subject) {
-  std::string s = lower(std::string(subject));
+  std::string s = ascii_lower(std::string(subject));
   for (bool again = true; again;) {
     again = false;
     size_t lead = s.find_first_not_of(" \t");

@@ -70,6 +70,7 @@ struct HttpCall {
   std::string basic_auth;  // "user:password", or empty
   int timeout_ms = 10'000;
   std::size_t max_answer_bytes = 1 << 20;  // an answer beyond this is cut (and flagged)
+  std::string provider_id;  // the provider's id for what is sent, when known before sending (e-mail: our Message-ID)
 
   // Mail servers, when the URL's scheme is one (smtp/smtps, imap/imaps; STARTTLS whenever offered):
   // smtp submits `body` (a whole RFC 5322 message) from `mail_from` to `mail_to`, and the status is

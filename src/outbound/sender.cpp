@@ -178,6 +178,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
     auto [answer] = co_await http_.async_perform(*call, kAwait);
     SendResult result = channel->second->read_send_answer(answer.status, answer.body);
     if (answer.status == 0) result.reason = "no answer: " + answer.error;
+    if (result.provider_id.empty()) result.provider_id = call->provider_id;
     if (result.retry_after_s == 0 && !answer.retry_after.empty()) result.retry_after_s = std::atoi(answer.retry_after.c_str());
     if (result.kind == SendResult::Kind::sent) {
       sent_counter(channel_id, "sent").inc();

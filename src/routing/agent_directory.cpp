@@ -1,5 +1,7 @@
 #include "routing/agent_directory.hpp"
 
+#include "omniroute/digest.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -32,13 +34,7 @@ std::optional<std::string> AgentDirectory::authenticate(std::string_view bearer)
 }
 
 std::string AgentDirectory::digest_hex(std::string_view token) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest(token)) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
+  return sha256_hex(token);
 }
 
 boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> AgentDirectory::authenticate(

@@ -1,11 +1,10 @@
 #include "store/conversation_store.hpp"
 
-#include <openssl/sha.h>
-
 #include <boost/json.hpp>
 #include <memory>
 
 #include "omniroute/clock.hpp"
+#include "omniroute/digest.hpp"
 #include "store/scripts.hpp"
 
 namespace omniroute::store {
@@ -24,18 +23,6 @@ std::string attachments_json(const std::vector<Attachment>& attachments, const s
     arr.push_back({{"name", a.name}, {"type", a.content_type}, {"size", a.size}, {"url", url}});
   }
   return boost::json::serialize(arr);
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
 }
 
 std::string json_strings(const std::vector<std::string>& items) {

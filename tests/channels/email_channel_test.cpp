@@ -48,7 +48,8 @@ TEST(EmailMessage, AReplyNamesItsThreadNewestFirstAndOurOwnIdsByConversation) {
   EXPECT_EQ(m.handle_kind, "email");
   EXPECT_EQ(m.thread_key, "msg:third@outlook.com");
   // In-Reply-To first; an id on another domain is not ours, whatever it looks like.
-  std::vector<std::string> refs{"conv:v42", "msg:omniroute.v9.m1@evil.example", "msg:first@outlook.com"};
+  std::vector<std::string> refs{"conv:v42:omniroute.v42.m7@acme.example", "msg:omniroute.v9.m1@evil.example",
+                                "msg:first@outlook.com"};
   EXPECT_EQ(m.thread_refs, refs);
   EXPECT_EQ(m.fallback_thread_key, "subject:lakshmi.devi@outlook.com:ఆర్డర్ #4512");
   EXPECT_EQ(m.fallback_window_s, 7 * 86400);
@@ -62,7 +63,7 @@ TEST(EmailMessage, ABounceBelongsWithTheMailThatBouncedAndNeverOpensAConversatio
   Message m = read_mail(fixture("22_bounce_of_our_reply.eml"), settings());
   EXPECT_EQ(m.automatic, "sender mailer-daemon@mx.gmail.example");
   ASSERT_FALSE(m.thread_refs.empty());
-  EXPECT_EQ(m.thread_refs.front(), "conv:v31");
+  EXPECT_EQ(m.thread_refs.front(), "conv:v31:omniroute.v31.m88@acme.example");
   EXPECT_TRUE(m.fallback_thread_key.empty());
   Message ooo = read_mail(fixture("12_auto_reply.eml"), settings());
   EXPECT_EQ(ooo.automatic, "Auto-Submitted: auto-replied");
@@ -95,6 +96,7 @@ TEST(EmailReply, IsAThreadedMimeMailFromOurAddress) {
   auto call = ch->build_send(m);
   ASSERT_TRUE(call);
   EXPECT_EQ(call->url, "smtps://smtp.acme.example");
+  EXPECT_EQ(call->provider_id, "omniroute.v42.m9@acme.example");
   EXPECT_EQ(call->username, "relay");
   EXPECT_EQ(call->mail_from, "support@acme.example");
   ASSERT_EQ(call->mail_to.size(), 1u);

@@ -151,20 +151,26 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
                                "Subject: Automatic reply: Re: order\r\nAuto-Submitted: auto-replied\r\nIn-Reply-To: <" +
                                    our_id + ">\r\n",
                                "I am away until Monday."));
-  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}) == "4"; }))
+  // A bounce from a mail server that returns our reply's headers: proven ours (we recorded sending
+  // that Message-ID), so it joins the conversation though no contact sent it.
+  std::string bounce = fixture("22_bounce_of_our_reply.eml");
+  bounce.replace(bounce.find("omniroute.v31.m88@acme.example"), 30, our_id);
+  dovecot.append("INBOX", bounce);
+  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}) == "5"; }))
       << daemon.log();
   view = http_request(port, "GET", "/v1/conversations/" + conv, h);
   c = json::parse(view.body);
   const json::array& all = c.at("messages").as_array();
-  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(all[2].at("text"), "ధన్యవాదాలు!");  // the quoted history left out of what agents read...
   EXPECT_NE(std::string(all[2].at("full_text").as_string()).find("> మీ ఆర్డర్"), std::string::npos);  // ...and kept
   EXPECT_EQ(all[3].at("automatic"), "Auto-Submitted: auto-replied");
+  EXPECT_EQ(all[4].at("automatic"), "sender mailer-daemon@mx.gmail.example");
   // A bounce that names nothing of ours is recorded, not routed and not a conversation.
   dovecot.append("INBOX", fixture("13_bounce_dsn.eml"));
   ASSERT_TRUE(wait_until([&] { return redis.one({"XLEN", "or:{it}:automatic"}) == "1"; })) << daemon.log();
   EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "2");  // the Telugu mail's and the webhook's
-  EXPECT_EQ(dovecot.uids("Processed").size(), 4u);
+  EXPECT_EQ(dovecot.uids("Processed").size(), 5u);
   // Meanwhile the stuck server's channel times out, says so, and keeps trying.
   EXPECT_TRUE(wait_until([&] { return daemon.log().find("email stuckmail: IMAP SELECT of INBOX failed") != std::string::npos; }))
       << daemon.log();

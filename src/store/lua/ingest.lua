@@ -24,8 +24,9 @@
 --       25 resolution warning time ms, 26 "1": a customer message after an agent's reply starts
 --       the next-response clock (or:{ws}:sla_start; the SLA monitor sets its deadline)
 --       E-mail threading ("" / "0" elsewhere):
---       27 JSON array of thread keys this message answers, most specific first; "conv:<id>" names one
---          of our conversations (our own Message-IDs), taken only when it is this contact's on this channel,
+--       27 JSON array of thread keys this message answers, most specific first; "conv:<id>:<our id>"
+--          names one of our conversations by a Message-ID of ours: taken when we recorded sending that
+--          id for it (provider_msg, 30 d), or when the conversation is this contact's on this channel,
 --       28 fallback thread key (normalised subject and sender), 29 its window s,
 --       30 how long this message's thread key is kept (s, "0" for ever),
 --       31 References a reply to this message carries, 32 automatic: why ("" for a person's message):
@@ -73,9 +74,13 @@ local function answered(contact_id, usable)
   for _, ref in ipairs(refs) do
     local c
     if string.sub(ref, 1, 5) == 'conv:' then
-      c = string.sub(ref, 6)
-      local owner = redis.call('HMGET', prefix .. 'conv:' .. c, 'channel', 'contact')
-      if owner[1] ~= ARGV[2] or owner[2] ~= contact_id then c = nil end
+      local colon = string.find(ref, ':', 6, true)
+      c = string.sub(ref, 6, colon - 1)
+      local sent = redis.call('GET', prefix .. 'provider_msg:' .. ARGV[2] .. ':' .. string.sub(ref, colon + 1))
+      if not (sent and string.sub(sent, 1, #c + 1) == c .. '|') then
+        local owner = redis.call('HMGET', prefix .. 'conv:' .. c, 'channel', 'contact')
+        if owner[1] ~= ARGV[2] or contact_id == '' or owner[2] ~= contact_id then c = nil end
+      end
     else
       c = redis.call('GET', prefix .. 'thread:' .. ARGV[2] .. ':' .. ref)
     end

@@ -1,0 +1,24 @@
+#include "omniroute/digest.hpp"
+
+#include <openssl/sha.h>
+
+namespace omniroute {
+
+std::string to_hex(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(raw.size() * 2);
+  for (unsigned char c : raw) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(d), sizeof d));
+}
+
+}  // namespace omniroute
