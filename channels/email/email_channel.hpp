@@ -1,5 +1,5 @@
 #pragma once
-// E-mail: mail read from an IMAP mailbox (polled; UIDVALIDITY and the last
+// E-mail: mail read from an IMAP mailbox (the `imap:` block) (polled; UIDVALIDITY and the last
 // UID kept in Redis, so a restart neither loses nor repeats a mail), or
 // posted by a provider's inbound-parse webhook (Mailgun's form: HMAC-SHA256
 // of timestamp and token); replies submitted by SMTP as proper MIME with

@@ -215,9 +215,18 @@ Expected<std::vector<std::pair<std::string, std::string>>, std::string> parse_fo
     GMimeObject* part = g_mime_multipart_get_part(multipart, i);
     GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(part);
     const char* name = disposition ? g_mime_content_disposition_get_parameter(disposition, "name") : nullptr;
-    if (!name || !GMIME_IS_PART(part)) continue;
+    if (!name) continue;
     std::string value;
-    if (GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part))) {
+    if (GMIME_IS_MESSAGE_PART(part)) {  // a field sent as message/rfc822 (the raw mail as a file)
+      if (GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part))) {
+        Ref<GMimeStream> mem(g_mime_stream_mem_new());
+        g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, mem.p);
+        GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
+        value.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
+      }
+    } else if (!GMIME_IS_PART(part)) {
+      continue;
+    } else if (GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part))) {
       Ref<GMimeStream> mem(g_mime_stream_mem_new());
       g_mime_data_wrapper_write_to_stream(content, mem.p);
       GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));

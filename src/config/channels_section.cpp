@@ -70,6 +70,7 @@ void read_fields(MapReader& r, const std::vector<FieldSpec>& specs, const std::s
   }
   for (const auto& n : nested) {
     YAML::Node node = r.child(n);
+    if (!node.IsDefined()) continue;  // a block left out: its keys are required only when it is given
     MapReader child(node, r.qualified(n), r.diagnostics(), r.env(), r.where(n));
     if (!child.valid()) continue;
     read_fields(child, specs, prefix + n + ".", out);

@@ -163,7 +163,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
   if (channel != channels_.end()) call = channel->second->build_send(message);
   if (!call) {
     std::string reason = channel == channels_.end() ? "channel '" + channel_id + "' is no longer configured"
-                                                     : "channel '" + channel_id + "' cannot send replies (no reply_url?)";
+                                                     : "channel '" + channel_id + "' cannot send replies (no reply_url or smtp configured)";
     sent_counter(channel_id, "failed").inc();
     // JSON built before each co_await: GCC 12 cannot keep initializer lists alive across one.
     std::string status = json::serialize(json::object{{"status", "failed"}, {"attempts", 0}, {"reason", reason}});

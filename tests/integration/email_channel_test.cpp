@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -244,6 +245,43 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
               "1");
     EXPECT_NE(second.log().find("UIDVALIDITY of Support changed"), std::string::npos);
   }
+}
+
+TEST(EmailChannel, AnInboundParseWebhookStoresTheMailOnceAndRefusesForgedOrStaleOnes) {
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  DaemonProcess daemon("server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  threads: 2\n"
+                       "redis:\n  url: " + redis.url() + "\n  workspace: it\n"
+                       "channels:\n  - { id: mail, kind: email, address: support@acme.example, webhook_signing_key: key-0123456789 }\n"
+                       "queues:\n  - { id: general, channels: [mail] }\n",
+                       port);
+  const std::string token = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00aa";
+  auto form = [&](const std::string& timestamp, const std::string& key) {
+    return "--b0und\r\nContent-Disposition: form-data; name=\"timestamp\"\r\n\r\n" + timestamp +
+           "\r\n--b0und\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + token +
+           "\r\n--b0und\r\nContent-Disposition: form-data; name=\"signature\"\r\n\r\n" +
+           hmac_sha256_hex(key, timestamp + token) +
+           "\r\n--b0und\r\nContent-Disposition: form-data; name=\"body-mime\"; filename=\"message.mime\"\r\n"
+           "Content-Type: message/rfc822\r\n\r\n" + fixture("02_gmail_hindi_qp.eml") + "\r\n--b0und--\r\n";
+  };
+  const Headers h{{"Content-Type", "multipart/form-data; boundary=b0und"}};
+  const std::string now = std::to_string(std::time(nullptr));
+  auto forged = http_request(port, "POST", "/webhooks/mail", h, form(now, "guessed-key"));
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_NE(forged.body.find("bad_signature"), std::string::npos);
+  const std::string old = std::to_string(std::time(nullptr) - 600);
+  auto stale = http_request(port, "POST", "/webhooks/mail", h, form(old, "key-0123456789"));
+  EXPECT_EQ(stale.status, 401);
+  EXPECT_NE(stale.body.find("stale_timestamp"), std::string::npos);
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "(nil)");  // nothing stored for either
+
+  for (int i = 0; i < 2; ++i) {  // the provider retries: stored once
+    auto ok = http_request(port, "POST", "/webhooks/mail", h, form(now, "key-0123456789"));
+    ASSERT_EQ(ok.status, 200) << ok.body;
+  }
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "1");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "message_count"}), "1");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "language"}), "hi");
 }
 
 }  // namespace
