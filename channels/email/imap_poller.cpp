@@ -151,13 +151,22 @@ asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> st
     co_return Pass::failed;
   }
   auto uids = imap::search_result(found.body, cursor.last_uid + 1);  // n:* always names the newest, even if older
-  std::size_t taken = 0;
+  std::vector<std::uint64_t> stored;
+  Pass pass = Pass::idle;
   for (std::uint64_t uid : uids) {
-    if (*stopped) co_return Pass::idle;
-    if (taken++ == kBatch) co_return Pass::more;
-    if (!co_await take(*uidvalidity, uid, cursor)) co_return Pass::failed;
+    if (*stopped) break;
+    if (stored.size() == kBatch) {
+      pass = Pass::more;
+      break;
+    }
+    if (!co_await take(*uidvalidity, uid, cursor)) {
+      pass = Pass::failed;
+      break;
+    }
+    stored.push_back(uid);
   }
-  co_return Pass::idle;
+  if (!stored.empty()) co_await file_away(stored);
+  co_return pass;
 }
 
 asio::awaitable<bool> ImapPoller::take(std::uint64_t uidvalidity, std::uint64_t uid, Cursor& cursor) {
@@ -180,30 +189,30 @@ asio::awaitable<bool> ImapPoller::take(std::uint64_t uidvalidity, std::uint64_t 
   }
   if (!co_await save("imap_cursor", std::to_string(uidvalidity) + ":" + std::to_string(uid))) co_return false;
   cursor.last_uid = uid;
-  co_await file_away(uid);
   co_return true;
 }
 
-asio::awaitable<void> ImapPoller::file_away(std::uint64_t uid) {
+asio::awaitable<void> ImapPoller::file_away(const std::vector<std::uint64_t>& uids) {
   const std::string mailbox_url = mailbox_.server + mailbox_.encoded;
-  const std::string id = std::to_string(uid);
+  std::string id;  // a UID set: "7,8,9"
+  for (std::uint64_t uid : uids) id += (id.empty() ? "" : ",") + std::to_string(uid);
   const std::string& after = settings_.get("imap.after");
   if (!after.starts_with("move:")) {
     HttpReply r = co_await command(mailbox_url, "UID STORE " + id + " +FLAGS.SILENT (\\Seen)");
-    if (r.status != 200) warn("could not mark UID " + id + " \\Seen (" + r.error + ")");
+    if (r.status != 200) warn("could not mark UIDs " + id + " \\Seen (" + r.error + ")");
     co_return;
   }
   std::string folder = *imap::quoted(after.substr(5));  // checked at load
   HttpReply moved = co_await command(mailbox_url, "UID MOVE " + id + " " + folder);
   if (moved.status == 200) co_return;
-  // Servers without MOVE (RFC 6851): copy, flag deleted, expunge just this one.
+  // Servers without MOVE (RFC 6851): copy, flag deleted, expunge just these.
   HttpReply copied = co_await command(mailbox_url, "UID COPY " + id + " " + folder);
   if (copied.status == 200) {
     co_await command(mailbox_url, "UID STORE " + id + " +FLAGS.SILENT (\\Seen \\Deleted)");
     HttpReply expunged = co_await command(mailbox_url, "UID EXPUNGE " + id);
     if (expunged.status == 200) co_return;
   }
-  warn("could not move UID " + id + " to " + folder + " (" + moved.error + "); it stays, already stored");
+  warn("could not move UIDs " + id + " to " + folder + " (" + moved.error + "); it stays, already stored");
 }
 
 }  // namespace omniroute::channels

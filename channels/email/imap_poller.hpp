@@ -5,8 +5,8 @@
 // value and moves on only after a mail is stored, so a restart neither loses
 // nor repeats one (a mail fetched twice is stored once, by its Message-ID).
 // The first poll, and the first after the mailbox's UIDVALIDITY changed,
-// starts from the oldest unread mail. After a mail is stored it is marked
-// \Seen or moved, as `imap.after` says. Every IMAP command has a time limit
+// starts from the oldest unread mail. The mails stored in a pass (50 at
+// most) are then marked \Seen or moved, as `imap.after` says, in one command. Every IMAP command has a time limit
 // and runs on the loop without blocking it; a failing server is retried with
 // backoff.
 
@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "email/imap.hpp"
 #include "omniroute/channel.hpp"
@@ -37,7 +38,8 @@ class ImapPoller {
   boost::asio::awaitable<void> run(std::shared_ptr<bool> stopped);
   boost::asio::awaitable<Pass> poll_once(std::shared_ptr<bool> stopped);
   boost::asio::awaitable<bool> take(std::uint64_t uidvalidity, std::uint64_t uid, Cursor& cursor);
-  boost::asio::awaitable<void> file_away(std::uint64_t uid);
+  /// Marks \\Seen or moves the mails stored this pass, in one command (a UID set).
+  boost::asio::awaitable<void> file_away(const std::vector<std::uint64_t>& uids);
   boost::asio::awaitable<HttpReply> command(std::string url, std::string command, int timeout_ms = 30'000);
   boost::asio::awaitable<std::optional<std::optional<std::string>>> load(const std::string& field);
   boost::asio::awaitable<bool> save(const std::string& field, const std::string& value);
