@@ -72,7 +72,8 @@ struct HttpCall {
   std::size_t max_answer_bytes = 1 << 20;  // an answer beyond this is cut (and flagged)
   std::string provider_id;  // the provider's id for what is sent, when known before sending (e-mail: our Message-ID)
 
-  // Mail servers, when the URL's scheme is one (smtp/smtps, imap/imaps; STARTTLS whenever offered):
+  // Mail servers, when the URL's scheme is one (smtp/smtps, imap/imaps; imap:// and smtp:// must
+  // upgrade with STARTTLS unless the host is loopback):
   // smtp submits `body` (a whole RFC 5322 message) from `mail_from` to `mail_to`, and the status is
   // the server's last reply (250); imap runs `method` as one IMAP command ("UID SEARCH UID 5:*",
   // its untagged answers are the body) or, when `method` is "FETCH", fetches the URL

@@ -59,6 +59,17 @@ size_t write_body(char* data, size_t size, size_t n, void* userp) noexcept {
   return size * n;
 }
 
+/// The URL's host is this machine: the only place a mail server may be spoken to without TLS.
+bool loopback_host(const std::string& url) {
+  size_t start = url.find("://");
+  if (start == std::string::npos) return false;
+  std::string_view rest = std::string_view(url).substr(start + 3);
+  std::string_view host = rest.substr(0, rest.find('/'));
+  if (host.starts_with("[")) return host.starts_with("[::1]");
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.starts_with("127.");
+}
+
 bool has_scheme(const std::string& url, std::string_view scheme) {
   return url.size() > scheme.size() + 3 && url.compare(0, scheme.size(), scheme) == 0 &&
          url.compare(scheme.size(), 3, "://") == 0;
@@ -152,7 +163,9 @@ void HttpClient::perform(const HttpCall& call, std::function<void(HttpAnswer)> d
 void HttpClient::start_mail(const HttpCall& call, std::unique_ptr<Transfer> t, bool imap) {
   CURL* e = t->easy;
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, imap ? "imap,imaps" : "smtp,smtps");
-  curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // STARTTLS whenever offered
+  // imap:// and smtp:// upgrade with STARTTLS, which is required unless the server is on this
+  // machine (a relay on localhost): credentials and mail never cross a network in clear.
+  curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(loopback_host(call.url) ? CURLUSESSL_TRY : CURLUSESSL_ALL));
   if (!call.username.empty()) {
     curl_easy_setopt(e, CURLOPT_USERNAME, call.username.c_str());
     curl_easy_setopt(e, CURLOPT_PASSWORD, call.password.c_str());

@@ -28,7 +28,7 @@ struct HttpAnswer {
 
 /// One e-mail to submit by SMTP: `message` is the whole RFC 5322 text (headers, blank line, body).
 struct MailCall {
-  std::string url;  // smtp://host:port (STARTTLS when offered) or smtps://host:port
+  std::string url;  // smtp://host:port (STARTTLS; required unless loopback) or smtps://host:port
   std::string username, password;
   std::string from;
   std::vector<std::string> to;

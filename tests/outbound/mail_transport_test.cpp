@@ -1,0 +1,42 @@
+// Mail servers through the shared HTTP client: smtp:// to a relay on this
+// machine may be plain, anywhere else STARTTLS is required, so credentials
+// and mail never cross a network in clear.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "outbound/http_client.hpp"
+#include "support/smtp_server.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+outbound::HttpAnswer submit(const std::string& url) {
+  boost::asio::io_context io;
+  outbound::HttpClient client(io.get_executor());
+  outbound::MailCall mail{url, "relay", "relay-secret-1", "support@acme.example", {"lakshmi.devi@outlook.com"},
+                          "From: support@acme.example\r\nTo: lakshmi.devi@outlook.com\r\nSubject: hi\r\n\r\nనమస్తే\r\n",
+                          5'000};
+  outbound::HttpAnswer answer;
+  client.send_mail(mail, [&](outbound::HttpAnswer a) { answer = std::move(a); });
+  io.run();
+  return answer;
+}
+
+TEST(MailTransport, ALocalRelayMayBePlainAnyOtherHostMustStartTls) {
+  SmtpServer relay("relay", "relay-secret-1");  // offers no STARTTLS
+  auto local = submit("smtp://127.0.0.1:" + std::to_string(relay.port()));
+  EXPECT_EQ(local.status, 250) << local.error;
+  ASSERT_TRUE(relay.wait_for(1, 5'000));
+
+  // The same server by an address that is not written as loopback: refused before AUTH or MAIL.
+  auto remote = submit("smtp://[::ffff:127.0.0.1]:" + std::to_string(relay.port()));
+  if (remote.error == "Couldn't connect to server") GTEST_SKIP() << "no IPv6 on this machine";
+  EXPECT_EQ(remote.status, 0);
+  EXPECT_EQ(remote.error, "Requested SSL level failed");
+  EXPECT_EQ(relay.received().size(), 1u);
+}
+
+}  // namespace
+}  // namespace omniroute::testing
