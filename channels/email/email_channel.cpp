@@ -257,6 +257,12 @@ ChannelKind email_kind() {
               {.name = "thread_window", .type = FieldType::duration, .default_value = "7d"},
               {.name = "keep_attachments_up_to", .type = FieldType::text, .default_value = "10MB", .check = size},
               {.name = "rate_limit", .type = FieldType::rate, .default_value = "10/s"}};
+  k.check = [](const ChannelSettings& s) -> std::string {
+    if (s.get("imap.url").empty() && s.get("webhook_signing_key").empty()) {
+      return "an e-mail channel needs a way in: an imap block, or webhook_signing_key for an inbound-parse webhook";
+    }
+    return "";
+  };
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> { return std::make_unique<EmailChannel>(std::move(s)); };
   return k;
 }

@@ -220,6 +220,8 @@ struct ChannelKind {
   Medium medium = Medium::chat;
   std::vector<FieldSpec> fields;
   bool needs_public_url = false;  // the provider signs the URL it calls
+  /// What is wrong with the settings taken together (keys that need each other), or "".
+  std::function<std::string(const ChannelSettings&)> check;
   std::function<std::unique_ptr<Channel>(ChannelSettings)> create;
 };
 

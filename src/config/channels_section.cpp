@@ -133,6 +133,9 @@ void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry)
       r.error("kind", "channels of kind '" + kind->name +
                           "' need server.public_url: the provider signs the URL it calls");
     }
+    if (kind->check) {
+      if (std::string problem = kind->check(c.settings); !problem.empty()) r.error("kind", problem);
+    }
     read_auto_ack(r, c);
     cfg.channels.push_back(std::move(c));
   });

@@ -243,6 +243,9 @@ TEST(ConfigErrors, EmailChannelsNameTheirServersAndWhatToDoAfterwards) {
                             "    imap: { url: \"imaps://imap.example.com:993/Support%20Inbox\", username: u, password: p,"
                             " after: \"move:Done\" }\n" + good_smtp),
             "");
+  EXPECT_EQ(problems(head + "    address: support@acme.example\n" + good_smtp),
+            "omniroute.yaml:5:11: channels[0].kind: an e-mail channel needs a way in: an imap block, or "
+            "webhook_signing_key for an inbound-parse webhook\n");
 }
 
 }  // namespace
