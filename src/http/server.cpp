@@ -25,7 +25,7 @@ void SessionSet::remove(Handle h) { entries_.erase(h); }
 void SessionSet::drain() {
   draining_ = true;
   for (auto& e : entries_) {
-    if (!e.busy) {
+    if (!e.busy && !e.fresh) {
       boost::system::error_code ignored;
       e.socket->cancel(ignored);
       e.socket->shutdown(tcp::socket::shutdown_both, ignored);
@@ -62,7 +62,7 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
   } unregister{sessions, handle};
 
   beast::flat_buffer buffer;
-  while (!sessions.draining()) {
+  while (handle->fresh || !sessions.draining()) {
     handle->busy = false;
     // Idle between requests: wait for the first byte at most idle_timeout.
     if (buffer.size() == 0) {
@@ -102,6 +102,7 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
     stream.expires_after(limits.read_timeout);
     auto [wec, wn] = co_await beast_http::async_write(stream, response, kAwait);
     (void)wn;
+    handle->fresh = false;
     if (wec || !keep_alive) break;
   }
   boost::system::error_code ignored;

@@ -5,7 +5,9 @@
 //
 // Shutdown: the acceptor closes, idle keep-alive connections are closed at
 // once, and a connection in the middle of a request finishes it (its
-// response says Connection: close) before closing.
+// response says Connection: close) before closing. A connection accepted
+// but not yet served (its request may be on the wire: a reload handed the
+// socket over meanwhile) is served its first request before closing.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -43,6 +45,7 @@ class SessionSet {
   struct Entry {
     boost::asio::ip::tcp::socket* socket;
     bool busy = false;
+    bool fresh = true;  // accepted, nothing answered yet: its client is sending a request
   };
   using Handle = std::list<Entry>::iterator;
 
