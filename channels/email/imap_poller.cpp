@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <charconv>
+
 #include "email/email_channel.hpp"
 #include "omniroute/log.hpp"
 
@@ -117,10 +119,14 @@ asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> st
   if (!saved) co_return Pass::failed;
   Cursor cursor;
   if (*saved) {
-    auto colon = (*saved)->find(':');
-    if (colon != std::string::npos) {
-      cursor.uidvalidity = std::stoull((*saved)->substr(0, colon));
-      cursor.last_uid = std::stoull((*saved)->substr(colon + 1));
+    const std::string& v = **saved;
+    auto colon = v.find(':');
+    auto [p1, e1] = std::from_chars(v.data(), v.data() + std::min(colon, v.size()), cursor.uidvalidity);
+    auto [p2, e2] = colon == std::string::npos ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+                                                : std::from_chars(v.data() + colon + 1, v.data() + v.size(), cursor.last_uid);
+    if (e1 != std::errc() || e2 != std::errc() || p2 != v.data() + v.size()) {
+      warn("the saved IMAP cursor '" + v + "' is unreadable; starting again from the oldest unread mail");
+      cursor = Cursor{};
     }
   }
   if (cursor.uidvalidity != *uidvalidity) {

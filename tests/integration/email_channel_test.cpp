@@ -188,12 +188,14 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
   std::uint16_t port = free_port();
   const std::string conf = config(port, redis.url(), dovecot.url("Support"), "seen", smtp.url());
   const std::uint64_t validity = dovecot.uidvalidity("Support");
+  redis.command({"HSET", "or:{it}:channel:mail", "imap_cursor", "not-a-cursor"});  // damaged: read as none
   {
     DaemonProcess first(conf, port);
     ASSERT_TRUE(wait_until([&] {
       return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":2";
     })) << first.log();
     ASSERT_TRUE(wait_until([&] { return dovecot.uids("Support", "UNSEEN").empty(); })) << first.log();
+    EXPECT_NE(first.log().find("the saved IMAP cursor 'not-a-cursor' is unreadable"), std::string::npos);
     EXPECT_EQ(first.terminate(), 0) << first.log();
   }
   // Arrives while the daemon is down; a customer writing again on the same subject within the window.
