@@ -8,6 +8,7 @@
 
 #include <charconv>
 
+#include "common/context_calls.hpp"
 #include "email/email_channel.hpp"
 #include "omniroute/log.hpp"
 
@@ -44,44 +45,7 @@ asio::awaitable<HttpReply> ImapPoller::command(std::string url, std::string comm
   call.password = settings_.get("imap.password");
   call.timeout_ms = timeout_ms;
   call.max_answer_bytes = kMaxMailBytes;
-  auto [reply] = co_await asio::async_initiate<decltype(kAwait), void(HttpReply)>(
-      [this, &call](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        ctx_.http(call, [h](HttpReply r) { std::move(*h)(std::move(r)); });
-      },
-      kAwait);
-  co_return reply;
-}
-
-asio::awaitable<std::optional<std::optional<std::string>>> ImapPoller::load(const std::string& field) {
-  auto [ok, value] = co_await asio::async_initiate<decltype(kAwait), void(bool, std::optional<std::string>)>(
-      [this, &field](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        ctx_.state->get(field, [h](bool ok, std::optional<std::string> v) { std::move(*h)(ok, std::move(v)); });
-      },
-      kAwait);
-  if (!ok) co_return std::nullopt;
-  co_return std::optional<std::optional<std::string>>(std::move(value));
-}
-
-asio::awaitable<bool> ImapPoller::save(const std::string& field, const std::string& value) {
-  auto [ok] = co_await asio::async_initiate<decltype(kAwait), void(bool)>(
-      [this, &field, &value](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        ctx_.state->set(field, value, [h](bool ok) { std::move(*h)(ok); });
-      },
-      kAwait);
-  co_return ok;
-}
-
-asio::awaitable<IngestOutcome> ImapPoller::ingest(Message message) {
-  auto [outcome] = co_await asio::async_initiate<decltype(kAwait), void(IngestOutcome)>(
-      [this, &message](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        ctx_.sink->ingest(std::move(message), [h](IngestOutcome o) { std::move(*h)(std::move(o)); });
-      },
-      kAwait);
-  co_return outcome;
+  co_return co_await provider_call(ctx_, call);
 }
 
 asio::awaitable<void> ImapPoller::run(std::shared_ptr<bool> stopped) {
@@ -115,7 +79,7 @@ asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> st
     co_return Pass::failed;
   }
   // The cursor: "<uidvalidity>:<last uid>", one value so the two never disagree.
-  auto saved = co_await load("imap_cursor");
+  auto saved = co_await load_state(ctx_, "imap_cursor");
   if (!saved) co_return Pass::failed;
   Cursor cursor;
   if (*saved) {
@@ -144,7 +108,7 @@ asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> st
            std::to_string(*uidvalidity) + "; reading again from the oldest unread mail");
     }
     Cursor fresh{*uidvalidity, from > 0 ? from - 1 : 0};
-    if (!co_await save("imap_cursor", std::to_string(fresh.uidvalidity) + ":" + std::to_string(fresh.last_uid))) {
+    if (!co_await save_state(ctx_, "imap_cursor", std::to_string(fresh.uidvalidity) + ":" + std::to_string(fresh.last_uid))) {
       co_return Pass::failed;
     }
     cursor = fresh;
@@ -187,13 +151,13 @@ asio::awaitable<bool> ImapPoller::take(std::uint64_t uidvalidity, std::uint64_t 
     if (!message.automatic.empty() && message.automatic.starts_with("unreadable")) {
       warn("mail UID " + std::to_string(uid) + " is " + message.automatic + "; recorded as automatic");
     }
-    IngestOutcome outcome = co_await ingest(std::move(message));
+    IngestOutcome outcome = co_await store_message(ctx_, std::move(message));
     if (!outcome.stored) {
       warn("mail UID " + std::to_string(uid) + " not stored (" + outcome.error + "); retrying");
       co_return false;
     }
   }
-  if (!co_await save("imap_cursor", std::to_string(uidvalidity) + ":" + std::to_string(uid))) co_return false;
+  if (!co_await save_state(ctx_, "imap_cursor", std::to_string(uidvalidity) + ":" + std::to_string(uid))) co_return false;
   cursor.last_uid = uid;
   co_return true;
 }

@@ -41,9 +41,6 @@ class ImapPoller {
   /// Marks \\Seen or moves the mails stored this pass, in one command (a UID set).
   boost::asio::awaitable<void> file_away(const std::vector<std::uint64_t>& uids);
   boost::asio::awaitable<HttpReply> command(std::string url, std::string command, int timeout_ms = 30'000);
-  boost::asio::awaitable<std::optional<std::optional<std::string>>> load(const std::string& field);
-  boost::asio::awaitable<bool> save(const std::string& field, const std::string& value);
-  boost::asio::awaitable<IngestOutcome> ingest(Message message);
   void warn(const std::string& what) const;
 
   const ChannelSettings& settings_;

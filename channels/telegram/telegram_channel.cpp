@@ -1,5 +1,6 @@
 #include "telegram/telegram_channel.hpp"
 
+#include "common/context_calls.hpp"
 #include "common/json_fields.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -92,14 +93,9 @@ class TelegramChannel final : public Channel {
     };
     std::int64_t offset = 0;
     for (int attempt = 0; !*stopped; ++attempt) {
-      auto [ok, saved] = co_await asio::async_initiate<decltype(kAwait), void(bool, std::optional<std::string>)>(
-          [&ctx](auto handler) {
-            auto h = std::make_shared<decltype(handler)>(std::move(handler));
-            ctx.state->get("offset", [h](bool ok, std::optional<std::string> v) { std::move(*h)(ok, std::move(v)); });
-          },
-          kAwait);
-      if (ok) {
-        offset = saved ? std::atoll(saved->c_str()) : 0;
+      auto saved = co_await load_state(ctx, "offset");
+      if (saved) {
+        offset = *saved ? std::atoll((*saved)->c_str()) : 0;
         break;
       }
       co_await pause(attempt);
@@ -113,12 +109,7 @@ class TelegramChannel final : public Channel {
                                                {"timeout", kLongPollSeconds},
                                                {"allowed_updates", json::array{"message", "edited_message"}}});
       call.timeout_ms = (kLongPollSeconds + 10) * 1000;
-      auto [reply] = co_await asio::async_initiate<decltype(kAwait), void(HttpReply)>(
-          [&ctx, &call](auto handler) {
-            auto h = std::make_shared<decltype(handler)>(std::move(handler));
-            ctx.http(call, [h](HttpReply r) { std::move(*h)(std::move(r)); });
-          },
-          kAwait);
+      HttpReply reply = co_await provider_call(ctx, call);
       if (*stopped) co_return;
       boost::system::error_code ec;
       json::value v = reply.status == 200 ? json::parse(reply.body, ec) : json::value();
@@ -137,12 +128,7 @@ class TelegramChannel final : public Channel {
       }
       bool stored = true;
       for (auto& m : batch->messages) {
-        auto [outcome] = co_await asio::async_initiate<decltype(kAwait), void(IngestOutcome)>(
-            [&ctx, &m](auto handler) {
-              auto h = std::make_shared<decltype(handler)>(std::move(handler));
-              ctx.sink->ingest(m, [h](IngestOutcome o) { std::move(*h)(std::move(o)); });
-            },
-            kAwait);
+        IngestOutcome outcome = co_await store_message(ctx, m);
         if (!outcome.stored) {
           stored = false;
           break;
@@ -154,12 +140,7 @@ class TelegramChannel final : public Channel {
       }
       if (batch->last_update_id >= offset) {
         std::int64_t next = batch->last_update_id + 1;
-        auto [saved] = co_await asio::async_initiate<decltype(kAwait), void(bool)>(
-            [&ctx, next](auto handler) {
-              auto h = std::make_shared<decltype(handler)>(std::move(handler));
-              ctx.state->set("offset", std::to_string(next), [h](bool ok) { std::move(*h)(ok); });
-            },
-            kAwait);
+        bool saved = co_await save_state(ctx, "offset", std::to_string(next));
         if (saved) offset = next;  // else asked again: getUpdates returns them, dedupe stores nothing twice
       }
       failures = 0;

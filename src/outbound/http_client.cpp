@@ -187,18 +187,6 @@ void HttpClient::start_mail(const HttpCall& call, std::unique_ptr<Transfer> t, b
   curl_multi_add_handle(multi_, e);
 }
 
-void HttpClient::send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done) {
-  HttpCall call;
-  call.url = mail.url;
-  call.username = mail.username;
-  call.password = mail.password;
-  call.mail_from = mail.from;
-  call.mail_to = mail.to;
-  call.body = mail.message;
-  call.timeout_ms = mail.timeout_ms;
-  perform(call, std::move(done));
-}
-
 int HttpClient::socket_callback(void*, int fd, int what, void* userp, void*) noexcept {
   try {
     static_cast<HttpClient*>(userp)->watch(fd, what);

@@ -1,5 +1,6 @@
 #pragma once
-// Outbound HTTP (and SMTP submission) through libcurl's multi-socket interface, driven by one Asio
+// Outbound HTTP, SMTP submission and IMAP commands (by the URL's scheme)
+// through libcurl's multi-socket interface, driven by one Asio
 // loop: curl says which sockets to watch and when its timer is due; Asio
 // waits and tells curl. Every request has a total timeout. Not thread-safe:
 // use from the executor it was made with.
@@ -26,16 +27,6 @@ struct HttpAnswer {
   bool truncated = false;    // longer than the call's max_answer_bytes: the rest was dropped
 };
 
-/// One e-mail to submit by SMTP: `message` is the whole RFC 5322 text (headers, blank line, body).
-struct MailCall {
-  std::string url;  // smtp://host:port (STARTTLS; required unless loopback) or smtps://host:port
-  std::string username, password;
-  std::string from;
-  std::vector<std::string> to;
-  std::string message;
-  int timeout_ms = 30'000;
-};
-
 class HttpClient {
  public:
   explicit HttpClient(boost::asio::any_io_executor executor);
@@ -46,16 +37,10 @@ class HttpClient {
   /// Starts `call` (HTTP, SMTP or IMAP by the URL's scheme); `done` runs on the executor once it
   /// finished, failed or timed out.
   void perform(const HttpCall& call, std::function<void(HttpAnswer)> done);
-  /// Submits `mail`; `done` gets the server's last reply code (250 when accepted), or 0 and an error.
-  void send_mail(const MailCall& mail, std::function<void(HttpAnswer)> done);
   /// Awaitable forms: `auto [answer] = co_await client.async_perform(call, as_tuple(use_awaitable))`.
   template <typename Token>
   auto async_perform(const HttpCall& call, Token&& token) {
     return start([this, &call](auto done) { perform(call, std::move(done)); }, std::forward<Token>(token));
-  }
-  template <typename Token>
-  auto async_send_mail(const MailCall& mail, Token&& token) {
-    return start([this, &mail](auto done) { send_mail(mail, std::move(done)); }, std::forward<Token>(token));
   }
   /// Aborts every request in flight (their callbacks do not run).
   void cancel_all();

@@ -179,8 +179,15 @@ asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fiel
       log::error("alert sink " + sink.id + ": " + message.error());
       co_return true;
     }
-    outbound::MailCall call{sink.url, sink.username, sink.password, sink.from, {sink.to}, *message};
-    std::tie(answer) = co_await http_.async_send_mail(call, kAwait);
+    HttpCall call;  // smtp(s)://: the client submits the mail
+    call.url = sink.url;
+    call.username = sink.username;
+    call.password = sink.password;
+    call.mail_from = sink.from;
+    call.mail_to = {sink.to};
+    call.body = std::move(*message);
+    call.timeout_ms = 30'000;
+    std::tie(answer) = co_await http_.async_perform(call, kAwait);
     if (answer.status >= 200 && answer.status < 300) co_return true;
   } else {  // webhook or slack
     HttpCall call;

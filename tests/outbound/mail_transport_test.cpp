@@ -15,11 +15,16 @@ namespace {
 outbound::HttpAnswer submit(const std::string& url) {
   boost::asio::io_context io;
   outbound::HttpClient client(io.get_executor());
-  outbound::MailCall mail{url, "relay", "relay-secret-1", "support@acme.example", {"lakshmi.devi@outlook.com"},
-                          "From: support@acme.example\r\nTo: lakshmi.devi@outlook.com\r\nSubject: hi\r\n\r\nనమస్తే\r\n",
-                          5'000};
+  HttpCall mail;
+  mail.url = url;
+  mail.username = "relay";
+  mail.password = "relay-secret-1";
+  mail.mail_from = "support@acme.example";
+  mail.mail_to = {"lakshmi.devi@outlook.com"};
+  mail.body = "From: support@acme.example\r\nTo: lakshmi.devi@outlook.com\r\nSubject: hi\r\n\r\nనమస్తే\r\n";
+  mail.timeout_ms = 5'000;
   outbound::HttpAnswer answer;
-  client.send_mail(mail, [&](outbound::HttpAnswer a) { answer = std::move(a); });
+  client.perform(mail, [&](outbound::HttpAnswer a) { answer = std::move(a); });
   io.run();
   return answer;
 }
