@@ -160,6 +160,8 @@ class EmailChannel final : public Channel {
     }
     WebhookAccepted accepted;
     accepted.messages.push_back(read_mail(*mime, settings()));
+    // The signature covers timestamp + token, not the mail: one token carries one mail.
+    accepted.replay_guard = ReplayGuard{*token, 2 * kStaleWebhookSeconds};
     return accepted;
   }
 

@@ -11,6 +11,7 @@
 #include "common/context_calls.hpp"
 #include "email/email_channel.hpp"
 #include "omniroute/log.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::channels {
 
@@ -28,7 +29,7 @@ ImapPoller::ImapPoller(const ChannelSettings& settings, ChannelContext& context)
 
 void ImapPoller::start() {
   stopped_ = std::make_shared<bool>(false);
-  asio::co_spawn(ctx_.executor, run(stopped_), asio::detached);
+  asio::co_spawn(ctx_.executor, run(stopped_), logged("imap: polling"));
 }
 
 void ImapPoller::stop() {
@@ -121,6 +122,16 @@ asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> st
     co_return Pass::failed;
   }
   auto uids = imap::search_result(found.body, cursor.last_uid + 1);  // n:* always names the newest, even if older
+  if (uids.empty()) co_return Pass::idle;
+  // Read without marking: libcurl fetches a mail URL with BODY[], which sets \Seen (it has no
+  // BODY.PEEK[], and a custom FETCH loses the literal). In a mailbox opened read-only (EXAMINE)
+  // nothing a FETCH does is kept, so a mail is marked read only by file_away, once it is stored.
+  // libcurl still takes the mailbox as selected, so the mail URLs below reuse this session.
+  HttpReply examined = co_await command(mailbox_.server, "EXAMINE " + *mailbox);
+  if (examined.status != 200) {
+    warn("IMAP EXAMINE of " + mailbox_.mailbox + " failed (" + examined.error + "); retrying");
+    co_return Pass::failed;
+  }
   std::vector<std::uint64_t> stored;
   Pass pass = Pass::idle;
   for (std::uint64_t uid : uids) {
@@ -134,6 +145,12 @@ asio::awaitable<ImapPoller::Pass> ImapPoller::poll_once(std::shared_ptr<bool> st
       break;
     }
     stored.push_back(uid);
+  }
+  // Back to read-write for marking or moving what was stored (and nothing else).
+  HttpReply reselected = co_await command(mailbox_.server, "SELECT " + *mailbox);
+  if (reselected.status != 200) {
+    warn("IMAP SELECT of " + mailbox_.mailbox + " failed (" + reselected.error + "); what was stored stays unread there");
+    co_return Pass::failed;
   }
   if (!stored.empty()) co_await file_away(stored);
   co_return pass;

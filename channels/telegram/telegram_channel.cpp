@@ -15,6 +15,7 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "omniroute/text.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::channels {
 
@@ -75,7 +76,7 @@ class TelegramChannel final : public Channel {
   void start(ChannelContext& context) override {
     if (settings().get("mode") != "polling") return;
     stopped_ = std::make_shared<bool>(false);
-    asio::co_spawn(context.executor, poll(context, stopped_), asio::detached);
+    asio::co_spawn(context.executor, poll(context, stopped_), logged("telegram " + id() + ": polling"));
   }
 
   void stop() override {

@@ -50,10 +50,20 @@ struct DeliveryUpdate {
   std::int64_t at_ms = 0;
 };
 
+/// A signature that does not cover the body (Mailgun signs timestamp + token only) could be
+/// replayed with another body while it is fresh. The core remembers each such delivery's nonce
+/// with what it carried, for as long as the signature is accepted, and refuses (401 `replayed`)
+/// the same nonce carrying other messages; the same delivery again (a provider's retry) passes.
+struct ReplayGuard {
+  std::string nonce;       // unique per signed delivery (Mailgun's token)
+  std::int64_t ttl_s = 0;  // how long the signature stays acceptable
+};
+
 /// What a channel made of an accepted delivery, and what to answer once it is durable.
 struct WebhookAccepted {
   std::vector<Message> messages;  // may be empty: a status callback, a handshake
   std::vector<DeliveryUpdate> statuses;  // delivery reports on what we sent
+  std::optional<ReplayGuard> replay_guard;  // set by schemes whose signature leaves the body out
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body = "{\"status\":\"accepted\"}";

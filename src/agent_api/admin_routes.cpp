@@ -394,8 +394,9 @@ asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
     auto v = co_await load_conversation(store_, id, false);
     if (!v) co_return unavailable();
     auto c = conversation_json(*v);
-    if (!c || (*c)["state"].as_string() != state) continue;
-    if (!queue.empty() && (*c)["queue"].as_string() != queue) continue;
+    if (!c) continue;
+    if (string_at(*c, {"state"}) != state) continue;
+    if (!queue.empty() && string_at(*c, {"queue"}) != queue) continue;
     out.push_back(std::move(*c));
   }
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(out)}}));

@@ -61,6 +61,11 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
                            path.starts_with("/v1/attachments/");
   if (!agent_route) co_return std::nullopt;
   std::string token(routing::bearer_token(request[http::beast_http::field::authorization]));
+  if (path.starts_with("/v1/attachments/") && directory_.is_admin(token)) {
+    // Supervisors read every conversation, so every attachment.
+    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
+    co_return co_await attachment("", std::string(path.substr(16)));
+  }
   auto found = co_await directory_.authenticate(token, store_);
   if (!found) co_return unavailable();
   if (!*found) co_return json_error(401, "unauthorized", "a valid agent token is required");
@@ -80,7 +85,7 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
   }
   if (path.starts_with("/v1/attachments/")) {
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await attachment(std::string(path.substr(16)));
+    co_return co_await attachment(agent, std::string(path.substr(16)));
   }
   if (path.starts_with("/v1/conversations/")) {
     std::string_view rest = path.substr(18);
@@ -128,16 +133,20 @@ asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, cons
   co_return json_response(200, json::serialize(json::object{{"agent", agent}, {"status", status}}));
 }
 
-asio::awaitable<Response> AgentRoutes::attachment(const std::string& digest) {
+asio::awaitable<Response> AgentRoutes::attachment(const std::string& agent, const std::string& digest) {
   bool hex = digest.size() == 64 && std::all_of(digest.begin(), digest.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });
   if (!hex) co_return json_error(404, "not_found", "no attachment '" + digest + "'");
-  std::vector<std::string> cmd{"HMGET", store_.keys().blob(digest), "type", "content"};
-  auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-  if (!r || r->is_error() || r->elements.size() != 2) co_return unavailable();
-  if (r->elements[1].type != store::Reply::Type::string) {
-    co_return json_error(404, "not_found", "no attachment '" + digest + "' (too large to keep, or expired)");
+  // Only to whoever can see a conversation holding it; to anyone else it does not exist.
+  std::vector<std::string> keys{store_.keys().blob(digest), store_.keys().blob(digest) + ":convs"};
+  std::vector<std::string> args{store_.keys().prefix(), agent};
+  auto [r] = co_await store::async_eval(store_.client(), store::attachment_read_script(), std::move(keys),
+                                        std::move(args), kAwait);
+  if (!r || r->is_error()) co_return unavailable();
+  if (r->elements.size() != 2) {
+    co_return json_error(404, "not_found", "no attachment '" + digest + "' (too large to keep, expired, or not in a "
+                                           "conversation you can see)");
   }
   // Always a download, never rendered in the agent's page: an HTML attachment must not run as ours.
   Response out = http::text_response(200, r->elements[0].str.empty() ? "application/octet-stream" : r->elements[0].str,
@@ -150,21 +159,21 @@ asio::awaitable<Response> AgentRoutes::attachment(const std::string& digest) {
 
 asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent) {
   auto out = co_await load_conversations(store_, store_.keys().agent_conversations(agent),
-                                         [](const json::object& c) { return c.at("state") == "assigned"; });
+                                         [](const json::object& c) { return string_at(c, {"state"}) == "assigned"; });
   if (!out) co_return unavailable();
   std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
-    return a.at("created_at").as_string() < b.at("created_at").as_string();
+    return string_at(a, {"created_at"}) < string_at(b, {"created_at"});
   });
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(*out)}}));
 }
 
 asio::awaitable<Response> AgentRoutes::my_offers(const std::string& agent) {
   auto out = co_await load_conversations(store_, store_.keys().agent_offers(agent), [&](const json::object& c) {
-    return c.contains("offer") && c.at("offer").at("agent").as_string() == agent;
+    return string_at(c, {"offer", "agent"}) == agent;
   });
   if (!out) co_return unavailable();
   std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
-    return a.at("offer").at("expires_at").as_string() < b.at("offer").at("expires_at").as_string();
+    return string_at(a, {"offer", "expires_at"}) < string_at(b, {"offer", "expires_at"});
   });
   co_return json_response(200, json::serialize(json::object{{"offers", std::move(*out)}}));
 }
@@ -207,8 +216,8 @@ asio::awaitable<Response> AgentRoutes::get_conversation(const std::string& agent
   auto c = conversation_json(*v);
   if (!c) co_return json_error(404, "not_found", "no conversation '" + id + "'");
   // Its agent reads it, and so does an agent it is offered to (to decide whether to accept).
-  bool mine = (*c)["agent"].is_string() && (*c)["agent"].as_string() == agent;
-  bool offered = c->contains("offer") && (*c)["offer"].at("agent").as_string() == agent;
+  bool mine = string_at(*c, {"agent"}) == agent;
+  bool offered = string_at(*c, {"offer", "agent"}) == agent;
   if (!mine && !offered) co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
   if (!c->contains("messages")) (*c)["messages"] = json::array{};
   co_return json_response(200, json::serialize(*c));

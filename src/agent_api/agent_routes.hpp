@@ -31,7 +31,7 @@ class AgentRoutes {
   boost::asio::awaitable<http::Response> my_conversations(const std::string& agent);
   boost::asio::awaitable<http::Response> my_offers(const std::string& agent);
   /// GET /v1/attachments/<sha256>: a kept attachment's bytes (e-mail), as a download.
-  boost::asio::awaitable<http::Response> attachment(const std::string& digest);
+  boost::asio::awaitable<http::Response> attachment(const std::string& agent, const std::string& digest);
   /// Accepts or declines (`accept` false) an offered conversation.
   boost::asio::awaitable<http::Response> answer_offer(const std::string& agent, const std::string& id, bool accept);
   boost::asio::awaitable<http::Response> get_conversation(const std::string& agent, const std::string& id);

@@ -88,4 +88,33 @@ std::optional<json::object> conversation_json(const store::Reply& view) {
   return out;
 }
 
+std::string_view string_at(const json::value& v, std::initializer_list<std::string_view> path) {
+  const json::value* at = &v;
+  for (std::string_view key : path) {
+    const json::object* o = at->if_object();
+    if (!o) return {};
+    auto it = o->find(key);
+    if (it == o->end()) return {};
+    at = &it->value();
+  }
+  const json::string* s = at->if_string();
+  return s ? std::string_view(*s) : std::string_view();
+}
+
+std::string_view string_at(const json::object& o, std::initializer_list<std::string_view> path) {
+  if (path.size() == 0) return {};
+  auto it = o.find(*path.begin());
+  if (it == o.end()) return {};
+  const json::value* at = &it->value();
+  for (auto key = path.begin() + 1; key != path.end(); ++key) {
+    const json::object* inner = at->if_object();
+    if (!inner) return {};
+    auto found = inner->find(*key);
+    if (found == inner->end()) return {};
+    at = &found->value();
+  }
+  const json::string* s = at->if_string();
+  return s ? std::string_view(*s) : std::string_view();
+}
+
 }  // namespace omniroute::agent_api

@@ -19,6 +19,11 @@ boost::json::object message_json(const store::Reply& entry, const std::map<std::
 /// A flat Redis field list (HGETALL, a stream entry's fields) as name → value.
 std::map<std::string, std::string> fields_of(const store::Reply& flat);
 
+/// The string at `path` (keys, outermost first) in `v`, or "" when any step is missing or not of
+/// that shape: for sorting and filtering stored data that may lack a field, without throwing.
+std::string_view string_at(const boost::json::value& v, std::initializer_list<std::string_view> path);
+std::string_view string_at(const boost::json::object& o, std::initializer_list<std::string_view> path);
+
 /// RFC 3339 for a stored ms timestamp, or null when it is empty.
 boost::json::value time_or_null(const std::string& ms);
 

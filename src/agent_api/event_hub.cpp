@@ -14,6 +14,7 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "store/scripts.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::agent_api {
 
@@ -102,8 +103,8 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     if (mine) {
       for (const auto& c : mine->elements) conversations_.insert(c.str);
     }
-    asio::co_spawn(ws_.get_executor(), read_loop(), asio::detached);
-    asio::co_spawn(ws_.get_executor(), keep_alive(), asio::detached);
+    asio::co_spawn(ws_.get_executor(), read_loop(), logged("events: socket reader"));
+    asio::co_spawn(ws_.get_executor(), keep_alive(), logged("events: socket keep-alive"));
     if (!cursor.empty()) co_await replay(cursor, hub_.position());
     co_await write_loop();
     // Gone: the presence sweep starts this agent's grace period once no socket of theirs is left.
@@ -212,7 +213,7 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
       if (!r || r->is_error()) co_return std::nullopt;
       for (const auto& entry : r->elements) {
         json::object m = message_json(entry, {});
-        if (m.at("id").as_string() == f["message_id"]) {
+        if (string_at(m, {"id"}) == f["message_id"]) {
           co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}, {"message", m}});
         }
       }
@@ -258,7 +259,7 @@ EventHub::~EventHub() = default;
 
 void EventHub::start() {
   blocking_->start();
-  asio::co_spawn(timer_.get_executor(), follow(), asio::detached);
+  asio::co_spawn(timer_.get_executor(), follow(), logged("events: following the stream"));
 }
 
 void EventHub::stop() {

@@ -10,6 +10,7 @@
 
 #include "omniroute/log.hpp"
 #include "store/channel_state_store.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::daemon {
 
@@ -32,7 +33,7 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
   // Polling channels' new conversations are routed at once, like webhooks' (not only by the sweep).
   ingest_->on_routable([this](const std::string& queue) {
-    asio::co_spawn(context_, assigner_->route_queue(queue), asio::detached);
+    asio::co_spawn(context_, assigner_->route_queue(queue), logged("routing: route queue " + queue));
   });
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics);
   events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis);
@@ -56,7 +57,7 @@ void Worker::start() {
         co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
       }
       redis_ready_ = redis_->connected();
-    }, asio::detached);
+    }, logged("redis: waiting for the first connection"));
   });
   thread_ = std::thread([this] {
     try {
@@ -85,7 +86,7 @@ void Worker::start_routing() {
         }
         if (!sessions_.draining()) assigner_->start_sweep();
       },
-      asio::detached);
+      logged("routing: writing agents and queues"));
 }
 
 void Worker::start_sending(const http::ChannelMap& channels, const config::Config& config, metrics::Registry& metrics) {
@@ -127,7 +128,7 @@ void Worker::start_channels(http::ChannelMap& channels) {
           started_.push_back(std::move(sc));
         }
       },
-      asio::detached);
+      logged("channels: starting"));
 }
 
 void Worker::beat() {
@@ -167,7 +168,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
           context_.stop();
         }
       },
-      asio::detached);
+      logged("shutdown: drain"));
 }
 
 void Worker::join() {

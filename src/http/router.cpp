@@ -144,19 +144,15 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
 
   WebhookResult result = channel.on_webhook(inbound);
   if (!result) {
-    const WebhookError& e = result.error();
-    auto& counter = rejected_[{channel.id(), e.code}];
-    if (!counter) {
-      counter = &metrics_.counter("omniroute_webhook_rejected_total", {{"channel", channel.id()}, {"reason", e.code}});
-    }
-    counter->inc();
-    log::debug("webhook " + channel.id() + ": " + std::to_string(e.status) + " " + e.code);
-    co_return json_error(static_cast<unsigned>(e.status), e.code, e.message);
+    co_return rejected(channel, result.error());
+  }
+  if (result->replay_guard) {
+    if (auto refused = co_await refuse_replay(channel, *result)) co_return std::move(*refused);
   }
   // Answer 2xx only once every message is durable: otherwise the provider must retry.
   std::vector<std::string> queues_touched;
-  for (const Message& m : result->messages) {
-    auto [stored] = co_await ingest_.async_store(m, kAwait);
+  for (Message& m : result->messages) {
+    auto [stored] = co_await ingest_.async_store(std::move(m), kAwait);
     if (!stored) {
       log::warn("webhook " + channel.id() + ": not stored, answering 503: " + stored.error().message);
       co_return json_error(503, "store_unavailable", "the message could not be stored; retry later");
@@ -179,6 +175,35 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
   // Routing after the answer is built: a routing failure must not turn a stored message into an error.
   for (const auto& q : queues_touched) co_await assigner_.route_queue(q);
   co_return answer;
+}
+
+Response Router::rejected(const Channel& channel, const WebhookError& e) {
+  auto& counter = rejected_[{channel.id(), e.code}];
+  if (!counter) {
+    counter = &metrics_.counter("omniroute_webhook_rejected_total", {{"channel", channel.id()}, {"reason", e.code}});
+  }
+  counter->inc();
+  log::debug("webhook " + channel.id() + ": " + std::to_string(e.status) + " " + e.code);
+  return json_error(static_cast<unsigned>(e.status), e.code, e.message);
+}
+
+asio::awaitable<std::optional<Response>> Router::refuse_replay(const Channel& channel, const WebhookAccepted& accepted) {
+  // What the delivery carries, by the provider's ids: a retry carries the same whatever its framing.
+  std::string carried;
+  for (const Message& m : accepted.messages) carried += m.provider_id + "\n";
+  for (const DeliveryUpdate& u : accepted.statuses) carried += u.provider_id + " " + u.status + "\n";
+  std::vector<std::string> keys{store_.keys().nonce(channel.id(), accepted.replay_guard->nonce)};
+  std::vector<std::string> args{carried, std::to_string(std::max<std::int64_t>(1, accepted.replay_guard->ttl_s))};
+  auto [r] = co_await store::async_eval(store_.client(), store::nonce_claim_script(), std::move(keys), std::move(args),
+                                        kAwait);
+  if (!r || r->is_error()) {
+    co_return json_error(503, "store_unavailable", "the delivery could not be checked; retry later");
+  }
+  if (r->str == "replayed") {
+    log::warn("webhook " + channel.id() + ": a used signature came back with other content; refused as a replay");
+    co_return rejected(channel, WebhookError{401, "replayed", "this signature was already used for another delivery"});
+  }
+  co_return std::nullopt;
 }
 
 }  // namespace omniroute::http

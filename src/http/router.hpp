@@ -35,6 +35,10 @@ class Router final : public Handler {
   boost::asio::awaitable<Response> readyz();
   boost::asio::awaitable<Response> metrics();
   boost::asio::awaitable<Response> webhook(Request& request, std::string_view channel_id);
+  /// The answer to a refused delivery (JSON error), counted by channel and reason.
+  Response rejected(const Channel& channel, const WebhookError& error);
+  /// 401 `replayed` (or 503) when the delivery reuses a signature for other content, else nullopt.
+  boost::asio::awaitable<std::optional<Response>> refuse_replay(const Channel& channel, const WebhookAccepted& accepted);
 
   const config::Config& config_;
   const ChannelMap& channels_;

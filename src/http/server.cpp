@@ -8,8 +8,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <cctype>
 
 #include "omniroute/log.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::http {
 
@@ -42,12 +44,49 @@ std::optional<Response> answer_to_read_error(const boost::system::error_code& ec
   if (ec == beast_http::error::header_limit) {
     return json_error(431, "headers_too_large", "the request headers are over the limit");
   }
+  if (ec == beast_http::error::bad_transfer_encoding) {
+    return json_error(400, "unsupported_transfer_encoding", "only Transfer-Encoding: chunked is accepted");
+  }
   static const auto& http_category = beast_http::make_error_code(beast_http::error::end_of_stream).category();
   if (ec.category() == http_category && ec != beast_http::error::end_of_stream &&
       ec != beast_http::error::partial_message) {
     return json_error(400, "bad_request", "malformed HTTP request: " + ec.message());
   }
   return std::nullopt;
+}
+
+/// A request framed by a transfer coding we do not decode: RFC 9112 §6.3 says its length cannot
+/// be known, so it is refused and the connection closed (read as an empty body, the rest would be
+/// taken for a second request that a proxy in front never saw). Only `chunked` alone is accepted.
+bool unsupported_framing(const Request& request) {
+  auto te = request.find(beast_http::field::transfer_encoding);
+  if (te == request.end()) return false;
+  std::string_view value = te->value();
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.size() != 7) return true;
+  for (size_t i = 0; i < 7; ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != "chunked"[i]) return true;
+  }
+  // A second Transfer-Encoding line would be appended to the first by a proxy: refuse it too.
+  return request.count(beast_http::field::transfer_encoding) > 1;
+}
+
+/// The handler's answer; a request it failed on (an exception: a bug) is logged with its route
+/// and answered 500, so the client always hears something and the operator can find it.
+asio::awaitable<Response> answer(Handler& handler, Request& request) {
+  std::string failure;
+  try {
+    co_return co_await handler.handle(request);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  std::string_view target = request.target();
+  log::error("http: " + std::string(request.method_string()) + " " + std::string(target.substr(0, target.find('?'))) +
+             " failed: " + failure);
+  co_return json_error(500, "internal_error", "the request failed unexpectedly; it was logged");
 }
 
 }  // namespace
@@ -89,13 +128,20 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
       break;
     }
     Request request = parser.release();
+    if (unsupported_framing(request)) {
+      Response refused = json_error(400, "unsupported_transfer_encoding", "only Transfer-Encoding: chunked is accepted");
+      refused.keep_alive(false);
+      stream.expires_after(limits.read_timeout);
+      co_await beast_http::async_write(stream, refused, kAwait);
+      break;
+    }
     if (boost::beast::websocket::is_upgrade(request)) {
       // The WebSocket owns the connection from here; shutdown reaches it through its own hub.
       handle->busy = false;
       co_await handler.upgrade(std::move(request), std::move(stream));
       co_return;
     }
-    Response response = co_await handler.handle(request);
+    Response response = co_await answer(handler, request);
     bool keep_alive = request.keep_alive() && !sessions.draining();
     response.keep_alive(keep_alive);
     response.version(request.version());
@@ -119,7 +165,7 @@ Listener::Listener(asio::io_context& context, const tcp::endpoint& endpoint, std
 
 std::uint16_t Listener::port() const { return acceptor_.local_endpoint().port(); }
 
-void Listener::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void Listener::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), logged("http: accept loop")); }
 
 void Listener::stop() {
   boost::system::error_code ignored;
@@ -149,7 +195,7 @@ asio::awaitable<void> Listener::accept_loop() {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     asio::co_spawn(lane.context->get_executor(),
-                   serve_session(std::move(socket), *lane.handler, limits_, *lane.sessions), asio::detached);
+                   serve_session(std::move(socket), *lane.handler, limits_, *lane.sessions), logged("http: session"));
   }
 }
 

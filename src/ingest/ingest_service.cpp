@@ -12,6 +12,7 @@
 #include "omniroute/language.hpp"
 #include "omniroute/log.hpp"
 #include "routing/pools.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::ingest {
 
@@ -94,32 +95,35 @@ store::IngestPlan IngestService::plan_for(const Message& message,
   return plan;
 }
 
-void IngestService::store(const Message& message, std::function<void(IngestResult)> done) {
-  if (!rules_need_contact_) return store_planned(message, plan_for(message), std::move(done));
+void IngestService::store(Message message, std::function<void(IngestResult)> done) {
+  if (message.received_time_ms <= 0) message.received_time_ms = now_ms();
+  auto owned = std::make_shared<const Message>(std::move(message));
+  if (!rules_need_contact_) return store_planned(owned, plan_for(*owned), std::move(done));
   // A rule matches on the contact's attributes: read them first (a read, so a race with an
   // admin changing them only decides which side of the change this message lands on).
-  store_.contact_attributes(message.handle_kind, message.contact_handle,
-                            [this, &message, done = std::move(done)](auto attributes) mutable {
+  store_.contact_attributes(owned->handle_kind, owned->contact_handle,
+                            [this, owned, done = std::move(done)](auto attributes) mutable {
                               if (!attributes) {
-                                metrics_.channel(message.channel_id).failed->inc();
+                                metrics_.channel(owned->channel_id).failed->inc();
                                 return done(unexpected(attributes.error()));
                               }
-                              store_planned(message, plan_for(message, *attributes), std::move(done));
+                              store_planned(owned, plan_for(*owned, *attributes), std::move(done));
                             });
 }
 
-void IngestService::store_planned(const Message& message, const store::IngestPlan& plan,
+void IngestService::store_planned(std::shared_ptr<const Message> message, const store::IngestPlan& plan,
                                   std::function<void(IngestResult)> done) {
-  auto it = media_.find(message.channel_id);
+  auto it = media_.find(message->channel_id);
   Medium medium = it == media_.end() ? Medium::chat : it->second;
   auto started = std::chrono::steady_clock::now();
-  const ChannelCounters& counters = metrics_.channel(message.channel_id);
-  store_.ingest(message, medium, plan,
-                [this, started, &counters, channel = message.channel_id, done = std::move(done)](IngestResult r) {
+  const ChannelCounters& counters = metrics_.channel(message->channel_id);
+  store_.ingest(*message, medium, plan,
+                [this, started, &counters, message, done = std::move(done)](IngestResult r) {
+                  const std::string& channel = message->channel_id;
                   if (r && r->created && acknowledger_.enabled_for(channel)) {
                     // After the message is durable; the customer hears from us while they wait.
                     boost::asio::co_spawn(store_.client().executor(), acknowledger_.acknowledge(r->conversation_id, channel),
-                                          boost::asio::detached);
+                                          logged("auto-ack: acknowledging a new conversation"));
                   }
                   if (r) {
                     (r->duplicate ? counters.duplicate : counters.received)->inc();
@@ -133,9 +137,7 @@ void IngestService::store_planned(const Message& message, const store::IngestPla
 }
 
 void IngestService::ingest(Message message, std::function<void(IngestOutcome)> done) {
-  if (message.received_time_ms == 0) message.received_time_ms = now_ms();
-  auto owned = std::make_shared<Message>(std::move(message));
-  store(*owned, [this, owned, done = std::move(done)](IngestResult r) {
+  store(std::move(message), [this, done = std::move(done)](IngestResult r) {
     if (r && r->routable && on_routable_) on_routable_(r->queue);
     if (r) return done(*r);
     IngestOutcome failed;

@@ -52,18 +52,19 @@ class IngestService final : public IngestSink {
   IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics);
   ~IngestService() override;
 
-  /// Stores `message`; `done` runs once it is durable or failed.
-  void store(const Message& message, std::function<void(IngestResult)> done);
+  /// Stores `message`; `done` runs once it is durable or failed. Every way in (webhooks, polling
+  /// channels) passes here, and here alone a message without a received time gets the current time.
+  void store(Message message, std::function<void(IngestResult)> done);
 
   /// Awaitable form: `co_await service.async_store(m, use_awaitable)`.
   template <typename Token>
-  auto async_store(const Message& message, Token&& token) {
+  auto async_store(Message message, Token&& token) {
     return boost::asio::async_initiate<Token, void(IngestResult)>(
-        [this, &message](auto handler) {
+        [this](auto handler, Message m) {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          store(message, [h](IngestResult r) { std::move(*h)(std::move(r)); });
+          store(std::move(m), [h](IngestResult r) { std::move(*h)(std::move(r)); });
         },
-        token);
+        token, std::move(message));
   }
 
   /// IngestSink, for polling channels.
@@ -83,7 +84,7 @@ class IngestService final : public IngestSink {
     std::unique_ptr<re2::RE2> text;
   };
 
-  void store_planned(const Message& message, const store::IngestPlan& plan, std::function<void(IngestResult)> done);
+  void store_planned(std::shared_ptr<const Message> message, const store::IngestPlan& plan, std::function<void(IngestResult)> done);
 
   const config::Config& config_;
   std::vector<CompiledRule> rules_;

@@ -14,6 +14,7 @@
 #include "omniroute/log.hpp"
 #include "omniroute/sms.hpp"
 #include "store/scripts.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::outbound {
 
@@ -63,7 +64,7 @@ asio::awaitable<void> Sender::pace(const std::string& channel, const std::string
   co_await timer.async_wait(kAwait);
 }
 
-void Sender::start() { asio::co_spawn(store_.client().executor(), run(), asio::detached); }
+void Sender::start() { asio::co_spawn(store_.client().executor(), run(), logged("outbox: reading")); }
 
 void Sender::stop() {
   stopped_ = true;
@@ -120,7 +121,7 @@ asio::awaitable<void> Sender::run() {
     if (in_flight_ < kMaxInFlight && store_.client().connected()) entries = co_await read(reclaim);
     for (auto& e : entries) {
       ++in_flight_;
-      asio::co_spawn(store_.client().executor(), deliver(std::move(e)), asio::detached);
+      asio::co_spawn(store_.client().executor(), deliver(std::move(e)), logged("outbox: delivering a reply"));
     }
     if (entries.empty() && !reclaim) {
       wait.expires_after(kIdlePoll);

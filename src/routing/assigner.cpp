@@ -11,6 +11,7 @@
 #include "omniroute/log.hpp"
 #include "routing/agent_directory.hpp"
 #include "store/scripts.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::routing {
 
@@ -199,7 +200,7 @@ asio::awaitable<void> Assigner::route_for_agent(std::string agent) {
 }
 
 void Assigner::start_sweep() {
-  asio::co_spawn(sweep_timer_.get_executor(), sweep(), asio::detached);
+  asio::co_spawn(sweep_timer_.get_executor(), sweep(), logged("routing: sweep"));
 }
 
 void Assigner::stop() {

@@ -14,6 +14,7 @@
 #include "omniroute/log.hpp"
 #include "omniroute/mail_message.hpp"
 #include "store/scripts.hpp"
+#include "omniroute/spawn.hpp"
 
 namespace omniroute::sla {
 
@@ -34,8 +35,8 @@ Monitor::Monitor(const config::Config& config, store::ConversationStore& store, 
       http_(store.client().executor()), policies_(config) {}
 
 void Monitor::start() {
-  asio::co_spawn(store_.client().executor(), claim_loop(), asio::detached);
-  for (const auto& sink : config_.alerts) asio::co_spawn(store_.client().executor(), sink_loop(sink), asio::detached);
+  asio::co_spawn(store_.client().executor(), claim_loop(), logged("sla: claiming deadlines"));
+  for (const auto& sink : config_.alerts) asio::co_spawn(store_.client().executor(), sink_loop(sink), logged("sla: alert sink " + sink.id));
 }
 
 void Monitor::stop() {
@@ -154,7 +155,7 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
         // Our own entry still being retried comes back through XAUTOCLAIM: it has one delivery already.
         if (!in_flight_.insert({sink.id, e.elements[0].str}).second) continue;
         asio::co_spawn(store_.client().executor(), deliver(sink, e.elements[0].str, agent_api::fields_of(e.elements[1])),
-                       asio::detached);
+                       logged("sla: delivering an alert to " + sink.id));
       }
     }
     if (!entries || entries->elements.empty()) {

@@ -50,6 +50,11 @@ ConversationStore::ConversationStore(RedisClient& client, const config::RedisCon
     : client_(client), keys_(config.workspace), dedupe_ttl_(std::to_string(config.dedupe_ttl.count())) {}
 
 void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan& plan, IngestCallback done) {
+  // Every clock, queue order and wait is measured from the received time: a message without one
+  // would be filed in 1970 (first in every queue, breached by decades). The ingest service stamps it.
+  if (m.received_time_ms <= 0) {
+    return done(unexpected(RedisError{RedisFailure::refused, "message has no received time"}));
+  }
   std::vector<std::string> digests;
   for (const auto& a : m.attachments) digests.push_back(a.content.empty() ? "" : sha256_hex(a.content));
   std::vector<std::string> keys{

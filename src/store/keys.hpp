@@ -16,6 +16,7 @@ class Keys {
   std::string dedupe(std::string_view channel, std::string_view provider_id) const {
     return cat("dedupe:", channel, ":", provider_id);
   }
+  std::string nonce(std::string_view channel, std::string_view nonce) const { return cat("nonce:", channel, ":", nonce); }
   std::string handle(std::string_view kind, std::string_view handle) const { return cat("handle:", kind, ":", handle); }
   std::string thread(std::string_view channel, std::string_view key) const { return cat("thread:", channel, ":", key); }
   std::string blob(std::string_view sha256) const { return cat("blob:", sha256); }

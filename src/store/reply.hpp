@@ -24,6 +24,7 @@ enum class RedisFailure {
   timeout,      // sent, no reply in time: it may or may not have run
   closed,       // the connection dropped while waiting: it may or may not have run
   stopped,      // the client is shutting down
+  refused,      // the store refused the request before sending it (it breaks an invariant)
 };
 
 struct RedisError {

@@ -35,6 +35,8 @@ extern const std::string_view auto_ack;
 extern const std::string_view lib_delivery;
 extern const std::string_view delivery_status;
 extern const std::string_view contact_merge;
+extern const std::string_view nonce_claim;
+extern const std::string_view attachment_read;
 }  // namespace lua
 
 namespace {
@@ -211,6 +213,16 @@ const Script& delivery_status_script() {
 
 const Script& contact_merge_script() {
   static const Script s = make("contact_merge", lua::contact_merge);
+  return s;
+}
+
+const Script& attachment_read_script() {
+  static const Script s = make("attachment_read", lua::attachment_read);
+  return s;
+}
+
+const Script& nonce_claim_script() {
+  static const Script s = make("nonce_claim", lua::nonce_claim);
   return s;
 }
 

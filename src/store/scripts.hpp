@@ -44,6 +44,8 @@ const Script& delivery_script();
 const Script& delivery_status_script();
 const Script& contact_merge_script();
 const Script& presence_sweep_script();
+const Script& nonce_claim_script();
+const Script& attachment_read_script();
 
 /// Runs `script` with `keys` and `args`; EVALSHA first, EVAL when the server answers NOSCRIPT.
 void eval_script(RedisClient& client, const Script& script, std::vector<std::string> keys,

@@ -60,6 +60,20 @@ class AgentApi : public ::testing::Test {
   DaemonProcess daemon;
 };
 
+TEST_F(AgentApi, AConversationMissingAStoredFieldStillListsInsteadOfDroppingTheConnection) {
+  ASSERT_EQ(post_message(port, "m1", "cust-1", "first").status, 200);
+  ASSERT_EQ(post_message(port, "m2", "cust-2", "second").status, 200);
+  set_status(kAsha, "available");
+  ASSERT_EQ(my_conversations(kAsha).size(), 2u);
+  // Damaged or half-migrated data: the list used to throw while sorting and answer nothing at all.
+  redis.one({"HDEL", "or:{it}:conv:" + conversation_of("cust-1"), "created_at"});
+  auto convs = my_conversations(kAsha);
+  ASSERT_EQ(convs.size(), 2u);
+  int nulls = 0;
+  for (const auto& c : convs) nulls += c.at("created_at").is_null() ? 1 : 0;
+  EXPECT_EQ(nulls, 1);
+}
+
 TEST_F(AgentApi, AgentsStartOfflineAndReceiveNothing) {
   ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
   EXPECT_TRUE(my_conversations(kAsha).empty());

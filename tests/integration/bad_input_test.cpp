@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "integration/test_config.hpp"
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
@@ -60,6 +62,35 @@ TEST_F(BadInput, GarbageRequestLineIs400) {
   std::string answer = raw_exchange(port, "HELLO THERE\r\n\r\n");
   EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400");
   EXPECT_NE(answer.find("\"error\":\"bad_request\""), std::string::npos);
+}
+
+TEST_F(BadInput, ATransferCodingOtherThanChunkedIs400AndClosesSoNothingIsSmuggled) {
+  // Read as an empty body, the rest would be parsed as a second request a proxy never saw.
+  for (const char* coding : {"xchunked", "gzip, chunked", "chunked, identity", "identity"}) {
+    std::string answer = raw_exchange(port,
+                                      std::string("POST /webhooks/api HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") +
+                                          coding + "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << coding;
+    // (a coding that ends in chunked may be refused by the chunk parser first, as bad_request)
+    EXPECT_TRUE(answer.find("\"error\":\"unsupported_transfer_encoding\"") != std::string::npos ||
+                answer.find("\"error\":\"bad_request\"") != std::string::npos)
+        << coding << ": " << answer;
+    EXPECT_EQ(answer.find("200 OK"), std::string::npos) << coding << ": the smuggled request was served";
+    EXPECT_EQ(answer.find(kClientGaveUp), std::string::npos) << coding << ": the connection stayed open";
+  }
+  // The same with a well-formed chunked body: refused for the coding it names.
+  std::string answer = raw_exchange(port, "POST /webhooks/api HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n"
+                                          "\r\n2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_NE(answer.find("\"error\":\"unsupported_transfer_encoding\""), std::string::npos) << answer;
+  // Plain chunked still works.
+  std::string body = webhook_body("te-1", "cust-te", "chunked is fine");
+  std::ostringstream hex;
+  hex << std::hex << body.size();
+  std::string sig = "sha256=" + hmac_sha256_hex(kApiSecret, body);
+  answer = raw_exchange(port, "POST /webhooks/api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                          "Transfer-Encoding: chunked\r\nX-Omniroute-Signature: " + sig +
+                                          "\r\n\r\n" + hex.str() + "\r\n" + body + "\r\n0\r\n\r\n");
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 200") << answer;
 }
 
 TEST_F(BadInput, SlowClientIsCutOffAfterTheReadTimeout) {

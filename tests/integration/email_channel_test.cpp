@@ -50,6 +50,26 @@ std::string mail(const std::string& message_id, const std::string& headers, cons
          "Content-Transfer-Encoding: 8bit\r\n\r\n" + text + "\r\n";
 }
 
+/// A Mailgun-style inbound-parse POST body carrying fixture `eml`, signed with `key`.
+std::string mailgun_form(const std::string& token, const std::string& timestamp, const std::string& key,
+                         const std::string& eml) {
+  return "--b0und\r\nContent-Disposition: form-data; name=\"timestamp\"\r\n\r\n" + timestamp +
+         "\r\n--b0und\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + token +
+         "\r\n--b0und\r\nContent-Disposition: form-data; name=\"signature\"\r\n\r\n" +
+         hmac_sha256_hex(key, timestamp + token) +
+         "\r\n--b0und\r\nContent-Disposition: form-data; name=\"body-mime\"; filename=\"message.mime\"\r\n"
+         "Content-Type: message/rfc822\r\n\r\n" + fixture(eml) + "\r\n--b0und--\r\n";
+}
+const Headers kFormHeaders{{"Content-Type", "multipart/form-data; boundary=b0und"}};
+
+/// A daemon config with one e-mail channel fed by the inbound-parse webhook (key key-0123456789).
+std::string webhook_mail_config(std::uint16_t port, const std::string& redis_url, const std::string& extra = "") {
+  return "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  admin_token: admin-token-0123456789\n"
+         "redis:\n  url: " + redis_url + "\n  workspace: it\n"
+         "channels:\n  - { id: mail, kind: email, address: support@acme.example, webhook_signing_key: key-0123456789 }\n"
+         "queues:\n  - { id: general, channels: [mail], sla: { first_response: 15m } }\n" + extra;
+}
+
 bool wait_until(const std::function<bool()>& done, int timeout_ms = 15'000) {
   for (int waited = 0; waited < timeout_ms; waited += 50) {
     if (done()) return true;
@@ -258,13 +278,14 @@ TEST(EmailChannel, AnInboundParseWebhookStoresTheMailOnceAndRefusesForgedOrStale
                        "queues:\n  - { id: general, channels: [mail] }\n",
                        port);
   const std::string token = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00aa";
-  auto form = [&](const std::string& timestamp, const std::string& key) {
+  auto form = [&](const std::string& timestamp, const std::string& key,
+                  const std::string& eml = "02_gmail_hindi_qp.eml") {
     return "--b0und\r\nContent-Disposition: form-data; name=\"timestamp\"\r\n\r\n" + timestamp +
            "\r\n--b0und\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + token +
            "\r\n--b0und\r\nContent-Disposition: form-data; name=\"signature\"\r\n\r\n" +
            hmac_sha256_hex(key, timestamp + token) +
            "\r\n--b0und\r\nContent-Disposition: form-data; name=\"body-mime\"; filename=\"message.mime\"\r\n"
-           "Content-Type: message/rfc822\r\n\r\n" + fixture("02_gmail_hindi_qp.eml") + "\r\n--b0und--\r\n";
+           "Content-Type: message/rfc822\r\n\r\n" + fixture(eml) + "\r\n--b0und--\r\n";
   };
   const Headers h{{"Content-Type", "multipart/form-data; boundary=b0und"}};
   const std::string now = std::to_string(std::time(nullptr));
@@ -284,6 +305,86 @@ TEST(EmailChannel, AnInboundParseWebhookStoresTheMailOnceAndRefusesForgedOrStale
   EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "1");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "message_count"}), "1");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "language"}), "hi");
+
+  // The signature covers timestamp + token only: reused with another mail, it is a forgery.
+  auto replayed = http_request(port, "POST", "/webhooks/mail", h, form(now, "key-0123456789", "01_gmail_plain.eml"));
+  EXPECT_EQ(replayed.status, 401);
+  EXPECT_NE(replayed.body.find("\"error\":\"replayed\""), std::string::npos) << replayed.body;
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "1");
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "message_count"}), "1");
+}
+
+TEST(EmailChannel, AMailIsMarkedReadOnlyOnceItIsStored) {
+  RedisServer redis;
+  DovecotServer dovecot("support@acme.example", "imap-secret-1");
+  SmtpServer smtp;
+  dovecot.append("INBOX", mail("blocked-0001@outlook.com", "Subject: ఇంకా రాలేదు\r\n", "నా పార్సెల్ ఇంకా రాలేదు"));
+  // Its dedupe key holds the wrong type: storing this mail fails until the key is cleared.
+  redis.command({"HSET", "or:{it}:dedupe:mail:blocked-0001@outlook.com", "x", "y"});
+  std::uint16_t port = free_port();
+  DaemonProcess daemon(config(port, redis.url(), dovecot.url("INBOX"), "seen", smtp.url()), port);
+  ASSERT_TRUE(wait_until([&] { return daemon.log().find("not stored") != std::string::npos; })) << daemon.log();
+  // Fetched, not stored: it must still look unread (the oldest-unread rule starts there after a cursor loss).
+  EXPECT_EQ(dovecot.uids("INBOX", "UNSEEN").size(), 1u) << daemon.log();
+  redis.command({"DEL", "or:{it}:dedupe:mail:blocked-0001@outlook.com"});
+  ASSERT_TRUE(wait_until([&] { return !conversation_of(redis, "blocked-0001@outlook.com").empty(); })) << daemon.log();
+  ASSERT_TRUE(wait_until([&] { return dovecot.uids("INBOX", "UNSEEN").empty(); })) << daemon.log();
+}
+
+TEST(EmailChannel, AMailFromTheInboundParseWebhookIsFiledAtTheTimeItArrived) {
+  // It used to be filed in 1970: first in every queue and breached by decades at once.
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  DaemonProcess daemon(webhook_mail_config(port, redis.url()), port);
+  const std::string now = std::to_string(std::time(nullptr));
+  const std::int64_t before_ms = static_cast<std::int64_t>(std::time(nullptr) - 1) * 1000;
+  auto ok = http_request(port, "POST", "/webhooks/mail", kFormHeaders,
+                         mailgun_form("feedbeef00feedbeef00feedbeef00feedbeef00feedbeef00", now, "key-0123456789",
+                                      "03_outlook_telugu_base64.eml"));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const std::int64_t after_ms = static_cast<std::int64_t>(std::time(nullptr) + 1) * 1000;
+  for (const char* field : {"created_at", "queued_at"}) {
+    std::int64_t at = std::atoll(redis.one({"HGET", "or:{it}:conv:v1", field}).c_str());
+    EXPECT_GE(at, before_ms) << field;
+    EXPECT_LE(at, after_ms) << field;
+  }
+  // Its deadline is 15 minutes from now, not in the past.
+  std::int64_t due = std::atoll(redis.one({"ZSCORE", "or:{it}:sla", "first_response:v1"}).c_str());
+  EXPECT_GE(due, before_ms + 14 * 60'000);
+}
+
+TEST(EmailChannel, AnAttachmentIsServedOnlyToWhoeverCanSeeAConversationHoldingIt) {
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  constexpr const char* kRavi = "ravi-mail-token-0123456789";
+  DaemonProcess daemon(webhook_mail_config(port, redis.url(),
+                                           std::string("agents:\n  - { id: asha, token: ") + kAgent +
+                                               ", capacity: { email: 5 } }\n  - { id: ravi, token: " + kRavi +
+                                               ", capacity: { email: 5 } }\n"),
+                       port);
+  auto posted = http_request(port, "POST", "/webhooks/mail", kFormHeaders,
+                             mailgun_form("a77ac4a77ac4a77ac4a77ac4a77ac4a77ac4a77ac4a77ac4aa",
+                                          std::to_string(std::time(nullptr)), "key-0123456789",
+                                          "08_attachment_rfc2231_telugu_name.eml"));
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  auto bearer = [](const char* token) { return Headers{{"Authorization", std::string("Bearer ") + token}}; };
+  Headers asha = bearer(kAgent);
+  asha.push_back({"Content-Type", "application/json"});
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", asha, R"({"status":"available"})").status, 200);
+  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:v1", "agent"}) == "asha"; }));
+  auto view = http_request(port, "GET", "/v1/conversations/v1", asha);
+  ASSERT_EQ(view.status, 200) << view.body;
+  const std::string url(json::parse(view.body).at("messages").at(0).at("attachments").at(0).at("url").as_string());
+
+  EXPECT_EQ(http_request(port, "GET", url, asha).status, 200);
+  // Another agent knowing (or guessing) the digest learns nothing, not even that it exists.
+  auto other = http_request(port, "GET", url, bearer(kRavi));
+  EXPECT_EQ(other.status, 404);
+  EXPECT_NE(other.body.find("\"error\":\"not_found\""), std::string::npos);
+  // Supervisors see every conversation, so every attachment.
+  auto admin = http_request(port, "GET", url, bearer("admin-token-0123456789"));
+  EXPECT_EQ(admin.status, 200);
+  EXPECT_EQ(admin.body, "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 }
 
 }  // namespace

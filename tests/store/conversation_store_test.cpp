@@ -74,6 +74,20 @@ TEST_F(ConversationStoreTest, KeepsHindiTeluguAndEmojiByteForByte) {
   EXPECT_EQ(*(it + 1), text);
 }
 
+TEST_F(ConversationStoreTest, RefusesAMessageWithoutAReceivedTimeAndStoresNothing) {
+  Message m = message("p1", "u1", "hello");
+  m.received_time_ms = 0;  // it would be filed in 1970: first in every queue, breached for decades
+  std::optional<Expected<IngestOutcome, RedisError>> result;
+  IngestPlan plan;
+  plan.queue = "general";
+  store->ingest(m, Medium::chat, plan, [&](auto r) { result = std::move(r); });
+  ASSERT_TRUE(run_until_set(ctx, result));
+  ASSERT_FALSE(*result);
+  EXPECT_EQ(result->error().failure, RedisFailure::refused);
+  EXPECT_EQ(redis.one({"EXISTS", "or:{t}:dedupe:api:p1"}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", "or:{t}:queue:general"}), "0");
+}
+
 TEST_F(ConversationStoreTest, SameProviderMessageTwiceIsStoredOnce) {
   auto first = ingest(message("p1", "u1", "hello"));
   auto again = ingest(message("p1", "u1", "hello"));

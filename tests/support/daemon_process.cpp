@@ -1,5 +1,6 @@
 #include "support/daemon_process.hpp"
 
+#include <cstdlib>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,7 +17,11 @@
 
 namespace omniroute::testing {
 
-std::string daemon_binary() { return OMNIROUTED_PATH; }
+// OMNIROUTED_UNDER_TEST runs the tests against another build (e.g. the last release, to see a new test fail first).
+std::string daemon_binary() {
+  const char* other = std::getenv("OMNIROUTED_UNDER_TEST");
+  return other && *other ? other : OMNIROUTED_PATH;
+}
 std::string omnictl_binary() { return OMNICTL_PATH; }
 
 namespace {

@@ -40,6 +40,9 @@
 
 local prefix = ARGV[1]
 
+-- Every clock and the queue order run from the received time: never file a message in 1970.
+if (tonumber(ARGV[13]) or 0) <= 0 then return redis.error_reply('ERR ingest: the message has no received time') end
+
 local seen = redis.call('GET', KEYS[1])
 if seen then
   local bar = string.find(seen, '|', 1, true)
@@ -54,13 +57,23 @@ local thread_ttl = tonumber(ARGV[30] or '0') or 0
 
 -- Attachment contents, by digest: the same file sent twice is kept once.
 local blob_ttl = tonumber(ARGV[33] or '0') or 0
+local blobs = {}
 local i = 35
 while ARGV[i + 1] do
   local nl = string.find(ARGV[i + 1], '\n', 1, true)
   local key = prefix .. 'blob:' .. ARGV[i]
   redis.call('HSET', key, 'type', string.sub(ARGV[i + 1], 1, nl - 1), 'content', string.sub(ARGV[i + 1], nl + 1))
   if blob_ttl > 0 then redis.call('EXPIRE', key, blob_ttl) end
+  blobs[#blobs + 1] = key
   i = i + 2
+end
+
+-- Who may download a kept attachment: agents who can see a conversation holding it (blob:<sha>:convs).
+local function link_blobs(conv)
+  for _, key in ipairs(blobs) do
+    redis.call('SADD', key .. ':convs', conv)
+    if blob_ttl > 0 then redis.call('EXPIRE', key .. ':convs', blob_ttl) end
+  end
 end
 
 local function is_open(c)
@@ -99,6 +112,7 @@ if automatic ~= '' then
     redis.call('SET', KEYS[1], '|', 'EX', ARGV[18])
     return {'stored', '', '', contact_id, 0, 0}
   end
+  link_blobs(conv)
   local msg = 'm' .. redis.call('HINCRBY', KEYS[4], 'msg', 1)
   redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
     'id', msg, 'direction', 'in', 'provider_id', ARGV[4], 'subject', ARGV[9], 'text', ARGV[10],
@@ -172,6 +186,7 @@ if (ARGV[31] or '') ~= '' then
   redis.call('HSET', prefix .. 'conv:' .. conv, 'reply_to', ARGV[4], 'references', ARGV[31])
 end
 
+link_blobs(conv)
 local msg = 'm' .. redis.call('HINCRBY', KEYS[4], 'msg', 1)
 redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
   'id', msg, 'direction', 'in', 'provider_id', ARGV[4], 'subject', ARGV[9], 'text', ARGV[10],
