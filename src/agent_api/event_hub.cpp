@@ -67,15 +67,19 @@ bool is_stream_id(const std::string& s) {
 }
 }  // namespace
 
-/// One agent's WebSocket: a queue of JSON frames, a writer, and the conversations it follows.
+/// One agent's WebSocket: the events that concern its agent, queued (boundedly) for its writer.
 class EventSession : public std::enable_shared_from_this<EventSession> {
  public:
-  EventSession(EventHub& hub, std::string agent, beast::tcp_stream stream)
-      : hub_(hub), agent_(std::move(agent)), ws_(std::move(stream)), wake_(ws_.get_executor()), beat_(ws_.get_executor()) {}
+  EventSession(EventHub& hub, std::string agent, std::string socket_id, beast::tcp_stream stream)
+      : hub_(hub), agent_(std::move(agent)), ws_(std::move(stream)), wake_(ws_.get_executor()),
+        beat_(ws_.get_executor()), socket_id_(std::move(socket_id)) {}
 
-  /// Takes what concerns this agent; called by the hub, in stream order.
+  /// Takes `e` if it concerns this agent; called by the hub, in stream order. What does not
+  /// concern the agent is never queued; a client too slow to keep the queue under its bound is
+  /// closed (1013, try again later) and resumes from the last event it received.
   void offer(const Event& e) {
-    if (closed_) return;
+    if (closed_ || !admit(e)) return;
+    if (incoming_.size() >= kMaxQueuedEvents) return close_slow();
     incoming_.push_back(e);
     wake_.cancel();
   }
@@ -84,7 +88,6 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     wake_.cancel();
     beat_.cancel();
   }
-  const std::string& socket_id() const { return socket_id_; }
 
   asio::awaitable<void> run(http::Request request, std::string cursor) {
     auto self = shared_from_this();
@@ -96,23 +99,66 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     beast::get_lowest_layer(ws_).expires_never();
     ws_.read_message_max(64 * 1024);  // agents send nothing but control frames; refuse floods
     auto [ec] = co_await ws_.async_accept(request, kAwait);
-    if (ec) co_return;
-    // What this agent holds now, so message events can be matched to them.
-    std::vector<std::string> cmd{"SMEMBERS", hub_.store().keys().agent_conversations(agent_)};
-    auto [mine] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
-    if (mine) {
-      for (const auto& c : mine->elements) conversations_.insert(c.str);
+    if (!ec) {
+      // What this agent holds now, so message events can be matched to them.
+      std::vector<std::string> cmd{"SMEMBERS", hub_.store().keys().agent_conversations(agent_)};
+      auto [mine] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
+      if (mine) {
+        for (const auto& c : mine->elements) conversations_.insert(c.str);
+      }
+      asio::co_spawn(ws_.get_executor(), read_loop(), logged("events: socket reader"));
+      asio::co_spawn(ws_.get_executor(), keep_alive(), logged("events: socket keep-alive"));
+      if (!cursor.empty()) co_await replay(cursor, hub_.position());
+      co_await write_loop();
     }
-    asio::co_spawn(ws_.get_executor(), read_loop(), logged("events: socket reader"));
-    asio::co_spawn(ws_.get_executor(), keep_alive(), logged("events: socket keep-alive"));
-    if (!cursor.empty()) co_await replay(cursor, hub_.position());
-    co_await write_loop();
     // Gone: the presence sweep starts this agent's grace period once no socket of theirs is left.
     std::vector<std::string> gone{"ZREM", hub_.store().keys().agent_sockets(agent_), socket_id_};
     co_await hub_.store().client().async_command(std::move(gone), kAwait);
   }
 
+  /// Events one session holds at most before its client counts as too slow.
+  static constexpr std::size_t kMaxQueuedEvents = 512;
+
  private:
+  /// Whether `e` concerns this agent; keeps the set of conversations it follows, in stream order.
+  bool admit(const Event& e) {
+    auto field = [&e](const char* name) -> const std::string& {
+      static const std::string none;
+      auto it = e.fields.find(name);
+      return it == e.fields.end() ? none : it->second;
+    };
+    const std::string& type = field("type");
+    const std::string& conv = field("conversation_id");
+    const bool for_me = field("agent") == agent_;
+    if (type == "conversation.assigned") {
+      if (for_me) conversations_.insert(conv);
+      return for_me;
+    }
+    if (type == "conversation.resolved" || type == "conversation.transferred") {
+      if (!conversations_.count(conv)) return false;
+      if (type == "conversation.resolved" || !for_me) conversations_.erase(conv);
+      return true;
+    }
+    if (type == "conversation.requeued") return field("from_agent") == agent_ && conversations_.erase(conv) > 0;
+    if (type == "message.created") return conversations_.count(conv) > 0;
+    return for_me && (type == "conversation.offered" || type == "conversation.offer_expired" ||
+                      type == "conversation.offer_declined" || type == "conversation.offer_withdrawn" ||
+                      type == "agent.removed");
+  }
+
+  /// The client does not read fast enough: drop what is queued and close. A writer blocked on the
+  /// client's full window cannot send a close frame, so then the connection is cut.
+  void close_slow() {
+    hub_.count_closed_slow();
+    incoming_.clear();
+    slow_ = true;
+    close();
+    if (writing_) {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+  }
+
   /// Keeps this socket's liveness entry fresh in Redis while it is open (the presence sweep reads it).
   asio::awaitable<void> keep_alive() {
     auto self = shared_from_this();
@@ -141,14 +187,19 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     close();
   }
 
-  /// Sends the events after `cursor` up to `until` (the hub's position when we joined).
+  /// Queues what concerns this agent after `cursor`, up to `until` (the hub's position when we joined).
   asio::awaitable<void> replay(const std::string& cursor, const std::string& until) {
     if (until == "$") co_return;
     std::vector<std::string> cmd{"XRANGE", hub_.store().keys().events(), "(" + cursor, until};
     auto [r] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
     if (!r || r->is_error()) co_return;
-    auto missed = events_of(*r);
-    incoming_.insert(incoming_.begin(), missed.begin(), missed.end());
+    // Live events offered meanwhile came later in the stream: the missed ones go first.
+    std::deque<Event> missed;
+    for (auto& e : events_of(*r)) {
+      if (admit(e)) missed.push_back(std::move(e));
+    }
+    missed.insert(missed.end(), incoming_.begin(), incoming_.end());
+    incoming_ = std::move(missed);
   }
 
   asio::awaitable<void> write_loop() {
@@ -161,30 +212,32 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
       Event e = std::move(incoming_.front());
       incoming_.pop_front();
       std::optional<std::string> frame = co_await render(e);
-      if (!frame) continue;
+      if (!frame || closed_) continue;
       ws_.text(true);
+      writing_ = true;
       auto [ec, n] = co_await ws_.async_write(asio::buffer(*frame), kAwait);
+      writing_ = false;
       if (ec) break;
+      if (e.fields["type"] == "agent.removed") break;  // this agent no longer exists: said so, now close
     }
-    if (ws_.is_open()) co_await ws_.async_close(websocket::close_code::going_away, kAwait);
+    if (ws_.is_open()) {
+      // Too slow: try again later, resuming from the last event received (Last-Event-ID).
+      auto code = slow_ ? websocket::close_code::try_again_later : websocket::close_code::going_away;
+      co_await ws_.async_close(code, kAwait);
+    }
   }
 
-  /// The JSON frame for `e` if it concerns this agent.
-  asio::awaitable<std::optional<std::string>> render(const Event& e) {
-    auto f = e.fields;
+  /// The JSON frame for `e` (admitted: it concerns this agent), or nullopt when it cannot be built.
+  asio::awaitable<std::optional<std::string>> render(Event& e) {
+    auto& f = e.fields;
     const std::string& type = f["type"];
     const std::string& conv = f["conversation_id"];
-    if (type == "conversation.assigned" && f["agent"] == agent_) {
-      conversations_.insert(conv);
+    if (type == "conversation.assigned") {
       auto view = co_await fetch(conv);
       if (!view) co_return std::nullopt;
       co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation", std::move(*view)}});
     }
-    if ((type == "conversation.resolved" || type == "conversation.transferred") && conversations_.count(conv)) {
-      if (type == "conversation.resolved" || f["agent"] != agent_) conversations_.erase(conv);
-      co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
-    }
-    if (type == "conversation.offered" && f["agent"] == agent_) {
+    if (type == "conversation.offered") {
       auto view = co_await fetch(conv);
       if (!view) co_return std::nullopt;
       co_return json::serialize(json::object{{"type", type},
@@ -192,23 +245,17 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
                                              {"conversation", std::move(*view)},
                                              {"expires_at", time_or_null(f["expires_at"])}});
     }
-    if ((type == "conversation.offer_expired" || type == "conversation.offer_declined" ||
-         type == "conversation.offer_withdrawn") &&
-        f["agent"] == agent_) {
-      co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
-    }
-    if (type == "conversation.requeued" && f["from_agent"] == agent_ && conversations_.erase(conv)) {
+    if (type == "conversation.requeued") {
       co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
                                              {"queue", f["queue"]}, {"reason", f["reason"]}});
     }
-    if (type == "agent.removed" && f["agent"] == agent_) {
-      // This agent no longer exists: say so, then close.
-      closed_ = true;
-      co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
-    }
-    if (type == "message.created" && conversations_.count(conv)) {
-      // The message is among the newest of its transcript: look there, not through all of it.
-      std::vector<std::string> cmd{"XREVRANGE", hub_.store().keys().transcript(conv), "+", "-", "COUNT", "50"};
+    if (type == "agent.removed") co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
+    if (type == "message.created") {
+      // The event names the message's transcript entry; events written before it did: look among the newest.
+      const std::string& entry = f["entry"];
+      std::vector<std::string> cmd =
+          entry.empty() ? std::vector<std::string>{"XREVRANGE", hub_.store().keys().transcript(conv), "+", "-", "COUNT", "50"}
+                        : std::vector<std::string>{"XRANGE", hub_.store().keys().transcript(conv), entry, entry};
       auto [r] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
       if (!r || r->is_error()) co_return std::nullopt;
       for (const auto& entry : r->elements) {
@@ -217,8 +264,10 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
           co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}, {"message", m}});
         }
       }
+      co_return std::nullopt;
     }
-    co_return std::nullopt;
+    // resolved, transferred and the ends of offers: the conversation's id says it all.
+    co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
   }
 
   asio::awaitable<std::optional<json::object>> fetch(const std::string& conv) {
@@ -237,8 +286,10 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   asio::steady_timer beat_;
   std::deque<Event> incoming_;
   std::set<std::string> conversations_;
-  std::string socket_id_ = random_socket_id();
+  std::string socket_id_;
   bool closed_ = false;
+  bool slow_ = false;     // closed for reading too slowly
+  bool writing_ = false;  // a frame is being written (the client's window may be full)
 };
 
 namespace {
@@ -249,9 +300,12 @@ config::RedisConfig blocking_config(config::RedisConfig c) {
 }  // namespace
 
 EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory,
-                   const config::RedisConfig& redis)
+                   const config::RedisConfig& redis, int max_sockets_per_agent, metrics::Registry& metrics)
     : store_(store),
       directory_(directory),
+      max_sockets_per_agent_(max_sockets_per_agent),
+      closed_slow_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "slow"}})),
+      too_many_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "too_many"}})),
       blocking_(std::make_shared<store::RedisClient>(store.client().executor(), blocking_config(redis))),
       timer_(store.client().executor()) {}
 
@@ -305,7 +359,30 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
     co_await beast::http::async_write(stream, res, kAwait);
     co_return;
   }
-  auto session = std::make_shared<EventSession>(*this, *agent, std::move(stream));
+  // At most max_sockets_per_agent sockets per agent (across every daemon): tabs left open, or a
+  // client opening sockets it never reads, cannot pile up.
+  const std::string socket_id = random_socket_id();
+  std::vector<std::string> keys{store_.keys().agent_sockets(*agent)};
+  std::vector<std::string> args{std::to_string(now_ms()), std::to_string(now_ms() + 30'000), socket_id,
+                                std::to_string(max_sockets_per_agent_)};
+  auto [claimed] = co_await store::async_eval(store_.client(), store::socket_claim_script(), std::move(keys),
+                                              std::move(args), kAwait);
+  if (!claimed || claimed->is_error()) {
+    http::Response res = http::json_error(503, "store_unavailable", "Redis is unavailable; retry later");
+    res.keep_alive(false);
+    co_await beast::http::async_write(stream, res, kAwait);
+    co_return;
+  }
+  if (claimed->integer != 1) {
+    too_many_->inc();
+    http::Response res = http::json_error(
+        429, "too_many_sockets",
+        "agent '" + *agent + "' already has " + std::to_string(max_sockets_per_agent_) + " event sockets open; close one");
+    res.keep_alive(false);
+    co_await beast::http::async_write(stream, res, kAwait);
+    co_return;
+  }
+  auto session = std::make_shared<EventSession>(*this, *agent, socket_id, std::move(stream));
   sessions_.push_back(session);
   co_await session->run(std::move(request), cursor);
   sessions_.remove_if([](const auto& w) { return w.expired(); });

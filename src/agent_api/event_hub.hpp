@@ -14,6 +14,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "metrics/metrics.hpp"
 #include "http/types.hpp"
 #include "routing/agent_directory.hpp"
 #include "store/conversation_store.hpp"
@@ -31,7 +32,8 @@ class EventSession;
 class EventHub {
  public:
   /// Follows the stream over its own connection (a blocking XREAD must never hold up request traffic).
-  EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory, const config::RedisConfig& redis);
+  EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory, const config::RedisConfig& redis,
+           int max_sockets_per_agent, metrics::Registry& metrics);
   ~EventHub();
 
   /// Starts following the stream from its current end.
@@ -44,12 +46,17 @@ class EventHub {
 
   const std::string& position() const { return position_; }
   store::ConversationStore& store() { return store_; }
+  /// A session was closed because its client read too slowly.
+  void count_closed_slow() { closed_slow_->inc(); }
 
  private:
   boost::asio::awaitable<void> follow();
 
   store::ConversationStore& store_;
   const routing::AgentDirectory& directory_;
+  int max_sockets_per_agent_;
+  metrics::Counter* closed_slow_;
+  metrics::Counter* too_many_;
   std::shared_ptr<store::RedisClient> blocking_;
   std::string position_ = "$";  // last stream id read ("$" until the first read)
   std::list<std::weak_ptr<EventSession>> sessions_;

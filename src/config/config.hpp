@@ -33,6 +33,9 @@ struct ServerConfig {
   Millis read_timeout{10'000};   // a whole request must arrive within this
   Millis idle_timeout{60'000};   // keep-alive connections idle longer are closed
   Millis drain_timeout{10'000};  // on SIGTERM, in-flight work gets this long
+  Millis first_request_timeout{5'000};  // a new connection must start a request within this
+  std::size_t max_connections = 0;      // open connections; 0: half the file limit (at most 10,000)
+  int max_sockets_per_agent = 5;        // event WebSockets one agent may hold open at once
 };
 
 /// Where Redis is: TCP host/port or a unix socket path.

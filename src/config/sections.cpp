@@ -160,6 +160,9 @@ void read_server(MapReader& top, Config& cfg) {
   if (auto v = r.duration("read_timeout")) s.read_timeout = *v;
   if (auto v = r.duration("idle_timeout")) s.idle_timeout = *v;
   if (auto v = r.duration("drain_timeout")) s.drain_timeout = *v;
+  if (auto v = r.duration("first_request_timeout")) s.first_request_timeout = *v;
+  if (auto v = r.integer("max_connections", 1, 1'000'000)) s.max_connections = static_cast<size_t>(*v);
+  if (auto v = r.integer("max_sockets_per_agent", 1, 100)) s.max_sockets_per_agent = static_cast<int>(*v);
   r.finish();
 }
 

@@ -46,6 +46,13 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
              "SMS segments sent, by channel and encoding (GSM-7: 160 or 153 characters a segment; UCS-2: 70 or 67)");
   m.describe("omniroute_auto_acks_total", "counter", "Auto-acknowledgements sent to customers, by channel");
   m.describe("omniroute_webhook_rejected_total", "counter", "Webhook deliveries refused, by channel and reason");
+  m.describe("omniroute_connections_shed_total", "counter",
+             "Idle connections closed to make room for a new one at server.max_connections");
+  m.describe("omniroute_connections_refused_total", "counter",
+             "Connections refused (503) at server.max_connections with none idle to close");
+  m.describe("omniroute_event_sockets_closed_total", "counter",
+             "Agent event WebSockets closed by the server, by reason (slow: the client read too slowly; "
+             "too_many: over server.max_sockets_per_agent)");
   m.describe("omniroute_offers_total", "counter",
              "Conversations offered in offer mode, by queue and how the offer ended (accepted, declined, expired)");
 }
@@ -78,7 +85,8 @@ struct Generation {
     return out;
   }
   http::Limits limits() const {
-    return {config.server.body_limit, config.server.header_limit, config.server.read_timeout, config.server.idle_timeout};
+    return {config.server.body_limit,    config.server.header_limit,          config.server.read_timeout,
+            config.server.idle_timeout,  config.server.first_request_timeout, config.server.max_connections};
   }
 };
 
@@ -156,6 +164,8 @@ int run(config::Config initial, const ChannelRegistry& registry, Reload reload) 
   std::vector<std::thread> retiring;  // old generations draining after a reload
 
   listener.start();
+  log::info("http: at most " + std::to_string(http::connection_cap(current->limits())) +
+            " connections (server.max_connections; the file limit caps it)");
   log::info("omnirouted listening on " + listen.host + ":" + std::to_string(listener.port()) + " with " +
             std::to_string(current->workers.size()) + " event loop(s), " + std::to_string(current->channels.size()) +
             " channel(s), workspace '" + current->config.redis.workspace + "'");

@@ -26,7 +26,9 @@ std::int64_t steady_ms() {
 Worker::Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
                std::atomic<bool>& routing_ready)
-    : guard_(context_.get_executor()), routing_ready_(routing_ready), heartbeat_timer_(context_) {
+    : guard_(context_.get_executor()), routing_ready_(routing_ready),
+      shed_(&metrics.counter("omniroute_connections_shed_total", {})),
+      refused_(&metrics.counter("omniroute_connections_refused_total", {})), heartbeat_timer_(context_) {
   redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
@@ -36,7 +38,8 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
     asio::co_spawn(context_, assigner_->route_queue(queue), logged("routing: route queue " + queue));
   });
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics);
-  events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis);
+  events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis,
+                                                 config.server.max_sockets_per_agent, metrics);
   router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,
                                            routing_ready_, *events_);
   heartbeat_ = steady_ms();
@@ -67,6 +70,7 @@ void Worker::start() {
       log::error(std::string("event loop failed: ") + e.what());
       std::abort();
     }
+    finished_.set_value();
   });
 }
 
@@ -141,6 +145,9 @@ void Worker::beat() {
 }
 
 void Worker::drain(std::chrono::milliseconds grace) {
+  std::int64_t by = steady_ms() + (grace + kStopBound).count();
+  std::int64_t unset = 0;
+  stop_by_ms_.compare_exchange_strong(unset, by);
   asio::co_spawn(
       context_,
       [this, grace]() -> asio::awaitable<void> {
@@ -172,7 +179,17 @@ void Worker::drain(std::chrono::milliseconds grace) {
 }
 
 void Worker::join() {
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  if (std::int64_t by = stop_by_ms_.load(); by > 0) {
+    auto left = std::chrono::milliseconds(std::max<std::int64_t>(0, by - steady_ms()));
+    if (finished_future_.wait_for(left) == std::future_status::timeout) {
+      log::warn("shutdown: an event loop still had work " + std::to_string(kStopBound.count()) +
+                " ms after the grace period (a peer that never answers?); stopping it");
+      forced_ = true;
+      context_.stop();
+    }
+  }
+  thread_.join();
 }
 
 }  // namespace omniroute::daemon

@@ -5,6 +5,8 @@
 // and the lock-free metrics.
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -43,14 +45,17 @@ class Worker {
   void start_channels(http::ChannelMap& channels);
   /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.
   void drain(std::chrono::milliseconds grace);
-  /// Waits for the loop's thread to end.
+  /// Waits for the loop's thread to end. After drain(), waits at most the grace period plus
+  /// kStopBound: a loop still busy then (a peer that never answers, work nobody cancelled) is
+  /// stopped where it stands, so stopping always ends in bounded time.
   void join();
+  static constexpr std::chrono::milliseconds kStopBound{2'000};
   /// True once this loop's Redis connection first came up (a reload waits for it). Thread-safe.
   bool redis_ready() const { return redis_ready_.load(); }
   /// True when drain ran out of grace and stopped the loop with work still suspended.
   bool forced() const { return forced_; }
 
-  http::Lane lane() { return {&context_, router_.get(), &sessions_}; }
+  http::Lane lane() { return {&context_, router_.get(), &sessions_, shed_, refused_}; }
   /// Steady-clock milliseconds of the loop's last heartbeat: a stalled loop stops beating.
   std::int64_t last_heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
 
@@ -70,6 +75,8 @@ class Worker {
   std::unique_ptr<outbound::Sender> sender_;
   std::unique_ptr<sla::Monitor> sla_monitor_;
   http::SessionSet sessions_;
+  metrics::Counter* shed_;
+  metrics::Counter* refused_;
   struct StartedChannel {
     Channel* channel;
     std::unique_ptr<ChannelState> state;
@@ -82,6 +89,9 @@ class Worker {
   std::atomic<bool> forced_{false};
   std::atomic<bool> redis_ready_{false};
   std::thread thread_;
+  std::promise<void> finished_;                // set when the loop's thread returns
+  std::future<void> finished_future_ = finished_.get_future();
+  std::atomic<std::int64_t> stop_by_ms_{0};    // steady ms by which join() stops the loop (0: no drain yet)
 };
 
 }  // namespace omniroute::daemon

@@ -3,12 +3,14 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <cctype>
+#include <sys/resource.h>
 
 #include "omniroute/log.hpp"
 #include "omniroute/spawn.hpp"
@@ -22,7 +24,36 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 SessionSet::Handle SessionSet::add(tcp::socket* socket) { return entries_.insert(entries_.end(), Entry{socket}); }
 
-void SessionSet::remove(Handle h) { entries_.erase(h); }
+void SessionSet::remove(Handle h) {
+  if (h->shed) --shedding_;
+  entries_.erase(h);
+}
+
+bool SessionSet::shed_oldest_idle() {
+  // Oldest first: the list is in the order connections came.
+  for (auto& e : entries_) {
+    if (e.busy || e.upgraded || e.shed) continue;
+    boost::system::error_code ignored;
+    // Closed now, not just shut down: its descriptor is free before the next accept.
+    e.socket->close(ignored);
+    e.shed = true;
+    ++shedding_;
+    return true;
+  }
+  return false;
+}
+
+std::size_t connection_cap(const Limits& limits) {
+  rlimit files{};
+  std::size_t soft = 1024;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    soft = files.rlim_cur == RLIM_INFINITY ? (1u << 20) : static_cast<std::size_t>(files.rlim_cur);
+  }
+  // Leave room for Redis connections, provider and mail calls, the listener and reloads.
+  std::size_t ceiling = soft > 256 ? soft - 128 : soft / 2;
+  std::size_t wanted = limits.max_connections ? limits.max_connections : std::min<std::size_t>(soft / 2, 10'000);
+  return std::max<std::size_t>(1, std::min(wanted, ceiling));
+}
 
 void SessionSet::drain() {
   draining_ = true;
@@ -89,6 +120,42 @@ asio::awaitable<Response> answer(Handler& handler, Request& request) {
   co_return json_error(500, "internal_error", "the request failed unexpectedly; it was logged");
 }
 
+/// Tells a connection there is no room (every connection busy), then closes it.
+asio::awaitable<void> refuse(tcp::socket socket, std::shared_ptr<int> refusing) {
+  struct Done {
+    std::shared_ptr<int> n;
+    ~Done() { --*n; }
+  } done{std::move(refusing)};
+  beast::tcp_stream stream(std::move(socket));
+  Response busy = json_error(503, "too_many_connections", "the server is at its connection limit; retry shortly");
+  busy.set(beast_http::field::retry_after, "1");
+  busy.keep_alive(false);
+  stream.expires_after(std::chrono::seconds(1));
+  co_await beast_http::async_write(stream, busy, kAwait);
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+/// Serves a new connection on `lane` if it has room, making room by closing its longest-idle
+/// connection when it is full; refuses it (503) when every connection there is busy.
+asio::awaitable<void> admit(Lane lane, Limits limits, std::size_t cap, tcp::socket socket) {
+  auto executor = co_await asio::this_coro::executor;
+  if (lane.sessions->open() >= cap) {
+    if (!lane.sessions->shed_oldest_idle()) {
+      if (lane.refused) lane.refused->inc();
+      // Answering costs a descriptor for up to a second: a few at a time, the rest just closed.
+      static thread_local auto refusing = std::make_shared<int>(0);
+      if (*refusing >= 16) co_return;  // the socket closes as it goes out of scope
+      ++*refusing;
+      asio::co_spawn(executor, refuse(std::move(socket), refusing), logged("http: refusing a connection"));
+      co_return;
+    }
+    if (lane.shed) lane.shed->inc();
+  }
+  asio::co_spawn(executor, serve_session(std::move(socket), *lane.handler, limits, *lane.sessions),
+                 logged("http: session"));
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits limits, SessionSet& sessions) {
@@ -103,9 +170,10 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
   beast::flat_buffer buffer;
   while (handle->fresh || !sessions.draining()) {
     handle->busy = false;
-    // Idle between requests: wait for the first byte at most idle_timeout.
+    // Idle between requests: wait for the first byte at most idle_timeout (a new connection:
+    // first_request_timeout, so one that never speaks soon gives its descriptor back).
     if (buffer.size() == 0) {
-      stream.expires_after(limits.idle_timeout);
+      stream.expires_after(handle->fresh ? limits.first_request_timeout : limits.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kAwait);
       if (ec) break;
       buffer.commit(n);
@@ -138,6 +206,7 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
     if (boost::beast::websocket::is_upgrade(request)) {
       // The WebSocket owns the connection from here; shutdown reaches it through its own hub.
       handle->busy = false;
+      handle->upgraded = true;
       co_await handler.upgrade(std::move(request), std::move(stream));
       co_return;
     }
@@ -156,7 +225,8 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
 }
 
 Listener::Listener(asio::io_context& context, const tcp::endpoint& endpoint, std::vector<Lane> lanes, Limits limits)
-    : acceptor_(context), lanes_(std::move(lanes)), limits_(limits) {
+    : acceptor_(context), lanes_(std::move(lanes)), limits_(limits),
+      lane_cap_(std::max<std::size_t>(1, connection_cap(limits) / lanes_.size())) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -175,6 +245,7 @@ void Listener::stop() {
 void Listener::replace_lanes(std::vector<Lane> lanes, Limits limits) {
   lanes_ = std::move(lanes);
   limits_ = limits;
+  lane_cap_ = std::max<std::size_t>(1, connection_cap(limits) / lanes_.size());
   boost::system::error_code ignored;
   acceptor_.cancel(ignored);  // the accept pending on an old lane starts again on a new one
 }
@@ -194,8 +265,11 @@ asio::awaitable<void> Listener::accept_loop() {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(lane.context->get_executor(),
-                   serve_session(std::move(socket), *lane.handler, limits_, *lane.sessions), logged("http: session"));
+    // Decided on the lane's own loop (its session set lives there), and awaited: under a flood,
+    // accepting never runs ahead of shedding, so descriptors stay within the cap.
+    auto [failed] = co_await asio::co_spawn(lane.context->get_executor(),
+                                            admit(lane, limits_, lane_cap_, std::move(socket)), kAwait);
+    if (failed) logged{"http: admitting a connection"}(failed);
   }
 }
 

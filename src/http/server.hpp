@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "http/types.hpp"
+#include "metrics/metrics.hpp"
 
 namespace omniroute::http {
 
@@ -37,7 +38,16 @@ struct Limits {
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds idle_timeout{60'000};
+  /// A new connection must start its first request within this (one that never sends a byte
+  /// would otherwise hold a descriptor for the whole idle timeout).
+  std::chrono::milliseconds first_request_timeout{5'000};
+  /// Open connections (WebSockets included) across all loops; 0: half the process's file limit.
+  std::size_t max_connections = 0;
 };
+
+/// The connection cap `limits` gives, given the process's file limit (RLIMIT_NOFILE): the
+/// configured one, but never so close to the file limit that Redis, providers or an accept fail.
+std::size_t connection_cap(const Limits& limits);
 
 /// The sessions of one loop, so shutdown can reach each. Use on that loop only.
 class SessionSet {
@@ -45,7 +55,9 @@ class SessionSet {
   struct Entry {
     boost::asio::ip::tcp::socket* socket;
     bool busy = false;
-    bool fresh = true;  // accepted, nothing answered yet: its client is sending a request
+    bool fresh = true;      // accepted, nothing answered yet: its client is sending a request
+    bool upgraded = false;  // a WebSocket now: counted, closed through its own hub
+    bool shed = false;      // closed to make room; leaving
   };
   using Handle = std::list<Entry>::iterator;
 
@@ -55,10 +67,16 @@ class SessionSet {
   void drain();
   bool draining() const { return draining_; }
   std::size_t size() const { return entries_.size(); }
+  /// Connections that stay: all but those shed and on their way out.
+  std::size_t open() const { return entries_.size() - shedding_; }
+  /// Closes the connection idle longest (waiting for a request, oldest first) to make room for a
+  /// new one; false when every connection is busy with a request or is a WebSocket.
+  bool shed_oldest_idle();
 
  private:
   std::list<Entry> entries_;
   bool draining_ = false;
+  std::size_t shedding_ = 0;
 };
 
 /// Where an accepted connection goes: a loop, its handler and its session set.
@@ -66,6 +84,8 @@ struct Lane {
   boost::asio::io_context* context;
   Handler* handler;
   SessionSet* sessions;
+  metrics::Counter* shed = nullptr;     // idle connections closed to make room
+  metrics::Counter* refused = nullptr;  // connections refused: no room, none idle
 };
 
 /// Serves one connection until it closes, times out, or the set drains.
@@ -94,6 +114,7 @@ class Listener {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<Lane> lanes_;
   Limits limits_;
+  std::size_t lane_cap_ = 1;  // connections each lane may hold: the cap shared out
   std::size_t next_ = 0;
 };
 

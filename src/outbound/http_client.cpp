@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -118,6 +119,11 @@ HttpClient::~HttpClient() {
 }
 
 void HttpClient::cancel_all() {
+  // Removing an unfinished mail transfer, or cleaning up a cached mail connection, makes libcurl
+  // say QUIT/LOGOUT and *block* for the answer (a poll loop up to the server response timeout):
+  // a server that never answers would stall this event loop and the daemon's shutdown with it.
+  // Cut every socket first, so whatever libcurl still tries fails at once.
+  for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
   for (auto& [easy, t] : transfers_) curl_multi_remove_handle(multi_, t->easy);
   transfers_.clear();
   sockets_.clear();
@@ -138,6 +144,10 @@ void HttpClient::perform(const HttpCall& call, std::function<void(HttpAnswer)> d
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &write_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t->sink);
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &HttpClient::open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &HttpClient::close_socket);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
   bool smtp = has_scheme(call.url, "smtp") || has_scheme(call.url, "smtps");
   bool imap = has_scheme(call.url, "imap") || has_scheme(call.url, "imaps");
   if (smtp || imap) return start_mail(call, std::move(t), imap);
@@ -194,6 +204,23 @@ int HttpClient::socket_callback(void*, int fd, int what, void* userp, void*) noe
     log::error(std::string("http client: cannot watch a socket: ") + e.what());
   }
   return 0;
+}
+
+int HttpClient::open_socket(void* userp, int /*purpose*/, curl_sockaddr* address) noexcept {
+  int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) return CURL_SOCKET_BAD;
+  try {
+    static_cast<HttpClient*>(userp)->open_fds_.insert(fd);
+  } catch (...) {
+    ::close(fd);
+    return CURL_SOCKET_BAD;
+  }
+  return fd;
+}
+
+int HttpClient::close_socket(void* userp, int fd) noexcept {
+  static_cast<HttpClient*>(userp)->open_fds_.erase(fd);
+  return ::close(fd);
 }
 
 int HttpClient::timer_callback(void*, long timeout_ms, void* userp) noexcept {

@@ -10,11 +10,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "omniroute/channel.hpp"
+
+struct curl_sockaddr;
 
 namespace omniroute::outbound {
 
@@ -60,6 +63,8 @@ class HttpClient {
   struct Socket;
   static int socket_callback(void* easy, int fd, int what, void* userp, void* socketp) noexcept;
   static int timer_callback(void* multi, long timeout_ms, void* userp) noexcept;
+  static int open_socket(void* userp, int purpose, ::curl_sockaddr* address) noexcept;
+  static int close_socket(void* userp, int fd) noexcept;
   void watch(int fd, int what);
   void on_ready(int fd, int flag);
   void on_timer();
@@ -70,6 +75,7 @@ class HttpClient {
   void* multi_;
   boost::asio::steady_timer timer_;
   std::map<int, std::unique_ptr<Socket>> sockets_;
+  std::set<int> open_fds_;  // every socket curl opened (cached connections too), so stopping can cut them
   std::map<void*, std::unique_ptr<Transfer>> transfers_;
 };
 

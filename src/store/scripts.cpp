@@ -36,6 +36,7 @@ extern const std::string_view lib_delivery;
 extern const std::string_view delivery_status;
 extern const std::string_view contact_merge;
 extern const std::string_view nonce_claim;
+extern const std::string_view socket_claim;
 extern const std::string_view attachment_read;
 }  // namespace lua
 
@@ -218,6 +219,11 @@ const Script& contact_merge_script() {
 
 const Script& attachment_read_script() {
   static const Script s = make("attachment_read", lua::attachment_read);
+  return s;
+}
+
+const Script& socket_claim_script() {
+  static const Script s = make("socket_claim", lua::socket_claim);
   return s;
 }
 

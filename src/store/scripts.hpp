@@ -45,6 +45,7 @@ const Script& delivery_status_script();
 const Script& contact_merge_script();
 const Script& presence_sweep_script();
 const Script& nonce_claim_script();
+const Script& socket_claim_script();
 const Script& attachment_read_script();
 
 /// Runs `script` with `keys` and `args`; EVALSHA first, EVAL when the server answers NOSCRIPT.

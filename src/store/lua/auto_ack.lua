@@ -17,7 +17,7 @@ if c[6] and c[6] ~= '' then return {'answered'} end  -- an agent was quicker: no
 
 local conv, now = c[1], ARGV[2]
 local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
-redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'acknowledgement',
+local entry = redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'acknowledgement',
            'text', ARGV[1], 'attachments', '[]', 'at', now, 'delivery', 'queued')
 redis.call('HINCRBY', KEYS[1], 'message_count', 1)
 redis.call('HSET', KEYS[1], 'acknowledged_at', now)
@@ -26,5 +26,5 @@ redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'ch
            'subject', c[8] or '', 'reply_to', c[9] or '', 'references', c[10] or '')
 redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'type', 'message.created', 'conversation_id', conv,
-           'message_id', msg, 'direction', 'out', 'at', now)
+           'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
 return {'sent', msg}

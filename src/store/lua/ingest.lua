@@ -114,14 +114,15 @@ if automatic ~= '' then
   end
   link_blobs(conv)
   local msg = 'm' .. redis.call('HINCRBY', KEYS[4], 'msg', 1)
-  redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
+  local entry = redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
     'id', msg, 'direction', 'in', 'provider_id', ARGV[4], 'subject', ARGV[9], 'text', ARGV[10],
     'attachments', ARGV[11], 'provider_at', ARGV[12], 'at', now, 'language', ARGV[22], 'automatic', automatic,
     'from', ARGV[6], 'full_text', ARGV[34] or '')
   redis.call('HINCRBY', prefix .. 'conv:' .. conv, 'message_count', 1)
   redis.call('SET', KEYS[1], conv .. '|' .. msg, 'EX', ARGV[18])
   redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[19], '*',
-    'type', 'message.created', 'conversation_id', conv, 'message_id', msg, 'automatic', automatic, 'at', now)
+    'type', 'message.created', 'conversation_id', conv, 'message_id', msg, 'entry', entry, 'automatic', automatic,
+    'at', now)
   return {'stored', conv, msg, contact_id, 0, 0}
 end
 
@@ -188,7 +189,7 @@ end
 
 link_blobs(conv)
 local msg = 'm' .. redis.call('HINCRBY', KEYS[4], 'msg', 1)
-redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
+local entry = redis.call('XADD', prefix .. 'conv:' .. conv .. ':msgs', '*',
   'id', msg, 'direction', 'in', 'provider_id', ARGV[4], 'subject', ARGV[9], 'text', ARGV[10],
   'attachments', ARGV[11], 'provider_at', ARGV[12], 'at', now, 'language', ARGV[22], 'from', ARGV[6],
   'full_text', ARGV[34] or '')
@@ -212,7 +213,7 @@ if created == 1 then
     'type', 'conversation.created', 'conversation_id', conv, 'queue', ARGV[14], 'at', now)
 end
 redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[19], '*',
-  'type', 'message.created', 'conversation_id', conv, 'message_id', msg, 'at', now)
+  'type', 'message.created', 'conversation_id', conv, 'message_id', msg, 'entry', entry, 'at', now)
 
 local routable = 0
 if created == 1 and redis.call('ZCARD', KEYS[9]) > 0 then routable = 1 end

@@ -29,7 +29,7 @@ end
 
 local conv, now = c[1], ARGV[4]
 local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
-redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', ARGV[2], 'text', ARGV[3],
+local entry = redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', ARGV[2], 'text', ARGV[3],
            'attachments', '[]', 'at', now, 'delivery', 'queued', 'template', template)
 redis.call('HINCRBY', KEYS[1], 'message_count', 1)
 local first = 0
@@ -48,5 +48,5 @@ redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'ch
            'subject', c[11] or '', 'reply_to', c[12] or '', 'references', c[13] or '')
 redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
-           'message_id', msg, 'direction', 'out', 'at', now)
+           'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
 return {'sent', msg, first, c[5], c[6], c[7]}
