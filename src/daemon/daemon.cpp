@@ -77,6 +77,7 @@ struct Generation {
   std::unique_ptr<ingest::IngestMetrics> ingest_metrics;
   std::unique_ptr<routing::AgentDirectory> directory;
   std::atomic<bool> routing_ready{false};
+  http::LoopClients loops;
   std::vector<std::unique_ptr<Worker>> workers;
 
   std::vector<http::Lane> lanes() {
@@ -100,7 +101,7 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   g->directory = std::make_unique<routing::AgentDirectory>(g->config);
   for (int i = 0; i < workers_for(g->config); ++i) {
     g->workers.push_back(std::make_unique<Worker>(g->config, g->channels, metrics, *g->ingest_metrics, *g->directory,
-                                                  g->routing_ready));
+                                                  g->routing_ready, g->loops));
   }
   for (auto& w : g->workers) w->start();
   // Polling channels run on the first loop; webhook channels need no start.

@@ -25,11 +25,12 @@ std::int64_t steady_ms() {
 
 Worker::Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
-               std::atomic<bool>& routing_ready)
+               std::atomic<bool>& routing_ready, http::LoopClients& loops)
     : guard_(context_.get_executor()), routing_ready_(routing_ready),
       shed_(&metrics.counter("omniroute_connections_shed_total", {})),
       refused_(&metrics.counter("omniroute_connections_refused_total", {})), heartbeat_timer_(context_) {
   redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
+  loops.clients.push_back(redis_.get());
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
   assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
@@ -41,7 +42,7 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis,
                                                  config.server.max_sockets_per_agent, metrics);
   router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,
-                                           routing_ready_, *events_);
+                                           routing_ready_, *events_, loops);
   heartbeat_ = steady_ms();
 }
 

@@ -32,7 +32,7 @@ class Worker {
  public:
   Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
          ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
-         std::atomic<bool>& routing_ready);
+         std::atomic<bool>& routing_ready, http::LoopClients& loops);
   ~Worker();
 
   /// Starts the loop's thread and its Redis connection.

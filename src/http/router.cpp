@@ -14,7 +14,8 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 Router::Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
                ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
-               routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events)
+               routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
+               const LoopClients& loops)
     : config_(config),
       channels_(channels),
       store_(store),
@@ -23,7 +24,8 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       agent_routes_(agent_routes),
       assigner_(assigner),
       routing_ready_(routing_ready),
-      events_(events) {}
+      events_(events),
+      loops_(loops) {}
 
 asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream stream) {
   std::string_view target = request.target();
@@ -60,6 +62,9 @@ asio::awaitable<Response> Router::readyz() {
   std::vector<std::string> ping{"PING"};
   auto [r] = co_await store_.client().async_command(std::move(ping), kAwait);
   if (r && !r->is_error()) {
+    if (!loops_.all_up()) {
+      co_return json_error(503, "redis_unavailable", "an event loop is reconnecting to Redis");
+    }
     if (!routing_ready_) co_return json_error(503, "starting", "agents and queues are being written to Redis");
     co_return json_response(200, R"({"status":"ready","redis":"up"})");
   }

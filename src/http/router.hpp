@@ -22,11 +22,25 @@ namespace omniroute::http {
 /// The configured channels by id; built once, shared read-only by every loop.
 using ChannelMap = std::map<std::string, std::unique_ptr<Channel>, std::less<>>;
 
+/// Every event loop's Redis connection of one generation: /readyz is ready only when each loop can
+/// write (a load balancer must not send a webhook to a loop still reconnecting). Filled while the
+/// loops are built, read-only after.
+struct LoopClients {
+  std::vector<const store::RedisClient*> clients;
+  bool all_up() const {
+    for (const auto* c : clients) {
+      if (!c->up()) return false;
+    }
+    return true;
+  }
+};
+
 class Router final : public Handler {
  public:
   Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
          ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
-         routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events);
+         routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
+         const LoopClients& loops);
 
   boost::asio::awaitable<Response> handle(Request& request) override;
   boost::asio::awaitable<void> upgrade(Request request, boost::beast::tcp_stream stream) override;
@@ -49,6 +63,7 @@ class Router final : public Handler {
   routing::Assigner& assigner_;
   const std::atomic<bool>& routing_ready_;  // agents and queues written to Redis
   agent_api::EventHub& events_;
+  const LoopClients& loops_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
 };
 

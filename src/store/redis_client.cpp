@@ -68,7 +68,7 @@ void RedisClient::start() {
 }
 
 void RedisClient::stop() {
-  state_ = State::stopped;
+  set_state(State::stopped);
   resolver_.cancel();
   reconnect_timer_.cancel();
   tick_timer_.cancel();
@@ -86,19 +86,19 @@ void RedisClient::connect() {
   connect_deadline_ = Clock::now() + config_.connect_timeout;
   const auto& ep = config_.endpoint;
   if (!ep.unix_path.empty()) {
-    state_ = State::connecting;
+    set_state(State::connecting);
     open(redisAsyncConnectUnix(ep.unix_path.c_str()));
     return;
   }
   // hiredis would resolve names with a blocking getaddrinfo: resolve on the loop first.
-  state_ = State::resolving;
+  set_state(State::resolving);
   resolver_.async_resolve(ep.host, std::to_string(ep.port),
                           [self = shared_from_this()](const boost::system::error_code& ec,
                                                       asio::ip::tcp::resolver::results_type results) {
                             if (self->state_ != State::resolving) return;
                             if (ec || results.empty()) {
                               self->last_error_ = "cannot resolve " + self->config_.endpoint.host + ": " + ec.message();
-                              self->state_ = State::idle;
+                              self->set_state(State::idle);
                               self->schedule_reconnect();
                               return;
                             }
@@ -107,7 +107,7 @@ void RedisClient::connect() {
 }
 
 void RedisClient::on_resolved(const asio::ip::tcp::endpoint& endpoint) {
-  state_ = State::connecting;
+  set_state(State::connecting);
   open(redisAsyncConnect(endpoint.address().to_string().c_str(), endpoint.port()));
 }
 
@@ -115,7 +115,7 @@ void RedisClient::open(redisAsyncContext* ac) {
   if (!ac || ac->err) {
     last_error_ = ac ? ac->errstr : "out of memory";
     if (ac) redisAsyncFree(ac);
-    state_ = State::idle;
+    set_state(State::idle);
     schedule_reconnect();
     return;
   }
@@ -123,7 +123,7 @@ void RedisClient::open(redisAsyncContext* ac) {
   if (!attach_asio_events(ac, executor_)) {
     last_error_ = "cannot watch the connection's socket";
     redisAsyncFree(ac);
-    state_ = State::idle;
+    set_state(State::idle);
     schedule_reconnect();
     return;
   }
@@ -138,7 +138,7 @@ void RedisClient::on_connected(bool ok, const std::string& error) {
     // hiredis frees the context after this callback returns.
     ac_ = nullptr;
     last_error_ = error;
-    state_ = State::idle;
+    set_state(State::idle);
     schedule_reconnect();
     return;
   }
@@ -151,7 +151,7 @@ void RedisClient::on_connected(bool ok, const std::string& error) {
     send_raw(auth, 0);
   }
   if (ep.db != 0) send_raw({"SELECT", std::to_string(ep.db)}, 0);
-  state_ = State::ready;
+  set_state(State::ready);
   backoff_ = std::chrono::milliseconds(100);
   log::info("redis: connected to " + config_.url);
 }
@@ -160,7 +160,7 @@ void RedisClient::on_disconnected(redisAsyncContext* ac, const std::string& erro
   if (ac != ac_) return;  // we freed it ourselves
   ac_ = nullptr;          // hiredis frees it after this callback
   bool was_ready = state_ == State::ready;
-  state_ = State::idle;
+  set_state(State::idle);
   last_error_ = error;
   if (was_ready) log::warn("redis: connection lost: " + error);
   fail_all(RedisFailure::closed, "connection lost: " + error);
@@ -176,7 +176,7 @@ void RedisClient::teardown(RedisFailure failure, const std::string& why) {
     ac->data = nullptr;
     redisAsyncFree(ac);
   }
-  state_ = State::idle;
+  set_state(State::idle);
   if (was_ready) log::warn("redis: dropping connection: " + why);
   fail_all(failure, why);
   schedule_reconnect();
@@ -210,7 +210,13 @@ void RedisClient::tick() {
   if ((state_ == State::connecting || state_ == State::resolving) && now > connect_deadline_) {
     resolver_.cancel();
     teardown(RedisFailure::unavailable, "connect timed out");
-  } else if (!pending_.empty() && now > pending_.front().deadline) {
+  } else if (!pending_.empty() && now > pending_.front().deadline && ac_) {
+    // Replies may be waiting unread (this tick ran before the socket's readiness was handled, or
+    // the loop was held up): read them before judging, or a connection that just recovered is
+    // dropped for nothing. hiredis reads what is there and returns at EAGAIN.
+    redisAsyncHandleRead(ac_);
+  }
+  if (state_ == State::ready && !pending_.empty() && now > pending_.front().deadline) {
     // The oldest command is overdue: the server is hung or the link is dead.
     // Everything behind it would wait as long, so fail all and start afresh.
     Pending first = std::move(pending_.front());

@@ -11,6 +11,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -39,6 +40,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void stop();
   /// True while a connection is up and has not timed out.
   bool connected() const { return state_ == State::ready; }
+  /// connected(), readable from any thread (for readiness across loops).
+  bool up() const { return up_.load(std::memory_order_relaxed); }
 
   /// Sends `args` as one command; `done` runs later (never inline) on the executor.
   void command(const std::vector<std::string>& args, Callback done);
@@ -88,6 +91,11 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   boost::asio::steady_timer tick_timer_;
   redisAsyncContext* ac_ = nullptr;
   State state_ = State::idle;
+  std::atomic<bool> up_{false};
+  void set_state(State s) {
+    state_ = s;
+    up_.store(s == State::ready, std::memory_order_relaxed);
+  }
   std::chrono::steady_clock::time_point connect_deadline_;
   std::chrono::milliseconds backoff_{100};
   std::deque<Pending> pending_;  // replies arrive in send order

@@ -65,5 +65,25 @@ TEST_F(RedisOutage, HungRedisGives503ThenRecovers) {
   EXPECT_EQ(redis.one({"XLEN", "or:{it}:conv:" + conv + ":msgs"}), "2");
 }
 
+TEST_F(RedisOutage, ReadyAfterAHangMeansEveryLoopTakesWebhooks) {
+  // A long hang under traffic: each loop's commands time out, its connection is dropped and
+  // retried with a growing backoff, so after the hang the loops come back at different times.
+  redis.pause();
+  for (int i = 0; i < 4; ++i) {
+    std::vector<std::thread> posts;
+    for (int j = 0; j < 2; ++j) {
+      posts.emplace_back([this, i, j] { post_message(port, "hung-" + std::to_string(i * 2 + j), "cust-h", "x"); });
+    }
+    for (auto& t : posts) t.join();
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // each loop reconnects, and hangs again
+  }
+  redis.resume();
+  ASSERT_TRUE(ready_again());
+  // A load balancer now sends traffic: every loop must take it (connections are dealt round-robin).
+  int refused = 0;
+  for (int i = 0; i < 20; ++i) refused += post_message(port, "after-" + std::to_string(i), "cust-2", "back").status != 200;
+  EXPECT_EQ(refused, 0) << "webhooks refused after /readyz said ready";
+}
+
 }  // namespace
 }  // namespace omniroute::testing

@@ -81,7 +81,8 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   channels.emplace("numbers", std::move(poller));
   routing::AgentDirectory directory(cfg);
   std::atomic<bool> routing_ready{false};
-  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready);
+  http::LoopClients loops;
+  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops);
   worker.start();
   worker.start_channels(channels);
   for (int i = 0; i < 1000 && p->polls_done < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
