@@ -25,25 +25,33 @@ local function agent_score(prefix, pool, load, last_assigned)
   return last
 end
 
+local MEDIA = {'sms', 'chat', 'email'}
+
+-- Puts the agent in (or out of) the with-room set of every pool and medium they serve. An agent's
+-- load is one number across media (open conversations and held offers of every kind): a change in
+-- one medium moves their score in the others too, so least_busy never takes an agent busy with a
+-- chat for "idle" in the SMS pool. `medium` is kept for callers; every medium is refreshed.
 local function refresh_agent(prefix, agent, medium)
-  local a = redis.call('HMGET', prefix .. 'agent:' .. agent, 'status', 'cap:' .. medium, 'load:' .. medium,
-                       'last_assigned_at')
-  local cap = tonumber(a[2]) or 0
-  local load = tonumber(a[3]) or 0
-  local has_room = a[1] == 'available' and load < cap
-  for _, queue in ipairs(redis.call('SMEMBERS', prefix .. 'agent:' .. agent .. ':queues')) do
-    local key = prefix .. 'avail:' .. queue .. ':' .. medium
-    if has_room then
-      redis.call('ZADD', key, agent_score(prefix, queue, load, a[4]), agent)
-    else
-      redis.call('ZREM', key, agent)
+  local a = redis.call('HMGET', prefix .. 'agent:' .. agent, 'status', 'last_assigned_at',
+                       'cap:sms', 'load:sms', 'cap:chat', 'load:chat', 'cap:email', 'load:email')
+  local total = 0
+  for i = 1, #MEDIA do total = total + math.max(0, tonumber(a[2 + 2 * i]) or 0) end
+  local queues = redis.call('SMEMBERS', prefix .. 'agent:' .. agent .. ':queues')
+  for i, m in ipairs(MEDIA) do
+    local cap, load = tonumber(a[1 + 2 * i]) or 0, tonumber(a[2 + 2 * i]) or 0
+    local has_room = a[1] == 'available' and load < cap
+    for _, queue in ipairs(queues) do
+      local key = prefix .. 'avail:' .. queue .. ':' .. m
+      if has_room then
+        redis.call('ZADD', key, agent_score(prefix, queue, total, a[2]), agent)
+      else
+        redis.call('ZREM', key, agent)
+      end
     end
   end
 end
 
-local function refresh_agent_all(prefix, agent)
-  for _, medium in ipairs({'sms', 'chat', 'email'}) do refresh_agent(prefix, agent, medium) end
-end
+local function refresh_agent_all(prefix, agent) refresh_agent(prefix, agent, nil) end
 
 -- Takes `conv` out of the agent's set `which` (':convs' or ':offers'), giving its place back.
 local function remove_held(akey, which, conv, medium)
