@@ -29,13 +29,18 @@ struct Phrases {
   const char* minutes;  // {n}
   const char* hours;    // {n}
   const char* by;       // {time}, {d} day, {dd} two-digit day, {mm} two-digit month, {mon} month name
+  const char* one_minute;  // the singular: "in about 1 minutes" reads wrong in every language
+  const char* one_hour;
 };
 
 const std::map<std::string, Phrases>& phrases() {
   static const std::map<std::string, Phrases> p{
-      {"en", {"in about {n} minutes", "in about {n} hours", "by {time} on {d} {mon}"}},
-      {"hi", {"लगभग {n} मिनट में", "लगभग {n} घंटे में", "{dd}-{mm} को {time} तक"}},
-      {"te", {"సుమారు {n} నిమిషాల్లో", "సుమారు {n} గంటల్లో", "{dd}-{mm} న {time} లోపు"}},
+      {"en", {"in about {n} minutes", "in about {n} hours", "by {time} on {d} {mon}", "in about a minute",
+              "in about an hour"}},
+      {"hi", {"लगभग {n} मिनट में", "लगभग {n} घंटे में", "{dd}-{mm} को {time} तक", "लगभग एक मिनट में",
+              "लगभग एक घंटे में"}},
+      {"te", {"సుమారు {n} నిమిషాల్లో", "సుమారు {n} గంటల్లో", "{dd}-{mm} న {time} లోపు", "సుమారు ఒక నిమిషంలో",
+              "సుమారు ఒక గంటలో"}},
   };
   return p;
 }
@@ -65,11 +70,13 @@ std::string eta_phrase(const std::string& language, std::int64_t now_ms, std::in
   std::int64_t wait = std::max<std::int64_t>(0, at_ms - now_ms);
   std::string out;
   if (wait < 120 * kMinute) {
-    out = p.minutes;
-    replace_all(out, "{n}", std::to_string(shown_minutes(wait)));
+    std::int64_t n = shown_minutes(wait);
+    out = n == 1 ? p.one_minute : p.minutes;
+    replace_all(out, "{n}", std::to_string(n));
   } else if (wait < 12 * 60 * kMinute) {
-    out = p.hours;
-    replace_all(out, "{n}", std::to_string((wait + 60 * kMinute - 1) / (60 * kMinute)));
+    std::int64_t n = (wait + 60 * kMinute - 1) / (60 * kMinute);
+    out = n == 1 ? p.one_hour : p.hours;
+    replace_all(out, "{n}", std::to_string(n));
   } else {
     // Overnight, a weekend, a holiday: say when, in the team's time zone.
     date::sys_time<std::chrono::milliseconds> at{std::chrono::milliseconds(at_ms)};

@@ -75,6 +75,31 @@ TEST(AutoAck, TheEstimateComesFromTheQueuesHistoryAndWhoWaitsAhead) {
   EXPECT_NE(metrics.find("omniroute_auto_acks_total{channel=\"api\"} 3"), std::string::npos) << metrics;
 }
 
+TEST(AutoAck, TheEstimateCountsTheAgentsOnDutyNotOnlyThoseWithRoomThisInstant) {
+  RedisServer redis;
+  FakeProvider customer;
+  for (int i = 0; i < 5; ++i) redis.one({"LPUSH", "or:{it}:frt:general", std::to_string(2 * 60'000)});  // median 2 min
+  std::uint16_t port = free_port();
+  std::string cfg = ack_config(port, redis.url(), customer.url());
+  cfg.replace(cfg.find("agents:"), std::string::npos,
+              "agents:\n  - { id: asha, token: asha-token-0123456789, capacity: { chat: 1 } }\n"
+              "  - { id: ravi, token: ravi-token-0123456789, capacity: { chat: 1 } }\n");
+  DaemonProcess daemon(cfg, port);
+  for (const char* token : {"asha-token-0123456789", "ravi-token-0123456789"}) {
+    auto r = http_request(port, "PUT", "/v1/agents/me/status",
+                          {{"Authorization", std::string("Bearer ") + token}, {"Content-Type", "application/json"}},
+                          R"({"status":"available"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  // Two conversations take both agents; six more wait. Nobody has room now, but two are on duty.
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_EQ(post_message(port, "m" + std::to_string(i), "cust-" + std::to_string(i), "Hello, where is my order?").status, 200);
+    ASSERT_TRUE(customer.wait_for(i + 1, 10'000));
+  }
+  // The last waits behind five: 5 / 2 agents + 1 = 3 rounds of 2 minutes (with one agent counted: 12 minutes).
+  EXPECT_EQ(text_sent(customer.received()[7]), "Thanks for writing! A person will reply in about 6 minutes.");
+}
+
 TEST(AutoAck, WithoutHistoryTheFirstResponseTargetIsPromised) {
   RedisServer redis;
   FakeProvider customer;

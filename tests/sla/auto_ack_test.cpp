@@ -50,6 +50,11 @@ TEST(AutoAckEstimate, WithoutHistoryTheSlaTargetOrFifteenMinutes) {
 TEST(AutoAckPhrase, MinutesHoursAndAClockTimeInThreeLanguages) {
   const std::int64_t now = utc_ms(2026, 11, 23, 6, 0);
   EXPECT_EQ(eta_phrase("en", now, now + 8 * kMin, nullptr), "in about 8 minutes");
+  EXPECT_EQ(eta_phrase("en", now, now + 40'000, nullptr), "in about a minute");  // never "1 minutes"
+  EXPECT_EQ(eta_phrase("hi", now, now + 40'000, nullptr), "लगभग एक मिनट में");
+  EXPECT_EQ(eta_phrase("te", now, now + kMin, nullptr), "సుమారు ఒక నిమిషంలో");
+  EXPECT_EQ(eta_phrase("en", now, now + 61 * kMin, nullptr), "in about 65 minutes");
+  EXPECT_EQ(eta_phrase("en", now, now + 121 * kMin, nullptr), "in about 3 hours");
   EXPECT_EQ(eta_phrase("en", now, now + 23 * kMin, nullptr), "in about 25 minutes");  // rounded up to 5 above 10
   EXPECT_EQ(eta_phrase("hi", now, now + 8 * kMin, nullptr), "लगभग 8 मिनट में");
   EXPECT_EQ(eta_phrase("te", now, now + 8 * kMin, nullptr), "సుమారు 8 నిమిషాల్లో");

@@ -1,6 +1,7 @@
 -- ack_inputs.lua: what the auto-acknowledgement's estimate needs about a new
 -- conversation: where it waits, how many wait ahead of it, how many agents
--- could take it now, and the queue's recent first-response times. Reads only.
+-- serve it (available, in its pool, taking its medium), and the queue's recent
+-- first-response times. Reads only.
 -- Needs lib_agent.lua (pool_of).
 --
 -- ARGV: 1 prefix, 2 conversation id
@@ -14,6 +15,16 @@ if not c[1] then return {} end
 local pool = pool_of(c[2], c[6])
 local medium = c[7] or 'chat'
 local ahead = redis.call('ZRANK', prefix .. 'queue:' .. pool .. ':' .. medium, conv) or -1
-local available = redis.call('ZCARD', prefix .. 'avail:' .. pool .. ':' .. medium)
+-- Staffing, not who has room this instant: while anyone waits nobody has room, and counting the
+-- with-room set would promise every customer a wait as if one agent were on duty. Agents who are
+-- available, serve this pool and take this medium at all (as /v1/queues counts them).
+local available = 0
+for _, id in ipairs(redis.call('SMEMBERS', prefix .. 'agents')) do
+  local akey = prefix .. 'agent:' .. id
+  local a = redis.call('HMGET', akey, 'status', 'cap:' .. medium)
+  if a[1] == 'available' and (tonumber(a[2]) or 0) > 0 and redis.call('SISMEMBER', akey .. ':queues', pool) == 1 then
+    available = available + 1
+  end
+end
 local recent = redis.call('LRANGE', prefix .. 'frt:' .. c[2], 0, -1)
 return {c[1], c[2], c[3] or 'normal', c[4] or '', (c[5] and c[5] ~= '') and 1 or 0, ahead, available, recent}
