@@ -1,11 +1,13 @@
 #include "email/mime_message.hpp"
 
 #include "common/form.hpp"
+#include "email/encoded_words.hpp"
 
 #include <gmime/gmime.h>
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <regex>
 
 #include "omniroute/text.hpp"
@@ -35,6 +37,37 @@ struct Ref {
 std::string header(GMimeObject* o, const char* name) {
   const char* v = g_mime_object_get_header(o, name);
   return v ? std::string(v) : std::string();
+}
+
+/// A header as written (folded, encoded-words undecoded), or "" when absent.
+std::string raw_header(GMimeObject* o, const char* name) {
+  GMimeHeaderList* list = g_mime_object_get_header_list(o);
+  GMimeHeader* h = list ? g_mime_header_list_get_header(list, name) : nullptr;
+  const char* v = h ? g_mime_header_get_raw_value(h) : nullptr;
+  return v ? std::string(v) : std::string();
+}
+
+/// The display name of a raw From header ("=?utf-8?b?...?= <a@b>"), decoded; nullopt when it has
+/// no encoded-word (GMime's own reading is then right).
+std::optional<std::string> encoded_display_name(const std::string& from) {
+  size_t angle = from.rfind('<');
+  std::string name = from.substr(0, angle == std::string::npos ? 0 : angle);
+  if (name.find("=?") == std::string::npos) return std::nullopt;
+  std::string decoded = decode_encoded_words(name);
+  while (!decoded.empty() && (decoded.back() == ' ' || decoded.back() == '\t')) decoded.pop_back();
+  while (!decoded.empty() && (decoded.front() == ' ' || decoded.front() == '\t')) decoded.erase(0, 1);
+  if (decoded.size() >= 2 && decoded.front() == '"' && decoded.back() == '"') decoded = decoded.substr(1, decoded.size() - 2);
+  return decoded;
+}
+
+/// A part's file name written as RFC 2047 encoded-words inside quotes (as Outlook and Thunderbird
+/// do), decoded by us; nullopt when it is not written so (RFC 2231 names are GMime's).
+std::optional<std::string> encoded_file_name(GMimeObject* part) {
+  for (const auto& [header, param] : {std::pair{"Content-Disposition", "filename"}, std::pair{"Content-Type", "name"}}) {
+    std::string value = raw_parameter(raw_header(part, header), param);
+    if (value.find("=?") != std::string::npos) return decode_encoded_words(value);
+  }
+  return std::nullopt;
 }
 
 /// Valid UTF-8 in NFC, whatever came in (a bad charset label must not break the text).
@@ -102,8 +135,9 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
     return;
   }
   MailAttachment a;
-  const char* name = g_mime_part_get_filename(p);  // RFC 2231 and 2047 decoded
+  const char* name = g_mime_part_get_filename(p);  // RFC 2231 decoded (2047 words: ours, below)
   a.name = clean_utf8(name ? name : "attachment");
+  if (auto decoded = encoded_file_name(GMIME_OBJECT(p))) a.name = *decoded;
   char* type = ct ? g_mime_content_type_get_mime_type(ct) : nullptr;
   a.content_type = ascii_lower(type ? type : "application/octet-stream");
   g_free(type);
@@ -158,11 +192,17 @@ Expected<ParsedMail, std::string> parse_mail(std::string_view raw, std::int64_t 
   GMimeObject* m = GMIME_OBJECT(message.p);
   ParsedMail out;
   if (const char* id = g_mime_message_get_message_id(message.p)) out.message_id = strip_angles(id);
-  out.subject = clean_utf8(g_mime_message_get_subject(message.p) ? g_mime_message_get_subject(message.p) : "");
+  // Subject and names from the raw headers, decoded word by word (encoded_words.hpp says why).
+  if (std::string subject = raw_header(m, "Subject"); !subject.empty()) {
+    out.subject = decode_encoded_words(subject);
+    size_t start = out.subject.find_first_not_of(" \t");
+    out.subject = start == std::string::npos ? "" : out.subject.substr(start);
+  }
   if (InternetAddressList* from = g_mime_message_get_from(message.p); from && internet_address_list_length(from) > 0) {
     InternetAddress* a = internet_address_list_get_address(from, 0);
     if (INTERNET_ADDRESS_IS_MAILBOX(a)) out.from_address = ascii_lower(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
     if (const char* name = internet_address_get_name(a)) out.from_name = clean_utf8(name);
+    if (auto decoded = encoded_display_name(raw_header(m, "From"))) out.from_name = *decoded;
   }
   if (out.from_address.empty()) return unexpected(std::string("the message has no From address"));
   if (std::string irt = header(m, "In-Reply-To"); !irt.empty()) {

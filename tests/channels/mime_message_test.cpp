@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "email/encoded_words.hpp"
 #include "email/mime_message.hpp"
 
 namespace omniroute::channels {
@@ -45,6 +46,38 @@ TEST(MimeMessage, HindiAndTeluguSubjectsNamesAndBodies) {
   auto html = mail("17_hindi_html_only.eml");
   EXPECT_EQ(html.subject, "बिल गलत है");
   EXPECT_EQ(html.text, "नमस्ते,\nमेरा बिल 2,499 रुपये का है, लेकिन 2,999 काटे गए।");
+}
+
+TEST(MimeMessage, LongSubjectsNamesAndFileNamesSplitIntoManyEncodedWordsComeOutWhole) {
+  // RFC 2047 caps an encoded-word at 75 characters: a Telugu subject of a few words is several,
+  // each with its own base64 padding (GMime 3.2.13 stopped at the first word's '=').
+  auto m = mail("23_long_telugu_encoded_words.eml");
+  EXPECT_EQ(m.subject, "నా ఆర్డర్ ఇంకా రాలేదు, దయచేసి త్వరగా సహాయం చేయండి, ఇది చాలా ముఖ్యమైన విషయం");
+  EXPECT_EQ(m.from_name, "వెంకట సత్యనారాయణ మూర్తి గారి కుటుంబం తరఫున శ్రీనివాస్");
+  EXPECT_EQ(m.from_address, "srinivas.murthy@example.in");
+  ASSERT_EQ(m.attachments.size(), 1u);
+  EXPECT_EQ(m.attachments[0].name, "ఆర్డర్ నంబర్ 9031 కోసం చెల్లింపు రసీదు మరియు ఇన్వాయిస్.pdf");
+}
+
+TEST(EncodedWords, EachWordIsDecodedOnItsOwnThenJoined) {
+  // Hindi in base64 words, padded in the middle of the run.
+  EXPECT_EQ(decode_encoded_words("=?utf-8?b?4KSu4KWH4KSw4KS+IOCkkeCksOCljeCkoeCksCDgpIXgpK3gpYAg4KSk4KSVIA==?=\r\n"
+                                 " =?utf-8?b?4KSo4KS54KWA4KSCIOCkhuCkr+CkviDgpLngpYgsIOCkleClg+CkquCkrw==?=\r\n"
+                                 " =?utf-8?b?4KS+IOCknOCksuCljeCkpuClgCDgpLjgpYcg4KSu4KSm4KSmIOCkleCksA==?="),
+            "मेरा ऑर्डर अभी तक नहीं आया है, कृपया जल्दी से मदद कर");
+  // Q encoding, two charsets side by side, underscores as spaces.
+  EXPECT_EQ(decode_encoded_words("=?ISO-8859-1?Q?Caf=E9_cr=E8me?= =?windows-1252?q?_=80_20?="), "Café crème € 20");
+  // Plain text around encoded words keeps its spaces; between two words, whitespace goes.
+  EXPECT_EQ(decode_encoded_words("Re: =?utf-8?q?=E0=B0=B0=E0=B0=B8=E0=B1=80=E0=B0=A6=E0=B1=81?= [#42]"), "Re: రసీదు [#42]");
+  // A character cut across two words of the same charset (some mailers do) is joined back.
+  EXPECT_EQ(decode_encoded_words("=?utf-8?b?4LCw4LC4?= =?utf-8?b?4LGA4LCm4LGB?="), "రసీదు");
+  EXPECT_EQ(decode_encoded_words("=?utf-8?q?=E0=B0?= =?utf-8?q?=B0?="), "ర");
+  // Not encoded-words: left as they are.
+  EXPECT_EQ(decode_encoded_words("plain subject = not ?encoded?"), "plain subject = not ?encoded?");
+  EXPECT_EQ(decode_encoded_words("=?utf-8?x?abc?="), "=?utf-8?x?abc?=");
+  EXPECT_EQ(decode_encoded_words("=?no-such-charset?q?abc?="), "abc");
+  // Invalid UTF-8 never comes out.
+  EXPECT_EQ(decode_encoded_words("=?utf-8?b?/w==?="), "\xEF\xBF\xBD");
 }
 
 TEST(MimeMessage, HtmlOnlyMailReadsAsText) {
