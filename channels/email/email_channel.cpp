@@ -165,6 +165,9 @@ class EmailChannel final : public Channel {
     return accepted;
   }
 
+  /// One mail, however long (a reply is bounded by the agent API's body limit); never split.
+  ReplyLimit reply_limit() const override { return {0, false}; }
+
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     if (settings().get("smtp.url").empty()) return std::nullopt;
     mail::MailMessage mail;

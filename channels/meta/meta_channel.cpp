@@ -114,6 +114,12 @@ class MetaChannel final : public Channel {
     return accepted;
   }
 
+  /// WhatsApp text bodies take 4,096 characters, Messenger 2,000, Instagram 1,000; longer goes as parts.
+  ReplyLimit reply_limit() const override {
+    if (flavor_ == Flavor::whatsapp) return {4096, true};
+    return {flavor_ == Flavor::instagram ? 1000u : 2000u, true};
+  }
+
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     HttpCall call;
     if (flavor_ == Flavor::whatsapp) {

@@ -50,6 +50,9 @@ class TelegramChannel final : public Channel {
     return accepted;
   }
 
+  /// sendMessage takes 4,096 characters (UTF-16 units) of text; longer goes as parts.
+  ReplyLimit reply_limit() const override { return {4096, true}; }
+
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     HttpCall call;
     call.url = settings().get("api_base") + "/bot" + settings().get("bot_token") + "/sendMessage";

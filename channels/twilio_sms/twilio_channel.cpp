@@ -63,6 +63,9 @@ class TwilioSmsChannel final : public Channel {
   }
 
   // Twilio's Messages API: form-encoded POST with Basic auth (account SID : auth token).
+  /// Twilio's Messages API takes a Body of at most 1,600 characters; longer goes as parts.
+  ReplyLimit reply_limit() const override { return {1600, true}; }
+
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     const std::string& sid = settings().get("account_sid");
     HttpCall call;

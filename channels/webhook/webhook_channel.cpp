@@ -72,6 +72,9 @@ class WebhookChannel final : public Channel {
   }
 
   // Replies go to reply_url, signed exactly like inbound deliveries.
+  /// The receiving system takes what the agent API accepted (its body limit); never split.
+  ReplyLimit reply_limit() const override { return {0, false}; }
+
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     const std::string& url = settings().get("reply_url");
     if (url.empty()) return std::nullopt;

@@ -20,6 +20,7 @@
 
 #include "omniroute/expected.hpp"
 #include "omniroute/message.hpp"
+#include "omniroute/reply_parts.hpp"
 
 namespace omniroute {
 
@@ -195,6 +196,10 @@ class Channel {
 
   /// The provider request that delivers `message`, or nullopt when this channel cannot send. Pure.
   virtual std::optional<HttpCall> build_send(const OutboundMessage& /*message*/) const { return std::nullopt; }
+  /// How long one message to the customer may be here: the core splits a longer reply into
+  /// numbered parts, or refuses it (400 reply_too_long), before anything is queued.
+  virtual ReplyLimit reply_limit() const { return {}; }
+
   /// What the provider's answer to build_send's request means. Pure.
   virtual SendResult read_send_answer(int status, std::string_view body) const {
     return default_send_result(status, body);

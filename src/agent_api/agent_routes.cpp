@@ -9,6 +9,7 @@
 #include "agent_api/request_helpers.hpp"
 #include "config/sections.hpp"
 #include "omniroute/clock.hpp"
+#include "omniroute/reply_parts.hpp"
 #include "omniroute/text.hpp"
 #include "store/scripts.hpp"
 
@@ -41,9 +42,10 @@ constexpr std::int64_t kWhatsAppWindowMs = 24LL * 3600 * 1000;  // Meta's custom
 }  // namespace
 
 AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory,
-                         store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics)
+                         store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics,
+                         ReplyLimits reply_limits)
     : config_(config), directory_(directory), store_(store), assigner_(assigner), metrics_(metrics),
-      admin_(config, directory, store, assigner), policies_(config) {
+      policies_(config), reply_limits_(std::move(reply_limits)), admin_(config, directory, store, assigner) {
   json::object templates;  // WhatsApp channels whose replies outside the 24-hour window go as a template
   for (const auto& c : config.channels) {
     if (c.settings.kind == "whatsapp" && !c.settings.get("window_template").empty()) {
@@ -229,10 +231,26 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   auto text = to_nfc(string_field(*body, "text"));
   if (!text || text->empty()) co_return json_error(400, "missing_field", "'text' is required");
   const auto& k = store_.keys();
+  // The channel's limit on one message, before anything is queued: longer goes as parts or is refused.
+  std::vector<std::string> channel_of{"HGET", k.conversation(id), "channel"};
+  auto [channel] = co_await store_.client().async_command(std::move(channel_of), kAwait);
+  if (!channel || channel->is_error()) co_return unavailable();
+  auto limit_it = reply_limits_.find(channel->str);
+  const ReplyLimit limit = limit_it == reply_limits_.end() ? ReplyLimit{} : limit_it->second;
+  std::vector<std::string> parts = split_reply(*text, limit.split ? limit.max_units : 0);
+  if (limit.max_units > 0 && (parts.empty() || (!limit.split && utf16_units(*text) > limit.max_units))) {
+    const std::string max = std::to_string(limit.max_units);
+    co_return json_error(400, "reply_too_long",
+                         limit.split ? "the reply is longer than " + std::to_string(ReplyLimit::kMaxParts) + " messages of " +
+                                           max + " characters, the most this channel takes; shorten it"
+                                     : "this channel takes at most " + max + " characters in a reply; shorten it");
+  }
   std::int64_t now = now_ms();
+  json::array part_list(parts.begin(), parts.end());
   std::vector<std::string> keys{k.conversation(id), k.seq(), k.outbox(), k.sla(), k.events()};
-  std::vector<std::string> args{k.prefix(), agent, *text, std::to_string(now), std::to_string(store::kEventsMaxLength),
-                                std::to_string(kWhatsAppWindowMs), window_templates_};
+  std::vector<std::string> args{k.prefix(), agent, parts.front(), std::to_string(now),
+                                std::to_string(store::kEventsMaxLength), std::to_string(kWhatsAppWindowMs),
+                                window_templates_, json::serialize(part_list)};
   auto [r] = co_await store::async_eval(store_.client(), store::reply_script(), std::move(keys), std::move(args), kAwait);
   if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
   if (auto refused = refusal(r->elements[0].str, id)) co_return std::move(*refused);
@@ -249,10 +267,18 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
     h.wall->observe(std::max(0.0, static_cast<double>(now - created) / 1000.0));
     h.business->observe(static_cast<double>(policies_.elapsed_ms(queue, created, now)) / 1000.0);
   }
-  json::object message{{"id", r->elements[1].str}, {"direction", "out"}, {"text", *text},
-                       {"at", format_rfc3339_ms(now)},  {"author", agent},
-                       {"delivery", json::object{{"status", "queued"}, {"attempts", 0}}}};
-  co_return json_response(202, json::serialize(json::object{{"conversation_id", id}, {"message", message}}));
+  // One message per part (usually one): each is delivered, and shown, on its own.
+  json::array messages;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string message_id = r->elements.size() >= 7 && i < r->elements[6].elements.size() ? r->elements[6].elements[i].str
+                                                                                          : r->elements[1].str;
+    messages.push_back(json::object{{"id", message_id},       {"direction", "out"}, {"text", parts[i]},
+                                    {"at", format_rfc3339_ms(now)}, {"author", agent},
+                                    {"delivery", json::object{{"status", "queued"}, {"attempts", 0}}}});
+  }
+  json::value first = messages.front();
+  co_return json_response(202, json::serialize(json::object{{"conversation_id", id}, {"message", std::move(first)},
+                                                            {"messages", std::move(messages)}}));
 }
 
 asio::awaitable<Response> AgentRoutes::resolve(const std::string& agent, const std::string& id) {

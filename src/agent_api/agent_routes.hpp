@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
+#include "omniroute/reply_parts.hpp"
 #include "sla/policy.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
@@ -20,8 +21,11 @@ namespace omniroute::agent_api {
 
 class AgentRoutes {
  public:
+  /// Channel id → how long one message to the customer may be there (Channel::reply_limit).
+  using ReplyLimits = std::map<std::string, ReplyLimit, std::less<>>;
+
   AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
-              routing::Assigner& assigner, metrics::Registry& metrics);
+              routing::Assigner& assigner, metrics::Registry& metrics, ReplyLimits reply_limits);
 
   /// Answers a request under /v1/, or nullopt when no route matches.
   boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
@@ -51,6 +55,7 @@ class AgentRoutes {
   std::map<std::pair<std::string, std::string>, FirstResponseSeries> first_response_;  // (channel, queue)
   sla::Policies policies_;
   std::string window_templates_;  // JSON {channel id: template name} for reply.lua
+  ReplyLimits reply_limits_;
   AdminRoutes admin_;
 };
 

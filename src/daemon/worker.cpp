@@ -38,7 +38,10 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   ingest_->on_routable([this](const std::string& queue) {
     asio::co_spawn(context_, assigner_->route_queue(queue), logged("routing: route queue " + queue));
   });
-  agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics);
+  agent_api::AgentRoutes::ReplyLimits limits;
+  for (const auto& [id, channel] : channels) limits[id] = channel->reply_limit();
+  agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics,
+                                                           std::move(limits));
   events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis,
                                                  config.server.max_sockets_per_agent, metrics);
   router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,

@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <thread>
 
 #include "integration/test_config.hpp"
 #include "support/daemon_process.hpp"
 #include "support/fake_provider.hpp"
 #include "support/redis_server.hpp"
+#include "common/form.hpp"
 #include "twilio_sms/twilio_channel.hpp"
 
 namespace omniroute::testing {
@@ -163,6 +165,62 @@ TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
   auto failed = delivery_when(conv, "failed");
   EXPECT_EQ(failed.at("status"), "failed");
   EXPECT_EQ(failed.at("reason"), "Twilio undelivered (error 30007)");
+}
+
+TEST_F(Outbound, AnSmsReplyOverTheProvidersLimitGoesAsNumberedPartsCutBetweenWords) {
+  twilio.script({}, {201, R"({"sid":"SM1","status":"queued"})"});
+  channels::FormFields fields = {{"MessageSid", "SM9"}, {"From", "+919876543210"}, {"Body", "hi"}};
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
+  ASSERT_EQ(http_request(port, "POST", "/webhooks/sms",
+                         {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
+                         channels::form_encode(fields)).status, 200);
+  std::string conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
+  // About 3,400 characters of Telugu and English words: Twilio takes at most 1,600 per message.
+  std::string text;
+  for (int i = 0; text.size() < 9000; ++i) text += "మీ రీఫండ్ ప్రాసెస్ అవుతోంది, order " + std::to_string(i) + ". ";
+  text.pop_back();
+  auto r = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", auth(),
+                        json::serialize(json::object{{"text", text}}));
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto parts = json::parse(r.body).at("messages").as_array();
+  ASSERT_EQ(parts.size(), 3u) << r.body;
+  ASSERT_TRUE(twilio.wait_for(3));
+  std::map<std::string, std::string> bodies;  // by their "(i/3) " number: delivery order is not guaranteed
+  for (const auto& req : twilio.received()) {
+    auto form = channels::parse_form(req.body);
+    ASSERT_TRUE(form);
+    const std::string body = *channels::form_value(*form, "Body");
+    // At most 1,600 UTF-16 units (these are all in the BMP: one unit per code point).
+    std::size_t units = 0;
+    for (unsigned char c : body) units += (c & 0xC0) != 0x80;
+    EXPECT_LE(units, 1600u);
+    bodies[body.substr(0, 6)] = body.substr(6);
+  }
+  ASSERT_EQ(bodies.size(), 3u);
+  EXPECT_EQ(bodies.begin()->first, "(1/3) ");
+  // Cut at white space: put back together with one space between parts, the reply is whole.
+  EXPECT_EQ(bodies["(1/3) "] + " " + bodies["(2/3) "] + " " + bodies["(3/3) "], text);
+  // The transcript shows what the customer got, part by part.
+  auto view = json::parse(http_request(port, "GET", "/v1/conversations/" + conv, auth()).body);
+  EXPECT_EQ(view.at("messages").as_array().size(), 4u);
+}
+
+TEST_F(Outbound, AReplyTooLongEvenInPartsIsRefusedNamingTheLimitAndNothingIsQueued) {
+  std::string conv = reply_on_api("first");  // on the generic channel, which takes any length
+  channels::FormFields fields = {{"MessageSid", "SM8"}, {"From", "+919800000000"}, {"Body", "hi"}};
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
+  ASSERT_EQ(http_request(port, "POST", "/webhooks/sms",
+                         {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
+                         channels::form_encode(fields)).status, 200);
+  std::string sms_conv = redis.one({"GET", "or:{it}:thread:sms:+919800000000"});
+  const std::string outbox_before = redis.one({"XLEN", "or:{it}:outbox"});
+  auto r = http_request(port, "POST", "/v1/conversations/" + sms_conv + "/messages", auth(),
+                        json::serialize(json::object{{"text", std::string(300 * 1024, 'a')}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("\"error\":\"reply_too_long\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("1600"), std::string::npos) << r.body;
+  EXPECT_EQ(redis.one({"XLEN", "or:{it}:outbox"}), outbox_before);
+  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + sms_conv, "message_count"}), "1");
 }
 
 }  // namespace

@@ -11,8 +11,11 @@
 -- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length, 6 WhatsApp customer-service
 --       window ms (a free-form reply later than this after the customer's last message is refused),
 --       7 JSON {channel id: template name}: outside the window such a channel sends the reply as
---       that template instead (the text its parameter)
--- Returns {"sent", msg id, first response 0|1, created_at, channel, queue}, {"window_closed", last inbound ms}
+--       that template instead (the text its parameter), 8 JSON array of the parts the reply goes as
+--       (a reply longer than the channel takes, cut by the core; "" or absent: ARGV[3] alone), each
+--       its own message in the transcript and the outbox
+-- Returns {"sent", first msg id, first response 0|1, created_at, channel, queue, {msg ids}},
+--         {"window_closed", last inbound ms}
 -- or {"not_found"|"forbidden"|"resolved"}.
 
 local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
@@ -28,10 +31,9 @@ if c[9] == 'whatsapp' and tonumber(ARGV[4]) - (tonumber(c[10]) or 0) > tonumber(
 end
 
 local conv, now = c[1], ARGV[4]
-local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
-local entry = redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', ARGV[2], 'text', ARGV[3],
-           'attachments', '[]', 'at', now, 'delivery', 'queued', 'template', template)
-redis.call('HINCRBY', KEYS[1], 'message_count', 1)
+-- The parts the reply goes as (the core cut a reply longer than the channel takes); one by default.
+local parts = {ARGV[3]}
+if (ARGV[8] or '') ~= '' then parts = cjson.decode(ARGV[8]) end
 local first = 0
 if c[4] == '' or not c[4] then
   first = 1
@@ -41,12 +43,20 @@ if c[4] == '' or not c[4] then
   redis.call('LTRIM', frt, 0, 49)
 end
 sla_answered(ARGV[1], conv)
-redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6],
-           'recipient', (c[14] and c[14] ~= '') and c[14] or c[8],
-           'text', ARGV[3], 'at', now, 'template', template,
-           -- e-mail: the subject, and the customer's message this answers (threading headers)
-           'subject', c[11] or '', 'reply_to', c[12] or '', 'references', c[13] or '')
-redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
-           'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
-return {'sent', msg, first, c[5], c[6], c[7]}
+local ids = {}
+for _, text in ipairs(parts) do
+  local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
+  ids[#ids + 1] = msg
+  local entry = redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', ARGV[2],
+             'text', text, 'attachments', '[]', 'at', now, 'delivery', 'queued', 'template', template)
+  redis.call('HINCRBY', KEYS[1], 'message_count', 1)
+  redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6],
+             'recipient', (c[14] and c[14] ~= '') and c[14] or c[8],
+             'text', text, 'at', now, 'template', template,
+             -- e-mail: the subject, and the customer's message this answers (threading headers)
+             'subject', c[11] or '', 'reply_to', c[12] or '', 'references', c[13] or '')
+  redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
+             'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
+end
+return {'sent', ids[1], first, c[5], c[6], c[7], ids}
