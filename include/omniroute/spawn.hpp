@@ -5,6 +5,7 @@
 
 #include <exception>
 #include <string>
+#include <utility>
 
 #include "omniroute/log.hpp"
 
@@ -12,6 +13,7 @@ namespace omniroute {
 
 /// Pass as the completion token of `co_spawn`: `co_spawn(ex, work(), logged("imap poll mail"))`.
 struct logged {
+  explicit logged(std::string w) : what(std::move(w)) {}
   std::string what;
 
   void operator()(std::exception_ptr failure) const noexcept {

@@ -140,12 +140,7 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
     co_return json_error(404, "unknown_channel", "no channel '" + std::string(channel_id) + "' is configured");
   }
   const Channel& channel = *it->second;
-  InboundRequest inbound;
-  inbound.method = request.method_string();
-  inbound.target = request.target();
-  inbound.body = request.body();
-  inbound.public_url = config_.server.public_url;
-  for (const auto& field : request) inbound.headers.emplace_back(field.name_string(), field.value());
+  InboundRequest inbound = inbound_request(request, config_.server.public_url);
 
   WebhookResult result = channel.on_webhook(inbound);
   if (!result) {

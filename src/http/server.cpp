@@ -9,7 +9,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <cctype>
 #include <sys/resource.h>
 
 #include "omniroute/log.hpp"
@@ -84,23 +83,6 @@ std::optional<Response> answer_to_read_error(const boost::system::error_code& ec
     return json_error(400, "bad_request", "malformed HTTP request: " + ec.message());
   }
   return std::nullopt;
-}
-
-/// A request framed by a transfer coding we do not decode: RFC 9112 §6.3 says its length cannot
-/// be known, so it is refused and the connection closed (read as an empty body, the rest would be
-/// taken for a second request that a proxy in front never saw). Only `chunked` alone is accepted.
-bool unsupported_framing(const Request& request) {
-  auto te = request.find(beast_http::field::transfer_encoding);
-  if (te == request.end()) return false;
-  std::string_view value = te->value();
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  if (value.size() != 7) return true;
-  for (size_t i = 0; i < 7; ++i) {
-    if (std::tolower(static_cast<unsigned char>(value[i])) != "chunked"[i]) return true;
-  }
-  // A second Transfer-Encoding line would be appended to the first by a proxy: refuse it too.
-  return request.count(beast_http::field::transfer_encoding) > 1;
 }
 
 /// The handler's answer; a request it failed on (an exception: a bug) is logged with its route

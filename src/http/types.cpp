@@ -1,6 +1,7 @@
 #include "http/types.hpp"
 
 #include <boost/json.hpp>
+#include <cctype>
 
 namespace omniroute::http {
 
@@ -20,6 +21,30 @@ Response json_response(unsigned status, std::string body) {
 Response json_error(unsigned status, std::string_view code, std::string_view message) {
   boost::json::object obj{{"error", code}, {"message", message}};
   return json_response(status, boost::json::serialize(obj));
+}
+
+bool unsupported_framing(const Request& request) {
+  auto te = request.find(beast_http::field::transfer_encoding);
+  if (te == request.end()) return false;
+  std::string_view value = te->value();
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.size() != 7) return true;
+  for (size_t i = 0; i < 7; ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != "chunked"[i]) return true;
+  }
+  // A second Transfer-Encoding line would be appended to the first by a proxy: refuse it too.
+  return request.count(beast_http::field::transfer_encoding) > 1;
+}
+
+InboundRequest inbound_request(const Request& request, std::string_view public_url) {
+  InboundRequest inbound;
+  inbound.method = request.method_string();
+  inbound.target = request.target();
+  inbound.body = request.body();
+  inbound.public_url = public_url;
+  for (const auto& field : request) inbound.headers.emplace_back(field.name_string(), field.value());
+  return inbound;
 }
 
 }  // namespace omniroute::http
