@@ -279,15 +279,8 @@ TEST(EmailChannel, AnInboundParseWebhookStoresTheMailOnceAndRefusesForgedOrStale
                        port);
   const std::string token = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00aa";
   auto form = [&](const std::string& timestamp, const std::string& key,
-                  const std::string& eml = "02_gmail_hindi_qp.eml") {
-    return "--b0und\r\nContent-Disposition: form-data; name=\"timestamp\"\r\n\r\n" + timestamp +
-           "\r\n--b0und\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + token +
-           "\r\n--b0und\r\nContent-Disposition: form-data; name=\"signature\"\r\n\r\n" +
-           hmac_sha256_hex(key, timestamp + token) +
-           "\r\n--b0und\r\nContent-Disposition: form-data; name=\"body-mime\"; filename=\"message.mime\"\r\n"
-           "Content-Type: message/rfc822\r\n\r\n" + fixture(eml) + "\r\n--b0und--\r\n";
-  };
-  const Headers h{{"Content-Type", "multipart/form-data; boundary=b0und"}};
+                  const std::string& eml = "02_gmail_hindi_qp.eml") { return mailgun_form(token, timestamp, key, eml); };
+  const Headers& h = kFormHeaders;
   const std::string now = std::to_string(std::time(nullptr));
   auto forged = http_request(port, "POST", "/webhooks/mail", h, form(now, "guessed-key"));
   EXPECT_EQ(forged.status, 401);

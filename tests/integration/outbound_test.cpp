@@ -42,6 +42,16 @@ class Outbound : public ::testing::Test {
 
   Headers auth() { return {{"Authorization", std::string("Bearer ") + kAsha}, {"Content-Type", "application/json"}}; }
 
+  /// An SMS from `phone` (signed as Twilio signs), assigned to asha; its conversation id.
+  std::string sms_from(const std::string& sid, const std::string& phone) {
+    channels::FormFields fields = {{"MessageSid", sid}, {"From", phone}, {"Body", "hi"}};
+    std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
+    EXPECT_EQ(http_request(port, "POST", "/webhooks/sms",
+                           {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
+                           channels::form_encode(fields)).status, 200);
+    return redis.one({"GET", "or:{it}:thread:sms:" + phone});
+  }
+
   /// A conversation from cust-1 on the generic channel, assigned to asha, and her reply to it.
   std::string reply_on_api(const std::string& text) {
     EXPECT_EQ(post_message(port, "in-1", "cust-1", "hello").status, 200);
@@ -169,12 +179,7 @@ TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
 
 TEST_F(Outbound, AnSmsReplyOverTheProvidersLimitGoesAsNumberedPartsCutBetweenWords) {
   twilio.script({}, {201, R"({"sid":"SM1","status":"queued"})"});
-  channels::FormFields fields = {{"MessageSid", "SM9"}, {"From", "+919876543210"}, {"Body", "hi"}};
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
-  ASSERT_EQ(http_request(port, "POST", "/webhooks/sms",
-                         {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
-                         channels::form_encode(fields)).status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
+  std::string conv = sms_from("SM9", "+919876543210");
   // About 3,400 characters of Telugu and English words: Twilio takes at most 1,600 per message.
   std::string text;
   for (int i = 0; text.size() < 9000; ++i) text += "మీ రీఫండ్ ప్రాసెస్ అవుతోంది, order " + std::to_string(i) + ". ";
@@ -207,12 +212,7 @@ TEST_F(Outbound, AnSmsReplyOverTheProvidersLimitGoesAsNumberedPartsCutBetweenWor
 
 TEST_F(Outbound, AReplyTooLongEvenInPartsIsRefusedNamingTheLimitAndNothingIsQueued) {
   std::string conv = reply_on_api("first");  // on the generic channel, which takes any length
-  channels::FormFields fields = {{"MessageSid", "SM8"}, {"From", "+919800000000"}, {"Body", "hi"}};
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
-  ASSERT_EQ(http_request(port, "POST", "/webhooks/sms",
-                         {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
-                         channels::form_encode(fields)).status, 200);
-  std::string sms_conv = redis.one({"GET", "or:{it}:thread:sms:+919800000000"});
+  std::string sms_conv = sms_from("SM8", "+919800000000");
   const std::string outbox_before = redis.one({"XLEN", "or:{it}:outbox"});
   auto r = http_request(port, "POST", "/v1/conversations/" + sms_conv + "/messages", auth(),
                         json::serialize(json::object{{"text", std::string(300 * 1024, 'a')}}));
