@@ -106,9 +106,12 @@ TEST(HostileClients, EventSocketsThatNeverReadKeepTheDaemonsMemoryBounded) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the hub hand out the last events
   const long after = rss_kb(daemon.pid());
-  // Unbounded, 40 sockets × ~3,000 queued events grew the daemon by well over 100 MB.
   std::printf("RSS %ld kB -> %ld kB\n", before, after);
+#if !defined(__SANITIZE_ADDRESS__)
+  // Unbounded, 40 sockets × ~3,000 queued events grew the daemon by 62 MB; bounded, by about 15.
+  // (Under AddressSanitizer freed memory is held in quarantine: RSS says nothing there.)
   EXPECT_LT(after - before, 36 * 1024) << "RSS grew from " << before << " kB to " << after << " kB";
+#endif
   auto metrics = http_request(port, "GET", "/metrics").body;
   EXPECT_NE(metrics.find("omniroute_event_sockets_closed_total{reason=\"slow\"} "), std::string::npos) << metrics;
   EXPECT_EQ(metrics.find("omniroute_event_sockets_closed_total{reason=\"slow\"} 0\n"), std::string::npos);
