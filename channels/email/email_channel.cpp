@@ -168,6 +168,8 @@ class EmailChannel final : public Channel {
   /// One mail, however long (a reply is bounded by the agent API's body limit); never split.
   ReplyLimit reply_limit() const override { return {0, false}; }
 
+  std::string cannot_send_reason() const override { return "no smtp server is configured"; }
+
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     if (settings().get("smtp.url").empty()) return std::nullopt;
     mail::MailMessage mail;

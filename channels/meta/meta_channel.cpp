@@ -114,6 +114,22 @@ class MetaChannel final : public Channel {
     return accepted;
   }
 
+  /// Meta's customer-service window: free-form replies within 24 hours of the customer's last
+  /// message. WhatsApp can go on with an approved template (window_template); Messenger and
+  /// Instagram cannot (their message tags are not ours to choose).
+  ReplyWindow reply_window() const override {
+    constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+    if (flavor_ == Flavor::whatsapp) {
+      return {kDay, settings().get("window_template"), "whatsapp_window_closed",
+              "WhatsApp accepts free-form replies only within 24 hours of the customer's last message; "
+              "the customer has to write again first"};
+    }
+    const std::string name = flavor_ == Flavor::instagram ? "Instagram" : "Messenger";
+    return {kDay, "", "reply_window_closed",
+            name + " accepts replies only within 24 hours of the customer's last message; the customer has to "
+                   "write again first"};
+  }
+
   /// WhatsApp text bodies take 4,096 characters, Messenger 2,000, Instagram 1,000; longer goes as parts.
   ReplyLimit reply_limit() const override {
     if (flavor_ == Flavor::whatsapp) return {4096, true};

@@ -50,6 +50,11 @@ class TelegramChannel final : public Channel {
     return accepted;
   }
 
+  /// Telegram's limits: about 30 messages a second per bot, one a second per chat.
+  SendPolicy send_policy() const override {
+    return {settings().rate("rate_limit"), settings().rate("chat_rate_limit")};
+  }
+
   /// sendMessage takes 4,096 characters (UTF-16 units) of text; longer goes as parts.
   ReplyLimit reply_limit() const override { return {4096, true}; }
 

@@ -7,6 +7,7 @@
 #include "common/signing.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/phone.hpp"
+#include "omniroute/sms.hpp"
 #include "omniroute/text.hpp"
 
 namespace omniroute::channels {
@@ -63,6 +64,12 @@ class TwilioSmsChannel final : public Channel {
   }
 
   // Twilio's Messages API: form-encoded POST with Basic auth (account SID : auth token).
+  /// An SMS is billed by segments: Hindi and Telugu are UCS-2, 70 characters a segment.
+  std::optional<SendCost> send_cost(std::string_view text) const override {
+    SmsCost cost = sms_cost(text);
+    return SendCost{std::string(cost.encoding()), cost.segments};
+  }
+
   /// Twilio's Messages API takes a Body of at most 1,600 characters; longer goes as parts.
   ReplyLimit reply_limit() const override { return {1600, true}; }
 

@@ -75,6 +75,8 @@ class WebhookChannel final : public Channel {
   /// The receiving system takes what the agent API accepted (its body limit); never split.
   ReplyLimit reply_limit() const override { return {0, false}; }
 
+  std::string cannot_send_reason() const override { return "no reply_url is configured"; }
+
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     const std::string& url = settings().get("reply_url");
     if (url.empty()) return std::nullopt;

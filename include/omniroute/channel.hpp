@@ -129,10 +129,15 @@ struct ChannelSettings {
   const std::string& get(std::string_view key) const;
   /// A duration value (checked at load) in milliseconds; 0 when unset.
   std::int64_t duration_ms(std::string_view key) const;
+  /// A rate value ("80/s", checked at load) per second; 0 when unset.
+  double rate(std::string_view key) const;
 };
 
 /// "250ms", "90s", "15m", "2h", "1d" in milliseconds; nullopt when not such a duration (or over a century).
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);
+
+/// "80/s", "0.5/s" (or a bare number) per second, 0 to 100,000; nullopt when not such a rate.
+std::optional<double> parse_rate_per_second(std::string_view text);
 
 /// What became of a message handed to the core for storage.
 struct IngestOutcome {
@@ -180,6 +185,28 @@ struct ChannelContext {
   std::function<void(const HttpCall&, std::function<void(HttpReply)>)> http;
 };
 
+/// A provider that takes free-form replies only within a span after the customer's last message
+/// (Meta's 24-hour customer-service window). The core refuses, or sends the fallback template,
+/// outside it; it never names the provider.
+struct ReplyWindow {
+  std::int64_t span_ms = 0;       // 0: replies are always free-form
+  std::string fallback_template;  // outside the window the reply goes as this approved template ("" none)
+  std::string refusal_code;       // 409 error code outside the window with no template
+  std::string refusal_message;
+};
+
+/// How fast replies may leave on a channel: the provider's own limits.
+struct SendPolicy {
+  double per_second = 0;                // all replies of the channel; 0: unlimited
+  double per_recipient_per_second = 0;  // to one customer; 0: unlimited
+};
+
+/// What one sent reply cost on its medium, recorded with its delivery (SMS: encoding, segments).
+struct SendCost {
+  std::string encoding;
+  int segments = 0;
+};
+
 /// One configured channel instance.
 class Channel {
  public:
@@ -196,9 +223,19 @@ class Channel {
 
   /// The provider request that delivers `message`, or nullopt when this channel cannot send. Pure.
   virtual std::optional<HttpCall> build_send(const OutboundMessage& /*message*/) const { return std::nullopt; }
+  /// When free-form replies are accepted (default: always).
+  virtual ReplyWindow reply_window() const { return {}; }
+  /// How fast replies may go out (default: the kind's `rate_limit` key, if it has one).
+  virtual SendPolicy send_policy() const { return {settings_.rate("rate_limit"), 0}; }
+  /// What sending `text` costs, when the medium bills by more than the message (default: nothing recorded).
+  virtual std::optional<SendCost> send_cost(std::string_view /*text*/) const { return std::nullopt; }
+
   /// How long one message to the customer may be here: the core splits a longer reply into
   /// numbered parts, or refuses it (400 reply_too_long), before anything is queued.
   virtual ReplyLimit reply_limit() const { return {}; }
+
+  /// Why build_send gives nothing here, shown to the agent on the failed reply.
+  virtual std::string cannot_send_reason() const { return "its kind cannot send replies"; }
 
   /// What the provider's answer to build_send's request means. Pure.
   virtual SendResult read_send_answer(int status, std::string_view body) const {

@@ -29,15 +29,8 @@ std::optional<Response> refusal(const std::string& status, const std::string& id
   if (status == "not_found") return json_error(404, "not_found", "no conversation '" + id + "'");
   if (status == "forbidden") return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
   if (status == "resolved") return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
-  if (status == "window_closed") {
-    return json_error(409, "whatsapp_window_closed",
-                      "WhatsApp accepts free-form replies only within 24 hours of the customer's last message; "
-                      "the customer has to write again first");
-  }
   return std::nullopt;
 }
-
-constexpr std::int64_t kWhatsAppWindowMs = 24LL * 3600 * 1000;  // Meta's customer-service window
 
 }  // namespace
 
@@ -46,13 +39,13 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
                          ReplyLimits reply_limits)
     : config_(config), directory_(directory), store_(store), assigner_(assigner), metrics_(metrics),
       policies_(config), reply_limits_(std::move(reply_limits)), admin_(config, directory, store, assigner) {
-  json::object templates;  // WhatsApp channels whose replies outside the 24-hour window go as a template
-  for (const auto& c : config.channels) {
-    if (c.settings.kind == "whatsapp" && !c.settings.get("window_template").empty()) {
-      templates[c.settings.id] = c.settings.get("window_template");
+  json::object windows;  // channels whose provider takes free-form replies only for a while
+  for (const auto& [id, rules] : reply_limits_) {
+    if (rules.window.span_ms > 0) {
+      windows[id] = json::object{{"span", rules.window.span_ms}, {"template", rules.window.fallback_template}};
     }
   }
-  window_templates_ = json::serialize(templates);
+  windows_ = json::serialize(windows);
 }
 
 asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path) {
@@ -235,8 +228,9 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   std::vector<std::string> channel_of{"HGET", k.conversation(id), "channel"};
   auto [channel] = co_await store_.client().async_command(std::move(channel_of), kAwait);
   if (!channel || channel->is_error()) co_return unavailable();
-  auto limit_it = reply_limits_.find(channel->str);
-  const ReplyLimit limit = limit_it == reply_limits_.end() ? ReplyLimit{} : limit_it->second;
+  auto rules_it = reply_limits_.find(channel->str);
+  const ReplyRules rules = rules_it == reply_limits_.end() ? ReplyRules{} : rules_it->second;
+  const ReplyLimit& limit = rules.limit;
   std::vector<std::string> parts = split_reply(*text, limit.split ? limit.max_units : 0);
   if (limit.max_units > 0 && (parts.empty() || (!limit.split && utf16_units(*text) > limit.max_units))) {
     const std::string max = std::to_string(limit.max_units);
@@ -249,11 +243,13 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   json::array part_list(parts.begin(), parts.end());
   std::vector<std::string> keys{k.conversation(id), k.seq(), k.outbox(), k.sla(), k.events()};
   std::vector<std::string> args{k.prefix(), agent, parts.front(), std::to_string(now),
-                                std::to_string(store::kEventsMaxLength), std::to_string(kWhatsAppWindowMs),
-                                window_templates_, json::serialize(part_list)};
+                                std::to_string(store::kEventsMaxLength), windows_, json::serialize(part_list)};
   auto [r] = co_await store::async_eval(store_.client(), store::reply_script(), std::move(keys), std::move(args), kAwait);
   if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
   if (auto refused = refusal(r->elements[0].str, id)) co_return std::move(*refused);
+  if (r->elements[0].str == "window_closed") {
+    co_return json_error(409, rules.window.refusal_code, rules.window.refusal_message);
+  }
   if (r->elements.size() >= 6 && r->elements[2].integer == 1) {
     // The first agent message of the conversation: its first response.
     const std::string &channel = r->elements[4].str, &queue = r->elements[5].str;

@@ -21,8 +21,13 @@ namespace omniroute::agent_api {
 
 class AgentRoutes {
  public:
-  /// Channel id → how long one message to the customer may be there (Channel::reply_limit).
-  using ReplyLimits = std::map<std::string, ReplyLimit, std::less<>>;
+  /// What a channel allows a reply (its declared capabilities): length and window.
+  struct ReplyRules {
+    ReplyLimit limit;
+    ReplyWindow window;
+  };
+  /// By channel id.
+  using ReplyLimits = std::map<std::string, ReplyRules, std::less<>>;
 
   AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
               routing::Assigner& assigner, metrics::Registry& metrics, ReplyLimits reply_limits);
@@ -54,7 +59,7 @@ class AgentRoutes {
   };
   std::map<std::pair<std::string, std::string>, FirstResponseSeries> first_response_;  // (channel, queue)
   sla::Policies policies_;
-  std::string window_templates_;  // JSON {channel id: template name} for reply.lua
+  std::string windows_;  // JSON {channel id: {"span": ms, "template": name}} for reply.lua
   ReplyLimits reply_limits_;
   AdminRoutes admin_;
 };

@@ -41,13 +41,8 @@ std::string percent_decode(std::string_view s) {
 }  // namespace
 
 Parsed<double> parse_rate(std::string_view text) {
-  std::string number(text.ends_with("/s") ? text.substr(0, text.size() - 2) : text);
-  char* end = nullptr;
-  double v = number.empty() ? -1 : std::strtod(number.c_str(), &end);
-  if (number.empty() || end != number.c_str() + number.size() || !(v >= 0 && v <= 100'000)) {
-    return fail<double>("expected a rate such as 80/s or 0.5/s, got '" + std::string(text) + "'");
-  }
-  return v;
+  if (auto v = parse_rate_per_second(text)) return *v;
+  return fail<double>("expected a rate such as 80/s or 0.5/s, got '" + std::string(text) + "'");
 }
 
 Parsed<Millis> parse_duration(std::string_view text) {

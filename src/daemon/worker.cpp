@@ -39,7 +39,7 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
     asio::co_spawn(context_, assigner_->route_queue(queue), logged("routing: route queue " + queue));
   });
   agent_api::AgentRoutes::ReplyLimits limits;
-  for (const auto& [id, channel] : channels) limits[id] = channel->reply_limit();
+  for (const auto& [id, channel] : channels) limits[id] = {channel->reply_limit(), channel->reply_window()};
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics,
                                                            std::move(limits));
   events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis,

@@ -1,5 +1,7 @@
 #include "omniroute/channel.hpp"
 
+#include <cstdlib>
+
 #include <stdexcept>
 
 #include "omniroute/text.hpp"
@@ -34,6 +36,16 @@ const std::string& ChannelSettings::get(std::string_view key) const {
 
 std::int64_t ChannelSettings::duration_ms(std::string_view key) const {
   return parse_duration_ms(get(key)).value_or(0);
+}
+
+double ChannelSettings::rate(std::string_view key) const { return parse_rate_per_second(get(key)).value_or(0); }
+
+std::optional<double> parse_rate_per_second(std::string_view text) {
+  std::string number(text.ends_with("/s") ? text.substr(0, text.size() - 2) : text);
+  char* end = nullptr;
+  double v = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+  if (number.empty() || end != number.c_str() + number.size() || !(v >= 0 && v <= 100'000)) return std::nullopt;
+  return v;
 }
 
 std::optional<std::int64_t> parse_duration_ms(std::string_view text) {

@@ -1,5 +1,7 @@
 #include "omniroute/phone.hpp"
 
+#include <algorithm>
+
 #include <map>
 
 namespace omniroute {
@@ -40,8 +42,11 @@ std::vector<std::string> known_regions() {
 }
 
 std::optional<std::string> to_e164(std::string_view raw, std::string_view default_region) {
-  for (std::string_view scheme : {"whatsapp:", "tel:", "sms:"}) {
-    if (raw.starts_with(scheme)) raw.remove_prefix(scheme.size());
+  // A leading URI scheme goes: tel:, sms:, or a provider's own prefix for a number on its platform.
+  if (auto colon = raw.find(':'); colon != std::string_view::npos && colon > 0 &&
+      std::all_of(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(colon),
+                  [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); })) {
+    raw.remove_prefix(colon + 1);
   }
   std::string digits;
   bool plus = false;

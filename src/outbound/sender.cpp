@@ -10,9 +10,7 @@
 
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
-#include "config/values.hpp"
 #include "omniroute/log.hpp"
-#include "omniroute/sms.hpp"
 #include "store/scripts.hpp"
 #include "omniroute/spawn.hpp"
 
@@ -44,13 +42,9 @@ Sender::Sender(const config::Config& config, const http::ChannelMap& channels, s
       consumer_(std::move(consumer)),
       http_(store.client().executor()) {
   for (const auto& [id, channel] : channels) {
-    // Checked at load; a channel kind without the key sends unlimited.
-    auto rate = config::parse_rate(channel->settings().get("rate_limit"));
-    double per_second = rate ? *rate : 0;
-    channel_limits_.emplace(id, RateLimiter(per_second, static_cast<int>(per_second)));
-    if (auto chat = config::parse_rate(channel->settings().get("chat_rate_limit")); chat && *chat > 0) {
-      chat_limits_.emplace(id, RateLimiter(*chat, 1));
-    }
+    const SendPolicy policy = channel->send_policy();
+    channel_limits_.emplace(id, RateLimiter(policy.per_second, static_cast<int>(policy.per_second)));
+    if (policy.per_recipient_per_second > 0) chat_limits_.emplace(id, RateLimiter(policy.per_recipient_per_second, 1));
   }
 }
 
@@ -164,7 +158,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
   if (channel != channels_.end()) call = channel->second->build_send(message);
   if (!call) {
     std::string reason = channel == channels_.end() ? "channel '" + channel_id + "' is no longer configured"
-                                                     : "channel '" + channel_id + "' cannot send replies (no reply_url or smtp configured)";
+                                                     : "channel '" + channel_id + "' cannot send replies (" + channel->second->cannot_send_reason() + ")";
     sent_counter(channel_id, "failed").inc();
     // JSON built before each co_await: GCC 12 cannot keep initializer lists alive across one.
     std::string status = json::serialize(json::object{{"status", "failed"}, {"attempts", 0}, {"reason", reason}});
@@ -185,13 +179,12 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
       sent_counter(channel_id, "sent").inc();
       json::object sent{{"status", "sent"}, {"attempts", attempt}, {"provider_id", result.provider_id},
                         {"at", format_rfc3339_ms(now_ms())}};
-      if (channel->second->settings().kind == "twilio_sms") {
-        // What the reply cost: Hindi and Telugu are UCS-2, 70 characters a segment.
-        SmsCost cost = sms_cost(message.text);
-        sent["encoding"] = cost.encoding();
-        sent["segments"] = cost.segments;
-        metrics_.counter("omniroute_sms_segments_total", {{"channel", channel_id}, {"encoding", std::string(cost.encoding())}})
-            .inc(static_cast<std::uint64_t>(cost.segments));
+      if (auto cost = channel->second->send_cost(message.text)) {
+        // What the reply cost on its medium (SMS: encoding and segments), shown with its delivery.
+        sent["encoding"] = cost->encoding;
+        sent["segments"] = cost->segments;
+        metrics_.counter("omniroute_sms_segments_total", {{"channel", channel_id}, {"encoding", cost->encoding}})
+            .inc(static_cast<std::uint64_t>(cost->segments));
       }
       std::string status = json::serialize(sent);
       co_await record(entry, status, true, false, "sent", result.provider_id);

@@ -48,7 +48,9 @@ class MetaChannels : public ::testing::Test {
                    "  - { id: wa2, kind: whatsapp, app_secret: " + kAppSecret + ", verify_token: verify-me-please,"
                    " access_token: EAAG-test, phone_number_id: \"2000\", api_base: \"" + graph.url() + "/v19.0\","
                    " window_template: order_update, template_language: te }\n"
-                   "queues:\n  - { id: general, channels: [sms, wa, wa2] }\n"
+                   "  - { id: fb, kind: messenger, app_secret: " + kAppSecret + ", verify_token: verify-me-please,"
+                   " page_access_token: EAAG-page, page_id: \"113322554466\", api_base: \"" + graph.url() + "/v19.0\" }\n"
+                   "queues:\n  - { id: general, channels: [sms, wa, wa2, fb] }\n"
                    "agents:\n"
                    "  - { id: ravi, token: " + kTelugu + ", skills: [te], capacity: { chat: 2, sms: 2 } }\n"
                    "  - { id: emma, token: " + kEnglish + ", skills: [en], capacity: { chat: 2, sms: 2 } }\n"
@@ -132,6 +134,25 @@ TEST_F(MetaChannels, AReplyAfterTheTwentyFourHourWindowIsA409WithTheReason) {
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(json::parse(late.body).at("error"), "whatsapp_window_closed");
   EXPECT_EQ(graph.received().size(), 0u);
+}
+
+TEST_F(MetaChannels, MessengerDeclaresTheSameWindowAndRefusesALateReplyWithItsOwnReason) {
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kEnglish), R"({"status":"available"})").status, 200);
+  ASSERT_EQ(post_whatsapp(fixture("messenger_text.json"), "fb").status, 200);
+  std::string conv = redis.one({"GET", "or:{it}:thread:fb:6543210987654321"});
+  ASSERT_NE(conv, "(nil)");
+  ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "emma");
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
+  auto late = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kEnglish), R"({"text":"Sorry!"})");
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(json::parse(late.body).at("error"), "reply_window_closed");
+  EXPECT_NE(late.body.find("Messenger"), std::string::npos) << late.body;
+  // Within the window the same reply goes out.
+  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 3600 * 1000)});
+  auto fine = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kEnglish), R"({"text":"Sorry!"})");
+  EXPECT_EQ(fine.status, 202) << fine.body;
+  ASSERT_TRUE(graph.wait_for(1, 10'000));
 }
 
 TEST_F(MetaChannels, OutsideTheWindowAConfiguredTemplateCarriesTheReply) {

@@ -8,10 +8,10 @@
 --
 -- KEYS[1] conv  or:{ws}:conv:<id>   KEYS[2] or:{ws}:seq   KEYS[3] or:{ws}:outbox
 -- KEYS[4] or:{ws}:sla               KEYS[5] or:{ws}:events
--- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length, 6 WhatsApp customer-service
---       window ms (a free-form reply later than this after the customer's last message is refused),
---       7 JSON {channel id: template name}: outside the window such a channel sends the reply as
---       that template instead (the text its parameter), 8 JSON array of the parts the reply goes as
+-- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length, 6 JSON {channel id: {"span": ms,
+--       "template": name}}: channels whose provider takes free-form replies only within `span` of the
+--       customer's last message; later, the reply goes as `template` (the text its parameter) or, with
+--       none, is refused, 7 JSON array of the parts the reply goes as
 --       (a reply longer than the channel takes, cut by the core; "" or absent: ARGV[3] alone), each
 --       its own message in the transcript and the outbox
 -- Returns {"sent", first msg id, first response 0|1, created_at, channel, queue, {msg ids}},
@@ -25,15 +25,16 @@ if not c[1] then return {'not_found'} end
 if c[3] ~= ARGV[2] then return {'forbidden'} end
 if c[2] == 'resolved' then return {'resolved'} end
 local template = ''
-if c[9] == 'whatsapp' and tonumber(ARGV[4]) - (tonumber(c[10]) or 0) > tonumber(ARGV[6] or '86400000') then
-  template = cjson.decode(ARGV[7] or '{}')[c[6]] or ''
+local window = cjson.decode(ARGV[6] ~= '' and ARGV[6] or '{}')[c[6]]
+if window and tonumber(ARGV[4]) - (tonumber(c[10]) or 0) > tonumber(window.span) then
+  template = window.template or ''
   if template == '' then return {'window_closed', c[10] or ''} end
 end
 
 local conv, now = c[1], ARGV[4]
 -- The parts the reply goes as (the core cut a reply longer than the channel takes); one by default.
 local parts = {ARGV[3]}
-if (ARGV[8] or '') ~= '' then parts = cjson.decode(ARGV[8]) end
+if (ARGV[7] or '') ~= '' then parts = cjson.decode(ARGV[7]) end
 local first = 0
 if c[4] == '' or not c[4] then
   first = 1
