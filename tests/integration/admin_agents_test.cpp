@@ -31,9 +31,7 @@ class AdminAgents : public ::testing::Test {
 
   HttpResult call(std::uint16_t p, const std::string& token, const std::string& method, const std::string& path,
                   const std::string& body = "") {
-    Headers h{{"Authorization", "Bearer " + token}};
-    if (!body.empty()) h.push_back({"Content-Type", "application/json"});
-    return http_request(p, method, path, h, body);
+    return as_bearer(p, token, method, path, body);
   }
   HttpResult admin(const std::string& method, const std::string& path, const std::string& body = "") {
     return call(port, kAdmin, method, path, body);
@@ -42,7 +40,7 @@ class AdminAgents : public ::testing::Test {
                 const std::string& body = "") {
     return call(port, token, method, path, body);
   }
-  std::string conversation_of(const std::string& handle) { return redis.one({"GET", "or:{it}:thread:api:" + handle}); }
+  std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
 
   RedisServer redis;
   std::uint16_t port;

@@ -40,9 +40,7 @@ class AgentApi : public ::testing::Test {
   AgentApi() : port(free_port()), daemon(routing_config(port, redis.url()), port) {}
 
   HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
-    Headers h{{"Authorization", std::string("Bearer ") + token}};
-    if (!body.empty()) h.push_back({"Content-Type", "application/json"});
-    return http_request(port, method, path, h, body);
+    return as_bearer(port, token, method, path, body);
   }
   void set_status(const char* token, const std::string& status) {
     auto r = as(token, "PUT", "/v1/agents/me/status", R"({"status":")" + status + "\"}");
@@ -53,7 +51,7 @@ class AgentApi : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body).at("conversations").as_array();
   }
-  std::string conversation_of(const std::string& handle) { return redis.one({"GET", "or:{it}:thread:api:" + handle}); }
+  std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
 
   RedisServer redis;
   std::uint16_t port;

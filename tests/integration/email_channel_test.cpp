@@ -70,15 +70,7 @@ std::string webhook_mail_config(std::uint16_t port, const std::string& redis_url
          "queues:\n  - { id: general, channels: [mail], sla: { first_response: 15m } }\n" + extra;
 }
 
-bool wait_until(const std::function<bool()>& done, int timeout_ms = 15'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 50) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
-std::string conversation_of(RedisServer& redis, const std::string& message_id) {
+std::string mail_conversation(RedisServer& redis, const std::string& message_id) {
   std::string conv = redis.one({"GET", "or:{it}:thread:mail:msg:" + message_id});
   return conv == "(nil)" ? "" : conv;
 }
@@ -120,11 +112,11 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
                               ", stuckmail, api"),
                        port);
 
-  ASSERT_TRUE(wait_until([&] { return !conversation_of(redis, kTeluguMessageId).empty(); })) << daemon.log();
-  const std::string conv = conversation_of(redis, kTeluguMessageId);
-  EXPECT_EQ(conversation_of(redis, "old-read-0001@outlook.com"), "");
+  ASSERT_TRUE(eventually([&] { return !mail_conversation(redis, kTeluguMessageId).empty(); })) << daemon.log();
+  const std::string conv = mail_conversation(redis, kTeluguMessageId);
+  EXPECT_EQ(mail_conversation(redis, "old-read-0001@outlook.com"), "");
   // Filed away once stored: the inbox keeps only the read mail, Processed has the new one.
-  ASSERT_TRUE(wait_until([&] { return dovecot.uids("Processed").size() == 1; })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return dovecot.uids("Processed").size() == 1; })) << daemon.log();
   EXPECT_EQ(dovecot.uids("INBOX").size(), 1u);
 
   // The stuck IMAP server holds up neither the webhook channel nor the agent API.
@@ -134,7 +126,7 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   // The agent sees the Telugu mail as it was written; the contact is the lowercased address.
   Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
-  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}) == "asha"; })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}) == "asha"; })) << daemon.log();
   auto view = http_request(port, "GET", "/v1/conversations/" + conv, h);
   ASSERT_EQ(view.status, 200) << view.body;
   json::value c = json::parse(view.body);
@@ -177,7 +169,7 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   std::string bounce = fixture("22_bounce_of_our_reply.eml");
   bounce.replace(bounce.find("omniroute.v31.m88@acme.example"), 30, our_id);
   dovecot.append("INBOX", bounce);
-  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}) == "5"; }))
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}) == "5"; }))
       << daemon.log();
   view = http_request(port, "GET", "/v1/conversations/" + conv, h);
   c = json::parse(view.body);
@@ -189,11 +181,11 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   EXPECT_EQ(all[4].at("automatic"), "sender mailer-daemon@mx.gmail.example");
   // A bounce that names nothing of ours is recorded, not routed and not a conversation.
   dovecot.append("INBOX", fixture("13_bounce_dsn.eml"));
-  ASSERT_TRUE(wait_until([&] { return redis.one({"XLEN", "or:{it}:automatic"}) == "1"; })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return redis.one({"XLEN", "or:{it}:automatic"}) == "1"; })) << daemon.log();
   EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "2");  // the Telugu mail's and the webhook's
   EXPECT_EQ(dovecot.uids("Processed").size(), 5u);
   // Meanwhile the stuck server's channel times out, says so, and keeps trying.
-  EXPECT_TRUE(wait_until([&] { return daemon.log().find("email stuckmail: IMAP SELECT of INBOX failed") != std::string::npos; }))
+  EXPECT_TRUE(eventually([&] { return daemon.log().find("email stuckmail: IMAP SELECT of INBOX failed") != std::string::npos; }))
       << daemon.log();
   EXPECT_EQ(daemon.log().find("imap-secret-1"), std::string::npos);
 }
@@ -211,10 +203,10 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
   redis.command({"HSET", "or:{it}:channel:mail", "imap_cursor", "not-a-cursor"});  // damaged: read as none
   {
     DaemonProcess first(conf, port);
-    ASSERT_TRUE(wait_until([&] {
+    ASSERT_TRUE(eventually([&] {
       return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":2";
     })) << first.log();
-    ASSERT_TRUE(wait_until([&] { return dovecot.uids("Support", "UNSEEN").empty(); })) << first.log();
+    ASSERT_TRUE(eventually([&] { return dovecot.uids("Support", "UNSEEN").empty(); })) << first.log();
     EXPECT_NE(first.log().find("the saved IMAP cursor 'not-a-cursor' is unreadable"), std::string::npos);
     EXPECT_EQ(first.terminate(), 0) << first.log();
   }
@@ -223,18 +215,18 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
   dovecot.append("Support", fixture("08_attachment_rfc2231_telugu_name.eml"));  // a receipt, as a PDF
   {
     DaemonProcess second(conf, port);
-    ASSERT_TRUE(wait_until([&] {
+    ASSERT_TRUE(eventually([&] {
       return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":4";
     })) << second.log();
     EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "3");
-    EXPECT_EQ(conversation_of(redis, "third-0003@outlook.com"), conversation_of(redis, "first-0001@outlook.com"));
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of(redis, "first-0001@outlook.com"), "message_count"}), "2");
+    EXPECT_EQ(mail_conversation(redis, "third-0003@outlook.com"), mail_conversation(redis, "first-0001@outlook.com"));
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + mail_conversation(redis, "first-0001@outlook.com"), "message_count"}), "2");
 
     // The attachment's bytes are kept and served to agents as a download.
     Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
-    const std::string receipt = conversation_of(redis, "CAattach0001@mail.gmail.com");
+    const std::string receipt = mail_conversation(redis, "CAattach0001@mail.gmail.com");
     ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
-    ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:" + receipt, "agent"}) == "asha"; }));
+    ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + receipt, "agent"}) == "asha"; }));
     auto view = http_request(port, "GET", "/v1/conversations/" + receipt, h);
     ASSERT_EQ(view.status, 200) << view.body;
     const json::value att = json::parse(view.body).at("messages").at(0).at("attachments").at(0);
@@ -259,11 +251,11 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
     ASSERT_NE(renewed, validity);
     dovecot.append("Support", mail("second-0002@outlook.com", "Subject: पासवर्ड\r\n", "मेरा पासवर्ड काम नहीं कर रहा"));
     dovecot.append("Support", mail("fifth-0005@outlook.com", "Subject: Invoice\r\n", "Please send the invoice."));
-    ASSERT_TRUE(wait_until([&] {
+    ASSERT_TRUE(eventually([&] {
       return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(renewed) + ":2";
     })) << second.log();
     EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "4");
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of(redis, "second-0002@outlook.com"), "message_count"}),
+    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + mail_conversation(redis, "second-0002@outlook.com"), "message_count"}),
               "1");
     EXPECT_NE(second.log().find("UIDVALIDITY of Support changed"), std::string::npos);
   }
@@ -316,12 +308,12 @@ TEST(EmailChannel, AMailIsMarkedReadOnlyOnceItIsStored) {
   redis.command({"HSET", "or:{it}:dedupe:mail:blocked-0001@outlook.com", "x", "y"});
   std::uint16_t port = free_port();
   DaemonProcess daemon(config(port, redis.url(), dovecot.url("INBOX"), "seen", smtp.url()), port);
-  ASSERT_TRUE(wait_until([&] { return daemon.log().find("not stored") != std::string::npos; })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return daemon.log().find("not stored") != std::string::npos; })) << daemon.log();
   // Fetched, not stored: it must still look unread (the oldest-unread rule starts there after a cursor loss).
   EXPECT_EQ(dovecot.uids("INBOX", "UNSEEN").size(), 1u) << daemon.log();
   redis.command({"DEL", "or:{it}:dedupe:mail:blocked-0001@outlook.com"});
-  ASSERT_TRUE(wait_until([&] { return !conversation_of(redis, "blocked-0001@outlook.com").empty(); })) << daemon.log();
-  ASSERT_TRUE(wait_until([&] { return dovecot.uids("INBOX", "UNSEEN").empty(); })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return !mail_conversation(redis, "blocked-0001@outlook.com").empty(); })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return dovecot.uids("INBOX", "UNSEEN").empty(); })) << daemon.log();
 }
 
 TEST(EmailChannel, AMailFromTheInboundParseWebhookIsFiledAtTheTimeItArrived) {
@@ -364,7 +356,7 @@ TEST(EmailChannel, AnAttachmentIsServedOnlyToWhoeverCanSeeAConversationHoldingIt
   Headers asha = bearer(kAgent);
   asha.push_back({"Content-Type", "application/json"});
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", asha, R"({"status":"available"})").status, 200);
-  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:conv:v1", "agent"}) == "asha"; }));
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:v1", "agent"}) == "asha"; }));
   auto view = http_request(port, "GET", "/v1/conversations/v1", asha);
   ASSERT_EQ(view.status, 200) << view.body;
   const std::string url(json::parse(view.body).at("messages").at(0).at("attachments").at(0).at("url").as_string());

@@ -35,14 +35,12 @@ class OfferMode : public ::testing::Test {
   OfferMode() : port(free_port()), daemon(offer_config(port, redis.url()), port) {}
 
   HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
-    Headers h{{"Authorization", std::string("Bearer ") + token}};
-    if (!body.empty()) h.push_back({"Content-Type", "application/json"});
-    return http_request(port, method, path, h, body);
+    return as_bearer(port, token, method, path, body);
   }
   void set_status(const char* token, const std::string& status) {
     ASSERT_EQ(as(token, "PUT", "/v1/agents/me/status", R"({"status":")" + status + "\"}").status, 200);
   }
-  std::string conversation_of(const std::string& handle) { return redis.one({"GET", "or:{it}:thread:api:" + handle}); }
+  std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
   std::string field(const std::string& conv, const std::string& name) {
     return redis.one({"HGET", "or:{it}:conv:" + conv, name});
   }

@@ -35,10 +35,6 @@ std::string sla_config(std::uint16_t port, const std::string& redis_url, const s
          "alerts:\n  - { kind: webhook, url: \"" + sink_url + "/alerts\", secret: " + kSinkSecret + " }\n";
 }
 
-std::string conversation_of(RedisServer& redis, const std::string& handle) {
-  return redis.one({"GET", "or:{it}:thread:api:" + handle});
-}
-
 TEST(SlaAlerts, WarningThenBreachExactlyOnceAcrossThreeDaemons) {
   RedisServer redis;
   FakeProvider sink;

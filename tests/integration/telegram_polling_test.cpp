@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "integration/test_config.hpp"
 #include "support/daemon_process.hpp"
 #include "support/fake_provider.hpp"
 #include "support/redis_server.hpp"
@@ -51,14 +52,6 @@ int stored_for(RedisServer& redis, int chat) {
   return std::atoi(redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}).c_str());
 }
 
-bool wait_until(const std::function<bool()>& done, int timeout_ms = 10'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 50) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
 TEST(TelegramPolling, ARestartInTheMiddleNeitherLosesNorRepeatsAnUpdate) {
   RedisServer redis;
   FakeProvider bot_api;
@@ -69,7 +62,7 @@ TEST(TelegramPolling, ARestartInTheMiddleNeitherLosesNorRepeatsAnUpdate) {
   std::uint16_t port = free_port();
   {
     DaemonProcess first(config(port, redis.url(), bot_api.url()), port);
-    ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:channel:tg", "offset"}) == "103"; })) << first.log();
+    ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:channel:tg", "offset"}) == "103"; })) << first.log();
     EXPECT_EQ(stored_for(redis, 1), 2);
     EXPECT_EQ(stored_for(redis, 2), 1);
     EXPECT_EQ(first.terminate(), 0) << first.log();
@@ -78,7 +71,7 @@ TEST(TelegramPolling, ARestartInTheMiddleNeitherLosesNorRepeatsAnUpdate) {
   bot_api.script({{200, batch({update(102, 1, 2, "ఆర్డర్ #4512"), update(103, 2, 2, "रिफंड?"), update(104, 3, 1, "Hello")})}}, hang);
   size_t before = bot_api.received().size();
   DaemonProcess second(config(port, redis.url(), bot_api.url()), port);
-  ASSERT_TRUE(wait_until([&] { return redis.one({"HGET", "or:{it}:channel:tg", "offset"}) == "105"; })) << second.log();
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:channel:tg", "offset"}) == "105"; })) << second.log();
   auto requests = bot_api.received();
   ASSERT_GT(requests.size(), before);
   EXPECT_EQ(requests[0].target, "/bot123456:ABC-DEF/getUpdates");
@@ -99,7 +92,7 @@ TEST(TelegramPolling, ABotApiThatFailsIsRetriedAndNothingIsSkipped) {
                  hang);
   std::uint16_t port = free_port();
   DaemonProcess daemon(config(port, redis.url(), bot_api.url()), port);
-  ASSERT_TRUE(wait_until([&] { return stored_for(redis, 9) == 1; }, 15'000)) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return stored_for(redis, 9) == 1; }, 15'000)) << daemon.log();
   EXPECT_EQ(redis.one({"HGET", "or:{it}:channel:tg", "offset"}), "8");
   EXPECT_NE(daemon.log().find("getUpdates answered 502"), std::string::npos);
 }

@@ -1,6 +1,8 @@
 #include "integration/test_config.hpp"
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
 
 namespace omniroute::testing {
 
@@ -30,6 +32,26 @@ Headers signed_headers(const std::string& body) {
 HttpResult post_message(std::uint16_t port, const std::string& id, const std::string& handle, const std::string& text) {
   std::string body = webhook_body(id, handle, text);
   return http_request(port, "POST", "/webhooks/api", signed_headers(body), body);
+}
+
+HttpResult as_bearer(std::uint16_t port, const std::string& token, const std::string& method, const std::string& path,
+                     const std::string& body) {
+  Headers h{{"Authorization", "Bearer " + token}};
+  if (!body.empty()) h.push_back({"Content-Type", "application/json"});
+  return http_request(port, method, path, h, body);
+}
+
+std::string conversation_of(const RedisServer& redis, const std::string& handle) {
+  return redis.one({"GET", "or:{it}:thread:api:" + handle});
+}
+
+bool eventually(const std::function<bool()>& done, int timeout_ms) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
 }
 
 int stored_keys(const RedisServer& redis) {

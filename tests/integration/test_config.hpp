@@ -2,6 +2,7 @@
 // What the integration tests run the daemon with, and how they sign requests.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "support/http_client.hpp"
@@ -24,6 +25,17 @@ Headers signed_headers(const std::string& body);
 
 /// POSTs a signed generic-webhook message; returns the answer.
 HttpResult post_message(std::uint16_t port, const std::string& id, const std::string& handle, const std::string& text);
+
+/// A request with `Authorization: Bearer <token>` (and a JSON body when `body` is not empty).
+HttpResult as_bearer(std::uint16_t port, const std::string& token, const std::string& method, const std::string& path,
+                     const std::string& body = "");
+
+/// The open conversation of `handle` on generic channel `api` in workspace `it` ("(nil)" when none).
+std::string conversation_of(const RedisServer& redis, const std::string& handle);
+
+/// Polls `done` every 20 ms until it holds or `timeout_ms` passes; whether it held. For waiting on
+/// what the daemon does in its own time (no fixed sleeps).
+bool eventually(const std::function<bool()>& done, int timeout_ms = 15'000);
 
 /// How many keys hold customer data (dedupe marks, contacts, conversations): 0 when nothing was stored.
 int stored_keys(const RedisServer& redis);
