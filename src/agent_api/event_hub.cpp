@@ -346,8 +346,14 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
   if (cursor.empty()) cursor = query_param(request.target(), "last_event_id");
   if (!cursor.empty() && !is_stream_id(cursor)) cursor.clear();
   // Join only once this hub knows where it stands in the stream: it starts at "the current end"
-  // when its own connection comes up, and a session that joined before that would miss what
-  // happened in between.
+  // when its own connection comes up (or wakes from idling with no session), and a session that
+  // joined before that would miss what happened in between.
+  ++joining_;
+  struct Joined {
+    int& n;
+    ~Joined() { --n; }
+  } joined{joining_};
+  timer_.cancel();  // an idle follower starts following now
   asio::steady_timer wait(stream.get_executor());
   for (int i = 0; i < 250 && position_ == "$" && !stopped_; ++i) {
     wait.expires_after(std::chrono::milliseconds(20));
@@ -390,6 +396,15 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
 
 asio::awaitable<void> EventHub::follow() {
   while (!stopped_) {
+    sessions_.remove_if([](const auto& w) { return w.expired(); });
+    if (sessions_.empty() && joining_ == 0) {
+      // Nobody to push to: read nothing (each event would be parsed for no one). A joining
+      // session wakes us; we then start again from the stream's current end.
+      position_ = "$";
+      timer_.expires_after(std::chrono::hours(1));
+      co_await timer_.async_wait(kAwait);
+      continue;
+    }
     if (!blocking_->connected()) {
       timer_.expires_after(std::chrono::milliseconds(100));
       co_await timer_.async_wait(kAwait);

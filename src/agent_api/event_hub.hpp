@@ -62,6 +62,7 @@ class EventHub {
   std::list<std::weak_ptr<EventSession>> sessions_;
   boost::asio::steady_timer timer_;
   bool stopped_ = false;
+  int joining_ = 0;  // sessions waiting for the follower to know its place in the stream
 };
 
 }  // namespace omniroute::agent_api
