@@ -18,9 +18,7 @@ std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
 }
 }  // namespace
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  return to_hex(hmac(EVP_sha256(), key, data));
-}
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) { return omniroute::hmac_sha256_hex(key, data); }
 
 std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
   std::string raw = hmac(EVP_sha1(), key, data);

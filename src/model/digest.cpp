@@ -1,5 +1,7 @@
 #include "omniroute/digest.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 namespace omniroute {
@@ -19,6 +21,14 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned char d[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
   return to_hex(std::string_view(reinterpret_cast<const char*>(d), sizeof d));
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 }  // namespace omniroute

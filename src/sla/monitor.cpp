@@ -9,10 +9,9 @@
 #include <boost/json.hpp>
 
 #include "agent_api/conversation_json.hpp"
-#include "common/signing.hpp"
+#include "sla/alert_sinks.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
-#include "omniroute/mail_message.hpp"
 #include "store/scripts.hpp"
 #include "omniroute/spawn.hpp"
 
@@ -166,48 +165,11 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
 }
 
 asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fields& alert) {
-  outbound::HttpAnswer answer;
-  if (sink.kind == "email") {
-    auto [subject, text] = alert_mail(alert, policies_);
-    mail::MailMessage mail;
-    mail.from = sink.from;
-    mail.to = {sink.to};
-    mail.subject = subject;
-    mail.text = text;
-    mail.date_ms = now_ms();
-    auto message = mail::compose(mail);
-    if (!message) {  // addresses are checked at load: cannot happen
-      log::error("alert sink " + sink.id + ": " + message.error());
-      co_return true;
-    }
-    HttpCall call;  // smtp(s)://: the client submits the mail
-    call.url = sink.url;
-    call.username = sink.username;
-    call.password = sink.password;
-    call.mail_from = sink.from;
-    call.mail_to = {sink.to};
-    call.body = std::move(*message);
-    call.timeout_ms = 30'000;
-    std::tie(answer) = co_await http_.async_perform(call, kAwait);
-    if (answer.status >= 200 && answer.status < 300) co_return true;
-  } else {  // webhook or slack
-    HttpCall call;
-    call.url = sink.url;
-    call.headers.push_back({"Content-Type", "application/json"});
-    if (sink.kind == "slack") {
-      std::string kind = alert_kind(alert);
-      std::string icon = kind == "breached" ? ":rotating_light: " : ":warning: ";
-      if (alert.count("type") && alert.at("type") == "queue.recovered") icon = ":white_check_mark: ";
-      call.body = json::serialize(json::object{{"text", icon + alert_line(alert)}});
-    } else {
-      call.body = alert_json(alert, policies_);
-      if (!sink.secret.empty()) {
-        call.headers.push_back({"X-Omniroute-Signature", "sha256=" + channels::hmac_sha256_hex(sink.secret, call.body)});
-      }
-    }
-    std::tie(answer) = co_await http_.async_perform(call, kAwait);
-    if (answer.status >= 200 && answer.status < 300) co_return true;
-  }
+  const AlertSinkKind* kind = find_alert_sink_kind(sink.kind);  // every configured kind is known (checked at load)
+  std::optional<HttpCall> call = kind ? kind->deliver(sink, alert, policies_) : std::nullopt;
+  if (!call) co_return true;  // delivered in place (the log), or nothing can ever be sent
+  auto [answer] = co_await http_.async_perform(*call, kAwait);
+  if (answer.status >= 200 && answer.status < 300) co_return true;
   log::warn("alert sink " + sink.id + ": " +
             (answer.status ? "answered " + std::to_string(answer.status) : answer.error) + "; retrying");
   co_return false;
@@ -222,18 +184,14 @@ asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::strin
   } done{*this, {sink.id, id}};
   asio::steady_timer wait(store_.client().executor());
   if (wants(sink, alert)) {
-    if (sink.kind == "log") {
-      log::warn("alert " + alert["type"] + ": " + alert_line(alert));
-    } else {
-      // Until the sink takes it: 1 s, 2 s, 4 s … at most 60 s apart.
-      for (int attempt_no = 0; !stopped_; ++attempt_no) {
-        if (co_await attempt(sink, alert)) break;
-        // Still ours: reset its idle time so no other instance claims it while we retry.
-        std::vector<std::string> touch{"XCLAIM", store_.keys().alerts(), group, consumer_, "0", id, "JUSTID"};
-        co_await store_.client().async_command(std::move(touch), kAwait);
-        wait.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(60'000, 1000LL << std::min(attempt_no, 6))));
-        co_await wait.async_wait(kAwait);
-      }
+    // Until the sink takes it: 1 s, 2 s, 4 s … at most 60 s apart.
+    for (int attempt_no = 0; !stopped_; ++attempt_no) {
+      if (co_await attempt(sink, alert)) break;
+      // Still ours: reset its idle time so no other instance claims it while we retry.
+      std::vector<std::string> touch{"XCLAIM", store_.keys().alerts(), group, consumer_, "0", id, "JUSTID"};
+      co_await store_.client().async_command(std::move(touch), kAwait);
+      wait.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(60'000, 1000LL << std::min(attempt_no, 6))));
+      co_await wait.async_wait(kAwait);
     }
   }
   if (stopped_) co_return;  // not acknowledged: another instance (or the next start) delivers it
