@@ -157,7 +157,11 @@ asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent
                                          [](const json::object& c) { return string_at(c, {"state"}) == "assigned"; });
   if (!out) co_return unavailable();
   std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
-    return string_at(a, {"created_at"}) < string_at(b, {"created_at"});
+    // Oldest first; opened in the same millisecond, the one opened first (ids count up: v9 < v10).
+    auto created_a = string_at(a, {"created_at"}), created_b = string_at(b, {"created_at"});
+    if (created_a != created_b) return created_a < created_b;
+    auto id_a = string_at(a, {"id"}), id_b = string_at(b, {"id"});
+    return id_a.size() != id_b.size() ? id_a.size() < id_b.size() : id_a < id_b;
   });
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(*out)}}));
 }

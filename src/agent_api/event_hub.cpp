@@ -316,8 +316,16 @@ void EventHub::start() {
   asio::co_spawn(timer_.get_executor(), follow(), logged("events: following the stream"));
 }
 
+void EventHub::wake_placed() {
+  for (auto& w : placed_) {
+    if (auto t = w.lock()) t->cancel();
+  }
+  placed_.clear();
+}
+
 void EventHub::stop() {
   stopped_ = true;
+  wake_placed();
   timer_.cancel();
   blocking_->stop();
   for (auto& w : sessions_) {
@@ -354,10 +362,11 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
     ~Joined() { --n; }
   } joined{joining_};
   timer_.cancel();  // an idle follower starts following now
-  asio::steady_timer wait(stream.get_executor());
-  for (int i = 0; i < 250 && position_ == "$" && !stopped_; ++i) {
-    wait.expires_after(std::chrono::milliseconds(20));
-    co_await wait.async_wait(kAwait);
+  if (position_ == "$" && !stopped_) {
+    // Woken when the follower learns its place (or stops); 5 s at most.
+    auto wait = std::make_shared<asio::steady_timer>(stream.get_executor(), std::chrono::seconds(5));
+    placed_.push_back(wait);
+    co_await wait->async_wait(kAwait);
   }
   if (position_ == "$") {
     http::Response res = http::json_error(503, "events_unavailable", "the event stream is not reachable; retry");
@@ -414,7 +423,10 @@ asio::awaitable<void> EventHub::follow() {
       // Start at the current end: older events are for replays, not live pushes.
       std::vector<std::string> cmd{"XREVRANGE", store_.keys().events(), "+", "-", "COUNT", "1"};
       auto [r] = co_await blocking_->async_command(std::move(cmd), kAwait);
-      if (r && !r->is_error()) position_ = r->elements.empty() ? "0-0" : r->elements[0].elements[0].str;
+      if (r && !r->is_error()) {
+        position_ = r->elements.empty() ? "0-0" : r->elements[0].elements[0].str;
+        wake_placed();
+      }
       continue;
     }
     // Redis answers the moment an event is added, or after kBlock with nothing.

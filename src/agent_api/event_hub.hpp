@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
@@ -63,6 +64,8 @@ class EventHub {
   boost::asio::steady_timer timer_;
   bool stopped_ = false;
   int joining_ = 0;  // sessions waiting for the follower to know its place in the stream
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> placed_;  // their wake-ups
+  void wake_placed();
 };
 
 }  // namespace omniroute::agent_api

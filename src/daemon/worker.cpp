@@ -58,10 +58,8 @@ void Worker::start() {
     beat();
     // Say when Redis is up, sooner than the next heartbeat: a reload waits for it.
     asio::co_spawn(context_, [this]() -> asio::awaitable<void> {
-      asio::steady_timer wait(context_);
-      while (!redis_->connected() && !sessions_.draining()) {
-        wait.expires_after(std::chrono::milliseconds(5));
-        co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+      // Woken the moment the connection comes up (or the client stops), not by polling.
+      while (!sessions_.draining() && !co_await redis_->async_wait_connected(std::chrono::seconds(1), asio::use_awaitable)) {
       }
       redis_ready_ = redis_->connected();
     }, logged("redis: waiting for the first connection"));
@@ -115,10 +113,7 @@ void Worker::start_channels(http::ChannelMap& channels) {
       context_,
       [this, &channels]() -> asio::awaitable<void> {
         // A polling channel's first act is to read its saved offset: wait for Redis.
-        asio::steady_timer wait(context_);
-        while (!redis_->connected() && !sessions_.draining()) {
-          wait.expires_after(std::chrono::milliseconds(50));
-          co_await wait.async_wait(asio::use_awaitable);
+        while (!sessions_.draining() && !co_await redis_->async_wait_connected(std::chrono::seconds(1), asio::use_awaitable)) {
         }
         if (sessions_.draining()) co_return;
         for (auto& [id, channel] : channels) {
@@ -157,11 +152,12 @@ void Worker::drain(std::chrono::milliseconds grace) {
       [this, grace]() -> asio::awaitable<void> {
         sessions_.drain();
         events_->stop();  // WebSocket sessions close; their connections leave the session set
-        auto deadline = std::chrono::steady_clock::now() + grace;
-        asio::steady_timer wait(context_);
-        while (sessions_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
-          wait.expires_after(std::chrono::milliseconds(20));
-          co_await wait.async_wait(asio::use_awaitable);
+        if (sessions_.size() > 0) {
+          // Until the last connection leaves (it wakes us) or the grace period ends.
+          asio::steady_timer wait(context_, grace);
+          sessions_.on_empty([&wait] { wait.cancel(); });
+          co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+          sessions_.on_empty(nullptr);
         }
         if (sessions_.size() > 0) {
           log::warn("shutdown: " + std::to_string(sessions_.size()) + " connection(s) still busy after the grace period");

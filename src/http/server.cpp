@@ -26,6 +26,7 @@ SessionSet::Handle SessionSet::add(tcp::socket* socket) { return entries_.insert
 void SessionSet::remove(Handle h) {
   if (h->shed) --shedding_;
   entries_.erase(h);
+  if (entries_.empty() && on_empty_) on_empty_();
 }
 
 bool SessionSet::shed_oldest_idle() {

@@ -69,6 +69,8 @@ class SessionSet {
   std::size_t size() const { return entries_.size(); }
   /// Connections that stay: all but those shed and on their way out.
   std::size_t open() const { return entries_.size() - shedding_; }
+  /// Calls `f` (once set, until replaced) whenever the last session leaves: drain waits on it.
+  void on_empty(std::function<void()> f) { on_empty_ = std::move(f); }
   /// Closes the connection idle longest (waiting for a request, oldest first) to make room for a
   /// new one; false when every connection is busy with a request or is a WebSocket.
   bool shed_oldest_idle();
@@ -77,6 +79,7 @@ class SessionSet {
   std::list<Entry> entries_;
   bool draining_ = false;
   std::size_t shedding_ = 0;
+  std::function<void()> on_empty_;
 };
 
 /// Where an accepted connection goes: a loop, its handler and its session set.

@@ -10,6 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <chrono>
@@ -40,6 +41,25 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void stop();
   /// True while a connection is up and has not timed out.
   bool connected() const { return state_ == State::ready; }
+  /// Waits until the connection is up (true), the client stops, or `max` passes (false). A
+  /// signal, not a poll: the waiter wakes the moment the state changes.
+  template <typename Token>
+  auto async_wait_connected(std::chrono::milliseconds max, Token&& token) {
+    return boost::asio::async_initiate<Token, void(bool)>(
+        [this, max](auto handler) {
+          if (state_ == State::ready || state_ == State::stopped) {
+            boost::asio::post(executor_, [h = std::move(handler), ok = state_ == State::ready]() mutable { h(ok); });
+            return;
+          }
+          auto timer = std::make_shared<boost::asio::steady_timer>(executor_, max);
+          state_waiters_.push_back(timer);
+          timer->async_wait([self = shared_from_this(), timer, h = std::move(handler)](const boost::system::error_code&) mutable {
+            h(self->state_ == State::ready);
+          });
+        },
+        token);
+  }
+
   /// connected(), readable from any thread (for readiness across loops).
   bool up() const { return up_.load(std::memory_order_relaxed); }
 
@@ -95,7 +115,15 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void set_state(State s) {
     state_ = s;
     up_.store(s == State::ready, std::memory_order_relaxed);
+    if (s == State::ready || s == State::stopped) {
+      auto waiters = std::move(state_waiters_);
+      state_waiters_.clear();
+      for (auto& w : waiters) {
+        if (auto t = w.lock()) t->cancel();
+      }
+    }
   }
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> state_waiters_;  // async_wait_connected
   std::chrono::steady_clock::time_point connect_deadline_;
   std::chrono::milliseconds backoff_{100};
   std::deque<Pending> pending_;  // replies arrive in send order
