@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "agent_api/admin_routes.hpp"
+#include "admin_api/admin_routes.hpp"
 #include "config/config.hpp"
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
@@ -61,7 +61,7 @@ class AgentRoutes {
   sla::Policies policies_;
   std::string windows_;  // JSON {channel id: {"span": ms, "template": name}} for reply.lua
   ReplyLimits reply_limits_;
-  AdminRoutes admin_;
+  admin_api::AdminRoutes admin_;
 };
 
 }  // namespace omniroute::agent_api

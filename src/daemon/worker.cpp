@@ -119,9 +119,9 @@ void Worker::start_channels(http::ChannelMap& channels) {
         for (auto& [id, channel] : channels) {
           // Each channel its own client, so its own connections: an IMAP session stays on its mailbox.
           StartedChannel sc{channel.get(), std::make_unique<store::RedisChannelState>(*redis_, store_->keys(), id),
-                            nullptr, std::make_unique<outbound::HttpClient>(context_.get_executor())};
+                            nullptr, std::make_unique<net::HttpClient>(context_.get_executor())};
           auto http = [client = sc.http.get()](const HttpCall& call, std::function<void(HttpReply)> done) {
-            client->perform(call, [done = std::move(done)](outbound::HttpAnswer a) {
+            client->perform(call, [done = std::move(done)](net::HttpAnswer a) {
               done(HttpReply{a.status, std::move(a.body), std::move(a.error), a.truncated});
             });
           };

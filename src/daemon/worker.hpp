@@ -81,7 +81,7 @@ class Worker {
     Channel* channel;
     std::unique_ptr<ChannelState> state;
     std::unique_ptr<ChannelContext> context;
-    std::unique_ptr<outbound::HttpClient> http;  // the channel's own provider calls (polling, IMAP)
+    std::unique_ptr<net::HttpClient> http;  // the channel's own provider calls (polling, IMAP)
   };
   std::vector<StartedChannel> started_;
   boost::asio::steady_timer heartbeat_timer_;

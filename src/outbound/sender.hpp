@@ -15,7 +15,7 @@
 #include "config/config.hpp"
 #include "http/router.hpp"
 #include "metrics/metrics.hpp"
-#include "outbound/http_client.hpp"
+#include "net/http_client.hpp"
 #include "outbound/rate_limiter.hpp"
 #include "store/conversation_store.hpp"
 
@@ -51,7 +51,7 @@ class Sender {
   store::ConversationStore& store_;
   metrics::Registry& metrics_;
   std::string consumer_;
-  HttpClient http_;
+  net::HttpClient http_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> sent_;
   std::map<std::string, RateLimiter, std::less<>> channel_limits_;  // by channel id
   std::map<std::string, RateLimiter, std::less<>> chat_limits_;     // by channel id; keys are recipients

@@ -17,7 +17,7 @@
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
-#include "outbound/http_client.hpp"
+#include "net/http_client.hpp"
 #include "sla/alert_format.hpp"
 #include "sla/policy.hpp"
 #include "store/conversation_store.hpp"
@@ -47,7 +47,7 @@ class Monitor {
   store::ConversationStore& store_;
   metrics::Registry& metrics_;
   std::string consumer_;
-  outbound::HttpClient http_;
+  net::HttpClient http_;
   Policies policies_;
   std::set<std::pair<std::string, std::string>> in_flight_;  // (sink, entry id) being delivered here
   bool stopped_ = false;

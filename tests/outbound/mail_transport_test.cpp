@@ -6,15 +6,15 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "outbound/http_client.hpp"
+#include "net/http_client.hpp"
 #include "support/smtp_server.hpp"
 
 namespace omniroute::testing {
 namespace {
 
-outbound::HttpAnswer submit(const std::string& url) {
+net::HttpAnswer submit(const std::string& url) {
   boost::asio::io_context io;
-  outbound::HttpClient client(io.get_executor());
+  net::HttpClient client(io.get_executor());
   HttpCall mail;
   mail.url = url;
   mail.username = "relay";
@@ -23,8 +23,8 @@ outbound::HttpAnswer submit(const std::string& url) {
   mail.mail_to = {"lakshmi.devi@outlook.com"};
   mail.body = "From: support@acme.example\r\nTo: lakshmi.devi@outlook.com\r\nSubject: hi\r\n\r\nనమస్తే\r\n";
   mail.timeout_ms = 5'000;
-  outbound::HttpAnswer answer;
-  client.perform(mail, [&](outbound::HttpAnswer a) { answer = std::move(a); });
+  net::HttpAnswer answer;
+  client.perform(mail, [&](net::HttpAnswer a) { answer = std::move(a); });
   io.run();
   return answer;
 }

@@ -6,13 +6,16 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
-#include "agent_api/admin_routes.hpp"
+#include "admin_api/admin_routes.hpp"
 #include "agent_api/conversation_json.hpp"
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/clock.hpp"
 #include "store/scripts.hpp"
 
-namespace omniroute::agent_api {
+namespace omniroute::admin_api {
+
+// Conversation JSON and request helpers are shared with the agent API.
+using namespace agent_api;
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -59,4 +62,4 @@ asio::awaitable<http::Response> AdminRoutes::sla(std::string_view query) {
                                                                   {"breached", std::move(breached)}}));
 }
 
-}  // namespace omniroute::agent_api
+}  // namespace omniroute::admin_api

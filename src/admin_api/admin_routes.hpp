@@ -14,7 +14,7 @@
 #include "routing/assigner.hpp"
 #include "store/conversation_store.hpp"
 
-namespace omniroute::agent_api {
+namespace omniroute::admin_api {
 
 class AdminRoutes {
  public:
@@ -48,4 +48,4 @@ class AdminRoutes {
   routing::Assigner& assigner_;
 };
 
-}  // namespace omniroute::agent_api
+}  // namespace omniroute::admin_api

@@ -1,4 +1,4 @@
-#include "agent_api/admin_routes.hpp"
+#include "admin_api/admin_routes.hpp"
 
 #include <openssl/rand.h>
 
@@ -16,7 +16,10 @@
 #include "routing/pools.hpp"
 #include "store/scripts.hpp"
 
-namespace omniroute::agent_api {
+namespace omniroute::admin_api {
+
+// Conversation JSON and request helpers are shared with the agent API.
+using namespace agent_api;
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -497,4 +500,4 @@ asio::awaitable<Response> AdminRoutes::update_contact(const std::string& id, con
   co_return co_await contact(id);
 }
 
-}  // namespace omniroute::agent_api
+}  // namespace omniroute::admin_api

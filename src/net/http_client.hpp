@@ -19,7 +19,7 @@
 
 struct curl_sockaddr;
 
-namespace omniroute::outbound {
+namespace omniroute::net {
 
 /// What came back: a status (0 when no answer: refused, timed out, …) and the body.
 struct HttpAnswer {
@@ -79,4 +79,4 @@ class HttpClient {
   std::map<void*, std::unique_ptr<Transfer>> transfers_;
 };
 
-}  // namespace omniroute::outbound
+}  // namespace omniroute::net

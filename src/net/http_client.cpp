@@ -1,4 +1,4 @@
-#include "outbound/http_client.hpp"
+#include "net/http_client.hpp"
 
 #include <curl/curl.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 
 #include "omniroute/log.hpp"
 
-namespace omniroute::outbound {
+namespace omniroute::net {
 
 namespace asio = boost::asio;
 
@@ -306,4 +306,4 @@ void HttpClient::drain_finished() {
   }
 }
 
-}  // namespace omniroute::outbound
+}  // namespace omniroute::net
