@@ -30,7 +30,7 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-constexpr std::int64_t kBand = 10'000'000'000'000;  // a priority band's width in a queue score
+constexpr std::int64_t kBand = store::kQueueBand;
 
 /// One agents_overview.lua entry ({hash, pools}) as the admin API shows an agent.
 json::object agent_json(const store::Reply& entry) {

@@ -41,9 +41,7 @@ RedisError protocol_error(const std::string& what) {
 }  // namespace
 
 std::string queue_score(config::Priority priority, std::int64_t queued_at_ms) {
-  // 1e13 ms is ~317 years, so priorities never overlap; the sum stays exact in a double.
-  constexpr std::int64_t kBand = 10'000'000'000'000;
-  return std::to_string((3 - static_cast<std::int64_t>(priority)) * kBand + queued_at_ms);
+  return std::to_string((3 - static_cast<std::int64_t>(priority)) * kQueueBand + queued_at_ms);
 }
 
 ConversationStore::ConversationStore(RedisClient& client, const config::RedisConfig& config)

@@ -59,6 +59,10 @@ class ConversationStore {
   std::string dedupe_ttl_;
 };
 
+/// A priority band's width in a queue score: 1e13 ms is ~317 years, so bands never overlap and
+/// the sum stays exact in a double (lib_agent.lua's QUEUE_BAND is the same number).
+inline constexpr std::int64_t kQueueBand = 10'000'000'000'000;
+
 /// A queue's sorted-set score: priority first (urgent lowest), then age.
 std::string queue_score(config::Priority priority, std::int64_t queued_at_ms);
 

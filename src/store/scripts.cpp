@@ -193,7 +193,7 @@ const Script& sla_overview_script() {
 }
 
 const Script& queue_check_script() {
-  static const Script s = make("queue_check", lua::queue_check);
+  static const Script s = make_with_agent_lib("queue_check", lua::queue_check);
   return s;
 }
 

@@ -6,6 +6,14 @@
 -- (src/routing/pools.hpp); agent:<id>:queues lists the pools an agent serves.
 
 local PRIORITY_BANDS = {urgent = 0, high = 1, normal = 2, low = 3}
+-- A queue score is band * QUEUE_BAND + queued_at ms: 1e13 ms is ~317 years, so bands never
+-- overlap and the sum stays exact in a double (conversation_store.hpp, kQueueBand, says the same).
+local QUEUE_BAND = 10000000000000
+
+-- The score of a conversation of `priority` queued at `queued_at` ms, as Redis takes it.
+local function queue_score(priority, queued_at)
+  return string.format('%.0f', (PRIORITY_BANDS[priority] or 2) * QUEUE_BAND + queued_at)
+end
 
 -- The pool a conversation waits in: its queue, plus its required skills.
 local function pool_of(queue, skills)
@@ -19,7 +27,7 @@ local function agent_score(prefix, pool, load, last_assigned)
   local last = tonumber(last_assigned) or 0
   if strategy == 'least_busy' then
     -- Fewest open conversations first; among equals, the one who waited longest.
-    return load * 10000000000000 + last
+    return load * QUEUE_BAND + last  -- a load step outweighs any last-assignment time, as a band does
   end
   -- round_robin and longest_idle: whoever was assigned least recently.
   return last
@@ -114,8 +122,7 @@ local function requeue_all(prefix, agent, now, events_max, reason)
     release_from_agent(prefix, conv, agent, medium)
     if c[5] == 'assigned' then
       redis.call('HSET', prefix .. 'conv:' .. conv, 'state', 'queued', 'agent', '')
-      local score = (PRIORITY_BANDS[c[3]] or 2) * 10000000000000 + (tonumber(c[4]) or tonumber(now))
-      enqueue(prefix, conv, c[1], medium, string.format('%.0f', score))
+      enqueue(prefix, conv, c[1], medium, queue_score(c[3], tonumber(c[4]) or tonumber(now)))
       redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', 'conversation.requeued',
                  'conversation_id', conv, 'from_agent', agent, 'queue', c[1], 'reason', reason, 'at', now)
     end
@@ -160,8 +167,7 @@ local function end_offer(prefix, conv, now, events_max, outcome, requeue)
     redis.call('PEXPIRE', ckey .. ':declined', 600000)
   end
   if requeue then
-    local score = (PRIORITY_BANDS[c[4]] or 2) * 10000000000000 + (tonumber(c[5]) or tonumber(now))
-    enqueue(prefix, conv, queue, medium, string.format('%.0f', score))
+    enqueue(prefix, conv, queue, medium, queue_score(c[4], tonumber(c[5]) or tonumber(now)))
   end
   redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', outcome,
              'conversation_id', conv, 'agent', agent, 'queue', queue, 'at', now)

@@ -6,10 +6,10 @@
 --
 -- ARGV: 1 prefix, 2 now ms, 3 alerts max length, then per queue: id, oldest-wait threshold ms
 --       (0: not watched), depth threshold (0: not watched), clear fraction
+-- Needs lib_agent.lua (QUEUE_BAND: queue scores are priority band * QUEUE_BAND + queued_at ms).
 -- Returns a flat list: alert type, queue, …  (for metrics)
 
 local prefix, now = ARGV[1], tonumber(ARGV[2])
-local BAND = 10000000000000  -- queue scores: priority band * BAND + queued_at ms
 local state = prefix .. 'queue_alerts'
 local out = {}
 
@@ -41,10 +41,10 @@ for i = 4, #ARGV, 4 do
     -- The oldest across priority bands: each band's head carries its queued_at in the score.
     local oldest = 0
     for band = 0, 3 do
-      local head = redis.call('ZRANGEBYSCORE', key, string.format('%.0f', band * BAND),
-                              '(' .. string.format('%.0f', (band + 1) * BAND), 'WITHSCORES', 'LIMIT', 0, 1)
+      local head = redis.call('ZRANGEBYSCORE', key, string.format('%.0f', band * QUEUE_BAND),
+                              '(' .. string.format('%.0f', (band + 1) * QUEUE_BAND), 'WITHSCORES', 'LIMIT', 0, 1)
       if head[2] then
-        local waited = now - (tonumber(head[2]) - band * BAND)
+        local waited = now - (tonumber(head[2]) - band * QUEUE_BAND)
         if waited > oldest then oldest = waited end
       end
     end

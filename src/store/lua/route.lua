@@ -23,7 +23,7 @@ local MAX_SKIPPED = 10  -- conversations every agent with room has declined, pas
 local function next_conversation(skip)
   if not cutoff then return redis.call('ZRANGE', KEYS[1], skip, skip)[1] end
   for band = 0, 3 do
-    local base = band * 10000000000000
+    local base = band * QUEUE_BAND
     local found = redis.call('ZRANGEBYSCORE', KEYS[1], base, base + cutoff, 'LIMIT', 0, skip + 1)
     if #found > skip then return found[skip + 1] end
     skip = skip - #found
