@@ -40,15 +40,14 @@ HttpResult post_sms(std::uint16_t port, const std::string& sid, const std::strin
 }
 
 std::string agent_of(RedisServer& redis, const std::string& thread_key) {
-  for (int i = 0; i < 100; ++i) {
+  std::string agent;
+  eventually([&] {
     std::string conv = redis.one({"GET", "or:{it}:thread:" + thread_key});
-    if (conv != "(nil)") {
-      std::string agent = redis.one({"HGET", "or:{it}:conv:" + conv, "agent"});
-      if (!agent.empty() && agent != "(nil)") return agent;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return "";
+    agent = conv == "(nil)" ? "" : redis.one({"HGET", "or:{it}:conv:" + conv, "agent"});
+    if (agent == "(nil)") agent.clear();
+    return !agent.empty();
+  }, 2'000);
+  return agent;
 }
 
 TEST(LeastBusy, AnAgentHoldingAChatIsBusierForTheNextSmsThanAnIdleOne) {

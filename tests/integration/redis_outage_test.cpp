@@ -18,20 +18,12 @@ class RedisOutage : public ::testing::Test {
 
   /// Posts until one is accepted (the daemon reconnects with backoff); bounded.
   bool accepted_again(const std::string& id) {
-    for (int i = 0; i < 200; ++i) {
-      if (post_message(port, id, "cust-1", "back").status == 200) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return eventually([&] { return post_message(port, id, "cust-1", "back").status == 200; }, 10'000);
   }
 
   /// Polls /readyz until 200: each event loop reconnects on its own backoff; bounded.
   bool ready_again() {
-    for (int i = 0; i < 200; ++i) {
-      if (http_request(port, "GET", "/readyz").status == 200) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return eventually([&] { return http_request(port, "GET", "/readyz").status == 200; }, 10'000);
   }
 
   RedisServer redis;
