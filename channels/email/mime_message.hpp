@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "email/mail_text.hpp"
 #include "omniroute/expected.hpp"
 #include "omniroute/message.hpp"
 
@@ -48,15 +49,5 @@ Expected<ParsedMail, std::string> parse_mail(std::string_view raw, std::int64_t 
 /// multipart/form-data (as Mailgun posts inbound mail); an error says why it is unreadable.
 Expected<std::vector<std::pair<std::string, std::string>>, std::string> parse_form_body(std::string_view content_type,
                                                                                       std::string_view body);
-
-/// HTML as readable text: block elements as line breaks, entities decoded, scripts and styles dropped.
-std::string html_to_text(std::string_view html);
-
-/// `text` without the quoted earlier correspondence: "> " lines and everything from an attribution
-/// line ("On … wrote:", "-----Original Message-----", an Outlook "From: … Sent: …" block) on.
-std::string strip_quoted(std::string_view text);
-
-/// "Re: Fwd: RE: Order #4512" → "order #4512": for threading by subject.
-std::string normalised_subject(std::string_view subject);
 
 }  // namespace omniroute::channels
