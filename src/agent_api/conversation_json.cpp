@@ -34,7 +34,7 @@ json::object message_json(const store::Reply& entry, const std::map<std::string,
                  {"author", f["direction"] == "out" ? string_or_null(f["author"]) : json::value(nullptr)}};
   if (!f["subject"].empty()) m["subject"] = f["subject"];
   if (!f["auto"].empty()) m["auto"] = f["auto"];
-  if (!f["template"].empty()) m["template"] = f["template"];  // sent as this WhatsApp template
+  if (!f["template"].empty()) m["template"] = f["template"];  // sent as this approved template (outside a reply window)
   if (!f["full_text"].empty()) m["full_text"] = f["full_text"];  // e-mail: with the quoted history
   if (!f["automatic"].empty()) m["automatic"] = f["automatic"];  // an auto-reply or bounce: nobody waits
   if (f["direction"] == "in" && !f["from"].empty()) m["from"] = f["from"];

@@ -41,7 +41,7 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
   std::string best;
   size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
-    // A truncated name ("twilio" for "twilio_sms") is as good as a one-letter typo.
+    // A truncated name ("fast" for "fast_lane") is as good as a one-letter typo.
     size_t d = word.size() >= 3 && c.starts_with(word) ? 1 : edit_distance(word, c);
     if (d < best_d) best_d = d, best = c;
   }

@@ -1,5 +1,5 @@
 -- delivery_status.lua: a provider says what became of a message we sent
--- (Twilio status callback, WhatsApp or Messenger status). Found by the
+-- (a provider's status callback for a message we sent). Found by the
 -- provider's message id, recorded when the sender got it back (delivery.lua);
 -- a callback that beats that record is kept for a day and applied then.
 -- Needs lib_delivery.lua.
