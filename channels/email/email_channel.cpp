@@ -121,7 +121,9 @@ Message read_mail(std::string_view raw, const ChannelSettings& settings) {
   }
   if (header_safe_id(mail.message_id)) chain.push_back(mail.message_id);
   if (chain.size() > kMaxReferences) chain.erase(chain.begin() + 1, chain.end() - (kMaxReferences - 1));  // keep the root
-  for (const auto& id : chain) m.references += (m.references.empty() ? "" : " ") + id;
+  std::string references;
+  for (const auto& id : chain) references += (references.empty() ? "" : " ") + id;
+  m.reply_context = m.provider_id + "\n" + references;  // read back by build_send: In-Reply-To, References
   return m;
 }
 
@@ -180,13 +182,18 @@ class EmailChannel final : public Channel {
     mail.subject = subject.empty() ? "Re: your message" : head == "re:" ? subject : "Re: " + subject;
     mail.text = m.text;
     mail.message_id = outbound_message_id(m.conversation_id, m.message_id, mail.from);
-    if (header_safe_id(m.reply_to)) mail.in_reply_to = m.reply_to;
+    // The reply context read_mail recorded: "<the Message-ID answered>\n<References, space-separated>".
+    const std::string_view context = m.reply_context;
+    const size_t newline = context.find('\n');
+    const std::string reply_to(context.substr(0, newline));
+    if (header_safe_id(reply_to)) mail.in_reply_to = reply_to;
+    const std::string_view references = newline == std::string_view::npos ? "" : context.substr(newline + 1);
     size_t at = 0;
-    while (at < m.references.size()) {
-      size_t space = m.references.find(' ', at);
-      std::string id = m.references.substr(at, space == std::string::npos ? std::string::npos : space - at);
+    while (at < references.size()) {
+      size_t space = references.find(' ', at);
+      std::string id(references.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at));
       if (header_safe_id(id)) mail.references.push_back(id);
-      at = space == std::string::npos ? m.references.size() : space + 1;
+      at = space == std::string_view::npos ? references.size() : space + 1;
     }
     mail.date_ms = now_ms();
     auto text = mail::compose(mail);

@@ -101,10 +101,10 @@ struct OutboundMessage {
   std::string recipient;   // the customer's handle on this channel (the thread key)
   std::string text;
   std::string template_name;  // send as this approved template, `text` its one parameter (WhatsApp, outside its window)
-  // E-mail: the conversation's subject, and the customer's last message (Message-ID, References).
-  std::string subject;
-  std::string reply_to;
-  std::string references;
+  std::string subject;  // the conversation's
+  // What the channel recorded (Message::reply_context) of the customer's last message that set one,
+  // returned unchanged: e-mail answers that message in its thread with it.
+  std::string reply_context;
 };
 
 /// What a provider's answer to a send means.

@@ -44,12 +44,13 @@ struct Message {
   std::int64_t provider_time_ms = 0;  // when the provider says it was sent; 0 if unknown
   std::int64_t received_time_ms = 0;  // when we received it
 
-  // E-mail threading; empty for channels whose thread_key says it all.
+  // Threading, for channels whose messages name the ones they answer (e-mail); empty where thread_key
+  // says it all.
   std::vector<std::string> thread_refs;  // thread keys of the messages this one answers, most specific first
   std::string fallback_thread_key;       // tried when no ref is known (normalised subject and sender)
   std::int64_t fallback_window_s = 0;    // ... within this long of that thread's last message
   std::int64_t thread_ttl_s = 0;         // how long this message's thread key is remembered (0: always)
-  std::string references;                // what a reply to this message carries in References
+  std::string reply_context;             // opaque to the core: given back in OutboundMessage when replying
   std::string automatic;                 // an auto-reply or bounce, and why: stored, never routed
 };
 

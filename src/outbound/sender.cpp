@@ -153,7 +153,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
   auto channel = channels_.find(channel_id);
   OutboundMessage message{entry.fields["conversation_id"], entry.fields["message_id"], entry.fields["recipient"],
                           entry.fields["text"], entry.fields["template"], entry.fields["subject"],
-                          entry.fields["reply_to"], entry.fields["references"]};
+                          entry.fields["reply_context"]};
   std::optional<HttpCall> call;
   if (channel != channels_.end()) call = channel->second->build_send(message);
   if (!call) {

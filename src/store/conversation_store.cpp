@@ -55,54 +55,57 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
   }
   std::vector<std::string> digests;
   for (const auto& a : m.attachments) digests.push_back(a.content.empty() ? "" : sha256_hex(a.content));
-  std::vector<std::string> keys{
-      keys_.dedupe(m.channel_id, m.provider_id), keys_.handle(m.handle_kind, m.contact_handle),
-      keys_.thread(m.channel_id, m.thread_key),  keys_.seq(),
-      keys_.queue(plan.queue),                   keys_.sla(),
-      keys_.events(),
-      keys_.waiting(pool(plan), to_string(medium)),
-      keys_.available(pool(plan), to_string(medium))};
-  std::vector<std::string> args{
-      keys_.prefix(),
-      m.channel_id,
-      m.channel_kind,
-      m.provider_id,
-      m.handle_kind,
-      m.contact_handle,
-      m.contact_name,
-      m.thread_key,
-      m.subject,
-      m.text,
-      attachments_json(m.attachments, digests),
-      std::to_string(m.provider_time_ms),
-      std::to_string(m.received_time_ms),
-      plan.queue,
-      std::string(config::to_string(plan.priority)),
-      queue_score(plan.priority, m.received_time_ms),
-      plan.first_response_due_ms ? std::to_string(*plan.first_response_due_ms) : std::string(),
-      dedupe_ttl_,
-      std::to_string(kEventsMaxLength),
-      std::string(to_string(medium)),
-      plan.skills,
-      plan.language,
-      plan.first_response_warn_ms ? std::to_string(*plan.first_response_warn_ms) : std::string(),
-      plan.resolution_due_ms ? std::to_string(*plan.resolution_due_ms) : std::string(),
-      plan.resolution_warn_ms ? std::to_string(*plan.resolution_warn_ms) : std::string(),
-      plan.start_next_response ? "1" : "0",
-      json_strings(m.thread_refs),
-      m.fallback_thread_key,
-      std::to_string(m.fallback_window_s),
-      std::to_string(m.thread_ttl_s),
-      m.references,
-      m.automatic,
-      std::to_string(kBlobTtlSeconds),
-      m.full_text};
+  auto opt_ms = [](const std::optional<std::int64_t>& ms) { return ms ? std::to_string(*ms) : std::string(); };
+  IngestCall call;
+  call.dedupe = keys_.dedupe(m.channel_id, m.provider_id);
+  call.handle_key = keys_.handle(m.handle_kind, m.contact_handle);
+  call.thread = keys_.thread(m.channel_id, m.thread_key);
+  call.seq = keys_.seq();
+  call.queue = keys_.queue(plan.queue);
+  call.sla = keys_.sla();
+  call.events = keys_.events();
+  call.waiting = keys_.waiting(pool(plan), to_string(medium));
+  call.avail = keys_.available(pool(plan), to_string(medium));
+  call.prefix = keys_.prefix();
+  call.channel = m.channel_id;
+  call.channel_kind = m.channel_kind;
+  call.provider_id = m.provider_id;
+  call.handle_kind = m.handle_kind;
+  call.handle = m.contact_handle;
+  call.contact_name = m.contact_name;
+  call.thread_key = m.thread_key;
+  call.subject = m.subject;
+  call.text = m.text;
+  call.attachments = attachments_json(m.attachments, digests);
+  call.provider_at = std::to_string(m.provider_time_ms);
+  call.now = std::to_string(m.received_time_ms);
+  call.queue_id = plan.queue;
+  call.priority = config::to_string(plan.priority);
+  call.score = queue_score(plan.priority, m.received_time_ms);
+  call.first_response_due = opt_ms(plan.first_response_due_ms);
+  call.dedupe_ttl = dedupe_ttl_;
+  call.events_max = std::to_string(kEventsMaxLength);
+  call.medium = to_string(medium);
+  call.skills = plan.skills;
+  call.language = plan.language;
+  call.first_response_warn = opt_ms(plan.first_response_warn_ms);
+  call.resolution_due = opt_ms(plan.resolution_due_ms);
+  call.resolution_warn = opt_ms(plan.resolution_warn_ms);
+  call.next_response = plan.start_next_response ? "1" : "0";
+  call.thread_refs = json_strings(m.thread_refs);
+  call.fallback_thread = m.fallback_thread_key;
+  call.fallback_window = std::to_string(m.fallback_window_s);
+  call.thread_ttl = std::to_string(m.thread_ttl_s);
+  call.reply_context = m.reply_context;
+  call.automatic = m.automatic;
+  call.blob_ttl = std::to_string(kBlobTtlSeconds);
+  call.full_text = m.full_text;
   for (size_t i = 0; i < m.attachments.size(); ++i) {
     if (digests[i].empty()) continue;
-    args.push_back(digests[i]);
-    args.push_back(m.attachments[i].content_type + "\n" + m.attachments[i].content);
+    call.blobs.push_back(digests[i]);
+    call.blobs.push_back(m.attachments[i].content_type + "\n" + m.attachments[i].content);
   }
-  eval_script(client_, ingest_script(), std::move(keys), std::move(args),
+  eval_script(client_, ingest_script(), call.keys(), call.argv(),
               [done = std::move(done), queue = plan.queue](RedisResult r) {
                 if (!r) return done(unexpected(r.error()));
                 const Reply& reply = *r;

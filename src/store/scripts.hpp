@@ -9,44 +9,20 @@
 #include <vector>
 
 #include "store/redis_client.hpp"
+#include "store/script_table.hpp"  // generated: one getter per src/store/lua/*.lua
 
 namespace omniroute::store {
 
 /// One embedded script and its SHA-1.
 struct Script {
   std::string_view name;
-  std::string source;  // with lib_agent.lua prepended where the script uses it
+  std::string source;  // with the libraries it uses (--! uses:) and its named bindings prepended
   std::string sha;
 };
 
-const Script& ingest_script();
-const Script& resolve_script();
-const Script& route_script();
-const Script& agent_sync_script();
-const Script& agent_delete_script();
-const Script& contact_attributes_script();
-const Script& agents_overview_script();
-const Script& contact_update_script();
-const Script& offer_answer_script();
-const Script& offers_expire_script();
-const Script& sla_claim_script();
-const Script& sla_starts_script();
-const Script& sla_schedule_script();
-const Script& sla_overview_script();
-const Script& queue_check_script();
-const Script& ack_inputs_script();
-const Script& auto_ack_script();
-const Script& presence_script();
-const Script& reply_script();
-const Script& transfer_script();
-const Script& conversation_view_script();
-const Script& delivery_script();
-const Script& delivery_status_script();
-const Script& contact_merge_script();
-const Script& presence_sweep_script();
-const Script& nonce_claim_script();
-const Script& socket_claim_script();
-const Script& attachment_read_script();
+/// Builds a Script from its full source (libraries and bindings included); the generated table uses it.
+Script make_script(std::string_view name, std::string source);
+
 
 /// Runs `script` with `keys` and `args`; EVALSHA first, EVAL when the server answers NOSCRIPT.
 void eval_script(RedisClient& client, const Script& script, std::vector<std::string> keys,

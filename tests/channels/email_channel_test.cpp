@@ -55,7 +55,9 @@ TEST(EmailMessage, AReplyNamesItsThreadNewestFirstAndOurOwnIdsByConversation) {
   EXPECT_EQ(m.fallback_window_s, 7 * 86400);
   EXPECT_EQ(m.text, "ధన్యవాదాలు");
   EXPECT_NE(m.full_text.find("> earlier"), std::string::npos);
-  EXPECT_EQ(m.references, "first@outlook.com omniroute.v42.m7@acme.example omniroute.v9.m1@evil.example third@outlook.com");
+  // What a reply to it answers (In-Reply-To) and carries (References), for the channel alone.
+  EXPECT_EQ(m.reply_context,
+            "third@outlook.com\nfirst@outlook.com omniroute.v42.m7@acme.example omniroute.v9.m1@evil.example third@outlook.com");
   EXPECT_TRUE(m.automatic.empty());
 }
 
@@ -92,7 +94,7 @@ std::string sent_text(const Channel& ch, const OutboundMessage& m) {
 TEST(EmailReply, IsAThreadedMimeMailFromOurAddress) {
   auto ch = email_kind().create(settings());
   OutboundMessage m{"v42", "m9", "lakshmi.devi@outlook.com", "మీ ఆర్డర్ రేపు వస్తుంది.", "", "ఆర్డర్ #4512",
-                    "third@outlook.com", "first@outlook.com third@outlook.com"};
+                    "third@outlook.com\nfirst@outlook.com third@outlook.com"};
   auto call = ch->build_send(m);
   ASSERT_TRUE(call);
   EXPECT_EQ(call->url, "smtps://smtp.acme.example");
@@ -113,8 +115,8 @@ TEST(EmailReply, IsAThreadedMimeMailFromOurAddress) {
 
 TEST(EmailReply, NothingTheCustomerWroteCanAddAHeader) {
   auto ch = email_kind().create(settings());
-  OutboundMessage m{"v1", "m2", "a@example.com", "hello", "", "Order\r\nBcc: victim@example.com", "x@y\r\nBcc: v@e",
-                    "a@b\r\nBcc:c@d"};
+  OutboundMessage m{"v1", "m2", "a@example.com", "hello", "", "Order\r\nBcc: victim@example.com",
+                    "x@y\r\nBcc: v@e\na@b\r\nBcc:c@d"};
   std::string mail = sent_text(*ch, m);
   ASSERT_FALSE(mail.empty());
   EXPECT_EQ(mail.find("\r\nBcc:"), std::string::npos) << mail;

@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- ack_inputs.lua: what the auto-acknowledgement's estimate needs about a new
 -- conversation: where it waits, how many wait ahead of it, how many agents
 -- serve it (available, in its pool, taking its medium), and the queue's recent

@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- agent_delete.lua: remove an agent. Their open conversations go back to
 -- their queues at their original age; their token stops working at once.
 -- Needs lib_agent.lua.

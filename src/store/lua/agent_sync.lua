@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- agent_sync.lua: create or change one agent (from the configuration at
 -- start-up, or through the admin API), keeping their presence and load.
 -- New agents start offline. Needs lib_agent.lua.

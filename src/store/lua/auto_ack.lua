@@ -9,7 +9,7 @@
 -- Returns {"sent", msg id}, {"already"}, {"answered"}, {"resolved"} or {"not_found"}.
 
 local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'acknowledged_at', 'channel', 'thread', 'first_response_at',
-                     'recipient', 'subject', 'reply_to', 'references')
+                     'recipient', 'subject', 'reply_context')
 if not c[1] then return {'not_found'} end
 if c[2] == 'resolved' then return {'resolved'} end
 if c[3] and c[3] ~= '' then return {'already'} end
@@ -23,7 +23,7 @@ redis.call('HINCRBY', KEYS[1], 'message_count', 1)
 redis.call('HSET', KEYS[1], 'acknowledged_at', now)
 redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[4],
            'recipient', (c[7] and c[7] ~= '') and c[7] or c[5], 'text', ARGV[1], 'at', now,
-           'subject', c[8] or '', 'reply_to', c[9] or '', 'references', c[10] or '')
+           'subject', c[8] or '', 'reply_context', c[9] or '')
 redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'type', 'message.created', 'conversation_id', conv,
            'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)

@@ -1,3 +1,4 @@
+--! uses: lib_delivery
 -- delivery.lua: record what became of one outbound message, atomically with
 -- its outbox bookkeeping: a final outcome (sent, failed, dead-lettered) is
 -- acknowledged on the outbox so no sender tries it again.

@@ -1,3 +1,4 @@
+--! uses: lib_delivery
 -- delivery_status.lua: a provider says what became of a message we sent
 -- (a provider's status callback for a message we sent). Found by the
 -- provider's message id, recorded when the sender got it back (delivery.lua);

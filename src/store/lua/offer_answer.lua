@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- offer_answer.lua: an agent accepts or declines a conversation offered to them.
 -- Needs lib_agent.lua.
 --

@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- offers_expire.lua: offers not accepted in time go to the next agent; the
 -- agent who let one lapse is set away (they are evidently not at their desk)
 -- and is not offered that conversation again for 10 minutes. Each expiry

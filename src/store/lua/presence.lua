@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- presence.lua: an agent sets themselves available, away or offline.
 --
 -- KEYS[1] or:{ws}:agent:<id>

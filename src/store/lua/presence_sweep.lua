@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- presence_sweep.lua: agents whose event socket dropped go offline after a
 -- grace period, and their open conversations go back to their queues at
 -- their original age. An agent who never used a socket (REST only) is never

@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- queue_check.lua: queue-level alerts with hysteresis. A measure (oldest wait,
 -- depth) going over its threshold raises one alert; it is cleared, with one
 -- `queue.recovered`, only when it falls to `clear` of the threshold. State in

@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- reply.lua: an agent answers a conversation.
 --
 -- Appends the outbound message to the transcript, hands it to the outbox
@@ -19,7 +20,7 @@
 -- or {"not_found"|"forbidden"|"resolved"}.
 
 local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
-                     'thread', 'channel_kind', 'last_inbound_at', 'subject', 'reply_to', 'references',
+                     'thread', 'channel_kind', 'last_inbound_at', 'subject', 'reply_context',
                      'recipient')
 if not c[1] then return {'not_found'} end
 if c[3] ~= ARGV[2] then return {'forbidden'} end
@@ -52,10 +53,10 @@ for _, text in ipairs(parts) do
              'text', text, 'attachments', '[]', 'at', now, 'delivery', 'queued', 'template', template)
   redis.call('HINCRBY', KEYS[1], 'message_count', 1)
   redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6],
-             'recipient', (c[14] and c[14] ~= '') and c[14] or c[8],
+             'recipient', (c[13] and c[13] ~= '') and c[13] or c[8],
              'text', text, 'at', now, 'template', template,
-             -- e-mail: the subject, and the customer's message this answers (threading headers)
-             'subject', c[11] or '', 'reply_to', c[12] or '', 'references', c[13] or '')
+             -- the subject, and what the channel recorded to answer the customer's last message in its thread
+             'subject', c[11] or '', 'reply_context', c[12] or '')
   redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
              'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)

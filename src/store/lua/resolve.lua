@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- resolve.lua: close a conversation, atomically.
 --
 -- Marks it resolved, releases its thread (the customer's next message opens

@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- route.lua: assign (or offer) waiting conversations of one pool and medium
 -- to the best agents with room, until either runs out (at most ARGV[5] at a
 -- time). Atomic, so daemons routing the same pool at once never assign one

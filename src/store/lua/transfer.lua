@@ -1,3 +1,4 @@
+--! uses: lib_agent lib_sla
 -- transfer.lua: an agent hands a conversation to another queue or agent.
 --
 -- To a queue: the conversation leaves its agent and waits in the new queue
