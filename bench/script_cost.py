@@ -65,9 +65,9 @@ def commands(sha, shape):
     return b''.join(out)
 
 if opt.template:
-    # For redis-benchmark: every call a new customer (each __rand_int__ is drawn anew), NUL-separated.
+    # For redis-benchmark: every call a new customer (each __rand_int__ is drawn anew).
     keys, args = call('new', '__rand_int__', int(time.time() * 1000))
-    print('\0'.join([str(len(keys))] + keys + args), end='')
+    print(''.join(a + '\0' for a in [str(len(keys))] + keys + args), end='')  # each ends in NUL: mapfile -d ''
     raise SystemExit(0)
 
 results = []

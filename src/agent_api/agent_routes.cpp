@@ -20,7 +20,6 @@ namespace json = boost::json;
 using http::json_error;
 using http::json_response;
 using http::Response;
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
@@ -37,7 +36,8 @@ std::optional<Response> refusal(const std::string& status, const std::string& id
 AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory,
                          store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics,
                          ReplyLimits reply_limits)
-    : config_(config), directory_(directory), store_(store), assigner_(assigner), metrics_(metrics),
+    : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys()),
+      assigner_(assigner), metrics_(metrics),
       policies_(config), reply_limits_(std::move(reply_limits)), admin_(config, directory, store, assigner) {
   json::object windows;  // channels whose provider takes free-form replies only for a while
   for (const auto& [id, rules] : reply_limits_) {
@@ -108,21 +108,15 @@ asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, cons
   if (status != "available" && status != "away" && status != "offline") {
     co_return json_error(400, "invalid_field", "status must be available, away or offline");
   }
-  const auto& keys = store_.keys();
-  auto set = [&]() -> asio::awaitable<store::RedisResult> {
-    std::vector<std::string> k{keys.agent(agent)};
-    std::vector<std::string> args{keys.prefix(), agent, status, std::to_string(now_ms()),
-                                  std::to_string(store::kEventsMaxLength)};
-    auto [r] = co_await store::async_eval(store_.client(), store::presence_script(), std::move(k), std::move(args), kAwait);
-    co_return r;
-  };
-  auto r = co_await set();
-  if (r && r->str == "not_found") {
+  auto r = co_await conversations_.set_presence(agent, status, now_ms());
+  if (r && *r == store::PresenceOutcome::unknown_agent) {
     // A configured agent not yet in Redis (the daemon is starting, or Redis was emptied): write them, retry.
-    if (co_await assigner_.sync_configuration()) r = co_await set();
+    if (co_await assigner_.sync_configuration()) r = co_await conversations_.set_presence(agent, status, now_ms());
   }
-  if (!r || r->is_error()) co_return unavailable();
-  if (r->str == "not_found") co_return json_error(404, "unknown_agent", "agent '" + agent + "' is not known to Redis");
+  if (!r) co_return unavailable();
+  if (*r == store::PresenceOutcome::unknown_agent) {
+    co_return json_error(404, "unknown_agent", "agent '" + agent + "' is not known to Redis");
+  }
   // Available: they may take what waits. Away or offline: offers they held went back to wait.
   co_await assigner_.route_for_agent(agent);
   co_return json_response(200, json::serialize(json::object{{"agent", agent}, {"status", status}}));
@@ -134,18 +128,16 @@ asio::awaitable<Response> AgentRoutes::attachment(const std::string& agent, cons
   });
   if (!hex) co_return json_error(404, "not_found", "no attachment '" + digest + "'");
   // Only to whoever can see a conversation holding it; to anyone else it does not exist.
-  std::vector<std::string> keys{store_.keys().blob(digest), store_.keys().blob(digest) + ":convs"};
-  std::vector<std::string> args{store_.keys().prefix(), agent};
-  auto [r] = co_await store::async_eval(store_.client(), store::attachment_read_script(), std::move(keys),
-                                        std::move(args), kAwait);
-  if (!r || r->is_error()) co_return unavailable();
-  if (r->elements.size() != 2) {
+  auto r = co_await conversations_.attachment(digest, agent);
+  if (!r) co_return unavailable();
+  if (!*r) {
     co_return json_error(404, "not_found", "no attachment '" + digest + "' (too large to keep, expired, or not in a "
                                            "conversation you can see)");
   }
   // Always a download, never rendered in the agent's page: an HTML attachment must not run as ours.
-  Response out = http::text_response(200, r->elements[0].str.empty() ? "application/octet-stream" : r->elements[0].str,
-                                     std::move(r->elements[1].str));
+  store::Blob& blob = **r;
+  Response out = http::text_response(200, blob.content_type.empty() ? "application/octet-stream" : blob.content_type,
+                                     std::move(blob.content));
   out.set(http::beast_http::field::content_disposition, "attachment");
   out.set("X-Content-Type-Options", "nosniff");
   out.set(http::beast_http::field::cache_control, "private, max-age=86400, immutable");
@@ -178,30 +170,28 @@ asio::awaitable<Response> AgentRoutes::my_offers(const std::string& agent) {
 }
 
 asio::awaitable<Response> AgentRoutes::answer_offer(const std::string& agent, const std::string& id, bool accept) {
-  std::vector<std::string> keys{store_.keys().conversation(id)};
   std::int64_t now = now_ms();
-  std::vector<std::string> args{store_.keys().prefix(), agent, accept ? "accept" : "decline", std::to_string(now),
-                                std::to_string(store::kEventsMaxLength)};
-  auto [r] = co_await store::async_eval(store_.client(), store::offer_answer_script(), std::move(keys), std::move(args),
-                                        kAwait);
-  if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
-  const std::string& status = r->elements[0].str;
-  if (status == "not_found") co_return json_error(404, "not_found", "no conversation '" + id + "'");
-  if (status == "resolved") co_return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
-  if (status == "not_offered") {
-    co_return json_error(409, "not_offered", "conversation '" + id + "' is not offered to you (or no longer)");
+  auto r = co_await conversations_.answer_offer(id, agent, accept, now);
+  if (!r) co_return unavailable();
+  using Answer = store::OfferAnswer::Status;
+  switch (r->status) {
+    case Answer::not_found: co_return json_error(404, "not_found", "no conversation '" + id + "'");
+    case Answer::resolved: co_return json_error(409, "conversation_resolved", "conversation '" + id + "' is resolved");
+    case Answer::not_offered:
+      co_return json_error(409, "not_offered", "conversation '" + id + "' is not offered to you (or no longer)");
+    case Answer::expired:
+      co_return json_error(409, "offer_expired", "the offer of conversation '" + id + "' expired; it goes to the next agent");
+    case Answer::accepted:
+    case Answer::declined: break;
   }
-  if (status == "expired") {
-    co_return json_error(409, "offer_expired", "the offer of conversation '" + id + "' expired; it goes to the next agent");
-  }
-  const std::string& queue = r->elements[1].str;
-  if (status == "declined") {
+  const std::string& queue = r->queue;
+  if (r->status == Answer::declined) {
     assigner_.count_offer(queue, "declined");
     co_await assigner_.route_queue(queue, true);  // on to the next agent
     co_return json_response(200, json::serialize(json::object{{"id", id}, {"state", "queued"}}));
   }
   assigner_.count_offer(queue, "accepted");
-  assigner_.observe_wait(queue, static_cast<double>(now - std::atoll(r->elements[3].str.c_str())) / 1000.0);
+  assigner_.observe_wait(queue, static_cast<double>(now - r->queued_at_ms) / 1000.0);
   auto v = co_await load_conversation(store_, id, false);
   if (!v) co_return unavailable();
   auto c = conversation_json(*v);
@@ -227,12 +217,10 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   if (!body) co_return body.error();
   auto text = to_nfc(string_field(*body, "text"));
   if (!text || text->empty()) co_return json_error(400, "missing_field", "'text' is required");
-  const auto& k = store_.keys();
   // The channel's limit on one message, before anything is queued: longer goes as parts or is refused.
-  std::vector<std::string> channel_of{"HGET", k.conversation(id), "channel"};
-  auto [channel] = co_await store_.client().async_command(std::move(channel_of), kAwait);
-  if (!channel || channel->is_error()) co_return unavailable();
-  auto rules_it = reply_limits_.find(channel->str);
+  auto channel = co_await conversations_.channel_of(id);
+  if (!channel) co_return unavailable();
+  auto rules_it = reply_limits_.find(channel->value_or(""));
   const ReplyRules rules = rules_it == reply_limits_.end() ? ReplyRules{} : rules_it->second;
   const ReplyLimit& limit = rules.limit;
   std::vector<std::string> parts = split_reply(*text, limit.split ? limit.max_units : 0);
@@ -244,34 +232,34 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
                                      : "this channel takes at most " + max + " characters in a reply; shorten it");
   }
   std::int64_t now = now_ms();
-  json::array part_list(parts.begin(), parts.end());
-  std::vector<std::string> keys{k.conversation(id), k.seq(), k.outbox(), k.sla(), k.events()};
-  std::vector<std::string> args{k.prefix(), agent, parts.front(), std::to_string(now),
-                                std::to_string(store::kEventsMaxLength), windows_, json::serialize(part_list)};
-  auto [r] = co_await store::async_eval(store_.client(), store::reply_script(), std::move(keys), std::move(args), kAwait);
-  if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
-  if (auto refused = refusal(r->elements[0].str, id)) co_return std::move(*refused);
-  if (r->elements[0].str == "window_closed") {
-    co_return json_error(409, rules.window.refusal_code, rules.window.refusal_message);
+  store::ReplyRequest request_to_store{id, agent, parts, now, windows_};
+  auto r = co_await conversations_.reply(request_to_store);
+  if (!r) co_return unavailable();
+  using Sent = store::ReplyOutcome::Status;
+  switch (r->status) {
+    case Sent::not_found: co_return refusal("not_found", id).value();
+    case Sent::forbidden: co_return refusal("forbidden", id).value();
+    case Sent::resolved: co_return refusal("resolved", id).value();
+    case Sent::window_closed: co_return json_error(409, rules.window.refusal_code, rules.window.refusal_message);
+    case Sent::sent: break;
   }
-  if (r->elements.size() >= 6 && r->elements[2].integer == 1) {
+  if (r->first_response) {
     // The first agent message of the conversation: its first response.
-    const std::string &channel = r->elements[4].str, &queue = r->elements[5].str;
+    const std::string &channel = r->channel, &queue = r->queue;
     auto& h = first_response_[{channel, queue}];
     if (!h.wall) {
       const metrics::Labels labels{{"channel", channel}, {"queue", queue}};
       h.wall = &metrics_.histogram("omniroute_first_response_seconds", labels, metrics::wait_buckets());
       h.business = &metrics_.histogram("omniroute_first_response_business_seconds", labels, metrics::wait_buckets());
     }
-    std::int64_t created = std::atoll(r->elements[3].str.c_str());
+    std::int64_t created = r->created_at_ms;
     h.wall->observe(std::max(0.0, static_cast<double>(now - created) / 1000.0));
     h.business->observe(static_cast<double>(policies_.elapsed_ms(queue, created, now)) / 1000.0);
   }
   // One message per part (usually one): each is delivered, and shown, on its own.
   json::array messages;
   for (size_t i = 0; i < parts.size(); ++i) {
-    std::string message_id = r->elements.size() >= 7 && i < r->elements[6].elements.size() ? r->elements[6].elements[i].str
-                                                                                          : r->elements[1].str;
+    std::string message_id = i < r->message_ids.size() ? r->message_ids[i] : r->message_ids.front();
     messages.push_back(json::object{{"id", message_id},       {"direction", "out"}, {"text", parts[i]},
                                     {"at", format_rfc3339_ms(now)}, {"author", agent},
                                     {"delivery", json::object{{"status", "queued"}, {"attempts", 0}}}});
@@ -282,12 +270,7 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
 }
 
 asio::awaitable<Response> AgentRoutes::resolve(const std::string& agent, const std::string& id) {
-  auto [r] = co_await asio::async_initiate<decltype(kAwait), void(Expected<store::ResolveOutcome, store::RedisError>)>(
-      [this, &agent, &id](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        store_.resolve(id, agent, [h](auto out) { std::move(*h)(std::move(out)); });
-      },
-      kAwait);
+  auto r = co_await conversations_.resolve(id, agent, now_ms());
   if (!r) co_return unavailable();
   switch (*r) {
     case store::ResolveOutcome::not_found: co_return json_error(404, "not_found", "no conversation '" + id + "'");
@@ -307,26 +290,21 @@ asio::awaitable<Response> AgentRoutes::transfer(const std::string& agent, const 
   if (!config::is_identifier(queue.empty() ? to_agent : queue)) {
     co_return json_error(404, "unknown_target", "no such " + std::string(queue.empty() ? "agent" : "queue"));
   }
-  const auto& k = store_.keys();
-  auto v = co_await load_conversation(store_, id, false);
-  if (!v) co_return unavailable();
-  auto c = conversation_json(*v);
-  if (!c) co_return json_error(404, "not_found", "no conversation '" + id + "'");
-  auto fields = fields_of(v->elements[0]);
-  auto priority = fields["priority"] == "urgent" ? config::Priority::urgent
-                  : fields["priority"] == "high" ? config::Priority::high
-                  : fields["priority"] == "low"  ? config::Priority::low
-                                                 : config::Priority::normal;
-  std::string score = store::queue_score(priority, std::atoll(fields["queued_at"].c_str()));
-  std::vector<std::string> keys{k.conversation(id)};
-  std::vector<std::string> args{k.prefix(), agent, queue.empty() ? "agent" : "queue", queue.empty() ? to_agent : queue,
-                                std::to_string(now_ms()), std::to_string(store::kEventsMaxLength), score};
-  auto [r] = co_await store::async_eval(store_.client(), store::transfer_script(), std::move(keys), std::move(args), kAwait);
-  if (!r || r->is_error() || r->elements.empty()) co_return unavailable();
-  const std::string& status = r->elements[0].str;
-  if (auto refused = refusal(status, id)) co_return std::move(*refused);
-  if (status == "no_target") co_return json_error(404, "unknown_target", "no such " + std::string(queue.empty() ? "agent" : "queue"));
-  if (status == "no_room") co_return json_error(409, "agent_unavailable", "agent '" + to_agent + "' is not available or has no room");
+  using Target = store::TransferTarget;
+  Target target = queue.empty() ? Target{Target::Kind::agent, to_agent} : Target{Target::Kind::queue, queue};
+  auto r = co_await conversations_.transfer(id, agent, target, now_ms());
+  if (!r) co_return unavailable();
+  using Moved = store::TransferOutcome;
+  switch (*r) {
+    case Moved::not_found: co_return refusal("not_found", id).value();
+    case Moved::forbidden: co_return refusal("forbidden", id).value();
+    case Moved::resolved: co_return refusal("resolved", id).value();
+    case Moved::no_target:
+      co_return json_error(404, "unknown_target", "no such " + std::string(queue.empty() ? "agent" : "queue"));
+    case Moved::no_room:
+      co_return json_error(409, "agent_unavailable", "agent '" + to_agent + "' is not available or has no room");
+    case Moved::transferred: break;
+  }
   if (!queue.empty()) co_await assigner_.route_queue(queue, true);
   co_await assigner_.route_for_agent(agent);
   co_return json_response(200, json::serialize(json::object{{"id", id}, {"transferred_to", queue.empty() ? to_agent : queue}}));

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "admin_api/admin_routes.hpp"
+#include "store/conversations.hpp"
 #include "config/config.hpp"
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
@@ -51,6 +52,7 @@ class AgentRoutes {
   const config::Config& config_;
   const routing::AgentDirectory& directory_;
   store::ConversationStore& store_;
+  store::Conversations conversations_;
   routing::Assigner& assigner_;
   metrics::Registry& metrics_;
   struct FirstResponseSeries {

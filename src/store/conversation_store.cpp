@@ -125,20 +125,6 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
               });
 }
 
-void ConversationStore::resolve(const std::string& id, const std::string& by, ResolveCallback done) {
-  std::vector<std::string> keys{keys_.conversation(id), keys_.sla(), keys_.events()};
-  std::vector<std::string> args{keys_.prefix(), std::to_string(now_ms()), by, std::to_string(kEventsMaxLength)};
-  eval_script(client_, resolve_script(), std::move(keys), std::move(args), [done = std::move(done)](RedisResult r) {
-    if (!r) return done(unexpected(r.error()));
-    if (r->is_error() || r->elements.empty()) return done(unexpected(protocol_error(r->str)));
-    const std::string& status = r->elements[0].str;
-    if (status == "resolved") return done(ResolveOutcome::resolved);
-    if (status == "already_resolved") return done(ResolveOutcome::already_resolved);
-    if (status == "forbidden") return done(ResolveOutcome::forbidden);
-    done(ResolveOutcome::not_found);
-  });
-}
-
 void ConversationStore::contact_attributes(const std::string& handle_kind, const std::string& handle,
                                            AttributesCallback done) {
   std::vector<std::string> keys{keys_.handle(handle_kind, handle)};

@@ -30,21 +30,16 @@ struct IngestPlan {
   bool start_next_response = false;
 };
 
-enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };
-
 class ConversationStore {
  public:
   ConversationStore(RedisClient& client, const config::RedisConfig& config);
 
   using IngestCallback = std::function<void(Expected<IngestOutcome, RedisError>)>;
-  using ResolveCallback = std::function<void(Expected<ResolveOutcome, RedisError>)>;
   using CountsCallback = std::function<void(Expected<std::vector<long long>, RedisError>)>;
   using AttributesCallback = std::function<void(Expected<std::map<std::string, std::string>, RedisError>)>;
 
   /// Stores `message` (deduplicated) and files it in a conversation; `done` once durable or failed.
   void ingest(const Message& message, Medium medium, const IngestPlan& plan, IngestCallback done);
-  /// Closes conversation `id` (as agent `by`, or "system"); its customer's next message opens a new one.
-  void resolve(const std::string& id, const std::string& by, ResolveCallback done);
   /// The attributes (tier, …) of the contact known by `handle`, empty when unknown.
   void contact_attributes(const std::string& handle_kind, const std::string& handle, AttributesCallback done);
   /// How many conversations wait in each of `queues`, in order.

@@ -1,10 +1,14 @@
-// The ingest and resolve scripts against a real redis-server.
+// The ingest and resolve scripts against a real redis-server, through the store's own API.
 
 #include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include "config/values.hpp"
 #include "omniroute/clock.hpp"
 #include "store/conversation_store.hpp"
+#include "store/conversations.hpp"
 #include "support/loop.hpp"
 #include "support/redis_server.hpp"
 
@@ -52,8 +56,11 @@ class ConversationStoreTest : public ::testing::Test {
   }
 
   ResolveOutcome resolve(const std::string& id, const std::string& by = "system") {
-    std::optional<Expected<ResolveOutcome, RedisError>> result;
-    store->resolve(id, by, [&](auto r) { result = std::move(r); });
+    std::optional<StoreResult<ResolveOutcome>> result;
+    Conversations conversations(*client, store->keys());
+    boost::asio::co_spawn(
+        ctx, [&]() -> boost::asio::awaitable<void> { result = co_await conversations.resolve(id, by, now_ms()); },
+        boost::asio::detached);
     EXPECT_TRUE(run_until_set(ctx, result));
     return **result;
   }

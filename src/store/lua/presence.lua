@@ -1,19 +1,20 @@
 --! uses: lib_agent lib_sla
 -- presence.lua: an agent sets themselves available, away or offline.
 --
--- KEYS[1] or:{ws}:agent:<id>
--- ARGV: 1 prefix, 2 agent id, 3 status, 4 now ms, 5 events max length
+--! keys: agent_hash
+--! args: prefix agent status now events_max
+-- k_agent_hash or:{ws}:agent:<id>; a_status available, away or offline.
 -- Returns the previous status, or "not_found".
 
-local prefix, agent = ARGV[1], ARGV[2]
-local previous = redis.call('HGET', KEYS[1], 'status')
+local prefix, agent, status, now = a_prefix, a_agent, a_status, a_now
+local previous = redis.call('HGET', k_agent_hash, 'status')
 if not previous then return 'not_found' end
-redis.call('HSET', KEYS[1], 'status', ARGV[3], 'status_at', ARGV[4])
+redis.call('HSET', k_agent_hash, 'status', status, 'status_at', now)
 -- Offers wait for an answer from someone at their desk: leaving it hands them on.
-if ARGV[3] ~= 'available' then withdraw_offers(prefix, agent, ARGV[4], ARGV[5]) end
+if status ~= 'available' then withdraw_offers(prefix, agent, now, a_events_max) end
 refresh_agent_all(prefix, agent)
-if previous ~= ARGV[3] then
-  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', ARGV[5], '*', 'type', 'agent.status',
-             'agent', agent, 'status', ARGV[3], 'at', ARGV[4])
+if previous ~= status then
+  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status',
+             'agent', agent, 'status', status, 'at', now)
 end
 return previous

@@ -7,58 +7,59 @@
 -- auto-acknowledgement's estimate), stops the first- and next-response
 -- clocks, and records an event. Needs lib_sla.lua.
 --
--- KEYS[1] conv  or:{ws}:conv:<id>   KEYS[2] or:{ws}:seq   KEYS[3] or:{ws}:outbox
--- KEYS[4] or:{ws}:sla               KEYS[5] or:{ws}:events
--- ARGV: 1 prefix, 2 agent id, 3 text, 4 now ms, 5 events max length, 6 JSON {channel id: {"span": ms,
---       "template": name}}: channels whose provider takes free-form replies only within `span` of the
---       customer's last message; later, the reply goes as `template` (the text its parameter) or, with
---       none, is refused, 7 JSON array of the parts the reply goes as
---       (a reply longer than the channel takes, cut by the core; "" or absent: ARGV[3] alone), each
---       its own message in the transcript and the outbox
+--! uses: lib_conv
+--! keys: conv seq outbox sla events
+--! args: prefix agent text now events_max windows parts
+-- k_conv or:{ws}:conv:<id>, k_seq or:{ws}:seq, k_outbox or:{ws}:outbox, k_sla or:{ws}:sla,
+-- k_events or:{ws}:events.
+-- a_windows: JSON {channel id: {"span": ms, "template": name}}: channels whose provider takes free-form
+--   replies only within `span` of the customer's last message; later, the reply goes as `template` (the
+--   text its parameter) or, with none, is refused.
+-- a_parts: JSON array of the parts the reply goes as (a reply longer than the channel takes, cut by the
+--   core; "": a_text alone), each its own message in the transcript and the outbox.
 -- Returns {"sent", first msg id, first response 0|1, created_at, channel, queue, {msg ids}},
 --         {"window_closed", last inbound ms}
 -- or {"not_found"|"forbidden"|"resolved"}.
 
-local c = redis.call('HMGET', KEYS[1], 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
-                     'thread', 'channel_kind', 'last_inbound_at', 'subject', 'reply_context',
-                     'recipient')
-if not c[1] then return {'not_found'} end
-if c[3] ~= ARGV[2] then return {'forbidden'} end
-if c[2] == 'resolved' then return {'resolved'} end
+local c = load_fields(k_conv, 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
+                     'thread', 'last_inbound_at', 'subject', 'reply_context', 'recipient')
+if not c.id then return {'not_found'} end
+if c.agent ~= a_agent then return {'forbidden'} end
+if c.state == 'resolved' then return {'resolved'} end
 local template = ''
-local window = cjson.decode(ARGV[6] ~= '' and ARGV[6] or '{}')[c[6]]
-if window and tonumber(ARGV[4]) - (tonumber(c[10]) or 0) > tonumber(window.span) then
+local window = cjson.decode(a_windows ~= '' and a_windows or '{}')[c.channel]
+if window and tonumber(a_now) - (tonumber(c.last_inbound_at) or 0) > tonumber(window.span) then
   template = window.template or ''
-  if template == '' then return {'window_closed', c[10] or ''} end
+  if template == '' then return {'window_closed', c.last_inbound_at or ''} end
 end
 
-local conv, now = c[1], ARGV[4]
+local conv, now = c.id, a_now
 -- The parts the reply goes as (the core cut a reply longer than the channel takes); one by default.
-local parts = {ARGV[3]}
-if (ARGV[7] or '') ~= '' then parts = cjson.decode(ARGV[7]) end
+local parts = {a_text}
+if a_parts ~= '' then parts = cjson.decode(a_parts) end
 local first = 0
-if c[4] == '' or not c[4] then
+if c.first_response_at == '' or not c.first_response_at then
   first = 1
-  redis.call('HSET', KEYS[1], 'first_response_at', now)
-  local frt = ARGV[1] .. 'frt:' .. (c[7] or '')
-  redis.call('LPUSH', frt, math.max(0, tonumber(now) - (tonumber(c[5]) or tonumber(now))))
+  redis.call('HSET', k_conv, 'first_response_at', now)
+  local frt = a_prefix .. 'frt:' .. (c.queue or '')
+  redis.call('LPUSH', frt, math.max(0, tonumber(now) - (tonumber(c.created_at) or tonumber(now))))
   redis.call('LTRIM', frt, 0, 49)
 end
-sla_answered(ARGV[1], conv)
+sla_answered(a_prefix, conv)
 local ids = {}
 for _, text in ipairs(parts) do
-  local msg = 'm' .. redis.call('HINCRBY', KEYS[2], 'msg', 1)
+  local msg = 'm' .. redis.call('HINCRBY', k_seq, 'msg', 1)
   ids[#ids + 1] = msg
-  local entry = redis.call('XADD', KEYS[1] .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', ARGV[2],
+  local entry = redis.call('XADD', k_conv .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', a_agent,
              'text', text, 'attachments', '[]', 'at', now, 'delivery', 'queued', 'template', template)
-  redis.call('HINCRBY', KEYS[1], 'message_count', 1)
-  redis.call('XADD', KEYS[3], '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[6],
-             'recipient', (c[13] and c[13] ~= '') and c[13] or c[8],
+  redis.call('HINCRBY', k_conv, 'message_count', 1)
+  redis.call('XADD', k_outbox, '*', 'conversation_id', conv, 'message_id', msg, 'channel', c.channel,
+             'recipient', (c.recipient and c.recipient ~= '') and c.recipient or c.thread,
              'text', text, 'at', now, 'template', template,
              -- the subject, and what the channel recorded to answer the customer's last message in its thread
-             'subject', c[11] or '', 'reply_context', c[12] or '')
-  redis.call('HSET', KEYS[1] .. ':delivery', msg, '{"status":"queued","attempts":0}')
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'type', 'message.created', 'conversation_id', conv,
+             'subject', c.subject or '', 'reply_context', c.reply_context or '')
+  redis.call('HSET', k_conv .. ':delivery', msg, '{"status":"queued","attempts":0}')
+  redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.created', 'conversation_id', conv,
              'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
 end
-return {'sent', ids[1], first, c[5], c[6], c[7], ids}
+return {'sent', ids[1], first, c.created_at, c.channel, c.queue, ids}

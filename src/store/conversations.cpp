@@ -1,0 +1,189 @@
+#include "store/conversations.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "store/conversation_store.hpp"
+#include "store/scripts.hpp"
+
+namespace omniroute::store {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+StoreError unexpected_reply(const Reply& r, std::string_view script) {
+  return StoreError{RedisFailure::closed, std::string(script) + ": unexpected reply from Redis" +
+                                              (r.is_error() ? ": " + r.str : std::string())};
+}
+
+/// Runs a script; a Redis error reply becomes a StoreError, so callers only see replies of the script's shape.
+asio::awaitable<StoreResult<Reply>> run(RedisClient& client, const Script& script, std::vector<std::string> keys,
+                                        std::vector<std::string> args) {
+  auto [r] = co_await async_eval(client, script, std::move(keys), std::move(args), kAwait);
+  if (!r) co_return unexpected(r.error());
+  if (r->is_error()) co_return unexpected(unexpected_reply(*r, script.name));
+  co_return std::move(*r);
+}
+
+/// The status word a script answered first ({"status", …} or a bare "status").
+const std::string& status_of(const Reply& r) {
+  static const std::string none;
+  if (r.type == Reply::Type::array) return r.elements.empty() ? none : r.elements[0].str;
+  return r.str;
+}
+
+std::int64_t to_ms(const Reply& r) { return std::atoll(r.str.c_str()); }
+
+}  // namespace
+
+asio::awaitable<StoreResult<ReplyOutcome>> Conversations::reply(const ReplyRequest& request) {
+  ReplyCall call;
+  call.conv = keys_.conversation(request.conversation);
+  call.seq = keys_.seq();
+  call.outbox = keys_.outbox();
+  call.sla = keys_.sla();
+  call.events = keys_.events();
+  call.prefix = keys_.prefix();
+  call.agent = request.agent;
+  call.text = request.parts.empty() ? std::string() : request.parts.front();
+  call.now = std::to_string(request.now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  call.windows = request.windows_json;
+  call.parts = boost::json::serialize(boost::json::array(request.parts.begin(), request.parts.end()));
+  auto r = co_await run(client_, reply_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = status_of(*r);
+  ReplyOutcome out;
+  using S = ReplyOutcome::Status;
+  if (status == "not_found") out.status = S::not_found;
+  else if (status == "forbidden") out.status = S::forbidden;
+  else if (status == "resolved") out.status = S::resolved;
+  else if (status == "window_closed") out.status = S::window_closed;
+  else if (status == "sent" && r->elements.size() >= 7) {
+    out.status = S::sent;
+    out.first_response = r->elements[2].integer == 1;
+    out.created_at_ms = to_ms(r->elements[3]);
+    out.channel = r->elements[4].str;
+    out.queue = r->elements[5].str;
+    for (const auto& id : r->elements[6].elements) out.message_ids.push_back(id.str);
+  } else {
+    co_return unexpected(unexpected_reply(*r, "reply"));
+  }
+  co_return out;
+}
+
+asio::awaitable<StoreResult<OfferAnswer>> Conversations::answer_offer(const std::string& conversation,
+                                                                      const std::string& agent, bool accept,
+                                                                      std::int64_t now_ms) {
+  OfferAnswerCall call;
+  call.conv = keys_.conversation(conversation);
+  call.prefix = keys_.prefix();
+  call.agent = agent;
+  call.answer = accept ? "accept" : "decline";
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await run(client_, offer_answer_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = status_of(*r);
+  OfferAnswer out;
+  using S = OfferAnswer::Status;
+  if (status == "accepted" && r->elements.size() >= 4) {
+    out.status = S::accepted;
+    out.queue = r->elements[1].str;
+    out.queued_at_ms = to_ms(r->elements[3]);
+  } else if (status == "declined" && r->elements.size() >= 2) {
+    out.status = S::declined;
+    out.queue = r->elements[1].str;
+  } else if (status == "not_found") out.status = S::not_found;
+  else if (status == "resolved") out.status = S::resolved;
+  else if (status == "not_offered") out.status = S::not_offered;
+  else if (status == "expired") out.status = S::expired;
+  else co_return unexpected(unexpected_reply(*r, "offer_answer"));
+  co_return out;
+}
+
+asio::awaitable<StoreResult<TransferOutcome>> Conversations::transfer(const std::string& conversation,
+                                                                      const std::string& agent,
+                                                                      const TransferTarget& to, std::int64_t now_ms) {
+  TransferCall call;
+  call.conv = keys_.conversation(conversation);
+  call.prefix = keys_.prefix();
+  call.actor = agent;
+  call.mode = to.kind == TransferTarget::Kind::queue ? "queue" : "agent";
+  call.target = to.id;
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await run(client_, transfer_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = status_of(*r);
+  if (status == "transferred") co_return TransferOutcome::transferred;
+  if (status == "not_found") co_return TransferOutcome::not_found;
+  if (status == "forbidden") co_return TransferOutcome::forbidden;
+  if (status == "resolved") co_return TransferOutcome::resolved;
+  if (status == "no_target") co_return TransferOutcome::no_target;
+  if (status == "no_room") co_return TransferOutcome::no_room;
+  co_return unexpected(unexpected_reply(*r, "transfer"));
+}
+
+asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::string& conversation,
+                                                                    const std::string& by, std::int64_t now_ms) {
+  ResolveCall call;
+  call.conv = keys_.conversation(conversation);
+  call.sla = keys_.sla();
+  call.events = keys_.events();
+  call.prefix = keys_.prefix();
+  call.now = std::to_string(now_ms);
+  call.by = by;
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await run(client_, resolve_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = status_of(*r);
+  if (status == "resolved") co_return ResolveOutcome::resolved;
+  if (status == "already_resolved") co_return ResolveOutcome::already_resolved;
+  if (status == "forbidden") co_return ResolveOutcome::forbidden;
+  if (status == "not_found") co_return ResolveOutcome::not_found;
+  co_return unexpected(unexpected_reply(*r, "resolve"));
+}
+
+asio::awaitable<StoreResult<PresenceOutcome>> Conversations::set_presence(const std::string& agent,
+                                                                          const std::string& status,
+                                                                          std::int64_t now_ms) {
+  PresenceCall call;
+  call.agent_hash = keys_.agent(agent);
+  call.prefix = keys_.prefix();
+  call.agent = agent;
+  call.status = status;
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await run(client_, presence_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  co_return status_of(*r) == "not_found" ? PresenceOutcome::unknown_agent : PresenceOutcome::set;
+}
+
+asio::awaitable<StoreResult<std::optional<std::string>>> Conversations::channel_of(const std::string& conversation) {
+  std::vector<std::string> command{"HGET", keys_.conversation(conversation), "channel"};  // GCC 12: not inside co_await
+  auto [r] = co_await client_.async_command(std::move(command), kAwait);
+  if (!r) co_return unexpected(r.error());
+  if (r->is_error()) co_return unexpected(unexpected_reply(*r, "HGET channel"));
+  if (r->type == Reply::Type::nil) co_return std::optional<std::string>();
+  co_return std::optional<std::string>(r->str);
+}
+
+asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(const std::string& sha256,
+                                                                            const std::string& agent) {
+  AttachmentReadCall call;
+  call.blob = keys_.blob(sha256);
+  call.convs = keys_.blob(sha256) + ":convs";
+  call.prefix = keys_.prefix();
+  call.agent = agent;
+  auto r = co_await run(client_, attachment_read_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  if (r->elements.size() != 2) co_return std::optional<Blob>();
+  co_return std::optional<Blob>(Blob{std::move(r->elements[0].str), std::move(r->elements[1].str)});
+}
+
+}  // namespace omniroute::store

@@ -1,0 +1,92 @@
+#pragma once
+// store::Conversations: what agents do to a conversation (reply, transfer,
+// answer an offer, resolve), their presence, and reading what they may see
+// (a kept attachment). Each change is one Lua script; callers get typed
+// results and one error type, never a Redis reply, a key or a script.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "omniroute/expected.hpp"
+#include "store/keys.hpp"
+#include "store/redis_client.hpp"
+
+namespace omniroute::store {
+
+/// Redis did not answer, or answered something the store did not expect: nothing is known to have changed.
+using StoreError = RedisError;
+template <typename T>
+using StoreResult = Expected<T, StoreError>;
+
+/// An agent's reply, already cut into the parts the channel takes (one, usually).
+struct ReplyRequest {
+  std::string conversation;
+  std::string agent;
+  std::vector<std::string> parts;
+  std::int64_t now_ms = 0;
+  std::string windows_json;  // {channel id: {"span": ms, "template": name}} (agent_routes.cpp builds it)
+};
+
+struct ReplyOutcome {
+  enum class Status { sent, not_found, forbidden, resolved, window_closed };
+  Status status = Status::not_found;
+  std::vector<std::string> message_ids;  // one per part, in order
+  bool first_response = false;           // the conversation's first agent message
+  std::int64_t created_at_ms = 0;        // of the conversation
+  std::string channel, queue;
+};
+
+struct OfferAnswer {
+  enum class Status { accepted, declined, not_found, resolved, not_offered, expired };
+  Status status = Status::not_found;
+  std::string queue;
+  std::int64_t queued_at_ms = 0;  // accepted: when it started waiting
+};
+
+struct TransferTarget {
+  enum class Kind { queue, agent };
+  Kind kind = Kind::queue;
+  std::string id;
+};
+
+enum class TransferOutcome { transferred, not_found, forbidden, resolved, no_target, no_room };
+enum class PresenceOutcome { set, unknown_agent };
+enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };
+
+/// A kept attachment's content.
+struct Blob {
+  std::string content_type;
+  std::string content;
+};
+
+class Conversations {
+ public:
+  Conversations(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
+
+  boost::asio::awaitable<StoreResult<ReplyOutcome>> reply(const ReplyRequest& request);
+  boost::asio::awaitable<StoreResult<OfferAnswer>> answer_offer(const std::string& conversation, const std::string& agent,
+                                                                bool accept, std::int64_t now_ms);
+  /// Hands the agent's conversation to a queue (at its original age and priority) or to an agent with room.
+  boost::asio::awaitable<StoreResult<TransferOutcome>> transfer(const std::string& conversation,
+                                                                const std::string& agent, const TransferTarget& to,
+                                                                std::int64_t now_ms);
+  /// Closes the conversation (as agent `by`, or "system"); its customer's next message opens a new one.
+  boost::asio::awaitable<StoreResult<ResolveOutcome>> resolve(const std::string& conversation, const std::string& by,
+                                                              std::int64_t now_ms);
+  boost::asio::awaitable<StoreResult<PresenceOutcome>> set_presence(const std::string& agent, const std::string& status,
+                                                                    std::int64_t now_ms);
+  /// The conversation's channel id; nullopt when there is no such conversation.
+  boost::asio::awaitable<StoreResult<std::optional<std::string>>> channel_of(const std::string& conversation);
+  /// A kept attachment, for `agent` ("" for the admin) only when they can see a conversation holding it.
+  boost::asio::awaitable<StoreResult<std::optional<Blob>>> attachment(const std::string& sha256,
+                                                                      const std::string& agent);
+
+ private:
+  RedisClient& client_;
+  const Keys& keys_;
+};
+
+}  // namespace omniroute::store
