@@ -137,14 +137,17 @@ std::optional<Response> read_agent_fields(const json::object& body, routing::Age
 }
 
 /// The answer for agent_sync.lua's refusals; nullopt for "ok".
-std::optional<Response> save_refusal(const std::optional<std::string>& status, const std::string& id) {
+std::optional<Response> save_refusal(const store::StoreResult<store::SaveOutcome>& status, const std::string& id) {
   if (!status) return unavailable();
-  if (*status == "ok") return std::nullopt;
-  if (*status == "exists") return json_error(409, "agent_exists", "agent '" + id + "' already exists");
-  if (*status == "not_found") return json_error(404, "not_found", "no agent '" + id + "'");
-  if (*status == "token_in_use") return json_error(409, "token_in_use", "another agent already has this token");
-  if (*status == "config_managed") {
-    return json_error(409, "config_managed", "agent '" + id + "' is defined in the configuration file; change it there");
+  switch (*status) {
+    case store::SaveOutcome::ok: return std::nullopt;
+    case store::SaveOutcome::exists: return json_error(409, "agent_exists", "agent '" + id + "' already exists");
+    case store::SaveOutcome::not_found: return json_error(404, "not_found", "no agent '" + id + "'");
+    case store::SaveOutcome::token_in_use:
+      return json_error(409, "token_in_use", "another agent already has this token");
+    case store::SaveOutcome::config_managed:
+      return json_error(409, "config_managed",
+                        "agent '" + id + "' is defined in the configuration file; change it there");
   }
   return unavailable();
 }
@@ -347,8 +350,8 @@ asio::awaitable<Response> AdminRoutes::rotate_token(const std::string& id) {
 asio::awaitable<Response> AdminRoutes::delete_agent(const std::string& id) {
   auto status = co_await assigner_.delete_agent(id, "api");
   if (!status) co_return unavailable();
-  if (*status == "not_found") co_return json_error(404, "not_found", "no agent '" + id + "'");
-  if (*status == "config_managed") {
+  if (*status == store::RemoveOutcome::not_found) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  if (*status == store::RemoveOutcome::config_managed) {
     co_return json_error(409, "config_managed", "agent '" + id + "' is defined in the configuration file; remove it there");
   }
   log::info("admin: agent " + id + " removed");

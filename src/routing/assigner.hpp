@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "routing/pools.hpp"
+#include "store/agents.hpp"
 #include "store/conversation_store.hpp"
 
 namespace omniroute::routing {
@@ -30,7 +31,7 @@ struct AgentSpec {
   std::string source;        // "config" or "api"
 };
 
-enum class SaveMode { upsert, create, update };
+using store::SaveMode;
 
 class Assigner {
  public:
@@ -39,11 +40,11 @@ class Assigner {
   /// Writes the configured agents and queue strategies to Redis (start-up, once per daemon);
   /// agents an earlier configuration listed and this one does not are removed.
   boost::asio::awaitable<bool> sync_configuration();
-  /// Creates or changes an agent: "ok", "exists", "not_found", "config_managed", "token_in_use";
-  /// nullopt when Redis failed.
-  boost::asio::awaitable<std::optional<std::string>> save_agent(const AgentSpec& agent, SaveMode mode);
-  /// Removes an agent, requeueing their conversations: "deleted", "not_found", "config_managed"; nullopt on failure.
-  boost::asio::awaitable<std::optional<std::string>> delete_agent(const std::string& id, const std::string& source);
+  /// Creates or changes an agent; routes what they may now take.
+  boost::asio::awaitable<store::StoreResult<store::SaveOutcome>> save_agent(const AgentSpec& agent, SaveMode mode);
+  /// Removes an agent, requeueing their conversations (and routing their queues).
+  boost::asio::awaitable<store::StoreResult<store::RemoveOutcome>> delete_agent(const std::string& id,
+                                                                                const std::string& source);
   const Pools& pools() const { return pools_; }
   /// Counts an offer's end in omniroute_offers_total{queue,outcome} (accepted, declined, expired).
   void count_offer(const std::string& queue, const std::string& outcome);
@@ -64,7 +65,7 @@ class Assigner {
   /// pool `agents_of` (with `cutoff_ms` for overflow).
   boost::asio::awaitable<void> route_pass(const std::string& queue, const std::string& pool,
                                           const std::string& agents_of, const std::string& medium,
-                                          const std::string& cutoff_ms);
+                                          std::optional<std::int64_t> cutoff_ms);
   /// Agents whose event socket stayed away past the grace period go offline; their conversations requeue.
   boost::asio::awaitable<void> sweep_presence();
   /// Offers not accepted in time go on to the next agent (offers_expire.lua).
@@ -72,6 +73,7 @@ class Assigner {
 
   const config::Config& config_;
   store::ConversationStore& store_;
+  store::Agents agents_;
   std::map<std::string, metrics::Histogram*> queue_wait_;
   std::map<std::string, std::vector<std::string>> media_of_queue_;   // queue → media of its channels
   Pools pools_;

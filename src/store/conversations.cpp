@@ -1,40 +1,20 @@
 #include "store/conversations.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include "store/conversation_store.hpp"
 #include "store/scripts.hpp"
+#include "store/store_calls.hpp"
 
 namespace omniroute::store {
 
 namespace asio = boost::asio;
 
+using detail::run;
+using detail::status_of;
+using detail::unexpected_reply;
+
 namespace {
-
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
-
-StoreError unexpected_reply(const Reply& r, std::string_view script) {
-  return StoreError{RedisFailure::closed, std::string(script) + ": unexpected reply from Redis" +
-                                              (r.is_error() ? ": " + r.str : std::string())};
-}
-
-/// Runs a script; a Redis error reply becomes a StoreError, so callers only see replies of the script's shape.
-asio::awaitable<StoreResult<Reply>> run(RedisClient& client, const Script& script, std::vector<std::string> keys,
-                                        std::vector<std::string> args) {
-  auto [r] = co_await async_eval(client, script, std::move(keys), std::move(args), kAwait);
-  if (!r) co_return unexpected(r.error());
-  if (r->is_error()) co_return unexpected(unexpected_reply(*r, script.name));
-  co_return std::move(*r);
-}
-
-/// The status word a script answered first ({"status", …} or a bare "status").
-const std::string& status_of(const Reply& r) {
-  static const std::string none;
-  if (r.type == Reply::Type::array) return r.elements.empty() ? none : r.elements[0].str;
-  return r.str;
-}
 
 std::int64_t to_ms(const Reply& r) { return std::atoll(r.str.c_str()); }
 
@@ -165,10 +145,9 @@ asio::awaitable<StoreResult<PresenceOutcome>> Conversations::set_presence(const 
 }
 
 asio::awaitable<StoreResult<std::optional<std::string>>> Conversations::channel_of(const std::string& conversation) {
-  std::vector<std::string> command{"HGET", keys_.conversation(conversation), "channel"};  // GCC 12: not inside co_await
-  auto [r] = co_await client_.async_command(std::move(command), kAwait);
+  std::vector<std::string> hget{"HGET", keys_.conversation(conversation), "channel"};  // GCC 12: not inside co_await
+  auto r = co_await detail::command(client_, std::move(hget));
   if (!r) co_return unexpected(r.error());
-  if (r->is_error()) co_return unexpected(unexpected_reply(*r, "HGET channel"));
   if (r->type == Reply::Type::nil) co_return std::optional<std::string>();
   co_return std::optional<std::string>(r->str);
 }

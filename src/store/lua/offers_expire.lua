@@ -4,21 +4,22 @@
 -- and is not offered that conversation again for 10 minutes. Each expiry
 -- happens once, whichever daemon instance runs this first. Needs lib_agent.lua.
 --
--- ARGV: 1 prefix, 2 now ms, 3 events max length, 4 at most this many
+--! args: prefix now events_max limit
+-- a_limit: at most this many offers
 -- Returns a flat list: conv, agent, queue, …
 
-local prefix, now = ARGV[1], ARGV[2]
+local prefix, now = a_prefix, a_now
 local out = {}
-for _, conv in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'offers', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))) do
+for _, conv in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'offers', '-inf', now, 'LIMIT', 0, tonumber(a_limit))) do
   local queue = redis.call('HGET', prefix .. 'conv:' .. conv, 'queue')
-  local agent = end_offer(prefix, conv, now, ARGV[3], 'conversation.offer_expired', true)
+  local agent = end_offer(prefix, conv, now, a_events_max, 'conversation.offer_expired', true)
   if agent then
     local akey = prefix .. 'agent:' .. agent
     if redis.call('HGET', akey, 'status') == 'available' then
       redis.call('HSET', akey, 'status', 'away', 'status_at', now)
-      withdraw_offers(prefix, agent, now, ARGV[3])
+      withdraw_offers(prefix, agent, now, a_events_max)
       refresh_agent_all(prefix, agent)
-      redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', ARGV[3], '*', 'type', 'agent.status', 'agent', agent,
+      redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status', 'agent', agent,
                  'status', 'away', 'reason', 'offer_missed', 'at', now)
     end
     out[#out + 1] = conv

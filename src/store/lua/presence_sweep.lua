@@ -6,10 +6,11 @@
 -- expiry the live session keeps pushing forward, so a crashed daemon's
 -- sockets lapse by themselves. Needs lib_agent.lua.
 --
--- ARGV: 1 prefix, 2 now ms, 3 grace ms, 4 events max length (every agent in or:{ws}:agents is checked)
+--! args: prefix now grace events_max
+-- a_grace ms; every agent in or:{ws}:agents is checked
 -- Returns the ids of the agents set offline.
 
-local prefix, now, grace = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local prefix, now, grace = a_prefix, tonumber(a_now), tonumber(a_grace)
 local out = {}
 for _, agent in ipairs(redis.call('SMEMBERS', prefix .. 'agents')) do
   local akey = prefix .. 'agent:' .. agent
@@ -24,10 +25,10 @@ for _, agent in ipairs(redis.call('SMEMBERS', prefix .. 'agents')) do
       elseif now - lost >= grace then
         redis.call('HSET', akey, 'status', 'offline', 'status_at', now)
         redis.call('HDEL', akey, 'uses_socket', 'socket_lost_at')
-        withdraw_offers(prefix, agent, now, ARGV[4])
-        requeue_all(prefix, agent, now, ARGV[4], 'socket_lost')
+        withdraw_offers(prefix, agent, now, a_events_max)
+        requeue_all(prefix, agent, now, a_events_max, 'socket_lost')
         refresh_agent_all(prefix, agent)
-        redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', ARGV[4], '*', 'type', 'agent.status', 'agent', agent,
+        redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status', 'agent', agent,
                    'status', 'offline', 'reason', 'socket_lost', 'at', now)
         out[#out + 1] = agent
       end

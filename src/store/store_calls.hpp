@@ -1,0 +1,34 @@
+#pragma once
+// Inside the store only: running a command or a script from a coroutine, with
+// Redis's error replies turned into StoreError, so repositories see only
+// replies of the shape they asked for.
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/conversations.hpp"
+#include "store/scripts.hpp"
+
+namespace omniroute::store::detail {
+
+StoreError unexpected_reply(const Reply& r, std::string_view what);
+
+boost::asio::awaitable<StoreResult<Reply>> run(RedisClient& client, const Script& script, std::vector<std::string> keys,
+                                               std::vector<std::string> args);
+
+template <typename Call>
+boost::asio::awaitable<StoreResult<Reply>> run(RedisClient& client, const Script& script, const Call& call) {
+  return run(client, script, call.keys(), call.argv());
+}
+
+boost::asio::awaitable<StoreResult<Reply>> command(RedisClient& client, std::vector<std::string> args);
+
+/// The status word a script answered first ({"status", …} or a bare "status").
+const std::string& status_of(const Reply& r);
+
+/// The strings of an array reply.
+std::vector<std::string> strings_of(const Reply& r);
+
+}  // namespace omniroute::store::detail
