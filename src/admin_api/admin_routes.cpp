@@ -3,8 +3,6 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <set>
 
@@ -14,7 +12,6 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "routing/pools.hpp"
-#include "store/scripts.hpp"
 
 namespace omniroute::admin_api {
 
@@ -26,15 +23,12 @@ namespace json = boost::json;
 using http::json_error;
 using http::json_response;
 using http::Response;
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-constexpr std::int64_t kBand = store::kQueueBand;
-
-/// One agents_overview.lua entry ({hash, pools}) as the admin API shows an agent.
-json::object agent_json(const store::Reply& entry) {
-  auto f = fields_of(entry.elements[0]);
+/// An agent as the admin API shows it.
+json::object agent_json(const store::AgentView& agent) {
+  store::Fields f = agent.fields;
   auto num = [&](const std::string& key) { return std::atoll(f[key].c_str()); };
   json::array skills;
   for (size_t start = 0; start < f["skills"].size();) {
@@ -43,7 +37,7 @@ json::object agent_json(const store::Reply& entry) {
     start = end + 1;
   }
   std::set<std::string> queues;
-  for (const auto& pool : entry.elements[1].elements) queues.insert(std::string(routing::queue_of_pool(pool.str)));
+  for (const auto& pool : agent.pools) queues.insert(std::string(routing::queue_of_pool(pool)));
   json::array queue_list;
   for (const auto& q : queues) queue_list.push_back(json::value(q));
   return json::object{
@@ -58,9 +52,9 @@ json::object agent_json(const store::Reply& entry) {
       {"source", f["source"].empty() ? "config" : f["source"]}};
 }
 
-/// An agent as stored (an agents_overview.lua entry), to change and save again; keeps the token.
-routing::AgentSpec stored_spec(const store::Reply& entry) {
-  json::object current = agent_json(entry);
+/// An agent as stored, to change and save again; keeps the token.
+routing::AgentSpec stored_spec(const store::AgentView& agent) {
+  json::object current = agent_json(agent);
   routing::AgentSpec spec;
   spec.id = std::string(current["id"].as_string());
   spec.name = std::string(current["name"].as_string());
@@ -156,7 +150,13 @@ std::optional<Response> save_refusal(const store::StoreResult<store::SaveOutcome
 
 AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory,
                          store::ConversationStore& store, routing::Assigner& assigner)
-    : config_(config), directory_(directory), store_(store), assigner_(assigner) {}
+    : config_(config),
+      directory_(directory),
+      store_(store),
+      conversations_(store.client(), store.keys()),
+      overview_(store.client(), store.keys()),
+      contacts_(store.client(), store.keys()),
+      assigner_(assigner) {}
 
 asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& request, std::string_view path) {
   using http::beast_http::verb;
@@ -221,45 +221,24 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   co_return wrong_method("GET or PATCH");
 }
 
-asio::awaitable<std::optional<store::Reply>> AdminRoutes::overview(const std::string& id) {
-  std::vector<std::string> keys;
-  std::vector<std::string> args{store_.keys().prefix(), id};
-  auto [r] = co_await store::async_eval(store_.client(), store::agents_overview_script(), std::move(keys),
-                                        std::move(args), kAwait);
-  if (!r || r->is_error()) co_return std::nullopt;
-  co_return *r;
-}
-
 asio::awaitable<Response> AdminRoutes::queues() {
-  const auto& k = store_.keys();
-  auto all = co_await overview("");
+  auto all = co_await overview_.agents();
   if (!all) co_return unavailable();
   std::int64_t now = now_ms();
   json::array out;
   for (const auto& q : config_.queues) {
-    std::vector<std::string> card{"ZCARD", k.queue(q.id)};
-    auto [depth] = co_await store_.client().async_command(std::move(card), kAwait);
-    if (!depth || depth->is_error()) co_return unavailable();
-    // Oldest across priority bands: the head of each band carries its queued_at in the score.
-    std::int64_t oldest = 0;
-    for (int band = 0; band < 4; ++band) {
-      std::vector<std::string> cmd{"ZRANGEBYSCORE", k.queue(q.id), std::to_string(band * kBand),
-                                   "(" + std::to_string((band + 1) * kBand), "WITHSCORES", "LIMIT", "0", "1"};
-      auto [head] = co_await store_.client().async_command(std::move(cmd), kAwait);
-      if (!head || head->elements.size() < 2) continue;
-      std::int64_t queued_at = std::atoll(head->elements[1].str.c_str()) - band * kBand;
-      if (oldest == 0 || queued_at < oldest) oldest = queued_at;
-    }
+    auto head = co_await overview_.queue_head(q.id);
+    if (!head) co_return unavailable();
     // Available agents who serve the queue itself (its own pool, without extra skills).
     int available = 0;
-    for (const auto& entry : all->elements) {
-      auto f = fields_of(entry.elements[0]);
-      bool serves = std::any_of(entry.elements[1].elements.begin(), entry.elements[1].elements.end(),
-                                [&](const store::Reply& pool) { return pool.str == q.id; });
-      if (serves && f["status"] == "available") ++available;
+    for (const auto& agent : *all) {
+      bool serves = std::find(agent.pools.begin(), agent.pools.end(), q.id) != agent.pools.end();
+      auto status = agent.fields.find("status");
+      if (serves && status != agent.fields.end() && status->second == "available") ++available;
     }
+    std::int64_t oldest = head->oldest_queued_at_ms;
     out.push_back(json::object{{"id", q.id},
-                               {"depth", depth->integer},
+                               {"depth", head->depth},
                                {"oldest_wait_seconds", oldest ? (now - oldest) / 1000 : 0},
                                {"agents_available", available}});
   }
@@ -267,18 +246,18 @@ asio::awaitable<Response> AdminRoutes::queues() {
 }
 
 asio::awaitable<Response> AdminRoutes::agents() {
-  auto all = co_await overview("");
+  auto all = co_await overview_.agents();
   if (!all) co_return unavailable();
   json::array out;
-  for (const auto& entry : all->elements) out.push_back(agent_json(entry));
+  for (const auto& agent : *all) out.push_back(agent_json(agent));
   co_return json_response(200, json::serialize(json::object{{"agents", std::move(out)}}));
 }
 
 asio::awaitable<Response> AdminRoutes::agent(const std::string& id) {
-  auto one = co_await overview(id);
+  auto one = co_await overview_.agents(id);
   if (!one) co_return unavailable();
-  if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
-  co_return json_response(200, json::serialize(agent_json(one->elements[0])));
+  if (one->empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  co_return json_response(200, json::serialize(agent_json(one->front())));
 }
 
 asio::awaitable<Response> AdminRoutes::create_agent(const http::Request& request) {
@@ -304,9 +283,9 @@ asio::awaitable<Response> AdminRoutes::create_agent(const http::Request& request
   auto status = co_await assigner_.save_agent(spec, routing::SaveMode::create);
   if (auto refused = save_refusal(status, spec.id)) co_return std::move(*refused);
   log::info("admin: agent " + spec.id + " created");
-  auto one = co_await overview(spec.id);
-  if (!one || one->elements.empty()) co_return unavailable();
-  json::object out = agent_json(one->elements[0]);
+  auto one = co_await overview_.agents(spec.id);
+  if (!one || one->empty()) co_return unavailable();
+  json::object out = agent_json(one->front());
   if (generated) out["token"] = token;  // shown once: only its digest is kept
   co_return json_response(201, json::serialize(out));
 }
@@ -317,11 +296,11 @@ asio::awaitable<Response> AdminRoutes::update_agent(const std::string& id, const
   if (body->contains("id") && string_field(*body, "id") != id) {
     co_return json_error(400, "invalid_field", "an agent's id cannot change");
   }
-  auto one = co_await overview(id);
+  auto one = co_await overview_.agents(id);
   if (!one) co_return unavailable();
-  if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  if (one->empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
   // Start from what is stored; the body changes the fields it names.
-  routing::AgentSpec spec = stored_spec(one->elements[0]);
+  routing::AgentSpec spec = stored_spec(one->front());
   std::string token;
   if (auto bad = read_agent_fields(*body, spec, token)) co_return std::move(*bad);
   if (!token.empty()) spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
@@ -333,10 +312,10 @@ asio::awaitable<Response> AdminRoutes::update_agent(const std::string& id, const
 }
 
 asio::awaitable<Response> AdminRoutes::rotate_token(const std::string& id) {
-  auto one = co_await overview(id);
+  auto one = co_await overview_.agents(id);
   if (!one) co_return unavailable();
-  if (one->elements.empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
-  routing::AgentSpec spec = stored_spec(one->elements[0]);
+  if (one->empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  routing::AgentSpec spec = stored_spec(one->front());
   std::string token = generate_token();
   if (token.empty()) co_return json_error(500, "internal", "no random token could be made");
   spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
@@ -365,42 +344,35 @@ asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
   if (limit == 0) limit = 100;
   if (state.empty()) state = "queued";
   std::vector<std::string> ids;
-  const auto& k = store_.keys();
+  auto add = [&ids](const store::StoreResult<std::vector<std::string>>& some) {
+    if (some) ids.insert(ids.end(), some->begin(), some->end());
+    return bool(some);
+  };
   if (state == "queued") {
     for (const auto& q : config_.queues) {
       if (!queue.empty() && q.id != queue) continue;
-      std::vector<std::string> cmd{"ZRANGE", k.queue(q.id), "0", std::to_string(limit - 1)};
-      auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-      if (!r || r->is_error()) co_return unavailable();
-      for (const auto& e : r->elements) ids.push_back(e.str);
+      if (!add(co_await overview_.waiting_ids(q.id, limit))) co_return unavailable();
     }
   } else if (state == "assigned") {
-    std::vector<std::string> members{"SMEMBERS", k.agents()};
-    auto [agents] = co_await store_.client().async_command(std::move(members), kAwait);
-    if (!agents || agents->is_error()) co_return unavailable();
-    for (const auto& a : agents->elements) {
-      std::vector<std::string> cmd{"SMEMBERS", k.agent_conversations(a.str)};
-      auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-      if (!r || r->is_error()) co_return unavailable();
-      for (const auto& e : r->elements) ids.push_back(e.str);
+    auto agents = co_await overview_.agents();
+    if (!agents) co_return unavailable();
+    for (const auto& a : *agents) {
+      if (!add(co_await conversations_.assigned_to(a.fields.at("id")))) co_return unavailable();
     }
   } else if (state == "resolved") {
     // Newest first; fetch extra when filtering by queue.
     long fetch = queue.empty() ? limit : std::min(limit * 10, 10'000L);
-    std::vector<std::string> cmd{"ZREVRANGE", k.resolved(), "0", std::to_string(fetch - 1)};
-    auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-    if (!r || r->is_error()) co_return unavailable();
-    for (const auto& e : r->elements) ids.push_back(e.str);
+    if (!add(co_await overview_.resolved_ids(fetch))) co_return unavailable();
   } else {
     co_return json_error(400, "invalid_field", "state must be queued, assigned or resolved");
   }
   json::array out;
   for (const auto& id : ids) {
     if (static_cast<long>(out.size()) >= limit) break;
-    auto v = co_await load_conversation(store_, id, false);
-    if (!v) co_return unavailable();
-    auto c = conversation_json(*v);
-    if (!c) continue;
+    auto found = co_await load_conversation(conversations_, id, false);
+    if (!found) co_return unavailable();
+    if (!*found) continue;
+    json::object* c = &**found;
     if (string_at(*c, {"state"}) != state) continue;
     if (!queue.empty() && string_at(*c, {"queue"}) != queue) continue;
     out.push_back(std::move(*c));

@@ -12,7 +12,9 @@
 #include "http/types.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
+#include "store/contacts.hpp"
 #include "store/conversation_store.hpp"
+#include "store/overview.hpp"
 
 namespace omniroute::admin_api {
 
@@ -39,12 +41,13 @@ class AdminRoutes {
   /// POST /v1/contacts/<into>/merge {"from": "<id>"}: one person, one contact.
   boost::asio::awaitable<http::Response> merge_contacts(const std::string& into, const http::Request& request);
   boost::asio::awaitable<http::Response> update_contact(const std::string& id, const http::Request& request);
-  /// agents_overview.lua: every agent (or one), nullopt when Redis failed.
-  boost::asio::awaitable<std::optional<store::Reply>> overview(const std::string& id);
 
   const config::Config& config_;
   const routing::AgentDirectory& directory_;
   store::ConversationStore& store_;
+  store::Conversations conversations_;
+  store::Overview overview_;
+  store::Contacts contacts_;
   routing::Assigner& assigner_;
 };
 

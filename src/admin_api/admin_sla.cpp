@@ -1,16 +1,13 @@
 // GET /v1/sla: what on-call looks at — conversations whose SLA warning has
-// fired (at risk) and those past a target (breached), from sla_overview.lua.
+// fired (at risk) and those past a target (breached), from store::Overview.
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include "admin_api/admin_routes.hpp"
 #include "agent_api/conversation_json.hpp"
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/clock.hpp"
-#include "store/scripts.hpp"
 
 namespace omniroute::admin_api {
 
@@ -19,15 +16,14 @@ using namespace agent_api;
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-/// One {target, due ms, conversation fields} entry as the API shows it.
-json::object sla_entry(const store::Reply& entry, bool breached, std::int64_t now) {
-  auto c = fields_of(entry.elements[2]);
-  const std::string& target = entry.elements[0].str;
-  std::int64_t due = std::atoll(entry.elements[1].str.c_str());
+/// One conversation on the watch list as the API shows it.
+json::object sla_entry(const store::SlaItem& item, bool breached, std::int64_t now) {
+  store::Fields c = item.conversation;
+  const std::string& target = item.target;
+  std::int64_t due = item.due_ms;
   const std::string& started = target == "next_response" ? c["awaiting_since"] : c["created_at"];
   json::object out{{"conversation_id", c["id"]},
                    {"target", target},
@@ -49,15 +45,12 @@ json::object sla_entry(const store::Reply& entry, bool breached, std::int64_t no
 asio::awaitable<http::Response> AdminRoutes::sla(std::string_view query) {
   long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 1000L);
   if (limit == 0) limit = 100;
-  std::vector<std::string> keys;
-  std::vector<std::string> args{store_.keys().prefix(), "list", std::to_string(limit)};
-  auto [r] = co_await store::async_eval(store_.client(), store::sla_overview_script(), std::move(keys), std::move(args),
-                                        kAwait);
-  if (!r || r->is_error() || r->elements.size() < 2) co_return unavailable();
+  auto watch = co_await overview_.sla_watch(static_cast<int>(limit));
+  if (!watch) co_return unavailable();
   std::int64_t now = now_ms();
   json::array at_risk, breached;
-  for (const auto& e : r->elements[0].elements) at_risk.push_back(sla_entry(e, false, now));
-  for (const auto& e : r->elements[1].elements) breached.push_back(sla_entry(e, true, now));
+  for (const auto& e : watch->at_risk) at_risk.push_back(sla_entry(e, false, now));
+  for (const auto& e : watch->breached) breached.push_back(sla_entry(e, true, now));
   co_return http::json_response(200, json::serialize(json::object{{"at_risk", std::move(at_risk)},
                                                                   {"breached", std::move(breached)}}));
 }

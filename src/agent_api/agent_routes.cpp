@@ -11,7 +11,6 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/reply_parts.hpp"
 #include "omniroute/text.hpp"
-#include "store/scripts.hpp"
 
 namespace omniroute::agent_api {
 
@@ -145,7 +144,9 @@ asio::awaitable<Response> AgentRoutes::attachment(const std::string& agent, cons
 }
 
 asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent) {
-  auto out = co_await load_conversations(store_, store_.keys().agent_conversations(agent),
+  auto ids = co_await conversations_.assigned_to(agent);
+  if (!ids) co_return unavailable();
+  auto out = co_await load_conversations(conversations_, *ids,
                                          [](const json::object& c) { return string_at(c, {"state"}) == "assigned"; });
   if (!out) co_return unavailable();
   std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
@@ -159,7 +160,9 @@ asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent
 }
 
 asio::awaitable<Response> AgentRoutes::my_offers(const std::string& agent) {
-  auto out = co_await load_conversations(store_, store_.keys().agent_offers(agent), [&](const json::object& c) {
+  auto ids = co_await conversations_.offered_to(agent);
+  if (!ids) co_return unavailable();
+  auto out = co_await load_conversations(conversations_, *ids, [&](const json::object& c) {
     return string_at(c, {"offer", "agent"}) == agent;
   });
   if (!out) co_return unavailable();
@@ -192,18 +195,17 @@ asio::awaitable<Response> AgentRoutes::answer_offer(const std::string& agent, co
   }
   assigner_.count_offer(queue, "accepted");
   assigner_.observe_wait(queue, static_cast<double>(now - r->queued_at_ms) / 1000.0);
-  auto v = co_await load_conversation(store_, id, false);
-  if (!v) co_return unavailable();
-  auto c = conversation_json(*v);
-  if (!c) co_return json_error(404, "not_found", "no conversation '" + id + "'");
-  co_return json_response(200, json::serialize(*c));
+  auto c = co_await load_conversation(conversations_, id, false);
+  if (!c) co_return unavailable();
+  if (!*c) co_return json_error(404, "not_found", "no conversation '" + id + "'");
+  co_return json_response(200, json::serialize(**c));
 }
 
 asio::awaitable<Response> AgentRoutes::get_conversation(const std::string& agent, const std::string& id) {
-  auto v = co_await load_conversation(store_, id, true);
-  if (!v) co_return unavailable();
-  auto c = conversation_json(*v);
-  if (!c) co_return json_error(404, "not_found", "no conversation '" + id + "'");
+  auto found = co_await load_conversation(conversations_, id, true);
+  if (!found) co_return unavailable();
+  if (!*found) co_return json_error(404, "not_found", "no conversation '" + id + "'");
+  json::object* c = &**found;
   // Its agent reads it, and so does an agent it is offered to (to decide whether to accept).
   bool mine = string_at(*c, {"agent"}) == agent;
   bool offered = string_at(*c, {"offer", "agent"}) == agent;

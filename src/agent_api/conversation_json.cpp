@@ -6,11 +6,6 @@ namespace omniroute::agent_api {
 
 namespace json = boost::json;
 
-std::map<std::string, std::string> fields_of(const store::Reply& flat) {
-  std::map<std::string, std::string> out;
-  for (size_t i = 0; i + 1 < flat.elements.size(); i += 2) out[flat.elements[i].str] = flat.elements[i + 1].str;
-  return out;
-}
 
 json::value time_or_null(const std::string& ms) {
   if (ms.empty() || ms == "0") return nullptr;
@@ -24,9 +19,8 @@ json::value string_or_null(const std::string& s) {
 }
 }  // namespace
 
-json::object message_json(const store::Reply& entry, const std::map<std::string, std::string>& delivery) {
-  // A stream entry is [id, [field, value, …]].
-  auto f = fields_of(entry.elements.size() > 1 ? entry.elements[1] : store::Reply{});
+json::object message_json(const store::Fields& entry, const store::Fields& delivery) {
+  store::Fields f = entry;
   json::object m{{"id", f["id"]},
                  {"direction", f["direction"]},
                  {"text", f["text"]},
@@ -51,14 +45,13 @@ json::object message_json(const store::Reply& entry, const std::map<std::string,
   return m;
 }
 
-std::optional<json::object> conversation_json(const store::Reply& view) {
-  if (view.elements.size() < 4) return std::nullopt;
-  auto c = fields_of(view.elements[0]);
-  auto contact = fields_of(view.elements[1]);
+json::object conversation_json(const store::ConversationView& view) {
+  store::Fields c = view.conversation;
+  store::Fields contact = view.contact;
   json::array handles;
-  for (const auto& h : view.elements[2].elements) {
-    auto colon = h.str.find(':');
-    handles.push_back(json::value(colon == std::string::npos ? h.str : h.str.substr(colon + 1)));
+  for (const auto& h : view.handles) {
+    auto colon = h.find(':');
+    handles.push_back(json::value(colon == std::string::npos ? h : h.substr(colon + 1)));
   }
   json::object out{
       {"id", c["id"]},
@@ -79,10 +72,9 @@ std::optional<json::object> conversation_json(const store::Reply& view) {
   if (!c["offered_to"].empty()) {
     out["offer"] = json::object{{"agent", c["offered_to"]}, {"expires_at", time_or_null(c["offer_expires_at"])}};
   }
-  if (!view.elements[3].elements.empty()) {
+  if (!view.messages.empty()) {
     json::array messages;
-    auto delivery = view.elements.size() > 4 ? fields_of(view.elements[4]) : std::map<std::string, std::string>{};
-    for (const auto& entry : view.elements[3].elements) messages.push_back(message_json(entry, delivery));
+    for (const auto& entry : view.messages) messages.push_back(message_json(entry.fields, view.delivery));
     out["messages"] = std::move(messages);
   }
   return out;

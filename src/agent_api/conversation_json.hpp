@@ -6,18 +6,18 @@
 #include <optional>
 #include <string>
 
+#include "store/conversations.hpp"
 #include "store/reply.hpp"
 
 namespace omniroute::agent_api {
 
-/// The JSON of a conversation_view.lua reply, or nullopt when the conversation does not exist.
-std::optional<boost::json::object> conversation_json(const store::Reply& view);
+/// The JSON of a conversation.
+boost::json::object conversation_json(const store::ConversationView& view);
 
-/// The JSON of one transcript stream entry ([id, [field, value, …]]); `delivery` maps message id → status JSON.
-boost::json::object message_json(const store::Reply& entry, const std::map<std::string, std::string>& delivery);
+/// The JSON of one transcript entry's fields; `delivery` maps message id → status JSON.
+boost::json::object message_json(const store::Fields& entry, const store::Fields& delivery);
 
-/// A flat Redis field list (HGETALL, a stream entry's fields) as name → value.
-std::map<std::string, std::string> fields_of(const store::Reply& flat);
+using store::fields_of;
 
 /// The string at `path` (keys, outermost first) in `v`, or "" when any step is missing or not of
 /// that shape: for sorting and filtering stored data that may lack a field, without throwing.

@@ -13,7 +13,6 @@
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
-#include "store/scripts.hpp"
 #include "omniroute/spawn.hpp"
 
 namespace omniroute::agent_api {
@@ -26,14 +25,6 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr auto kBlock = std::chrono::milliseconds(1000);
 
 namespace {
-std::vector<Event> events_of(const store::Reply& entries) {
-  std::vector<Event> out;
-  for (const auto& e : entries.elements) {
-    if (e.elements.size() >= 2) out.push_back({e.elements[0].str, fields_of(e.elements[1])});
-  }
-  return out;
-}
-
 std::string query_param(std::string_view target, std::string_view name) {
   auto q = target.find('?');
   if (q == std::string_view::npos) return {};
@@ -101,19 +92,14 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     auto [ec] = co_await ws_.async_accept(request, kAwait);
     if (!ec) {
       // What this agent holds now, so message events can be matched to them.
-      std::vector<std::string> cmd{"SMEMBERS", hub_.store().keys().agent_conversations(agent_)};
-      auto [mine] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
-      if (mine) {
-        for (const auto& c : mine->elements) conversations_.insert(c.str);
-      }
+      if (auto mine = co_await hub_.conversations().assigned_to(agent_)) conversations_.insert(mine->begin(), mine->end());
       asio::co_spawn(ws_.get_executor(), read_loop(), logged("events: socket reader"));
       asio::co_spawn(ws_.get_executor(), keep_alive(), logged("events: socket keep-alive"));
       if (!cursor.empty()) co_await replay(cursor, hub_.position());
       co_await write_loop();
     }
     // Gone: the presence sweep starts this agent's grace period once no socket of theirs is left.
-    std::vector<std::string> gone{"ZREM", hub_.store().keys().agent_sockets(agent_), socket_id_};
-    co_await hub_.store().client().async_command(std::move(gone), kAwait);
+    co_await hub_.events().release_socket(agent_, socket_id_);
   }
 
   /// Events one session holds at most before its client counts as too slow.
@@ -162,13 +148,8 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   /// Keeps this socket's liveness entry fresh in Redis while it is open (the presence sweep reads it).
   asio::awaitable<void> keep_alive() {
     auto self = shared_from_this();
-    const auto& keys = hub_.store().keys();
     while (!closed_) {
-      std::int64_t expires = now_ms() + 30'000;
-      std::vector<std::string> add{"ZADD", keys.agent_sockets(agent_), std::to_string(expires), socket_id_};
-      co_await hub_.store().client().async_command(std::move(add), kAwait);
-      std::vector<std::string> mark{"HSET", keys.agent(agent_), "uses_socket", "1"};
-      co_await hub_.store().client().async_command(std::move(mark), kAwait);
+      co_await hub_.events().refresh_socket(agent_, socket_id_, now_ms() + 30'000);
       if (closed_) break;
       beat_.expires_after(std::chrono::seconds(10));
       co_await beat_.async_wait(kAwait);
@@ -190,12 +171,11 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   /// Queues what concerns this agent after `cursor`, up to `until` (the hub's position when we joined).
   asio::awaitable<void> replay(const std::string& cursor, const std::string& until) {
     if (until == "$") co_return;
-    std::vector<std::string> cmd{"XRANGE", hub_.store().keys().events(), "(" + cursor, until};
-    auto [r] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
-    if (!r || r->is_error()) co_return;
+    auto r = co_await hub_.events().range(cursor, until);
+    if (!r) co_return;
     // Live events offered meanwhile came later in the stream: the missed ones go first.
     std::deque<Event> missed;
-    for (auto& e : events_of(*r)) {
+    for (auto& e : *r) {
       if (admit(e)) missed.push_back(std::move(e));
     }
     missed.insert(missed.end(), incoming_.begin(), incoming_.end());
@@ -252,14 +232,10 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     if (type == "agent.removed") co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
     if (type == "message.created") {
       // The event names the message's transcript entry; events written before it did: look among the newest.
-      const std::string& entry = f["entry"];
-      std::vector<std::string> cmd =
-          entry.empty() ? std::vector<std::string>{"XREVRANGE", hub_.store().keys().transcript(conv), "+", "-", "COUNT", "50"}
-                        : std::vector<std::string>{"XRANGE", hub_.store().keys().transcript(conv), entry, entry};
-      auto [r] = co_await hub_.store().client().async_command(std::move(cmd), kAwait);
-      if (!r || r->is_error()) co_return std::nullopt;
-      for (const auto& entry : r->elements) {
-        json::object m = message_json(entry, {});
+      auto r = co_await hub_.conversations().transcript_entries(conv, f["entry"]);
+      if (!r) co_return std::nullopt;
+      for (const auto& entry : *r) {
+        json::object m = message_json(entry.fields, {});
         if (string_at(m, {"id"}) == f["message_id"]) {
           co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}, {"message", m}});
         }
@@ -271,12 +247,9 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   }
 
   asio::awaitable<std::optional<json::object>> fetch(const std::string& conv) {
-    std::vector<std::string> k{hub_.store().keys().conversation(conv)};
-    std::vector<std::string> a{hub_.store().keys().prefix(), "0"};
-    auto [r] = co_await store::async_eval(hub_.store().client(), store::conversation_view_script(), std::move(k),
-                                          std::move(a), kAwait);
-    if (!r || r->is_error()) co_return std::nullopt;
-    co_return conversation_json(*r);
+    auto view = co_await hub_.conversations().view(conv, false);
+    if (!view || !*view) co_return std::nullopt;
+    co_return conversation_json(**view);
   }
 
   EventHub& hub_;
@@ -307,6 +280,9 @@ EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirector
       closed_slow_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "slow"}})),
       too_many_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "too_many"}})),
       blocking_(std::make_shared<store::RedisClient>(store.client().executor(), blocking_config(redis))),
+      conversations_(store.client(), store.keys()),
+      events_(store.client(), store.keys()),
+      follow_events_(*blocking_, store.keys()),
       timer_(store.client().executor()) {}
 
 EventHub::~EventHub() = default;
@@ -377,18 +353,15 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
   // At most max_sockets_per_agent sockets per agent (across every daemon): tabs left open, or a
   // client opening sockets it never reads, cannot pile up.
   const std::string socket_id = random_socket_id();
-  std::vector<std::string> keys{store_.keys().agent_sockets(*agent)};
-  std::vector<std::string> args{std::to_string(now_ms()), std::to_string(now_ms() + 30'000), socket_id,
-                                std::to_string(max_sockets_per_agent_)};
-  auto [claimed] = co_await store::async_eval(store_.client(), store::socket_claim_script(), std::move(keys),
-                                              std::move(args), kAwait);
-  if (!claimed || claimed->is_error()) {
+  std::int64_t now = now_ms();
+  auto claimed = co_await events_.claim_socket(*agent, socket_id, now, now + 30'000, max_sockets_per_agent_);
+  if (!claimed) {
     http::Response res = http::json_error(503, "store_unavailable", "Redis is unavailable; retry later");
     res.keep_alive(false);
     co_await beast::http::async_write(stream, res, kAwait);
     co_return;
   }
-  if (claimed->integer != 1) {
+  if (!*claimed) {
     too_many_->inc();
     http::Response res = http::json_error(
         429, "too_many_sockets",
@@ -421,26 +394,19 @@ asio::awaitable<void> EventHub::follow() {
     }
     if (position_ == "$") {
       // Start at the current end: older events are for replays, not live pushes.
-      std::vector<std::string> cmd{"XREVRANGE", store_.keys().events(), "+", "-", "COUNT", "1"};
-      auto [r] = co_await blocking_->async_command(std::move(cmd), kAwait);
-      if (r && !r->is_error()) {
-        position_ = r->elements.empty() ? "0-0" : r->elements[0].elements[0].str;
+      if (auto latest = co_await follow_events_.latest_id()) {
+        position_ = *latest;
         wake_placed();
       }
       continue;
     }
     // Redis answers the moment an event is added, or after kBlock with nothing.
-    std::vector<std::string> cmd{"XREAD", "COUNT", "200", "BLOCK", std::to_string(kBlock.count()), "STREAMS",
-                                 store_.keys().events(), position_};
-    auto [r] = co_await blocking_->async_command(std::move(cmd), kAwait);
-    if (!r || r->is_error()) continue;  // the client reconnects; we wait above
-    if (r->type == store::Reply::Type::array && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
-      auto events = events_of(r->elements[0].elements[1]);
-      if (!events.empty()) position_ = events.back().id;
-      for (auto& w : sessions_) {
-        if (auto s = w.lock()) {
-          for (const auto& e : events) s->offer(e);
-        }
+    auto events = co_await follow_events_.read_after(position_, 200, kBlock);
+    if (!events) continue;  // the client reconnects; we wait above
+    if (!events->empty()) position_ = events->back().id;
+    for (auto& w : sessions_) {
+      if (auto s = w.lock()) {
+        for (const auto& e : *events) s->offer(e);
       }
     }
   }

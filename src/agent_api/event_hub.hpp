@@ -19,14 +19,14 @@
 #include "http/types.hpp"
 #include "routing/agent_directory.hpp"
 #include "store/conversation_store.hpp"
+#include "store/conversations.hpp"
+#include "store/events.hpp"
 
 namespace omniroute::agent_api {
 
 /// One entry of the events stream.
-struct Event {
-  std::string id;  // the stream id: the client's resumption cursor
-  std::map<std::string, std::string> fields;
-};
+/// One event of the stream; its id is the client's resumption cursor.
+using Event = store::StreamEntry;
 
 class EventSession;
 
@@ -46,7 +46,8 @@ class EventHub {
   boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream);
 
   const std::string& position() const { return position_; }
-  store::ConversationStore& store() { return store_; }
+  store::Conversations& conversations() { return conversations_; }
+  store::Events& events() { return events_; }
   /// A session was closed because its client read too slowly.
   void count_closed_slow() { closed_slow_->inc(); }
 
@@ -59,6 +60,9 @@ class EventHub {
   metrics::Counter* closed_slow_;
   metrics::Counter* too_many_;
   std::shared_ptr<store::RedisClient> blocking_;
+  store::Conversations conversations_;
+  store::Events events_;         // on the request connection
+  store::Events follow_events_;  // on blocking_: its reads wait for the next event
   std::string position_ = "$";  // last stream id read ("$" until the first read)
   std::list<std::weak_ptr<EventSession>> sessions_;
   boost::asio::steady_timer timer_;

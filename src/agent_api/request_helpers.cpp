@@ -6,7 +6,6 @@
 
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/text.hpp"
-#include "store/scripts.hpp"
 
 namespace omniroute::agent_api {
 
@@ -47,26 +46,22 @@ bool is_issued_id(std::string_view id, char prefix) {
   return std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-asio::awaitable<std::optional<store::Reply>> load_conversation(store::ConversationStore& store, const std::string& id,
-                                                               bool with_messages) {
-  std::vector<std::string> k{store.keys().conversation(id)};
-  std::vector<std::string> args{store.keys().prefix(), with_messages ? "1" : "0"};
-  auto [r] = co_await store::async_eval(store.client(), store::conversation_view_script(), std::move(k), std::move(args),
-                                        asio::as_tuple(asio::use_awaitable));
-  if (!r || r->is_error()) co_return std::nullopt;
-  co_return *r;
+asio::awaitable<store::StoreResult<std::optional<json::object>>> load_conversation(
+    store::Conversations& conversations, const std::string& id, bool with_messages) {
+  auto v = co_await conversations.view(id, with_messages);
+  if (!v) co_return unexpected(v.error());
+  if (!*v) co_return std::optional<json::object>();
+  co_return std::optional<json::object>(conversation_json(**v));
 }
 
-asio::awaitable<std::optional<json::array>> load_conversations(store::ConversationStore& store, std::string set_key,
+asio::awaitable<std::optional<json::array>> load_conversations(store::Conversations& conversations,
+                                                               const std::vector<std::string>& ids,
                                                                std::function<bool(const json::object&)> keep) {
-  std::vector<std::string> cmd{"SMEMBERS", std::move(set_key)};
-  auto [ids] = co_await store.client().async_command(std::move(cmd), asio::as_tuple(asio::use_awaitable));
-  if (!ids || ids->is_error()) co_return std::nullopt;
   json::array out;
-  for (const auto& id : ids->elements) {
-    auto v = co_await load_conversation(store, id.str, false);
-    if (!v) co_return std::nullopt;
-    if (auto c = conversation_json(*v); c && keep(*c)) out.push_back(std::move(*c));
+  for (const auto& id : ids) {
+    auto c = co_await load_conversation(conversations, id, false);
+    if (!c) co_return std::nullopt;
+    if (*c && keep(**c)) out.push_back(std::move(**c));
   }
   co_return out;
 }

@@ -12,7 +12,7 @@
 
 #include "http/types.hpp"
 #include "omniroute/expected.hpp"
-#include "store/conversation_store.hpp"
+#include "store/conversations.hpp"
 
 namespace omniroute::agent_api {
 
@@ -32,13 +32,13 @@ std::string query_param(std::string_view query, std::string_view name);
 /// names nothing, and must never reach a Redis key name (where "v1:msgs" would address v1's transcript).
 bool is_issued_id(std::string_view id, char prefix);
 
-/// conversation_view.lua for `id`; nullopt when Redis failed.
-boost::asio::awaitable<std::optional<store::Reply>> load_conversation(store::ConversationStore& store,
-                                                                      const std::string& id, bool with_messages);
+/// Conversation `id` as the API shows it (nullopt inside: there is none).
+boost::asio::awaitable<store::StoreResult<std::optional<boost::json::object>>> load_conversation(
+    store::Conversations& conversations, const std::string& id, bool with_messages);
 
-/// The conversations whose ids are members of the set `set_key` that `keep` accepts, as the API shows
-/// them; nullopt when Redis failed.
+/// The conversations `ids` that `keep` accepts, as the API shows them; nullopt when Redis failed.
 boost::asio::awaitable<std::optional<boost::json::array>> load_conversations(
-    store::ConversationStore& store, std::string set_key, std::function<bool(const boost::json::object&)> keep);
+    store::Conversations& conversations, const std::vector<std::string>& ids,
+    std::function<bool(const boost::json::object&)> keep);
 
 }  // namespace omniroute::agent_api

@@ -5,7 +5,6 @@
 
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
-#include "store/scripts.hpp"
 
 namespace omniroute::http {
 
@@ -19,6 +18,8 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
     : config_(config),
       channels_(channels),
       store_(store),
+      overview_(store.client(), store.keys()),
+      outbox_(store.client(), store.keys()),
       ingest_(ingest),
       metrics_(metrics),
       agent_routes_(agent_routes),
@@ -58,28 +59,21 @@ asio::awaitable<Response> Router::handle(Request& request) {
 }
 
 asio::awaitable<Response> Router::readyz() {
-  // Built before the co_await: GCC 12 cannot keep an initializer list alive across one.
-  std::vector<std::string> ping{"PING"};
-  auto [r] = co_await store_.client().async_command(std::move(ping), kAwait);
-  if (r && !r->is_error()) {
+  auto r = co_await store_.ping();
+  if (r) {
     if (!loops_.all_up()) {
       co_return json_error(503, "redis_unavailable", "an event loop is reconnecting to Redis");
     }
     if (!routing_ready_) co_return json_error(503, "starting", "agents and queues are being written to Redis");
     co_return json_response(200, R"({"status":"ready","redis":"up"})");
   }
-  co_return json_error(503, "redis_unavailable", r ? r->str : r.error().message);
+  co_return json_error(503, "redis_unavailable", r.error().message);
 }
 
 asio::awaitable<Response> Router::metrics() {
   std::vector<std::string> queues;
   for (const auto& q : config_.queues) queues.push_back(q.id);
-  auto [depths] = co_await asio::async_initiate<decltype(kAwait), void(Expected<std::vector<long long>, store::RedisError>)>(
-      [this, &queues](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        store_.queue_depths(queues, [h](auto r) { std::move(*h)(std::move(r)); });
-      },
-      kAwait);
+  auto depths = co_await overview_.queue_depths(queues);
   std::string extra;
   extra += "# HELP omniroute_queue_depth Conversations waiting in each queue\n# TYPE omniroute_queue_depth gauge\n";
   if (depths) {
@@ -90,17 +84,9 @@ asio::awaitable<Response> Router::metrics() {
   std::map<std::string, int> presence{{"available", 0}, {"away", 0}, {"offline", 0}};
   {
     // Every agent, from the configuration or the admin API.
-    std::vector<std::string> keys;
-    std::vector<std::string> args{store_.keys().prefix(), ""};
-    auto [all] = co_await store::async_eval(store_.client(), store::agents_overview_script(), std::move(keys),
-                                            std::move(args), kAwait);
-    if (all && all->type == store::Reply::Type::array) {
-      for (const auto& entry : all->elements) {
-        const auto& f = entry.elements[0].elements;
-        std::string status = "offline";
-        for (size_t i = 0; i + 1 < f.size(); i += 2) {
-          if (f[i].str == "status") status = f[i + 1].str;
-        }
+    if (auto all = co_await overview_.agents()) {
+      for (auto& agent : *all) {
+        const std::string& status = agent.fields.count("status") ? agent.fields["status"] : "offline";
         if (presence.count(status)) ++presence[status];
       }
     }
@@ -113,14 +99,8 @@ asio::awaitable<Response> Router::metrics() {
     // Conversations at risk (warned) and breached, per queue; every queue appears, at 0 when none.
     std::map<std::string, std::pair<long long, long long>> sla;
     for (const auto& q : config_.queues) sla[q.id] = {0, 0};
-    std::vector<std::string> keys;
-    std::vector<std::string> args{store_.keys().prefix(), "counts", "0"};
-    auto [counts] = co_await store::async_eval(store_.client(), store::sla_overview_script(), std::move(keys),
-                                               std::move(args), kAwait);
-    if (counts && counts->type == store::Reply::Type::array) {
-      for (size_t i = 0; i + 2 < counts->elements.size(); i += 3) {
-        sla[counts->elements[i].str] = {counts->elements[i + 1].integer, counts->elements[i + 2].integer};
-      }
+    if (auto counts = co_await overview_.sla_counts()) {
+      for (const auto& c : *counts) sla[c.queue] = {c.at_risk, c.breached};
       extra += "# HELP omniroute_sla_at_risk Open conversations whose SLA warning fired and that have not breached yet\n"
                "# TYPE omniroute_sla_at_risk gauge\n";
       for (const auto& [queue, n] : sla) extra += metrics::sample("omniroute_sla_at_risk", {{"queue", queue}}, std::to_string(n.first));
@@ -162,12 +142,8 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
   }
   // Delivery reports on what we sent: recorded before the 2xx too (else the provider retries).
   for (const DeliveryUpdate& u : result->statuses) {
-    std::vector<std::string> keys;
-    std::vector<std::string> args{store_.keys().prefix(), channel.id(), u.provider_id, u.status, u.reason,
-                                  std::to_string(u.at_ms ? u.at_ms : now_ms()), std::to_string(store::kEventsMaxLength)};
-    auto [r] = co_await store::async_eval(store_.client(), store::delivery_status_script(), std::move(keys),
-                                          std::move(args), kAwait);
-    if (!r || r->is_error()) {
+    store::ProviderStatus report{channel.id(), u.provider_id, u.status, u.reason, u.at_ms ? u.at_ms : now_ms()};
+    if (!co_await outbox_.apply(report)) {
       co_return json_error(503, "store_unavailable", "the delivery report could not be stored; retry later");
     }
   }
@@ -192,14 +168,12 @@ asio::awaitable<std::optional<Response>> Router::refuse_replay(const Channel& ch
   std::string carried;
   for (const Message& m : accepted.messages) carried += m.provider_id + "\n";
   for (const DeliveryUpdate& u : accepted.statuses) carried += u.provider_id + " " + u.status + "\n";
-  std::vector<std::string> keys{store_.keys().nonce(channel.id(), accepted.replay_guard->nonce)};
-  std::vector<std::string> args{carried, std::to_string(std::max<std::int64_t>(1, accepted.replay_guard->ttl_s))};
-  auto [r] = co_await store::async_eval(store_.client(), store::nonce_claim_script(), std::move(keys), std::move(args),
-                                        kAwait);
-  if (!r || r->is_error()) {
+  auto r = co_await store_.claim_nonce(channel.id(), accepted.replay_guard->nonce, carried,
+                                       accepted.replay_guard->ttl_s);
+  if (!r) {
     co_return json_error(503, "store_unavailable", "the delivery could not be checked; retry later");
   }
-  if (r->str == "replayed") {
+  if (*r == store::NonceClaim::replayed) {
     log::warn("webhook " + channel.id() + ": a used signature came back with other content; refused as a replay");
     co_return rejected(channel, WebhookError{401, "replayed", "this signature was already used for another delivery"});
   }

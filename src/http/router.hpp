@@ -16,6 +16,8 @@
 #include "omniroute/channel.hpp"
 #include "routing/assigner.hpp"
 #include "store/conversation_store.hpp"
+#include "store/outbox.hpp"
+#include "store/overview.hpp"
 
 namespace omniroute::http {
 
@@ -57,6 +59,8 @@ class Router final : public Handler {
   const config::Config& config_;
   const ChannelMap& channels_;
   store::ConversationStore& store_;
+  store::Overview overview_;
+  store::Outbox outbox_;
   ingest::IngestService& ingest_;
   metrics::Registry& metrics_;
   agent_api::AgentRoutes& agent_routes_;

@@ -2,16 +2,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <random>
 
-#include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
-#include "store/scripts.hpp"
 #include "omniroute/spawn.hpp"
 
 namespace omniroute::outbound {
@@ -38,6 +35,7 @@ Sender::Sender(const config::Config& config, const http::ChannelMap& channels, s
     : config_(config),
       channels_(channels),
       store_(store),
+      outbox_(store.client(), store.keys()),
       metrics_(metrics),
       consumer_(std::move(consumer)),
       http_(store.client().executor()) {
@@ -71,39 +69,9 @@ metrics::Counter& Sender::sent_counter(const std::string& channel, const std::st
   return *c;
 }
 
-asio::awaitable<bool> Sender::ensure_group() {
-  std::vector<std::string> cmd{"XGROUP", "CREATE", store_.keys().outbox(), "senders", "0", "MKSTREAM"};
-  auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-  co_return r && (!r->is_error() || r->str.starts_with("BUSYGROUP"));
-}
-
-asio::awaitable<std::vector<Sender::Entry>> Sender::read(bool reclaim) {
-  std::vector<std::string> cmd;
-  if (reclaim) {
-    cmd = {"XAUTOCLAIM", store_.keys().outbox(), "senders", consumer_,
-           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kReclaimAfter).count()), "0-0", "COUNT",
-           "16"};
-  } else {
-    cmd = {"XREADGROUP", "GROUP", "senders", consumer_, "COUNT", "16", "STREAMS", store_.keys().outbox(), ">"};
-  }
-  auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-  std::vector<Entry> out;
-  if (!r || r->is_error() || r->type != store::Reply::Type::array) co_return out;
-  // XREADGROUP: [[stream, [entries]]]; XAUTOCLAIM: [next, [entries], …].
-  const store::Reply* entries = nullptr;
-  if (reclaim && r->elements.size() >= 2) entries = &r->elements[1];
-  if (!reclaim && !r->elements.empty() && r->elements[0].elements.size() >= 2) entries = &r->elements[0].elements[1];
-  if (!entries) co_return out;
-  for (const auto& e : entries->elements) {
-    if (e.elements.size() < 2) continue;
-    out.push_back({e.elements[0].str, agent_api::fields_of(e.elements[1])});
-  }
-  co_return out;
-}
-
 asio::awaitable<void> Sender::run() {
   asio::steady_timer wait(store_.client().executor());
-  while (!stopped_ && !co_await ensure_group()) {
+  while (!stopped_ && !co_await outbox_.ensure_group()) {
     wait.expires_after(std::chrono::milliseconds(200));
     co_await wait.async_wait(kAwait);
   }
@@ -112,7 +80,11 @@ asio::awaitable<void> Sender::run() {
     bool reclaim = std::chrono::steady_clock::now() - last_reclaim > std::chrono::seconds(5);
     if (reclaim) last_reclaim = std::chrono::steady_clock::now();
     std::vector<Entry> entries;
-    if (in_flight_ < kMaxInFlight && store_.client().connected()) entries = co_await read(reclaim);
+    if (in_flight_ < kMaxInFlight && store_.client().connected()) {
+      std::optional<std::int64_t> reclaim_idle;
+      if (reclaim) reclaim_idle = std::chrono::duration_cast<std::chrono::milliseconds>(kReclaimAfter).count();
+      if (auto read = co_await outbox_.read(consumer_, 16, reclaim_idle)) entries = std::move(*read);
+    }
     for (auto& e : entries) {
       ++in_flight_;
       asio::co_spawn(store_.client().executor(), deliver(std::move(e)), logged("outbox: delivering a reply"));
@@ -126,18 +98,21 @@ asio::awaitable<void> Sender::run() {
 
 asio::awaitable<void> Sender::record(const Entry& entry, const std::string& status_json, bool final, bool dead,
                                      const std::string& status, const std::string& provider_id) {
-  const auto& k = store_.keys();
-  const std::string& conv = entry.fields.at("conversation_id");
-  std::vector<std::string> keys{k.delivery(conv), k.outbox(), k.dead_letters(), k.events()};
-  std::vector<std::string> args{entry.fields.at("message_id"), status_json, entry.stream_id, final ? "1" : "0",
-                                dead ? "1" : "0", conv, status, std::to_string(now_ms()),
-                                std::to_string(store::kEventsMaxLength),
-                                entry.fields.count("channel") ? entry.fields.at("channel") : std::string(), provider_id};
+  store::DeliveryRecord d;
+  d.conversation = entry.fields.at("conversation_id");
+  d.message_id = entry.fields.at("message_id");
+  d.channel = entry.fields.count("channel") ? entry.fields.at("channel") : std::string();
+  d.entry_id = entry.id;
+  d.status = status;
+  d.status_json = status_json;
+  d.final = final;
+  d.dead = dead;
+  d.provider_id = provider_id;
+  d.now_ms = now_ms();
   // Retried until Redis takes it: an unrecorded final outcome would send the message again.
   asio::steady_timer wait(store_.client().executor());
   for (int i = 0; i < 50 && !stopped_; ++i) {
-    auto [r] = co_await store::async_eval(store_.client(), store::delivery_script(), keys, args, kAwait);
-    if (r && !r->is_error()) co_return;
+    if (co_await outbox_.record(d)) co_return;
     wait.expires_after(std::chrono::milliseconds(200));
     co_await wait.async_wait(kAwait);
   }

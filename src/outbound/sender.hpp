@@ -18,6 +18,7 @@
 #include "net/http_client.hpp"
 #include "outbound/rate_limiter.hpp"
 #include "store/conversation_store.hpp"
+#include "store/outbox.hpp"
 
 namespace omniroute::outbound {
 
@@ -32,13 +33,8 @@ class Sender {
   void stop();
 
  private:
-  struct Entry {
-    std::string stream_id;
-    std::map<std::string, std::string> fields;
-  };
+  using Entry = store::OutboxEntry;
   boost::asio::awaitable<void> run();
-  boost::asio::awaitable<bool> ensure_group();
-  boost::asio::awaitable<std::vector<Entry>> read(bool reclaim);
   boost::asio::awaitable<void> deliver(Entry entry);
   boost::asio::awaitable<void> record(const Entry& entry, const std::string& status_json, bool final, bool dead,
                                       const std::string& status, const std::string& provider_id = "");
@@ -49,6 +45,7 @@ class Sender {
   const config::Config& config_;
   const http::ChannelMap& channels_;
   store::ConversationStore& store_;
+  store::Outbox outbox_;
   metrics::Registry& metrics_;
   std::string consumer_;
   net::HttpClient http_;

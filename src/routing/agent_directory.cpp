@@ -1,12 +1,11 @@
 #include "routing/agent_directory.hpp"
 
 #include "omniroute/digest.hpp"
+#include "store/agents.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace omniroute::routing {
 
@@ -41,12 +40,8 @@ boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> 
     std::string bearer, store::ConversationStore& store) const {
   if (bearer.empty()) co_return std::optional<std::string>{};
   if (auto configured = authenticate(std::string_view(bearer))) co_return configured;
-  std::vector<std::string> cmd{"HGET", store.keys().agent_tokens(), digest_hex(bearer)};
-  auto [r] = co_await store.client().async_command(std::move(cmd),
-                                                   boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (!r) co_return unexpected(r.error());
-  if (r->type != store::Reply::Type::string || r->str.empty()) co_return std::optional<std::string>{};
-  co_return std::optional<std::string>(r->str);
+  store::Agents agents(store.client(), store.keys());
+  co_return co_await agents.agent_for_token(digest_hex(bearer));
 }
 
 bool AgentDirectory::is_admin(std::string_view bearer) const {

@@ -3,17 +3,13 @@
 #include <date/tz.h>
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
-#include "store/scripts.hpp"
 
 namespace omniroute::sla {
 
 namespace asio = boost::asio;
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
@@ -118,7 +114,7 @@ std::string render_ack(const std::string& text, const std::string& eta, std::int
 
 AutoAcknowledger::AutoAcknowledger(const config::Config& config, store::ConversationStore& store,
                                    metrics::Registry& metrics)
-    : store_(store), metrics_(metrics), policies_(config) {
+    : conversations_(store.client(), store.keys()), metrics_(metrics), policies_(config) {
   for (const auto& c : config.channels) {
     if (!c.auto_ack.empty()) templates_[c.settings.id] = c.auto_ack;
   }
@@ -127,37 +123,30 @@ AutoAcknowledger::AutoAcknowledger(const config::Config& config, store::Conversa
 asio::awaitable<void> AutoAcknowledger::acknowledge(std::string conv, std::string channel) {
   auto t = templates_.find(channel);
   if (t == templates_.end()) co_return;
-  std::vector<std::string> keys;
-  std::vector<std::string> args{store_.keys().prefix(), conv};
-  auto [r] = co_await store::async_eval(store_.client(), store::ack_inputs_script(), std::move(keys), std::move(args),
-                                        kAwait);
-  if (!r || r->type != store::Reply::Type::array || r->elements.size() < 8) co_return;
-  const auto& e = r->elements;
-  if (e[0].str == "resolved" || e[4].integer == 1) co_return;  // closed already, or acknowledged
-  const std::string& queue = e[1].str;
-  config::Priority priority = priority_named(e[2].str);
+  auto found = co_await conversations_.acknowledgement_inputs(conv);
+  if (!found || !*found) co_return;
+  const store::AcknowledgementInputs& e = **found;
+  if (e.state == "resolved" || e.acknowledged) co_return;  // closed already, or acknowledged
+  const std::string& queue = e.queue;
+  config::Priority priority = priority_named(e.priority);
   WaitInputs in;
-  for (const auto& ms : e[7].elements) in.recent_ms.push_back(std::atoll(ms.str.c_str()));
-  in.ahead = static_cast<long>(e[5].integer);
-  in.available = static_cast<long>(e[6].integer);
+  in.recent_ms = e.recent_first_responses_ms;
+  in.ahead = e.ahead;
+  in.available = e.available;
   in.fallback_ms = policies_.target(queue, priority, config::SlaTarget::first_response).count() * 1000;
   std::int64_t now = now_ms();
   std::int64_t work = estimate_work_ms(in);
   std::int64_t at = policies_.after(queue, now, work).value_or(now + work);
-  const auto& [language, text_template] = pick_template(t->second, e[3].str);
+  const auto& [language, text_template] = pick_template(t->second, e.language);
   const BusinessCalendar* cal = policies_.calendar_of(queue);
   std::string eta = eta_phrase(language, now, at, cal ? cal->zone() : nullptr);
   std::string text = render_ack(text_template, eta, (at - now + 59'999) / 60'000);
-  const auto& k = store_.keys();
-  std::vector<std::string> ack_keys{k.conversation(conv), k.seq(), k.outbox(), k.events()};
-  std::vector<std::string> ack_args{text, std::to_string(now), std::to_string(store::kEventsMaxLength)};
-  auto [sent] = co_await store::async_eval(store_.client(), store::auto_ack_script(), std::move(ack_keys),
-                                           std::move(ack_args), kAwait);
-  if (!sent || sent->is_error()) {
+  auto sent = co_await conversations_.acknowledge(conv, text, now);
+  if (!sent) {
     log::warn("auto-acknowledgement of conversation " + conv + " not sent: Redis unavailable");
     co_return;
   }
-  if (!sent->elements.empty() && sent->elements[0].str == "sent") {
+  if (*sent == store::AcknowledgeOutcome::sent) {
     metrics_.counter("omniroute_auto_acks_total", {{"channel", channel}}).inc();
   }
 }

@@ -16,6 +16,7 @@
 #include "metrics/metrics.hpp"
 #include "sla/policy.hpp"
 #include "store/conversation_store.hpp"
+#include "store/conversations.hpp"
 
 namespace omniroute::sla {
 
@@ -53,7 +54,7 @@ class AutoAcknowledger {
   boost::asio::awaitable<void> acknowledge(std::string conv, std::string channel);
 
  private:
-  store::ConversationStore& store_;
+  store::Conversations conversations_;
   metrics::Registry& metrics_;
   Policies policies_;
   std::map<std::string, std::map<std::string, std::string>> templates_;  // channel → language → text

@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
-#include "agent_api/conversation_json.hpp"
 #include "sla/alert_sinks.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
-#include "store/scripts.hpp"
 #include "omniroute/spawn.hpp"
 
 namespace omniroute::sla {
@@ -30,7 +27,8 @@ constexpr std::int64_t kReclaimAfterMs = 30'000;
 
 Monitor::Monitor(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics,
                  std::string consumer)
-    : config_(config), store_(store), metrics_(metrics), consumer_(std::move(consumer)),
+    : config_(config), store_(store), sla_(store.client(), store.keys()), metrics_(metrics),
+      consumer_(std::move(consumer)),
       http_(store.client().executor()), policies_(config) {}
 
 void Monitor::start() {
@@ -61,52 +59,41 @@ asio::awaitable<void> Monitor::claim_loop() {
 }
 
 asio::awaitable<void> Monitor::claim_due() {
-  std::vector<std::string> keys;
-  std::vector<std::string> args{store_.keys().prefix(), std::to_string(now_ms()), "500", std::to_string(kLateAfterMs),
-                                std::to_string(kAlertsMaxLength)};
-  auto [r] = co_await store::async_eval(store_.client(), store::sla_claim_script(), std::move(keys), std::move(args),
-                                        kAwait);
-  if (!r || r->type != store::Reply::Type::array) co_return;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-    metrics_.counter("omniroute_sla_alerts_total", {{"queue", r->elements[i + 1].str}, {"kind", r->elements[i].str}}).inc();
+  auto fired = co_await sla_.fire_due(now_ms(), 500, kLateAfterMs, kAlertsMaxLength);
+  if (!fired) co_return;
+  for (const auto& f : *fired) {
+    metrics_.counter("omniroute_sla_alerts_total", {{"queue", f.queue}, {"kind", f.kind}}).inc();
   }
 }
 
 asio::awaitable<void> Monitor::schedule_next_responses() {
   // Customers who wrote again after a reply: their next-response deadlines, in working time.
-  std::vector<std::string> keys;
-  std::vector<std::string> args{store_.keys().prefix(), "200"};
-  auto [r] = co_await store::async_eval(store_.client(), store::sla_starts_script(), std::move(keys), std::move(args),
-                                        kAwait);
-  if (!r || r->type != store::Reply::Type::array || r->elements.empty()) co_return;
-  std::vector<std::string> schedule{store_.keys().prefix()};
-  for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
-    const auto& e = r->elements;
-    std::int64_t since = std::atoll(e[i + 1].str.c_str());
-    auto d = policies_.deadline(e[i + 2].str, priority_named(e[i + 3].str), config::SlaTarget::next_response, since);
-    schedule.insert(schedule.end(), {e[i].str, e[i + 1].str, d ? std::to_string(d->due_ms) : std::string(),
-                                     d ? std::to_string(d->warn_ms) : std::string()});
+  auto started = co_await sla_.clock_starts(200);
+  if (!started || started->empty()) co_return;
+  std::vector<store::ClockDeadline> deadlines;
+  for (const auto& c : *started) {
+    std::int64_t since = std::atoll(c.since.c_str());
+    auto d = policies_.deadline(c.queue, priority_named(c.priority), config::SlaTarget::next_response, since);
+    deadlines.push_back({c.conversation, c.since, d ? std::optional(d->due_ms) : std::nullopt,
+                         d ? std::optional(d->warn_ms) : std::nullopt});
   }
-  std::vector<std::string> none;
-  co_await store::async_eval(store_.client(), store::sla_schedule_script(), std::move(none), std::move(schedule), kAwait);
+  co_await sla_.schedule(deadlines);
 }
 
 asio::awaitable<void> Monitor::check_queues() {
-  std::vector<std::string> args{store_.keys().prefix(), std::to_string(now_ms()), std::to_string(kAlertsMaxLength)};
+  std::vector<store::QueueAlertRule> rules;
   for (const auto& q : config_.queues) {
     const auto& w = q.alert_when;
     if (w.oldest_wait.count() == 0 && w.depth == 0) continue;
-    args.insert(args.end(), {q.id, std::to_string(w.oldest_wait.count() * 1000), std::to_string(w.depth),
-                             std::to_string(w.clear_at)});
+    rules.push_back({q.id, static_cast<std::int64_t>(w.oldest_wait.count()) * 1000, static_cast<long>(w.depth),
+                     w.clear_at});
   }
-  std::vector<std::string> keys;
-  auto [r] = co_await store::async_eval(store_.client(), store::queue_check_script(), std::move(keys), std::move(args),
-                                        kAwait);
-  if (!r || r->type != store::Reply::Type::array) co_return;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-    if (r->elements[i].str == "queue.recovered") continue;
-    std::string measure = r->elements[i].str.substr(6);  // after "queue."
-    metrics_.counter("omniroute_queue_alerts_total", {{"queue", r->elements[i + 1].str}, {"measure", measure}}).inc();
+  auto alerts = co_await sla_.check_queues(now_ms(), kAlertsMaxLength, rules);
+  if (!alerts) co_return;
+  for (const auto& a : *alerts) {
+    if (a.type == "queue.recovered") continue;
+    std::string measure = a.type.substr(6);  // after "queue."
+    metrics_.counter("omniroute_queue_alerts_total", {{"queue", a.queue}, {"measure", measure}}).inc();
   }
 }
 
@@ -123,9 +110,7 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
   // The group starts at the stream's end when first made; from then on nothing fired is missed.
   for (;;) {
     if (stopped_) co_return;
-    std::vector<std::string> cmd{"XGROUP", "CREATE", store_.keys().alerts(), group, "$", "MKSTREAM"};
-    auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-    if (r && (!r->is_error() || r->str.starts_with("BUSYGROUP"))) {
+    if (co_await sla_.ensure_alert_group(group)) {
       ++groups_ready_;
       break;
     }
@@ -134,30 +119,21 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
   }
   auto last_reclaim = std::chrono::steady_clock::now();
   while (!stopped_) {
-    bool reclaim = std::chrono::steady_clock::now() - last_reclaim > std::chrono::seconds(5);
-    std::vector<std::string> cmd;
-    if (reclaim) {
+    std::optional<std::int64_t> reclaim;
+    if (std::chrono::steady_clock::now() - last_reclaim > std::chrono::seconds(5)) {
       last_reclaim = std::chrono::steady_clock::now();
-      cmd = {"XAUTOCLAIM", store_.keys().alerts(), group, consumer_, std::to_string(kReclaimAfterMs), "0-0", "COUNT", "50"};
-    } else {
-      cmd = {"XREADGROUP", "GROUP", group, consumer_, "COUNT", "50", "STREAMS", store_.keys().alerts(), ">"};
+      reclaim = kReclaimAfterMs;
     }
-    auto [r] = co_await store_.client().async_command(std::move(cmd), kAwait);
-    const store::Reply* entries = nullptr;
-    if (r && r->type == store::Reply::Type::array) {
-      if (reclaim && r->elements.size() >= 2) entries = &r->elements[1];
-      if (!reclaim && !r->elements.empty() && r->elements[0].elements.size() >= 2) entries = &r->elements[0].elements[1];
-    }
+    auto entries = co_await sla_.read_alerts(group, consumer_, 50, reclaim);
     if (entries) {
-      for (const auto& e : entries->elements) {
-        if (e.elements.size() < 2) continue;
+      for (auto& e : *entries) {
         // Our own entry still being retried comes back through XAUTOCLAIM: it has one delivery already.
-        if (!in_flight_.insert({sink.id, e.elements[0].str}).second) continue;
-        asio::co_spawn(store_.client().executor(), deliver(sink, e.elements[0].str, agent_api::fields_of(e.elements[1])),
+        if (!in_flight_.insert({sink.id, e.id}).second) continue;
+        asio::co_spawn(store_.client().executor(), deliver(sink, e.id, std::move(e.fields)),
                        logged("sla: delivering an alert to " + sink.id));
       }
     }
-    if (!entries || entries->elements.empty()) {
+    if (!entries || entries->empty()) {
       wait.expires_after(kTick);
       co_await wait.async_wait(kAwait);
     }
@@ -188,15 +164,13 @@ asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::strin
     for (int attempt_no = 0; !stopped_; ++attempt_no) {
       if (co_await attempt(sink, alert)) break;
       // Still ours: reset its idle time so no other instance claims it while we retry.
-      std::vector<std::string> touch{"XCLAIM", store_.keys().alerts(), group, consumer_, "0", id, "JUSTID"};
-      co_await store_.client().async_command(std::move(touch), kAwait);
+      co_await sla_.keep_alert(group, consumer_, id);
       wait.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(60'000, 1000LL << std::min(attempt_no, 6))));
       co_await wait.async_wait(kAwait);
     }
   }
   if (stopped_) co_return;  // not acknowledged: another instance (or the next start) delivers it
-  std::vector<std::string> ack{"XACK", store_.keys().alerts(), group, id};
-  co_await store_.client().async_command(std::move(ack), kAwait);
+  co_await sla_.ack_alert(group, id);
 }
 
 }  // namespace omniroute::sla

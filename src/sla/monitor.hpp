@@ -21,6 +21,7 @@
 #include "sla/alert_format.hpp"
 #include "sla/policy.hpp"
 #include "store/conversation_store.hpp"
+#include "store/sla.hpp"
 
 namespace omniroute::sla {
 
@@ -45,6 +46,7 @@ class Monitor {
 
   const config::Config& config_;
   store::ConversationStore& store_;
+  store::Sla sla_;
   metrics::Registry& metrics_;
   std::string consumer_;
   net::HttpClient http_;

@@ -80,6 +80,14 @@ asio::awaitable<StoreResult<std::vector<std::string>>> Agents::ids() {
   co_return strings_of(*r);
 }
 
+asio::awaitable<StoreResult<std::optional<std::string>>> Agents::agent_for_token(const std::string& token_sha256) {
+  std::vector<std::string> hget{"HGET", keys_.agent_tokens(), token_sha256};
+  auto r = co_await detail::command(client_, std::move(hget));
+  if (!r) co_return unexpected(r.error());
+  if (r->type != Reply::Type::string || r->str.empty()) co_return std::optional<std::string>();
+  co_return std::optional<std::string>(r->str);
+}
+
 asio::awaitable<StoreResult<std::string>> Agents::source_of(const std::string& id) {
   std::vector<std::string> hget{"HGET", keys_.agent(id), "source"};
   auto r = co_await detail::command(client_, std::move(hget));

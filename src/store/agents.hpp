@@ -50,9 +50,6 @@ struct ExpiredOffer {
   std::string conversation, agent, queue;
 };
 
-/// Nothing to report but success.
-struct Done {};
-
 class Agents {
  public:
   Agents(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
@@ -63,6 +60,8 @@ class Agents {
   boost::asio::awaitable<StoreResult<RemoveOutcome>> remove(const std::string& id, const std::string& source,
                                                             std::int64_t now_ms);
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> ids();
+  /// The agent whose token has this SHA-256 (hex); nullopt when none has.
+  boost::asio::awaitable<StoreResult<std::optional<std::string>>> agent_for_token(const std::string& token_sha256);
   /// "config", "api", or "" for no such agent.
   boost::asio::awaitable<StoreResult<std::string>> source_of(const std::string& id);
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> pools_of(const std::string& id);

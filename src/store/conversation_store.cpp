@@ -6,6 +6,7 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/digest.hpp"
 #include "store/scripts.hpp"
+#include "store/store_calls.hpp"
 
 namespace omniroute::store {
 
@@ -127,38 +128,37 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
 
 void ConversationStore::contact_attributes(const std::string& handle_kind, const std::string& handle,
                                            AttributesCallback done) {
-  std::vector<std::string> keys{keys_.handle(handle_kind, handle)};
-  std::vector<std::string> args{keys_.prefix()};
-  eval_script(client_, contact_attributes_script(), std::move(keys), std::move(args),
-              [done = std::move(done)](RedisResult r) {
-                if (!r) return done(unexpected(r.error()));
-                if (r->is_error()) return done(unexpected(protocol_error(r->str)));
-                std::map<std::string, std::string> out;
-                for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out[r->elements[i].str] = r->elements[i + 1].str;
-                done(std::move(out));
-              });
+  ContactAttributesCall call;
+  call.handle = keys_.handle(handle_kind, handle);
+  call.prefix = keys_.prefix();
+  eval_script(client_, contact_attributes_script(), call.keys(), call.argv(), [done = std::move(done)](RedisResult r) {
+    if (!r) return done(unexpected(r.error()));
+    if (r->is_error()) return done(unexpected(protocol_error(r->str)));
+    done(fields_of(*r));
+  });
 }
 
-void ConversationStore::queue_depths(const std::vector<std::string>& queues, CountsCallback done) {
-  if (queues.empty()) return done(std::vector<long long>{});
-  // Pipelined ZCARDs; the last reply completes the whole answer.
-  struct State {
-    std::vector<long long> counts;
-    size_t remaining;
-    std::optional<RedisError> error;
-    CountsCallback done;
-  };
-  auto st = std::make_shared<State>(State{std::vector<long long>(queues.size()), queues.size(), {}, std::move(done)});
-  for (size_t i = 0; i < queues.size(); ++i) {
-    client_.command({"ZCARD", keys_.queue(queues[i])}, [st, i](RedisResult r) {
-      if (!r) st->error = r.error();
-      else st->counts[i] = r->integer;
-      if (--st->remaining == 0) {
-        if (st->error) st->done(unexpected(*st->error));
-        else st->done(std::move(st->counts));
-      }
-    });
-  }
+boost::asio::awaitable<StoreResult<bool>> ConversationStore::ping() {
+  std::vector<std::string> ping{"PING"};  // GCC 12: no initializer list inside a co_await
+  auto r = co_await detail::command(client_, std::move(ping));
+  if (!r) co_return unexpected(r.error());
+  co_return true;
+}
+
+boost::asio::awaitable<StoreResult<NonceClaim>> ConversationStore::claim_nonce(const std::string& channel,
+                                                                             const std::string& nonce,
+                                                                             const std::string& carried,
+                                                                             std::int64_t ttl_s) {
+  NonceClaimCall call;
+  call.nonce = keys_.nonce(channel, nonce);
+  call.carried = carried;
+  call.ttl = std::to_string(std::max<std::int64_t>(1, ttl_s));
+  auto r = co_await detail::run(client_, nonce_claim_script(), call);
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = detail::status_of(*r);
+  if (status == "replayed") co_return NonceClaim::replayed;
+  if (status == "retry") co_return NonceClaim::retry;
+  co_return NonceClaim::fresh;
 }
 
 }  // namespace omniroute::store

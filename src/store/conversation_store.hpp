@@ -2,6 +2,7 @@
 // Conversations in Redis: every change is one Lua script, so concurrent
 // daemons never see half of it.
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <map>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "omniroute/channel.hpp"
+#include "store/conversations.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 
@@ -30,20 +32,25 @@ struct IngestPlan {
   bool start_next_response = false;
 };
 
+/// What a signature's nonce was used for before: nothing (fresh), the same delivery (retry), or other content.
+enum class NonceClaim { fresh, retry, replayed };
+
 class ConversationStore {
  public:
   ConversationStore(RedisClient& client, const config::RedisConfig& config);
 
   using IngestCallback = std::function<void(Expected<IngestOutcome, RedisError>)>;
-  using CountsCallback = std::function<void(Expected<std::vector<long long>, RedisError>)>;
   using AttributesCallback = std::function<void(Expected<std::map<std::string, std::string>, RedisError>)>;
 
   /// Stores `message` (deduplicated) and files it in a conversation; `done` once durable or failed.
   void ingest(const Message& message, Medium medium, const IngestPlan& plan, IngestCallback done);
   /// The attributes (tier, …) of the contact known by `handle`, empty when unknown.
   void contact_attributes(const std::string& handle_kind, const std::string& handle, AttributesCallback done);
-  /// How many conversations wait in each of `queues`, in order.
-  void queue_depths(const std::vector<std::string>& queues, CountsCallback done);
+  /// Whether Redis answers on this connection.
+  boost::asio::awaitable<StoreResult<bool>> ping();
+  /// Records what a delivery signed with `nonce` carried; the same nonce with other content is a replay.
+  boost::asio::awaitable<StoreResult<NonceClaim>> claim_nonce(const std::string& channel, const std::string& nonce,
+                                                              const std::string& carried, std::int64_t ttl_s);
 
   const Keys& keys() const { return keys_; }
   RedisClient& client() { return client_; }

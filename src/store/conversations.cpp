@@ -165,4 +165,88 @@ asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(cons
   co_return std::optional<Blob>(Blob{std::move(r->elements[0].str), std::move(r->elements[1].str)});
 }
 
+asio::awaitable<StoreResult<std::optional<ConversationView>>> Conversations::view(const std::string& conversation,
+                                                                                 bool with_messages) {
+  ConversationViewCall call;
+  call.conv = keys_.conversation(conversation);
+  call.prefix = keys_.prefix();
+  call.with_messages = with_messages ? "1" : "0";
+  auto r = co_await run(client_, conversation_view_script(), call);
+  if (!r) co_return unexpected(r.error());
+  if (r->elements.size() < 5) co_return std::optional<ConversationView>();
+  ConversationView v;
+  v.conversation = fields_of(r->elements[0]);
+  v.contact = fields_of(r->elements[1]);
+  v.handles = detail::strings_of(r->elements[2]);
+  v.messages = detail::entries_of(r->elements[3]);
+  v.delivery = fields_of(r->elements[4]);
+  co_return std::optional<ConversationView>(std::move(v));
+}
+
+asio::awaitable<StoreResult<std::vector<StreamEntry>>> Conversations::transcript_entries(
+    const std::string& conversation, const std::string& entry) {
+  std::vector<std::string> cmd = entry.empty()
+      ? std::vector<std::string>{"XREVRANGE", keys_.transcript(conversation), "+", "-", "COUNT", "50"}
+      : std::vector<std::string>{"XRANGE", keys_.transcript(conversation), entry, entry};
+  auto r = co_await detail::command(client_, std::move(cmd));
+  if (!r) co_return unexpected(r.error());
+  co_return detail::entries_of(*r);
+}
+
+asio::awaitable<StoreResult<std::vector<std::string>>> Conversations::assigned_to(const std::string& agent) {
+  std::vector<std::string> members{"SMEMBERS", keys_.agent_conversations(agent)};
+  auto r = co_await detail::command(client_, std::move(members));
+  if (!r) co_return unexpected(r.error());
+  co_return detail::strings_of(*r);
+}
+
+asio::awaitable<StoreResult<std::vector<std::string>>> Conversations::offered_to(const std::string& agent) {
+  std::vector<std::string> members{"SMEMBERS", keys_.agent_offers(agent)};
+  auto r = co_await detail::command(client_, std::move(members));
+  if (!r) co_return unexpected(r.error());
+  co_return detail::strings_of(*r);
+}
+
+asio::awaitable<StoreResult<std::optional<AcknowledgementInputs>>> Conversations::acknowledgement_inputs(
+    const std::string& conversation) {
+  AckInputsCall call;
+  call.prefix = keys_.prefix();
+  call.conversation = conversation;
+  auto r = co_await run(client_, ack_inputs_script(), call);
+  if (!r) co_return unexpected(r.error());
+  if (r->elements.size() < 8) co_return std::optional<AcknowledgementInputs>();
+  const auto& e = r->elements;
+  AcknowledgementInputs in;
+  in.state = e[0].str;
+  in.queue = e[1].str;
+  in.priority = e[2].str;
+  in.language = e[3].str;
+  in.acknowledged = e[4].integer == 1;
+  in.ahead = static_cast<long>(e[5].integer);
+  in.available = static_cast<long>(e[6].integer);
+  for (const auto& ms : e[7].elements) in.recent_first_responses_ms.push_back(std::atoll(ms.str.c_str()));
+  co_return std::optional<AcknowledgementInputs>(std::move(in));
+}
+
+asio::awaitable<StoreResult<AcknowledgeOutcome>> Conversations::acknowledge(const std::string& conversation,
+                                                                            const std::string& text,
+                                                                            std::int64_t now_ms) {
+  AutoAckCall call;
+  call.conv = keys_.conversation(conversation);
+  call.seq = keys_.seq();
+  call.outbox = keys_.outbox();
+  call.events = keys_.events();
+  call.text = text;
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await run(client_, auto_ack_script(), call);
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = status_of(*r);
+  if (status == "sent") co_return AcknowledgeOutcome::sent;
+  if (status == "already") co_return AcknowledgeOutcome::already;
+  if (status == "answered") co_return AcknowledgeOutcome::answered;
+  if (status == "resolved") co_return AcknowledgeOutcome::resolved;
+  co_return AcknowledgeOutcome::not_found;
+}
+
 }  // namespace omniroute::store

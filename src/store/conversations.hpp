@@ -12,14 +12,11 @@
 
 #include "omniroute/expected.hpp"
 #include "store/keys.hpp"
+#include "store/reply.hpp"
+#include "store/result.hpp"
 #include "store/redis_client.hpp"
 
 namespace omniroute::store {
-
-/// Redis did not answer, or answered something the store did not expect: nothing is known to have changed.
-using StoreError = RedisError;
-template <typename T>
-using StoreResult = Expected<T, StoreError>;
 
 /// An agent's reply, already cut into the parts the channel takes (one, usually).
 struct ReplyRequest {
@@ -56,6 +53,26 @@ enum class TransferOutcome { transferred, not_found, forbidden, resolved, no_tar
 enum class PresenceOutcome { set, unknown_agent };
 enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };
 
+/// One conversation as the API shows it (conversation_view.lua, one round trip).
+struct ConversationView {
+  Fields conversation;                 // the or:{ws}:conv:<id> hash
+  Fields contact;                      // its contact's hash
+  std::vector<std::string> handles;    // "<kind>:<handle>", every handle of the contact
+  std::vector<StreamEntry> messages;   // the transcript, oldest first (when asked for)
+  Fields delivery;                     // message id → delivery status JSON (when asked for)
+};
+
+/// What the auto-acknowledgement's estimate needs about a new conversation (ack_inputs.lua).
+struct AcknowledgementInputs {
+  std::string state, queue, priority, language;
+  bool acknowledged = false;
+  long ahead = -1;       // conversations waiting ahead of it; -1: not waiting
+  long available = 0;    // agents on duty who serve its pool and medium
+  std::vector<std::int64_t> recent_first_responses_ms;  // the queue's, newest first
+};
+
+enum class AcknowledgeOutcome { sent, already, answered, resolved, not_found };
+
 /// A kept attachment's content.
 struct Blob {
   std::string content_type;
@@ -80,6 +97,20 @@ class Conversations {
                                                                     std::int64_t now_ms);
   /// The conversation's channel id; nullopt when there is no such conversation.
   boost::asio::awaitable<StoreResult<std::optional<std::string>>> channel_of(const std::string& conversation);
+  /// The conversation as the API shows it; nullopt when there is none.
+  boost::asio::awaitable<StoreResult<std::optional<ConversationView>>> view(const std::string& conversation,
+                                                                            bool with_messages);
+  /// Transcript entries: the one with stream id `entry`, or ("" ) the newest 50, newest first.
+  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> transcript_entries(const std::string& conversation,
+                                                                                  const std::string& entry);
+  /// Ids of the conversations assigned to `agent`, and of those offered to them.
+  boost::asio::awaitable<StoreResult<std::vector<std::string>>> assigned_to(const std::string& agent);
+  boost::asio::awaitable<StoreResult<std::vector<std::string>>> offered_to(const std::string& agent);
+  boost::asio::awaitable<StoreResult<std::optional<AcknowledgementInputs>>> acknowledgement_inputs(
+      const std::string& conversation);
+  /// Sends the auto-acknowledgement `text` (once; never a first response).
+  boost::asio::awaitable<StoreResult<AcknowledgeOutcome>> acknowledge(const std::string& conversation,
+                                                                      const std::string& text, std::int64_t now_ms);
   /// A kept attachment, for `agent` ("" for the admin) only when they can see a conversation holding it.
   boost::asio::awaitable<StoreResult<std::optional<Blob>>> attachment(const std::string& sha256,
                                                                       const std::string& agent);

@@ -1,6 +1,7 @@
 #pragma once
 // A Redis reply copied out of hiredis (its replies live only inside the callback).
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,17 @@ struct RedisError {
 };
 
 using RedisResult = Expected<Reply, RedisError>;
+
+/// A hash's or a stream entry's fields by name.
+using Fields = std::map<std::string, std::string>;
+
+/// A flat field list (HGETALL, a stream entry's fields) as name → value.
+Fields fields_of(const Reply& flat);
+
+/// One entry of a stream (transcript, events, outbox, alerts): its id and fields.
+struct StreamEntry {
+  std::string id;
+  Fields fields;
+};
 
 }  // namespace omniroute::store

@@ -31,4 +31,7 @@ const std::string& status_of(const Reply& r);
 /// The strings of an array reply.
 std::vector<std::string> strings_of(const Reply& r);
 
+/// The entries of an XRANGE-shaped reply ([[id, [field, value, …]], …]); entries without fields are skipped.
+std::vector<StreamEntry> entries_of(const Reply& r);
+
 }  // namespace omniroute::store::detail

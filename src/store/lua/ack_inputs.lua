@@ -5,11 +5,12 @@
 -- first-response times. Reads only.
 -- Needs lib_agent.lua (pool_of).
 --
--- ARGV: 1 prefix, 2 conversation id
+--! args: prefix conversation
+-- a_conversation the conversation id
 -- Returns {state, queue, priority, language, acknowledged 0|1, ahead (-1: not waiting),
 --          agents available, {recent first-response ms, newest first}} or {} when unknown.
 
-local prefix, conv = ARGV[1], ARGV[2]
+local prefix, conv = a_prefix, a_conversation
 local c = redis.call('HMGET', prefix .. 'conv:' .. conv, 'state', 'queue', 'priority', 'language', 'acknowledged_at',
                      'skills', 'medium')
 if not c[1] then return {} end

@@ -1,12 +1,13 @@
 -- agents_overview.lua: every agent with their hash and the pools they serve,
 -- in one round trip (admin API, omnictl, metrics). Read-only.
 --
--- ARGV: 1 prefix, 2 one agent id ("" for all)
+--! args: prefix agent
+-- a_agent one agent id ("" for all)
 -- Returns {{agent hash (flat), pools}, …} sorted by agent id.
 
-local prefix = ARGV[1]
+local prefix = a_prefix
 local ids
-if ARGV[2] ~= '' then ids = {ARGV[2]} else ids = redis.call('SMEMBERS', prefix .. 'agents') end
+if a_agent ~= '' then ids = {a_agent} else ids = redis.call('SMEMBERS', prefix .. 'agents') end
 table.sort(ids)
 local out = {}
 for _, id in ipairs(ids) do

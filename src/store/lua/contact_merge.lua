@@ -5,10 +5,11 @@
 -- `into`, its attributes fill the ones `into` lacks. `from` remains only as
 -- a pointer: {id, merged_into}.
 --
--- ARGV: 1 prefix, 2 into, 3 from, 4 now ms, 5 events max length
+--! args: prefix into from now events_max
+-- a_into, a_from: contact ids
 -- Returns {"merged", handles moved, conversations moved}, {"not_found", id} or {"same"}.
 
-local prefix, into, from = ARGV[1], ARGV[2], ARGV[3]
+local prefix, into, from = a_prefix, a_into, a_from
 if into == from then return {'same'} end
 local ikey, fkey = prefix .. 'contact:' .. into, prefix .. 'contact:' .. from
 for _, id in ipairs({into, from}) do
@@ -34,7 +35,7 @@ if (not i[1] or i[1] == '') and f[1] and f[1] ~= '' then redis.call('HSET', ikey
 if (not i[2] or i[2] == '') and f[2] and f[2] ~= '' then redis.call('HSET', ikey, 'last_agent', f[2], 'last_agent_at', f[3] or '') end
 
 redis.call('DEL', fkey, fkey .. ':handles', fkey .. ':convs', fkey .. ':attrs')
-redis.call('HSET', fkey, 'id', from, 'merged_into', into, 'merged_at', ARGV[4])
-redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', ARGV[5], '*', 'type', 'contact.merged', 'contact_id', into,
-           'merged', from, 'at', ARGV[4])
+redis.call('HSET', fkey, 'id', from, 'merged_into', into, 'merged_at', a_now)
+redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'contact.merged', 'contact_id', into,
+           'merged', from, 'at', a_now)
 return {'merged', #handles, #convs}

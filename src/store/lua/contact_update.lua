@@ -2,19 +2,21 @@
 -- (tier, …: what routing rules match on). Attributes given an empty value
 -- are removed.
 --
--- KEYS[1] or:{ws}:contact:<id>
--- ARGV: 1 name ("" keeps it), 2… attribute name, value pairs
+--! keys: contact
+--! args: name
+--! rest: attributes
+-- k_contact or:{ws}:contact:<id>; a_name ("" keeps it); then (rest) attribute name, value pairs
 -- Returns "ok" or "not_found".
 
-if redis.call('HEXISTS', KEYS[1], 'id') == 0 or redis.call('HEXISTS', KEYS[1], 'merged_into') == 1 then
+if redis.call('HEXISTS', k_contact, 'id') == 0 or redis.call('HEXISTS', k_contact, 'merged_into') == 1 then
   return 'not_found'
 end
-if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'name', ARGV[1]) end
-for i = 2, #ARGV - 1, 2 do
+if a_name ~= '' then redis.call('HSET', k_contact, 'name', a_name) end
+for i = REST_FROM, #ARGV - 1, 2 do
   if ARGV[i + 1] == '' then
-    redis.call('HDEL', KEYS[1] .. ':attrs', ARGV[i])
+    redis.call('HDEL', k_contact .. ':attrs', ARGV[i])
   else
-    redis.call('HSET', KEYS[1] .. ':attrs', ARGV[i], ARGV[i + 1])
+    redis.call('HSET', k_contact .. ':attrs', ARGV[i], ARGV[i + 1])
   end
 end
 return 'ok'

@@ -3,34 +3,33 @@
 -- its outbox bookkeeping: a final outcome (sent, failed, dead-lettered) is
 -- acknowledged on the outbox so no sender tries it again.
 --
--- KEYS[1] or:{ws}:conv:<id>:delivery   KEYS[2] or:{ws}:outbox   KEYS[3] or:{ws}:outbox:dead
--- KEYS[4] or:{ws}:events
--- ARGV: 1 message id, 2 status JSON, 3 outbox entry id, 4 final (1|0), 5 dead-letter (1|0),
---       6 conversation id, 7 status word, 8 now ms, 9 events max length, 10 channel id,
---       11 the provider's message id (when sent): indexed for its delivery callbacks, and a
---       callback that came before this record is applied now. Needs lib_delivery.lua.
+--! keys: delivery outbox dead_letters events
+--! args: message_id status_json entry_id final dead conversation status now events_max channel provider_id
+-- k_delivery or:{ws}:conv:<id>:delivery   k_outbox or:{ws}:outbox   k_dead_letters or:{ws}:outbox:dead   k_events or:{ws}:events
+-- a_final, a_dead: "1" or "0"; a_status the status word; a_provider_id the provider's message id (when sent):
+--   indexed for its delivery callbacks, and a callback that came before this record is applied now.
 -- Returns 1.
 
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if ARGV[4] == '1' then
-  redis.call('XACK', KEYS[2], 'senders', ARGV[3])
-  redis.call('XDEL', KEYS[2], ARGV[3])
-  if ARGV[5] == '1' then
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'conversation_id', ARGV[6], 'message_id', ARGV[1],
-               'status', ARGV[2])
+redis.call('HSET', k_delivery, a_message_id, a_status_json)
+if a_final == '1' then
+  redis.call('XACK', k_outbox, 'senders', a_entry_id)
+  redis.call('XDEL', k_outbox, a_entry_id)
+  if a_dead == '1' then
+    redis.call('XADD', k_dead_letters, 'MAXLEN', '~', 100000, '*', 'conversation_id', a_conversation, 'message_id', a_message_id,
+               'status', a_status_json)
   end
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], '*', 'type', 'message.delivery', 'conversation_id', ARGV[6],
-             'message_id', ARGV[1], 'status', ARGV[7], 'at', ARGV[8])
+  redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.delivery', 'conversation_id', a_conversation,
+             'message_id', a_message_id, 'status', a_status, 'at', a_now)
 end
-if ARGV[7] == 'sent' and (ARGV[11] or '') ~= '' then
-  local prefix = string.sub(KEYS[2], 1, #KEYS[2] - #'outbox')
-  local ref = ARGV[6] .. '|' .. ARGV[1]
-  redis.call('SET', prefix .. 'provider_msg:' .. ARGV[10] .. ':' .. ARGV[11], ref, 'EX', 30 * 86400)
-  local pending = prefix .. 'provider_status:' .. ARGV[10] .. ':' .. ARGV[11]
+if a_status == 'sent' and (a_provider_id or '') ~= '' then
+  local prefix = string.sub(k_outbox, 1, #k_outbox - #'outbox')
+  local ref = a_conversation .. '|' .. a_message_id
+  redis.call('SET', prefix .. 'provider_msg:' .. a_channel .. ':' .. a_provider_id, ref, 'EX', 30 * 86400)
+  local pending = prefix .. 'provider_status:' .. a_channel .. ':' .. a_provider_id
   local held = redis.call('GET', pending)
   if held then
     local p = cjson.decode(held)
-    apply_status(prefix, ARGV[6], ARGV[1], p.status, p.reason or '', p.at, ARGV[9])
+    apply_status(prefix, a_conversation, a_message_id, p.status, p.reason or '', p.at, a_events_max)
     redis.call('DEL', pending)
   end
 end

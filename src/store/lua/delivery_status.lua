@@ -5,21 +5,21 @@
 -- a callback that beats that record is kept for a day and applied then.
 -- Needs lib_delivery.lua.
 --
--- ARGV: 1 prefix, 2 channel id, 3 provider message id, 4 status (sent|delivered|read|failed),
---       5 reason (failed), 6 at ms, 7 events max length
+--! args: prefix channel provider_id status reason at events_max
+-- a_status sent|delivered|read|failed; a_reason (failed); a_at ms
 -- Returns {"applied"|"unchanged"|"pending"}.
 
-local prefix = ARGV[1]
-local ref = redis.call('GET', prefix .. 'provider_msg:' .. ARGV[2] .. ':' .. ARGV[3])
+local prefix = a_prefix
+local ref = redis.call('GET', prefix .. 'provider_msg:' .. a_channel .. ':' .. a_provider_id)
 if not ref then
-  local pending = prefix .. 'provider_status:' .. ARGV[2] .. ':' .. ARGV[3]
+  local pending = prefix .. 'provider_status:' .. a_channel .. ':' .. a_provider_id
   local held = redis.call('GET', pending)
   -- Keep the furthest status heard so far.
-  if not held or (RANK[ARGV[4]] or 0) > (RANK[cjson.decode(held).status] or 0) then
-    redis.call('SET', pending, cjson.encode({status = ARGV[4], reason = ARGV[5], at = ARGV[6]}), 'EX', 86400)
+  if not held or (RANK[a_status] or 0) > (RANK[cjson.decode(held).status] or 0) then
+    redis.call('SET', pending, cjson.encode({status = a_status, reason = a_reason, at = a_at}), 'EX', 86400)
   end
   return {'pending'}
 end
 local bar = string.find(ref, '|', 1, true)
-local changed = apply_status(prefix, string.sub(ref, 1, bar - 1), string.sub(ref, bar + 1), ARGV[4], ARGV[5], ARGV[6], ARGV[7])
+local changed = apply_status(prefix, string.sub(ref, 1, bar - 1), string.sub(ref, bar + 1), a_status, a_reason, a_at, a_events_max)
 return {changed and 'applied' or 'unchanged'}

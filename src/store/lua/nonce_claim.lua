@@ -5,14 +5,16 @@
 -- messages) for as long as the signature is accepted. The same nonce carrying the same messages
 -- is the provider's retry; carrying other messages it is a replay.
 --
--- KEYS[1] or:{ws}:nonce:<channel>:<nonce>
--- ARGV: 1 what the delivery carries (provider ids, "\n"-joined), 2 ttl s
+--! keys: nonce
+--! args: carried ttl
+-- k_nonce or:{ws}:nonce:<channel>:<nonce>; a_carried: what the delivery carries (provider ids, "\n"-joined);
+--   a_ttl s
 -- Returns "new", "retry" or "replayed".
 
-local seen = redis.call('GET', KEYS[1])
+local seen = redis.call('GET', k_nonce)
 if not seen then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+  redis.call('SET', k_nonce, a_carried, 'EX', tonumber(a_ttl))
   return 'new'
 end
-if seen == ARGV[1] then return 'retry' end
+if seen == a_carried then return 'retry' end
 return 'replayed'

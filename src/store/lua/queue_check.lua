@@ -5,12 +5,14 @@
 -- or:{ws}:queue_alerts ('<queue>:<measure>' = raised at ms), so each crossing
 -- alerts once across any number of instances.
 --
--- ARGV: 1 prefix, 2 now ms, 3 alerts max length, then per queue: id, oldest-wait threshold ms
---       (0: not watched), depth threshold (0: not watched), clear fraction
+--! args: prefix now alerts_max
+--! rest: rules
+-- then (rest) per queue: id, oldest-wait threshold ms (0: not watched), depth threshold (0: not
+--   watched), clear fraction
 -- Needs lib_agent.lua (QUEUE_BAND: queue scores are priority band * QUEUE_BAND + queued_at ms).
 -- Returns a flat list: alert type, queue, …  (for metrics)
 
-local prefix, now = ARGV[1], tonumber(ARGV[2])
+local prefix, now = a_prefix, tonumber(a_now)
 local state = prefix .. 'queue_alerts'
 local out = {}
 
@@ -19,23 +21,23 @@ local function check(queue, measure, value, threshold, clear)
   local field = queue .. ':' .. measure
   local raised = redis.call('HGET', state, field)
   if not raised and value > threshold then
-    redis.call('HSET', state, field, ARGV[2])
-    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', ARGV[3], '*', 'type', 'queue.' .. measure, 'queue', queue,
+    redis.call('HSET', state, field, a_now)
+    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', a_alerts_max, '*', 'type', 'queue.' .. measure, 'queue', queue,
                'measure', measure, 'value', string.format('%.0f', value), 'threshold', string.format('%.0f', threshold),
-               'fired_at', ARGV[2])
+               'fired_at', a_now)
     out[#out + 1] = 'queue.' .. measure
     out[#out + 1] = queue
   elseif raised and value <= threshold * clear then
     redis.call('HDEL', state, field)
-    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', ARGV[3], '*', 'type', 'queue.recovered', 'queue', queue,
+    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', a_alerts_max, '*', 'type', 'queue.recovered', 'queue', queue,
                'measure', measure, 'value', string.format('%.0f', value), 'threshold', string.format('%.0f', threshold),
-               'raised_at', raised, 'fired_at', ARGV[2])
+               'raised_at', raised, 'fired_at', a_now)
     out[#out + 1] = 'queue.recovered'
     out[#out + 1] = queue
   end
 end
 
-for i = 4, #ARGV, 4 do
+for i = REST_FROM, #ARGV, 4 do
   local queue, wait_ms, depth, clear = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
   local key = prefix .. 'queue:' .. queue
   if wait_ms > 0 then

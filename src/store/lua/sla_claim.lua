@@ -6,13 +6,13 @@
 --
 -- Members: '<target>:warn:<conv>' (warning) and '<target>:<conv>' (breach);
 -- target = first_response | next_response | resolution.
--- ARGV: 1 prefix, 2 now ms, 3 at most this many, 4 late after ms (fired this long after its
---       time: daemons were down), 5 alerts stream max length
+--! args: prefix now limit late_after alerts_max
+-- a_limit: at most this many; a_late_after ms: fired this long after its time, the daemons were down
 -- Returns a flat list: kind (warning|breached), queue, …  (for metrics)
 
-local prefix, now = ARGV[1], tonumber(ARGV[2])
+local prefix, now = a_prefix, tonumber(a_now)
 local out = {}
-local due = redis.call('ZRANGEBYSCORE', prefix .. 'sla', '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+local due = redis.call('ZRANGEBYSCORE', prefix .. 'sla', '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(a_limit))
 for i = 1, #due, 2 do
   local member, at = due[i], tonumber(due[i + 1])
   redis.call('ZREM', prefix .. 'sla', member)
@@ -41,10 +41,10 @@ for i = 1, #due, 2 do
         redis.call('ZREM', prefix .. 'sla_at_risk', key)
         redis.call('ZADD', prefix .. 'sla_breached', at, key)
       end
-      redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', ARGV[5], '*', 'type', 'sla.' .. stage, 'target', target,
+      redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', a_alerts_max, '*', 'type', 'sla.' .. stage, 'target', target,
                  'conversation_id', conv, 'queue', c[2] or '', 'channel', c[3] or '', 'priority', c[6] or 'normal',
                  'contact', c[7] or '', 'started_at', started or '', 'due_at', string.format('%.0f', at),
-                 'fired_at', ARGV[2], 'late', (now - at > tonumber(ARGV[4])) and '1' or '0')
+                 'fired_at', a_now, 'late', (now - at > tonumber(a_late_after)) and '1' or '0')
       out[#out + 1] = stage
       out[#out + 1] = c[2] or ''
     end

@@ -3,11 +3,12 @@
 -- overdue first, for the admin API and omnictl; or only their counts by queue,
 -- for the gauges. Reads only.
 --
--- ARGV: 1 prefix, 2 "list" or "counts", 3 at most this many of each (list)
+--! args: prefix mode limit
+-- a_mode "list" or "counts"; a_limit at most this many of each (list)
 -- Returns for list: {at_risk, breached}, each a list of {target, due ms, conversation fields (flat)};
 --         for counts: a flat list: queue, at risk, breached, …
 
-local prefix, mode = ARGV[1], ARGV[2]
+local prefix, mode = a_prefix, a_mode
 
 local function parse(member)
   return string.match(member, '^([%w_]+):(.+)$')
@@ -35,7 +36,7 @@ if mode == 'counts' then
   return out
 end
 
-local limit = tonumber(ARGV[3])
+local limit = tonumber(a_limit)
 local result = {}
 for _, set in ipairs({'sla_at_risk', 'sla_breached'}) do
   local list = {}

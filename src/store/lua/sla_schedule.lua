@@ -3,12 +3,14 @@
 -- since is left alone: its entry in or:{ws}:sla_start is gone or changed.
 -- Any instance may run it for the same clock; only the first sets anything.
 --
--- ARGV: 1 prefix, then per clock: conv, since ms (as read), due ms ("" none), warning ms
+--! args: prefix
+--! rest: clocks
+-- then (rest) per clock: conv, since ms (as read), due ms ("" none), warning ms
 -- Returns how many deadlines were set.
 
-local prefix = ARGV[1]
+local prefix = a_prefix
 local set = 0
-for i = 2, #ARGV, 4 do
+for i = REST_FROM, #ARGV, 4 do
   local conv, since, due, warn = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local score = redis.call('ZSCORE', prefix .. 'sla_start', conv)
   if score and tonumber(score) == tonumber(since) then

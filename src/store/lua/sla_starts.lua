@@ -2,12 +2,13 @@
 -- looked (a customer message after an agent's reply; ingest.lua), with what
 -- the monitor needs to compute their deadlines. Reads only.
 --
--- ARGV: 1 prefix, 2 at most this many
+--! args: prefix limit
+-- a_limit: at most this many
 -- Returns a flat list: conv, since ms, queue, priority, …
 
-local prefix = ARGV[1]
+local prefix = a_prefix
 local out = {}
-local started = redis.call('ZRANGE', prefix .. 'sla_start', 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+local started = redis.call('ZRANGE', prefix .. 'sla_start', 0, tonumber(a_limit) - 1, 'WITHSCORES')
 for i = 1, #started, 2 do
   local c = redis.call('HMGET', prefix .. 'conv:' .. started[i], 'queue', 'priority')
   out[#out + 1] = started[i]

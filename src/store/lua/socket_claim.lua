@@ -4,11 +4,12 @@
 -- it is open, removed when it closes); entries past that time are sockets of a daemon that died.
 -- Claiming and counting in one script, so two sockets opened at once cannot both squeeze in.
 --
--- KEYS[1] or:{ws}:agent:<id>:sockets
--- ARGV: 1 now ms, 2 this socket's liveness deadline ms, 3 socket id, 4 most sockets allowed
+--! keys: sockets
+--! args: now expires socket_id max_sockets
+-- k_sockets or:{ws}:agent:<id>:sockets; a_expires this socket's liveness deadline ms; a_max_sockets the most allowed
 -- Returns 1 (claimed) or 0 (the agent holds the most allowed already).
 
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', k_sockets, '-inf', '(' .. a_now)
+if redis.call('ZCARD', k_sockets) >= tonumber(a_max_sockets) then return 0 end
+redis.call('ZADD', k_sockets, a_expires, a_socket_id)
 return 1

@@ -1,0 +1,74 @@
+#include "store/contacts.hpp"
+
+#include "store/conversation_store.hpp"
+#include "store/scripts.hpp"
+#include "store/store_calls.hpp"
+
+namespace omniroute::store {
+
+namespace asio = boost::asio;
+
+asio::awaitable<StoreResult<std::optional<ContactView>>> Contacts::read(const std::string& id) {
+  std::vector<std::string> hash{"HGETALL", keys_.contact(id)};
+  auto c = co_await detail::command(client_, std::move(hash));
+  if (!c) co_return unexpected(c.error());
+  ContactView v;
+  v.fields = fields_of(*c);
+  if (v.fields["id"].empty()) co_return std::optional<ContactView>();
+  if (!v.fields["merged_into"].empty()) co_return std::optional<ContactView>(std::move(v));
+  std::vector<std::string> handles{"SMEMBERS", keys_.contact_handles(id)};
+  auto h = co_await detail::command(client_, std::move(handles));
+  std::vector<std::string> attrs{"HGETALL", keys_.contact_attributes(id)};
+  auto a = co_await detail::command(client_, std::move(attrs));
+  std::vector<std::string> convs{"SMEMBERS", keys_.contact_conversations(id)};
+  auto cs = co_await detail::command(client_, std::move(convs));
+  if (!h) co_return unexpected(h.error());
+  if (!a) co_return unexpected(a.error());
+  if (!cs) co_return unexpected(cs.error());
+  v.handles = detail::strings_of(*h);
+  v.attributes = fields_of(*a);
+  v.conversations = detail::strings_of(*cs);
+  co_return std::optional<ContactView>(std::move(v));
+}
+
+asio::awaitable<StoreResult<MergeOutcome>> Contacts::merge(const std::string& into, const std::string& from,
+                                                           std::int64_t now_ms) {
+  ContactMergeCall call;
+  call.prefix = keys_.prefix();
+  call.into = into;
+  call.from = from;
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await detail::run(client_, contact_merge_script(), call);
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = detail::status_of(*r);
+  if (status == "merged") co_return MergeOutcome{MergeOutcome::Status::merged, ""};
+  if (status == "same") co_return MergeOutcome{MergeOutcome::Status::same, ""};
+  if (status == "not_found") {
+    co_return MergeOutcome{MergeOutcome::Status::not_found, r->elements.size() > 1 ? r->elements[1].str : from};
+  }
+  co_return unexpected(detail::unexpected_reply(*r, "contact_merge"));
+}
+
+asio::awaitable<StoreResult<bool>> Contacts::update(const std::string& id, const std::string& name,
+                                                    const std::vector<AttributeChange>& attributes) {
+  ContactUpdateCall call;
+  call.contact = keys_.contact(id);
+  call.name = name;
+  for (const auto& a : attributes) call.attributes.insert(call.attributes.end(), {a.name, a.value});
+  auto r = co_await detail::run(client_, contact_update_script(), call);
+  if (!r) co_return unexpected(r.error());
+  co_return detail::status_of(*r) != "not_found";
+}
+
+asio::awaitable<StoreResult<Fields>> Contacts::attributes_of(const std::string& handle_kind,
+                                                             const std::string& handle) {
+  ContactAttributesCall call;
+  call.handle = keys_.handle(handle_kind, handle);
+  call.prefix = keys_.prefix();
+  auto r = co_await detail::run(client_, contact_attributes_script(), call);
+  if (!r) co_return unexpected(r.error());
+  co_return fields_of(*r);
+}
+
+}  // namespace omniroute::store

@@ -1,0 +1,69 @@
+#include "store/events.hpp"
+
+#include "store/scripts.hpp"
+#include "store/store_calls.hpp"
+
+namespace omniroute::store {
+
+namespace asio = boost::asio;
+
+asio::awaitable<StoreResult<std::string>> Events::latest_id() {
+  std::vector<std::string> newest{"XREVRANGE", keys_.events(), "+", "-", "COUNT", "1"};
+  auto r = co_await detail::command(client_, std::move(newest));
+  if (!r) co_return unexpected(r.error());
+  if (r->elements.empty() || r->elements[0].elements.empty()) co_return std::string("0-0");
+  co_return r->elements[0].elements[0].str;
+}
+
+asio::awaitable<StoreResult<std::vector<StreamEntry>>> Events::read_after(const std::string& position, int count,
+                                                                          std::chrono::milliseconds block) {
+  std::vector<std::string> read{"XREAD", "COUNT", std::to_string(count), "BLOCK", std::to_string(block.count()),
+                                "STREAMS", keys_.events(), position};
+  auto r = co_await detail::command(client_, std::move(read));
+  if (!r) co_return unexpected(r.error());
+  // [[stream, [entries]]], or nil when nothing came within `block`.
+  if (r->elements.empty() || r->elements[0].elements.size() < 2) co_return std::vector<StreamEntry>{};
+  co_return detail::entries_of(r->elements[0].elements[1]);
+}
+
+asio::awaitable<StoreResult<std::vector<StreamEntry>>> Events::range(const std::string& after,
+                                                                     const std::string& until) {
+  std::vector<std::string> read{"XRANGE", keys_.events(), "(" + after, until};
+  auto r = co_await detail::command(client_, std::move(read));
+  if (!r) co_return unexpected(r.error());
+  co_return detail::entries_of(*r);
+}
+
+asio::awaitable<StoreResult<bool>> Events::claim_socket(const std::string& agent, const std::string& socket_id,
+                                                        std::int64_t now_ms, std::int64_t expires_ms,
+                                                        int max_sockets) {
+  SocketClaimCall call;
+  call.sockets = keys_.agent_sockets(agent);
+  call.now = std::to_string(now_ms);
+  call.expires = std::to_string(expires_ms);
+  call.socket_id = socket_id;
+  call.max_sockets = std::to_string(max_sockets);
+  auto r = co_await detail::run(client_, socket_claim_script(), call);
+  if (!r) co_return unexpected(r.error());
+  co_return r->integer == 1;
+}
+
+asio::awaitable<StoreResult<Done>> Events::refresh_socket(const std::string& agent, const std::string& socket_id,
+                                                          std::int64_t expires_ms) {
+  std::vector<std::string> add{"ZADD", keys_.agent_sockets(agent), std::to_string(expires_ms), socket_id};
+  auto r = co_await detail::command(client_, std::move(add));
+  if (!r) co_return unexpected(r.error());
+  std::vector<std::string> mark{"HSET", keys_.agent(agent), "uses_socket", "1"};
+  r = co_await detail::command(client_, std::move(mark));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<Done>> Events::release_socket(const std::string& agent, const std::string& socket_id) {
+  std::vector<std::string> gone{"ZREM", keys_.agent_sockets(agent), socket_id};
+  auto r = co_await detail::command(client_, std::move(gone));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+}  // namespace omniroute::store

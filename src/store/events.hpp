@@ -1,0 +1,45 @@
+#pragma once
+// store::Events: the events stream (or:{ws}:events) that agents' WebSockets
+// follow, and the liveness of those sockets (agent:<id>:sockets).
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/conversations.hpp"
+#include "store/keys.hpp"
+#include "store/redis_client.hpp"
+
+namespace omniroute::store {
+
+class Events {
+ public:
+  /// `client` may be a connection of its own: read_after blocks it for up to `block`.
+  Events(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
+
+  /// The newest event's id ("0-0" for an empty stream): where live following starts.
+  boost::asio::awaitable<StoreResult<std::string>> latest_id();
+  /// Events after `position`, waiting up to `block` for one to come.
+  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> read_after(const std::string& position, int count,
+                                                                           std::chrono::milliseconds block);
+  /// Events after `after` up to `until`, inclusive (a resuming socket's missed events).
+  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> range(const std::string& after,
+                                                                      const std::string& until);
+
+  /// Claims one more event socket for `agent` unless they hold `max_sockets` already (true: claimed).
+  boost::asio::awaitable<StoreResult<bool>> claim_socket(const std::string& agent, const std::string& socket_id,
+                                                         std::int64_t now_ms, std::int64_t expires_ms,
+                                                         int max_sockets);
+  /// Pushes the socket's liveness forward and marks the agent as one who uses sockets (the presence sweep).
+  boost::asio::awaitable<StoreResult<Done>> refresh_socket(const std::string& agent, const std::string& socket_id,
+                                                           std::int64_t expires_ms);
+  boost::asio::awaitable<StoreResult<Done>> release_socket(const std::string& agent, const std::string& socket_id);
+
+ private:
+  RedisClient& client_;
+  const Keys& keys_;
+};
+
+}  // namespace omniroute::store

@@ -1,0 +1,80 @@
+#include "store/outbox.hpp"
+
+#include "store/conversation_store.hpp"
+#include "store/scripts.hpp"
+#include "store/store_calls.hpp"
+
+namespace omniroute::store {
+
+namespace asio = boost::asio;
+using detail::run;
+
+asio::awaitable<StoreResult<Done>> Outbox::ensure_group() {
+  std::vector<std::string> create{"XGROUP", "CREATE", keys_.outbox(), "senders", "0", "MKSTREAM"};
+  auto r = co_await detail::command(client_, std::move(create));
+  // BUSYGROUP: it exists already (another daemon, or an earlier start, made it).
+  if (!r && r.error().message.find("BUSYGROUP") == std::string::npos) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<std::vector<OutboxEntry>>> Outbox::read(const std::string& consumer, int count,
+                                                                    std::optional<std::int64_t> reclaim_idle_ms) {
+  std::vector<std::string> cmd;
+  if (reclaim_idle_ms) {
+    cmd = {"XAUTOCLAIM", keys_.outbox(), "senders", consumer, std::to_string(*reclaim_idle_ms), "0-0", "COUNT",
+           std::to_string(count)};
+  } else {
+    cmd = {"XREADGROUP", "GROUP", "senders", consumer, "COUNT", std::to_string(count), "STREAMS", keys_.outbox(), ">"};
+  }
+  auto r = co_await detail::command(client_, std::move(cmd));
+  if (!r) co_return unexpected(r.error());
+  // XREADGROUP: [[stream, [entries]]] (nil when nothing is new); XAUTOCLAIM: [next, [entries], …].
+  const Reply* entries = nullptr;
+  if (reclaim_idle_ms && r->elements.size() >= 2) entries = &r->elements[1];
+  if (!reclaim_idle_ms && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
+    entries = &r->elements[0].elements[1];
+  }
+  if (!entries) co_return std::vector<OutboxEntry>{};
+  co_return detail::entries_of(*entries);  // an entry claimed but deleted meanwhile has no fields: skipped
+}
+
+asio::awaitable<StoreResult<Done>> Outbox::record(const DeliveryRecord& d) {
+  DeliveryCall call;
+  call.delivery = keys_.delivery(d.conversation);
+  call.outbox = keys_.outbox();
+  call.dead_letters = keys_.dead_letters();
+  call.events = keys_.events();
+  call.message_id = d.message_id;
+  call.status_json = d.status_json;
+  call.entry_id = d.entry_id;
+  call.final = d.final ? "1" : "0";
+  call.dead = d.dead ? "1" : "0";
+  call.conversation = d.conversation;
+  call.status = d.status;
+  call.now = std::to_string(d.now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  call.channel = d.channel;
+  call.provider_id = d.provider_id;
+  auto r = co_await run(client_, delivery_script(), call);
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<StatusApplied>> Outbox::apply(const ProviderStatus& report) {
+  DeliveryStatusCall call;
+  call.prefix = keys_.prefix();
+  call.channel = report.channel;
+  call.provider_id = report.provider_id;
+  call.status = report.status;
+  call.reason = report.reason;
+  call.at = std::to_string(report.at_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await run(client_, delivery_status_script(), call);
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = detail::status_of(*r);
+  if (status == "applied") co_return StatusApplied::applied;
+  if (status == "pending") co_return StatusApplied::pending;
+  co_return StatusApplied::unchanged;
+}
+
+}  // namespace omniroute::store

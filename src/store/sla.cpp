@@ -1,0 +1,113 @@
+#include "store/sla.hpp"
+
+#include "store/scripts.hpp"
+#include "store/store_calls.hpp"
+
+namespace omniroute::store {
+
+namespace asio = boost::asio;
+using detail::run;
+
+asio::awaitable<StoreResult<std::vector<FiredDeadline>>> Sla::fire_due(std::int64_t now_ms, int limit,
+                                                                       std::int64_t late_after_ms, long alerts_max) {
+  SlaClaimCall call;
+  call.prefix = keys_.prefix();
+  call.now = std::to_string(now_ms);
+  call.limit = std::to_string(limit);
+  call.late_after = std::to_string(late_after_ms);
+  call.alerts_max = std::to_string(alerts_max);
+  auto r = co_await run(client_, sla_claim_script(), call);
+  if (!r) co_return unexpected(r.error());
+  std::vector<FiredDeadline> out;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out.push_back({r->elements[i].str, r->elements[i + 1].str});
+  co_return out;
+}
+
+asio::awaitable<StoreResult<std::vector<ClockStart>>> Sla::clock_starts(int limit) {
+  SlaStartsCall call;
+  call.prefix = keys_.prefix();
+  call.limit = std::to_string(limit);
+  auto r = co_await run(client_, sla_starts_script(), call);
+  if (!r) co_return unexpected(r.error());
+  std::vector<ClockStart> out;
+  const auto& e = r->elements;
+  for (size_t i = 0; i + 3 < e.size(); i += 4) out.push_back({e[i].str, e[i + 1].str, e[i + 2].str, e[i + 3].str});
+  co_return out;
+}
+
+asio::awaitable<StoreResult<Done>> Sla::schedule(const std::vector<ClockDeadline>& deadlines) {
+  if (deadlines.empty()) co_return Done{};
+  SlaScheduleCall call;
+  call.prefix = keys_.prefix();
+  auto ms = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
+  for (const auto& d : deadlines) {
+    call.clocks.insert(call.clocks.end(), {d.conversation, d.since, ms(d.due_ms), ms(d.warn_ms)});
+  }
+  auto r = co_await run(client_, sla_schedule_script(), call);
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<std::vector<QueueAlert>>> Sla::check_queues(std::int64_t now_ms, long alerts_max,
+                                                                        const std::vector<QueueAlertRule>& rules) {
+  QueueCheckCall call;
+  call.prefix = keys_.prefix();
+  call.now = std::to_string(now_ms);
+  call.alerts_max = std::to_string(alerts_max);
+  for (const auto& q : rules) {
+    call.rules.insert(call.rules.end(), {q.queue, std::to_string(q.oldest_wait_ms), std::to_string(q.depth),
+                                         std::to_string(q.clear_at)});
+  }
+  auto r = co_await run(client_, queue_check_script(), call);
+  if (!r) co_return unexpected(r.error());
+  std::vector<QueueAlert> out;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out.push_back({r->elements[i].str, r->elements[i + 1].str});
+  co_return out;
+}
+
+asio::awaitable<StoreResult<Done>> Sla::ensure_alert_group(const std::string& group) {
+  std::vector<std::string> create{"XGROUP", "CREATE", keys_.alerts(), group, "$", "MKSTREAM"};
+  auto r = co_await detail::command(client_, std::move(create));
+  // BUSYGROUP: it exists already (another daemon, or an earlier start, made it).
+  if (!r && r.error().message.find("BUSYGROUP") == std::string::npos) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<std::vector<AlertEntry>>> Sla::read_alerts(const std::string& group,
+                                                                       const std::string& consumer, int count,
+                                                                       std::optional<std::int64_t> reclaim_idle_ms) {
+  std::vector<std::string> cmd;
+  if (reclaim_idle_ms) {
+    cmd = {"XAUTOCLAIM", keys_.alerts(), group, consumer, std::to_string(*reclaim_idle_ms), "0-0", "COUNT",
+           std::to_string(count)};
+  } else {
+    cmd = {"XREADGROUP", "GROUP", group, consumer, "COUNT", std::to_string(count), "STREAMS", keys_.alerts(), ">"};
+  }
+  auto r = co_await detail::command(client_, std::move(cmd));
+  if (!r) co_return unexpected(r.error());
+  // XAUTOCLAIM: [next id, [entries], …]; XREADGROUP: [[stream, [entries]]] or nil when nothing is new.
+  const Reply* entries = nullptr;
+  if (reclaim_idle_ms && r->elements.size() >= 2) entries = &r->elements[1];
+  if (!reclaim_idle_ms && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
+    entries = &r->elements[0].elements[1];
+  }
+  if (!entries) co_return std::vector<AlertEntry>{};
+  co_return detail::entries_of(*entries);  // an entry claimed but trimmed away meanwhile has no fields: skipped
+}
+
+asio::awaitable<StoreResult<Done>> Sla::keep_alert(const std::string& group, const std::string& consumer,
+                                                   const std::string& id) {
+  std::vector<std::string> claim{"XCLAIM", keys_.alerts(), group, consumer, "0", id, "JUSTID"};
+  auto r = co_await detail::command(client_, std::move(claim));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<Done>> Sla::ack_alert(const std::string& group, const std::string& id) {
+  std::vector<std::string> ack{"XACK", keys_.alerts(), group, id};
+  auto r = co_await detail::command(client_, std::move(ack));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+}  // namespace omniroute::store
