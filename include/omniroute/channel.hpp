@@ -9,6 +9,7 @@
 // the IngestSink. Channels include only headers from include/omniroute.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -151,21 +152,22 @@ struct IngestOutcome {
   bool created = false;   // this message opened a new conversation
 };
 
-/// Where a polling channel hands what it fetched; `done` runs once it is durable or failed.
+/// Where a polling channel hands what it fetched; resumes once the message is durable or failed.
 class IngestSink {
  public:
   virtual ~IngestSink() = default;
-  virtual void ingest(Message message, std::function<void(IngestOutcome)> done) = 0;
+  virtual boost::asio::awaitable<IngestOutcome> ingest(Message message) = 0;
 };
 
 /// Durable state of one channel (a poll offset, an IMAP UIDVALIDITY), kept in Redis
-/// so a restart neither loses nor repeats. Callbacks run on the channel's executor.
+/// so a restart neither loses nor repeats. Resumes on the channel's executor.
 class ChannelState {
  public:
   virtual ~ChannelState() = default;
-  /// `done(ok, value)`: value is nullopt when the field was never set; ok is false when Redis failed.
-  virtual void get(const std::string& field, std::function<void(bool ok, std::optional<std::string> value)> done) = 0;
-  virtual void set(const std::string& field, const std::string& value, std::function<void(bool ok)> done) = 0;
+  /// The field's value: nullopt when Redis failed; an empty optional inside when it was never set.
+  virtual boost::asio::awaitable<std::optional<std::optional<std::string>>> get(const std::string& field) = 0;
+  /// False when Redis failed.
+  virtual boost::asio::awaitable<bool> set(const std::string& field, const std::string& value) = 0;
 };
 
 /// A provider's answer to a channel's own request: status 0 when none came (refused, timed out).
@@ -181,8 +183,8 @@ struct ChannelContext {
   boost::asio::any_io_executor executor;  // one event loop; never block it
   IngestSink* sink = nullptr;
   ChannelState* state = nullptr;
-  /// Makes a provider request (long polls included); `done` runs on `executor`, never after stop().
-  std::function<void(const HttpCall&, std::function<void(HttpReply)>)> http;
+  /// Makes a provider request (long polls included); resumes on `executor`.
+  std::function<boost::asio::awaitable<HttpReply>(const HttpCall&)> http;
 };
 
 /// A provider that takes free-form replies only within a span after the customer's last message

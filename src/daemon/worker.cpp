@@ -120,10 +120,9 @@ void Worker::start_channels(http::ChannelMap& channels) {
           // Each channel its own client, so its own connections: an IMAP session stays on its mailbox.
           StartedChannel sc{channel.get(), std::make_unique<store::RedisChannelState>(*redis_, store_->keys(), id),
                             nullptr, std::make_unique<net::HttpClient>(context_.get_executor())};
-          auto http = [client = sc.http.get()](const HttpCall& call, std::function<void(HttpReply)> done) {
-            client->perform(call, [done = std::move(done)](net::HttpAnswer a) {
-              done(HttpReply{a.status, std::move(a.body), std::move(a.error), a.truncated});
-            });
+          auto http = [client = sc.http.get()](const HttpCall& call) -> asio::awaitable<HttpReply> {
+            auto [a] = co_await client->async_perform(call, asio::as_tuple(asio::use_awaitable));
+            co_return HttpReply{a.status, std::move(a.body), std::move(a.error), a.truncated};
           };
           sc.context = std::make_unique<ChannelContext>(
               ChannelContext{context_.get_executor(), ingest_.get(), sc.state.get(), http});

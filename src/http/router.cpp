@@ -132,7 +132,7 @@ asio::awaitable<Response> Router::webhook(Request& request, std::string_view cha
   // Answer 2xx only once every message is durable: otherwise the provider must retry.
   std::vector<std::string> queues_touched;
   for (Message& m : result->messages) {
-    auto [stored] = co_await ingest_.async_store(std::move(m), kAwait);
+    auto stored = co_await ingest_.store(std::move(m));
     if (!stored) {
       log::warn("webhook " + channel.id() + ": not stored, answering 503: " + stored.error().message);
       co_return json_error(503, "store_unavailable", "the message could not be stored; retry later");

@@ -38,7 +38,7 @@ const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
 }
 
 IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics)
-    : config_(config), store_(store), metrics_(metrics), policies_(config),
+    : config_(config), store_(store), contacts_(store.client(), store.keys()), metrics_(metrics), policies_(config),
       acknowledger_(config, store, metrics.registry()) {
   for (const auto& c : config.channels) media_[c.settings.id] = c.medium;
   for (const auto& r : config.rules) {
@@ -95,55 +95,47 @@ store::IngestPlan IngestService::plan_for(const Message& message,
   return plan;
 }
 
-void IngestService::store(Message message, std::function<void(IngestResult)> done) {
+boost::asio::awaitable<IngestResult> IngestService::store(Message message) {
   if (message.received_time_ms <= 0) message.received_time_ms = now_ms();
-  auto owned = std::make_shared<const Message>(std::move(message));
-  if (!rules_need_contact_) return store_planned(owned, plan_for(*owned), std::move(done));
-  // A rule matches on the contact's attributes: read them first (a read, so a race with an
-  // admin changing them only decides which side of the change this message lands on).
-  store_.contact_attributes(owned->handle_kind, owned->contact_handle,
-                            [this, owned, done = std::move(done)](auto attributes) mutable {
-                              if (!attributes) {
-                                metrics_.channel(owned->channel_id).failed->inc();
-                                return done(unexpected(attributes.error()));
-                              }
-                              store_planned(owned, plan_for(*owned, *attributes), std::move(done));
-                            });
-}
-
-void IngestService::store_planned(std::shared_ptr<const Message> message, const store::IngestPlan& plan,
-                                  std::function<void(IngestResult)> done) {
-  auto it = media_.find(message->channel_id);
+  const ChannelCounters& counters = metrics_.channel(message.channel_id);
+  store::IngestPlan plan;
+  if (rules_need_contact_) {
+    // A rule matches on the contact's attributes: read them first (a read, so a race with an
+    // admin changing them only decides which side of the change this message lands on).
+    auto attributes = co_await contacts_.attributes_of(message.handle_kind, message.contact_handle);
+    if (!attributes) {
+      counters.failed->inc();
+      co_return unexpected(attributes.error());
+    }
+    plan = plan_for(message, *attributes);
+  } else {
+    plan = plan_for(message);
+  }
+  auto it = media_.find(message.channel_id);
   Medium medium = it == media_.end() ? Medium::chat : it->second;
   auto started = std::chrono::steady_clock::now();
-  const ChannelCounters& counters = metrics_.channel(message->channel_id);
-  store_.ingest(*message, medium, plan,
-                [this, started, &counters, message, done = std::move(done)](IngestResult r) {
-                  const std::string& channel = message->channel_id;
-                  if (r && r->created && acknowledger_.enabled_for(channel)) {
-                    // After the message is durable; the customer hears from us while they wait.
-                    boost::asio::co_spawn(store_.client().executor(), acknowledger_.acknowledge(r->conversation_id, channel),
-                                          logged("auto-ack: acknowledging a new conversation"));
-                  }
-                  if (r) {
-                    (r->duplicate ? counters.duplicate : counters.received)->inc();
-                    metrics_.latency().observe(
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-                  } else {
-                    counters.failed->inc();
-                  }
-                  done(std::move(r));
-                });
+  IngestResult r = co_await store_.ingest(message, medium, plan);
+  if (!r) {
+    counters.failed->inc();
+    co_return r;
+  }
+  (r->duplicate ? counters.duplicate : counters.received)->inc();
+  metrics_.latency().observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (r->created && acknowledger_.enabled_for(message.channel_id)) {
+    // After the message is durable; the customer hears from us while they wait.
+    boost::asio::co_spawn(store_.client().executor(), acknowledger_.acknowledge(r->conversation_id, message.channel_id),
+                          logged("auto-ack: acknowledging a new conversation"));
+  }
+  co_return r;
 }
 
-void IngestService::ingest(Message message, std::function<void(IngestOutcome)> done) {
-  store(std::move(message), [this, done = std::move(done)](IngestResult r) {
-    if (r && r->routable && on_routable_) on_routable_(r->queue);
-    if (r) return done(*r);
-    IngestOutcome failed;
-    failed.error = r.error().message;
-    done(failed);
-  });
+boost::asio::awaitable<IngestOutcome> IngestService::ingest(Message message) {
+  IngestResult r = co_await store(std::move(message));
+  if (r && r->routable && on_routable_) on_routable_(r->queue);
+  if (r) co_return *r;
+  IngestOutcome failed;
+  failed.error = r.error().message;
+  co_return failed;
 }
 
 }  // namespace omniroute::ingest

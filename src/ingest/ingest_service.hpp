@@ -3,7 +3,7 @@
 // the conversation's queue, priority and first-response deadline, runs the
 // ingest script, and counts what happened.
 
-#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <map>
 #include <vector>
 #include <memory>
@@ -14,6 +14,7 @@
 #include "omniroute/channel.hpp"
 #include "sla/auto_ack.hpp"
 #include "sla/policy.hpp"
+#include "store/contacts.hpp"
 #include "store/conversation_store.hpp"
 
 namespace re2 {
@@ -52,23 +53,12 @@ class IngestService final : public IngestSink {
   IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics);
   ~IngestService() override;
 
-  /// Stores `message`; `done` runs once it is durable or failed. Every way in (webhooks, polling
+  /// Stores `message`; resumes once it is durable or failed. Every way in (webhooks, polling
   /// channels) passes here, and here alone a message without a received time gets the current time.
-  void store(Message message, std::function<void(IngestResult)> done);
-
-  /// Awaitable form: `co_await service.async_store(m, use_awaitable)`.
-  template <typename Token>
-  auto async_store(Message message, Token&& token) {
-    return boost::asio::async_initiate<Token, void(IngestResult)>(
-        [this](auto handler, Message m) {
-          auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          store(std::move(m), [h](IngestResult r) { std::move(*h)(std::move(r)); });
-        },
-        token, std::move(message));
-  }
+  boost::asio::awaitable<IngestResult> store(Message message);
 
   /// IngestSink, for polling channels.
-  void ingest(Message message, std::function<void(IngestOutcome)> done) override;
+  boost::asio::awaitable<IngestOutcome> ingest(Message message) override;
 
   /// Where a new conversation from `message` goes (queue, priority, required skills), given its
   /// contact's attributes (`tier`, …) for rules that match on them.
@@ -84,13 +74,13 @@ class IngestService final : public IngestSink {
     std::unique_ptr<re2::RE2> text;
   };
 
-  void store_planned(std::shared_ptr<const Message> message, const store::IngestPlan& plan, std::function<void(IngestResult)> done);
 
   const config::Config& config_;
   std::vector<CompiledRule> rules_;
   bool rules_need_contact_ = false;  // some rule matches on a contact attribute: look it up first
   std::function<void(const std::string&)> on_routable_;
   store::ConversationStore& store_;
+  store::Contacts contacts_;
   IngestMetrics& metrics_;
   std::map<std::string, Medium, std::less<>> media_;
   sla::Policies policies_;

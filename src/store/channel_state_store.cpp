@@ -1,17 +1,22 @@
 #include "store/channel_state_store.hpp"
 
+#include "store/store_calls.hpp"
+
 namespace omniroute::store {
 
-void RedisChannelState::get(const std::string& field, std::function<void(bool, std::optional<std::string>)> done) {
-  client_.command({"HGET", key_, field}, [done = std::move(done)](RedisResult r) {
-    if (!r || r->is_error()) return done(false, std::nullopt);
-    if (r->type == Reply::Type::nil) return done(true, std::nullopt);
-    done(true, r->str);
-  });
+namespace asio = boost::asio;
+
+asio::awaitable<std::optional<std::optional<std::string>>> RedisChannelState::get(const std::string& field) {
+  std::vector<std::string> hget{"HGET", key_, field};
+  auto r = co_await detail::command(client_, std::move(hget));
+  if (!r) co_return std::nullopt;
+  if (r->type == Reply::Type::nil) co_return std::optional<std::optional<std::string>>(std::optional<std::string>());
+  co_return std::optional<std::optional<std::string>>(r->str);
 }
 
-void RedisChannelState::set(const std::string& field, const std::string& value, std::function<void(bool)> done) {
-  client_.command({"HSET", key_, field, value}, [done = std::move(done)](RedisResult r) { done(r && !r->is_error()); });
+asio::awaitable<bool> RedisChannelState::set(const std::string& field, const std::string& value) {
+  std::vector<std::string> hset{"HSET", key_, field, value};
+  co_return bool(co_await detail::command(client_, std::move(hset)));
 }
 
 }  // namespace omniroute::store

@@ -12,8 +12,8 @@ class RedisChannelState final : public ChannelState {
   RedisChannelState(RedisClient& client, const Keys& keys, const std::string& channel_id)
       : client_(client), key_(keys.channel_state(channel_id)) {}
 
-  void get(const std::string& field, std::function<void(bool, std::optional<std::string>)> done) override;
-  void set(const std::string& field, const std::string& value, std::function<void(bool)> done) override;
+  boost::asio::awaitable<std::optional<std::optional<std::string>>> get(const std::string& field) override;
+  boost::asio::awaitable<bool> set(const std::string& field, const std::string& value) override;
 
  private:
   RedisClient& client_;

@@ -48,11 +48,12 @@ std::string queue_score(config::Priority priority, std::int64_t queued_at_ms) {
 ConversationStore::ConversationStore(RedisClient& client, const config::RedisConfig& config)
     : client_(client), keys_(config.workspace), dedupe_ttl_(std::to_string(config.dedupe_ttl.count())) {}
 
-void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan& plan, IngestCallback done) {
+boost::asio::awaitable<StoreResult<IngestOutcome>> ConversationStore::ingest(const Message& m, Medium medium,
+                                                                           const IngestPlan& plan) {
   // Every clock, queue order and wait is measured from the received time: a message without one
   // would be filed in 1970 (first in every queue, breached by decades). The ingest service stamps it.
   if (m.received_time_ms <= 0) {
-    return done(unexpected(RedisError{RedisFailure::refused, "message has no received time"}));
+    co_return unexpected(RedisError{RedisFailure::refused, "message has no received time"});
   }
   std::vector<std::string> digests;
   for (const auto& a : m.attachments) digests.push_back(a.content.empty() ? "" : sha256_hex(a.content));
@@ -106,36 +107,21 @@ void ConversationStore::ingest(const Message& m, Medium medium, const IngestPlan
     call.blobs.push_back(digests[i]);
     call.blobs.push_back(m.attachments[i].content_type + "\n" + m.attachments[i].content);
   }
-  eval_script(client_, ingest_script(), call.keys(), call.argv(),
-              [done = std::move(done), queue = plan.queue](RedisResult r) {
-                if (!r) return done(unexpected(r.error()));
-                const Reply& reply = *r;
-                if (reply.is_error()) return done(unexpected(protocol_error(reply.str)));
-                if (reply.type != Reply::Type::array || reply.elements.size() < 3) {
-                  return done(unexpected(protocol_error("ingest returned no array")));
-                }
-                IngestOutcome out;
-                out.stored = true;
-                out.duplicate = reply.elements[0].str == "duplicate";
-                out.conversation_id = reply.elements[1].str;
-                out.message_id = reply.elements[2].str;
-                out.routable = reply.elements.size() >= 6 && reply.elements[5].integer == 1;
-                out.created = reply.elements.size() >= 5 && reply.elements[4].integer == 1;
-                out.queue = queue;
-                done(out);
-              });
-}
-
-void ConversationStore::contact_attributes(const std::string& handle_kind, const std::string& handle,
-                                           AttributesCallback done) {
-  ContactAttributesCall call;
-  call.handle = keys_.handle(handle_kind, handle);
-  call.prefix = keys_.prefix();
-  eval_script(client_, contact_attributes_script(), call.keys(), call.argv(), [done = std::move(done)](RedisResult r) {
-    if (!r) return done(unexpected(r.error()));
-    if (r->is_error()) return done(unexpected(protocol_error(r->str)));
-    done(fields_of(*r));
-  });
+  auto r = co_await detail::run(client_, ingest_script(), call);
+  if (!r) co_return unexpected(r.error());
+  const Reply& reply = *r;
+  if (reply.type != Reply::Type::array || reply.elements.size() < 3) {
+    co_return unexpected(protocol_error("ingest returned no array"));
+  }
+  IngestOutcome out;
+  out.stored = true;
+  out.duplicate = reply.elements[0].str == "duplicate";
+  out.conversation_id = reply.elements[1].str;
+  out.message_id = reply.elements[2].str;
+  out.routable = reply.elements.size() >= 6 && reply.elements[5].integer == 1;
+  out.created = reply.elements.size() >= 5 && reply.elements[4].integer == 1;
+  out.queue = plan.queue;
+  co_return out;
 }
 
 boost::asio::awaitable<StoreResult<bool>> ConversationStore::ping() {

@@ -39,13 +39,10 @@ class ConversationStore {
  public:
   ConversationStore(RedisClient& client, const config::RedisConfig& config);
 
-  using IngestCallback = std::function<void(Expected<IngestOutcome, RedisError>)>;
-  using AttributesCallback = std::function<void(Expected<std::map<std::string, std::string>, RedisError>)>;
 
-  /// Stores `message` (deduplicated) and files it in a conversation; `done` once durable or failed.
-  void ingest(const Message& message, Medium medium, const IngestPlan& plan, IngestCallback done);
-  /// The attributes (tier, …) of the contact known by `handle`, empty when unknown.
-  void contact_attributes(const std::string& handle_kind, const std::string& handle, AttributesCallback done);
+  /// Stores `message` (deduplicated) and files it in a conversation; resumes once durable or failed.
+  boost::asio::awaitable<StoreResult<IngestOutcome>> ingest(const Message& message, Medium medium,
+                                                            const IngestPlan& plan);
   /// Whether Redis answers on this connection.
   boost::asio::awaitable<StoreResult<bool>> ping();
   /// Records what a delivery signed with `nonce` carried; the same nonce with other content is a replay.

@@ -49,7 +49,9 @@ class ConversationStoreTest : public ::testing::Test {
     plan.queue = "general";
     plan.priority = priority;
     plan.first_response_due_ms = m.received_time_ms + 60'000;
-    store->ingest(m, Medium::chat, plan, [&](auto r) { result = std::move(r); });
+    boost::asio::co_spawn(
+        ctx, [&]() -> boost::asio::awaitable<void> { result = co_await store->ingest(m, Medium::chat, plan); },
+        boost::asio::detached);
     EXPECT_TRUE(run_until_set(ctx, result));
     EXPECT_TRUE(*result) << result->error().message;
     return **result;
@@ -87,7 +89,9 @@ TEST_F(ConversationStoreTest, RefusesAMessageWithoutAReceivedTimeAndStoresNothin
   std::optional<Expected<IngestOutcome, RedisError>> result;
   IngestPlan plan;
   plan.queue = "general";
-  store->ingest(m, Medium::chat, plan, [&](auto r) { result = std::move(r); });
+  boost::asio::co_spawn(
+        ctx, [&]() -> boost::asio::awaitable<void> { result = co_await store->ingest(m, Medium::chat, plan); },
+        boost::asio::detached);
   ASSERT_TRUE(run_until_set(ctx, result));
   ASSERT_FALSE(*result);
   EXPECT_EQ(result->error().failure, RedisFailure::refused);

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <thread>
 
@@ -24,15 +26,17 @@ class NumberedPoller final : public Channel {
 
   void start(ChannelContext& ctx) override {
     ctx_ = &ctx;
-    poll();
+    boost::asio::co_spawn(ctx.executor, poll_twice(), boost::asio::detached);
   }
   void stop() override { stopped = true; }
 
  private:
-  void poll() {
-    ctx_->state->get("offset", [this](bool ok, std::optional<std::string> offset) {
-      ASSERT_TRUE(ok);
-      int next = offset ? std::stoi(*offset) : 0;
+  boost::asio::awaitable<void> poll_twice() {
+    while (polls_done < 2) {
+      auto offset = co_await ctx_->state->get("offset");
+      EXPECT_TRUE(offset);
+      if (!offset) co_return;
+      int next = *offset ? std::stoi(**offset) : 0;
       Message m;
       m.channel_id = id();
       m.channel_kind = "numbered";
@@ -41,15 +45,15 @@ class NumberedPoller final : public Channel {
       m.contact_handle = "customer";
       m.thread_key = "customer";
       m.text = "update " + std::to_string(next);
-      ctx_->sink->ingest(m, [this, next](IngestOutcome out) {
-        ASSERT_TRUE(out.stored) << out.error;
-        // Only once the message is durable does the offset move on.
-        ctx_->state->set("offset", std::to_string(next + 1), [this](bool ok) {
-          ASSERT_TRUE(ok);
-          if (++polls_done < 2) poll();
-        });
-      });
-    });
+      IngestOutcome out = co_await ctx_->sink->ingest(m);
+      EXPECT_TRUE(out.stored) << out.error;
+      if (!out.stored) co_return;
+      // Only once the message is durable does the offset move on.
+      bool saved = co_await ctx_->state->set("offset", std::to_string(next + 1));
+      EXPECT_TRUE(saved);
+      if (!saved) co_return;
+      ++polls_done;
+    }
   }
   ChannelContext* ctx_ = nullptr;
 };
