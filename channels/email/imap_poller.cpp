@@ -29,7 +29,7 @@ ImapPoller::ImapPoller(const ChannelSettings& settings, ChannelContext& context)
 
 void ImapPoller::start() {
   stopped_ = std::make_shared<bool>(false);
-  asio::co_spawn(ctx_.executor, run(stopped_), logged("imap: polling"));
+  ctx_.tasks->spawn(run(stopped_), "imap: polling");
 }
 
 void ImapPoller::stop() {

@@ -84,7 +84,7 @@ class TelegramChannel final : public Channel {
   void start(ChannelContext& context) override {
     if (settings().get("mode") != "polling") return;
     stopped_ = std::make_shared<bool>(false);
-    asio::co_spawn(context.executor, poll(context, stopped_), logged("telegram " + id() + ": polling"));
+    context.tasks->spawn(poll(context, stopped_), "telegram " + id() + ": polling");
   }
 
   void stop() override {

@@ -22,6 +22,7 @@
 #include "omniroute/expected.hpp"
 #include "omniroute/message.hpp"
 #include "omniroute/reply_parts.hpp"
+#include "omniroute/task_group.hpp"
 
 namespace omniroute {
 
@@ -183,6 +184,7 @@ struct ChannelContext {
   boost::asio::any_io_executor executor;  // one event loop; never block it
   IngestSink* sink = nullptr;
   ChannelState* state = nullptr;
+  TaskGroup* tasks = nullptr;  // where the channel runs its own coroutines (polling), owned by the loop
   /// Makes a provider request (long polls included); resumes on `executor`.
   std::function<boost::asio::awaitable<HttpReply>(const HttpCall&)> http;
 };

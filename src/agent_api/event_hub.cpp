@@ -93,8 +93,8 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     if (!ec) {
       // What this agent holds now, so message events can be matched to them.
       if (auto mine = co_await hub_.conversations().assigned_to(agent_)) conversations_.insert(mine->begin(), mine->end());
-      asio::co_spawn(ws_.get_executor(), read_loop(), logged("events: socket reader"));
-      asio::co_spawn(ws_.get_executor(), keep_alive(), logged("events: socket keep-alive"));
+      hub_.tasks().spawn(read_loop(), "events: socket reader");
+      hub_.tasks().spawn(keep_alive(), "events: socket keep-alive");
       if (!cursor.empty()) co_await replay(cursor, hub_.position());
       co_await write_loop();
     }
@@ -273,8 +273,10 @@ config::RedisConfig blocking_config(config::RedisConfig c) {
 }  // namespace
 
 EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory,
-                   const config::RedisConfig& redis, int max_sockets_per_agent, metrics::Registry& metrics)
+                   const config::RedisConfig& redis, int max_sockets_per_agent, metrics::Registry& metrics,
+                   TaskGroup& tasks)
     : store_(store),
+      tasks_(tasks),
       directory_(directory),
       max_sockets_per_agent_(max_sockets_per_agent),
       closed_slow_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "slow"}})),
@@ -289,7 +291,7 @@ EventHub::~EventHub() = default;
 
 void EventHub::start() {
   blocking_->start();
-  asio::co_spawn(timer_.get_executor(), follow(), logged("events: following the stream"));
+  tasks_.spawn(follow(), "events: following the stream");
 }
 
 void EventHub::wake_placed() {

@@ -16,6 +16,7 @@
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
+#include "omniroute/task_group.hpp"
 #include "http/types.hpp"
 #include "routing/agent_directory.hpp"
 #include "store/conversation_store.hpp"
@@ -34,7 +35,7 @@ class EventHub {
  public:
   /// Follows the stream over its own connection (a blocking XREAD must never hold up request traffic).
   EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory, const config::RedisConfig& redis,
-           int max_sockets_per_agent, metrics::Registry& metrics);
+           int max_sockets_per_agent, metrics::Registry& metrics, TaskGroup& tasks);
   ~EventHub();
 
   /// Starts following the stream from its current end.
@@ -47,6 +48,7 @@ class EventHub {
 
   const std::string& position() const { return position_; }
   store::Conversations& conversations() { return conversations_; }
+  TaskGroup& tasks() { return tasks_; }
   store::Events& events() { return events_; }
   /// A session was closed because its client read too slowly.
   void count_closed_slow() { closed_slow_->inc(); }
@@ -55,6 +57,7 @@ class EventHub {
   boost::asio::awaitable<void> follow();
 
   store::ConversationStore& store_;
+  TaskGroup& tasks_;
   const routing::AgentDirectory& directory_;
   int max_sockets_per_agent_;
   metrics::Counter* closed_slow_;

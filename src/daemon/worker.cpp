@@ -32,18 +32,18 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
   loops.clients.push_back(redis_.get());
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
-  ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics);
-  assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics);
+  ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics, tasks_);
+  assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics, tasks_);
   // Polling channels' new conversations are routed at once, like webhooks' (not only by the sweep).
   ingest_->on_routable([this](const std::string& queue) {
-    asio::co_spawn(context_, assigner_->route_queue(queue), logged("routing: route queue " + queue));
+    tasks_.spawn(assigner_->route_queue(queue), "routing: route queue " + queue);
   });
   agent_api::AgentRoutes::ReplyLimits limits;
   for (const auto& [id, channel] : channels) limits[id] = {channel->reply_limit(), channel->reply_window()};
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics,
                                                            std::move(limits));
   events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis,
-                                                 config.server.max_sockets_per_agent, metrics);
+                                                 config.server.max_sockets_per_agent, metrics, tasks_);
   router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,
                                            routing_ready_, *events_, loops);
   heartbeat_ = steady_ms();
@@ -57,12 +57,15 @@ void Worker::start() {
     events_->start();
     beat();
     // Say when Redis is up, sooner than the next heartbeat: a reload waits for it.
-    asio::co_spawn(context_, [this]() -> asio::awaitable<void> {
-      // Woken the moment the connection comes up (or the client stops), not by polling.
-      while (!sessions_.draining() && !co_await redis_->async_wait_connected(std::chrono::seconds(1), asio::use_awaitable)) {
-      }
-      redis_ready_ = redis_->connected();
-    }, logged("redis: waiting for the first connection"));
+    tasks_.spawn(
+        [this]() -> asio::awaitable<void> {
+          // Woken the moment the connection comes up (or the client stops), not by polling.
+          while (!sessions_.draining() &&
+                 !co_await redis_->async_wait_connected(std::chrono::seconds(1), asio::use_awaitable)) {
+          }
+          if (redis_->connected()) set_redis_ready();
+        },
+        "redis: waiting for the first connection");
   });
   thread_ = std::thread([this] {
     try {
@@ -77,8 +80,8 @@ void Worker::start() {
 }
 
 void Worker::start_routing() {
-  asio::co_spawn(
-      context_,
+  asio::post(context_, [this] {
+    tasks_.spawn(
       [this]() -> asio::awaitable<void> {
         asio::steady_timer wait(context_);
         // Agents must be in Redis before anyone can set a status: retry until it holds.
@@ -92,7 +95,8 @@ void Worker::start_routing() {
         }
         if (!sessions_.draining()) assigner_->start_sweep();
       },
-      logged("routing: writing agents and queues"));
+      "routing: writing agents and queues");
+  });
 }
 
 void Worker::start_sending(const http::ChannelMap& channels, const config::Config& config, metrics::Registry& metrics) {
@@ -101,16 +105,16 @@ void Worker::start_sending(const http::ChannelMap& channels, const config::Confi
     gethostname(host, sizeof host - 1);
     // Unique per process, so consumer-group bookkeeping never mixes two daemons.
     std::string consumer = std::string(host) + "-" + std::to_string(getpid());
-    sender_ = std::make_unique<outbound::Sender>(config, channels, *store_, metrics, consumer);
+    sender_ = std::make_unique<outbound::Sender>(config, channels, *store_, metrics, consumer, tasks_);
     sender_->start();
-    sla_monitor_ = std::make_unique<sla::Monitor>(config, *store_, metrics, consumer);
+    sla_monitor_ = std::make_unique<sla::Monitor>(config, *store_, metrics, consumer, tasks_);
     sla_monitor_->start();
   });
 }
 
 void Worker::start_channels(http::ChannelMap& channels) {
-  asio::co_spawn(
-      context_,
+  asio::post(context_, [this, &channels] {
+    tasks_.spawn(
       [this, &channels]() -> asio::awaitable<void> {
         // A polling channel's first act is to read its saved offset: wait for Redis.
         while (!sessions_.draining() && !co_await redis_->async_wait_connected(std::chrono::seconds(1), asio::use_awaitable)) {
@@ -125,17 +129,31 @@ void Worker::start_channels(http::ChannelMap& channels) {
             co_return HttpReply{a.status, std::move(a.body), std::move(a.error), a.truncated};
           };
           sc.context = std::make_unique<ChannelContext>(
-              ChannelContext{context_.get_executor(), ingest_.get(), sc.state.get(), http});
+              ChannelContext{context_.get_executor(), ingest_.get(), sc.state.get(), &tasks_, http});
           channel->start(*sc.context);
           started_.push_back(std::move(sc));
         }
       },
-      logged("channels: starting"));
+      "channels: starting");
+  });
+}
+
+void Worker::set_redis_ready() {
+  std::lock_guard lock(ready_mutex_);
+  if (redis_ready_.exchange(true)) return;
+  for (auto& [executor, notify] : ready_waiters_) asio::post(executor, std::move(notify));
+  ready_waiters_.clear();
+}
+
+void Worker::when_redis_ready(asio::any_io_executor executor, std::function<void()> notify) {
+  std::lock_guard lock(ready_mutex_);
+  if (redis_ready_) asio::post(executor, std::move(notify));
+  else ready_waiters_.emplace_back(std::move(executor), std::move(notify));
 }
 
 void Worker::beat() {
   heartbeat_ = steady_ms();
-  if (!redis_ready_ && redis_->connected()) redis_ready_ = true;
+  if (!redis_ready_ && redis_->connected()) set_redis_ready();
   heartbeat_timer_.expires_after(std::chrono::seconds(1));
   heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) beat();
@@ -161,18 +179,27 @@ void Worker::drain(std::chrono::milliseconds grace) {
         if (sessions_.size() > 0) {
           log::warn("shutdown: " + std::to_string(sessions_.size()) + " connection(s) still busy after the grace period");
         }
+        // Stage 1: nothing new starts (loops end at their next turn), provider calls are abandoned
+        // (an unsent reply stays in the outbox for the next start to send).
         heartbeat_timer_.cancel();
         for (auto& sc : started_) sc.channel->stop();
         for (auto& sc : started_) sc.http->cancel_all();
         assigner_->stop();
         if (sender_) sender_->stop();
         if (sla_monitor_) sla_monitor_->stop();
+        // Stage 2: whatever still runs is cancelled where it waits; Redis fails what it awaits.
+        tasks_.cancel(asio::cancellation_type::terminal);
         redis_->stop();
-        guard_.reset();
-        if (sessions_.size() > 0) {
+        if (!co_await tasks_.wait_idle(kStopBound)) {
+          std::string names;
+          for (const auto& what : tasks_.running()) names += (names.empty() ? "" : ", ") + what;
+          log::error("shutdown: still running " + std::to_string(kStopBound.count()) + " ms after cancellation: " +
+                     names + "; stopping the loop under them");
           forced_ = true;
           context_.stop();
+          co_return;
         }
+        guard_.reset();  // the loop ends once the last completions have run
       },
       logged("shutdown: drain"));
 }

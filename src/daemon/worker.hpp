@@ -10,7 +10,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
 #include "http/server.hpp"
+#include "omniroute/task_group.hpp"
 #include "ingest/ingest_service.hpp"
 #include "outbound/sender.hpp"
 #include "sla/monitor.hpp"
@@ -52,18 +55,22 @@ class Worker {
   static constexpr std::chrono::milliseconds kStopBound{2'000};
   /// True once this loop's Redis connection first came up (a reload waits for it). Thread-safe.
   bool redis_ready() const { return redis_ready_.load(); }
-  /// True when drain ran out of grace and stopped the loop with work still suspended.
+  /// Runs `notify` on `executor` once this loop's Redis connection first came up (soon, when it has). Thread-safe.
+  void when_redis_ready(boost::asio::any_io_executor executor, std::function<void()> notify);
+  /// True when a task still ran kStopBound after it was cancelled, and the loop was stopped under it.
   bool forced() const { return forced_; }
 
-  http::Lane lane() { return {&context_, router_.get(), &sessions_, shed_, refused_}; }
+  http::Lane lane() { return {&context_, router_.get(), &sessions_, shed_, refused_, &tasks_}; }
   /// Steady-clock milliseconds of the loop's last heartbeat: a stalled loop stops beating.
   std::int64_t last_heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
 
  private:
   void beat();
+  void set_redis_ready();
 
   boost::asio::io_context context_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  TaskGroup tasks_{context_.get_executor()};  // every coroutine of this loop but the drain itself
   std::shared_ptr<store::RedisClient> redis_;
   std::unique_ptr<store::ConversationStore> store_;
   std::unique_ptr<ingest::IngestService> ingest_;
@@ -88,6 +95,8 @@ class Worker {
   std::atomic<std::int64_t> heartbeat_{0};
   std::atomic<bool> forced_{false};
   std::atomic<bool> redis_ready_{false};
+  std::mutex ready_mutex_;  // guards ready_waiters_ (the control thread adds, the loop's thread runs them)
+  std::vector<std::pair<boost::asio::any_io_executor, std::function<void()>>> ready_waiters_;
   std::thread thread_;
   std::promise<void> finished_;                // set when the loop's thread returns
   std::future<void> finished_future_ = finished_.get_future();

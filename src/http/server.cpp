@@ -130,13 +130,15 @@ asio::awaitable<void> admit(Lane lane, Limits limits, std::size_t cap, tcp::sock
       static thread_local auto refusing = std::make_shared<int>(0);
       if (*refusing >= 16) co_return;  // the socket closes as it goes out of scope
       ++*refusing;
-      asio::co_spawn(executor, refuse(std::move(socket), refusing), logged("http: refusing a connection"));
+      if (lane.tasks) lane.tasks->spawn(refuse(std::move(socket), refusing), "http: refusing a connection");
+      else asio::co_spawn(executor, refuse(std::move(socket), refusing), logged("http: refusing a connection"));
       co_return;
     }
     if (lane.shed) lane.shed->inc();
   }
-  asio::co_spawn(executor, serve_session(std::move(socket), *lane.handler, limits, *lane.sessions),
-                 logged("http: session"));
+  auto session = serve_session(std::move(socket), *lane.handler, limits, *lane.sessions);
+  if (lane.tasks) lane.tasks->spawn(std::move(session), "http: session");
+  else asio::co_spawn(executor, std::move(session), logged("http: session"));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
+#include "omniroute/task_group.hpp"
 
 namespace omniroute::http {
 
@@ -89,6 +90,7 @@ struct Lane {
   SessionSet* sessions;
   metrics::Counter* shed = nullptr;     // idle connections closed to make room
   metrics::Counter* refused = nullptr;  // connections refused: no room, none idle
+  TaskGroup* tasks = nullptr;           // the loop's background work (sessions run in it when set)
 };
 
 /// Serves one connection until it closes, times out, or the set drains.

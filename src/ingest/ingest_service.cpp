@@ -37,8 +37,10 @@ const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
   return it == channels_.end() ? unknown_ : it->second;
 }
 
-IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics)
-    : config_(config), store_(store), contacts_(store.client(), store.keys()), metrics_(metrics), policies_(config),
+IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics,
+                             TaskGroup& tasks)
+    : config_(config), store_(store), contacts_(store.client(), store.keys()), tasks_(tasks), metrics_(metrics),
+      policies_(config),
       acknowledger_(config, store, metrics.registry()) {
   for (const auto& c : config.channels) media_[c.settings.id] = c.medium;
   for (const auto& r : config.rules) {
@@ -123,8 +125,8 @@ boost::asio::awaitable<IngestResult> IngestService::store(Message message) {
   metrics_.latency().observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (r->created && acknowledger_.enabled_for(message.channel_id)) {
     // After the message is durable; the customer hears from us while they wait.
-    boost::asio::co_spawn(store_.client().executor(), acknowledger_.acknowledge(r->conversation_id, message.channel_id),
-                          logged("auto-ack: acknowledging a new conversation"));
+    tasks_.spawn(acknowledger_.acknowledge(r->conversation_id, message.channel_id),
+                 "auto-ack: acknowledging a new conversation");
   }
   co_return r;
 }

@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/channel.hpp"
+#include "omniroute/task_group.hpp"
 #include "sla/auto_ack.hpp"
 #include "sla/policy.hpp"
 #include "store/contacts.hpp"
@@ -50,7 +51,7 @@ using IngestResult = Expected<IngestOutcome, store::RedisError>;
 
 class IngestService final : public IngestSink {
  public:
-  IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics);
+  IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics, TaskGroup& tasks);
   ~IngestService() override;
 
   /// Stores `message`; resumes once it is durable or failed. Every way in (webhooks, polling
@@ -81,6 +82,7 @@ class IngestService final : public IngestSink {
   std::function<void(const std::string&)> on_routable_;
   store::ConversationStore& store_;
   store::Contacts contacts_;
+  TaskGroup& tasks_;
   IngestMetrics& metrics_;
   std::map<std::string, Medium, std::less<>> media_;
   sla::Policies policies_;

@@ -31,11 +31,12 @@ std::chrono::milliseconds retry_delay(const config::OutboundConfig& config, int 
 }
 
 Sender::Sender(const config::Config& config, const http::ChannelMap& channels, store::ConversationStore& store,
-               metrics::Registry& metrics, std::string consumer)
+               metrics::Registry& metrics, std::string consumer, TaskGroup& tasks)
     : config_(config),
       channels_(channels),
       store_(store),
       outbox_(store.client(), store.keys()),
+      tasks_(tasks),
       metrics_(metrics),
       consumer_(std::move(consumer)),
       http_(store.client().executor()) {
@@ -56,7 +57,7 @@ asio::awaitable<void> Sender::pace(const std::string& channel, const std::string
   co_await timer.async_wait(kAwait);
 }
 
-void Sender::start() { asio::co_spawn(store_.client().executor(), run(), logged("outbox: reading")); }
+void Sender::start() { tasks_.spawn(run(), "outbox: reading"); }
 
 void Sender::stop() {
   stopped_ = true;
@@ -87,7 +88,7 @@ asio::awaitable<void> Sender::run() {
     }
     for (auto& e : entries) {
       ++in_flight_;
-      asio::co_spawn(store_.client().executor(), deliver(std::move(e)), logged("outbox: delivering a reply"));
+      tasks_.spawn(deliver(std::move(e)), "outbox: delivering a reply");
     }
     if (entries.empty() && !reclaim) {
       wait.expires_after(kIdlePoll);

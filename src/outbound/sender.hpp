@@ -15,6 +15,7 @@
 #include "config/config.hpp"
 #include "http/router.hpp"
 #include "metrics/metrics.hpp"
+#include "omniroute/task_group.hpp"
 #include "net/http_client.hpp"
 #include "outbound/rate_limiter.hpp"
 #include "store/conversation_store.hpp"
@@ -25,7 +26,7 @@ namespace omniroute::outbound {
 class Sender {
  public:
   Sender(const config::Config& config, const http::ChannelMap& channels, store::ConversationStore& store,
-         metrics::Registry& metrics, std::string consumer);
+         metrics::Registry& metrics, std::string consumer, TaskGroup& tasks);
 
   /// Starts reading the outbox; runs until stop().
   void start();
@@ -46,6 +47,7 @@ class Sender {
   const http::ChannelMap& channels_;
   store::ConversationStore& store_;
   store::Outbox outbox_;
+  TaskGroup& tasks_;
   metrics::Registry& metrics_;
   std::string consumer_;
   net::HttpClient http_;

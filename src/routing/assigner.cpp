@@ -18,8 +18,10 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr int kMaxAssignmentsPerCall = 100;
 constexpr int kMaxOffersExpiredPerSweep = 1000;
 
-Assigner::Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics)
-    : config_(config), store_(store), agents_(store.client(), store.keys()), pools_(config), metrics_(metrics),
+Assigner::Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics,
+                   TaskGroup& tasks)
+    : config_(config), store_(store), agents_(store.client(), store.keys()), tasks_(tasks), pools_(config),
+      metrics_(metrics),
       sweep_timer_(store.client().executor()) {
   std::map<std::string, Medium> medium_of_channel;
   for (const auto& c : config.channels) medium_of_channel[c.settings.id] = c.medium;
@@ -158,7 +160,7 @@ asio::awaitable<void> Assigner::route_for_agent(std::string agent) {
 }
 
 void Assigner::start_sweep() {
-  asio::co_spawn(sweep_timer_.get_executor(), sweep(), logged("routing: sweep"));
+  tasks_.spawn(sweep(), "routing: sweep");
 }
 
 void Assigner::stop() {

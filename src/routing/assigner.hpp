@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
+#include "omniroute/task_group.hpp"
 #include "routing/pools.hpp"
 #include "store/agents.hpp"
 #include "store/conversation_store.hpp"
@@ -35,7 +36,7 @@ using store::SaveMode;
 
 class Assigner {
  public:
-  Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics);
+  Assigner(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics, TaskGroup& tasks);
 
   /// Writes the configured agents and queue strategies to Redis (start-up, once per daemon);
   /// agents an earlier configuration listed and this one does not are removed.
@@ -74,6 +75,7 @@ class Assigner {
   const config::Config& config_;
   store::ConversationStore& store_;
   store::Agents agents_;
+  TaskGroup& tasks_;
   std::map<std::string, metrics::Histogram*> queue_wait_;
   std::map<std::string, std::vector<std::string>> media_of_queue_;   // queue → media of its channels
   Pools pools_;

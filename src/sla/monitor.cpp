@@ -26,14 +26,14 @@ constexpr std::int64_t kReclaimAfterMs = 30'000;
 }  // namespace
 
 Monitor::Monitor(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics,
-                 std::string consumer)
-    : config_(config), store_(store), sla_(store.client(), store.keys()), metrics_(metrics),
+                 std::string consumer, TaskGroup& tasks)
+    : config_(config), store_(store), sla_(store.client(), store.keys()), tasks_(tasks), metrics_(metrics),
       consumer_(std::move(consumer)),
       http_(store.client().executor()), policies_(config) {}
 
 void Monitor::start() {
-  asio::co_spawn(store_.client().executor(), claim_loop(), logged("sla: claiming deadlines"));
-  for (const auto& sink : config_.alerts) asio::co_spawn(store_.client().executor(), sink_loop(sink), logged("sla: alert sink " + sink.id));
+  tasks_.spawn(claim_loop(), "sla: claiming deadlines");
+  for (const auto& sink : config_.alerts) tasks_.spawn(sink_loop(sink), "sla: alert sink " + sink.id);
 }
 
 void Monitor::stop() {
@@ -129,8 +129,7 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
       for (auto& e : *entries) {
         // Our own entry still being retried comes back through XAUTOCLAIM: it has one delivery already.
         if (!in_flight_.insert({sink.id, e.id}).second) continue;
-        asio::co_spawn(store_.client().executor(), deliver(sink, e.id, std::move(e.fields)),
-                       logged("sla: delivering an alert to " + sink.id));
+        tasks_.spawn(deliver(sink, e.id, std::move(e.fields)), "sla: delivering an alert to " + sink.id);
       }
     }
     if (!entries || entries->empty()) {

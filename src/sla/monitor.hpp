@@ -17,6 +17,7 @@
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
+#include "omniroute/task_group.hpp"
 #include "net/http_client.hpp"
 #include "sla/alert_format.hpp"
 #include "sla/policy.hpp"
@@ -28,7 +29,7 @@ namespace omniroute::sla {
 class Monitor {
  public:
   Monitor(const config::Config& config, store::ConversationStore& store, metrics::Registry& metrics,
-          std::string consumer);
+          std::string consumer, TaskGroup& tasks);
   void start();
   void stop();
 
@@ -47,6 +48,7 @@ class Monitor {
   const config::Config& config_;
   store::ConversationStore& store_;
   store::Sla sla_;
+  TaskGroup& tasks_;
   metrics::Registry& metrics_;
   std::string consumer_;
   net::HttpClient http_;

@@ -142,7 +142,7 @@ TEST_F(Lifecycle, SigtermLetsAnInFlightRequestFinish) {
   client.join();
   redis.resume();
   EXPECT_EQ(in_flight.status, 503) << "the request was cut off instead of answered";
-  EXPECT_EQ(daemon.terminate(), 0);
+  EXPECT_EQ(daemon.terminate(), 0) << daemon.log();
 }
 
 TEST_F(Lifecycle, EveryAcknowledgedMessageSurvivesSigkillUnderLoad) {

@@ -1,0 +1,40 @@
+#pragma once
+// A generation: everything one configuration runs (its channels, agent
+// directory and event loops). A reload starts a new generation beside the
+// running one and drains the old one; both end by being destroyed normally.
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "config/config.hpp"
+#include "daemon/worker.hpp"
+#include "http/router.hpp"
+#include "metrics/metrics.hpp"
+#include "omniroute/channel.hpp"
+#include "routing/agent_directory.hpp"
+
+namespace omniroute::daemon {
+
+struct Generation {
+  config::Config config;
+  http::ChannelMap channels;
+  std::unique_ptr<ingest::IngestMetrics> ingest_metrics;
+  std::unique_ptr<routing::AgentDirectory> directory;
+  std::atomic<bool> routing_ready{false};
+  http::LoopClients loops;
+  std::vector<std::unique_ptr<Worker>> workers;
+
+  std::vector<http::Lane> lanes();
+  http::Limits limits() const;
+};
+
+/// Builds and starts a generation for `config`: its loops run, connect to Redis and write agents.
+std::unique_ptr<Generation> start_generation(config::Config config, const ChannelRegistry& registry,
+                                             metrics::Registry& metrics);
+
+/// Drains and joins a generation's loops (at most drain_timeout + Worker::kStopBound); true when a loop
+/// had to be stopped under a task that ignored cancellation.
+bool stop_generation(Generation& g);
+
+}  // namespace omniroute::daemon
