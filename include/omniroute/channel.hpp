@@ -256,6 +256,9 @@ class Channel {
   ChannelSettings settings_;
 };
 
+/// The configured channels by id; built once per configuration, shared read-only by every loop.
+using ChannelMap = std::map<std::string, std::unique_ptr<Channel>, std::less<>>;
+
 /// How a settings value is checked before a channel ever sees it.
 enum class FieldType { text, secret, url, phone, duration, choice, rate };
 

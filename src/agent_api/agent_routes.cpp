@@ -37,7 +37,7 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
                          ReplyLimits reply_limits)
     : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys()),
       assigner_(assigner), metrics_(metrics),
-      policies_(config), reply_limits_(std::move(reply_limits)), admin_(config, directory, store, assigner) {
+      policies_(config), reply_limits_(std::move(reply_limits)) {
   json::object windows;  // channels whose provider takes free-form replies only for a while
   for (const auto& [id, rules] : reply_limits_) {
     if (rules.window.span_ms > 0) {
@@ -49,7 +49,6 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
 
 asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path) {
   using http::beast_http::verb;
-  if (auto admin = co_await admin_.handle(request, path)) co_return std::move(*admin);
   const verb method = request.method();
   const bool agent_route = path.starts_with("/v1/agents/me/") || path.starts_with("/v1/conversations/") ||
                            path.starts_with("/v1/attachments/");

@@ -1,13 +1,11 @@
 #pragma once
-// The agent API (Authorization: Bearer <agent token>) and the admin API
-// (Bearer <admin_token>), as CONTRACT.md describes them.
+// The agent API (Authorization: Bearer <agent token>), as CONTRACT.md describes it.
 
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <optional>
 #include <string_view>
 
-#include "admin_api/admin_routes.hpp"
 #include "store/conversations.hpp"
 #include "config/config.hpp"
 #include "http/types.hpp"
@@ -63,7 +61,6 @@ class AgentRoutes {
   sla::Policies policies_;
   std::string windows_;  // JSON {channel id: {"span": ms, "template": name}} for reply.lua
   ReplyLimits reply_limits_;
-  admin_api::AdminRoutes admin_;
 };
 
 }  // namespace omniroute::agent_api

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <set>
 
-#include "sla/calendar.hpp"
+#include "calendar/calendar.hpp"
 
 #include <re2/re2.h>
 

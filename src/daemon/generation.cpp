@@ -11,8 +11,8 @@ namespace omniroute::daemon {
 namespace {
 
 
-http::ChannelMap build_channels(const config::Config& config, const ChannelRegistry& registry) {
-  http::ChannelMap out;
+ChannelMap build_channels(const config::Config& config, const ChannelRegistry& registry) {
+  ChannelMap out;
   for (const auto& c : config.channels) {
     const ChannelKind* kind = registry.find(c.settings.kind);
     out.emplace(c.settings.id, kind->create(c.settings));

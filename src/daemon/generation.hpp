@@ -9,7 +9,7 @@
 
 #include "config/config.hpp"
 #include "daemon/worker.hpp"
-#include "http/router.hpp"
+#include "web/router.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/channel.hpp"
 #include "routing/agent_directory.hpp"
@@ -18,11 +18,11 @@ namespace omniroute::daemon {
 
 struct Generation {
   config::Config config;
-  http::ChannelMap channels;
+  ChannelMap channels;
   std::unique_ptr<ingest::IngestMetrics> ingest_metrics;
   std::unique_ptr<routing::AgentDirectory> directory;
   std::atomic<bool> routing_ready{false};
-  http::LoopClients loops;
+  store::LoopClients loops;
   std::vector<std::unique_ptr<Worker>> workers;
 
   std::vector<http::Lane> lanes();

@@ -23,9 +23,9 @@ std::int64_t steady_ms() {
 }
 }  // namespace
 
-Worker::Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
+Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
-               std::atomic<bool>& routing_ready, http::LoopClients& loops)
+               std::atomic<bool>& routing_ready, store::LoopClients& loops)
     : guard_(context_.get_executor()), routing_ready_(routing_ready),
       shed_(&metrics.counter("omniroute_connections_shed_total", {})),
       refused_(&metrics.counter("omniroute_connections_refused_total", {})), heartbeat_timer_(context_) {
@@ -42,9 +42,11 @@ Worker::Worker(const config::Config& config, const http::ChannelMap& channels, m
   for (const auto& [id, channel] : channels) limits[id] = {channel->reply_limit(), channel->reply_window()};
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics,
                                                            std::move(limits));
+  admin_routes_ = std::make_unique<admin_api::AdminRoutes>(config, directory, *store_, *assigner_);
   events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis,
                                                  config.server.max_sockets_per_agent, metrics, tasks_);
-  router_ = std::make_unique<http::Router>(config, channels, *store_, *ingest_, metrics, *agent_routes_, *assigner_,
+  router_ = std::make_unique<web::Router>(config, channels, *store_, *ingest_, metrics, *admin_routes_, *agent_routes_,
+                                          *assigner_,
                                            routing_ready_, *events_, loops);
   heartbeat_ = steady_ms();
 }
@@ -99,7 +101,7 @@ void Worker::start_routing() {
   });
 }
 
-void Worker::start_sending(const http::ChannelMap& channels, const config::Config& config, metrics::Registry& metrics) {
+void Worker::start_sending(const ChannelMap& channels, const config::Config& config, metrics::Registry& metrics) {
   asio::post(context_, [this, &channels, &config, &metrics] {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);
@@ -112,7 +114,7 @@ void Worker::start_sending(const http::ChannelMap& channels, const config::Confi
   });
 }
 
-void Worker::start_channels(http::ChannelMap& channels) {
+void Worker::start_channels(ChannelMap& channels) {
   asio::post(context_, [this, &channels] {
     tasks_.spawn(
       [this, &channels]() -> asio::awaitable<void> {

@@ -16,9 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "admin_api/admin_routes.hpp"
 #include "agent_api/agent_routes.hpp"
 #include "agent_api/event_hub.hpp"
-#include "http/router.hpp"
+#include "web/router.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
 #include "http/server.hpp"
@@ -33,9 +34,9 @@ namespace omniroute::daemon {
 
 class Worker {
  public:
-  Worker(const config::Config& config, const http::ChannelMap& channels, metrics::Registry& metrics,
+  Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
          ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
-         std::atomic<bool>& routing_ready, http::LoopClients& loops);
+         std::atomic<bool>& routing_ready, store::LoopClients& loops);
   ~Worker();
 
   /// Starts the loop's thread and its Redis connection.
@@ -43,9 +44,9 @@ class Worker {
   /// Once Redis is up: writes agents and queues to Redis and sweeps queues every second. Thread-safe.
   void start_routing();
   /// Starts delivering replies from the outbox on this loop. Thread-safe.
-  void start_sending(const http::ChannelMap& channels, const config::Config& config, metrics::Registry& metrics);
+  void start_sending(const ChannelMap& channels, const config::Config& config, metrics::Registry& metrics);
   /// Starts every channel's background intake (polling) on this loop. Thread-safe.
-  void start_channels(http::ChannelMap& channels);
+  void start_channels(ChannelMap& channels);
   /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.
   void drain(std::chrono::milliseconds grace);
   /// Waits for the loop's thread to end. After drain(), waits at most the grace period plus
@@ -77,8 +78,9 @@ class Worker {
   std::atomic<bool>& routing_ready_;
   std::unique_ptr<routing::Assigner> assigner_;
   std::unique_ptr<agent_api::AgentRoutes> agent_routes_;
+  std::unique_ptr<admin_api::AdminRoutes> admin_routes_;
   std::unique_ptr<agent_api::EventHub> events_;
-  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<web::Router> router_;
   std::unique_ptr<outbound::Sender> sender_;
   std::unique_ptr<sla::Monitor> sla_monitor_;
   http::SessionSet sessions_;

@@ -30,7 +30,7 @@ std::chrono::milliseconds retry_delay(const config::OutboundConfig& config, int 
   return wait;
 }
 
-Sender::Sender(const config::Config& config, const http::ChannelMap& channels, store::ConversationStore& store,
+Sender::Sender(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
                metrics::Registry& metrics, std::string consumer, TaskGroup& tasks)
     : config_(config),
       channels_(channels),

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "http/router.hpp"
+#include "omniroute/channel.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/task_group.hpp"
 #include "net/http_client.hpp"
@@ -25,7 +25,7 @@ namespace omniroute::outbound {
 
 class Sender {
  public:
-  Sender(const config::Config& config, const http::ChannelMap& channels, store::ConversationStore& store,
+  Sender(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
          metrics::Registry& metrics, std::string consumer, TaskGroup& tasks);
 
   /// Starts reading the outbox; runs until stop().
@@ -44,7 +44,7 @@ class Sender {
   boost::asio::awaitable<void> pace(const std::string& channel, const std::string& recipient);
 
   const config::Config& config_;
-  const http::ChannelMap& channels_;
+  const ChannelMap& channels_;
   store::ConversationStore& store_;
   store::Outbox outbox_;
   TaskGroup& tasks_;

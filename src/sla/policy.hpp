@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "sla/calendar.hpp"
+#include "calendar/calendar.hpp"
 
 namespace omniroute::sla {
 

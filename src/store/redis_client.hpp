@@ -131,4 +131,17 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   std::string last_error_;
 };
 
+/// Every event loop's Redis connection of one generation: /readyz is ready only when each loop can
+/// write (a load balancer must not send a webhook to a loop still reconnecting). Filled while the
+/// loops are built, read-only after.
+struct LoopClients {
+  std::vector<const store::RedisClient*> clients;
+  bool all_up() const {
+    for (const auto* c : clients) {
+      if (!c->up()) return false;
+    }
+    return true;
+  }
+};
+
 }  // namespace omniroute::store

@@ -6,7 +6,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-#include "sla/calendar.hpp"
+#include "calendar/calendar.hpp"
 
 namespace omniroute::sla {
 namespace {

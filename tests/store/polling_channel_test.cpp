@@ -76,7 +76,7 @@ config::Config make_config(const testing::RedisServer& redis) {
 
 /// Runs one daemon loop with a fresh NumberedPoller until it polled twice; returns it.
 void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::IngestMetrics& im) {
-  http::ChannelMap channels;
+  ChannelMap channels;
   ChannelSettings s;
   s.id = "numbers";
   s.kind = "numbered";
@@ -85,7 +85,7 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   channels.emplace("numbers", std::move(poller));
   routing::AgentDirectory directory(cfg);
   std::atomic<bool> routing_ready{false};
-  http::LoopClients loops;
+  store::LoopClients loops;
   daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops);
   worker.start();
   worker.start_channels(channels);

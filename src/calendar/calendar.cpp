@@ -1,4 +1,4 @@
-#include "sla/calendar.hpp"
+#include "calendar/calendar.hpp"
 
 #include <date/tz.h>
 

@@ -1,4 +1,4 @@
-#include "http/router.hpp"
+#include "web/router.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -6,15 +6,23 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 
-namespace omniroute::http {
+namespace omniroute::web {
+
+using http::inbound_request;
+using http::json_error;
+using http::json_response;
+using http::Request;
+using http::Response;
+using http::text_response;
 
 namespace asio = boost::asio;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 Router::Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
-               ingest::IngestService& ingest, metrics::Registry& metrics, agent_api::AgentRoutes& agent_routes,
+               ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes,
+               agent_api::AgentRoutes& agent_routes,
                routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
-               const LoopClients& loops)
+               const store::LoopClients& loops)
     : config_(config),
       channels_(channels),
       store_(store),
@@ -22,6 +30,7 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       outbox_(store.client(), store.keys()),
       ingest_(ingest),
       metrics_(metrics),
+      admin_routes_(admin_routes),
       agent_routes_(agent_routes),
       assigner_(assigner),
       routing_ready_(routing_ready),
@@ -42,12 +51,12 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
 asio::awaitable<Response> Router::handle(Request& request) {
   std::string_view target = request.target();
   std::string_view path = target.substr(0, target.find('?'));
-  const bool get = request.method() == beast_http::verb::get || request.method() == beast_http::verb::head;
+  const bool get = request.method() == http::beast_http::verb::get || request.method() == http::beast_http::verb::head;
 
   if (path.starts_with("/webhooks/")) co_return co_await webhook(request, path.substr(10));
   if (path.starts_with("/v1/")) {
-    auto answer = co_await agent_routes_.handle(request, path);
-    if (answer) co_return std::move(*answer);
+    if (auto admin = co_await admin_routes_.handle(request, path)) co_return std::move(*admin);
+    if (auto agent = co_await agent_routes_.handle(request, path)) co_return std::move(*agent);
   }
   if (path == "/healthz" && get) co_return json_response(200, R"({"status":"ok"})");
   if (path == "/readyz" && get) co_return co_await readyz();
@@ -180,4 +189,4 @@ asio::awaitable<std::optional<Response>> Router::refuse_replay(const Channel& ch
   co_return std::nullopt;
 }
 
-}  // namespace omniroute::http
+}  // namespace omniroute::web
