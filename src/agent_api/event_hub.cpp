@@ -22,7 +22,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace json = boost::json;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
-constexpr auto kBlock = std::chrono::milliseconds(1000);
 
 namespace {
 std::string query_param(std::string_view target, std::string_view name) {
@@ -266,33 +265,21 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
 };
 
 namespace {
-config::RedisConfig blocking_config(config::RedisConfig c) {
-  c.command_timeout += kBlock;  // a BLOCK read legitimately waits this long
-  return c;
-}
 }  // namespace
 
-EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory,
-                   const config::RedisConfig& redis, int max_sockets_per_agent, metrics::Registry& metrics,
-                   TaskGroup& tasks)
+EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory, EventFeed& feed,
+                   int max_sockets_per_agent, metrics::Registry& metrics, TaskGroup& tasks)
     : store_(store),
       tasks_(tasks),
       directory_(directory),
       max_sockets_per_agent_(max_sockets_per_agent),
       closed_slow_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "slow"}})),
       too_many_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "too_many"}})),
-      blocking_(std::make_shared<store::RedisClient>(store.client().executor(), blocking_config(redis))),
+      feed_(feed),
       conversations_(store.client(), store.keys()),
-      events_(store.client(), store.keys()),
-      follow_events_(*blocking_, store.keys()),
-      timer_(store.client().executor()) {}
+      events_(store.client(), store.keys()) {}
 
 EventHub::~EventHub() = default;
-
-void EventHub::start() {
-  blocking_->start();
-  tasks_.spawn(follow(), "events: following the stream");
-}
 
 void EventHub::wake_placed() {
   for (auto& w : placed_) {
@@ -304,11 +291,41 @@ void EventHub::wake_placed() {
 void EventHub::stop() {
   stopped_ = true;
   wake_placed();
-  timer_.cancel();
-  blocking_->stop();
   for (auto& w : sessions_) {
     if (auto s = w.lock()) s->close();
   }
+  if (wanting_) feed_.unwant(this);
+  wanting_ = false;
+}
+
+void EventHub::update_demand() {
+  sessions_.remove_if([](const auto& w) { return w.expired(); });
+  bool want = !stopped_ && (!sessions_.empty() || joining_ > 0);
+  if (want == wanting_) return;
+  wanting_ = want;
+  if (want) {
+    feed_.want(this, store_.client().executor());
+  } else {
+    feed_.unwant(this);
+    position_ = "$";  // the next session starts from wherever the feed then stands
+  }
+}
+
+void EventHub::placed(const std::string& position) {
+  if (!wanting_ || position_ != "$") return;  // a late answer to a want since withdrawn, or already placed
+  position_ = position;
+  wake_placed();
+}
+
+void EventHub::deliver(std::shared_ptr<const std::vector<store::StreamEntry>> events) {
+  if (!wanting_ || position_ == "$" || events->empty()) return;
+  position_ = events->back().id;
+  for (auto& w : sessions_) {
+    if (auto s = w.lock()) {
+      for (const auto& e : *events) s->offer(e);
+    }
+  }
+  update_demand();  // the last session may have ended since: then stop wanting
 }
 
 asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream stream) {
@@ -336,10 +353,13 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
   // joined before that would miss what happened in between.
   ++joining_;
   struct Joined {
-    int& n;
-    ~Joined() { --n; }
-  } joined{joining_};
-  timer_.cancel();  // an idle follower starts following now
+    EventHub& hub;
+    ~Joined() {
+      --hub.joining_;
+      hub.update_demand();
+    }
+  } joined{*this};
+  update_demand();  // an idle feed starts following now
   if (position_ == "$" && !stopped_) {
     // Woken when the follower learns its place (or stops); 5 s at most.
     auto wait = std::make_shared<asio::steady_timer>(stream.get_executor(), std::chrono::seconds(5));
@@ -375,43 +395,6 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
   auto session = std::make_shared<EventSession>(*this, *agent, socket_id, std::move(stream));
   sessions_.push_back(session);
   co_await session->run(std::move(request), cursor);
-  sessions_.remove_if([](const auto& w) { return w.expired(); });
-}
-
-asio::awaitable<void> EventHub::follow() {
-  while (!stopped_) {
-    sessions_.remove_if([](const auto& w) { return w.expired(); });
-    if (sessions_.empty() && joining_ == 0) {
-      // Nobody to push to: read nothing (each event would be parsed for no one). A joining
-      // session wakes us; we then start again from the stream's current end.
-      position_ = "$";
-      timer_.expires_after(std::chrono::hours(1));
-      co_await timer_.async_wait(kAwait);
-      continue;
-    }
-    if (!blocking_->connected()) {
-      timer_.expires_after(std::chrono::milliseconds(100));
-      co_await timer_.async_wait(kAwait);
-      continue;
-    }
-    if (position_ == "$") {
-      // Start at the current end: older events are for replays, not live pushes.
-      if (auto latest = co_await follow_events_.latest_id()) {
-        position_ = *latest;
-        wake_placed();
-      }
-      continue;
-    }
-    // Redis answers the moment an event is added, or after kBlock with nothing.
-    auto events = co_await follow_events_.read_after(position_, 200, kBlock);
-    if (!events) continue;  // the client reconnects; we wait above
-    if (!events->empty()) position_ = events->back().id;
-    for (auto& w : sessions_) {
-      if (auto s = w.lock()) {
-        for (const auto& e : *events) s->offer(e);
-      }
-    }
-  }
 }
 
 }  // namespace omniroute::agent_api

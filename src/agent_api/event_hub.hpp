@@ -1,7 +1,8 @@
 #pragma once
-// Agent event push. One EventHub per event loop follows the workspace's
-// `events` stream and hands each entry to that loop's WebSocket sessions;
-// each session keeps what concerns its agent. A client that reconnects with
+// Agent event push. One EventHub per event loop hands each entry of the
+// workspace's `events` stream (read once per process by the EventFeed, only
+// while some socket is open) to that loop's WebSocket sessions; each session
+// keeps what concerns its agent. A client that reconnects with
 // the id of the last event it saw is first replayed what it missed (from the
 // stream itself), then continues live, with nothing lost or repeated.
 
@@ -22,6 +23,7 @@
 #include "store/conversation_store.hpp"
 #include "store/conversations.hpp"
 #include "store/events.hpp"
+#include "agent_api/event_feed.hpp"
 
 namespace omniroute::agent_api {
 
@@ -31,17 +33,19 @@ using Event = store::StreamEntry;
 
 class EventSession;
 
-class EventHub {
+class EventHub final : public FeedSubscriber {
  public:
-  /// Follows the stream over its own connection (a blocking XREAD must never hold up request traffic).
-  EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory, const config::RedisConfig& redis,
+  /// Gets the stream from `feed` (the process's one reader) while a session of this loop is open.
+  EventHub(store::ConversationStore& store, const routing::AgentDirectory& directory, EventFeed& feed,
            int max_sockets_per_agent, metrics::Registry& metrics, TaskGroup& tasks);
-  ~EventHub();
+  ~EventHub() override;
 
-  /// Starts following the stream from its current end.
-  void start();
-  /// Closes every session (shutdown) and stops following.
+  /// Closes every session (shutdown) and stops wanting events.
   void stop();
+
+  // FeedSubscriber, on this loop:
+  void placed(const std::string& position) override;
+  void deliver(std::shared_ptr<const std::vector<store::StreamEntry>> events) override;
 
   /// Runs one upgraded connection (GET /v1/agents/me/events) to its end.
   boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream);
@@ -54,7 +58,8 @@ class EventHub {
   void count_closed_slow() { closed_slow_->inc(); }
 
  private:
-  boost::asio::awaitable<void> follow();
+  /// Wants events from the feed while a session is open or joining, not otherwise.
+  void update_demand();
 
   store::ConversationStore& store_;
   TaskGroup& tasks_;
@@ -62,13 +67,12 @@ class EventHub {
   int max_sockets_per_agent_;
   metrics::Counter* closed_slow_;
   metrics::Counter* too_many_;
-  std::shared_ptr<store::RedisClient> blocking_;
+  EventFeed& feed_;
+  bool wanting_ = false;
   store::Conversations conversations_;
-  store::Events events_;         // on the request connection
-  store::Events follow_events_;  // on blocking_: its reads wait for the next event
-  std::string position_ = "$";  // last stream id read ("$" until the first read)
+  store::Events events_;
+  std::string position_ = "$";  // last stream id delivered here ("$" until the feed says where it stands)
   std::list<std::weak_ptr<EventSession>> sessions_;
-  boost::asio::steady_timer timer_;
   bool stopped_ = false;
   int joining_ = 0;  // sessions waiting for the follower to know its place in the stream
   std::vector<std::weak_ptr<boost::asio::steady_timer>> placed_;  // their wake-ups

@@ -74,8 +74,10 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   g->channels = build_channels(g->config, registry);
   g->directory = std::make_unique<routing::AgentDirectory>(g->config);
   for (int i = 0; i < workers_for(g->config); ++i) {
+    // The first loop reads the events stream for the whole process; the others share its feed.
+    agent_api::EventFeed* feed = g->workers.empty() ? nullptr : &g->workers.front()->feed();
     g->workers.push_back(std::make_unique<Worker>(g->config, g->channels, metrics, *g->ingest_metrics, *g->directory,
-                                                  g->routing_ready, g->loops));
+                                                  g->routing_ready, g->loops, feed));
   }
   for (auto& w : g->workers) w->start();
   // Polling channels run on the first loop; webhook channels need no start.

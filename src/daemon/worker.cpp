@@ -25,7 +25,7 @@ std::int64_t steady_ms() {
 
 Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
-               std::atomic<bool>& routing_ready, store::LoopClients& loops)
+               std::atomic<bool>& routing_ready, store::LoopClients& loops, agent_api::EventFeed* shared_feed)
     : guard_(context_.get_executor()), routing_ready_(routing_ready),
       shed_(&metrics.counter("omniroute_connections_shed_total", {})),
       refused_(&metrics.counter("omniroute_connections_refused_total", {})), heartbeat_timer_(context_) {
@@ -43,8 +43,13 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics,
                                                            std::move(limits));
   admin_routes_ = std::make_unique<admin_api::AdminRoutes>(config, directory, *store_, *assigner_);
-  events_ = std::make_unique<agent_api::EventHub>(*store_, directory, config.redis,
-                                                 config.server.max_sockets_per_agent, metrics, tasks_);
+  if (!shared_feed) {
+    own_feed_ = std::make_unique<agent_api::EventFeed>(context_.get_executor(), config.redis, tasks_);
+    shared_feed = own_feed_.get();
+  }
+  feed_ = shared_feed;
+  events_ = std::make_unique<agent_api::EventHub>(*store_, directory, *feed_, config.server.max_sockets_per_agent,
+                                                 metrics, tasks_);
   router_ = std::make_unique<web::Router>(config, channels, *store_, *ingest_, metrics, *admin_routes_, *agent_routes_,
                                           *assigner_,
                                            routing_ready_, *events_, loops);
@@ -56,7 +61,7 @@ Worker::~Worker() { join(); }
 void Worker::start() {
   asio::post(context_, [this] {
     redis_->start();
-    events_->start();
+    if (own_feed_) own_feed_->start();
     beat();
     // Say when Redis is up, sooner than the next heartbeat: a reload waits for it.
     tasks_.spawn(
@@ -171,6 +176,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
       [this, grace]() -> asio::awaitable<void> {
         sessions_.drain();
         events_->stop();  // WebSocket sessions close; their connections leave the session set
+        if (own_feed_) own_feed_->stop();
         if (sessions_.size() > 0) {
           // Until the last connection leaves (it wakes us) or the grace period ends.
           asio::steady_timer wait(context_, grace);

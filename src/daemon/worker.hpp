@@ -36,7 +36,8 @@ class Worker {
  public:
   Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
          ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
-         std::atomic<bool>& routing_ready, store::LoopClients& loops);
+         std::atomic<bool>& routing_ready, store::LoopClients& loops,
+         agent_api::EventFeed* shared_feed);  // nullptr: this loop reads the events stream for the process
   ~Worker();
 
   /// Starts the loop's thread and its Redis connection.
@@ -54,6 +55,8 @@ class Worker {
   /// stopped where it stands, so stopping always ends in bounded time.
   void join();
   static constexpr std::chrono::milliseconds kStopBound{2'000};
+  /// The events stream reader this loop's hub uses (the first loop owns it; the others share it).
+  agent_api::EventFeed& feed() { return *feed_; }
   /// True once this loop's Redis connection first came up (a reload waits for it). Thread-safe.
   bool redis_ready() const { return redis_ready_.load(); }
   /// Runs `notify` on `executor` once this loop's Redis connection first came up (soon, when it has). Thread-safe.
@@ -79,6 +82,8 @@ class Worker {
   std::unique_ptr<routing::Assigner> assigner_;
   std::unique_ptr<agent_api::AgentRoutes> agent_routes_;
   std::unique_ptr<admin_api::AdminRoutes> admin_routes_;
+  std::unique_ptr<agent_api::EventFeed> own_feed_;  // the process's one stream reader, on the first loop
+  agent_api::EventFeed* feed_ = nullptr;
   std::unique_ptr<agent_api::EventHub> events_;
   std::unique_ptr<web::Router> router_;
   std::unique_ptr<outbound::Sender> sender_;

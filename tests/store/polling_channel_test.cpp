@@ -86,7 +86,7 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   routing::AgentDirectory directory(cfg);
   std::atomic<bool> routing_ready{false};
   store::LoopClients loops;
-  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops);
+  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr);
   worker.start();
   worker.start_channels(channels);
   for (int i = 0; i < 1000 && p->polls_done < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
