@@ -17,7 +17,7 @@ namespace omniroute::channels {
 
 namespace {
 
-constexpr std::int64_t kThreadKeySeconds = 180 * 86400;  // replies to mail older than this open a new conversation
+constexpr std::int64_t kThreadKeySeconds = std::int64_t{180} * 86400;  // replies to mail older than this open a new conversation
 constexpr std::int64_t kStaleWebhookSeconds = 300;        // Mailgun's own advice: refuse older timestamps
 constexpr std::size_t kMaxReferences = 10;
 

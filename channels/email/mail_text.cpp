@@ -1,6 +1,8 @@
 #include "email/mail_text.hpp"
 
 #include <map>
+#include <optional>
+#include <set>
 #include <regex>
 #include <string>
 
@@ -8,82 +10,82 @@
 
 namespace omniroute::channels {
 
-std::string html_to_text(std::string_view html) {
-  std::string out;
-  size_t i = 0;
-  auto lower_at = [&](size_t at, std::string_view word) {
-    if (at + word.size() > html.size()) return false;
-    for (size_t k = 0; k < word.size(); ++k) {
-      if (std::tolower(static_cast<unsigned char>(html[at + k])) != word[k]) return false;
-    }
-    return true;
-  };
-  while (i < html.size()) {
-    char c = html[i];
-    if (c == '<') {
-      // Scripts, styles and head: dropped with their content.
-      for (std::string_view skip : {"script", "style", "head"}) {
-        if (lower_at(i + 1, skip)) {
-          std::string close = "</" + std::string(skip);
-          size_t end = i;
-          while (end < html.size() && !lower_at(end, close)) ++end;
-          i = end;
-          break;
-        }
-      }
-      size_t close = html.find('>', i);
-      if (close == std::string_view::npos) break;
-      std::string tag = ascii_lower(std::string(html.substr(i + 1, close - i - 1)));
-      std::string name = tag.substr(tag[0] == '/' ? 1 : 0);
-      name = name.substr(0, name.find_first_of(" \t\r\n/"));
-      if (name == "br" || name == "p" || name == "div" || name == "li" || name == "tr" || name == "h1" ||
-          name == "h2" || name == "h3" || name == "blockquote" || name == "table") {
-        if (!out.empty() && out.back() != '\n') out += '\n';
-        if (name == "li" && tag[0] != '/') out += "• ";
-      }
-      i = close + 1;
-      continue;
-    }
-    if (c == '&') {
-      size_t semi = html.find(';', i);
-      if (semi != std::string_view::npos && semi - i <= 10) {
-        std::string entity(html.substr(i + 1, semi - i - 1));
-        static const std::pair<const char*, const char*> kNamed[] = {
-            {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}, {"#39", "'"}};
-        bool done = false;
-        for (const auto& [n, v] : kNamed) {
-          if (entity == n) {
-            out += v;
-            done = true;
-          }
-        }
-        if (!done && entity.size() > 1 && entity[0] == '#') {
-          unsigned long cp = entity[1] == 'x' || entity[1] == 'X' ? std::strtoul(entity.c_str() + 2, nullptr, 16)
-                                                                  : std::strtoul(entity.c_str() + 1, nullptr, 10);
-          if (cp > 0 && cp < 0x110000 && (cp < 0xD800 || cp > 0xDFFF)) {
-            if (cp < 0x80) out += static_cast<char>(cp);
-            else if (cp < 0x800) out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
-            else if (cp < 0x10000) out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
-            else out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
-            done = true;
-          }
-        }
-        if (done) {
-          i = semi + 1;
-          continue;
-        }
-      }
-    }
-    if (c == '\r' || c == '\n' || c == '\t') c = ' ';
-    if (!(c == ' ' && (out.empty() || out.back() == ' ' || out.back() == '\n'))) out += c;
-    ++i;
+namespace {
+
+/// True when `html` at `at` starts with `word` (lowercase), in any case.
+bool lower_at(std::string_view html, size_t at, std::string_view word) {
+  if (at + word.size() > html.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k) {
+    if (std::tolower(static_cast<unsigned char>(html[at + k])) != word[k]) return false;
   }
-  // Trim each line and drop runs of empty lines.
+  return true;
+}
+
+void append_utf8(std::string& out, unsigned long cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+  } else if (cp < 0x10000) {
+    out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+            static_cast<char>(0x80 | (cp & 0x3F))};
+  } else {
+    out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+            static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+  }
+}
+
+/// The tag at `i` (a '<'): a line break for block elements, a bullet for list items; scripts, styles and
+/// head dropped with their content. Returns where reading goes on, or npos at an unclosed tag.
+size_t read_tag(std::string_view html, size_t i, std::string& out) {
+  for (std::string_view skip : {"script", "style", "head"}) {
+    if (lower_at(html, i + 1, skip)) {
+      std::string close = "</" + std::string(skip);
+      while (i < html.size() && !lower_at(html, i, close)) ++i;
+      break;
+    }
+  }
+  size_t close = html.find('>', i);
+  if (close == std::string_view::npos) return std::string_view::npos;
+  std::string tag = ascii_lower(std::string(html.substr(i + 1, close - i - 1)));
+  std::string name = tag.substr(tag[0] == '/' ? 1 : 0);
+  name = name.substr(0, name.find_first_of(" \t\r\n/"));
+  static const std::set<std::string, std::less<>> kBlocks{"br", "p",  "div", "li",         "tr",
+                                                          "h1", "h2", "h3",  "blockquote", "table"};
+  if (kBlocks.count(name)) {
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    if (name == "li" && tag[0] != '/') out += "• ";
+  }
+  return close + 1;
+}
+
+/// The character reference at `i` (a '&'), appended; returns where reading goes on, or nullopt when
+/// it is no reference we know (the '&' is then text).
+std::optional<size_t> read_entity(std::string_view html, size_t i, std::string& out) {
+  size_t semi = html.find(';', i);
+  if (semi == std::string_view::npos || semi - i > 10) return std::nullopt;
+  std::string entity(html.substr(i + 1, semi - i - 1));
+  static const std::map<std::string, const char*, std::less<>> kNamed{
+      {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}, {"#39", "'"}};
+  if (auto named = kNamed.find(entity); named != kNamed.end()) {
+    out += named->second;
+    return semi + 1;
+  }
+  if (entity.size() < 2 || entity[0] != '#') return std::nullopt;
+  bool hex = entity[1] == 'x' || entity[1] == 'X';
+  unsigned long cp = std::strtoul(entity.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10);
+  if (cp == 0 || cp >= 0x110000 || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+  append_utf8(out, cp);
+  return semi + 1;
+}
+
+/// Each line trimmed, runs of empty lines down to one, none at the end.
+std::string tidy_lines(const std::string& text) {
   std::string tidy, line;
   int blank = 0;
-  for (size_t k = 0; k <= out.size(); ++k) {
-    if (k < out.size() && out[k] != '\n') {
-      line += out[k];
+  for (size_t k = 0; k <= text.size(); ++k) {
+    if (k < text.size() && text[k] != '\n') {
+      line += text[k];
       continue;
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
@@ -99,6 +101,31 @@ std::string html_to_text(std::string_view html) {
   }
   while (!tidy.empty() && tidy.back() == '\n') tidy.pop_back();
   return tidy;
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view html) {
+  std::string out;
+  size_t i = 0;
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '<') {
+      i = read_tag(html, i, out);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (c == '&') {
+      if (auto next = read_entity(html, i, out)) {
+        i = *next;
+        continue;
+      }
+    }
+    if (c == '\r' || c == '\n' || c == '\t') c = ' ';
+    if (!(c == ' ' && (out.empty() || out.back() == ' ' || out.back() == '\n'))) out += c;
+    ++i;
+  }
+  return tidy_lines(out);
 }
 
 std::string strip_quoted(std::string_view text) {

@@ -104,6 +104,45 @@ std::string message_id_in_headers(std::string_view headers) {
   return "";
 }
 
+/// A text part: the body (first plain, first HTML), or a bounce's returned headers.
+void read_text_part(GMimeObject* part, GMimeContentType* ct, Walk* w) {
+  char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));  // charset and transfer encoding undone
+  std::string t;
+  for (const char* c = text; c && *c; ++c) {
+    if (*c != '\r') t += *c;  // the wire's CRLF: agents read LF
+  }
+  g_free(text);
+  if (g_mime_content_type_is_type(ct, "text", "rfc822-headers")) {  // a bounce returning the headers
+    if (w->returned_id.empty()) w->returned_id = message_id_in_headers(t);
+    return;
+  }
+  if (g_mime_content_type_is_type(ct, "text", "plain") && w->plain.empty()) w->plain = clean_utf8(t);
+  else if (g_mime_content_type_is_type(ct, "text", "html") && w->html.empty()) w->html = clean_utf8(t);
+}
+
+/// An attachment: its name, type and size, and its bytes when small enough to keep.
+MailAttachment read_attachment(GMimePart* p, GMimeContentType* ct, const Walk& w) {
+  MailAttachment a;
+  const char* name = g_mime_part_get_filename(p);  // RFC 2231 decoded (2047 words: ours, below)
+  a.name = clean_utf8(name ? name : "attachment");
+  if (auto decoded = encoded_file_name(GMIME_OBJECT(p))) a.name = *decoded;
+  char* type = ct ? g_mime_content_type_get_mime_type(ct) : nullptr;
+  a.content_type = ascii_lower(type ? type : "application/octet-stream");
+  g_free(type);
+  if (GMimeDataWrapper* content = g_mime_part_get_content(p)) {
+    Ref<GMimeStream> sink(g_mime_stream_null_new());
+    ssize_t n = g_mime_data_wrapper_write_to_stream(content, sink.p);  // decoded: base64/QP undone
+    a.size = n > 0 ? n : 0;
+    if (a.size > 0 && a.size <= w.keep) {
+      Ref<GMimeStream> mem(g_mime_stream_mem_new());
+      g_mime_data_wrapper_write_to_stream(content, mem.p);
+      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
+      a.content.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
+    }
+  }
+  return a;
+}
+
 void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
   auto* w = static_cast<Walk*>(data);
   GMimeContentType* ct = g_mime_object_get_content_type(part);
@@ -118,40 +157,8 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
   if (!GMIME_IS_PART(part)) return;
   GMimePart* p = GMIME_PART(part);
   bool attachment = g_mime_part_is_attachment(p) || g_mime_part_get_filename(p) != nullptr;
-  if (!attachment && GMIME_IS_TEXT_PART(part) && ct) {
-    char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));  // charset and transfer encoding undone
-    std::string t;
-    for (const char* c = text; c && *c; ++c) {
-      if (*c != '\r') t += *c;  // the wire's CRLF: agents read LF
-    }
-    g_free(text);
-    if (g_mime_content_type_is_type(ct, "text", "rfc822-headers")) {  // a bounce returning the headers
-      if (w->returned_id.empty()) w->returned_id = message_id_in_headers(t);
-      return;
-    }
-    if (g_mime_content_type_is_type(ct, "text", "plain") && w->plain.empty()) w->plain = clean_utf8(t);
-    else if (g_mime_content_type_is_type(ct, "text", "html") && w->html.empty()) w->html = clean_utf8(t);
-    return;
-  }
-  MailAttachment a;
-  const char* name = g_mime_part_get_filename(p);  // RFC 2231 decoded (2047 words: ours, below)
-  a.name = clean_utf8(name ? name : "attachment");
-  if (auto decoded = encoded_file_name(GMIME_OBJECT(p))) a.name = *decoded;
-  char* type = ct ? g_mime_content_type_get_mime_type(ct) : nullptr;
-  a.content_type = ascii_lower(type ? type : "application/octet-stream");
-  g_free(type);
-  if (GMimeDataWrapper* content = g_mime_part_get_content(p)) {
-    Ref<GMimeStream> sink(g_mime_stream_null_new());
-    ssize_t n = g_mime_data_wrapper_write_to_stream(content, sink.p);  // decoded: base64/QP undone
-    a.size = n > 0 ? n : 0;
-    if (a.size > 0 && a.size <= w->keep) {
-      Ref<GMimeStream> mem(g_mime_stream_mem_new());
-      g_mime_data_wrapper_write_to_stream(content, mem.p);
-      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.p));
-      a.content.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
-    }
-  }
-  w->attachments.push_back(std::move(a));
+  if (!attachment && GMIME_IS_TEXT_PART(part) && ct) return read_text_part(part, ct, w);
+  w->attachments.push_back(read_attachment(p, ct, *w));
 }
 
 bool is_automatic(GMimeObject* m, const std::string& from, const Walk& w, std::string& reason) {

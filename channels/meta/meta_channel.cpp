@@ -213,6 +213,52 @@ ChannelKind meta_kind(std::string name, Flavor flavor, std::vector<FieldSpec> ex
 
 }  // namespace
 
+namespace {
+
+/// A change's `statuses`: what became of messages we sent.
+void read_whatsapp_statuses(const json::object& value, std::vector<DeliveryUpdate>* statuses) {
+  if (!statuses) return;
+  for (const auto& sv : arr_at(value, "statuses")) {
+    if (!sv.is_object()) continue;
+    const auto& st = sv.get_object();
+    DeliveryUpdate u{str(st, "id"), str(st, "status"), "", std::atoll(str(st, "timestamp").c_str()) * 1000};
+    const auto& errors = arr_at(st, "errors");
+    if (!errors.empty() && errors[0].is_object()) {
+      u.reason = "WhatsApp error " + str(errors[0].get_object(), "code") + ": " + str(errors[0].get_object(), "title");
+    }
+    if (!u.provider_id.empty()) statuses->push_back(std::move(u));
+  }
+}
+
+/// One WhatsApp message as ours; nullopt inside for a kind we do not keep (reactions …).
+Expected<std::optional<Message>, WebhookError> whatsapp_message(const json::object& m,
+                                                                const std::map<std::string, std::string>& names,
+                                                                std::string_view channel_id, std::int64_t now) {
+  std::vector<Attachment> attachments;
+  auto text = whatsapp_text(m, attachments);
+  const std::string from = str(m, "from"), id = str(m, "id");
+  if (!text || from.empty() || id.empty()) return std::optional<Message>();
+  if (from.find_first_not_of("0123456789") != std::string::npos || from.size() > 15) {
+    return bad_request("invalid_field", "a message's 'from' must be a WhatsApp id (digits)");
+  }
+  Message msg;
+  msg.channel_id = std::string(channel_id);
+  msg.channel_kind = "whatsapp";
+  msg.provider_id = id;
+  msg.contact_handle = "+" + from;  // wa_id is the number in international form: the same person as on SMS
+  msg.handle_kind = "phone";
+  auto name = names.find(from);
+  msg.contact_name = nfc(name == names.end() ? std::string() : name->second);
+  msg.thread_key = from;            // and where replies go
+  msg.text = nfc(*text);
+  msg.attachments = std::move(attachments);
+  msg.provider_time_ms = std::atoll(str(m, "timestamp").c_str()) * 1000;
+  msg.received_time_ms = now;
+  return std::optional<Message>(std::move(msg));
+}
+
+}  // namespace
+
 Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view body, std::string_view channel_id,
                                                             std::vector<DeliveryUpdate>* statuses) {
   auto root = parse_object(body);
@@ -227,16 +273,7 @@ Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view bod
     for (const auto& change : arr_at(entry.get_object(), "changes")) {
       if (!change.is_object()) continue;
       const auto& value = obj_at(change.get_object(), "value");
-      for (const auto& sv : arr_at(value, "statuses")) {
-        if (!statuses || !sv.is_object()) continue;
-        const auto& st = sv.get_object();
-        DeliveryUpdate u{str(st, "id"), str(st, "status"), "", std::atoll(str(st, "timestamp").c_str()) * 1000};
-        const auto& errors = arr_at(st, "errors");
-        if (!errors.empty() && errors[0].is_object()) {
-          u.reason = "WhatsApp error " + str(errors[0].get_object(), "code") + ": " + str(errors[0].get_object(), "title");
-        }
-        if (!u.provider_id.empty()) statuses->push_back(std::move(u));
-      }
+      read_whatsapp_statuses(value, statuses);
       // Names come in `contacts`, keyed by wa_id.
       std::map<std::string, std::string> names;
       for (const auto& c : arr_at(value, "contacts")) {
@@ -244,33 +281,48 @@ Expected<std::vector<Message>, WebhookError> parse_whatsapp(std::string_view bod
       }
       for (const auto& mv : arr_at(value, "messages")) {
         if (!mv.is_object()) continue;
-        const auto& m = mv.get_object();
-        std::vector<Attachment> attachments;
-        auto text = whatsapp_text(m, attachments);
-        const std::string from = str(m, "from"), id = str(m, "id");
-        if (!text || from.empty() || id.empty()) continue;
-        if (from.find_first_not_of("0123456789") != std::string::npos || from.size() > 15) {
-          return bad_request("invalid_field", "a message's 'from' must be a WhatsApp id (digits)");
-        }
+        auto msg = whatsapp_message(mv.get_object(), names, channel_id, now);
+        if (!msg) return unexpected(msg.error());
+        if (!*msg) continue;
         if (out.size() >= kMaxMessagesPerDelivery) return bad_request("too_many_messages", "at most 1000 per delivery");
-        Message msg;
-        msg.channel_id = std::string(channel_id);
-        msg.channel_kind = "whatsapp";
-        msg.provider_id = id;
-        msg.contact_handle = "+" + from;  // wa_id is the number in international form: the same person as on SMS
-        msg.handle_kind = "phone";
-        msg.contact_name = nfc(names[from]);
-        msg.thread_key = from;            // and where replies go
-        msg.text = nfc(*text);
-        msg.attachments = std::move(attachments);
-        msg.provider_time_ms = std::atoll(str(m, "timestamp").c_str()) * 1000;
-        msg.received_time_ms = now;
-        out.push_back(std::move(msg));
+        out.push_back(std::move(**msg));
       }
     }
   }
   return out;
 }
+
+namespace {
+
+/// A messaging event's delivery receipts for messages we sent.
+void read_page_deliveries(const json::object& e, std::vector<DeliveryUpdate>* statuses) {
+  const auto& d = obj_at(e, "delivery");
+  if (!statuses || d.empty()) return;
+  for (const auto& mid : arr_at(d, "mids")) {
+    if (mid.is_string()) statuses->push_back({std::string(mid.get_string()), "delivered", "", std::atoll(str(e, "timestamp").c_str())});
+  }
+}
+
+/// A message's attachments, and a shared location as a line of its text.
+void read_page_attachments(const json::object& m, Message& msg) {
+  for (const auto& av : arr_at(m, "attachments")) {
+    if (!av.is_object()) continue;
+    const auto& a = av.get_object();
+    Attachment att;
+    att.name = str(a, "type");
+    att.content_type = str(a, "type") == "image" ? "image/*" : "application/octet-stream";
+    att.url = str(obj_at(a, "payload"), "url");
+    const auto& coords = obj_at(obj_at(a, "payload"), "coordinates");
+    if (str(a, "type") == "location" && !coords.empty()) {
+      msg.text += (msg.text.empty() ? "" : "\n") + std::string("📍 Location: (") + str(coords, "lat") + ", " +
+                  str(coords, "long") + ")";
+      continue;
+    }
+    msg.attachments.push_back(std::move(att));
+  }
+}
+
+}  // namespace
 
 Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_view body, std::string_view channel_id,
                                                                   std::string_view kind,
@@ -286,11 +338,7 @@ Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_vi
     for (const auto& ev : arr_at(entry.get_object(), "messaging")) {
       if (!ev.is_object()) continue;
       const auto& e = ev.get_object();
-      if (const auto& d = obj_at(e, "delivery"); statuses && !d.empty()) {
-        for (const auto& mid : arr_at(d, "mids")) {
-          if (mid.is_string()) statuses->push_back({std::string(mid.get_string()), "delivered", "", std::atoll(str(e, "timestamp").c_str())});
-        }
-      }
+      read_page_deliveries(e, statuses);
       const auto& m = obj_at(e, "message");
       if (m.empty() || m.contains("is_echo")) continue;  // delivery, read, postback … or our own send echoed
       const std::string sender = str(obj_at(e, "sender"), "id"), id = str(m, "mid");
@@ -303,21 +351,7 @@ Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_vi
       msg.handle_kind = std::string(channel_id);
       msg.thread_key = sender;
       msg.text = nfc(str(m, "text"));
-      for (const auto& av : arr_at(m, "attachments")) {
-        if (!av.is_object()) continue;
-        const auto& a = av.get_object();
-        Attachment att;
-        att.name = str(a, "type");
-        att.content_type = str(a, "type") == "image" ? "image/*" : "application/octet-stream";
-        att.url = str(obj_at(a, "payload"), "url");
-        const auto& coords = obj_at(obj_at(a, "payload"), "coordinates");
-        if (str(a, "type") == "location" && !coords.empty()) {
-          msg.text += (msg.text.empty() ? "" : "\n") + std::string("📍 Location: (") + str(coords, "lat") + ", " +
-                      str(coords, "long") + ")";
-          continue;
-        }
-        msg.attachments.push_back(std::move(att));
-      }
+      read_page_attachments(m, msg);
       if (msg.text.empty() && msg.attachments.empty()) continue;
       if (out.size() >= kMaxMessagesPerDelivery) return bad_request("too_many_messages", "at most 1000 per delivery");
       msg.provider_time_ms = std::atoll(str(e, "timestamp").c_str());

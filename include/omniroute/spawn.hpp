@@ -16,7 +16,7 @@ struct logged {
   explicit logged(std::string w) : what(std::move(w)) {}
   std::string what;
 
-  void operator()(std::exception_ptr failure) const noexcept {
+  void operator()(const std::exception_ptr& failure) const noexcept {
     if (!failure) return;
     try {
       std::rethrow_exception(failure);

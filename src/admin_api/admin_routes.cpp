@@ -67,6 +67,10 @@ routing::AgentSpec stored_spec(const store::AgentView& agent) {
   return spec;
 }
 
+Response method_not_allowed(std::string_view path, std::string_view allowed) {
+  return json_error(405, "method_not_allowed", "use " + std::string(allowed) + " on " + std::string(path));
+}
+
 /// A new agent token: 32 random bytes, hex.
 std::string generate_token() {
   unsigned char bytes[32];
@@ -171,9 +175,7 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   std::string_view target = request.target();
   std::string_view query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
   const verb method = request.method();
-  auto wrong_method = [&](std::string_view allowed) {
-    return json_error(405, "method_not_allowed", "use " + std::string(allowed) + " on " + std::string(path));
-  };
+  auto wrong_method = [&](std::string_view allowed) { return method_not_allowed(path, allowed); };
 
   // (No co_await inside ?: — GCC 12 miscompiles it.)
   if (path == "/v1/queues") {
@@ -193,32 +195,42 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
     if (method == verb::post) co_return co_await create_agent(request);
     co_return wrong_method("GET or POST");
   }
-  if (path.starts_with("/v1/agents/")) {
-    std::string_view rest = path.substr(11);
-    std::string id(rest.substr(0, rest.find('/')));
-    std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
-    if (!config::is_identifier(id)) co_return json_error(404, "not_found", "no agent '" + id + "'");
-    if (action == "token") {
-      if (method != verb::post) co_return wrong_method("POST");
-      co_return co_await rotate_token(id);
-    }
-    if (!action.empty()) co_return json_error(404, "not_found", "no route for " + std::string(path));
-    if (method == verb::get) co_return co_await agent(id);
-    if (method == verb::put || method == verb::patch) co_return co_await update_agent(id, request);
-    if (method == verb::delete_) co_return co_await delete_agent(id);
-    co_return wrong_method("GET, PUT or DELETE");
+  if (path.starts_with("/v1/agents/")) co_return co_await agent_route(request, path);
+  co_return co_await contact_route(request, path);
+}
+
+asio::awaitable<Response> AdminRoutes::agent_route(http::Request& request, std::string_view path) {
+  using http::beast_http::verb;
+  const verb method = request.method();
+  std::string_view rest = path.substr(11);
+  std::string id(rest.substr(0, rest.find('/')));
+  std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
+  if (!config::is_identifier(id)) co_return json_error(404, "not_found", "no agent '" + id + "'");
+  if (action == "token") {
+    if (method != verb::post) co_return method_not_allowed(path, "POST");
+    co_return co_await rotate_token(id);
   }
+  if (!action.empty()) co_return json_error(404, "not_found", "no route for " + std::string(path));
+  if (method == verb::get) co_return co_await agent(id);
+  if (method == verb::put || method == verb::patch) co_return co_await update_agent(id, request);
+  if (method == verb::delete_) co_return co_await delete_agent(id);
+  co_return method_not_allowed(path, "GET, PUT or DELETE");
+}
+
+asio::awaitable<Response> AdminRoutes::contact_route(http::Request& request, std::string_view path) {
+  using http::beast_http::verb;
+  const verb method = request.method();
   std::string_view rest = path.substr(13);
   std::string id(rest.substr(0, rest.find('/')));
   if (!is_issued_id(id, 'c')) co_return json_error(404, "not_found", "no contact '" + id + "'");
   if (rest.find('/') != std::string_view::npos) {
     if (rest.substr(rest.find('/')) != "/merge") co_return json_error(404, "not_found", "no route for " + std::string(path));
-    if (method != verb::post) co_return wrong_method("POST");
+    if (method != verb::post) co_return method_not_allowed(path, "POST");
     co_return co_await merge_contacts(id, request);
   }
   if (method == verb::get) co_return co_await contact(id);
   if (method == verb::patch || method == verb::put) co_return co_await update_contact(id, request);
-  co_return wrong_method("GET or PATCH");
+  co_return method_not_allowed(path, "GET or PATCH");
 }
 
 asio::awaitable<Response> AdminRoutes::queues() {

@@ -27,6 +27,9 @@ class AdminRoutes {
   boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
 
  private:
+  /// /v1/agents/<id>[/token] and /v1/contacts/<id>[/merge].
+  boost::asio::awaitable<http::Response> agent_route(http::Request& request, std::string_view path);
+  boost::asio::awaitable<http::Response> contact_route(http::Request& request, std::string_view path);
   boost::asio::awaitable<http::Response> queues();
   boost::asio::awaitable<http::Response> agents();
   boost::asio::awaitable<http::Response> agent(const std::string& id);

@@ -1,6 +1,7 @@
 #include "agent_api/agent_routes.hpp"
 
 #include <algorithm>
+#include <set>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
@@ -80,23 +81,29 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
     co_return co_await attachment(agent, std::string(path.substr(16)));
   }
-  if (path.starts_with("/v1/conversations/")) {
-    std::string_view rest = path.substr(18);
-    std::string id(rest.substr(0, rest.find('/')));
-    std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
-    if (!is_issued_id(id, 'v')) co_return json_error(404, "not_found", "no conversation '" + id + "'");
-    if (action.empty() && method == verb::get) co_return co_await get_conversation(agent, id);
-    if (action == "messages" && method == verb::post) co_return co_await reply(agent, id, request);
-    if (action == "resolve" && method == verb::post) co_return co_await resolve(agent, id);
-    if (action == "transfer" && method == verb::post) co_return co_await transfer(agent, id, request);
-    if (action == "accept" && method == verb::post) co_return co_await answer_offer(agent, id, true);
-    if (action == "reject" && method == verb::post) co_return co_await answer_offer(agent, id, false);
-    if (action.empty() || action == "messages" || action == "resolve" || action == "transfer" || action == "accept" ||
-        action == "reject") {
-      co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
-    }
-  }
+  if (path.starts_with("/v1/conversations/")) co_return co_await conversation_route(agent, request, path);
   co_return json_error(404, "not_found", "no route for " + std::string(path));
+}
+
+asio::awaitable<Response> AgentRoutes::conversation_route(const std::string& agent, http::Request& request,
+                                                          std::string_view path) {
+  using http::beast_http::verb;
+  const verb method = request.method();
+  std::string_view rest = path.substr(18);
+  std::string id(rest.substr(0, rest.find('/')));
+  std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
+  if (!is_issued_id(id, 'v')) co_return json_error(404, "not_found", "no conversation '" + id + "'");
+  if (action.empty()) {
+    if (method != verb::get) co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
+    co_return co_await get_conversation(agent, id);
+  }
+  static const std::set<std::string_view> kActions{"messages", "resolve", "transfer", "accept", "reject"};
+  if (!kActions.count(action)) co_return json_error(404, "not_found", "no route for " + std::string(path));
+  if (method != verb::post) co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
+  if (action == "messages") co_return co_await reply(agent, id, request);
+  if (action == "resolve") co_return co_await resolve(agent, id);
+  if (action == "transfer") co_return co_await transfer(agent, id, request);
+  co_return co_await answer_offer(agent, id, action == "accept");
 }
 
 asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, const http::Request& request) {

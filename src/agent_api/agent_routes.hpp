@@ -35,6 +35,9 @@ class AgentRoutes {
   boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
 
  private:
+  /// /v1/conversations/<id>[/messages|resolve|transfer|accept|reject].
+  boost::asio::awaitable<http::Response> conversation_route(const std::string& agent, http::Request& request,
+                                                            std::string_view path);
   boost::asio::awaitable<http::Response> set_status(const std::string& agent, const http::Request& request);
   boost::asio::awaitable<http::Response> my_conversations(const std::string& agent);
   boost::asio::awaitable<http::Response> my_offers(const std::string& agent);

@@ -18,7 +18,7 @@ config::RedisConfig blocking_config(config::RedisConfig c) {
 }
 }  // namespace
 
-EventFeed::EventFeed(asio::any_io_executor executor, const config::RedisConfig& redis, TaskGroup& tasks)
+EventFeed::EventFeed(const asio::any_io_executor& executor, const config::RedisConfig& redis, TaskGroup& tasks)
     : executor_(executor),
       tasks_(tasks),
       keys_(redis.workspace),
@@ -43,7 +43,7 @@ void EventFeed::stop() {
   });
 }
 
-void EventFeed::want(FeedSubscriber* subscriber, asio::any_io_executor executor) {
+void EventFeed::want(FeedSubscriber* subscriber, const asio::any_io_executor& executor) {
   asio::post(executor_, [this, subscriber, executor] {
     subscribers_.insert({subscriber, executor});
     // Already following: the newcomer starts here. Else the follower wakes, finds the end, says so.

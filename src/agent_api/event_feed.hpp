@@ -34,14 +34,14 @@ class FeedSubscriber {
 class EventFeed {
  public:
   /// Runs on `executor` (one loop); its tasks belong to that loop's `tasks`.
-  EventFeed(boost::asio::any_io_executor executor, const config::RedisConfig& redis, TaskGroup& tasks);
+  EventFeed(const boost::asio::any_io_executor& executor, const config::RedisConfig& redis, TaskGroup& tasks);
   ~EventFeed();
 
   void start();
   void stop();
 
   /// From any loop: `subscriber` wants events (posted to `executor`, its loop), or no longer does.
-  void want(FeedSubscriber* subscriber, boost::asio::any_io_executor executor);
+  void want(FeedSubscriber* subscriber, const boost::asio::any_io_executor& executor);
   void unwant(FeedSubscriber* subscriber);
 
  private:

@@ -87,7 +87,7 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
     t.keep_alive_pings = true;  // a ping at half the idle time; a peer that answers nothing is dropped
     ws_.set_option(t);
     beast::get_lowest_layer(ws_).expires_never();
-    ws_.read_message_max(64 * 1024);  // agents send nothing but control frames; refuse floods
+    ws_.read_message_max(std::size_t{64} * 1024);  // agents send nothing but control frames; refuse floods
     auto [ec] = co_await ws_.async_accept(request, kAwait);
     if (!ec) {
       // What this agent holds now, so message events can be matched to them.

@@ -28,8 +28,8 @@ struct ServerConfig {
   std::string public_url;   // without a trailing slash
   std::string admin_token;  // empty: admin API disabled
   int threads = 0;          // event loops; 0 = one per core
-  std::size_t body_limit = 1024 * 1024;
-  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = std::size_t{1024} * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   Millis read_timeout{10'000};   // a whole request must arrive within this
   Millis idle_timeout{60'000};   // keep-alive connections idle longer are closed
   Millis drain_timeout{10'000};  // on SIGTERM, in-flight work gets this long

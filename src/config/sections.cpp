@@ -156,7 +156,7 @@ void read_server(MapReader& top, Config& cfg) {
   }
   if (auto v = r.integer("threads", 0, 64)) s.threads = static_cast<int>(*v);
   if (auto v = r.integer("body_limit", 1024, 64LL * 1024 * 1024)) s.body_limit = static_cast<size_t>(*v);
-  if (auto v = r.integer("header_limit", 1024, 1024 * 1024)) s.header_limit = static_cast<size_t>(*v);
+  if (auto v = r.integer("header_limit", 1024, 1024LL * 1024)) s.header_limit = static_cast<size_t>(*v);
   if (auto v = r.duration("read_timeout")) s.read_timeout = *v;
   if (auto v = r.duration("idle_timeout")) s.idle_timeout = *v;
   if (auto v = r.duration("drain_timeout")) s.drain_timeout = *v;
@@ -196,6 +196,22 @@ void read_outbound(MapReader& top, Config& cfg) {
   r.finish();
 }
 
+/// A queue's `alert_when` (queue-level alerts: oldest wait, depth, the level they clear at), when given.
+void read_alert_when(MapReader& r, QueueAlertThresholds& out) {
+  YAML::Node alert_when = r.child("alert_when");
+  if (!alert_when.IsDefined() || alert_when.IsNull()) return;
+  MapReader a(alert_when, r.qualified("alert_when"), r.diagnostics(), r.env(), r.where("alert_when"));
+  if (!a.valid()) return;
+  if (auto d = a.duration("oldest_wait")) {
+    if (d->count() < 1000) a.error("oldest_wait", "must be at least 1s");
+    out.oldest_wait = std::chrono::duration_cast<Seconds>(*d);
+  }
+  if (auto n = a.integer("depth", 1, 10'000'000)) out.depth = *n;
+  if (auto c = a.number("clear_at", 0.1, 0.99)) out.clear_at = *c;
+  if (out.oldest_wait.count() == 0 && out.depth == 0) a.error("oldest_wait", "alert_when needs oldest_wait, depth or both");
+  a.finish();
+}
+
 void read_queues(MapReader& top, Config& cfg) {
   std::set<std::string> seen;
   const auto channels = channel_ids(cfg);
@@ -226,22 +242,7 @@ void read_queues(MapReader& top, Config& cfg) {
       MapReader s(sla, r.qualified("sla"), r.diagnostics(), r.env(), r.where("sla"));
       if (s.valid()) q.sla = read_sla(s, cfg);
     }
-    YAML::Node alert_when = r.child("alert_when");
-    if (alert_when.IsDefined() && !alert_when.IsNull()) {
-      MapReader a(alert_when, r.qualified("alert_when"), r.diagnostics(), r.env(), r.where("alert_when"));
-      if (a.valid()) {
-        if (auto d = a.duration("oldest_wait")) {
-          if (d->count() < 1000) a.error("oldest_wait", "must be at least 1s");
-          q.alert_when.oldest_wait = std::chrono::duration_cast<Seconds>(*d);
-        }
-        if (auto n = a.integer("depth", 1, 10'000'000)) q.alert_when.depth = *n;
-        if (auto c = a.number("clear_at", 0.1, 0.99)) q.alert_when.clear_at = *c;
-        if (q.alert_when.oldest_wait.count() == 0 && q.alert_when.depth == 0) {
-          a.error("oldest_wait", "alert_when needs oldest_wait, depth or both");
-        }
-        a.finish();
-      }
-    }
+    read_alert_when(r, q.alert_when);
     if (auto o = r.text("overflow_queue")) {
       q.overflow_queue = *o;
       overflow_refs.push_back({r.where("overflow_queue"), r.qualified("overflow_queue"), *o});
@@ -375,6 +376,34 @@ void read_calendars(MapReader& top, Config& cfg) {
   });
 }
 
+/// Where an alert sink delivers: an http(s) URL, or for e-mail an smtp(s) server and the addresses.
+void read_sink_address(MapReader& r, AlertSink& a) {
+  bool needs_url = a.kind != "log" && !a.kind.empty();
+  if (auto u = r.text("url", needs_url)) {
+    if (a.kind == "email") {
+      // smtp://host:port (STARTTLS when the server offers it) or smtps://host:port
+      if (u->rfind("smtp://", 0) == 0 || u->rfind("smtps://", 0) == 0) a.url = *u;
+      else r.error("url", "an email sink's url is smtp://host:port or smtps://host:port");
+    } else if (auto ok = parse_http_url(*u)) {
+      a.url = *ok;
+    } else {
+      r.error("url", ok.error());
+    }
+  }
+  if (a.kind != "email") return;
+  auto header_safe = [&](std::string_view key, const std::string& v) {
+    if (v.find_first_of("\r\n<>,") != std::string::npos || v.find('@') == std::string::npos) {
+      r.error(key, "'" + v + "' is not one e-mail address");
+      return false;
+    }
+    return true;
+  };
+  if (auto f = r.text("from", true); f && header_safe("from", *f)) a.from = *f;
+  a.username = r.text("username").value_or("");
+  a.password = r.text("password").value_or("");
+  if (auto t = r.text("to", true); t && header_safe("to", *t)) a.to = *t;
+}
+
 void read_alerts(MapReader& top, Config& cfg) {
   int n = 0;
   std::set<std::string> seen;
@@ -386,31 +415,7 @@ void read_alerts(MapReader& top, Config& cfg) {
         r, "kind", {{"webhook", "webhook"}, {"slack", "slack"}, {"email", "email"}, {"log", "log"}});
     if (!r.child("kind").IsDefined()) r.text("kind", true);
     a.kind = kind.value_or("");
-    bool needs_url = a.kind != "log" && !a.kind.empty();
-    if (auto u = r.text("url", needs_url)) {
-      if (a.kind == "email") {
-        // smtp://host:port (STARTTLS when the server offers it) or smtps://host:port
-        if (u->rfind("smtp://", 0) == 0 || u->rfind("smtps://", 0) == 0) a.url = *u;
-        else r.error("url", "an email sink's url is smtp://host:port or smtps://host:port");
-      } else if (auto ok = parse_http_url(*u)) {
-        a.url = *ok;
-      } else {
-        r.error("url", ok.error());
-      }
-    }
-    if (a.kind == "email") {
-      auto header_safe = [&](std::string_view key, const std::string& v) {
-        if (v.find_first_of("\r\n<>,") != std::string::npos || v.find('@') == std::string::npos) {
-          r.error(key, "'" + v + "' is not one e-mail address");
-          return false;
-        }
-        return true;
-      };
-      if (auto f = r.text("from", true); f && header_safe("from", *f)) a.from = *f;
-      a.username = r.text("username").value_or("");
-      a.password = r.text("password").value_or("");
-      if (auto t = r.text("to", true); t && header_safe("to", *t)) a.to = *t;
-    }
+    read_sink_address(r, a);
     a.secret = r.text("secret").value_or("");
     a.id = r.text("id").value_or(a.kind + "-" + std::to_string(n));
     if (!is_identifier(a.id)) r.error("id", "must be letters, digits, '_' or '-'");

@@ -12,9 +12,9 @@ Position position_of(const YAML::Node& node, Position fallback) {
   return {m.line + 1, m.column + 1};
 }
 
-MapReader::MapReader(YAML::Node node, std::string path, Diagnostics& diag, const EnvLookup& env,
+MapReader::MapReader(const YAML::Node& node, std::string path, Diagnostics& diag, const EnvLookup& env,
                      Position fallback)
-    : node_(std::move(node)), path_(std::move(path)), diag_(diag), env_(env) {
+    : node_(node), path_(std::move(path)), diag_(diag), env_(env) {
   pos_ = position_of(node_, fallback);
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     diag_.add(pos_.line, pos_.column,

@@ -26,7 +26,7 @@ Position position_of(const YAML::Node& node, Position fallback = {});
 class MapReader {
  public:
   /// `path` names the mapping in messages ("server", "channels[2]"); "" is the top level.
-  MapReader(YAML::Node node, std::string path, Diagnostics& diag, const EnvLookup& env,
+  MapReader(const YAML::Node& node, std::string path, Diagnostics& diag, const EnvLookup& env,
             Position fallback = {});
 
   /// False when the node exists but is not a mapping (already reported).

@@ -153,55 +153,66 @@ int show(const Target& t, const std::string& path, bool as_json, const std::stri
   return 0;
 }
 
+/// What the command line asked for.
+struct Options {
+  std::string command, state, queue, limit;
+  bool as_json = false;
+};
+
+/// Runs one command against the daemon; 64 for a command nobody knows.
+int run_command(const Target& target, const Options& o) {
+  if (o.command == "status") {
+    auto [hs, hb] = get(target, "/healthz");
+    auto [rs, rb] = get(target, "/readyz");
+    if (o.as_json) {
+      std::cout << json::serialize(json::object{{"running", hs == 200}, {"ready", rs == 200}}) << "\n";
+    } else {
+      std::cout << "daemon  " << (hs == 200 ? "running" : "unhealthy") << "\n"
+                << "ready   " << (rs == 200 ? "yes (Redis reachable)" : "NO: " + rb) << "\n";
+    }
+    return rs == 200 ? 0 : 1;
+  }
+  if (o.command == "metrics") {
+    auto [s, body] = get(target, "/metrics");
+    std::cout << body;
+    return s == 200 ? 0 : 1;
+  }
+  if (o.command == "queues" || o.command == "agents") return show(target, "/v1/" + o.command, o.as_json, o.command);
+  if (o.command == "sla") {
+    return show(target, "/v1/sla" + (o.limit.empty() ? "" : "?limit=" + o.limit), o.as_json, o.command);
+  }
+  if (o.command == "conversations") {
+    std::string path = "/v1/conversations?state=" + (o.state.empty() ? std::string("queued") : o.state);
+    if (!o.queue.empty()) path += "&queue=" + o.queue;
+    if (!o.limit.empty()) path += "&limit=" + o.limit;
+    return show(target, path, o.as_json, o.command);
+  }
+  std::cerr << kUsage;
+  return 64;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string url = std::getenv("OMNIROUTE_URL") ? std::getenv("OMNIROUTE_URL") : "http://127.0.0.1:8080";
-  std::string command, state, queue, limit;
-  bool as_json = false;
+  Options o;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (arg == "--url") url = value();
-    else if (arg == "--json") as_json = true;
-    else if (arg == "--state") state = value();
-    else if (arg == "--queue") queue = value();
-    else if (arg == "--limit") limit = value();
+    else if (arg == "--json") o.as_json = true;
+    else if (arg == "--state") o.state = value();
+    else if (arg == "--queue") o.queue = value();
+    else if (arg == "--limit") o.limit = value();
     else if (arg == "--version") return std::cout << "omnictl " << OMNIROUTE_VERSION << "\n", 0;
     else if (arg == "--help" || arg == "-h") return std::cout << kUsage, 0;
-    else if (command.empty() && !arg.starts_with("-")) command = arg;
+    else if (o.command.empty() && !arg.starts_with("-")) o.command = arg;
     else return std::cerr << "omnictl: unknown argument '" << arg << "'\n" << kUsage, 64;
   }
-  Target target = parse_url(url);
   try {
-    if (command == "status") {
-      auto [hs, hb] = get(target, "/healthz");
-      auto [rs, rb] = get(target, "/readyz");
-      if (as_json) {
-        std::cout << json::serialize(json::object{{"running", hs == 200}, {"ready", rs == 200}}) << "\n";
-      } else {
-        std::cout << "daemon  " << (hs == 200 ? "running" : "unhealthy") << "\n"
-                  << "ready   " << (rs == 200 ? "yes (Redis reachable)" : "NO: " + rb) << "\n";
-      }
-      return rs == 200 ? 0 : 1;
-    }
-    if (command == "metrics") {
-      auto [s, body] = get(target, "/metrics");
-      std::cout << body;
-      return s == 200 ? 0 : 1;
-    }
-    if (command == "queues" || command == "agents") return show(target, "/v1/" + command, as_json, command);
-    if (command == "sla") return show(target, "/v1/sla" + (limit.empty() ? "" : "?limit=" + limit), as_json, command);
-    if (command == "conversations") {
-      std::string path = "/v1/conversations?state=" + (state.empty() ? std::string("queued") : state);
-      if (!queue.empty()) path += "&queue=" + queue;
-      if (!limit.empty()) path += "&limit=" + limit;
-      return show(target, path, as_json, command);
-    }
+    return run_command(parse_url(url), o);
   } catch (const std::exception& e) {
     std::cerr << "omnictl: cannot reach omnirouted at " << url << ": " << e.what() << "\n";
     return 1;
   }
-  std::cerr << kUsage;
-  return 64;
 }

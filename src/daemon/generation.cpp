@@ -49,7 +49,7 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
 
 int workers_for(const config::Config& config) {
   if (config.server.threads > 0) return config.server.threads;
-  return std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace

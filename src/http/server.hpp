@@ -35,8 +35,8 @@ class Handler {
 };
 
 struct Limits {
-  std::size_t body_limit = 1024 * 1024;
-  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = std::size_t{1024} * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds idle_timeout{60'000};
   /// A new connection must start its first request within this (one that never sends a byte

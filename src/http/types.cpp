@@ -5,7 +5,7 @@
 
 namespace omniroute::http {
 
-Response text_response(unsigned status, std::string content_type, std::string body) {
+Response text_response(unsigned status, const std::string& content_type, std::string body) {
   Response res{static_cast<beast_http::status>(status), 11};
   res.set(beast_http::field::server, "omniroute");
   res.set(beast_http::field::content_type, content_type);

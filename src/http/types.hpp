@@ -18,7 +18,7 @@ Response json_error(unsigned status, std::string_view code, std::string_view mes
 /// `body` (already JSON) with `status`.
 Response json_response(unsigned status, std::string body);
 /// Any body with its content type.
-Response text_response(unsigned status, std::string content_type, std::string body);
+Response text_response(unsigned status, const std::string& content_type, std::string body);
 
 /// True when `request` is framed by a transfer coding other than `chunked` alone: RFC 9112 §6.3
 /// says its length cannot be known, so it is refused (400) and the connection closed (read as an

@@ -24,7 +24,7 @@ void TaskGroup::spawn(asio::awaitable<void> work, std::string what) {
   auto task = tasks_.emplace(tasks_.end());
   task->what = std::move(what);
   asio::co_spawn(executor_, std::move(work),
-                 asio::bind_cancellation_slot(task->signal.slot(), [this, task](std::exception_ptr failure) {
+                 asio::bind_cancellation_slot(task->signal.slot(), [this, task](const std::exception_ptr& failure) {
                    if (failure) {
                      try {
                        std::rethrow_exception(failure);

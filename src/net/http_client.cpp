@@ -105,7 +105,7 @@ size_t read_upload(char* buffer, size_t size, size_t n, void* userp) noexcept {
 }
 }  // namespace
 
-HttpClient::HttpClient(asio::any_io_executor executor)
+HttpClient::HttpClient(const asio::any_io_executor& executor)
     : executor_(executor), multi_(curl_multi_init()), timer_(executor) {
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpClient::socket_callback);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
@@ -114,7 +114,11 @@ HttpClient::HttpClient(asio::any_io_executor executor)
 }
 
 HttpClient::~HttpClient() {
-  cancel_all();
+  try {
+    cancel_all();
+  } catch (const std::exception& e) {  // completing a handler threw: log it, still free the multi handle
+    log::error(std::string("http client: cancelling at destruction: ") + e.what());
+  }
   curl_multi_cleanup(multi_);
 }
 
@@ -156,7 +160,7 @@ void HttpClient::perform(const HttpCall& call, std::function<void(HttpAnswer)> d
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request_body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->request_body.size()));
   }
-  for (const auto& [k, v] : call.headers) t->headers = curl_slist_append(t->headers, (k + ": " + v).c_str());
+  for (const auto& [k, v] : call.headers) t->headers = curl_slist_append(t->headers, std::string(k).append(": ").append(v).c_str());
   t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
   if (!call.basic_auth.empty()) {

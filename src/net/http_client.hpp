@@ -32,7 +32,7 @@ struct HttpAnswer {
 
 class HttpClient {
  public:
-  explicit HttpClient(boost::asio::any_io_executor executor);
+  explicit HttpClient(const boost::asio::any_io_executor& executor);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

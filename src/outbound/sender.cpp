@@ -171,7 +171,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
       bool dead = result.kind == SendResult::Kind::retry;
       std::string reason = dead ? "gave up after " + std::to_string(attempt) + " attempts: " + result.reason : result.reason;
       sent_counter(channel_id, dead ? "dead_letter" : "failed").inc();
-      log::warn("outbound: message " + message.message_id + " on " + channel_id + " failed: " + reason);
+      log::warn(std::string("outbound: message ").append(message.message_id).append(" on ").append(channel_id).append(" failed: ").append(reason));
       std::string status = json::serialize(json::object{{"status", "failed"}, {"attempts", attempt}, {"reason", reason}});
       co_await record(entry, status, true, dead, "failed");
       co_return;

@@ -69,7 +69,7 @@ std::string eta_phrase(const std::string& language, std::int64_t now_ms, std::in
     std::int64_t n = shown_minutes(wait);
     out = n == 1 ? p.one_minute : p.minutes;
     replace_all(out, "{n}", std::to_string(n));
-  } else if (wait < 12 * 60 * kMinute) {
+  } else if (wait < std::int64_t{12} * 60 * kMinute) {
     std::int64_t n = (wait + 60 * kMinute - 1) / (60 * kMinute);
     out = n == 1 ? p.one_hour : p.hours;
     replace_all(out, "{n}", std::to_string(n));

@@ -12,7 +12,7 @@ namespace omniroute::store {
 
 namespace {
 
-constexpr std::int64_t kBlobTtlSeconds = 365 * 86400;  // attachment contents, kept a year
+constexpr std::int64_t kBlobTtlSeconds = std::int64_t{365} * 86400;  // attachment contents, kept a year
 
 /// Attachment metadata for the transcript; a kept content is served at /v1/attachments/<sha256>.
 std::string attachments_json(const std::vector<Attachment>& attachments, const std::vector<std::string>& digests) {

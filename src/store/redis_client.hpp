@@ -32,7 +32,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
  public:
   using Callback = std::function<void(RedisResult)>;
 
-  RedisClient(boost::asio::any_io_executor executor, config::RedisConfig config);
+  RedisClient(const boost::asio::any_io_executor& executor, config::RedisConfig config);
   ~RedisClient();
 
   /// Starts connecting; keeps reconnecting with backoff until stop().
@@ -70,7 +70,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   template <typename Token>
   auto async_command(std::vector<std::string> args, Token&& token) {
     return boost::asio::async_initiate<Token, void(RedisResult)>(
-        [this](auto handler, std::vector<std::string> a) {
+        [this](auto handler, const std::vector<std::string>& a) {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
           command(a, [h](RedisResult r) { std::move(*h)(std::move(r)); });
         },

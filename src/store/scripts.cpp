@@ -41,8 +41,8 @@ Script make_script(std::string_view name, std::string source) {
   return {name, std::move(source), std::move(sha)};
 }
 
-void eval_script(RedisClient& client, const Script& script, std::vector<std::string> keys,
-                 std::vector<std::string> args, RedisClient::Callback done) {
+void eval_script(RedisClient& client, const Script& script, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& args, RedisClient::Callback done) {
   auto cmd = std::make_shared<std::vector<std::string>>(script_command("EVALSHA", script.sha, keys, args));
   client.command(*cmd, [&client, &script, cmd, done = std::move(done)](RedisResult r) mutable {
     if (r && r->is_error() && r->str.starts_with("NOSCRIPT")) {

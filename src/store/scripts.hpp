@@ -25,8 +25,8 @@ Script make_script(std::string_view name, std::string source);
 
 
 /// Runs `script` with `keys` and `args`; EVALSHA first, EVAL when the server answers NOSCRIPT.
-void eval_script(RedisClient& client, const Script& script, std::vector<std::string> keys,
-                 std::vector<std::string> args, RedisClient::Callback done);
+void eval_script(RedisClient& client, const Script& script, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& args, RedisClient::Callback done);
 
 /// Awaitable eval_script: `co_await async_eval(client, script, keys, args, use_awaitable)`.
 template <typename Token>
