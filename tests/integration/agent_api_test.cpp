@@ -159,11 +159,11 @@ TEST_F(AgentApi, ReplyIsQueuedForSendingAndRecordsTheFirstResponse) {
   EXPECT_EQ(msgs[1].at("text"), "ज़रूर, अभी देखती हूँ 🙏");
   // This channel has no reply_url: the agent is told why the reply could not go out.
   std::string reason;
-  for (int i = 0; i < 100 && reason.empty(); ++i) {
+  eventually([&] {
     auto d = json::parse(as(kAsha, "GET", "/v1/conversations/" + id).body).at("messages").as_array()[1].at("delivery");
     if (d.at("status") == "failed") reason = std::string(d.at("reason").as_string());
-    else std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+    return !reason.empty();
+  }, 2'000);
   EXPECT_NE(reason.find("reply_url"), std::string::npos) << reason;
   auto m = http_request(port, "GET", "/metrics").body;
   EXPECT_NE(m.find("omniroute_first_response_seconds_count{channel=\"api\",queue=\"general\"} 1\n"), std::string::npos);

@@ -123,12 +123,8 @@ TEST_F(AgentEvents, AnAgentWhoseSocketDroppedGoesOfflineAndTheirConversationsReq
     queued_at = redis.one({"HGET", "or:{it}:conv:" + conv, "queued_at"});
     ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "asha");
   }  // the socket drops here
-  bool requeued = false;
-  for (int i = 0; i < 100 && !requeued; ++i) {  // grace 1 s, swept every second
-    requeued = redis.one({"HGET", "or:{it}:conv:" + conv, "state"}) == "queued";
-    if (!requeued) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(requeued);
+  // Grace 1 s, swept every second.
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "state"}) == "queued"; }, 5'000));
   EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "status"}), "offline");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "load:chat"}), "0");
   EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "1");

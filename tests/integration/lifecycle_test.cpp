@@ -75,10 +75,10 @@ TEST_F(Lifecycle, SighupReloadsTheConfigAndKeepsTheOldOneWhenTheNewIsBroken) {
   daemon.rewrite_config(reloaded);
   daemon.signal(SIGHUP);
   int status = 404;
-  for (int i = 0; i < 50 && status == 404; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  eventually([&] {
     status = http_request(port, "POST", "/webhooks/api2", signed_headers(body), body).status;
-  }
+    return status != 404;
+  }, 5'000);
   EXPECT_EQ(status, 200) << daemon.log();
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + redis.one({"GET", "or:{it}:thread:api2:d"}), "queue"}), "second");
   EXPECT_EQ(post_message(port, "3", "c", "still here").status, 200);  // the old channel too, its conversation kept
@@ -124,9 +124,7 @@ TEST_F(Lifecycle, ReloadsUnderTrafficRefuseAndLoseNothing) {
 TEST_F(Lifecycle, AReloadWhoseRedisIsUnreachableKeepsTheRunningConfiguration) {
   daemon.rewrite_config(daemon_config(port, "redis://127.0.0.1:" + std::to_string(free_port()) + "/0"));
   daemon.signal(SIGHUP);
-  for (int i = 0; i < 40 && daemon.log().find("not reachable") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  eventually([&] { return daemon.log().find("not reachable") != std::string::npos; }, 4'000);
   EXPECT_NE(daemon.log().find("Redis is not reachable; not reloaded"), std::string::npos) << daemon.log();
   EXPECT_EQ(post_message(port, "after", "c", "hi").status, 200);
   EXPECT_EQ(daemon.terminate(), 0) << daemon.log();

@@ -51,11 +51,10 @@ class OfferMode : public ::testing::Test {
   }
   /// Polls until `conv` is offered to someone other than `not_agent` (or 6 s pass); returns who.
   std::string wait_offered_elsewhere(const std::string& conv, const std::string& not_agent) {
-    for (int i = 0; i < 120; ++i) {
+    eventually([&] {
       std::string to = field(conv, "offered_to");
-      if (to != "(nil)" && to != "" && to != not_agent) return to;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+      return to != "(nil)" && to != "" && to != not_agent;
+    }, 6'000);
     return field(conv, "offered_to");
   }
 

@@ -64,13 +64,12 @@ class Outbound : public ::testing::Test {
   /// The reply's delivery object once its status is `want` (bounded wait), else the last seen.
   json::object delivery_when(const std::string& conv, const std::string& want) {
     json::object last;
-    for (int i = 0; i < 200; ++i) {
+    eventually([&] {
       auto r = http_request(port, "GET", "/v1/conversations/" + conv, auth());
       auto msgs = json::parse(r.body).at("messages").as_array();
       last = msgs.back().at("delivery").as_object();
-      if (last.at("status") == want.c_str()) return last;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
+      return last.at("status") == want.c_str();
+    }, 5'000);
     return last;
   }
 

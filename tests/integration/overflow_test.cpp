@@ -31,11 +31,11 @@ TEST(Overflow, AConversationWaitingPastTheLimitReachesTheOverflowQueuesAgents) {
   // Not before its time: the front queue has no agent, and the wait is under 2 s.
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "state"}), "queued");
   std::string agent;
-  for (int i = 0; i < 100 && agent.empty(); ++i) {  // the once-a-second sweep picks it up after 2 s
+  eventually([&] {  // the once-a-second sweep picks it up after 2 s
     std::string a = redis.one({"HGET", "or:{it}:conv:" + conv, "agent"});
     if (a != "" && a != "(nil)") agent = a;
-    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return !agent.empty();
+  }, 5'000);
   EXPECT_EQ(agent, "backup");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "queue"}), "front");  // it stays a front conversation
   EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:front"}), "0");

@@ -79,12 +79,11 @@ TEST(RoutingStorm, TwoDaemonsNeverDoubleAssignNorExceedCapacityNorLose) {
   // The sweep (once a second) fills every free place; wait for it, bounded.
   int total_places = 0;
   for (int i = 0; i < kAgents; ++i) total_places += 1 + i % 3;
-  for (int tries = 0; tries < 200; ++tries) {
+  eventually([&] {
     int held = 0;
     for (int i = 0; i < kAgents; ++i) held += std::stoi(redis.one({"SCARD", "or:{it}:agent:a" + std::to_string(i) + ":convs"}));
-    if (held >= total_places) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return held >= total_places;
+  }, 10'000);
 
   std::map<std::string, std::string> holder;  // conversation → agent
   int total_capacity = 0;

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "integration/test_config.hpp"
 #include "support/daemon_process.hpp"
 #include "support/http_client.hpp"
 #include "support/fake_provider.hpp"
@@ -39,9 +40,7 @@ TEST(TelegramWebhook, SecretTokenInAndSendMessageOutWithA429Honoured) {
   Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:tg:777000111"});
-  for (int i = 0; i < 100 && redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}) != "lakshmi"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}) == "lakshmi"; }, 2'000);
   auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", h, R"({"text":"రేపు వస్తుంది"})");
   ASSERT_EQ(reply.status, 202) << reply.body;
   ASSERT_TRUE(bot_api.wait_for(2, 15'000));
@@ -51,11 +50,10 @@ TEST(TelegramWebhook, SecretTokenInAndSendMessageOutWithA429Honoured) {
   EXPECT_EQ(json::parse(sent.body).at("text"), "రేపు వస్తుంది");
   std::string msg = std::string(json::parse(reply.body).at("message").at("id").as_string());
   json::value d;
-  for (int i = 0; i < 100; ++i) {
+  eventually([&] {
     d = json::parse(redis.one({"HGET", "or:{it}:conv:" + conv + ":delivery", msg}));
-    if (d.at("status") == "sent") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return d.at("status") == "sent";
+  }, 5'000);
   EXPECT_EQ(d.at("status"), "sent");
   EXPECT_EQ(d.at("provider_id"), "4711");
   EXPECT_EQ(d.at("attempts"), 2);

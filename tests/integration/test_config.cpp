@@ -45,15 +45,6 @@ std::string conversation_of(const RedisServer& redis, const std::string& handle)
   return redis.one({"GET", "or:{it}:thread:api:" + handle});
 }
 
-bool eventually(const std::function<bool()>& done, int timeout_ms) {
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
 int stored_keys(const RedisServer& redis) {
   int n = 0;
   for (const char* pattern : {"or:{it}:dedupe:*", "or:{it}:conv:*", "or:{it}:contact:*", "or:{it}:handle:*"}) {

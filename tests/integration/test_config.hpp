@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/redis_server.hpp"
 
@@ -33,9 +34,6 @@ HttpResult as_bearer(std::uint16_t port, const std::string& token, const std::st
 /// The open conversation of `handle` on generic channel `api` in workspace `it` ("(nil)" when none).
 std::string conversation_of(const RedisServer& redis, const std::string& handle);
 
-/// Polls `done` every 20 ms until it holds or `timeout_ms` passes; whether it held. For waiting on
-/// what the daemon does in its own time (no fixed sleeps).
-bool eventually(const std::function<bool()>& done, int timeout_ms = 15'000);
 
 /// How many keys hold customer data (dedupe marks, contacts, conversations): 0 when nothing was stored.
 int stored_keys(const RedisServer& redis);

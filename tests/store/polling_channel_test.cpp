@@ -12,6 +12,7 @@
 
 #include "config/values.hpp"
 #include "daemon/worker.hpp"
+#include "support/eventually.hpp"
 #include "support/redis_server.hpp"
 
 namespace omniroute {
@@ -89,7 +90,7 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr);
   worker.start();
   worker.start_channels(channels);
-  for (int i = 0; i < 1000 && p->polls_done < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  testing::eventually([&] { return p->polls_done >= 2; }, 10'000);
   EXPECT_EQ(p->polls_done, 2);
   worker.drain(std::chrono::seconds(1));
   worker.join();
