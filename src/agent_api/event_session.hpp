@@ -1,0 +1,79 @@
+#pragma once
+// One agent's events WebSocket (GET /v1/agents/me/events): admits the events
+// that concern its agent, queues them (boundedly) and writes them as JSON
+// frames; on reconnect it first replays what the client missed.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "agent_api/event_hub.hpp"
+#include "http/types.hpp"
+
+namespace omniroute::agent_api {
+
+/// One agent's WebSocket: the events that concern its agent, queued (boundedly) for its writer.
+class EventSession : public std::enable_shared_from_this<EventSession> {
+ public:
+  EventSession(EventHub& hub, std::string agent, std::string socket_id, boost::beast::tcp_stream stream);
+
+  /// Takes `e` if it concerns this agent; called by the hub, in stream order. What does not
+  /// concern the agent is never queued; a client too slow to keep the queue under its bound is
+  /// closed (1013, try again later) and resumes from the last event it received.
+  void offer(const Event& e);
+  /// Ends the session (shutdown, or the hub is told the client is gone).
+  void close();
+
+  /// Accepts the upgrade, replays what the client missed after `cursor`, then writes live events.
+  boost::asio::awaitable<void> run(http::Request request, std::string cursor);
+
+  /// Events one session holds at most before its client counts as too slow.
+  static constexpr std::size_t kMaxQueuedEvents = 512;
+
+ private:
+  /// Whether `e` concerns this agent; keeps the set of conversations it follows, in stream order.
+  bool admit(const Event& e);
+
+  /// The client does not read fast enough: drop what is queued and close. A writer blocked on the
+  /// client's full window cannot send a close frame, so then the connection is cut.
+  void close_slow();
+
+  /// Keeps this socket's liveness entry fresh in Redis while it is open (the presence sweep reads it).
+  boost::asio::awaitable<void> keep_alive();
+
+  /// Reads (and discards) client frames so pings, pongs and close are processed.
+  boost::asio::awaitable<void> read_loop();
+
+  /// Queues what concerns this agent after `cursor`, up to `until` (the hub's position when we joined).
+  boost::asio::awaitable<void> replay(const std::string& cursor, const std::string& until);
+
+  boost::asio::awaitable<void> write_loop();
+
+  /// The JSON frame for `e` (admitted: it concerns this agent), or nullopt when it cannot be built.
+  boost::asio::awaitable<std::optional<std::string>> render(Event& e);
+
+  boost::asio::awaitable<std::optional<boost::json::object>> fetch(const std::string& conv);
+
+  EventHub& hub_;
+  std::string agent_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::asio::steady_timer wake_;
+  boost::asio::steady_timer beat_;
+  std::deque<Event> incoming_;
+  std::set<std::string> conversations_;
+  std::string socket_id_;
+  bool closed_ = false;
+  bool slow_ = false;     // closed for reading too slowly
+  bool writing_ = false;  // a frame is being written (the client's window may be full)
+};
+
+
+}  // namespace omniroute::agent_api
