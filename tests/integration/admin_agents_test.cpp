@@ -91,10 +91,10 @@ TEST_F(AdminAgents, ChangingSkillsAndCapacityTakesEffect) {
   ASSERT_EQ(as("meera-token-0123456789", "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_message(port, "m1", "cust-1", "x").status, 200);
   std::string conv = conversation_of("cust-1");
-  ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "meera");  // general: capacity 1 now used
+  ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "meera");  // general: capacity 1 now used
   ASSERT_EQ(post_message(port, "m2", "cust-2", "y").status, 200);
   std::string waiting = conversation_of("cust-2");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + waiting, "state"}), "queued");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(waiting), "state"}), "queued");
 
   auto changed = admin("PUT", "/v1/agents/meera", R"({"capacity":{"chat":2},"skills":["billing"]})");
   ASSERT_EQ(changed.status, 200) << changed.body;
@@ -102,7 +102,7 @@ TEST_F(AdminAgents, ChangingSkillsAndCapacityTakesEffect) {
   EXPECT_EQ(a.at("capacity").at("chat"), 2);
   EXPECT_EQ(a.at("status"), "available");  // presence and load are kept
   EXPECT_EQ(a.at("load").at("chat"), 2);   // the room made took the waiting conversation at once
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + waiting, "agent"}), "meera");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(waiting), "agent"}), "meera");
   EXPECT_EQ(a.at("queues"), json::parse(R"(["billing","general"])"));
 }
 
@@ -113,20 +113,20 @@ TEST_F(AdminAgents, ARemovedAgentsTokenStopsWorkingAndTheirConversationsWaitAgai
   ASSERT_EQ(as(token, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_message(port, "m1", "cust-1", "నమస్కారం").status, 200);
   std::string conv = conversation_of("cust-1");
-  ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "meera");
-  redis.one({"HSET", "or:{it}:conv:" + conv, "queued_at", "1000"});  // keeps its age when requeued
+  ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "meera");
+  redis.one({"HSET", it_keys().conversation(conv), "queued_at", "1000"});  // keeps its age when requeued
 
   auto removed = admin("DELETE", "/v1/agents/meera");
   EXPECT_EQ(removed.status, 204) << removed.body;
   EXPECT_EQ(as(token, "GET", "/v1/agents/me/conversations").status, 401);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "state"}), "queued");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "state"}), "queued");
   EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:queue:general", conv}), "20000000001000");
-  EXPECT_EQ(redis.one({"SISMEMBER", "or:{it}:agents", "meera"}), "0");
+  EXPECT_EQ(redis.one({"SISMEMBER", it_keys().agents(), "meera"}), "0");
   EXPECT_EQ(admin("GET", "/v1/agents/meera").status, 404);
   EXPECT_EQ(admin("DELETE", "/v1/agents/meera").status, 404);
   // asha (config) can take it now.
   ASSERT_EQ(as(kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "asha");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "asha");
 }
 
 TEST_F(AdminAgents, RotatingATokenRetiresTheOldOne) {
@@ -171,7 +171,7 @@ TEST_F(AdminAgents, BadAgentBodiesAreClearErrors) {
   }
   EXPECT_EQ(as(kAsha, "POST", "/v1/agents", R"({"id":"x","capacity":{"chat":1}})").status, 401);
   EXPECT_EQ(admin("GET", "/v1/agents/x%3Aconvs").status, 404);
-  EXPECT_EQ(redis.one({"SCARD", "or:{it}:agents"}), "1");
+  EXPECT_EQ(redis.one({"SCARD", it_keys().agents()}), "1");
 }
 
 }  // namespace

@@ -128,7 +128,7 @@ TEST_F(AgentApi, AReturningCustomerGoesBackToTheirLastAgent) {
   ASSERT_EQ(post_message(port, "m2", "cust-1", "me again").status, 200);
   std::string second = conversation_of("cust-1");
   ASSERT_NE(second, first);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + second, "agent"}), "asha");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(second), "agent"}), "asha");
   ASSERT_EQ(post_message(port, "m3", "cust-2", "new customer").status, 200);
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of("cust-2"), "agent"}), "ravi");
 }
@@ -171,7 +171,7 @@ TEST_F(AgentApi, ReplyIsQueuedForSendingAndRecordsTheFirstResponse) {
   ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + id + "/messages", R"({"text":"done"})").status, 202);
   m = http_request(port, "GET", "/metrics").body;
   EXPECT_NE(m.find("omniroute_first_response_seconds_count{channel=\"api\",queue=\"general\"} 1\n"), std::string::npos);
-  EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:sla", "first_response:" + id}), "(nil)");
+  EXPECT_EQ(redis.one({"ZSCORE", it_keys().sla(), "first_response:" + id}), "(nil)");
 }
 
 TEST_F(AgentApi, ErrorsAgentsMeet) {
@@ -214,7 +214,7 @@ TEST_F(AgentApi, TransferToAQueueHandsItToThatQueuesAgents) {
   auto r = as(kRavi, "POST", "/v1/conversations/" + id + "/transfer", R"({"queue":"billing"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(my_conversations(kRavi).empty());
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + id, "queue"}), "billing");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(id), "queue"}), "billing");
   set_status(kAsha, "available");  // has the billing skill
   auto convs = my_conversations(kAsha);
   ASSERT_EQ(convs.size(), 1u);
@@ -237,8 +237,8 @@ TEST_F(AgentApi, RuleSendsRefundsToBillingWithHighPriority) {
   set_status(kRavi, "available");  // no billing skill
   ASSERT_EQ(post_message(port, "m1", "cust-1", "I want a REFUND please").status, 200);
   std::string id = conversation_of("cust-1");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + id, "queue"}), "billing");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + id, "priority"}), "high");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(id), "queue"}), "billing");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(id), "priority"}), "high");
   EXPECT_TRUE(my_conversations(kRavi).empty());
   set_status(kAsha, "available");
   ASSERT_EQ(my_conversations(kAsha).size(), 1u);

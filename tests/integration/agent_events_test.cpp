@@ -120,11 +120,11 @@ TEST_F(AgentEvents, AnAgentWhoseSocketDroppedGoesOfflineAndTheirConversationsReq
     ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
     ASSERT_FALSE(next_of(ws, "conversation.assigned").empty());
     conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
-    queued_at = redis.one({"HGET", "or:{it}:conv:" + conv, "queued_at"});
-    ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "asha");
+    queued_at = redis.one({"HGET", it_keys().conversation(conv), "queued_at"});
+    ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "asha");
   }  // the socket drops here
   // Grace 1 s, swept every second.
-  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "state"}) == "queued"; }, 5'000));
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().conversation(conv), "state"}) == "queued"; }, 5'000));
   EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "status"}), "offline");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "load:chat"}), "0");
   EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "1");

@@ -64,8 +64,8 @@ TEST(AutoAck, TheEstimateComesFromTheQueuesHistoryAndWhoWaitsAhead) {
 
   // Not a response: no first_response_at, the SLA clock still runs; the transcript shows it as automatic.
   std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-te"});
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "first_response_at"}), "");
-  EXPECT_NE(redis.one({"ZSCORE", "or:{it}:sla", "first_response:" + conv}), "");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "first_response_at"}), "");
+  EXPECT_NE(redis.one({"ZSCORE", it_keys().sla(), "first_response:" + conv}), "");
   auto view = http_request(port, "GET", "/v1/conversations?state=queued", {{"Authorization", std::string("Bearer ") + kAdmin}});
   ASSERT_EQ(view.status, 200);
   json::value listed = json::parse(view.body);

@@ -126,7 +126,7 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   // The agent sees the Telugu mail as it was written; the contact is the lowercased address.
   Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
-  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}) == "asha"; })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().conversation(conv), "agent"}) == "asha"; })) << daemon.log();
   auto view = http_request(port, "GET", "/v1/conversations/" + conv, h);
   ASSERT_EQ(view.status, 200) << view.body;
   json::value c = json::parse(view.body);
@@ -169,7 +169,7 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   std::string bounce = fixture("22_bounce_of_our_reply.eml");
   bounce.replace(bounce.find("omniroute.v31.m88@acme.example"), 30, our_id);
   dovecot.append("INBOX", bounce);
-  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}) == "5"; }))
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().conversation(conv), "message_count"}) == "5"; }))
       << daemon.log();
   view = http_request(port, "GET", "/v1/conversations/" + conv, h);
   c = json::parse(view.body);
@@ -182,7 +182,7 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   // A bounce that names nothing of ours is recorded, not routed and not a conversation.
   dovecot.append("INBOX", fixture("13_bounce_dsn.eml"));
   ASSERT_TRUE(eventually([&] { return redis.one({"XLEN", "or:{it}:automatic"}) == "1"; })) << daemon.log();
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "2");  // the Telugu mail's and the webhook's
+  EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "2");  // the Telugu mail's and the webhook's
   EXPECT_EQ(dovecot.uids("Processed").size(), 5u);
   // Meanwhile the stuck server's channel times out, says so, and keeps trying.
   EXPECT_TRUE(eventually([&] { return daemon.log().find("email stuckmail: IMAP SELECT of INBOX failed") != std::string::npos; }))
@@ -218,7 +218,7 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
     ASSERT_TRUE(eventually([&] {
       return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":4";
     })) << second.log();
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "3");
+    EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "3");
     EXPECT_EQ(mail_conversation(redis, "third-0003@outlook.com"), mail_conversation(redis, "first-0001@outlook.com"));
     EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + mail_conversation(redis, "first-0001@outlook.com"), "message_count"}), "2");
 
@@ -226,7 +226,7 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
     Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
     const std::string receipt = mail_conversation(redis, "CAattach0001@mail.gmail.com");
     ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
-    ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + receipt, "agent"}) == "asha"; }));
+    ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().conversation(receipt), "agent"}) == "asha"; }));
     auto view = http_request(port, "GET", "/v1/conversations/" + receipt, h);
     ASSERT_EQ(view.status, 200) << view.body;
     const json::value att = json::parse(view.body).at("messages").at(0).at("attachments").at(0);
@@ -254,7 +254,7 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
     ASSERT_TRUE(eventually([&] {
       return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(renewed) + ":2";
     })) << second.log();
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "4");
+    EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "4");
     EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + mail_conversation(redis, "second-0002@outlook.com"), "message_count"}),
               "1");
     EXPECT_NE(second.log().find("UIDVALIDITY of Support changed"), std::string::npos);
@@ -281,13 +281,13 @@ TEST(EmailChannel, AnInboundParseWebhookStoresTheMailOnceAndRefusesForgedOrStale
   auto stale = http_request(port, "POST", "/webhooks/mail", h, form(old, "key-0123456789"));
   EXPECT_EQ(stale.status, 401);
   EXPECT_NE(stale.body.find("stale_timestamp"), std::string::npos);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "(nil)");  // nothing stored for either
+  EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "(nil)");  // nothing stored for either
 
   for (int i = 0; i < 2; ++i) {  // the provider retries: stored once
     auto ok = http_request(port, "POST", "/webhooks/mail", h, form(now, "key-0123456789"));
     ASSERT_EQ(ok.status, 200) << ok.body;
   }
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "1");
+  EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "1");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "message_count"}), "1");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "language"}), "hi");
 
@@ -295,7 +295,7 @@ TEST(EmailChannel, AnInboundParseWebhookStoresTheMailOnceAndRefusesForgedOrStale
   auto replayed = http_request(port, "POST", "/webhooks/mail", h, form(now, "key-0123456789", "01_gmail_plain.eml"));
   EXPECT_EQ(replayed.status, 401);
   EXPECT_NE(replayed.body.find("\"error\":\"replayed\""), std::string::npos) << replayed.body;
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:seq", "conv"}), "1");
+  EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "1");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "message_count"}), "1");
 }
 
@@ -334,7 +334,7 @@ TEST(EmailChannel, AMailFromTheInboundParseWebhookIsFiledAtTheTimeItArrived) {
     EXPECT_LE(at, after_ms) << field;
   }
   // Its deadline is 15 minutes from now, not in the past.
-  std::int64_t due = std::atoll(redis.one({"ZSCORE", "or:{it}:sla", "first_response:v1"}).c_str());
+  std::int64_t due = std::atoll(redis.one({"ZSCORE", it_keys().sla(), "first_response:v1"}).c_str());
   EXPECT_GE(due, before_ms + 14 * 60'000);
 }
 

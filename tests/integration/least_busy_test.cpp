@@ -43,7 +43,7 @@ std::string agent_of(RedisServer& redis, const std::string& thread_key) {
   std::string agent;
   eventually([&] {
     std::string conv = redis.one({"GET", "or:{it}:thread:" + thread_key});
-    agent = conv == "(nil)" ? "" : redis.one({"HGET", "or:{it}:conv:" + conv, "agent"});
+    agent = conv == "(nil)" ? "" : redis.one({"HGET", it_keys().conversation(conv), "agent"});
     if (agent == "(nil)") agent.clear();
     return !agent.empty();
   }, 2'000);

@@ -114,7 +114,7 @@ TEST_F(Lifecycle, ReloadsUnderTrafficRefuseAndLoseNothing) {
   int stored = 0;
   for (int i = 0; i < 50; ++i) {
     std::string conv = redis.one({"GET", "or:{it}:thread:api:c" + std::to_string(i)});
-    stored += std::atoi(redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}).c_str());
+    stored += std::atoi(redis.one({"HGET", it_keys().conversation(conv), "message_count"}).c_str());
   }
   EXPECT_EQ(stored, 400);
   EXPECT_TRUE(daemon.running());

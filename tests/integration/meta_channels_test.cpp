@@ -102,12 +102,12 @@ TEST_F(MetaChannels, OnePersonOverSmsAndWhatsAppIsOneContactAndTeluguGoesToTheTe
   std::string sms_conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
   ASSERT_NE(wa_conv, "(nil)");
   ASSERT_NE(sms_conv, "(nil)");
-  std::string contact = redis.one({"HGET", "or:{it}:conv:" + wa_conv, "contact"});
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + sms_conv, "contact"}), contact);
+  std::string contact = redis.one({"HGET", it_keys().conversation(wa_conv), "contact"});
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(sms_conv), "contact"}), contact);
   EXPECT_EQ(redis.one({"HGET", "or:{it}:contact:" + contact, "name"}), "రవి తేజ");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + wa_conv, "message_count"}), "1");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + wa_conv, "language"}), "te");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + wa_conv, "agent"}), "ravi");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(wa_conv), "message_count"}), "1");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(wa_conv), "language"}), "te");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(wa_conv), "agent"}), "ravi");
 
   // Ravi answers in Telugu: the fake Graph API gets the Cloud API request.
   auto reply = http_request(port, "POST", "/v1/conversations/" + wa_conv + "/messages", agent(kTelugu),
@@ -126,10 +126,10 @@ TEST_F(MetaChannels, AReplyAfterTheTwentyFourHourWindowIsA409WithTheReason) {
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
-  ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "ravi");
+  ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "ravi");
   // The customer last wrote 25 hours ago.
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
+  redis.one({"HSET", it_keys().conversation(conv), "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
   auto late = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu), R"({"text":"Sorry for the wait"})");
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(json::parse(late.body).at("error"), "whatsapp_window_closed");
@@ -141,15 +141,15 @@ TEST_F(MetaChannels, MessengerDeclaresTheSameWindowAndRefusesALateReplyWithItsOw
   ASSERT_EQ(post_whatsapp(fixture("messenger_text.json"), "fb").status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:fb:6543210987654321"});
   ASSERT_NE(conv, "(nil)");
-  ASSERT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}), "emma");
+  ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "emma");
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
+  redis.one({"HSET", it_keys().conversation(conv), "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
   auto late = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kEnglish), R"({"text":"Sorry!"})");
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(json::parse(late.body).at("error"), "reply_window_closed");
   EXPECT_NE(late.body.find("Messenger"), std::string::npos) << late.body;
   // Within the window the same reply goes out.
-  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 3600 * 1000)});
+  redis.one({"HSET", it_keys().conversation(conv), "last_inbound_at", std::to_string(now - 3600 * 1000)});
   auto fine = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kEnglish), R"({"text":"Sorry!"})");
   EXPECT_EQ(fine.status, 202) << fine.body;
   ASSERT_TRUE(graph.wait_for(1, 10'000));
@@ -160,7 +160,7 @@ TEST_F(MetaChannels, OutsideTheWindowAConfiguredTemplateCarriesTheReply) {
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json"), "wa2").status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:wa2:919876543210"});
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  redis.one({"HSET", "or:{it}:conv:" + conv, "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
+  redis.one({"HSET", it_keys().conversation(conv), "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
   auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu),
                             R"({"text":"మీ రిఫండ్ పూర్తయింది"})");
   ASSERT_EQ(reply.status, 202) << reply.body;
@@ -186,7 +186,7 @@ TEST_F(MetaChannels, GraphErrorAnswersAreRetriedWhenThrottledAndShownWhenFinal) 
   ASSERT_EQ(first.status, 202);
   std::string m1 = std::string(json::parse(first.body).at("message").at("id").as_string());
   auto delivery = [&](const std::string& msg) {
-    std::string raw = redis.one({"HGET", "or:{it}:conv:" + conv + ":delivery", msg});
+    std::string raw = redis.one({"HGET", it_keys().delivery(conv), msg});
     return json::parse(raw);
   };
   eventually([&] { return delivery(m1).at("status") == "sent"; }, 10'000);
@@ -219,7 +219,7 @@ TEST_F(MetaChannels, DeliveryStatusesMoveTheReplyForwardOnlyEvenWhenOneArrivesFi
   auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu), R"({"text":"రేపు వస్తుంది"})");
   ASSERT_EQ(reply.status, 202);
   std::string msg = std::string(json::parse(reply.body).at("message").at("id").as_string());
-  auto delivery = [&] { return json::parse(redis.one({"HGET", "or:{it}:conv:" + conv + ":delivery", msg})); };
+  auto delivery = [&] { return json::parse(redis.one({"HGET", it_keys().delivery(conv), msg})); };
   eventually([&] { return delivery().at("status") == "delivered"; }, 5'000);
   EXPECT_EQ(delivery().at("status"), "delivered") << json::serialize(delivery());
   EXPECT_EQ(delivery().at("provider_id"), "wamid.out.early");

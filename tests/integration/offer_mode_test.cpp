@@ -42,7 +42,7 @@ class OfferMode : public ::testing::Test {
   }
   std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
   std::string field(const std::string& conv, const std::string& name) {
-    return redis.one({"HGET", "or:{it}:conv:" + conv, name});
+    return redis.one({"HGET", it_keys().conversation(conv), name});
   }
   json::array offers(const char* token) {
     auto r = as(token, "GET", "/v1/agents/me/offers");
@@ -96,7 +96,7 @@ TEST_F(OfferMode, AnOfferHoldsAPlaceUntilAcceptedThenTheConversationIsTheAgents)
   EXPECT_FALSE(c.contains("offer"));
   EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:tara", "load:chat"}), "1");  // not counted twice
   EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "0");
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:offers"}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().offers()}), "0");
   EXPECT_TRUE(offers(kTara).empty());
   auto assigned = ws.next();
   ASSERT_TRUE(assigned);

@@ -212,14 +212,14 @@ TEST_F(Outbound, AnSmsReplyOverTheProvidersLimitGoesAsNumberedPartsCutBetweenWor
 TEST_F(Outbound, AReplyTooLongEvenInPartsIsRefusedNamingTheLimitAndNothingIsQueued) {
   std::string conv = reply_on_api("first");  // on the generic channel, which takes any length
   std::string sms_conv = sms_from("SM8", "+919800000000");
-  const std::string outbox_before = redis.one({"XLEN", "or:{it}:outbox"});
+  const std::string outbox_before = redis.one({"XLEN", it_keys().outbox()});
   auto r = http_request(port, "POST", "/v1/conversations/" + sms_conv + "/messages", auth(),
                         json::serialize(json::object{{"text", std::string(300 * 1024, 'a')}}));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("\"error\":\"reply_too_long\""), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("1600"), std::string::npos) << r.body;
-  EXPECT_EQ(redis.one({"XLEN", "or:{it}:outbox"}), outbox_before);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + sms_conv, "message_count"}), "1");
+  EXPECT_EQ(redis.one({"XLEN", it_keys().outbox()}), outbox_before);
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(sms_conv), "message_count"}), "1");
 }
 
 }  // namespace

@@ -29,15 +29,15 @@ TEST(Overflow, AConversationWaitingPastTheLimitReachesTheOverflowQueuesAgents) {
   ASSERT_EQ(post_message(port, "m1", "cust-1", "anyone?").status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
   // Not before its time: the front queue has no agent, and the wait is under 2 s.
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "state"}), "queued");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "state"}), "queued");
   std::string agent;
   eventually([&] {  // the once-a-second sweep picks it up after 2 s
-    std::string a = redis.one({"HGET", "or:{it}:conv:" + conv, "agent"});
+    std::string a = redis.one({"HGET", it_keys().conversation(conv), "agent"});
     if (a != "" && a != "(nil)") agent = a;
     return !agent.empty();
   }, 5'000);
   EXPECT_EQ(agent, "backup");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "queue"}), "front");  // it stays a front conversation
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "queue"}), "front");  // it stays a front conversation
   EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:front"}), "0");
   EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:backup", "load:chat"}), "1");
 }

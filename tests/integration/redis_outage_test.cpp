@@ -54,7 +54,7 @@ TEST_F(RedisOutage, HungRedisGives503ThenRecovers) {
   EXPECT_TRUE(accepted_again("during"));  // the provider's retry of the same message
   std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
   // Whether or not the hung attempt ran late, the retry is stored once.
-  EXPECT_EQ(redis.one({"XLEN", "or:{it}:conv:" + conv + ":msgs"}), "2");
+  EXPECT_EQ(redis.one({"XLEN", it_keys().transcript(conv)}), "2");
 }
 
 TEST_F(RedisOutage, ReadyAfterAHangMeansEveryLoopTakesWebhooks) {

@@ -89,21 +89,21 @@ TEST(RoutingStorm, TwoDaemonsNeverDoubleAssignNorExceedCapacityNorLose) {
   int total_capacity = 0;
   for (int i = 0; i < kAgents; ++i) {
     std::string id = "a" + std::to_string(i);
-    auto convs = redis.command({"SMEMBERS", "or:{it}:agent:" + id + ":convs"});
+    auto convs = redis.command({"SMEMBERS", it_keys().agent_conversations(id)});
     int cap = 1 + i % 3;
     total_capacity += cap;
     EXPECT_LE(static_cast<int>(convs.size()), cap) << id << " is over capacity";
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:" + id, "load:chat"}), std::to_string(convs.size())) << id;
+    EXPECT_EQ(redis.one({"HGET", it_keys().agent(id), "load:chat"}), std::to_string(convs.size())) << id;
     for (const auto& c : convs) {
       EXPECT_TRUE(holder.emplace(c, id).second) << c << " is held by " << holder[c] << " and " << id;
-      EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "agent"}), id);
-      EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "state"}), "assigned");
+      EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "agent"}), id);
+      EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "state"}), "assigned");
     }
   }
   auto queued = redis.command({"ZRANGE", "or:{it}:queue:general", "0", "-1"});
   for (const auto& c : queued) {
     EXPECT_EQ(holder.count(c), 0u) << c << " is both queued and assigned";
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "state"}), "queued");
+    EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "state"}), "queued");
   }
   EXPECT_EQ(static_cast<int>(holder.size()), total_capacity) << "free places left while conversations wait";
   EXPECT_EQ(static_cast<int>(holder.size() + queued.size()), kConversations) << "conversations lost";
@@ -171,27 +171,27 @@ TEST(RoutingStorm, OfferModeKeepsEveryConversationWithOneAgentAtMostAndWithinCap
   std::map<std::string, std::string> holder;  // conversation → agent (assigned or offered)
   for (int i = 0; i < kAgents; ++i) {
     std::string id = "a" + std::to_string(i);
-    auto convs = redis.command({"SMEMBERS", "or:{it}:agent:" + id + ":convs"});
+    auto convs = redis.command({"SMEMBERS", it_keys().agent_conversations(id)});
     auto offers = redis.command({"SMEMBERS", "or:{it}:agent:" + id + ":offers"});
     EXPECT_LE(static_cast<int>(convs.size() + offers.size()), 1 + i % 3) << id << " is over capacity";
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:" + id, "load:chat"}), std::to_string(convs.size() + offers.size()))
+    EXPECT_EQ(redis.one({"HGET", it_keys().agent(id), "load:chat"}), std::to_string(convs.size() + offers.size()))
         << id;
     for (const auto& c : convs) {
       EXPECT_TRUE(holder.emplace(c, id).second) << c << " is held by " << holder[c] << " and " << id;
-      EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "agent"}), id);
+      EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "agent"}), id);
     }
     for (const auto& c : offers) {
       EXPECT_TRUE(holder.emplace(c, id).second) << c << " is offered to " << id << " and held by " << holder[c];
-      EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "offered_to"}), id);
-      EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + c, "state"}), "queued");
+      EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "offered_to"}), id);
+      EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "state"}), "queued");
       EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:queue:general:chat", c}), "(nil)") << c << " offered and waiting";
     }
   }
-  int resolved = std::stoi(redis.one({"ZCARD", "or:{it}:resolved"}));
+  int resolved = std::stoi(redis.one({"ZCARD", it_keys().resolved()}));
   auto waiting = redis.command({"ZRANGE", "or:{it}:queue:general:chat", "0", "-1"});
   for (const auto& c : waiting) EXPECT_EQ(holder.count(c), 0u) << c << " is both waiting and held";
   int assigned = 0;
-  for (const auto& [c, agent] : holder) assigned += redis.one({"HGET", "or:{it}:conv:" + c, "state"}) == "assigned";
+  for (const auto& [c, agent] : holder) assigned += redis.one({"HGET", it_keys().conversation(c), "state"}) == "assigned";
   EXPECT_GT(resolved, 0) << "the storm never got as far as accepting and resolving";
   EXPECT_EQ(static_cast<int>(holder.size() + waiting.size()) + resolved, kConversations) << "conversations lost";
   EXPECT_EQ(std::stoi(redis.one({"ZCARD", "or:{it}:queue:general"})), kConversations - resolved - assigned);

@@ -49,7 +49,7 @@ class SkillsRouting : public ::testing::Test {
   }
   std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
   std::string field(const std::string& conv, const std::string& name) {
-    return redis.one({"HGET", "or:{it}:conv:" + conv, name});
+    return redis.one({"HGET", it_keys().conversation(conv), name});
   }
 
   RedisServer redis;

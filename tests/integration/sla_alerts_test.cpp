@@ -109,8 +109,8 @@ TEST(SlaAlerts, DeadlinesPassedWhileDownFireAtStartMarkedLate) {
   }
   // Twenty seconds pass while nothing runs: move the deadlines into the past instead of waiting.
   std::string conv = conversation_of(redis, "cust-1");
-  redis.one({"ZADD", "or:{it}:sla", "1000", "first_response:" + conv});
-  redis.one({"ZADD", "or:{it}:sla", "900", "first_response:warn:" + conv});
+  redis.one({"ZADD", it_keys().sla(), "1000", "first_response:" + conv});
+  redis.one({"ZADD", it_keys().sla(), "900", "first_response:warn:" + conv});
   DaemonProcess again(sla_config(port, redis.url(), sink.url(), "20s"), port);
   ASSERT_TRUE(sink.wait_for(2, 10'000));
   for (const auto& r : sink.received()) EXPECT_TRUE(json::parse(r.body).at("late").as_bool()) << r.body;
@@ -131,7 +131,7 @@ TEST(SlaAlerts, ASinkThatIsDownGetsTheAlertOnceItIsBack) {
   std::map<std::string, int> types;
   for (size_t i = 2; i < got.size(); ++i) ++types[std::string(json::parse(got[i].body).at("type").as_string())];
   EXPECT_EQ(types["sla.warning"] + types["sla.breached"], 2);
-  EXPECT_EQ(redis.one({"XPENDING", "or:{it}:alerts", "sink:webhook-1"}).substr(0, 1), "0");
+  EXPECT_EQ(redis.one({"XPENDING", it_keys().alerts(), "sink:webhook-1"}).substr(0, 1), "0");
 }
 
 TEST(SlaAlerts, AnEmailSinkSendsOneReadableMailThroughSmtpEvenAfterARefusal) {

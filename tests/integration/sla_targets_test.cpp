@@ -105,8 +105,8 @@ TEST(SlaTargets, PerPriorityNextResponseAndResolutionEachAlertOnce) {
     EXPECT_EQ(next.last["priority"], "normal");
   }
   // The next-response clock started at the customer's second message, not at the conversation's start.
-  std::int64_t waiting_since = std::atoll(redis.one({"HGET", "or:{it}:conv:" + b, "awaiting_since"}).c_str());
-  ASSERT_GT(waiting_since, std::atoll(redis.one({"HGET", "or:{it}:conv:" + b, "created_at"}).c_str()));
+  std::int64_t waiting_since = std::atoll(redis.one({"HGET", it_keys().conversation(b), "awaiting_since"}).c_str());
+  ASSERT_GT(waiting_since, std::atoll(redis.one({"HGET", it_keys().conversation(b), "created_at"}).c_str()));
   const auto next_breach = seen[{b, "next_response", "sla.breached"}].last;
   const auto next_warning = seen[{b, "next_response", "sla.warning"}].last;
   EXPECT_EQ(next_breach.at("due_at"), format_rfc3339_ms(waiting_since + 2000).c_str());

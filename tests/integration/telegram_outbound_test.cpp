@@ -40,7 +40,7 @@ TEST(TelegramWebhook, SecretTokenInAndSendMessageOutWithA429Honoured) {
   Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:tg:777000111"});
-  eventually([&] { return redis.one({"HGET", "or:{it}:conv:" + conv, "agent"}) == "lakshmi"; }, 2'000);
+  eventually([&] { return redis.one({"HGET", it_keys().conversation(conv), "agent"}) == "lakshmi"; }, 2'000);
   auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", h, R"({"text":"రేపు వస్తుంది"})");
   ASSERT_EQ(reply.status, 202) << reply.body;
   ASSERT_TRUE(bot_api.wait_for(2, 15'000));
@@ -51,7 +51,7 @@ TEST(TelegramWebhook, SecretTokenInAndSendMessageOutWithA429Honoured) {
   std::string msg = std::string(json::parse(reply.body).at("message").at("id").as_string());
   json::value d;
   eventually([&] {
-    d = json::parse(redis.one({"HGET", "or:{it}:conv:" + conv + ":delivery", msg}));
+    d = json::parse(redis.one({"HGET", it_keys().delivery(conv), msg}));
     return d.at("status") == "sent";
   }, 5'000);
   EXPECT_EQ(d.at("status"), "sent");

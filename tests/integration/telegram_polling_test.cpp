@@ -49,7 +49,7 @@ std::string batch(std::initializer_list<std::string> updates) {
 int stored_for(RedisServer& redis, int chat) {
   std::string conv = redis.one({"GET", "or:{it}:thread:tg:" + std::to_string(chat)});
   if (conv == "(nil)" || conv.empty()) return 0;
-  return std::atoi(redis.one({"HGET", "or:{it}:conv:" + conv, "message_count"}).c_str());
+  return std::atoi(redis.one({"HGET", it_keys().conversation(conv), "message_count"}).c_str());
 }
 
 TEST(TelegramPolling, ARestartInTheMiddleNeitherLosesNorRepeatsAnUpdate) {

@@ -42,7 +42,7 @@ HttpResult as_bearer(std::uint16_t port, const std::string& token, const std::st
 }
 
 std::string conversation_of(const RedisServer& redis, const std::string& handle) {
-  return redis.one({"GET", "or:{it}:thread:api:" + handle});
+  return redis.one({"GET", it_keys().thread("api", handle)});
 }
 
 int stored_keys(const RedisServer& redis) {

@@ -5,11 +5,18 @@
 #include <functional>
 #include <string>
 
+#include "store/keys.hpp"
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/redis_server.hpp"
 
 namespace omniroute::testing {
+
+/// The integration tests' workspace ("it"): key names come from the store's own builder.
+inline const store::Keys& it_keys() {
+  static const store::Keys keys("it");
+  return keys;
+}
 
 inline constexpr const char* kApiSecret = "integration-secret";
 inline constexpr const char* kTwilioToken = "twilio-test-token";

@@ -17,7 +17,7 @@ class WebhookIngest : public ::testing::Test {
         daemon(daemon_config(port, redis.url()), port, {std::string("TEST_TWILIO_TOKEN=") + kTwilioToken}) {}
 
   std::string transcript_text(const std::string& conv) {
-    auto entries = redis.command({"XRANGE", "or:{it}:conv:" + conv + ":msgs", "-", "+"});
+    auto entries = redis.command({"XRANGE", it_keys().transcript(conv), "-", "+"});
     auto it = std::find(entries.begin(), entries.end(), "text");
     return it == entries.end() ? "" : *(it + 1);
   }
@@ -36,14 +36,14 @@ TEST_F(WebhookIngest, SignedMessageIsDurableBeforeTheAcknowledgement) {
   std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
   ASSERT_NE(conv, "(nil)");
   EXPECT_EQ(transcript_text(conv), text);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conv, "queue"}), "general");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "queue"}), "general");
 }
 
 TEST_F(WebhookIngest, DuplicateDeliveryIsStoredOnce) {
   ASSERT_EQ(post_message(port, "msg-1", "cust-1", "hello").status, 200);
   ASSERT_EQ(post_message(port, "msg-1", "cust-1", "hello").status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
-  EXPECT_EQ(redis.one({"XLEN", "or:{it}:conv:" + conv + ":msgs"}), "1");
+  EXPECT_EQ(redis.one({"XLEN", it_keys().transcript(conv)}), "1");
   auto metrics = http_request(port, "GET", "/metrics").body;
   EXPECT_NE(metrics.find("omniroute_messages_received_total{channel=\"api\"} 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("omniroute_messages_duplicate_total{channel=\"api\"} 1\n"), std::string::npos);
@@ -54,7 +54,7 @@ TEST_F(WebhookIngest, TwoMessagesFromOneCustomerMakeOneConversation) {
   ASSERT_EQ(post_message(port, "b", "cust-1", "are you there?").status, 200);
   ASSERT_EQ(post_message(port, "c", "cust-2", "different person").status, 200);
   std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
-  EXPECT_EQ(redis.one({"XLEN", "or:{it}:conv:" + conv + ":msgs"}), "2");
+  EXPECT_EQ(redis.one({"XLEN", it_keys().transcript(conv)}), "2");
   EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "2");
 }
 
