@@ -19,23 +19,7 @@ asio::awaitable<StoreResult<Done>> Outbox::ensure_group() {
 
 asio::awaitable<StoreResult<std::vector<OutboxEntry>>> Outbox::read(const std::string& consumer, int count,
                                                                     std::optional<std::int64_t> reclaim_idle_ms) {
-  std::vector<std::string> cmd;
-  if (reclaim_idle_ms) {
-    cmd = {"XAUTOCLAIM", keys_.outbox(), "senders", consumer, std::to_string(*reclaim_idle_ms), "0-0", "COUNT",
-           std::to_string(count)};
-  } else {
-    cmd = {"XREADGROUP", "GROUP", "senders", consumer, "COUNT", std::to_string(count), "STREAMS", keys_.outbox(), ">"};
-  }
-  auto r = co_await detail::command(client_, std::move(cmd));
-  if (!r) co_return unexpected(r.error());
-  // XREADGROUP: [[stream, [entries]]] (nil when nothing is new); XAUTOCLAIM: [next, [entries], …].
-  const Reply* entries = nullptr;
-  if (reclaim_idle_ms && r->elements.size() >= 2) entries = &r->elements[1];
-  if (!reclaim_idle_ms && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
-    entries = &r->elements[0].elements[1];
-  }
-  if (!entries) co_return std::vector<OutboxEntry>{};
-  co_return detail::entries_of(*entries);  // an entry claimed but deleted meanwhile has no fields: skipped
+  co_return co_await detail::read_group(client_, keys_.outbox(), "senders", consumer, count, reclaim_idle_ms);
 }
 
 asio::awaitable<StoreResult<Done>> Outbox::record(const DeliveryRecord& d) {

@@ -76,23 +76,7 @@ asio::awaitable<StoreResult<Done>> Sla::ensure_alert_group(const std::string& gr
 asio::awaitable<StoreResult<std::vector<AlertEntry>>> Sla::read_alerts(const std::string& group,
                                                                        const std::string& consumer, int count,
                                                                        std::optional<std::int64_t> reclaim_idle_ms) {
-  std::vector<std::string> cmd;
-  if (reclaim_idle_ms) {
-    cmd = {"XAUTOCLAIM", keys_.alerts(), group, consumer, std::to_string(*reclaim_idle_ms), "0-0", "COUNT",
-           std::to_string(count)};
-  } else {
-    cmd = {"XREADGROUP", "GROUP", group, consumer, "COUNT", std::to_string(count), "STREAMS", keys_.alerts(), ">"};
-  }
-  auto r = co_await detail::command(client_, std::move(cmd));
-  if (!r) co_return unexpected(r.error());
-  // XAUTOCLAIM: [next id, [entries], …]; XREADGROUP: [[stream, [entries]]] or nil when nothing is new.
-  const Reply* entries = nullptr;
-  if (reclaim_idle_ms && r->elements.size() >= 2) entries = &r->elements[1];
-  if (!reclaim_idle_ms && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
-    entries = &r->elements[0].elements[1];
-  }
-  if (!entries) co_return std::vector<AlertEntry>{};
-  co_return detail::entries_of(*entries);  // an entry claimed but trimmed away meanwhile has no fields: skipped
+  co_return co_await detail::read_group(client_, keys_.alerts(), group, consumer, count, reclaim_idle_ms);
 }
 
 asio::awaitable<StoreResult<Done>> Sla::keep_alert(const std::string& group, const std::string& consumer,

@@ -4,6 +4,8 @@
 // replies of the shape they asked for.
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,13 @@ const std::string& status_of(const Reply& r);
 
 /// The strings of an array reply.
 std::vector<std::string> strings_of(const Reply& r);
+
+/// Entries of `stream` for consumer `consumer` of `group`: new ones (XREADGROUP), or with `reclaim_idle_ms`
+/// those another consumer took and left idle that long (XAUTOCLAIM). Entries deleted meanwhile are skipped.
+boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> read_group(RedisClient& client, const std::string& stream,
+                                                                         const std::string& group,
+                                                                         const std::string& consumer, int count,
+                                                                         std::optional<std::int64_t> reclaim_idle_ms);
 
 /// The entries of an XRANGE-shaped reply ([[id, [field, value, …]], …]); entries without fields are skipped.
 std::vector<StreamEntry> entries_of(const Reply& r);
