@@ -93,11 +93,15 @@ void Worker::start_routing() {
         asio::steady_timer wait(context_);
         // Agents must be in Redis before anyone can set a status: retry until it holds.
         while (!sessions_.draining()) {
-          if (redis_->connected() && co_await assigner_->sync_configuration()) {
+          if (!redis_->connected()) {  // woken the moment it comes up
+            co_await redis_->async_wait_connected(std::chrono::seconds(1), asio::use_awaitable);
+            continue;
+          }
+          if (co_await assigner_->sync_configuration()) {
             routing_ready_ = true;
             break;
           }
-          wait.expires_after(std::chrono::milliseconds(100));
+          wait.expires_after(std::chrono::milliseconds(100));  // Redis answered but refused: retry shortly
           co_await wait.async_wait(asio::use_awaitable);
         }
         if (!sessions_.draining()) assigner_->start_sweep();

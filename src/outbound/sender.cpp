@@ -72,8 +72,13 @@ metrics::Counter& Sender::sent_counter(const std::string& channel, const std::st
 
 asio::awaitable<void> Sender::run() {
   asio::steady_timer wait(store_.client().executor());
-  while (!stopped_ && !co_await outbox_.ensure_group()) {
-    wait.expires_after(std::chrono::milliseconds(200));
+  while (!stopped_) {
+    if (!store_.client().connected()) {  // woken the moment it comes up
+      co_await store_.client().async_wait_connected(std::chrono::seconds(1), asio::use_awaitable);
+      continue;
+    }
+    if (co_await outbox_.ensure_group()) break;
+    wait.expires_after(std::chrono::milliseconds(200));  // Redis answered but refused: retry shortly
     co_await wait.async_wait(kAwait);
   }
   auto last_reclaim = std::chrono::steady_clock::now() - kReclaimAfter;

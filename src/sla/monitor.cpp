@@ -110,11 +110,15 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
   // The group starts at the stream's end when first made; from then on nothing fired is missed.
   for (;;) {
     if (stopped_) co_return;
+    if (!store_.client().connected()) {  // woken the moment it comes up
+      co_await store_.client().async_wait_connected(std::chrono::seconds(1), asio::use_awaitable);
+      continue;
+    }
     if (co_await sla_.ensure_alert_group(group)) {
       ++groups_ready_;
       break;
     }
-    wait.expires_after(kTick);
+    wait.expires_after(kTick);  // Redis answered but refused: retry shortly
     co_await wait.async_wait(kAwait);
   }
   auto last_reclaim = std::chrono::steady_clock::now();
