@@ -1,0 +1,84 @@
+// The loop's task group: what stopping relies on. A cancelled task ends where it waits, the group
+// knows when the last one has, and a task that fails says which one it was.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+
+#include "omniroute/task_group.hpp"
+
+namespace omniroute {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+/// Waits an hour on a timer, as a background loop idles; records how it ended.
+asio::awaitable<void> idle_for_an_hour(bool& ended_early) {
+  asio::steady_timer hour(co_await asio::this_coro::executor, std::chrono::hours(1));
+  auto [ec] = co_await hour.async_wait(asio::as_tuple(asio::use_awaitable));
+  ended_early = ec == asio::error::operation_aborted;
+}
+
+TEST(TaskGroup, CancellationEndsTasksWhereTheyWaitAndTheGroupSeesItEmpty) {
+  asio::io_context io;
+  TaskGroup tasks(io.get_executor());
+  bool first = false, second = false;
+  tasks.spawn(idle_for_an_hour(first), "first");
+  tasks.spawn([&]() -> asio::awaitable<void> { co_await idle_for_an_hour(second); }, "second (a lambda)");
+  io.run_for(50ms);
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks.running(), (std::vector<std::string>{"first", "second (a lambda)"}));
+
+  std::optional<bool> idle;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    tasks.cancel();
+    idle = co_await tasks.wait_idle(2s);
+  }, asio::detached);
+  io.run_for(1s);
+  ASSERT_TRUE(idle.has_value());
+  EXPECT_TRUE(*idle);
+  EXPECT_TRUE(first);
+  EXPECT_TRUE(second);
+  EXPECT_EQ(tasks.size(), 0u);
+}
+
+TEST(TaskGroup, WaitIdleGivesUpAfterItsBoundWhileATaskStillRuns) {
+  asio::io_context io;
+  TaskGroup tasks(io.get_executor());
+  bool ended = false;
+  tasks.spawn(idle_for_an_hour(ended), "idler");
+  std::optional<bool> idle;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { idle = co_await tasks.wait_idle(100ms); }, asio::detached);
+  io.run_for(1s);
+  ASSERT_TRUE(idle.has_value());
+  EXPECT_FALSE(*idle);
+  EXPECT_EQ(tasks.size(), 1u);
+  tasks.cancel();
+  io.run_for(100ms);
+  EXPECT_TRUE(ended);
+  EXPECT_EQ(tasks.size(), 0u);
+}
+
+TEST(TaskGroup, ATaskThatThrowsEndsAndLeavesTheGroup) {
+  asio::io_context io;
+  TaskGroup tasks(io.get_executor());
+  tasks.spawn([]() -> asio::awaitable<void> {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    throw std::runtime_error("boom");
+  }, "thrower");
+  io.run_for(100ms);
+  EXPECT_EQ(tasks.size(), 0u);  // logged as "thrower: stopped by an unexpected error: boom"
+}
+
+}  // namespace
+}  // namespace omniroute
