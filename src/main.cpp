@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/loader.hpp"
+#include "config/reference.hpp"
 #include "daemon/daemon.hpp"
 #include "omniroute/log.hpp"
 
@@ -17,9 +18,10 @@ extern const std::string_view omniroute_default;
 namespace {
 
 constexpr const char* kUsage =
-    "usage: omnirouted [--config FILE] [--check-config]\n"
+    "usage: omnirouted [--config FILE] [--check-config | --config-reference]\n"
     "  --config FILE    the YAML configuration (default: the embedded default, for local use)\n"
     "  --check-config   validate the configuration, print FILE:LINE:COL: problems, exit 0 or 2\n"
+    "  --config-reference  print every configuration key (Markdown: docs/config.md)\n"
     "  --version        print the version\n";
 
 }  // namespace
@@ -40,6 +42,11 @@ int main(int argc, char** argv) {
       config_path = arg.substr(9);
     } else if (arg == "--check-config") {
       check_only = true;
+    } else if (arg == "--config-reference") {
+      omniroute::ChannelRegistry registry;
+      omniroute::register_builtin_channels(registry);
+      std::cout << omniroute::config::config_reference_markdown(registry);
+      return 0;
     } else if (arg == "--version") {
       std::cout << "omnirouted " << OMNIROUTE_VERSION << "\n";
       return 0;

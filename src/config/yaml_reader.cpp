@@ -27,8 +27,25 @@ std::string MapReader::qualified(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
+namespace {
+thread_local std::set<std::string>* recorded_keys = nullptr;
+}  // namespace
+
+void MapReader::record_keys(std::set<std::string>* keys) { recorded_keys = keys; }
+
 YAML::Node MapReader::child(std::string_view key) {
   known_.emplace_back(key);
+  if (recorded_keys) {
+    // "channels[2].imap" → "channels[].imap": one entry per key, whatever the list index.
+    std::string name = qualified(key), out;
+    for (size_t i = 0; i < name.size(); ++i) {
+      out += name[i];
+      if (name[i] == '[') {
+        while (i + 1 < name.size() && name[i + 1] != ']') ++i;
+      }
+    }
+    recorded_keys->insert(out);
+  }
   if (!valid_ || !node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ class MapReader {
   bool valid() const { return valid_; }
   const std::string& path() const { return path_; }
   Position position() const { return pos_; }
+
+  /// While set (for this thread), every key any reader asks for is added to `keys`, as
+  /// "queues[].sla.first_response": what the configuration reference is checked against.
+  static void record_keys(std::set<std::string>* keys);
 
   /// The value node of `key` (undefined when absent); marks the key as known.
   YAML::Node child(std::string_view key);

@@ -1,0 +1,163 @@
+#include "config/reference.hpp"
+
+#include <regex>
+
+namespace omniroute::config {
+
+const std::vector<SectionDoc>& core_sections() {
+  static const std::vector<SectionDoc> sections{
+      {"server", "The HTTP listener (webhooks, the agent and admin APIs, health, metrics).",
+       {{"server.listen", "host:port", "127.0.0.1:8080", "where to listen; an IPv6 host without brackets"},
+        {"server.public_url", "http(s) URL", "", "how providers reach us (needed by channels whose provider signs the URL it calls)"},
+        {"server.admin_token", "secret, 16+ characters", "", "the admin API's bearer token; unset: the admin API is off"},
+        {"server.threads", "integer 0–64", "0", "event loops; 0: one per core"},
+        {"server.body_limit", "integer bytes 1 KiB–64 MiB", "1048576", "largest request body"},
+        {"server.header_limit", "integer bytes 1 KiB–1 MiB", "16384", "largest request head"},
+        {"server.read_timeout", "duration", "10s", "a whole request must arrive within this"},
+        {"server.idle_timeout", "duration", "60s", "keep-alive connections idle longer are closed"},
+        {"server.drain_timeout", "duration", "10s", "on SIGTERM (or a reload), in-flight requests get this long"},
+        {"server.first_request_timeout", "duration", "5s", "a new connection must start a request within this"},
+        {"server.max_connections", "integer 1–1000000", "half the file limit, at most 10000", "open connections (WebSockets included); beyond it the longest-idle is closed, else 503"},
+        {"server.max_sockets_per_agent", "integer 1–100", "5", "agent event WebSockets one agent may hold open, across daemons"}}},
+      {"redis", "Where conversations live.",
+       {{"redis.url", "redis://[user:pass@]host:port/db or unix:///path", "redis://127.0.0.1:6379/0", "the Redis server"},
+        {"redis.workspace", "identifier", "default", "key prefix or:{<workspace>}: (daemons sharing it share conversations)"},
+        {"redis.command_timeout", "duration", "2s", "a command without a reply this long fails (and the connection is dropped)"},
+        {"redis.connect_timeout", "duration", "2s", "connecting (and a reload waiting for its loops' Redis, plus 1 s)"},
+        {"redis.dedupe_ttl", "duration", "7d", "how long a provider message id is remembered (repeats store once)"}}},
+      {"outbound", "Delivering agents' replies to providers.",
+       {{"outbound.timeout", "duration", "10s", "one provider call"},
+        {"outbound.retry_base", "duration", "1s", "first retry after about this long, doubling"},
+        {"outbound.retry_max", "duration", "60s", "longest wait between tries"},
+        {"outbound.max_attempts", "integer 1–100", "6", "then the reply is dead-lettered"}}},
+      {"channels[]", "One entry per channel; `kind` picks the keys it takes (below).",
+       {{"channels[].id", "identifier", "", "names the channel in URLs (/webhooks/<id>) and in Redis"},
+        {"channels[].kind", "a channel kind", "", "one of the kinds listed under Channel kinds below"},
+        {"channels[].auto_ack", "mapping", "", "auto-acknowledgement templates"},
+        {"channels[].auto_ack.<language>", "text", "", "the template in that language (ISO 639-1); {eta} and {minutes} are filled in"}}},
+      {"calendars[]", "Business hours: SLA clocks run only while a queue's calendar is open.",
+       {{"calendars[].id", "identifier", "", "named by queues[].sla.calendar"},
+        {"calendars[].timezone", "IANA zone", "", "e.g. Asia/Kolkata"},
+        {"calendars[].hours", "mapping", "", "opening hours by weekday"},
+        {"calendars[].hours.<day>", "\"09:00-18:00\" (or several, or \"closed\")", "closed", "mon … sun"},
+        {"calendars[].holidays", "list of YYYY-MM-DD", "", "closed all day"}}},
+      {"queues[]", "Where conversations wait, and what is promised about them.",
+       {{"queues[].id", "identifier", "", "the queue"},
+        {"queues[].channels", "list of channel ids", "", "channels whose conversations come here unless a rule says otherwise"},
+        {"queues[].strategy", "least_busy | round_robin | longest_idle", "least_busy", "which agent with room gets the next conversation"},
+        {"queues[].skills", "list", "", "skills every agent of the queue needs"},
+        {"queues[].offer_timeout", "duration 1s–1h", "", "offer conversations (the agent accepts within this) instead of assigning them"},
+        {"queues[].overflow_queue", "queue id", "", "after overflow_after, that queue's agents may take the conversation too"},
+        {"queues[].overflow_after", "duration", "", "wait before overflowing"},
+        {"queues[].sla", "mapping", "", "response-time targets"},
+        {"queues[].sla.first_response", "duration", "", "first message → first agent reply"},
+        {"queues[].sla.next_response", "duration", "", "a customer message after a reply → the next reply"},
+        {"queues[].sla.resolution", "duration", "", "first message → resolved"},
+        {"queues[].sla.warn_at", "number 0.1–0.99", "0.8", "warn at this fraction of each target"},
+        {"queues[].sla.calendar", "calendar id", "", "count business time only"},
+        {"queues[].sla.priorities", "mapping", "", "targets per priority (urgent, high, normal, low)"},
+        {"queues[].sla.priorities.<priority>", "mapping", "", "what it leaves out comes from the queue's targets"},
+        {"queues[].sla.priorities.<priority>.first_response", "duration", "", ""},
+        {"queues[].sla.priorities.<priority>.next_response", "duration", "", ""},
+        {"queues[].sla.priorities.<priority>.resolution", "duration", "", ""},
+        {"queues[].sla.priorities.<priority>.warn_at", "number 0.1–0.99", "", ""},
+        {"queues[].alert_when", "mapping", "", "queue-level alerts"},
+        {"queues[].alert_when.oldest_wait", "duration, 1s+", "", "alert when the oldest conversation has waited this long"},
+        {"queues[].alert_when.depth", "integer 1–10000000", "", "alert when this many wait"},
+        {"queues[].alert_when.clear_at", "number 0.1–0.99", "0.8", "cleared (once) when back under this fraction of the threshold"}}},
+      {"agents[]", "Agents defined in the file (the admin API can add more).",
+       {{"agents[].id", "identifier", "", "the agent"},
+        {"agents[].name", "text", "the id", "shown to supervisors"},
+        {"agents[].token", "secret, 16+ characters", "", "the agent's bearer token (${VAR} recommended)"},
+        {"agents[].skills", "list", "", "e.g. [billing, te]"},
+        {"agents[].capacity", "mapping", "", "conversations at once, per medium"},
+        {"agents[].capacity.sms", "integer 0–1000", "0", ""},
+        {"agents[].capacity.chat", "integer 0–1000", "0", ""},
+        {"agents[].capacity.email", "integer 0–1000", "0", ""}}},
+      {"routing", "Rules that pick a queue, priority and required skills for a new conversation.",
+       {{"routing.sticky_window", "duration", "0 (off)", "a returning customer goes to their last agent if available within this"},
+        {"routing.offline_grace", "duration", "60s", "an agent whose event socket dropped goes offline after this"},
+        {"routing.rules", "list", "", "first match wins"},
+        {"routing.rules[].match", "mapping", "", "all given conditions must hold"},
+        {"routing.rules[].match.channel", "channel id or list", "", ""},
+        {"routing.rules[].match.text_matches", "RE2 regular expression", "", "on the message text"},
+        {"routing.rules[].match.language", "ISO 639-1", "", "detected or given"},
+        {"routing.rules[].match.tier", "text", "", "the contact's `tier` attribute"},
+        {"routing.rules[].queue", "queue id", "", "where it goes"},
+        {"routing.rules[].priority", "urgent | high | normal | low", "normal", ""},
+        {"routing.rules[].skills", "list", "", "skills the assigned agent must have"}}},
+      {"alerts[]", "Where SLA and queue alerts go; each sink gets each alert once, retried until it takes it.",
+       {{"alerts[].kind", "webhook | slack | email | log", "", ""},
+        {"alerts[].id", "identifier", "<kind>-<n>", "names its delivery group in Redis"},
+        {"alerts[].url", "http(s) URL; email: smtp(s)://host:port", "", "not for log"},
+        {"alerts[].secret", "secret", "", "webhook: signs the body (X-Omniroute-Signature)"},
+        {"alerts[].from", "one e-mail address", "", "email"},
+        {"alerts[].to", "one e-mail address", "", "email"},
+        {"alerts[].username", "text", "", "email: SMTP login"},
+        {"alerts[].password", "secret", "", "email: SMTP login"},
+        {"alerts[].queues", "list of queue ids", "all", "only these queues' alerts"},
+        {"alerts[].kinds", "warning | breached | queue", "all", "only these kinds"}}},
+  };
+  return sections;
+}
+
+std::string reference_key(const std::string& recorded) {
+  static const std::regex kPriority(R"(\.priorities\.(urgent|high|normal|low)(\.|$))");
+  static const std::regex kDay(R"(\.hours\.(mon|tue|wed|thu|fri|sat|sun)$)");
+  static const std::regex kLanguage(R"(^channels\[\]\.auto_ack\.[a-z]{2,3}$)");
+  std::string key = std::regex_replace(recorded, kPriority, ".priorities.<priority>$2");
+  key = std::regex_replace(key, kDay, ".hours.<day>");
+  if (std::regex_match(key, kLanguage)) key = "channels[].auto_ack.<language>";
+  return key;
+}
+
+namespace {
+
+std::string type_name(const FieldSpec& f) {
+  switch (f.type) {
+    case FieldType::text: return "text";
+    case FieldType::secret: return "secret";
+    case FieldType::url: return "URL";
+    case FieldType::phone: return "E.164 phone number";
+    case FieldType::duration: return "duration";
+    case FieldType::rate: return "rate (e.g. 80/s)";
+    case FieldType::choice: {
+      std::string out;
+      for (const auto& c : f.choices) out += (out.empty() ? "" : " | ") + c;
+      return out;
+    }
+  }
+  return "text";
+}
+
+std::string cell(const std::string& s) { return s.empty() ? "" : "`" + s + "`"; }
+
+}  // namespace
+
+std::string config_reference_markdown(const ChannelRegistry& registry) {
+  std::string out =
+      "# Configuration reference\n\n"
+      "Generated by `omnirouted --config-reference` from the loader's own key list\n"
+      "(src/config/reference.cpp) and each channel kind's field table; the tests fail when\n"
+      "this file, the key list or the loader disagree. Durations are written `250ms`, `90s`,\n"
+      "`15m`, `2h`, `1d`; any value may be `${VAR}` (read from the environment). A problem is\n"
+      "reported as `FILE:LINE:COL: message`, all of them at once (`omnirouted --check-config`).\n";
+  for (const auto& s : core_sections()) {
+    out += "\n## `" + s.name + "`\n\n" + s.doc + "\n\n| key | type | default | meaning |\n| --- | --- | --- | --- |\n";
+    for (const auto& k : s.keys) {
+      out += "| `" + k.key + "` | " + k.type + " | " + cell(k.default_value) + " | " + k.doc + " |\n";
+    }
+  }
+  out += "\n## Channel kinds\n\nThe keys of `channels[]` entries besides `id`, `kind` and `auto_ack`, by kind.\n";
+  for (const auto& name : registry.names()) {
+    const ChannelKind& kind = *registry.find(name);
+    out += "\n### `" + kind.name + "`\n\n| key | type | required | default |\n| --- | --- | --- | --- |\n";
+    for (const auto& f : kind.fields) {
+      out += "| `" + f.name + "` | " + type_name(f) + " | " + (f.required ? "yes" : "") + " | " + cell(f.default_value) +
+             " |\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace omniroute::config

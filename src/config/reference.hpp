@@ -1,0 +1,38 @@
+#pragma once
+// The configuration reference: every key the loader reads, with its type,
+// default and meaning, by section; channel kinds' keys come from their own
+// field tables. docs/config.md is this, rendered (`omnirouted
+// --config-reference`), and tests check both directions: every key the loader
+// asks for is documented here, and every key documented is one it asks for.
+
+#include <string>
+#include <vector>
+
+#include "omniroute/channel.hpp"
+
+namespace omniroute::config {
+
+struct KeyDoc {
+  std::string key;      // "server.listen", "queues[].sla.<priority>.first_response"
+  std::string type;     // "duration", "integer 1–64", "text", "secret", …
+  std::string default_value;
+  std::string doc;
+};
+
+struct SectionDoc {
+  std::string name;  // "server", "queues[]"
+  std::string doc;
+  std::vector<KeyDoc> keys;
+};
+
+/// The core sections (everything but the keys of each channel kind).
+const std::vector<SectionDoc>& core_sections();
+
+/// A recorded key with list indices, priorities, weekdays and languages folded into the
+/// reference's placeholders: "queues[].sla.priorities.urgent.warn_at" → "queues[].sla.priorities.<priority>.warn_at".
+std::string reference_key(const std::string& recorded);
+
+/// docs/config.md: the core sections, then every channel kind's keys.
+std::string config_reference_markdown(const ChannelRegistry& registry);
+
+}  // namespace omniroute::config

@@ -1,0 +1,80 @@
+// docs/config.md cannot drift: every key the loader asks for is in the reference (or is a field
+// of a channel kind), every key in the reference is one the loader asks for, and the file is the
+// reference rendered.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/loader.hpp"
+#include "config/reference.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace omniroute::config {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+/// The keys the loader asks for while reading the example configuration (every section in it).
+std::set<std::string> keys_the_loader_reads(const ChannelRegistry& registry) {
+  std::set<std::string> recorded;
+  MapReader::record_keys(&recorded);
+  const std::string example = read_file(std::string(OMNIROUTE_SOURCE_DIR) + "/config/omniroute.example.yaml");
+  try {
+    // Values do not matter here, only which keys are read: every ${VAR} gets a plausible secret.
+    load_config_text(example, "omniroute.example.yaml", registry,
+                     [](const std::string&) -> std::optional<std::string> { return "a-long-enough-secret-1234"; });
+  } catch (const ConfigError&) {  // a value the placeholder does not fit (a URL): the keys were read anyway
+  }
+  MapReader::record_keys(nullptr);
+  std::set<std::string> out;
+  for (const auto& k : recorded) out.insert(reference_key(k));
+  return out;
+}
+
+bool is_channel_field(const ChannelRegistry& registry, const std::string& key) {
+  const std::string prefix = "channels[].";
+  if (!key.starts_with(prefix)) return false;
+  const std::string field = key.substr(prefix.size());
+  for (const auto& name : registry.names()) {
+    for (const auto& f : registry.find(name)->fields) {
+      if (f.name == field || f.name.starts_with(field + ".")) return true;  // a nested block's own key too
+    }
+  }
+  return false;
+}
+
+TEST(ConfigReference, EveryKeyTheLoaderReadsIsDocumentedAndEveryDocumentedKeyIsRead) {
+  ChannelRegistry registry;
+  register_builtin_channels(registry);
+  std::set<std::string> documented;
+  for (const auto& s : core_sections()) {
+    for (const auto& k : s.keys) documented.insert(k.key);
+  }
+  const auto read = keys_the_loader_reads(registry);
+  for (const auto& key : read) {
+    EXPECT_TRUE(documented.count(key) || is_channel_field(registry, key) || key.find('.') == std::string::npos)
+        << key << " is read by the loader but not in src/config/reference.cpp";
+  }
+  for (const auto& key : documented) {
+    EXPECT_TRUE(read.count(key)) << key << " is documented but the loader never asks for it "
+                                 << "(or config/omniroute.example.yaml does not show it)";
+  }
+}
+
+TEST(ConfigReference, DocsConfigMdIsTheReferenceRendered) {
+  ChannelRegistry registry;
+  register_builtin_channels(registry);
+  EXPECT_EQ(read_file(std::string(OMNIROUTE_SOURCE_DIR) + "/docs/config.md"), config_reference_markdown(registry))
+      << "regenerate it: build/src/omnirouted --config-reference > docs/config.md";
+}
+
+}  // namespace
+}  // namespace omniroute::config
