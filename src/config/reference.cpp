@@ -2,34 +2,129 @@
 
 #include <regex>
 
+#include "config/config.hpp"
+#include "config/sections.hpp"
+#include "config/values.hpp"
+#include "config/yaml_reader.hpp"
+
 namespace omniroute::config {
 
 const std::vector<SectionDoc>& core_sections() {
   static const std::vector<SectionDoc> sections{
       {"server", "The HTTP listener (webhooks, the agent and admin APIs, health, metrics).",
-       {{"server.listen", "host:port", "127.0.0.1:8080", "where to listen; an IPv6 host without brackets"},
-        {"server.public_url", "http(s) URL", "", "how providers reach us (needed by channels whose provider signs the URL it calls)"},
-        {"server.admin_token", "secret, 16+ characters", "", "the admin API's bearer token; unset: the admin API is off"},
-        {"server.threads", "integer 0–64", "0", "event loops; 0: one per core"},
-        {"server.body_limit", "integer bytes 1 KiB–64 MiB", "1048576", "largest request body"},
-        {"server.header_limit", "integer bytes 1 KiB–1 MiB", "16384", "largest request head"},
-        {"server.read_timeout", "duration", "10s", "a whole request must arrive within this"},
-        {"server.idle_timeout", "duration", "60s", "keep-alive connections idle longer are closed"},
-        {"server.drain_timeout", "duration", "10s", "on SIGTERM (or a reload), in-flight requests get this long"},
-        {"server.first_request_timeout", "duration", "5s", "a new connection must start a request within this"},
-        {"server.max_connections", "integer 1–1000000", "half the file limit, at most 10000", "open connections (WebSockets included); beyond it the longest-idle is closed, else 503"},
-        {"server.max_sockets_per_agent", "integer 1–100", "5", "agent event WebSockets one agent may hold open, across daemons"}}},
+       {{"server.listen", "host:port", "127.0.0.1:8080", "where to listen; an IPv6 host without brackets",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.text("listen")) {
+             if (auto l = parse_listen(*v)) c.server.listen = *l;
+             else r.error("listen", l.error());
+           }
+         }},
+        {"server.public_url", "http(s) URL", "", "how providers reach us (needed by channels whose provider signs the URL it calls)",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.text("public_url")) {
+             if (auto u = parse_http_url(*v)) {
+               c.server.public_url = *u;
+               while (!c.server.public_url.empty() && c.server.public_url.back() == '/') c.server.public_url.pop_back();
+             } else {
+               r.error("public_url", u.error());
+             }
+           }
+         }},
+        {"server.admin_token", "secret, 16+ characters", "", "the admin API's bearer token; unset: the admin API is off",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.text("admin_token")) {
+             if (v->size() < 16) r.error("admin_token", "must be at least 16 characters");
+             else c.server.admin_token = *v;
+           }
+         }},
+        {"server.threads", "integer 0–64", "0", "event loops; 0: one per core",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.integer("threads", 0, 64)) c.server.threads = static_cast<int>(*v);
+         }},
+        {"server.body_limit", "integer bytes 1 KiB–64 MiB", "1048576", "largest request body",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.integer("body_limit", 1024, 64LL * 1024 * 1024)) c.server.body_limit = static_cast<size_t>(*v);
+         }},
+        {"server.header_limit", "integer bytes 1 KiB–1 MiB", "16384", "largest request head",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.integer("header_limit", 1024, 1024LL * 1024)) c.server.header_limit = static_cast<size_t>(*v);
+         }},
+        {"server.read_timeout", "duration", "10s", "a whole request must arrive within this",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("read_timeout")) c.server.read_timeout = *v;
+         }},
+        {"server.idle_timeout", "duration", "60s", "keep-alive connections idle longer are closed",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("idle_timeout")) c.server.idle_timeout = *v;
+         }},
+        {"server.drain_timeout", "duration", "10s", "on SIGTERM (or a reload), in-flight requests get this long",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("drain_timeout")) c.server.drain_timeout = *v;
+         }},
+        {"server.first_request_timeout", "duration", "5s", "a new connection must start a request within this",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("first_request_timeout")) c.server.first_request_timeout = *v;
+         }},
+        {"server.max_connections", "integer 1–1000000", "half the file limit, at most 10000",
+         "open connections (WebSockets included); beyond it the longest-idle is closed, else 503",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.integer("max_connections", 1, 1'000'000)) c.server.max_connections = static_cast<size_t>(*v);
+         }},
+        {"server.max_sockets_per_agent", "integer 1–100", "5",
+         "agent event WebSockets one agent may hold open, across daemons",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.integer("max_sockets_per_agent", 1, 100)) c.server.max_sockets_per_agent = static_cast<int>(*v);
+         }}}},
       {"redis", "Where conversations live.",
-       {{"redis.url", "redis://[user:pass@]host:port/db or unix:///path", "redis://127.0.0.1:6379/0", "the Redis server"},
-        {"redis.workspace", "identifier", "default", "key prefix or:{<workspace>}: (daemons sharing it share conversations)"},
-        {"redis.command_timeout", "duration", "2s", "a command without a reply this long fails (and the connection is dropped)"},
-        {"redis.connect_timeout", "duration", "2s", "connecting (and a reload waiting for its loops' Redis, plus 1 s)"},
-        {"redis.dedupe_ttl", "duration", "7d", "how long a provider message id is remembered (repeats store once)"}}},
+       {{"redis.url", "redis://[user:pass@]host:port/db or unix:///path", "redis://127.0.0.1:6379/0", "the Redis server",
+         [](MapReader& r, Config& c) {
+           c.redis.url = r.text("url").value_or("redis://127.0.0.1:6379/0");
+           if (auto ep = parse_redis_url(c.redis.url)) c.redis.endpoint = *ep;
+           else r.error("url", ep.error());
+         }},
+        {"redis.workspace", "identifier", "default", "key prefix or:{<workspace>}: (daemons sharing it share conversations)",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.text("workspace")) {
+             if (is_identifier(*v)) c.redis.workspace = *v;
+             else r.error("workspace", "'" + *v + "' must be 1-64 letters, digits, '_' or '-'");
+           }
+         }},
+        {"redis.command_timeout", "duration, over 0ms", "2s",
+         "a command without a reply this long fails (and the connection is dropped)",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("command_timeout")) c.redis.command_timeout = *v;
+         }},
+        {"redis.connect_timeout", "duration", "2s", "connecting (and a reload waiting for its loops' Redis, plus 1 s)",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("connect_timeout")) c.redis.connect_timeout = *v;
+         }},
+        {"redis.dedupe_ttl", "duration", "7d", "how long a provider message id is remembered (repeats store once)",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("dedupe_ttl")) c.redis.dedupe_ttl = std::chrono::duration_cast<Seconds>(*v);
+         }}},
+       [](MapReader& r, Config& c) {
+         if (c.redis.command_timeout.count() <= 0) r.error("command_timeout", "must be longer than 0ms");
+       }},
       {"outbound", "Delivering agents' replies to providers.",
-       {{"outbound.timeout", "duration", "10s", "one provider call"},
-        {"outbound.retry_base", "duration", "1s", "first retry after about this long, doubling"},
-        {"outbound.retry_max", "duration", "60s", "longest wait between tries"},
-        {"outbound.max_attempts", "integer 1–100", "6", "then the reply is dead-lettered"}}},
+       {{"outbound.timeout", "duration, over 0ms", "10s", "one provider call",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("timeout")) c.outbound.timeout = *v;
+         }},
+        {"outbound.retry_base", "duration", "1s", "first retry after about this long, doubling",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("retry_base")) c.outbound.retry_base = *v;
+         }},
+        {"outbound.retry_max", "duration", "60s", "longest wait between tries",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.duration("retry_max")) c.outbound.retry_max = *v;
+         }},
+        {"outbound.max_attempts", "integer 1–100", "6", "then the reply is dead-lettered",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.integer("max_attempts", 1, 100)) c.outbound.max_attempts = static_cast<int>(*v);
+         }}},
+       [](MapReader& r, Config& c) {
+         if (c.outbound.timeout.count() <= 0) r.error("timeout", "must be longer than 0ms");
+       }},
       {"channels[]", "One entry per channel; `kind` picks the keys it takes (below).",
        {{"channels[].id", "identifier", "", "names the channel in URLs (/webhooks/<id>) and in Redis"},
         {"channels[].kind", "a channel kind", "", "one of the kinds listed under Channel kinds below"},
@@ -99,6 +194,20 @@ const std::vector<SectionDoc>& core_sections() {
         {"alerts[].kinds", "warning | breached | queue", "all", "only these kinds"}}},
   };
   return sections;
+}
+
+void read_declared_section(MapReader& top, Config& cfg, const std::string& name) {
+  const SectionDoc* section = nullptr;
+  for (const auto& s : core_sections()) {
+    if (s.name == name) section = &s;
+  }
+  MapReader r(top.child(name), name, top.diagnostics(), top.env(), top.where(name));
+  if (!r.valid() || !section) return;
+  for (const auto& key : section->keys) {
+    if (key.read) key.read(r, cfg);
+  }
+  if (section->check) section->check(r, cfg);
+  r.finish();
 }
 
 std::string reference_key(const std::string& recorded) {

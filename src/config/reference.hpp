@@ -5,6 +5,7 @@
 // --config-reference`), and tests check both directions: every key the loader
 // asks for is documented here, and every key documented is one it asks for.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,18 +13,29 @@
 
 namespace omniroute::config {
 
+class MapReader;
+struct Config;
+
+/// Reads one key of a section (or checks keys together): value, checks and where it goes, in one place.
+using SectionReader = std::function<void(MapReader& section, Config& cfg)>;
+
 struct KeyDoc {
   std::string key;      // "server.listen", "queues[].sla.<priority>.first_response"
   std::string type;     // "duration", "integer 1–64", "text", "secret", …
   std::string default_value;
   std::string doc;
+  SectionReader read;   // set for sections read from this table (server, redis, outbound)
 };
 
 struct SectionDoc {
   std::string name;  // "server", "queues[]"
   std::string doc;
   std::vector<KeyDoc> keys;
+  SectionReader check;  // keys that must agree with each other, after every key was read
 };
+
+/// Reads section `name` (one whose keys carry their readers) from the top-level mapping.
+void read_declared_section(MapReader& top, Config& cfg, const std::string& name);
 
 /// The core sections (everything but the keys of each channel kind).
 const std::vector<SectionDoc>& core_sections();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "calendar/calendar.hpp"
+#include "config/reference.hpp"
 
 #include <re2/re2.h>
 
@@ -134,67 +135,13 @@ bool is_identifier(std::string_view s) {
   });
 }
 
-void read_server(MapReader& top, Config& cfg) {
-  MapReader r(top.child("server"), "server", top.diagnostics(), top.env(), top.where("server"));
-  if (!r.valid()) return;
-  ServerConfig& s = cfg.server;
-  if (auto v = r.text("listen")) {
-    if (auto l = parse_listen(*v)) s.listen = *l;
-    else r.error("listen", l.error());
-  }
-  if (auto v = r.text("public_url")) {
-    if (auto u = parse_http_url(*v)) {
-      s.public_url = *u;
-      while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
-    } else {
-      r.error("public_url", u.error());
-    }
-  }
-  if (auto v = r.text("admin_token")) {
-    if (v->size() < 16) r.error("admin_token", "must be at least 16 characters");
-    else s.admin_token = *v;
-  }
-  if (auto v = r.integer("threads", 0, 64)) s.threads = static_cast<int>(*v);
-  if (auto v = r.integer("body_limit", 1024, 64LL * 1024 * 1024)) s.body_limit = static_cast<size_t>(*v);
-  if (auto v = r.integer("header_limit", 1024, 1024LL * 1024)) s.header_limit = static_cast<size_t>(*v);
-  if (auto v = r.duration("read_timeout")) s.read_timeout = *v;
-  if (auto v = r.duration("idle_timeout")) s.idle_timeout = *v;
-  if (auto v = r.duration("drain_timeout")) s.drain_timeout = *v;
-  if (auto v = r.duration("first_request_timeout")) s.first_request_timeout = *v;
-  if (auto v = r.integer("max_connections", 1, 1'000'000)) s.max_connections = static_cast<size_t>(*v);
-  if (auto v = r.integer("max_sockets_per_agent", 1, 100)) s.max_sockets_per_agent = static_cast<int>(*v);
-  r.finish();
-}
+// server, redis and outbound: each key's reading, checks and documentation are declared together
+// in reference.cpp.
+void read_server(MapReader& top, Config& cfg) { read_declared_section(top, cfg, "server"); }
 
-void read_redis(MapReader& top, Config& cfg) {
-  MapReader r(top.child("redis"), "redis", top.diagnostics(), top.env(), top.where("redis"));
-  if (!r.valid()) return;
-  RedisConfig& c = cfg.redis;
-  c.url = r.text("url").value_or("redis://127.0.0.1:6379/0");
-  if (auto ep = parse_redis_url(c.url)) c.endpoint = *ep;
-  else r.error("url", ep.error());
-  if (auto v = r.text("workspace")) {
-    if (is_identifier(*v)) c.workspace = *v;
-    else r.error("workspace", "'" + *v + "' must be 1-64 letters, digits, '_' or '-'");
-  }
-  if (auto v = r.duration("command_timeout")) c.command_timeout = *v;
-  if (auto v = r.duration("connect_timeout")) c.connect_timeout = *v;
-  if (auto v = r.duration("dedupe_ttl")) c.dedupe_ttl = std::chrono::duration_cast<Seconds>(*v);
-  if (c.command_timeout.count() <= 0) r.error("command_timeout", "must be longer than 0ms");
-  r.finish();
-}
+void read_redis(MapReader& top, Config& cfg) { read_declared_section(top, cfg, "redis"); }
 
-void read_outbound(MapReader& top, Config& cfg) {
-  MapReader r(top.child("outbound"), "outbound", top.diagnostics(), top.env(), top.where("outbound"));
-  if (!r.valid()) return;
-  OutboundConfig& o = cfg.outbound;
-  if (auto v = r.duration("timeout")) o.timeout = *v;
-  if (auto v = r.duration("retry_base")) o.retry_base = *v;
-  if (auto v = r.duration("retry_max")) o.retry_max = *v;
-  if (auto v = r.integer("max_attempts", 1, 100)) o.max_attempts = static_cast<int>(*v);
-  if (o.timeout.count() <= 0) r.error("timeout", "must be longer than 0ms");
-  r.finish();
-}
+void read_outbound(MapReader& top, Config& cfg) { read_declared_section(top, cfg, "outbound"); }
 
 /// A queue's `alert_when` (queue-level alerts: oldest wait, depth, the level they clear at), when given.
 void read_alert_when(MapReader& r, QueueAlertThresholds& out) {
