@@ -221,7 +221,7 @@ void read_whatsapp_statuses(const json::object& value, std::vector<DeliveryUpdat
   for (const auto& sv : arr_at(value, "statuses")) {
     if (!sv.is_object()) continue;
     const auto& st = sv.get_object();
-    DeliveryUpdate u{str(st, "id"), str(st, "status"), "", std::atoll(str(st, "timestamp").c_str()) * 1000};
+    DeliveryUpdate u{str(st, "id"), str(st, "status"), "", epoch_seconds_to_ms(str(st, "timestamp"))};
     const auto& errors = arr_at(st, "errors");
     if (!errors.empty() && errors[0].is_object()) {
       u.reason = "WhatsApp error " + str(errors[0].get_object(), "code") + ": " + str(errors[0].get_object(), "title");
@@ -252,7 +252,7 @@ Expected<std::optional<Message>, WebhookError> whatsapp_message(const json::obje
   msg.thread_key = from;            // and where replies go
   msg.text = nfc(*text);
   msg.attachments = std::move(attachments);
-  msg.provider_time_ms = std::atoll(str(m, "timestamp").c_str()) * 1000;
+  msg.provider_time_ms = epoch_seconds_to_ms(str(m, "timestamp"));
   msg.received_time_ms = now;
   return std::optional<Message>(std::move(msg));
 }
@@ -299,7 +299,7 @@ void read_page_deliveries(const json::object& e, std::vector<DeliveryUpdate>* st
   const auto& d = obj_at(e, "delivery");
   if (!statuses || d.empty()) return;
   for (const auto& mid : arr_at(d, "mids")) {
-    if (mid.is_string()) statuses->push_back({std::string(mid.get_string()), "delivered", "", std::atoll(str(e, "timestamp").c_str())});
+    if (mid.is_string()) statuses->push_back({std::string(mid.get_string()), "delivered", "", epoch_ms(str(e, "timestamp"))});
   }
 }
 
@@ -354,7 +354,7 @@ Expected<std::vector<Message>, WebhookError> parse_page_messaging(std::string_vi
       read_page_attachments(m, msg);
       if (msg.text.empty() && msg.attachments.empty()) continue;
       if (out.size() >= kMaxMessagesPerDelivery) return bad_request("too_many_messages", "at most 1000 per delivery");
-      msg.provider_time_ms = std::atoll(str(e, "timestamp").c_str());
+      msg.provider_time_ms = epoch_ms(str(e, "timestamp"));
       msg.received_time_ms = now;
       out.push_back(std::move(msg));
     }

@@ -57,7 +57,7 @@ std::optional<Message> message_of(const json::object& update, std::string_view c
   std::string name = str(from, "first_name") + (str(from, "last_name").empty() ? "" : " " + str(from, "last_name"));
   out.contact_name = nfc(name);
   out.thread_key = chat_id;  // replies go to the chat
-  out.provider_time_ms = std::atoll(str(*m, "date").c_str()) * 1000;
+  out.provider_time_ms = epoch_seconds_to_ms(str(*m, "date"));
   out.received_time_ms = now_ms();
   return out;
 }

@@ -95,6 +95,19 @@ TEST(WhatsAppInbound, ATeluguTextIsOneMessageFromTheE164Number) {
   EXPECT_EQ(m.provider_time_ms, 1'795'000'000'000);
 }
 
+TEST(WhatsAppInbound, ATimestampNoClockCouldShowIsUnknownNotAnOverflow) {
+  // Found by fuzz_social_bodies under UBSan: seconds × 1000 overflowed for a huge "timestamp".
+  auto wa = make(whatsapp_kind(), "wa");
+  std::string body = fixture("whatsapp_text.json");
+  const std::string real = "\"1795000000\"";
+  ASSERT_NE(body.find(real), std::string::npos);
+  body.replace(body.find(real), real.size(), "\"99999999999999999\"");
+  auto r = post(*wa, body);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->messages.size(), 1u);
+  EXPECT_EQ(r->messages[0].provider_time_ms, 0);  // unknown, as when there is none
+}
+
 TEST(WhatsAppInbound, BatchedEntriesGiveEveryMessageAndSkipStatuses) {
   auto wa = make(whatsapp_kind(), "wa");
   auto r = post(*wa, fixture("whatsapp_batched.json"));

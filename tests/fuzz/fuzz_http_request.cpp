@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace http = boost::beast::http;
   boost::beast::flat_buffer buffer;
   auto in = buffer.prepare(size);
-  std::memcpy(in.data(), data, size);
+  if (size > 0) std::memcpy(in.data(), data, size);  // (memcpy from a null pointer is undefined, even of 0 bytes)
   buffer.commit(size);
   // Every request on the byte stream, as a keep-alive connection would carry them.
   for (int requests = 0; requests < 8 && buffer.size() > 0; ++requests) {
