@@ -11,6 +11,13 @@ namespace omniroute::config {
 
 namespace {
 
+/// Reads `key` as a duration into the field `at` names.
+SectionReader duration_key(std::string key, Millis& (*at)(Config&)) {
+  return [key = std::move(key), at](MapReader& r, Config& c) {
+    if (auto v = r.duration(key)) at(c) = *v;
+  };
+}
+
 /// server.public_url, without a trailing slash.
 void read_public_url(MapReader& r, Config& c) {
   auto v = r.text("public_url");
@@ -52,21 +59,13 @@ SectionDoc server_section() {
            if (auto v = r.integer("header_limit", 1024, 1024LL * 1024)) c.server.header_limit = static_cast<size_t>(*v);
          }},
         {"server.read_timeout", "duration", "10s", "a whole request must arrive within this",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("read_timeout")) c.server.read_timeout = *v;
-         }},
+         duration_key("read_timeout", [](Config& c) -> Millis& { return c.server.read_timeout; })},
         {"server.idle_timeout", "duration", "60s", "keep-alive connections idle longer are closed",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("idle_timeout")) c.server.idle_timeout = *v;
-         }},
+         duration_key("idle_timeout", [](Config& c) -> Millis& { return c.server.idle_timeout; })},
         {"server.drain_timeout", "duration", "10s", "on SIGTERM (or a reload), in-flight requests get this long",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("drain_timeout")) c.server.drain_timeout = *v;
-         }},
+         duration_key("drain_timeout", [](Config& c) -> Millis& { return c.server.drain_timeout; })},
         {"server.first_request_timeout", "duration", "5s", "a new connection must start a request within this",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("first_request_timeout")) c.server.first_request_timeout = *v;
-         }},
+         duration_key("first_request_timeout", [](Config& c) -> Millis& { return c.server.first_request_timeout; })},
         {"server.max_connections", "integer 1–1000000", "half the file limit, at most 10000",
          "open connections (WebSockets included); beyond it the longest-idle is closed, else 503",
          [](MapReader& r, Config& c) {
@@ -96,13 +95,9 @@ SectionDoc redis_section() {
          }},
         {"redis.command_timeout", "duration, over 0ms", "2s",
          "a command without a reply this long fails (and the connection is dropped)",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("command_timeout")) c.redis.command_timeout = *v;
-         }},
+         duration_key("command_timeout", [](Config& c) -> Millis& { return c.redis.command_timeout; })},
         {"redis.connect_timeout", "duration", "2s", "connecting (and a reload waiting for its loops' Redis, plus 1 s)",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("connect_timeout")) c.redis.connect_timeout = *v;
-         }},
+         duration_key("connect_timeout", [](Config& c) -> Millis& { return c.redis.connect_timeout; })},
         {"redis.dedupe_ttl", "duration", "7d", "how long a provider message id is remembered (repeats store once)",
          [](MapReader& r, Config& c) {
            if (auto v = r.duration("dedupe_ttl")) c.redis.dedupe_ttl = std::chrono::duration_cast<Seconds>(*v);
@@ -115,17 +110,11 @@ SectionDoc redis_section() {
 SectionDoc outbound_section() {
   return {"outbound", "Delivering agents' replies to providers.",
        {{"outbound.timeout", "duration, over 0ms", "10s", "one provider call",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("timeout")) c.outbound.timeout = *v;
-         }},
+         duration_key("timeout", [](Config& c) -> Millis& { return c.outbound.timeout; })},
         {"outbound.retry_base", "duration", "1s", "first retry after about this long, doubling",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("retry_base")) c.outbound.retry_base = *v;
-         }},
+         duration_key("retry_base", [](Config& c) -> Millis& { return c.outbound.retry_base; })},
         {"outbound.retry_max", "duration", "60s", "longest wait between tries",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("retry_max")) c.outbound.retry_max = *v;
-         }},
+         duration_key("retry_max", [](Config& c) -> Millis& { return c.outbound.retry_max; })},
         {"outbound.max_attempts", "integer 1–100", "6", "then the reply is dead-lettered",
          [](MapReader& r, Config& c) {
            if (auto v = r.integer("max_attempts", 1, 100)) c.outbound.max_attempts = static_cast<int>(*v);
