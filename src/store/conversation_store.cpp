@@ -107,7 +107,7 @@ boost::asio::awaitable<StoreResult<IngestOutcome>> ConversationStore::ingest(con
     call.blobs.push_back(digests[i]);
     call.blobs.push_back(m.attachments[i].content_type + "\n" + m.attachments[i].content);
   }
-  auto r = co_await detail::run(client_, ingest_script(), call);
+  auto r = co_await detail::run(client_, ingest_script(), call.keys(), call.take_argv());
   if (!r) co_return unexpected(r.error());
   const Reply& reply = *r;
   if (reply.type != Reply::Type::array || reply.elements.size() < 3) {
