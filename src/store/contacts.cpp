@@ -12,8 +12,18 @@ asio::awaitable<StoreResult<std::optional<ContactView>>> Contacts::read(const st
   std::vector<std::string> hash{"HGETALL", keys_.contact(id)};
   auto c = co_await detail::command(client_, std::move(hash));
   if (!c) co_return unexpected(c.error());
+  // Handles and conversations are fields of the contact's hash (handle:<kind>:<handle>, conv:<id>); contacts
+  // stored by earlier builds keep them in the sets read below as well.
   ContactView v;
-  v.fields = fields_of(*c);
+  for (auto& [name, value] : fields_of(*c)) {
+    if (name.starts_with("handle:")) {
+      v.handles.push_back(name.substr(7));
+    } else if (name.starts_with("conv:")) {
+      v.conversations.push_back(name.substr(5));
+    } else {
+      v.fields[name] = std::move(value);
+    }
+  }
   if (v.fields["id"].empty()) co_return std::optional<ContactView>();
   if (!v.fields["merged_into"].empty()) co_return std::optional<ContactView>(std::move(v));
   std::vector<std::string> handles{"SMEMBERS", keys_.contact_handles(id)};
@@ -25,9 +35,9 @@ asio::awaitable<StoreResult<std::optional<ContactView>>> Contacts::read(const st
   if (!h) co_return unexpected(h.error());
   if (!a) co_return unexpected(a.error());
   if (!cs) co_return unexpected(cs.error());
-  v.handles = detail::strings_of(*h);
+  for (auto& handle : detail::strings_of(*h)) v.handles.push_back(std::move(handle));
   v.attributes = fields_of(*a);
-  v.conversations = detail::strings_of(*cs);
+  for (auto& conv : detail::strings_of(*cs)) v.conversations.push_back(std::move(conv));
   co_return std::optional<ContactView>(std::move(v));
 }
 

@@ -23,6 +23,7 @@ class Keys {
   std::string conversation(std::string_view id) const { return cat("conv:", id); }
   std::string transcript(std::string_view id) const { return cat("conv:", id, ":msgs"); }
   std::string contact(std::string_view id) const { return cat("contact:", id); }
+  // A contact's handles and conversations as earlier builds stored them (now fields of contact(id)): read only.
   std::string contact_handles(std::string_view id) const { return cat("contact:", id, ":handles"); }
   std::string contact_attributes(std::string_view id) const { return cat("contact:", id, ":attrs"); }
   std::string contact_conversations(std::string_view id) const { return cat("contact:", id, ":convs"); }

@@ -129,6 +129,29 @@ TEST_F(SkillsRouting, ContactShowsHandlesAttributesAndConversations) {
   EXPECT_EQ(c.at("conversations").as_array()[0].as_string(), conv);
 }
 
+TEST_F(SkillsRouting, AContactStoredByAnEarlierBuildKeepsItsHandlesAndConversationsThroughAMerge) {
+  // Earlier builds kept a contact's handles and conversations in sets of their own; they are still read.
+  ASSERT_EQ(post_message(port, "m1", "asha-new", "नमस्ते, मेरा रिफंड?").status, 200);
+  std::string into = field(conversation_of("asha-new"), "contact");
+  auto k = it_keys();
+  redis.command({"HSET", k.contact("c900"), "id", "c900", "name", "Asha (old)", "created_at", "1700000000000"});
+  redis.command({"SET", k.handle("api", "asha-old"), "c900"});
+  redis.command({"SADD", k.contact_handles("c900"), "api:asha-old"});
+  redis.command({"SADD", k.contact_conversations("c900"), "v900"});
+  redis.command({"HSET", k.conversation("v900"), "id", "v900", "contact", "c900", "state", "resolved"});
+  auto old = json::parse(as(kAdmin, "GET", "/v1/contacts/c900").body).as_object();
+  EXPECT_EQ(old.at("handles").as_array().size(), 1u);
+  EXPECT_EQ(old.at("conversations").as_array()[0].as_string(), "v900");
+
+  auto merged = as(kAdmin, "POST", "/v1/contacts/" + into + "/merge", R"({"from":"c900"})");
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  auto c = json::parse(merged.body).as_object();
+  EXPECT_EQ(c.at("handles").as_array().size(), 2u);
+  EXPECT_EQ(c.at("conversations").as_array().size(), 2u);
+  EXPECT_EQ(redis.one({"GET", k.handle("api", "asha-old")}), into);
+  EXPECT_EQ(redis.one({"HGET", k.conversation("v900"), "contact"}), into);
+}
+
 TEST_F(SkillsRouting, TwoContactsMergedAreOnePersonWithTheirHistoryReachable) {
   ASSERT_EQ(post_message(port, "m1", "ravi-laptop", "నా ఆర్డర్ ఎక్కడ?").status, 200);
   ASSERT_EQ(post_message(port, "m2", "ravi-phone", "Same person here, from my phone").status, 200);

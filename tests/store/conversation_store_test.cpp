@@ -162,9 +162,17 @@ TEST_F(ConversationStoreTest, QueueOrdersByPriorityThenAge) {
 TEST_F(ConversationStoreTest, NewConversationGetsAFirstResponseDeadlineAndEvents) {
   auto a = ingest(message("p1", "u1", "hi"));
   EXPECT_NE(redis.one({"ZSCORE", "or:{t}:sla", "first_response:" + a.conversation_id}), "(nil)");
+  ingest(message("p2", "u1", "again"));  // joins the open conversation: its event opens nothing
   auto events = redis.command({"XRANGE", "or:{t}:events", "-", "+"});
-  EXPECT_NE(std::find(events.begin(), events.end(), "conversation.created"), events.end());
-  EXPECT_NE(std::find(events.begin(), events.end(), "message.created"), events.end());
+  EXPECT_EQ(std::count(events.begin(), events.end(), "message.created"), 2);
+  // The message that opened the conversation says so (and in which queue) in its own event.
+  auto opened = std::find(events.begin(), events.end(), "opened");
+  ASSERT_NE(opened, events.end());
+  EXPECT_EQ(*(opened + 1), "1");
+  EXPECT_EQ(std::count(events.begin(), events.end(), "opened"), 1);
+  auto queue = std::find(opened, events.end(), "queue");
+  ASSERT_NE(queue, events.end());
+  EXPECT_EQ(*(queue + 1), "general");
 }
 
 }  // namespace

@@ -17,15 +17,28 @@ for _, id in ipairs({into, from}) do
   if not c[1] or (c[2] and c[2] ~= '') then return {'not_found', id} end
 end
 
-local handles = redis.call('SMEMBERS', fkey .. ':handles')
-for _, h in ipairs(handles) do
-  redis.call('SET', prefix .. 'handle:' .. h, into)
-  redis.call('SADD', ikey .. ':handles', h)
+-- Handles and conversations are fields of the contact's hash (handle:<kind>:<handle>, conv:<id> → since, ms);
+-- contacts stored by earlier builds keep them in the sets contact:<id>:handles and :convs.
+local handles, convs, links = {}, {}, {}
+local fields = redis.call('HGETALL', fkey)
+for n = 1, #fields, 2 do
+  local name = fields[n]
+  if string.sub(name, 1, 7) == 'handle:' then
+    handles[#handles + 1] = string.sub(name, 8); links[#links + 1] = name; links[#links + 1] = fields[n + 1]
+  elseif string.sub(name, 1, 5) == 'conv:' then
+    convs[#convs + 1] = string.sub(name, 6); links[#links + 1] = name; links[#links + 1] = fields[n + 1]
+  end
 end
-local convs = redis.call('SMEMBERS', fkey .. ':convs')
-for _, conv in ipairs(convs) do
-  redis.call('HSET', prefix .. 'conv:' .. conv, 'contact', into)
-  redis.call('SADD', ikey .. ':convs', conv)
+for _, h in ipairs(redis.call('SMEMBERS', fkey .. ':handles')) do
+  handles[#handles + 1] = h; links[#links + 1] = 'handle:' .. h; links[#links + 1] = a_now
+end
+for _, c in ipairs(redis.call('SMEMBERS', fkey .. ':convs')) do
+  convs[#convs + 1] = c; links[#links + 1] = 'conv:' .. c; links[#links + 1] = a_now
+end
+for _, h in ipairs(handles) do redis.call('SET', prefix .. 'handle:' .. h, into) end
+for _, conv in ipairs(convs) do redis.call('HSET', prefix .. 'conv:' .. conv, 'contact', into) end
+for n = 1, #links, 512 do  -- in slices: unpack has a stack limit, and a contact may have thousands
+  redis.call('HSET', ikey, unpack(links, n, math.min(n + 511, #links)))
 end
 local attrs = redis.call('HGETALL', fkey .. ':attrs')
 for i = 1, #attrs, 2 do redis.call('HSETNX', ikey .. ':attrs', attrs[i], attrs[i + 1]) end
