@@ -50,6 +50,8 @@ class Keys {
   std::string sla() const { return prefix_ + "sla"; }
   std::string alerts() const { return prefix_ + "alerts"; }
   std::string events() const { return prefix_ + "events"; }
+  std::string automatic() const { return prefix_ + "automatic"; }
+  std::string first_response_times(std::string_view queue) const { return cat("frt:", queue); }
 
  private:
   template <typename... Parts>

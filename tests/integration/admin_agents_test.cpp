@@ -5,9 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "integration/test_config.hpp"
-#include "support/daemon_process.hpp"
-#include "support/redis_server.hpp"
+#include "integration/daemon_fixture.hpp"
 
 namespace omniroute::testing {
 namespace {
@@ -17,17 +15,17 @@ namespace json = boost::json;
 constexpr const char* kAsha = "asha-token-0123456789";
 constexpr const char* kAdmin = "admin-token-0123456789";
 
-std::string admin_config(std::uint16_t port, const std::string& redis_url) {
-  return "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  threads: 2\n  admin_token: " + kAdmin +
-         "\nredis:\n  url: " + redis_url + "\n  workspace: it\n"
-         "channels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
-         "queues:\n  - { id: general, channels: [api] }\n  - { id: billing, skills: [billing] }\n"
-         "agents:\n  - { id: asha, token: " + kAsha + ", skills: [hi], capacity: { chat: 1 } }\n";
+ConfigBuilder admin_config(ConfigBuilder cfg) {
+  return cfg.server("admin_token", kAdmin)
+      .api_channel()
+      .queue("{ id: general, channels: [api] }")
+      .queue("{ id: billing, skills: [billing] }")
+      .agent(std::string("{ id: asha, token: ") + kAsha + ", skills: [hi], capacity: { chat: 1 } }");
 }
 
-class AdminAgents : public ::testing::Test {
+class AdminAgents : public DaemonTest {
  protected:
-  AdminAgents() : port(free_port()), daemon(admin_config(port, redis.url()), port) {}
+  AdminAgents() { start(admin_config(config())); }
 
   HttpResult call(std::uint16_t p, const std::string& token, const std::string& method, const std::string& path,
                   const std::string& body = "") {
@@ -36,15 +34,6 @@ class AdminAgents : public ::testing::Test {
   HttpResult admin(const std::string& method, const std::string& path, const std::string& body = "") {
     return call(port, kAdmin, method, path, body);
   }
-  HttpResult as(const std::string& token, const std::string& method, const std::string& path,
-                const std::string& body = "") {
-    return call(port, token, method, path, body);
-  }
-  std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
-
-  RedisServer redis;
-  std::uint16_t port;
-  DaemonProcess daemon;
 };
 
 TEST_F(AdminAgents, AnAddedAgentWorksAtOnceWithTheTokenShownOnce) {
@@ -60,12 +49,12 @@ TEST_F(AdminAgents, AnAddedAgentWorksAtOnceWithTheTokenShownOnce) {
   EXPECT_EQ(a.at("capacity").at("chat"), 2);
   EXPECT_EQ(a.at("queues"), json::parse(R"(["billing","general"])"));
   // Redis keeps only the digest.
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:meera", "token"}), "(nil)");
-  EXPECT_NE(redis.one({"HGET", "or:{it}:agent:meera", "token_sha256"}), token);
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("meera"), "token"}), "(nil)");
+  EXPECT_NE(redis.one({"HGET", it_keys().agent("meera"), "token_sha256"}), token);
 
   ASSERT_EQ(as(token, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of("cust-1"), "agent"}), "meera");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conversation_of("cust-1")), "agent"}), "meera");
   auto listed = admin("GET", "/v1/agents");
   ASSERT_EQ(listed.status, 200);
   auto agents = json::parse(listed.body).at("agents").as_array();
@@ -77,7 +66,7 @@ TEST_F(AdminAgents, AnAddedAgentWorksAtOnceWithTheTokenShownOnce) {
 
 TEST_F(AdminAgents, AnotherDaemonInstanceKnowsTheAgentAtOnce) {
   std::uint16_t port2 = free_port();
-  DaemonProcess second(admin_config(port2, redis.url()), port2);
+  DaemonProcess second(admin_config(ConfigBuilder(port2, redis.url())).yaml(), port2);
   auto created = admin("POST", "/v1/agents", R"({"id":"meera","token":"meera-token-0123456789","capacity":{"chat":1}})");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_FALSE(json::parse(created.body).as_object().contains("token"));  // chosen by the admin: not echoed
@@ -120,7 +109,7 @@ TEST_F(AdminAgents, ARemovedAgentsTokenStopsWorkingAndTheirConversationsWaitAgai
   EXPECT_EQ(removed.status, 204) << removed.body;
   EXPECT_EQ(as(token, "GET", "/v1/agents/me/conversations").status, 401);
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "state"}), "queued");
-  EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:queue:general", conv}), "20000000001000");
+  EXPECT_EQ(redis.one({"ZSCORE", it_keys().queue("general"), conv}), "20000000001000");
   EXPECT_EQ(redis.one({"SISMEMBER", it_keys().agents(), "meera"}), "0");
   EXPECT_EQ(admin("GET", "/v1/agents/meera").status, 404);
   EXPECT_EQ(admin("DELETE", "/v1/agents/meera").status, 404);

@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
-#include "integration/test_config.hpp"
+#include "integration/daemon_fixture.hpp"
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
 
@@ -19,29 +19,26 @@ constexpr const char* kAsha = "asha-token-0123456789";
 constexpr const char* kRavi = "ravi-token-0123456789";
 constexpr const char* kAdmin = "admin-token-0123456789";
 
-std::string routing_config(std::uint16_t port, const std::string& redis_url) {
-  std::string p = std::to_string(port);
-  return "server:\n  listen: 127.0.0.1:" + p + "\n  threads: 2\n  admin_token: " + kAdmin +
-         "\nredis:\n  url: " + redis_url + "\n  workspace: it\n"
-         "channels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
-         "queues:\n"
-         "  - { id: general, channels: [api], strategy: least_busy, sla: { first_response: 15m } }\n"
-         "  - { id: billing, skills: [billing], strategy: round_robin }\n"
-         "agents:\n"
-         "  - { id: asha, name: Asha Rao, token: " + kAsha + ", skills: [hi, te, billing], capacity: { chat: 2 } }\n"
-         "  - { id: ravi, name: Ravi Kumar, token: " + kRavi + ", skills: [en], capacity: { chat: 1 } }\n"
-         "routing:\n  sticky_window: 1h\n  rules:\n"
-         "    - { match: { text_matches: \"(?i)\\\\burgent\\\\b\" }, queue: general, priority: urgent }\n"
-         "    - { match: { channel: api, text_matches: \"(?i)refund|chargeback\" }, queue: billing, priority: high }\n";
+ConfigBuilder routing_config(ConfigBuilder cfg) {
+  return cfg.server("admin_token", kAdmin)
+      .api_channel()
+      .queue("{ id: general, channels: [api], strategy: least_busy, sla: { first_response: 15m } }")
+      .queue("{ id: billing, skills: [billing], strategy: round_robin }")
+      .agent(std::string("{ id: asha, name: Asha Rao, token: ") + kAsha +
+             ", skills: [hi, te, billing], capacity: { chat: 2 } }")
+      .agent(std::string("{ id: ravi, name: Ravi Kumar, token: ") + kRavi + ", skills: [en], capacity: { chat: 1 } }")
+      .section("routing", R"(
+sticky_window: 1h
+rules:
+  - { match: { text_matches: "(?i)\\burgent\\b" }, queue: general, priority: urgent }
+  - { match: { channel: api, text_matches: "(?i)refund|chargeback" }, queue: billing, priority: high }
+)");
 }
 
-class AgentApi : public ::testing::Test {
+class AgentApi : public DaemonTest {
  protected:
-  AgentApi() : port(free_port()), daemon(routing_config(port, redis.url()), port) {}
+  AgentApi() { start(routing_config(config())); }
 
-  HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
-    return as_bearer(port, token, method, path, body);
-  }
   void set_status(const char* token, const std::string& status) {
     auto r = as(token, "PUT", "/v1/agents/me/status", R"({"status":")" + status + "\"}");
     ASSERT_EQ(r.status, 200) << r.body;
@@ -51,11 +48,6 @@ class AgentApi : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body).at("conversations").as_array();
   }
-  std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
-
-  RedisServer redis;
-  std::uint16_t port;
-  DaemonProcess daemon;
 };
 
 TEST_F(AgentApi, AConversationMissingAStoredFieldStillListsInsteadOfDroppingTheConnection) {
@@ -64,7 +56,7 @@ TEST_F(AgentApi, AConversationMissingAStoredFieldStillListsInsteadOfDroppingTheC
   set_status(kAsha, "available");
   ASSERT_EQ(my_conversations(kAsha).size(), 2u);
   // Damaged or half-migrated data: the list used to throw while sorting and answer nothing at all.
-  redis.one({"HDEL", "or:{it}:conv:" + conversation_of("cust-1"), "created_at"});
+  redis.one({"HDEL", it_keys().conversation(conversation_of("cust-1")), "created_at"});
   auto convs = my_conversations(kAsha);
   ASSERT_EQ(convs.size(), 2u);
   int nulls = 0;
@@ -75,7 +67,7 @@ TEST_F(AgentApi, AConversationMissingAStoredFieldStillListsInsteadOfDroppingTheC
 TEST_F(AgentApi, AgentsStartOfflineAndReceiveNothing) {
   ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
   EXPECT_TRUE(my_conversations(kAsha).empty());
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of("cust-1"), "state"}), "queued");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conversation_of("cust-1")), "state"}), "queued");
 }
 
 TEST_F(AgentApi, AgentBecomingAvailableReceivesTheWaitingConversation) {
@@ -103,11 +95,11 @@ TEST_F(AgentApi, CapacityIsNeverExceededAndResolvingFreesIt) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(post_message(port, "m" + std::to_string(i), "cust-" + std::to_string(i), "hi").status, 200);
   auto convs = my_conversations(kAsha);
   ASSERT_EQ(convs.size(), 2u);  // capacity chat: 2
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "1");
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().queue("general")}), "1");
   std::string first = std::string(convs[0].at("id").as_string());
   ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + first + "/resolve").status, 200);
   EXPECT_EQ(my_conversations(kAsha).size(), 2u);  // the waiting one took the freed place
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().queue("general")}), "0");
 }
 
 TEST_F(AgentApi, LeastBusySpreadsConversationsAcrossAgents) {
@@ -130,7 +122,7 @@ TEST_F(AgentApi, AReturningCustomerGoesBackToTheirLastAgent) {
   ASSERT_NE(second, first);
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(second), "agent"}), "asha");
   ASSERT_EQ(post_message(port, "m3", "cust-2", "new customer").status, 200);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + conversation_of("cust-2"), "agent"}), "ravi");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conversation_of("cust-2")), "agent"}), "ravi");
 }
 
 TEST_F(AgentApi, AwayAgentsReceiveNothingNew) {

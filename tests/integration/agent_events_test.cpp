@@ -64,7 +64,7 @@ TEST_F(AgentEvents, AssignmentAndNewMessagesArePushed) {
   ASSERT_EQ(post_message(port, "m1", "cust-1", "नमस्ते").status, 200);
   auto assigned = next_of(ws, "conversation.assigned");
   ASSERT_FALSE(assigned.empty());
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
   EXPECT_EQ(assigned.at("conversation").at("id").as_string(), conv);
   EXPECT_EQ(assigned.at("conversation").at("agent"), "asha");
   EXPECT_FALSE(assigned.at("id").as_string().empty());
@@ -119,17 +119,17 @@ TEST_F(AgentEvents, AnAgentWhoseSocketDroppedGoesOfflineAndTheirConversationsReq
     available();
     ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
     ASSERT_FALSE(next_of(ws, "conversation.assigned").empty());
-    conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+    conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
     queued_at = redis.one({"HGET", it_keys().conversation(conv), "queued_at"});
     ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "asha");
   }  // the socket drops here
   // Grace 1 s, swept every second.
   ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().conversation(conv), "state"}) == "queued"; }, 5'000));
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "status"}), "offline");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:asha", "load:chat"}), "0");
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "1");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("asha"), "status"}), "offline");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("asha"), "load:chat"}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().queue("general")}), "1");
   // Back at its original age: normal priority band plus the time it first queued.
-  EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:queue:general", conv}),
+  EXPECT_EQ(redis.one({"ZSCORE", it_keys().queue("general"), conv}),
             std::to_string(20'000'000'000'000LL + std::stoll(queued_at)));
 }
 
@@ -138,7 +138,7 @@ TEST_F(AgentEvents, AnAgentWorkingOnlyThroughRestIsNeverForcedOffline) {
                         R"({"status":"available"})");
   ASSERT_EQ(r.status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:ravi", "status"}), "available");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("ravi"), "status"}), "available");
 }
 
 TEST_F(AgentEvents, SigtermWithAnOpenSocketStillExitsZero) {

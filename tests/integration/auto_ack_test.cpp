@@ -39,7 +39,7 @@ TEST(AutoAck, TheEstimateComesFromTheQueuesHistoryAndWhoWaitsAhead) {
   RedisServer redis;
   FakeProvider customer;
   // Known history: the last five first responses took 5, 7, 8, 10 and 150 minutes (median 8).
-  for (long minutes : {150, 10, 8, 7, 5}) redis.one({"LPUSH", "or:{it}:frt:general", std::to_string(minutes * 60'000)});
+  for (long minutes : {150, 10, 8, 7, 5}) redis.one({"LPUSH", it_keys().first_response_times("general"), std::to_string(minutes * 60'000)});
   std::uint16_t port = free_port();
   DaemonProcess daemon(ack_config(port, redis.url(), customer.url()), port);
 
@@ -63,7 +63,7 @@ TEST(AutoAck, TheEstimateComesFromTheQueuesHistoryAndWhoWaitsAhead) {
   EXPECT_EQ(customer.received().size(), 3u);
 
   // Not a response: no first_response_at, the SLA clock still runs; the transcript shows it as automatic.
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-te"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-te")});
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "first_response_at"}), "");
   EXPECT_NE(redis.one({"ZSCORE", it_keys().sla(), "first_response:" + conv}), "");
   auto view = http_request(port, "GET", "/v1/conversations?state=queued", {{"Authorization", std::string("Bearer ") + kAdmin}});
@@ -78,7 +78,7 @@ TEST(AutoAck, TheEstimateComesFromTheQueuesHistoryAndWhoWaitsAhead) {
 TEST(AutoAck, TheEstimateCountsTheAgentsOnDutyNotOnlyThoseWithRoomThisInstant) {
   RedisServer redis;
   FakeProvider customer;
-  for (int i = 0; i < 5; ++i) redis.one({"LPUSH", "or:{it}:frt:general", std::to_string(2 * 60'000)});  // median 2 min
+  for (int i = 0; i < 5; ++i) redis.one({"LPUSH", it_keys().first_response_times("general"), std::to_string(2 * 60'000)});  // median 2 min
   std::uint16_t port = free_port();
   std::string cfg = ack_config(port, redis.url(), customer.url());
   cfg.replace(cfg.find("agents:"), std::string::npos,

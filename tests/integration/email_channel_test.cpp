@@ -71,7 +71,7 @@ std::string webhook_mail_config(std::uint16_t port, const std::string& redis_url
 }
 
 std::string mail_conversation(RedisServer& redis, const std::string& message_id) {
-  std::string conv = redis.one({"GET", "or:{it}:thread:mail:msg:" + message_id});
+  std::string conv = redis.one({"GET", it_keys().thread("mail", "msg:" + message_id)});
   return conv == "(nil)" ? "" : conv;
 }
 
@@ -136,7 +136,7 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   ASSERT_EQ(msgs.size(), 1u);
   EXPECT_NE(std::string(msgs[0].at("text").as_string()).find("#9031"), std::string::npos);
   EXPECT_EQ(msgs[0].at("from"), "lakshmi.devi@outlook.com");
-  EXPECT_EQ(redis.one({"GET", "or:{it}:handle:email:lakshmi.devi@outlook.com"}), c.at("contact").at("id").as_string().c_str());
+  EXPECT_EQ(redis.one({"GET", it_keys().handle("email", "lakshmi.devi@outlook.com")}), c.at("contact").at("id").as_string().c_str());
 
   // The reply: a MIME mail to the customer, threaded under her message.
   auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", h, R"({"text":"మీ ఆర్డర్ రేపు వస్తుంది."})");
@@ -181,7 +181,7 @@ TEST(EmailChannel, MailFromDovecotIsRoutedAndTheReplyReachesSmtpThreaded) {
   EXPECT_EQ(all[4].at("automatic"), "sender mailer-daemon@mx.gmail.example");
   // A bounce that names nothing of ours is recorded, not routed and not a conversation.
   dovecot.append("INBOX", fixture("13_bounce_dsn.eml"));
-  ASSERT_TRUE(eventually([&] { return redis.one({"XLEN", "or:{it}:automatic"}) == "1"; })) << daemon.log();
+  ASSERT_TRUE(eventually([&] { return redis.one({"XLEN", it_keys().automatic()}) == "1"; })) << daemon.log();
   EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "2");  // the Telugu mail's and the webhook's
   EXPECT_EQ(dovecot.uids("Processed").size(), 5u);
   // Meanwhile the stuck server's channel times out, says so, and keeps trying.
@@ -200,11 +200,11 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
   std::uint16_t port = free_port();
   const std::string conf = config(port, redis.url(), dovecot.url("Support"), "seen", smtp.url());
   const std::uint64_t validity = dovecot.uidvalidity("Support");
-  redis.command({"HSET", "or:{it}:channel:mail", "imap_cursor", "not-a-cursor"});  // damaged: read as none
+  redis.command({"HSET", it_keys().channel_state("mail"), "imap_cursor", "not-a-cursor"});  // damaged: read as none
   {
     DaemonProcess first(conf, port);
     ASSERT_TRUE(eventually([&] {
-      return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":2";
+      return redis.one({"HGET", it_keys().channel_state("mail"), "imap_cursor"}) == std::to_string(validity) + ":2";
     })) << first.log();
     ASSERT_TRUE(eventually([&] { return dovecot.uids("Support", "UNSEEN").empty(); })) << first.log();
     EXPECT_NE(first.log().find("the saved IMAP cursor 'not-a-cursor' is unreadable"), std::string::npos);
@@ -216,11 +216,11 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
   {
     DaemonProcess second(conf, port);
     ASSERT_TRUE(eventually([&] {
-      return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(validity) + ":4";
+      return redis.one({"HGET", it_keys().channel_state("mail"), "imap_cursor"}) == std::to_string(validity) + ":4";
     })) << second.log();
     EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "3");
     EXPECT_EQ(mail_conversation(redis, "third-0003@outlook.com"), mail_conversation(redis, "first-0001@outlook.com"));
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + mail_conversation(redis, "first-0001@outlook.com"), "message_count"}), "2");
+    EXPECT_EQ(redis.one({"HGET", it_keys().conversation(mail_conversation(redis, "first-0001@outlook.com")), "message_count"}), "2");
 
     // The attachment's bytes are kept and served to agents as a download.
     Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
@@ -252,10 +252,10 @@ TEST(EmailChannel, ARestartNeitherLosesNorRepeatsAndARecreatedMailboxIsReadAgain
     dovecot.append("Support", mail("second-0002@outlook.com", "Subject: पासवर्ड\r\n", "मेरा पासवर्ड काम नहीं कर रहा"));
     dovecot.append("Support", mail("fifth-0005@outlook.com", "Subject: Invoice\r\n", "Please send the invoice."));
     ASSERT_TRUE(eventually([&] {
-      return redis.one({"HGET", "or:{it}:channel:mail", "imap_cursor"}) == std::to_string(renewed) + ":2";
+      return redis.one({"HGET", it_keys().channel_state("mail"), "imap_cursor"}) == std::to_string(renewed) + ":2";
     })) << second.log();
     EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "4");
-    EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + mail_conversation(redis, "second-0002@outlook.com"), "message_count"}),
+    EXPECT_EQ(redis.one({"HGET", it_keys().conversation(mail_conversation(redis, "second-0002@outlook.com")), "message_count"}),
               "1");
     EXPECT_NE(second.log().find("UIDVALIDITY of Support changed"), std::string::npos);
   }
@@ -288,15 +288,15 @@ TEST(EmailChannel, AnInboundParseWebhookStoresTheMailOnceAndRefusesForgedOrStale
     ASSERT_EQ(ok.status, 200) << ok.body;
   }
   EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "1");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "message_count"}), "1");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "language"}), "hi");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation("v1"), "message_count"}), "1");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation("v1"), "language"}), "hi");
 
   // The signature covers timestamp + token only: reused with another mail, it is a forgery.
   auto replayed = http_request(port, "POST", "/webhooks/mail", h, form(now, "key-0123456789", "01_gmail_plain.eml"));
   EXPECT_EQ(replayed.status, 401);
   EXPECT_NE(replayed.body.find("\"error\":\"replayed\""), std::string::npos) << replayed.body;
   EXPECT_EQ(redis.one({"HGET", it_keys().seq(), "conv"}), "1");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:v1", "message_count"}), "1");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation("v1"), "message_count"}), "1");
 }
 
 TEST(EmailChannel, AMailIsMarkedReadOnlyOnceItIsStored) {
@@ -305,13 +305,13 @@ TEST(EmailChannel, AMailIsMarkedReadOnlyOnceItIsStored) {
   SmtpServer smtp;
   dovecot.append("INBOX", mail("blocked-0001@outlook.com", "Subject: ఇంకా రాలేదు\r\n", "నా పార్సెల్ ఇంకా రాలేదు"));
   // Its dedupe key holds the wrong type: storing this mail fails until the key is cleared.
-  redis.command({"HSET", "or:{it}:dedupe:mail:blocked-0001@outlook.com", "x", "y"});
+  redis.command({"HSET", it_keys().dedupe("mail", "blocked-0001@outlook.com"), "x", "y"});
   std::uint16_t port = free_port();
   DaemonProcess daemon(config(port, redis.url(), dovecot.url("INBOX"), "seen", smtp.url()), port);
   ASSERT_TRUE(eventually([&] { return daemon.log().find("not stored") != std::string::npos; })) << daemon.log();
   // Fetched, not stored: it must still look unread (the oldest-unread rule starts there after a cursor loss).
   EXPECT_EQ(dovecot.uids("INBOX", "UNSEEN").size(), 1u) << daemon.log();
-  redis.command({"DEL", "or:{it}:dedupe:mail:blocked-0001@outlook.com"});
+  redis.command({"DEL", it_keys().dedupe("mail", "blocked-0001@outlook.com")});
   ASSERT_TRUE(eventually([&] { return !mail_conversation(redis, "blocked-0001@outlook.com").empty(); })) << daemon.log();
   ASSERT_TRUE(eventually([&] { return dovecot.uids("INBOX", "UNSEEN").empty(); })) << daemon.log();
 }
@@ -329,7 +329,7 @@ TEST(EmailChannel, AMailFromTheInboundParseWebhookIsFiledAtTheTimeItArrived) {
   ASSERT_EQ(ok.status, 200) << ok.body;
   const std::int64_t after_ms = static_cast<std::int64_t>(std::time(nullptr) + 1) * 1000;
   for (const char* field : {"created_at", "queued_at"}) {
-    std::int64_t at = std::atoll(redis.one({"HGET", "or:{it}:conv:v1", field}).c_str());
+    std::int64_t at = std::atoll(redis.one({"HGET", it_keys().conversation("v1"), field}).c_str());
     EXPECT_GE(at, before_ms) << field;
     EXPECT_LE(at, after_ms) << field;
   }
@@ -356,7 +356,7 @@ TEST(EmailChannel, AnAttachmentIsServedOnlyToWhoeverCanSeeAConversationHoldingIt
   Headers asha = bearer(kAgent);
   asha.push_back({"Content-Type", "application/json"});
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", asha, R"({"status":"available"})").status, 200);
-  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:conv:v1", "agent"}) == "asha"; }));
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().conversation("v1"), "agent"}) == "asha"; }));
   auto view = http_request(port, "GET", "/v1/conversations/v1", asha);
   ASSERT_EQ(view.status, 200) << view.body;
   const std::string url(json::parse(view.body).at("messages").at(0).at("attachments").at(0).at("url").as_string());

@@ -220,7 +220,7 @@ TEST(HostileClients, SigtermAfterAHostileRunStillEndsTheDaemon) {
   ASSERT_EQ(post_message(port, "m1", "cust-1", "hello").status, 200);
   set_available(port);
   const Headers agent{{"Authorization", std::string("Bearer ") + kAsha}, {"Content-Type", "application/json"}};
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
   for (int i = 0; i < 5; ++i) {
     auto r = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent, R"({"text":"on it"})");
     ASSERT_EQ(r.status, 202) << r.body;

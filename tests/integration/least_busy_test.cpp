@@ -39,10 +39,10 @@ HttpResult post_sms(std::uint16_t port, const std::string& sid, const std::strin
                       body);
 }
 
-std::string agent_of(RedisServer& redis, const std::string& thread_key) {
+std::string agent_of(RedisServer& redis, const std::string& channel, const std::string& thread_key) {
   std::string agent;
   eventually([&] {
-    std::string conv = redis.one({"GET", "or:{it}:thread:" + thread_key});
+    std::string conv = redis.one({"GET", it_keys().thread(channel, thread_key)});
     agent = conv == "(nil)" ? "" : redis.one({"HGET", it_keys().conversation(conv), "agent"});
     if (agent == "(nil)") agent.clear();
     return !agent.empty();
@@ -61,15 +61,15 @@ TEST(LeastBusy, AnAgentHoldingAChatIsBusierForTheNextSmsThanAnIdleOne) {
     ASSERT_EQ(r.status, 200) << r.body;
   }
   ASSERT_EQ(post_message(port, "chat-1", "cust-chat", "नमस्ते").status, 200);
-  const std::string first = agent_of(redis, "api:cust-chat");
+  const std::string first = agent_of(redis, "api", "cust-chat");
   ASSERT_FALSE(first.empty());
   ASSERT_EQ(post_sms(port, "SM1", "+919876543210", "రీఫండ్ ఎప్పుడు?").status, 200);
-  const std::string second = agent_of(redis, "sms:+919876543210");
+  const std::string second = agent_of(redis, "sms", "+919876543210");
   ASSERT_FALSE(second.empty());
   EXPECT_NE(second, first) << "the SMS went to the agent already holding a chat, not to the idle one";
   // Now both hold one: the next goes by longest since last assignment, i.e. to the first again.
   ASSERT_EQ(post_message(port, "chat-2", "cust-chat-2", "hello").status, 200);
-  EXPECT_EQ(agent_of(redis, "api:cust-chat-2"), first);
+  EXPECT_EQ(agent_of(redis, "api", "cust-chat-2"), first);
 }
 
 }  // namespace

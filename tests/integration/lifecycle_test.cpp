@@ -69,10 +69,10 @@ TEST_F(Lifecycle, SighupReloadsTheConfigAndKeepsTheOldOneWhenTheNewIsBroken) {
   std::string body = webhook_body("2", "d", "నమస్కారం");
   EXPECT_EQ(http_request(port, "POST", "/webhooks/api2", signed_headers(body), body).status, 404);
   // A second channel, and a queue for it.
-  std::string reloaded = daemon_config(port, redis.url()) +
-                         "  - id: second\n    channels: [api2]\n";
-  reloaded.replace(reloaded.find("  - id: sms\n"), 0, "  - id: api2\n    kind: webhook\n    secret: " + std::string(kApiSecret) + "\n");
-  daemon.rewrite_config(reloaded);
+  ConfigBuilder reloaded = standard_config(port, redis.url());
+  reloaded.channel(std::string("{ id: api2, kind: webhook, secret: ") + kApiSecret + " }")
+      .queue("{ id: second, channels: [api2] }");
+  daemon.rewrite_config(reloaded.yaml());
   daemon.signal(SIGHUP);
   int status = 404;
   eventually([&] {
@@ -80,14 +80,14 @@ TEST_F(Lifecycle, SighupReloadsTheConfigAndKeepsTheOldOneWhenTheNewIsBroken) {
     return status != 404;
   }, 5'000);
   EXPECT_EQ(status, 200) << daemon.log();
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:conv:" + redis.one({"GET", "or:{it}:thread:api2:d"}), "queue"}), "second");
+  EXPECT_EQ(redis.one({"HGET", it_keys().conversation(redis.one({"GET", it_keys().thread("api2", "d")})), "queue"}), "second");
   EXPECT_EQ(post_message(port, "3", "c", "still here").status, 200);  // the old channel too, its conversation kept
   EXPECT_NE(daemon.log().find("configuration reloaded"), std::string::npos) << daemon.log();
 
   // A broken file: said as FILE:LINE:COL, and the running configuration stays.
-  daemon.rewrite_config(reloaded + "bogus_section: 1\n");
+  daemon.rewrite_config(reloaded.yaml() + "bogus_section: 1\n");
   daemon.signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(eventually([&] { return daemon.log().find("not reloaded") != std::string::npos; })) << daemon.log();
   EXPECT_TRUE(daemon.running());
   EXPECT_NE(daemon.log().find("omniroute.yaml:"), std::string::npos) << daemon.log();
   EXPECT_NE(daemon.log().find("unknown key 'bogus_section'"), std::string::npos) << daemon.log();
@@ -113,7 +113,7 @@ TEST_F(Lifecycle, ReloadsUnderTrafficRefuseAndLoseNothing) {
   for (size_t i = 0; i < statuses.size(); ++i) ASSERT_EQ(statuses[i], 200) << "message " << i << "\n" << daemon.log();
   int stored = 0;
   for (int i = 0; i < 50; ++i) {
-    std::string conv = redis.one({"GET", "or:{it}:thread:api:c" + std::to_string(i)});
+    std::string conv = redis.one({"GET", it_keys().thread("api", "c" + std::to_string(i))});
     stored += std::atoi(redis.one({"HGET", it_keys().conversation(conv), "message_count"}).c_str());
   }
   EXPECT_EQ(stored, 400);
@@ -175,7 +175,7 @@ TEST_F(Lifecycle, EveryAcknowledgedMessageSurvivesSigkillUnderLoad) {
   ASSERT_GE(acked.size(), 1000u);
   size_t missing = 0;
   for (const auto& id : acked) {
-    if (redis.one({"EXISTS", "or:{it}:dedupe:api:" + id}) != "1") ++missing;
+    if (redis.one({"EXISTS", it_keys().dedupe("api", id)}) != "1") ++missing;
   }
   EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acknowledged messages";
 }

@@ -98,13 +98,13 @@ TEST_F(MetaChannels, OnePersonOverSmsAndWhatsAppIsOneContactAndTeluguGoesToTheTe
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);  // delivered twice: stored once
   ASSERT_EQ(post_sms("SM1", "+919876543210", "Also sent by SMS").status, 200);
-  std::string wa_conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
-  std::string sms_conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
+  std::string wa_conv = redis.one({"GET", it_keys().thread("wa", "919876543210")});
+  std::string sms_conv = redis.one({"GET", it_keys().thread("sms", "+919876543210")});
   ASSERT_NE(wa_conv, "(nil)");
   ASSERT_NE(sms_conv, "(nil)");
   std::string contact = redis.one({"HGET", it_keys().conversation(wa_conv), "contact"});
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(sms_conv), "contact"}), contact);
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:contact:" + contact, "name"}), "రవి తేజ");
+  EXPECT_EQ(redis.one({"HGET", it_keys().contact(contact), "name"}), "రవి తేజ");
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(wa_conv), "message_count"}), "1");
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(wa_conv), "language"}), "te");
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(wa_conv), "agent"}), "ravi");
@@ -125,7 +125,7 @@ TEST_F(MetaChannels, OnePersonOverSmsAndWhatsAppIsOneContactAndTeluguGoesToTheTe
 TEST_F(MetaChannels, AReplyAfterTheTwentyFourHourWindowIsA409WithTheReason) {
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
+  std::string conv = redis.one({"GET", it_keys().thread("wa", "919876543210")});
   ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "ravi");
   // The customer last wrote 25 hours ago.
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -139,7 +139,7 @@ TEST_F(MetaChannels, AReplyAfterTheTwentyFourHourWindowIsA409WithTheReason) {
 TEST_F(MetaChannels, MessengerDeclaresTheSameWindowAndRefusesALateReplyWithItsOwnReason) {
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kEnglish), R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_whatsapp(fixture("messenger_text.json"), "fb").status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:fb:6543210987654321"});
+  std::string conv = redis.one({"GET", it_keys().thread("fb", "6543210987654321")});
   ASSERT_NE(conv, "(nil)");
   ASSERT_EQ(redis.one({"HGET", it_keys().conversation(conv), "agent"}), "emma");
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -158,7 +158,7 @@ TEST_F(MetaChannels, MessengerDeclaresTheSameWindowAndRefusesALateReplyWithItsOw
 TEST_F(MetaChannels, OutsideTheWindowAConfiguredTemplateCarriesTheReply) {
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json"), "wa2").status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:wa2:919876543210"});
+  std::string conv = redis.one({"GET", it_keys().thread("wa2", "919876543210")});
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   redis.one({"HSET", it_keys().conversation(conv), "last_inbound_at", std::to_string(now - 25LL * 3600 * 1000)});
   auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", agent(kTelugu),
@@ -178,7 +178,7 @@ TEST_F(MetaChannels, OutsideTheWindowAConfiguredTemplateCarriesTheReply) {
 TEST_F(MetaChannels, GraphErrorAnswersAreRetriedWhenThrottledAndShownWhenFinal) {
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
+  std::string conv = redis.one({"GET", it_keys().thread("wa", "919876543210")});
   graph.script({{429, R"({"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429}})"},
                 {200, R"({"messages":[{"id":"wamid.after.throttle"}]})"},
                 {400, R"({"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026}})"}});
@@ -212,7 +212,7 @@ std::string statuses(const std::string& id, const std::string& status) {
 TEST_F(MetaChannels, DeliveryStatusesMoveTheReplyForwardOnlyEvenWhenOneArrivesFirst) {
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", agent(kTelugu), R"({"status":"available"})").status, 200);
   ASSERT_EQ(post_whatsapp(fixture("whatsapp_text.json")).status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:wa:919876543210"});
+  std::string conv = redis.one({"GET", it_keys().thread("wa", "919876543210")});
   graph.script({{200, R"({"messaging_product":"whatsapp","messages":[{"id":"wamid.out.early"}]})"}});
   // Meta's "delivered" can beat our record of the send: it is kept and applied when the send is recorded.
   ASSERT_EQ(post_whatsapp(statuses("wamid.out.early", "delivered")).status, 200);

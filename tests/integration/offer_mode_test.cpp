@@ -7,9 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "integration/test_config.hpp"
-#include "support/daemon_process.hpp"
-#include "support/redis_server.hpp"
+#include "integration/daemon_fixture.hpp"
 #include "support/ws_client.hpp"
 
 namespace omniroute::testing {
@@ -20,29 +18,19 @@ namespace json = boost::json;
 constexpr const char* kTara = "tara-token-0123456789";
 constexpr const char* kEli = "eli-token-01234567890";
 
-std::string offer_config(std::uint16_t port, const std::string& redis_url) {
-  return "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  threads: 2\n"
-         "redis:\n  url: " + redis_url + "\n  workspace: it\n"
-         "channels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
-         "queues:\n  - { id: general, channels: [api], strategy: round_robin, offer_timeout: 2s }\n"
-         "agents:\n"
-         "  - { id: tara, token: " + kTara + ", capacity: { chat: 1 } }\n"
-         "  - { id: eli, token: " + kEli + ", capacity: { chat: 1 } }\n";
+ConfigBuilder offer_config(ConfigBuilder cfg) {
+  return cfg.api_channel()
+      .queue("{ id: general, channels: [api], strategy: round_robin, offer_timeout: 2s }")
+      .agent(std::string("{ id: tara, token: ") + kTara + ", capacity: { chat: 1 } }")
+      .agent(std::string("{ id: eli, token: ") + kEli + ", capacity: { chat: 1 } }");
 }
 
-class OfferMode : public ::testing::Test {
+class OfferMode : public DaemonTest {
  protected:
-  OfferMode() : port(free_port()), daemon(offer_config(port, redis.url()), port) {}
+  OfferMode() { start(offer_config(config())); }
 
-  HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
-    return as_bearer(port, token, method, path, body);
-  }
   void set_status(const char* token, const std::string& status) {
     ASSERT_EQ(as(token, "PUT", "/v1/agents/me/status", R"({"status":")" + status + "\"}").status, 200);
-  }
-  std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
-  std::string field(const std::string& conv, const std::string& name) {
-    return redis.one({"HGET", it_keys().conversation(conv), name});
   }
   json::array offers(const char* token) {
     auto r = as(token, "GET", "/v1/agents/me/offers");
@@ -57,10 +45,6 @@ class OfferMode : public ::testing::Test {
     }, 6'000);
     return field(conv, "offered_to");
   }
-
-  RedisServer redis;
-  std::uint16_t port;
-  DaemonProcess daemon;
 };
 
 TEST_F(OfferMode, AnOfferHoldsAPlaceUntilAcceptedThenTheConversationIsTheAgents) {
@@ -71,7 +55,7 @@ TEST_F(OfferMode, AnOfferHoldsAPlaceUntilAcceptedThenTheConversationIsTheAgents)
   std::string conv = conversation_of("cust-1");
   EXPECT_EQ(field(conv, "state"), "queued");
   EXPECT_EQ(field(conv, "offered_to"), "tara");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:tara", "load:chat"}), "1");  // the place is held
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("tara"), "load:chat"}), "1");  // the place is held
 
   auto frame = ws.next();
   ASSERT_TRUE(frame);
@@ -94,8 +78,8 @@ TEST_F(OfferMode, AnOfferHoldsAPlaceUntilAcceptedThenTheConversationIsTheAgents)
   EXPECT_EQ(c.at("state"), "assigned");
   EXPECT_EQ(c.at("agent"), "tara");
   EXPECT_FALSE(c.contains("offer"));
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:tara", "load:chat"}), "1");  // not counted twice
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "0");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("tara"), "load:chat"}), "1");  // not counted twice
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().queue("general")}), "0");
   EXPECT_EQ(redis.one({"ZCARD", it_keys().offers()}), "0");
   EXPECT_TRUE(offers(kTara).empty());
   auto assigned = ws.next();
@@ -113,7 +97,7 @@ TEST_F(OfferMode, ARejectedOfferGoesToTheNextAgentAndNotBack) {
   auto rejected = as(kTara, "POST", "/v1/conversations/" + conv + "/reject");
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(field(conv, "offered_to"), "eli");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:tara", "load:chat"}), "0");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("tara"), "load:chat"}), "0");
   ASSERT_EQ(as(kEli, "POST", "/v1/conversations/" + conv + "/reject").status, 200);
   // Everyone with room declined it: it waits, and nobody is offered it again at once...
   EXPECT_EQ(field(conv, "offered_to"), "(nil)");
@@ -131,8 +115,8 @@ TEST_F(OfferMode, AnUnansweredOfferExpiresToTheNextAgentAndTheAbsentOneGoesAway)
   ASSERT_EQ(field(conv, "offered_to"), "tara");
   set_status(kEli, "available");
   EXPECT_EQ(wait_offered_elsewhere(conv, "tara"), "eli");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:tara", "status"}), "away");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:tara", "load:chat"}), "0");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("tara"), "status"}), "away");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("tara"), "load:chat"}), "0");
   auto late = as(kTara, "POST", "/v1/conversations/" + conv + "/accept");
   EXPECT_EQ(late.status, 409);
   ASSERT_EQ(as(kEli, "POST", "/v1/conversations/" + conv + "/accept").status, 200);
@@ -151,7 +135,7 @@ TEST_F(OfferMode, GoingAwayHandsPendingOffersOn) {
   set_status(kEli, "available");
   set_status(kTara, "away");
   EXPECT_EQ(field(conv, "offered_to"), "eli");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:tara", "load:chat"}), "0");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("tara"), "load:chat"}), "0");
 }
 
 TEST_F(OfferMode, OnlyTheOfferedAgentAnswersAndOnlyItsAgentResolves) {

@@ -49,13 +49,13 @@ class Outbound : public ::testing::Test {
     EXPECT_EQ(http_request(port, "POST", "/webhooks/sms",
                            {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
                            channels::form_encode(fields)).status, 200);
-    return redis.one({"GET", "or:{it}:thread:sms:" + phone});
+    return redis.one({"GET", it_keys().thread("sms", phone)});
   }
 
   /// A conversation from cust-1 on the generic channel, assigned to asha, and her reply to it.
   std::string reply_on_api(const std::string& text) {
     EXPECT_EQ(post_message(port, "in-1", "cust-1", "hello").status, 200);
-    std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+    std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
     auto r = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", auth(), json::serialize(json::object{{"text", text}}));
     EXPECT_EQ(r.status, 202) << r.body;
     return conv;
@@ -131,7 +131,7 @@ TEST_F(Outbound, AfterMaxAttemptsTheMessageIsDeadLettered) {
   auto d = delivery_when(conv, "failed");
   EXPECT_EQ(d.at("status"), "failed");
   EXPECT_NE(std::string(d.at("reason").as_string()).find("gave up after 3 attempts"), std::string::npos);
-  EXPECT_EQ(redis.one({"XLEN", "or:{it}:outbox:dead"}), "1");
+  EXPECT_EQ(redis.one({"XLEN", it_keys().dead_letters()}), "1");
   EXPECT_EQ(crm.received().size(), 3u);
 }
 
@@ -143,7 +143,7 @@ TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
                          {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
                          "MessageSid=SM1&From=%2B919876543210&Body=%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87");
   ASSERT_EQ(in.status, 200) << in.body;
-  std::string conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
+  std::string conv = redis.one({"GET", it_keys().thread("sms", "+919876543210")});
   auto r = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", auth(), R"({"text":"नमस्ते जी"})");
   ASSERT_EQ(r.status, 202) << r.body;
   ASSERT_TRUE(twilio.wait_for(1));

@@ -27,7 +27,7 @@ TEST(Overflow, AConversationWaitingPastTheLimitReachesTheOverflowQueuesAgents) {
                         R"({"status":"available"})");
   ASSERT_EQ(r.status, 200);
   ASSERT_EQ(post_message(port, "m1", "cust-1", "anyone?").status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
   // Not before its time: the front queue has no agent, and the wait is under 2 s.
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "state"}), "queued");
   std::string agent;
@@ -38,8 +38,8 @@ TEST(Overflow, AConversationWaitingPastTheLimitReachesTheOverflowQueuesAgents) {
   }, 5'000);
   EXPECT_EQ(agent, "backup");
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "queue"}), "front");  // it stays a front conversation
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:front"}), "0");
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:agent:backup", "load:chat"}), "1");
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().queue("front")}), "0");
+  EXPECT_EQ(redis.one({"HGET", it_keys().agent("backup"), "load:chat"}), "1");
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ TEST_F(RedisOutage, HungRedisGives503ThenRecovers) {
   EXPECT_EQ(http_request(port, "GET", "/readyz").status, 503);
   redis.resume();
   EXPECT_TRUE(accepted_again("during"));  // the provider's retry of the same message
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
   // Whether or not the hung attempt ran late, the retry is stored once.
   EXPECT_EQ(redis.one({"XLEN", it_keys().transcript(conv)}), "2");
 }

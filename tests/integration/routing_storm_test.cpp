@@ -81,7 +81,7 @@ TEST(RoutingStorm, TwoDaemonsNeverDoubleAssignNorExceedCapacityNorLose) {
   for (int i = 0; i < kAgents; ++i) total_places += 1 + i % 3;
   eventually([&] {
     int held = 0;
-    for (int i = 0; i < kAgents; ++i) held += std::stoi(redis.one({"SCARD", "or:{it}:agent:a" + std::to_string(i) + ":convs"}));
+    for (int i = 0; i < kAgents; ++i) held += std::stoi(redis.one({"SCARD", it_keys().agent_conversations("a" + std::to_string(i))}));
     return held >= total_places;
   }, 10'000);
 
@@ -100,14 +100,14 @@ TEST(RoutingStorm, TwoDaemonsNeverDoubleAssignNorExceedCapacityNorLose) {
       EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "state"}), "assigned");
     }
   }
-  auto queued = redis.command({"ZRANGE", "or:{it}:queue:general", "0", "-1"});
+  auto queued = redis.command({"ZRANGE", it_keys().queue("general"), "0", "-1"});
   for (const auto& c : queued) {
     EXPECT_EQ(holder.count(c), 0u) << c << " is both queued and assigned";
     EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "state"}), "queued");
   }
   EXPECT_EQ(static_cast<int>(holder.size()), total_capacity) << "free places left while conversations wait";
   EXPECT_EQ(static_cast<int>(holder.size() + queued.size()), kConversations) << "conversations lost";
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general:chat"}), std::to_string(queued.size()));
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().waiting("general", "chat")}), std::to_string(queued.size()));
 }
 
 // The same storm in offer mode, with agents accepting and rejecting offers through both daemons
@@ -148,12 +148,12 @@ TEST(RoutingStorm, OfferModeKeepsEveryConversationWithOneAgentAtMostAndWithinCap
         int agent = static_cast<int>(rng() % kAgents);
         Headers h{{"Authorization", "Bearer " + agent_token(agent)}};
         auto offers = http_request(ports[rng() % 2], "GET", "/v1/agents/me/offers", h);
-        auto ids = redis.command({"SMEMBERS", "or:{it}:agent:a" + std::to_string(agent) + ":offers"});
+        auto ids = redis.command({"SMEMBERS", it_keys().agent_offers("a" + std::to_string(agent))});
         for (const auto& id : ids) {
           const char* answer = rng() % 3 == 0 ? "/reject" : "/accept";
           http_request(ports[rng() % 2], "POST", "/v1/conversations/" + id + answer, h);
         }
-        auto held = redis.command({"SMEMBERS", "or:{it}:agent:a" + std::to_string(agent) + ":convs"});
+        auto held = redis.command({"SMEMBERS", it_keys().agent_conversations("a" + std::to_string(agent))});
         if (!held.empty() && rng() % 4 == 0) {
           http_request(ports[rng() % 2], "POST", "/v1/conversations/" + held[0] + "/resolve", h);
         }
@@ -172,7 +172,7 @@ TEST(RoutingStorm, OfferModeKeepsEveryConversationWithOneAgentAtMostAndWithinCap
   for (int i = 0; i < kAgents; ++i) {
     std::string id = "a" + std::to_string(i);
     auto convs = redis.command({"SMEMBERS", it_keys().agent_conversations(id)});
-    auto offers = redis.command({"SMEMBERS", "or:{it}:agent:" + id + ":offers"});
+    auto offers = redis.command({"SMEMBERS", it_keys().agent_offers(id)});
     EXPECT_LE(static_cast<int>(convs.size() + offers.size()), 1 + i % 3) << id << " is over capacity";
     EXPECT_EQ(redis.one({"HGET", it_keys().agent(id), "load:chat"}), std::to_string(convs.size() + offers.size()))
         << id;
@@ -184,17 +184,17 @@ TEST(RoutingStorm, OfferModeKeepsEveryConversationWithOneAgentAtMostAndWithinCap
       EXPECT_TRUE(holder.emplace(c, id).second) << c << " is offered to " << id << " and held by " << holder[c];
       EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "offered_to"}), id);
       EXPECT_EQ(redis.one({"HGET", it_keys().conversation(c), "state"}), "queued");
-      EXPECT_EQ(redis.one({"ZSCORE", "or:{it}:queue:general:chat", c}), "(nil)") << c << " offered and waiting";
+      EXPECT_EQ(redis.one({"ZSCORE", it_keys().waiting("general", "chat"), c}), "(nil)") << c << " offered and waiting";
     }
   }
   int resolved = std::stoi(redis.one({"ZCARD", it_keys().resolved()}));
-  auto waiting = redis.command({"ZRANGE", "or:{it}:queue:general:chat", "0", "-1"});
+  auto waiting = redis.command({"ZRANGE", it_keys().waiting("general", "chat"), "0", "-1"});
   for (const auto& c : waiting) EXPECT_EQ(holder.count(c), 0u) << c << " is both waiting and held";
   int assigned = 0;
   for (const auto& [c, agent] : holder) assigned += redis.one({"HGET", it_keys().conversation(c), "state"}) == "assigned";
   EXPECT_GT(resolved, 0) << "the storm never got as far as accepting and resolving";
   EXPECT_EQ(static_cast<int>(holder.size() + waiting.size()) + resolved, kConversations) << "conversations lost";
-  EXPECT_EQ(std::stoi(redis.one({"ZCARD", "or:{it}:queue:general"})), kConversations - resolved - assigned);
+  EXPECT_EQ(std::stoi(redis.one({"ZCARD", it_keys().queue("general")})), kConversations - resolved - assigned);
 }
 
 }  // namespace

@@ -6,9 +6,7 @@
 
 #include <boost/json.hpp>
 
-#include "integration/test_config.hpp"
-#include "support/daemon_process.hpp"
-#include "support/redis_server.hpp"
+#include "integration/daemon_fixture.hpp"
 
 namespace omniroute::testing {
 namespace {
@@ -20,41 +18,29 @@ constexpr const char* kHema = "hema-token-0123456789";  // hi
 constexpr const char* kEli = "eli-token-01234567890";   // en, vip
 constexpr const char* kAdmin = "admin-token-0123456789";
 
-std::string skills_config(std::uint16_t port, const std::string& redis_url) {
-  return "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  threads: 2\n  admin_token: " + kAdmin +
-         "\nredis:\n  url: " + redis_url + "\n  workspace: it\n"
-         "channels:\n  - { id: api, kind: webhook, secret: " + kApiSecret + " }\n"
-         "queues:\n"
-         "  - { id: general, channels: [api] }\n"
-         "  - { id: vip, skills: [vip] }\n"
-         "agents:\n"
-         "  - { id: tara, token: " + kTara + ", skills: [te], capacity: { chat: 5 } }\n"
-         "  - { id: hema, token: " + kHema + ", skills: [hi], capacity: { chat: 5 } }\n"
-         "  - { id: eli, token: " + kEli + ", skills: [en, vip], capacity: { chat: 5 } }\n"
-         "routing:\n  rules:\n"
-         "    - { match: { tier: gold }, queue: vip, priority: high }\n"
-         "    - { match: { language: te }, skills: [te] }\n"
-         "    - { match: { language: hi }, skills: [hi] }\n";
+ConfigBuilder skills_config(ConfigBuilder cfg) {
+  return cfg.server("admin_token", kAdmin)
+      .api_channel()
+      .queue("{ id: general, channels: [api] }")
+      .queue("{ id: vip, skills: [vip] }")
+      .agent(std::string("{ id: tara, token: ") + kTara + ", skills: [te], capacity: { chat: 5 } }")
+      .agent(std::string("{ id: hema, token: ") + kHema + ", skills: [hi], capacity: { chat: 5 } }")
+      .agent(std::string("{ id: eli, token: ") + kEli + ", skills: [en, vip], capacity: { chat: 5 } }")
+      .section("routing", R"(
+rules:
+  - { match: { tier: gold }, queue: vip, priority: high }
+  - { match: { language: te }, skills: [te] }
+  - { match: { language: hi }, skills: [hi] }
+)");
 }
 
-class SkillsRouting : public ::testing::Test {
+class SkillsRouting : public DaemonTest {
  protected:
-  SkillsRouting() : port(free_port()), daemon(skills_config(port, redis.url()), port) {}
+  SkillsRouting() { start(skills_config(config())); }
 
-  HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
-    return as_bearer(port, token, method, path, body);
-  }
   void available(const char* token) {
     ASSERT_EQ(as(token, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   }
-  std::string conversation_of(const std::string& handle) { return testing::conversation_of(redis, handle); }
-  std::string field(const std::string& conv, const std::string& name) {
-    return redis.one({"HGET", it_keys().conversation(conv), name});
-  }
-
-  RedisServer redis;
-  std::uint16_t port;
-  DaemonProcess daemon;
 };
 
 TEST_F(SkillsRouting, EachLanguageReachesTheAgentWhoSpeaksIt) {

@@ -54,7 +54,7 @@ TEST(SlaTargets, PerPriorityNextResponseAndResolutionEachAlertOnce) {
   // A: urgent, never answered. B: answered at once, then the customer writes again and waits.
   ASSERT_EQ(post_message(port, "a1", "cust-a", "URGENT: मेरे कार्ड से दो बार पैसे कटे").status, 200);
   ASSERT_EQ(post_message(port, "b1", "cust-b", "నమస్కారం, నా ఆర్డర్ ఎక్కడ?").status, 200);
-  std::string a = redis.one({"GET", "or:{it}:thread:api:cust-a"}), b = redis.one({"GET", "or:{it}:thread:api:cust-b"});
+  std::string a = redis.one({"GET", it_keys().thread("api", "cust-a")}), b = redis.one({"GET", it_keys().thread("api", "cust-b")});
   ASSERT_EQ(http_request(port, "POST", "/v1/conversations/" + b + "/messages", agent, R"({"text":"Checking now"})").status, 202);
   ASSERT_EQ(post_message(port, "b2", "cust-b", "ఇంకా రాలేదు").status, 200);  // the next-response clock starts
 
@@ -136,7 +136,7 @@ TEST(SlaTargets, AtRiskIsListedSoonestFirstWithTheTimeLeft) {
   ASSERT_EQ(at_risk.size(), 1u) << overview.body;
   EXPECT_EQ(at_risk[0].at("target"), "first_response");
   // Due 20 s after the message (urgent's target); how long is left depends on the clock, not checked.
-  std::int64_t created = std::atoll(redis.one({"HGET", "or:{it}:conv:" + std::string(at_risk[0].at("conversation_id").as_string()),
+  std::int64_t created = std::atoll(redis.one({"HGET", it_keys().conversation(at_risk[0].at("conversation_id").as_string()),
                                                "created_at"}).c_str());
   EXPECT_EQ(at_risk[0].at("due_at"), format_rfc3339_ms(created + 20'000).c_str());
   EXPECT_TRUE(at_risk[0].at("breaches_in_seconds").is_int64());

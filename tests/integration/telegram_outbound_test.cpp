@@ -39,7 +39,7 @@ TEST(TelegramWebhook, SecretTokenInAndSendMessageOutWithA429Honoured) {
   ASSERT_EQ(http_request(port, "POST", "/webhooks/tg", {{"X-Telegram-Bot-Api-Secret-Token", "tg-secret-0123"}}, update).status, 200);
   Headers h{{"Authorization", std::string("Bearer ") + kAgent}, {"Content-Type", "application/json"}};
   ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", h, R"({"status":"available"})").status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:tg:777000111"});
+  std::string conv = redis.one({"GET", it_keys().thread("tg", "777000111")});
   eventually([&] { return redis.one({"HGET", it_keys().conversation(conv), "agent"}) == "lakshmi"; }, 2'000);
   auto reply = http_request(port, "POST", "/v1/conversations/" + conv + "/messages", h, R"({"text":"రేపు వస్తుంది"})");
   ASSERT_EQ(reply.status, 202) << reply.body;

@@ -47,7 +47,7 @@ std::string batch(std::initializer_list<std::string> updates) {
 
 /// Messages stored for chat `chat` (its conversation's message count), 0 when none.
 int stored_for(RedisServer& redis, int chat) {
-  std::string conv = redis.one({"GET", "or:{it}:thread:tg:" + std::to_string(chat)});
+  std::string conv = redis.one({"GET", it_keys().thread("tg", std::to_string(chat))});
   if (conv == "(nil)" || conv.empty()) return 0;
   return std::atoi(redis.one({"HGET", it_keys().conversation(conv), "message_count"}).c_str());
 }
@@ -62,7 +62,7 @@ TEST(TelegramPolling, ARestartInTheMiddleNeitherLosesNorRepeatsAnUpdate) {
   std::uint16_t port = free_port();
   {
     DaemonProcess first(config(port, redis.url(), bot_api.url()), port);
-    ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:channel:tg", "offset"}) == "103"; })) << first.log();
+    ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().channel_state("tg"), "offset"}) == "103"; })) << first.log();
     EXPECT_EQ(stored_for(redis, 1), 2);
     EXPECT_EQ(stored_for(redis, 2), 1);
     EXPECT_EQ(first.terminate(), 0) << first.log();
@@ -71,7 +71,7 @@ TEST(TelegramPolling, ARestartInTheMiddleNeitherLosesNorRepeatsAnUpdate) {
   bot_api.script({{200, batch({update(102, 1, 2, "ఆర్డర్ #4512"), update(103, 2, 2, "रिफंड?"), update(104, 3, 1, "Hello")})}}, hang);
   size_t before = bot_api.received().size();
   DaemonProcess second(config(port, redis.url(), bot_api.url()), port);
-  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", "or:{it}:channel:tg", "offset"}) == "105"; })) << second.log();
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().channel_state("tg"), "offset"}) == "105"; })) << second.log();
   auto requests = bot_api.received();
   ASSERT_GT(requests.size(), before);
   EXPECT_EQ(requests[0].target, "/bot123456:ABC-DEF/getUpdates");
@@ -93,7 +93,7 @@ TEST(TelegramPolling, ABotApiThatFailsIsRetriedAndNothingIsSkipped) {
   std::uint16_t port = free_port();
   DaemonProcess daemon(config(port, redis.url(), bot_api.url()), port);
   ASSERT_TRUE(eventually([&] { return stored_for(redis, 9) == 1; }, 15'000)) << daemon.log();
-  EXPECT_EQ(redis.one({"HGET", "or:{it}:channel:tg", "offset"}), "8");
+  EXPECT_EQ(redis.one({"HGET", it_keys().channel_state("tg"), "offset"}), "8");
   EXPECT_NE(daemon.log().find("getUpdates answered 502"), std::string::npos);
 }
 

@@ -6,18 +6,23 @@
 
 namespace omniroute::testing {
 
-std::string daemon_config(std::uint16_t port, const std::string& redis_url, const std::string& extra_server,
-                          const std::string& extra_redis) {
-  std::string p = std::to_string(port);
-  return "server:\n  listen: 127.0.0.1:" + p + "\n  public_url: http://127.0.0.1:" + p +
-         "\n  threads: 2\n  read_timeout: 1s\n  body_limit: 65536\n  header_limit: 8192\n" + extra_server +
-         "redis:\n  url: " + redis_url + "\n  workspace: it\n  command_timeout: 500ms\n  connect_timeout: 500ms\n" +
-         extra_redis +
-         "channels:\n"
-         "  - id: api\n    kind: webhook\n    secret: " + kApiSecret + "\n"
-         "  - id: sms\n    kind: twilio_sms\n    account_sid: AC00000000000000000000000000000000\n"
-         "    auth_token: ${TEST_TWILIO_TOKEN}\n    from: \"+15005550006\"\n"
-         "queues:\n  - id: general\n    channels: [api, sms]\n    sla:\n      first_response: 15m\n";
+ConfigBuilder standard_config(std::uint16_t port, const std::string& redis_url) {
+  ConfigBuilder cfg(port, redis_url);
+  cfg.server("public_url", "http://127.0.0.1:" + std::to_string(port))
+      .server("read_timeout", "1s")
+      .server("body_limit", "65536")
+      .server("header_limit", "8192")
+      .redis("command_timeout", "500ms")
+      .redis("connect_timeout", "500ms")
+      .api_channel()
+      .channel(R"({ id: sms, kind: twilio_sms, account_sid: AC00000000000000000000000000000000,
+                   auth_token: "${TEST_TWILIO_TOKEN}", from: "+15005550006" })")
+      .queue("{ id: general, channels: [api, sms], sla: { first_response: 15m } }");
+  return cfg;
+}
+
+std::string daemon_config(std::uint16_t port, const std::string& redis_url) {
+  return standard_config(port, redis_url).yaml();
 }
 
 std::string webhook_body(const std::string& id, const std::string& handle, const std::string& text) {
@@ -47,8 +52,8 @@ std::string conversation_of(const RedisServer& redis, const std::string& handle)
 
 int stored_keys(const RedisServer& redis) {
   int n = 0;
-  for (const char* pattern : {"or:{it}:dedupe:*", "or:{it}:conv:*", "or:{it}:contact:*", "or:{it}:handle:*"}) {
-    n += static_cast<int>(redis.command({"KEYS", pattern}).size());
+  for (const char* kind : {"dedupe:*", "conv:*", "contact:*", "handle:*"}) {
+    n += static_cast<int>(redis.command({"KEYS", it_keys().prefix() + kind}).size());
   }
   return n;
 }

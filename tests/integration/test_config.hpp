@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "integration/config_builder.hpp"
 #include "store/keys.hpp"
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
@@ -21,9 +22,12 @@ inline const store::Keys& it_keys() {
 inline constexpr const char* kApiSecret = "integration-secret";
 inline constexpr const char* kTwilioToken = "twilio-test-token";
 
-/// A config with a generic `api` channel and a Twilio `sms` channel in queue `general`.
-std::string daemon_config(std::uint16_t port, const std::string& redis_url, const std::string& extra_server = "",
-                          const std::string& extra_redis = "");
+/// A config with a generic `api` channel and a Twilio `sms` channel (auth token from ${TEST_TWILIO_TOKEN}) in
+/// queue `general` (first response 15 m), short read and Redis timeouts; add to it with ConfigBuilder's calls.
+ConfigBuilder standard_config(std::uint16_t port, const std::string& redis_url);
+
+/// standard_config's text.
+std::string daemon_config(std::uint16_t port, const std::string& redis_url);
 
 /// A generic-webhook body from `handle` with message id `id`.
 std::string webhook_body(const std::string& id, const std::string& handle, const std::string& text);

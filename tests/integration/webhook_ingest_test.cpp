@@ -33,7 +33,7 @@ TEST_F(WebhookIngest, SignedMessageIsDurableBeforeTheAcknowledgement) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.headers["content-type"], "application/json; charset=utf-8");
   // The answer came after the script returned, so the message is already there.
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
   ASSERT_NE(conv, "(nil)");
   EXPECT_EQ(transcript_text(conv), text);
   EXPECT_EQ(redis.one({"HGET", it_keys().conversation(conv), "queue"}), "general");
@@ -42,7 +42,7 @@ TEST_F(WebhookIngest, SignedMessageIsDurableBeforeTheAcknowledgement) {
 TEST_F(WebhookIngest, DuplicateDeliveryIsStoredOnce) {
   ASSERT_EQ(post_message(port, "msg-1", "cust-1", "hello").status, 200);
   ASSERT_EQ(post_message(port, "msg-1", "cust-1", "hello").status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
   EXPECT_EQ(redis.one({"XLEN", it_keys().transcript(conv)}), "1");
   auto metrics = http_request(port, "GET", "/metrics").body;
   EXPECT_NE(metrics.find("omniroute_messages_received_total{channel=\"api\"} 1\n"), std::string::npos) << metrics;
@@ -53,9 +53,9 @@ TEST_F(WebhookIngest, TwoMessagesFromOneCustomerMakeOneConversation) {
   ASSERT_EQ(post_message(port, "a", "cust-1", "hello").status, 200);
   ASSERT_EQ(post_message(port, "b", "cust-1", "are you there?").status, 200);
   ASSERT_EQ(post_message(port, "c", "cust-2", "different person").status, 200);
-  std::string conv = redis.one({"GET", "or:{it}:thread:api:cust-1"});
+  std::string conv = redis.one({"GET", it_keys().thread("api", "cust-1")});
   EXPECT_EQ(redis.one({"XLEN", it_keys().transcript(conv)}), "2");
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "2");
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().queue("general")}), "2");
 }
 
 TEST_F(WebhookIngest, WrongSignatureIs401AndWritesNothing) {
@@ -84,10 +84,10 @@ TEST_F(WebhookIngest, TwilioSmsSignedOverThePublicUrlIsAnsweredWithTwiml) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.headers["content-type"], "text/xml; charset=utf-8");
   EXPECT_NE(r.body.find("<Response/>"), std::string::npos);
-  std::string conv = redis.one({"GET", "or:{it}:thread:sms:+919876543210"});
+  std::string conv = redis.one({"GET", it_keys().thread("sms", "+919876543210")});
   ASSERT_NE(conv, "(nil)");
   EXPECT_EQ(transcript_text(conv), "Hello from SMS");
-  EXPECT_NE(redis.one({"GET", "or:{it}:handle:phone:+919876543210"}), "(nil)");
+  EXPECT_NE(redis.one({"GET", it_keys().handle("phone", "+919876543210")}), "(nil)");
 }
 
 TEST_F(WebhookIngest, TwilioWithAWrongSignatureIs401AndWritesNothing) {
@@ -122,7 +122,7 @@ TEST_F(WebhookIngest, KeepAliveConnectionCarriesManyRequests) {
     std::string body = webhook_body("k" + std::to_string(i), "cust-" + std::to_string(i), "hi");
     ASSERT_EQ(conn.request("POST", "/webhooks/api", signed_headers(body), body).status, 200);
   }
-  EXPECT_EQ(redis.one({"ZCARD", "or:{it}:queue:general"}), "20");
+  EXPECT_EQ(redis.one({"ZCARD", it_keys().queue("general")}), "20");
 }
 
 }  // namespace

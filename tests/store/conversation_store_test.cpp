@@ -67,6 +67,7 @@ class ConversationStoreTest : public ::testing::Test {
     return **result;
   }
 
+  const Keys keys{"t"};
   testing::RedisServer redis;
   boost::asio::io_context ctx;
   config::RedisConfig cfg;
@@ -77,7 +78,7 @@ class ConversationStoreTest : public ::testing::Test {
 TEST_F(ConversationStoreTest, KeepsHindiTeluguAndEmojiByteForByte) {
   const std::string text = "मेरा ऑर्डर कहाँ है? నా ఆర్డర్ ఎక్కడ? 📦🙏🏽";
   auto out = ingest(message("p1", "u1", text));
-  auto entries = redis.command({"XRANGE", "or:{t}:conv:" + out.conversation_id + ":msgs", "-", "+"});
+  auto entries = redis.command({"XRANGE", keys.transcript(out.conversation_id), "-", "+"});
   auto it = std::find(entries.begin(), entries.end(), "text");
   ASSERT_NE(it, entries.end());
   EXPECT_EQ(*(it + 1), text);
@@ -95,8 +96,8 @@ TEST_F(ConversationStoreTest, RefusesAMessageWithoutAReceivedTimeAndStoresNothin
   ASSERT_TRUE(run_until_set(ctx, result));
   ASSERT_FALSE(*result);
   EXPECT_EQ(result->error().failure, RedisFailure::refused);
-  EXPECT_EQ(redis.one({"EXISTS", "or:{t}:dedupe:api:p1"}), "0");
-  EXPECT_EQ(redis.one({"ZCARD", "or:{t}:queue:general"}), "0");
+  EXPECT_EQ(redis.one({"EXISTS", keys.dedupe("api", "p1")}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", keys.queue("general")}), "0");
 }
 
 TEST_F(ConversationStoreTest, SameProviderMessageTwiceIsStoredOnce) {
@@ -106,7 +107,7 @@ TEST_F(ConversationStoreTest, SameProviderMessageTwiceIsStoredOnce) {
   EXPECT_TRUE(again.duplicate);
   EXPECT_EQ(again.conversation_id, first.conversation_id);
   EXPECT_EQ(again.message_id, first.message_id);
-  EXPECT_EQ(redis.one({"XLEN", "or:{t}:conv:" + first.conversation_id + ":msgs"}), "1");
+  EXPECT_EQ(redis.one({"XLEN", keys.transcript(first.conversation_id)}), "1");
 }
 
 TEST_F(ConversationStoreTest, TwoMessagesFromOneCustomerShareAConversation) {
@@ -114,28 +115,28 @@ TEST_F(ConversationStoreTest, TwoMessagesFromOneCustomerShareAConversation) {
   auto b = ingest(message("p2", "u1", "anyone there?"));
   EXPECT_EQ(a.conversation_id, b.conversation_id);
   EXPECT_NE(a.message_id, b.message_id);
-  EXPECT_EQ(redis.one({"XLEN", "or:{t}:conv:" + a.conversation_id + ":msgs"}), "2");
-  EXPECT_EQ(redis.one({"HGET", "or:{t}:conv:" + a.conversation_id, "message_count"}), "2");
-  EXPECT_EQ(redis.one({"ZCARD", "or:{t}:queue:general"}), "1");
+  EXPECT_EQ(redis.one({"XLEN", keys.transcript(a.conversation_id)}), "2");
+  EXPECT_EQ(redis.one({"HGET", keys.conversation(a.conversation_id), "message_count"}), "2");
+  EXPECT_EQ(redis.one({"ZCARD", keys.queue("general")}), "1");
 }
 
 TEST_F(ConversationStoreTest, AfterResolveANewMessageOpensANewConversationForTheSameContact) {
   auto a = ingest(message("p1", "u1", "hello"));
   EXPECT_EQ(resolve(a.conversation_id), ResolveOutcome::resolved);
   EXPECT_EQ(resolve(a.conversation_id), ResolveOutcome::already_resolved);
-  EXPECT_EQ(redis.one({"ZCARD", "or:{t}:queue:general"}), "0");
-  EXPECT_EQ(redis.one({"ZCARD", "or:{t}:sla"}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", keys.queue("general")}), "0");
+  EXPECT_EQ(redis.one({"ZCARD", keys.sla()}), "0");
   auto b = ingest(message("p2", "u1", "one more thing"));
   EXPECT_NE(b.conversation_id, a.conversation_id);
-  EXPECT_EQ(redis.one({"HGET", "or:{t}:conv:" + b.conversation_id, "state"}), "queued");
-  EXPECT_EQ(redis.one({"HGET", "or:{t}:conv:" + a.conversation_id, "contact"}),
-            redis.one({"HGET", "or:{t}:conv:" + b.conversation_id, "contact"}));
+  EXPECT_EQ(redis.one({"HGET", keys.conversation(b.conversation_id), "state"}), "queued");
+  EXPECT_EQ(redis.one({"HGET", keys.conversation(a.conversation_id), "contact"}),
+            redis.one({"HGET", keys.conversation(b.conversation_id), "contact"}));
 }
 
 TEST_F(ConversationStoreTest, AnAgentCannotResolveAConversationThatIsNotTheirs) {
   auto a = ingest(message("p1", "u1", "hello"));
   EXPECT_EQ(resolve(a.conversation_id, "asha"), ResolveOutcome::forbidden);
-  EXPECT_EQ(redis.one({"HGET", "or:{t}:conv:" + a.conversation_id, "state"}), "queued");
+  EXPECT_EQ(redis.one({"HGET", keys.conversation(a.conversation_id), "state"}), "queued");
 }
 
 TEST_F(ConversationStoreTest, ResolvingAnUnknownConversationSaysSo) {
@@ -146,24 +147,24 @@ TEST_F(ConversationStoreTest, DifferentCustomersGetDifferentContactsAndConversat
   auto a = ingest(message("p1", "u1", "hi"));
   auto b = ingest(message("p2", "u2", "hi"));
   EXPECT_NE(a.conversation_id, b.conversation_id);
-  EXPECT_NE(redis.one({"HGET", "or:{t}:conv:" + a.conversation_id, "contact"}),
-            redis.one({"HGET", "or:{t}:conv:" + b.conversation_id, "contact"}));
+  EXPECT_NE(redis.one({"HGET", keys.conversation(a.conversation_id), "contact"}),
+            redis.one({"HGET", keys.conversation(b.conversation_id), "contact"}));
 }
 
 TEST_F(ConversationStoreTest, QueueOrdersByPriorityThenAge) {
   auto old_normal = ingest(message("p1", "u1", "first"), config::Priority::normal);
   auto urgent = ingest(message("p2", "u2", "second"), config::Priority::urgent);
   auto new_normal = ingest(message("p3", "u3", "third"), config::Priority::normal);
-  auto order = redis.command({"ZRANGE", "or:{t}:queue:general", "0", "-1"});
+  auto order = redis.command({"ZRANGE", keys.queue("general"), "0", "-1"});
   EXPECT_EQ(order, (std::vector<std::string>{urgent.conversation_id, old_normal.conversation_id,
                                              new_normal.conversation_id}));
 }
 
 TEST_F(ConversationStoreTest, NewConversationGetsAFirstResponseDeadlineAndEvents) {
   auto a = ingest(message("p1", "u1", "hi"));
-  EXPECT_NE(redis.one({"ZSCORE", "or:{t}:sla", "first_response:" + a.conversation_id}), "(nil)");
+  EXPECT_NE(redis.one({"ZSCORE", keys.sla(), "first_response:" + a.conversation_id}), "(nil)");
   ingest(message("p2", "u1", "again"));  // joins the open conversation: its event opens nothing
-  auto events = redis.command({"XRANGE", "or:{t}:events", "-", "+"});
+  auto events = redis.command({"XRANGE", keys.events(), "-", "+"});
   EXPECT_EQ(std::count(events.begin(), events.end(), "message.created"), 2);
   // The message that opened the conversation says so (and in which queue) in its own event.
   auto opened = std::find(events.begin(), events.end(), "opened");

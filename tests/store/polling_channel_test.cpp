@@ -12,6 +12,7 @@
 
 #include "config/values.hpp"
 #include "daemon/worker.hpp"
+#include "store/keys.hpp"
 #include "support/eventually.hpp"
 #include "support/redis_server.hpp"
 
@@ -104,14 +105,15 @@ TEST(PollingChannel, RestartContinuesFromTheSavedOffset) {
   ingest::IngestMetrics im(registry, cfg);
   run_once(cfg, registry, im);
   run_once(cfg, registry, im);
-  std::string conv = redis.one({"GET", "or:{poll}:thread:numbers:customer"});
-  auto texts = redis.command({"XRANGE", "or:{poll}:conv:" + conv + ":msgs", "-", "+"});
+  const store::Keys keys(cfg.redis.workspace);
+  std::string conv = redis.one({"GET", keys.thread("numbers", "customer")});
+  auto texts = redis.command({"XRANGE", keys.transcript(conv), "-", "+"});
   std::vector<std::string> got;
   for (size_t i = 0; i + 1 < texts.size(); ++i) {
     if (texts[i] == "text") got.push_back(texts[i + 1]);
   }
   EXPECT_EQ(got, (std::vector<std::string>{"update 0", "update 1", "update 2", "update 3"}));
-  EXPECT_EQ(redis.one({"HGET", "or:{poll}:channel:numbers", "offset"}), "4");
+  EXPECT_EQ(redis.one({"HGET", keys.channel_state("numbers"), "offset"}), "4");
 }
 
 }  // namespace
