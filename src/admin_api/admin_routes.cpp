@@ -162,16 +162,15 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       contacts_(store.client(), store.keys()),
       assigner_(assigner) {}
 
-asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& request, std::string_view path) {
+asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& request, std::string_view path,
+                                                              const Caller& caller) {
   using http::beast_http::verb;
   const bool admin_path = path == "/v1/queues" || path == "/v1/agents" || path == "/v1/conversations" ||
                           (path.starts_with("/v1/agents/") && !path.starts_with("/v1/agents/me/") &&
                            path != "/v1/agents/me") ||
                           path.starts_with("/v1/contacts/") || path == "/v1/sla";
   if (!admin_path) co_return std::nullopt;
-  if (!directory_.is_admin(routing::bearer_token(request[http::beast_http::field::authorization]))) {
-    co_return json_error(401, "unauthorized", "an admin token is required");
-  }
+  if (!caller.is_admin()) co_return json_error(401, "unauthorized", "an admin token is required");
   std::string_view target = request.target();
   std::string_view query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
   const verb method = request.method();
@@ -352,6 +351,7 @@ asio::awaitable<Response> AdminRoutes::delete_agent(const std::string& id) {
 
 asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
   std::string state = query_param(query, "state"), queue = query_param(query, "queue");
+  std::string label = query_param(query, "label");
   long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 1000L);
   if (limit == 0) limit = 100;
   if (state.empty()) state = "queued";
@@ -387,6 +387,7 @@ asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
     json::object* c = &**found;
     if (string_at(*c, {"state"}) != state) continue;
     if (!queue.empty() && string_at(*c, {"queue"}) != queue) continue;
+    if (!label.empty() && !has_label(*c, label)) continue;
     out.push_back(std::move(*c));
   }
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(out)}}));

@@ -12,6 +12,7 @@
 #include "http/types.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
+#include "agent_api/caller.hpp"
 #include "store/contacts.hpp"
 #include "store/conversation_store.hpp"
 #include "store/overview.hpp"
@@ -24,7 +25,8 @@ class AdminRoutes {
               routing::Assigner& assigner);
 
   /// Answers an admin request, or nullopt when `path` is not an admin route.
-  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
+  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path,
+                                                               const agent_api::Caller& caller);
 
  private:
   /// /v1/agents/<id>[/token] and /v1/contacts/<id>[/merge].

@@ -12,6 +12,8 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/reply_parts.hpp"
 #include "omniroute/text.hpp"
+#include "routing/pools.hpp"
+#include "store/agents.hpp"
 
 namespace omniroute::agent_api {
 
@@ -37,6 +39,7 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
                          store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics,
                          ReplyLimits reply_limits)
     : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys()),
+      canned_(store.client(), store.keys()), overview_(store.client(), store.keys()),
       assigner_(assigner), metrics_(metrics),
       policies_(config), reply_limits_(std::move(reply_limits)) {
   json::object windows;  // channels whose provider takes free-form replies only for a while
@@ -48,22 +51,25 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
   windows_ = json::serialize(windows);
 }
 
-asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path) {
+asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path,
+                                                              const Caller& caller) {
   using http::beast_http::verb;
   const verb method = request.method();
   const bool agent_route = path.starts_with("/v1/agents/me/") || path.starts_with("/v1/conversations/") ||
-                           path.starts_with("/v1/attachments/");
+                           path.starts_with("/v1/attachments/") || path == "/v1/canned_responses" ||
+                           path.starts_with("/v1/canned_responses/");
   if (!agent_route) co_return std::nullopt;
-  std::string token(routing::bearer_token(request[http::beast_http::field::authorization]));
-  if (path.starts_with("/v1/attachments/") && directory_.is_admin(token)) {
-    // Supervisors read every conversation, so every attachment.
-    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await attachment("", std::string(path.substr(16)));
+  if (path.starts_with("/v1/canned_responses")) co_return co_await canned(caller, request, path);
+  if (caller.is_admin()) {
+    // Supervisors read every conversation (and so every attachment), and write notes and labels on any.
+    if (path.starts_with("/v1/attachments/")) {
+      if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
+      co_return co_await attachment("", std::string(path.substr(16)));
+    }
+    if (path.starts_with("/v1/conversations/")) co_return co_await conversation_route(caller, request, path);
   }
-  auto found = co_await directory_.authenticate(token, store_);
-  if (!found) co_return unavailable();
-  if (!*found) co_return json_error(401, "unauthorized", "a valid agent token is required");
-  const std::string agent = **found;
+  if (!caller.is_agent()) co_return json_error(401, "unauthorized", "a valid agent token is required");
+  const std::string& agent = caller.agent;
 
   if (path == "/v1/agents/me/status") {
     if (method != verb::put) co_return json_error(405, "method_not_allowed", "use PUT");
@@ -71,7 +77,11 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
   }
   if (path == "/v1/agents/me/conversations") {
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await my_conversations(agent);
+    co_return co_await my_conversations(agent, query_param(request.target(), "label"));
+  }
+  if (path == "/v1/agents/me/waiting") {
+    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
+    co_return co_await my_waiting(agent);
   }
   if (path == "/v1/agents/me/offers") {
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
@@ -81,11 +91,11 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
     co_return co_await attachment(agent, std::string(path.substr(16)));
   }
-  if (path.starts_with("/v1/conversations/")) co_return co_await conversation_route(agent, request, path);
+  if (path.starts_with("/v1/conversations/")) co_return co_await conversation_route(caller, request, path);
   co_return json_error(404, "not_found", "no route for " + std::string(path));
 }
 
-asio::awaitable<Response> AgentRoutes::conversation_route(const std::string& agent, http::Request& request,
+asio::awaitable<Response> AgentRoutes::conversation_route(const Caller& caller, http::Request& request,
                                                           std::string_view path) {
   using http::beast_http::verb;
   const verb method = request.method();
@@ -95,11 +105,20 @@ asio::awaitable<Response> AgentRoutes::conversation_route(const std::string& age
   if (!is_issued_id(id, 'v')) co_return json_error(404, "not_found", "no conversation '" + id + "'");
   if (action.empty()) {
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
-    co_return co_await get_conversation(agent, id);
+    co_return co_await get_conversation(caller, id);
   }
-  static const std::set<std::string_view> kActions{"messages", "resolve", "transfer", "accept", "reject"};
+  if (action.starts_with("labels/")) {
+    if (method != verb::put && method != verb::delete_) {
+      co_return json_error(405, "method_not_allowed", "use PUT or DELETE on " + std::string(path));
+    }
+    co_return co_await label(caller, id, std::string(action.substr(7)), method == verb::put);
+  }
+  static const std::set<std::string_view> kActions{"messages", "notes", "resolve", "transfer", "accept", "reject"};
   if (!kActions.count(action)) co_return json_error(404, "not_found", "no route for " + std::string(path));
   if (method != verb::post) co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
+  if (action == "notes") co_return co_await note(caller, id, request);
+  if (!caller.is_agent()) co_return json_error(401, "unauthorized", "a valid agent token is required");
+  const std::string& agent = caller.agent;
   if (action == "messages") co_return co_await reply(agent, id, request);
   if (action == "resolve") co_return co_await resolve(agent, id);
   if (action == "transfer") co_return co_await transfer(agent, id, request);
@@ -149,11 +168,12 @@ asio::awaitable<Response> AgentRoutes::attachment(const std::string& agent, cons
   co_return out;
 }
 
-asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent) {
+asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent, const std::string& label) {
   auto ids = co_await conversations_.assigned_to(agent);
   if (!ids) co_return unavailable();
-  auto out = co_await load_conversations(conversations_, *ids,
-                                         [](const json::object& c) { return string_at(c, {"state"}) == "assigned"; });
+  auto out = co_await load_conversations(conversations_, *ids, [&](const json::object& c) {
+    return string_at(c, {"state"}) == "assigned" && (label.empty() || has_label(c, label));
+  });
   if (!out) co_return unavailable();
   std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
     // Oldest first; opened in the same millisecond, the one opened first (ids count up: v9 < v10).
@@ -161,6 +181,27 @@ asio::awaitable<Response> AgentRoutes::my_conversations(const std::string& agent
     if (created_a != created_b) return created_a < created_b;
     auto id_a = string_at(a, {"id"}), id_b = string_at(b, {"id"});
     return id_a.size() != id_b.size() ? id_a.size() < id_b.size() : id_a < id_b;
+  });
+  co_return json_response(200, json::serialize(json::object{{"conversations", std::move(*out)}}));
+}
+
+asio::awaitable<Response> AgentRoutes::my_waiting(const std::string& agent) {
+  store::Agents agents(store_.client(), store_.keys());
+  auto pools = co_await agents.pools_of(agent);
+  if (!pools) co_return unavailable();
+  std::set<std::string> queues;
+  for (const auto& pool : *pools) queues.insert(std::string(routing::queue_of_pool(pool)));
+  std::vector<std::string> ids;
+  for (const auto& q : queues) {
+    auto some = co_await overview_.waiting_ids(q, 200);
+    if (!some) co_return unavailable();
+    ids.insert(ids.end(), some->begin(), some->end());
+  }
+  auto out = co_await load_conversations(conversations_, ids,
+                                         [](const json::object& c) { return string_at(c, {"state"}) == "queued"; });
+  if (!out) co_return unavailable();
+  std::sort(out->begin(), out->end(), [](const json::value& a, const json::value& b) {
+    return string_at(a, {"created_at"}) < string_at(b, {"created_at"});
   });
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(*out)}}));
 }
@@ -207,15 +248,30 @@ asio::awaitable<Response> AgentRoutes::answer_offer(const std::string& agent, co
   co_return json_response(200, json::serialize(**c));
 }
 
-asio::awaitable<Response> AgentRoutes::get_conversation(const std::string& agent, const std::string& id) {
+asio::awaitable<Response> AgentRoutes::get_conversation(const Caller& caller, const std::string& id) {
   auto found = co_await load_conversation(conversations_, id, true);
   if (!found) co_return unavailable();
   if (!*found) co_return json_error(404, "not_found", "no conversation '" + id + "'");
   json::object* c = &**found;
-  // Its agent reads it, and so does an agent it is offered to (to decide whether to accept).
-  bool mine = string_at(*c, {"agent"}) == agent;
-  bool offered = string_at(*c, {"offer", "agent"}) == agent;
-  if (!mine && !offered) co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
+  // Its agent reads it, and so does an agent it is offered to (to decide whether to accept), and the admin.
+  bool mine = caller.is_agent() && string_at(*c, {"agent"}) == caller.agent;
+  bool offered = caller.is_agent() && string_at(*c, {"offer", "agent"}) == caller.agent;
+  if (!mine && !offered && !caller.is_admin()) {
+    // An earlier conversation of a person the agent is talking to now: their history is the agent's to read.
+    bool history = false;
+    std::string contact(string_at(*c, {"contact", "id"}));
+    if (caller.is_agent() && !contact.empty()) {
+      auto held = co_await conversations_.assigned_to(caller.agent);
+      if (!held) co_return unavailable();
+      auto offered_ids = co_await conversations_.offered_to(caller.agent);
+      if (!offered_ids) co_return unavailable();
+      held->insert(held->end(), offered_ids->begin(), offered_ids->end());
+      auto contacts = co_await conversations_.contacts_of(*held);
+      if (!contacts) co_return unavailable();
+      history = std::find(contacts->begin(), contacts->end(), contact) != contacts->end();
+    }
+    if (!history) co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
+  }
   if (!c->contains("messages")) (*c)["messages"] = json::array{};
   co_return json_response(200, json::serialize(*c));
 }
@@ -316,6 +372,41 @@ asio::awaitable<Response> AgentRoutes::transfer(const std::string& agent, const 
   if (!queue.empty()) co_await assigner_.route_queue(queue, true);
   co_await assigner_.route_for_agent(agent);
   co_return json_response(200, json::serialize(json::object{{"id", id}, {"transferred_to", queue.empty() ? to_agent : queue}}));
+}
+
+asio::awaitable<Response> AgentRoutes::note(const Caller& caller, const std::string& id, const http::Request& request) {
+  auto body = json_body(request);
+  if (!body) co_return body.error();
+  auto text = to_nfc(string_field(*body, "text"));
+  if (!text || text->empty()) co_return json_error(400, "missing_field", "'text' is required");
+  if (text->size() > 65536) co_return json_error(400, "note_too_long", "a note is at most 65,536 bytes");
+  const std::string author = caller.is_admin() ? "supervisor" : caller.agent;
+  std::int64_t now = now_ms();
+  auto r = co_await conversations_.note(id, author, *text, caller.is_admin(), now);
+  if (!r) co_return unavailable();
+  using S = store::AnnotateOutcome::Status;
+  if (r->status == S::not_found) co_return refusal("not_found", id).value();
+  if (r->status != S::done) co_return refusal("forbidden", id).value();
+  co_return json_response(201, json::serialize(json::object{
+                                   {"conversation_id", id},
+                                   {"message", json::object{{"id", r->value}, {"direction", "out"}, {"kind", "note"},
+                                                            {"text", *text}, {"at", format_rfc3339_ms(now)},
+                                                            {"author", author}, {"attachments", json::array{}}}}}));
+}
+
+asio::awaitable<Response> AgentRoutes::label(const Caller& caller, const std::string& id, const std::string& label,
+                                             bool add) {
+  if (label.empty() || label.size() > 40 || !config::is_identifier(label)) {
+    co_return json_error(400, "invalid_label", "a label is 1 to 40 letters, digits, '_' or '-'");
+  }
+  const std::string who = caller.is_admin() ? "supervisor" : caller.agent;
+  auto r = co_await conversations_.label(id, who, label, add, caller.is_admin(), now_ms());
+  if (!r) co_return unavailable();
+  using S = store::AnnotateOutcome::Status;
+  if (r->status == S::not_found) co_return refusal("not_found", id).value();
+  if (r->status == S::forbidden) co_return refusal("forbidden", id).value();
+  if (r->status == S::too_many) co_return json_error(409, "too_many_labels", "a conversation has at most 20 labels");
+  co_return json_response(200, json::serialize(json::object{{"id", id}, {"labels", labels_json(r->value)}}));
 }
 
 }  // namespace omniroute::agent_api

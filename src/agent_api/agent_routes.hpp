@@ -6,7 +6,10 @@
 #include <optional>
 #include <string_view>
 
+#include "agent_api/caller.hpp"
+#include "store/canned_responses.hpp"
 #include "store/conversations.hpp"
+#include "store/overview.hpp"
 #include "config/config.hpp"
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
@@ -31,21 +34,37 @@ class AgentRoutes {
   AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
               routing::Assigner& assigner, metrics::Registry& metrics, ReplyLimits reply_limits);
 
-  /// Answers a request under /v1/, or nullopt when no route matches.
-  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path);
+  /// Answers a request under /v1/ from `caller`, or nullopt when no route matches.
+  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path,
+                                                               const Caller& caller);
 
  private:
-  /// /v1/conversations/<id>[/messages|resolve|transfer|accept|reject].
-  boost::asio::awaitable<http::Response> conversation_route(const std::string& agent, http::Request& request,
+  /// /v1/conversations/<id>[/messages|notes|labels/<label>|resolve|transfer|accept|reject].
+  boost::asio::awaitable<http::Response> conversation_route(const Caller& caller, http::Request& request,
                                                             std::string_view path);
+  /// POST /v1/conversations/<id>/notes: a private note (agents of it, or the admin on any).
+  boost::asio::awaitable<http::Response> note(const Caller& caller, const std::string& id, const http::Request& request);
+  /// PUT / DELETE /v1/conversations/<id>/labels/<label>.
+  boost::asio::awaitable<http::Response> label(const Caller& caller, const std::string& id, const std::string& label,
+                                               bool add);
+  /// /v1/canned_responses[/<id>]: agents and the admin list them; the admin creates, changes and removes them
+  /// (canned_routes.cpp).
+  boost::asio::awaitable<http::Response> canned(const Caller& caller, const http::Request& request,
+                                                std::string_view path);
+  boost::asio::awaitable<http::Response> save_canned(const std::string& id, const http::Request& request,
+                                                     bool only_new);
   boost::asio::awaitable<http::Response> set_status(const std::string& agent, const http::Request& request);
-  boost::asio::awaitable<http::Response> my_conversations(const std::string& agent);
+  /// Open conversations assigned to `agent`; with `label`, only those carrying it.
+  boost::asio::awaitable<http::Response> my_conversations(const std::string& agent, const std::string& label);
   boost::asio::awaitable<http::Response> my_offers(const std::string& agent);
+  /// Conversations waiting in the queues the agent serves (read-only for them), oldest first.
+  boost::asio::awaitable<http::Response> my_waiting(const std::string& agent);
   /// GET /v1/attachments/<sha256>: a kept attachment's bytes (e-mail), as a download.
   boost::asio::awaitable<http::Response> attachment(const std::string& agent, const std::string& digest);
   /// Accepts or declines (`accept` false) an offered conversation.
   boost::asio::awaitable<http::Response> answer_offer(const std::string& agent, const std::string& id, bool accept);
-  boost::asio::awaitable<http::Response> get_conversation(const std::string& agent, const std::string& id);
+  /// The conversation with its transcript: to its agent, the agent it is offered to, or the admin (`agent` "").
+  boost::asio::awaitable<http::Response> get_conversation(const Caller& caller, const std::string& id);
   boost::asio::awaitable<http::Response> reply(const std::string& agent, const std::string& id, const http::Request& request);
   boost::asio::awaitable<http::Response> resolve(const std::string& agent, const std::string& id);
   boost::asio::awaitable<http::Response> transfer(const std::string& agent, const std::string& id, const http::Request& request);
@@ -54,6 +73,8 @@ class AgentRoutes {
   const routing::AgentDirectory& directory_;
   store::ConversationStore& store_;
   store::Conversations conversations_;
+  store::CannedResponses canned_;
+  store::Overview overview_;
   routing::Assigner& assigner_;
   metrics::Registry& metrics_;
   struct FirstResponseSeries {

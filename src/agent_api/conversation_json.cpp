@@ -1,5 +1,9 @@
 #include "agent_api/conversation_json.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
 #include "omniroute/clock.hpp"
 
 namespace omniroute::agent_api {
@@ -19,6 +23,27 @@ json::value string_or_null(const std::string& s) {
 }
 }  // namespace
 
+json::array labels_json(const std::string& comma_separated) {
+  json::array out;
+  for (size_t start = 0; start < comma_separated.size();) {
+    size_t end = std::min(comma_separated.find(',', start), comma_separated.size());
+    if (end > start) out.push_back(json::value(comma_separated.substr(start, end - start)));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool has_label(const json::value& c, std::string_view label) {
+  const json::object* o = c.if_object();
+  if (!o) return false;
+  auto it = o->find("labels");
+  if (it == o->end() || !it->value().is_array()) return false;
+  for (const auto& l : it->value().get_array()) {
+    if (l.is_string() && l.get_string() == label) return true;
+  }
+  return false;
+}
+
 json::object message_json(const store::Fields& entry, const store::Fields& delivery) {
   store::Fields f = entry;
   json::object m{{"id", f["id"]},
@@ -35,7 +60,9 @@ json::object message_json(const store::Fields& entry, const store::Fields& deliv
   boost::system::error_code ec;
   json::value attachments = json::parse(f["attachments"].empty() ? "[]" : f["attachments"], ec);
   m["attachments"] = ec ? json::value(json::array{}) : attachments;
-  if (f["direction"] == "out") {
+  if (f["kind"] == "note") {
+    m["kind"] = "note";  // private: never sent, so no delivery
+  } else if (f["direction"] == "out") {
     // The transcript is append-only; delivery progress lives beside it.
     auto d = delivery.find(f["id"]);
     json::value status = d == delivery.end() ? json::value(nullptr) : json::parse(d->second, ec);
@@ -68,9 +95,25 @@ json::object conversation_json(const store::ConversationView& view) {
       {"resolved_at", time_or_null(c["resolved_at"])},
       {"message_count", std::atoll(c["message_count"].c_str())},
       {"language", string_or_null(c["language"])},
+      {"labels", labels_json(c["labels"])},
   };
   if (!c["offered_to"].empty()) {
     out["offer"] = json::object{{"agent", c["offered_to"]}, {"expires_at", time_or_null(c["offer_expires_at"])}};
+  }
+  if (!view.contact_conversations.empty() || !view.contact_attributes.empty()) {
+    // With the transcript: what the agent's contact panel shows (attributes, every conversation of the person).
+    json::object& person = out["contact"].as_object();
+    json::object attributes;
+    for (const auto& [name, value] : view.contact_attributes) attributes[name] = value;
+    std::vector<std::pair<std::string, std::string>> convs(view.contact_conversations.begin(),
+                                                          view.contact_conversations.end());
+    std::sort(convs.begin(), convs.end(), [](const auto& a, const auto& b) {
+      return std::atoll(a.first.c_str() + 1) > std::atoll(b.first.c_str() + 1);  // newest first: v10 before v9
+    });
+    json::array history;
+    for (const auto& [id, since] : convs) history.push_back(json::object{{"id", id}, {"created_at", time_or_null(since)}});
+    person["attributes"] = std::move(attributes);
+    person["conversations"] = std::move(history);
   }
   if (!view.messages.empty()) {
     json::array messages;

@@ -111,23 +111,8 @@ void EventHub::deliver(std::shared_ptr<const std::vector<store::StreamEntry>> ev
   update_demand();  // the last session may have ended since: then stop wanting
 }
 
-asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream stream) {
-  std::string token = std::string(routing::bearer_token(request[beast::http::field::authorization]));
-  if (token.empty()) token = query_param(request.target(), "token");  // browsers cannot set headers on WebSockets
-  auto found = co_await directory_.authenticate(token, store_);
-  if (!found) {
-    http::Response res = http::json_error(503, "store_unavailable", "Redis is unavailable; retry later");
-    res.keep_alive(false);
-    co_await beast::http::async_write(stream, res, kAwait);
-    co_return;
-  }
-  std::optional<std::string> agent = *found;
-  if (!agent) {
-    http::Response res = http::json_error(401, "unauthorized", "a valid agent token is required");
-    res.keep_alive(false);
-    co_await beast::http::async_write(stream, res, kAwait);
-    co_return;
-  }
+asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream stream, std::string agent_id) {
+  std::optional<std::string> agent = std::move(agent_id);
   std::string cursor = std::string(request["Last-Event-ID"]);
   if (cursor.empty()) cursor = query_param(request.target(), "last_event_id");
   if (!cursor.empty() && !is_stream_id(cursor)) cursor.clear();

@@ -47,8 +47,9 @@ class EventHub final : public FeedSubscriber {
   void placed(const std::string& position) override;
   void deliver(std::shared_ptr<const std::vector<store::StreamEntry>> events) override;
 
-  /// Runs one upgraded connection (GET /v1/agents/me/events) to its end.
-  boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream);
+  /// Runs one upgraded connection (GET /v1/agents/me/events) of agent `agent` (authenticated by the router)
+  /// to its end.
+  boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream, std::string agent);
 
   const std::string& position() const { return position_; }
   store::Conversations& conversations() { return conversations_; }

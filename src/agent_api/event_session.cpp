@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
@@ -76,7 +77,11 @@ bool EventSession::admit(const Event& e) {
     return true;
   }
   if (type == "conversation.requeued") return field("from_agent") == agent_ && conversations_.erase(conv) > 0;
-  if (type == "message.created") return conversations_.count(conv) > 0;
+  if (type == "message.created" || type == "message.delivery" || type == "conversation.labels") {
+    return conversations_.count(conv) > 0;
+  }
+  // Another agent viewing or typing on a conversation this one holds or shows.
+  if (type == "conversation.presence") return !for_me && (conversations_.count(conv) > 0 || viewing_ == conv);
   return for_me && (type == "conversation.offered" || type == "conversation.offer_expired" ||
                     type == "conversation.offer_declined" || type == "conversation.offer_withdrawn" ||
                     type == "agent.removed");
@@ -109,9 +114,35 @@ asio::awaitable<void> EventSession::read_loop() {
   for (;;) {
     auto [ec, n] = co_await ws_.async_read(buffer, kAwait);
     if (ec) break;
+    if (ws_.got_text() && n <= 512) {
+      std::string frame = beast::buffers_to_string(buffer.data());
+      co_await signal(frame);
+    }
     buffer.consume(n);
   }
   close();
+}
+
+asio::awaitable<void> EventSession::signal(std::string_view frame) {
+  std::int64_t now = now_ms();
+  if (now / 1000 != signal_window_) {
+    signal_window_ = now / 1000;
+    signals_in_window_ = 0;
+  }
+  if (++signals_in_window_ > 5) co_return;  // a client flooding signals is not heard more
+  boost::system::error_code ec;
+  json::value v = json::parse(frame, ec);
+  if (ec || !v.is_object()) co_return;
+  std::string what(string_at(v, {"type"})), conv(string_at(v, {"conversation_id"}));
+  if (what != "viewing" && what != "typing" && what != "left") co_return;
+  if (conv.size() < 2 || conv.size() > 24 || conv[0] != 'v' ||
+      conv.find_first_not_of("0123456789", 1) != std::string::npos) {
+    co_return;
+  }
+  // Only about conversations this agent may see: its own, or one it was just offered or shown.
+  if (what == "viewing") viewing_ = conv;
+  if (what == "left" && viewing_ == conv) viewing_.clear();
+  co_await hub_.events().signal(agent_, conv, what, now);
 }
 
 asio::awaitable<void> EventSession::replay(const std::string& cursor, const std::string& until) {
@@ -174,6 +205,20 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
                                            {"queue", f["queue"]}, {"reason", f["reason"]}});
   }
   if (type == "agent.removed") co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
+  if (type == "message.delivery") {
+    json::object delivery{{"status", f["status"]}};
+    if (!f["reason"].empty()) delivery["reason"] = f["reason"];
+    co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
+                                           {"message_id", f["message_id"]}, {"delivery", std::move(delivery)}});
+  }
+  if (type == "conversation.labels") {
+    co_return json::serialize(json::object{
+        {"type", type}, {"id", e.id}, {"conversation_id", conv}, {"labels", labels_json(f["labels"])}});
+  }
+  if (type == "conversation.presence") {
+    co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
+                                           {"agent", f["agent"]}, {"what", f["what"]}, {"at", time_or_null(f["at"])}});
+  }
   if (type == "message.created") {
     // The event names the message's transcript entry; events written before it did: look among the newest.
     auto r = co_await hub_.conversations().transcript_entries(conv, f["entry"]);

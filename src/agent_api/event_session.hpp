@@ -49,8 +49,11 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   /// Keeps this socket's liveness entry fresh in Redis while it is open (the presence sweep reads it).
   boost::asio::awaitable<void> keep_alive();
 
-  /// Reads (and discards) client frames so pings, pongs and close are processed.
+  /// Reads client frames: control frames, and the client's signals ({"type":"viewing"|"typing"|"left",
+  /// "conversation_id":"v12"}), at most a few per second; anything else is ignored.
   boost::asio::awaitable<void> read_loop();
+  /// Records one signal frame from the client.
+  boost::asio::awaitable<void> signal(std::string_view frame);
 
   /// Queues what concerns this agent after `cursor`, up to `until` (the hub's position when we joined).
   boost::asio::awaitable<void> replay(const std::string& cursor, const std::string& until);
@@ -69,6 +72,9 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   boost::asio::steady_timer beat_;
   std::deque<Event> incoming_;
   std::set<std::string> conversations_;
+  std::string viewing_;              // the conversation the client says it shows (others' presence on it is sent)
+  std::int64_t signal_window_ = 0;   // rate limit of client signals: the second they were counted in
+  int signals_in_window_ = 0;
   std::string socket_id_;
   bool closed_ = false;
   bool slow_ = false;     // closed for reading too slowly

@@ -52,7 +52,7 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
                                                  metrics, tasks_);
   router_ = std::make_unique<web::Router>(config, channels, *store_, *ingest_, metrics, *admin_routes_, *agent_routes_,
                                           *assigner_,
-                                           routing_ready_, *events_, loops);
+                                           routing_ready_, *events_, loops, directory);
   heartbeat_ = steady_ms();
 }
 

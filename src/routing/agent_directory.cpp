@@ -22,7 +22,10 @@ AgentDirectory::Digest AgentDirectory::digest(std::string_view token) {
 
 std::optional<std::string> AgentDirectory::authenticate(std::string_view bearer) const {
   if (bearer.empty()) return std::nullopt;
-  Digest given = digest(bearer);
+  return configured(digest(bearer));
+}
+
+std::optional<std::string> AgentDirectory::configured(const Digest& given) const {
   const Entry* match = nullptr;
   for (const auto& e : entries_) {  // no early exit: every agent is compared
     bool equal = CRYPTO_memcmp(e.token.data(), given.data(), given.size()) == 0;
@@ -42,6 +45,37 @@ boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> 
   if (auto configured = authenticate(std::string_view(bearer))) co_return configured;
   store::Agents agents(store.client(), store.keys());
   co_return co_await agents.agent_for_token(digest_hex(bearer));
+}
+
+std::optional<AgentDirectory::Digest> AgentDirectory::from_hex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  Digest d{};
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < d.size(); ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    d[i] = static_cast<unsigned char>(hi * 16 + lo);
+  }
+  return d;
+}
+
+boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> AgentDirectory::agent_for_digest(
+    std::string token_sha256, store::ConversationStore& store) const {
+  auto given = from_hex(token_sha256);
+  if (!given) co_return std::optional<std::string>{};
+  if (auto agent = configured(*given)) co_return agent;
+  store::Agents agents(store.client(), store.keys());
+  co_return co_await agents.agent_for_token(token_sha256);
+}
+
+bool AgentDirectory::is_admin_digest(std::string_view token_sha256) const {
+  auto given = from_hex(token_sha256);
+  if (!admin_ || !given) return false;
+  return CRYPTO_memcmp(admin_->data(), given->data(), given->size()) == 0;
 }
 
 bool AgentDirectory::is_admin(std::string_view bearer) const {

@@ -29,6 +29,11 @@ class AgentDirectory {
   /// none, or the Redis error that kept us from knowing.
   boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> authenticate(
       std::string bearer, store::ConversationStore& store) const;
+  /// The agent whose token has SHA-256 `token_sha256` (lowercase hex): how a session names who signed in.
+  boost::asio::awaitable<Expected<std::optional<std::string>, store::RedisError>> agent_for_digest(
+      std::string token_sha256, store::ConversationStore& store) const;
+  /// True when `token_sha256` is the admin token's digest (and one is configured).
+  bool is_admin_digest(std::string_view token_sha256) const;
   /// The token's SHA-256 in lowercase hex: how Redis keeps it.
   static std::string digest_hex(std::string_view token);
   /// True when `bearer` is the admin token (and one is configured).
@@ -37,6 +42,8 @@ class AgentDirectory {
  private:
   using Digest = std::array<unsigned char, 32>;
   static Digest digest(std::string_view token);
+  static std::optional<Digest> from_hex(std::string_view hex);
+  std::optional<std::string> configured(const Digest& given) const;
   struct Entry {
     std::string agent;
     Digest token;

@@ -95,6 +95,13 @@ asio::awaitable<StoreResult<std::string>> Agents::source_of(const std::string& i
   co_return r->str;
 }
 
+asio::awaitable<StoreResult<std::string>> Agents::name_of(const std::string& id) {
+  std::vector<std::string> hget{"HGET", keys_.agent(id), "name"};
+  auto r = co_await detail::command(client_, std::move(hget));
+  if (!r) co_return unexpected(r.error());
+  co_return r->str;
+}
+
 asio::awaitable<StoreResult<std::vector<std::string>>> Agents::pools_of(const std::string& id) {
   std::vector<std::string> members{"SMEMBERS", keys_.agent_pools(id)};
   auto r = co_await detail::command(client_, std::move(members));

@@ -129,6 +129,54 @@ asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::s
   co_return unexpected(unexpected_reply(*r, "resolve"));
 }
 
+namespace {
+StoreResult<AnnotateOutcome> annotate_outcome(const Reply& r, const char* script) {
+  const std::string& status = status_of(r);
+  using S = AnnotateOutcome::Status;
+  if (status == "noted" || status == "ok") {
+    return AnnotateOutcome{S::done, r.elements.size() > 1 ? r.elements[1].str : ""};
+  }
+  if (status == "not_found") return AnnotateOutcome{S::not_found, ""};
+  if (status == "forbidden") return AnnotateOutcome{S::forbidden, ""};
+  if (status == "too_many") return AnnotateOutcome{S::too_many, ""};
+  return unexpected(unexpected_reply(r, script));
+}
+}  // namespace
+
+asio::awaitable<StoreResult<AnnotateOutcome>> Conversations::note(const std::string& conversation,
+                                                                  const std::string& author, const std::string& text,
+                                                                  bool any, std::int64_t now_ms) {
+  NoteCall call;
+  call.conv = keys_.conversation(conversation);
+  call.seq = keys_.seq();
+  call.events = keys_.events();
+  call.author = author;
+  call.text = text;
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  call.any = any ? "1" : "0";
+  auto r = co_await run(client_, note_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  co_return annotate_outcome(*r, "note");
+}
+
+asio::awaitable<StoreResult<AnnotateOutcome>> Conversations::label(const std::string& conversation,
+                                                                   const std::string& agent, const std::string& label,
+                                                                   bool add, bool any, std::int64_t now_ms) {
+  LabelCall call;
+  call.conv = keys_.conversation(conversation);
+  call.events = keys_.events();
+  call.agent = agent;
+  call.label = label;
+  call.add = add ? "1" : "0";
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  call.any = any ? "1" : "0";
+  auto r = co_await run(client_, label_script(), call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  co_return annotate_outcome(*r, "label");
+}
+
 asio::awaitable<StoreResult<PresenceOutcome>> Conversations::set_presence(const std::string& agent,
                                                                           const std::string& status,
                                                                           std::int64_t now_ms) {
@@ -150,6 +198,18 @@ asio::awaitable<StoreResult<std::optional<std::string>>> Conversations::channel_
   if (!r) co_return unexpected(r.error());
   if (r->type == Reply::Type::nil) co_return std::optional<std::string>();
   co_return std::optional<std::string>(r->str);
+}
+
+asio::awaitable<StoreResult<std::vector<std::string>>> Conversations::contacts_of(
+    const std::vector<std::string>& conversations) {
+  std::vector<std::string> out;
+  for (const auto& id : conversations) {
+    std::vector<std::string> hget{"HGET", keys_.conversation(id), "contact"};
+    auto r = co_await detail::command(client_, std::move(hget));
+    if (!r) co_return unexpected(r.error());
+    out.push_back(r->str);
+  }
+  co_return out;
 }
 
 asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(const std::string& sha256,
@@ -180,6 +240,10 @@ asio::awaitable<StoreResult<std::optional<ConversationView>>> Conversations::vie
   v.handles = detail::strings_of(r->elements[2]);
   v.messages = detail::entries_of(r->elements[3]);
   v.delivery = fields_of(r->elements[4]);
+  if (r->elements.size() >= 7) {
+    v.contact_conversations = fields_of(r->elements[5]);
+    v.contact_attributes = fields_of(r->elements[6]);
+  }
   co_return std::optional<ConversationView>(std::move(v));
 }
 

@@ -53,6 +53,13 @@ enum class TransferOutcome { transferred, not_found, forbidden, resolved, no_tar
 enum class PresenceOutcome { set, unknown_agent };
 enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };
 
+/// What writing a note or changing a label came to; `value` is the note's id or the labels now.
+struct AnnotateOutcome {
+  enum class Status { done, not_found, forbidden, too_many };
+  Status status = Status::not_found;
+  std::string value;
+};
+
 /// One conversation as the API shows it (conversation_view.lua, one round trip).
 struct ConversationView {
   Fields conversation;                 // the or:{ws}:conv:<id> hash
@@ -60,6 +67,8 @@ struct ConversationView {
   std::vector<std::string> handles;    // "<kind>:<handle>", every handle of the contact
   std::vector<StreamEntry> messages;   // the transcript, oldest first (when asked for)
   Fields delivery;                     // message id → delivery status JSON (when asked for)
+  Fields contact_conversations;        // the contact's conversation ids → since ms ("" unknown) (when asked for)
+  Fields contact_attributes;           // tier, … (when asked for)
 };
 
 /// What the auto-acknowledgement's estimate needs about a new conversation (ack_inputs.lua).
@@ -93,8 +102,17 @@ class Conversations {
   /// Closes the conversation (as agent `by`, or "system"); its customer's next message opens a new one.
   boost::asio::awaitable<StoreResult<ResolveOutcome>> resolve(const std::string& conversation, const std::string& by,
                                                               std::int64_t now_ms);
+  /// A private note by `author` (`any`: an admin's, on any conversation).
+  boost::asio::awaitable<StoreResult<AnnotateOutcome>> note(const std::string& conversation, const std::string& author,
+                                                            const std::string& text, bool any, std::int64_t now_ms);
+  /// Adds (`add`) or removes one label; `labels` in the outcome are the conversation's labels now, comma-separated.
+  boost::asio::awaitable<StoreResult<AnnotateOutcome>> label(const std::string& conversation, const std::string& agent,
+                                                             const std::string& label, bool add, bool any,
+                                                             std::int64_t now_ms);
   boost::asio::awaitable<StoreResult<PresenceOutcome>> set_presence(const std::string& agent, const std::string& status,
                                                                     std::int64_t now_ms);
+  /// The contact id of each conversation ("" for one that is gone), in order.
+  boost::asio::awaitable<StoreResult<std::vector<std::string>>> contacts_of(const std::vector<std::string>& conversations);
   /// The conversation's channel id; nullopt when there is no such conversation.
   boost::asio::awaitable<StoreResult<std::optional<std::string>>> channel_of(const std::string& conversation);
   /// The conversation as the API shows it; nullopt when there is none.

@@ -1,6 +1,7 @@
 #include "store/events.hpp"
 
 #include "store/scripts.hpp"
+#include "store/conversation_store.hpp"
 #include "store/store_calls.hpp"
 
 namespace omniroute::store {
@@ -62,6 +63,16 @@ asio::awaitable<StoreResult<Done>> Events::refresh_socket(const std::string& age
 asio::awaitable<StoreResult<Done>> Events::release_socket(const std::string& agent, const std::string& socket_id) {
   std::vector<std::string> gone{"ZREM", keys_.agent_sockets(agent), socket_id};
   auto r = co_await detail::command(client_, std::move(gone));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<Done>> Events::signal(const std::string& agent, const std::string& conversation,
+                                                  const std::string& what, std::int64_t now_ms) {
+  std::vector<std::string> add{"XADD", keys_.events(), "MAXLEN", "~", std::to_string(kEventsMaxLength), "*",
+                               "type", "conversation.presence", "conversation_id", conversation, "agent", agent,
+                               "what", what, "at", std::to_string(now_ms)};
+  auto r = co_await detail::command(client_, std::move(add));
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }

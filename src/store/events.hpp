@@ -37,6 +37,11 @@ class Events {
                                                            std::int64_t expires_ms);
   boost::asio::awaitable<StoreResult<Done>> release_socket(const std::string& agent, const std::string& socket_id);
 
+  /// Records that `agent` is `what` ("viewing", "typing" or "left") conversation `conversation`: an event
+  /// (conversation.presence) the other agents on it see, so nobody answers twice.
+  boost::asio::awaitable<StoreResult<Done>> signal(const std::string& agent, const std::string& conversation,
+                                                   const std::string& what, std::int64_t now_ms);
+
  private:
   RedisClient& client_;
   const Keys& keys_;

@@ -50,6 +50,8 @@ class Keys {
   std::string sla() const { return prefix_ + "sla"; }
   std::string alerts() const { return prefix_ + "alerts"; }
   std::string events() const { return prefix_ + "events"; }
+  std::string session(std::string_view secret_sha256) const { return cat("session:", secret_sha256); }
+  std::string canned_responses() const { return prefix_ + "canned"; }
   std::string automatic() const { return prefix_ + "automatic"; }
   std::string first_response_times(std::string_view queue) const { return cat("frt:", queue); }
 

@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "omniroute/clock.hpp"
+#include "agent_api/request_helpers.hpp"
 #include "omniroute/log.hpp"
 
 namespace omniroute::web {
@@ -22,7 +23,7 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
                ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes,
                agent_api::AgentRoutes& agent_routes,
                routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
-               const store::LoopClients& loops)
+               const store::LoopClients& loops, const routing::AgentDirectory& directory)
     : config_(config),
       channels_(channels),
       store_(store),
@@ -35,17 +36,52 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       assigner_(assigner),
       routing_ready_(routing_ready),
       events_(events),
-      loops_(loops) {}
+      loops_(loops),
+      callers_(config, directory, store),
+      sessions_(config, callers_, store) {}
 
 asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream stream) {
   std::string_view target = request.target();
-  if (target.substr(0, target.find('?')) == "/v1/agents/me/events") {
-    co_await events_.serve(std::move(request), std::move(stream));
+  auto refuse = [&](Response res) -> asio::awaitable<void> {
+    res.keep_alive(false);
+    co_await boost::beast::http::async_write(stream, res, kAwait);
+  };
+  if (target.substr(0, target.find('?')) != "/v1/agents/me/events") {
+    co_await refuse(json_error(404, "not_found", "no WebSocket at " + std::string(target.substr(0, target.find('?')))));
     co_return;
   }
-  Response res = json_error(404, "not_found", "no WebSocket at " + std::string(target.substr(0, target.find('?'))));
-  res.keep_alive(false);
-  co_await boost::beast::http::async_write(stream, res, kAwait);
+  // Browsers cannot set headers on WebSockets: the console's is authenticated by its session cookie, other
+  // clients may give ?token=.
+  auto caller = co_await callers_.resolve(request, true);
+  if (!caller) {
+    co_await refuse(json_error(503, "store_unavailable", "Redis is unavailable; retry later"));
+    co_return;
+  }
+  if (caller->by_cookie && !callers_.same_origin(request)) {
+    co_await refuse(json_error(403, "cross_origin", "this WebSocket is only for this server's own pages"));
+    co_return;
+  }
+  if (!caller->is_agent()) {
+    co_await refuse(json_error(401, "unauthorized", "a valid agent token is required"));
+    co_return;
+  }
+  co_await events_.serve(std::move(request), std::move(stream), caller->agent);
+}
+
+asio::awaitable<Response> Router::api(Request& request, std::string_view path) {
+  if (path == "/v1/session") co_return co_await sessions_.handle(request);
+  auto caller = co_await callers_.resolve(request);
+  if (!caller) co_return agent_api::unavailable();
+  using http::beast_http::verb;
+  const verb method = request.method();
+  const bool changes = method != verb::get && method != verb::head && method != verb::options;
+  if (caller->by_cookie && changes && !callers_.same_origin(request)) {
+    // A page of another site could make the browser send the cookie: only this server's pages may change things.
+    co_return json_error(403, "cross_origin", "a change made with a session cookie must come from this server's page");
+  }
+  if (auto admin = co_await admin_routes_.handle(request, path, *caller)) co_return std::move(*admin);
+  if (auto agent = co_await agent_routes_.handle(request, path, *caller)) co_return std::move(*agent);
+  co_return json_error(404, "not_found", "no route for " + std::string(path));
 }
 
 asio::awaitable<Response> Router::handle(Request& request) {
@@ -54,16 +90,14 @@ asio::awaitable<Response> Router::handle(Request& request) {
   const bool get = request.method() == http::beast_http::verb::get || request.method() == http::beast_http::verb::head;
 
   if (path.starts_with("/webhooks/")) co_return co_await webhook(request, path.substr(10));
-  if (path.starts_with("/v1/")) {
-    if (auto admin = co_await admin_routes_.handle(request, path)) co_return std::move(*admin);
-    if (auto agent = co_await agent_routes_.handle(request, path)) co_return std::move(*agent);
-  }
+  if (path.starts_with("/v1/")) co_return co_await api(request, path);
   if (path == "/healthz" && get) co_return json_response(200, R"({"status":"ok"})");
   if (path == "/readyz" && get) co_return co_await readyz();
   if (path == "/metrics" && get) co_return co_await metrics();
   if (path == "/healthz" || path == "/readyz" || path == "/metrics") {
     co_return json_error(405, "method_not_allowed", "use GET");
   }
+  if (auto page = console_.serve(request, path)) co_return std::move(*page);
   co_return json_error(404, "not_found", "no route for " + std::string(path));
 }
 

@@ -10,7 +10,9 @@
 
 #include "admin_api/admin_routes.hpp"
 #include "agent_api/agent_routes.hpp"
+#include "agent_api/caller.hpp"
 #include "agent_api/event_hub.hpp"
+#include "agent_api/session_routes.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "ingest/ingest_service.hpp"
@@ -20,6 +22,7 @@
 #include "store/conversation_store.hpp"
 #include "store/outbox.hpp"
 #include "store/overview.hpp"
+#include "web/console.hpp"
 
 namespace omniroute::web {
 
@@ -28,12 +31,15 @@ class Router final : public http::Handler {
   Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
          ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes, agent_api::AgentRoutes& agent_routes,
          routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
-         const store::LoopClients& loops);
+         const store::LoopClients& loops, const routing::AgentDirectory& directory);
 
   boost::asio::awaitable<http::Response> handle(http::Request& request) override;
   boost::asio::awaitable<void> upgrade(http::Request request, boost::beast::tcp_stream stream) override;
 
  private:
+  /// Everything under /v1/: the caller resolved once (Bearer or session cookie), cookie-authenticated
+  /// changes refused unless they come from this server's own page.
+  boost::asio::awaitable<http::Response> api(http::Request& request, std::string_view path);
   boost::asio::awaitable<http::Response> readyz();
   boost::asio::awaitable<http::Response> metrics();
   boost::asio::awaitable<http::Response> webhook(http::Request& request, std::string_view channel_id);
@@ -55,6 +61,9 @@ class Router final : public http::Handler {
   const std::atomic<bool>& routing_ready_;  // agents and queues written to Redis
   agent_api::EventHub& events_;
   const store::LoopClients& loops_;
+  agent_api::CallerResolver callers_;
+  agent_api::SessionRoutes sessions_;
+  Console console_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
 };
 

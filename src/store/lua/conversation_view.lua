@@ -4,23 +4,30 @@
 --! args: prefix with_messages
 -- k_conv or:{ws}:conv:<id>; a_with_messages "1" or "0"
 -- Returns {conv fields (flat), contact fields (flat), handles, messages (stream entries), delivery (flat:
--- message id → status JSON)} or {} when absent.
+-- message id → status JSON), the contact's conversations (flat: id → since ms, "" when not known), the contact's
+-- attributes (flat)} or {} when absent. The last four are empty unless a_with_messages is "1".
 
 local conv = redis.call('HGETALL', k_conv)
 if #conv == 0 then return {} end
 local contact_id = redis.call('HGET', k_conv, 'contact')
 -- The contact's own fields, and its handles (fields handle:<kind>:<handle>; in the set contact:<id>:handles for
 -- contacts stored by earlier builds); its conversations (fields conv:<id>) are not part of this view.
-local contact, handles = {}, redis.call('SMEMBERS', a_prefix .. 'contact:' .. contact_id .. ':handles')
-local fields = redis.call('HGETALL', a_prefix .. 'contact:' .. contact_id)
+local contact_key = a_prefix .. 'contact:' .. contact_id
+local contact, handles, convs = {}, redis.call('SMEMBERS', contact_key .. ':handles'), {}
+local fields = redis.call('HGETALL', contact_key)
 for n = 1, #fields, 2 do
   local name = fields[n]
   if string.sub(name, 1, 7) == 'handle:' then handles[#handles + 1] = string.sub(name, 8)
-  elseif string.sub(name, 1, 5) ~= 'conv:' then contact[#contact + 1] = name; contact[#contact + 1] = fields[n + 1] end
+  elseif string.sub(name, 1, 5) == 'conv:' then convs[#convs + 1] = string.sub(name, 6); convs[#convs + 1] = fields[n + 1]
+  else contact[#contact + 1] = name; contact[#contact + 1] = fields[n + 1] end
 end
-local messages, delivery = {}, {}
+local messages, delivery, attributes = {}, {}, {}
 if a_with_messages == '1' then
   messages = redis.call('XRANGE', k_conv .. ':msgs', '-', '+')
   delivery = redis.call('HGETALL', k_conv .. ':delivery')
+  attributes = redis.call('HGETALL', contact_key .. ':attrs')
+  for _, c in ipairs(redis.call('SMEMBERS', contact_key .. ':convs')) do convs[#convs + 1] = c; convs[#convs + 1] = '' end
+else
+  convs = {}
 end
-return {conv, contact, handles, messages, delivery}
+return {conv, contact, handles, messages, delivery, convs, attributes}

@@ -20,6 +20,6 @@ local function apply_status(prefix, conv, msg, status, reason, at, events_max)
   if status == 'failed' and reason ~= '' then d.reason = reason end
   redis.call('HSET', key, msg, cjson.encode(d))
   redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', 'message.delivery',
-             'conversation_id', conv, 'message_id', msg, 'status', status, 'at', at)
+             'conversation_id', conv, 'message_id', msg, 'status', status, 'reason', d.reason or '', 'at', at)
   return true
 end

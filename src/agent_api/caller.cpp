@@ -1,0 +1,90 @@
+#include "agent_api/caller.hpp"
+
+#include "agent_api/request_helpers.hpp"
+#include "omniroute/digest.hpp"
+
+namespace omniroute::agent_api {
+
+namespace asio = boost::asio;
+namespace beast_http = http::beast_http;
+
+std::string cookie_value(const http::Request& request, std::string_view name) {
+  for (auto it = request.find(beast_http::field::cookie); it != request.end() && it->name() == beast_http::field::cookie;
+       ++it) {
+    std::string_view header = it->value();
+    while (!header.empty()) {
+      size_t end = std::min(header.find(';'), header.size());
+      std::string_view pair = header.substr(0, end);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+      header.remove_prefix(std::min(end + 1, header.size()));
+    }
+  }
+  return {};
+}
+
+CallerResolver::CallerResolver(const config::Config& config, const routing::AgentDirectory& directory,
+                               store::ConversationStore& store)
+    : config_(config), directory_(directory), store_(store), sessions_(store.client(), store.keys()) {}
+
+asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::of_token(const std::string& token) {
+  Caller caller;
+  if (token.empty()) co_return caller;
+  if (directory_.is_admin(token)) {
+    caller.kind = Caller::Kind::admin;
+    co_return caller;
+  }
+  auto agent = co_await directory_.authenticate(token, store_);
+  if (!agent) co_return unexpected(agent.error());
+  if (*agent) {
+    caller.kind = Caller::Kind::agent;
+    caller.agent = **agent;
+  }
+  co_return caller;
+}
+
+asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::resolve(const http::Request& request,
+                                                                             bool allow_query_token) {
+  std::string token(routing::bearer_token(request[beast_http::field::authorization]));
+  if (!token.empty()) co_return co_await of_token(token);
+  std::string secret = cookie_value(request, kSessionCookie);
+  if (secret.empty()) {
+    if (allow_query_token) co_return co_await of_token(query_param(request.target(), "token"));
+    co_return Caller{};
+  }
+  auto session = co_await sessions_.find(sha256_hex(secret), kSessionIdle);
+  if (!session) co_return unexpected(session.error());
+  Caller caller;
+  caller.by_cookie = true;
+  if (!*session) co_return caller;
+  // The token signed in with must still be valid: rotating or removing it ends the session.
+  if ((*session)->kind == store::SessionRecord::Kind::admin) {
+    if (directory_.is_admin_digest((*session)->token_sha256)) caller.kind = Caller::Kind::admin;
+    co_return caller;
+  }
+  auto agent = co_await directory_.agent_for_digest((*session)->token_sha256, store_);
+  if (!agent) co_return unexpected(agent.error());
+  if (*agent) {
+    caller.kind = Caller::Kind::agent;
+    caller.agent = **agent;
+  }
+  co_return caller;
+}
+
+bool CallerResolver::same_origin(const http::Request& request) const {
+  std::string_view origin = request[beast_http::field::origin];
+  if (origin.empty() || origin == "null") return false;
+  std::string_view host = request[beast_http::field::host];
+  if (!host.empty() && (origin == "http://" + std::string(host) || origin == "https://" + std::string(host))) {
+    return true;
+  }
+  // Behind a proxy the Host may differ: the configured public URL's origin (scheme://host[:port]).
+  const std::string& url = config_.server.public_url;
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return false;
+  size_t path = url.find('/', scheme + 3);
+  return origin == std::string_view(url).substr(0, path);
+}
+
+}  // namespace omniroute::agent_api

@@ -1,0 +1,63 @@
+#pragma once
+// Who is calling: an agent or the admin, by `Authorization: Bearer <token>` or
+// by the session cookie a browser got from POST /v1/session. Resolved once per
+// request, before any API route runs; the routes only ask what the caller may do.
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "http/types.hpp"
+#include "omniroute/expected.hpp"
+#include "routing/agent_directory.hpp"
+#include "store/conversation_store.hpp"
+#include "store/sessions.hpp"
+
+namespace omniroute::agent_api {
+
+struct Caller {
+  enum class Kind { none, agent, admin };
+  Kind kind = Kind::none;
+  std::string agent;       // Kind::agent: the agent's id
+  bool by_cookie = false;  // authenticated by the session cookie (so subject to the same-origin check)
+
+  bool is_agent() const { return kind == Kind::agent; }
+  bool is_admin() const { return kind == Kind::admin; }
+};
+
+/// The session cookie's name.
+inline constexpr const char* kSessionCookie = "omniroute_session";
+/// How long a session lasts without being used (each use pushes its end this far again).
+inline constexpr std::chrono::seconds kSessionIdle = std::chrono::hours(12);
+
+class CallerResolver {
+ public:
+  CallerResolver(const config::Config& config, const routing::AgentDirectory& directory,
+                 store::ConversationStore& store);
+
+  /// The caller of `request`: Bearer first, else the session cookie, else (`allow_query_token`, WebSockets of
+  /// non-browser clients) `?token=`. Kind::none when none of them names anyone; an error when Redis could not say.
+  boost::asio::awaitable<Expected<Caller, store::StoreError>> resolve(const http::Request& request,
+                                                                      bool allow_query_token = false);
+  /// Who `token` is (agent or admin), for signing in; Kind::none for nobody.
+  boost::asio::awaitable<Expected<Caller, store::StoreError>> of_token(const std::string& token);
+
+  /// A cookie-authenticated request that changes state (or opens a WebSocket) must come from a page of this
+  /// server: its Origin equals public_url's origin or http(s)://<Host>. Bearer requests need no such check.
+  bool same_origin(const http::Request& request) const;
+
+  store::Sessions& sessions() { return sessions_; }
+
+ private:
+  const config::Config& config_;
+  const routing::AgentDirectory& directory_;
+  store::ConversationStore& store_;
+  store::Sessions sessions_;
+};
+
+/// The value of cookie `name` in the request's Cookie header(s), or "".
+std::string cookie_value(const http::Request& request, std::string_view name);
+
+}  // namespace omniroute::agent_api

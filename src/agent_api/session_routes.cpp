@@ -1,0 +1,114 @@
+#include "agent_api/session_routes.hpp"
+
+#include <openssl/rand.h>
+
+#include <boost/json.hpp>
+
+#include "agent_api/request_helpers.hpp"
+#include "omniroute/digest.hpp"
+#include "store/agents.hpp"
+
+namespace omniroute::agent_api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::json_error;
+using http::json_response;
+using http::Response;
+using http::beast_http::verb;
+
+namespace {
+
+/// 32 random bytes, hex: the cookie's secret ("" if the system has no randomness to give).
+std::string new_secret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+Response no_content() {
+  Response res{http::beast_http::status::no_content, 11};
+  res.set(http::beast_http::field::cache_control, "no-store");
+  return res;
+}
+
+}  // namespace
+
+SessionRoutes::SessionRoutes(const config::Config& config, CallerResolver& callers, store::ConversationStore& store)
+    : config_(config), callers_(callers), store_(store) {}
+
+std::string SessionRoutes::cookie(const std::string& secret, std::chrono::seconds max_age) const {
+  std::string c = std::string(kSessionCookie) + "=" + secret + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(max_age.count());
+  if (config_.server.public_url.starts_with("https://")) c += "; Secure";
+  return c;
+}
+
+asio::awaitable<Response> SessionRoutes::handle(const http::Request& request) {
+  const verb method = request.method();
+  if (method == verb::post) co_return co_await sign_in(request);
+  if (method == verb::delete_) co_return co_await sign_out(request);
+  if (method == verb::get) co_return co_await whoami(request);
+  co_return json_error(405, "method_not_allowed", "use POST, GET or DELETE on /v1/session");
+}
+
+asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request) {
+  // A sign-in posted by another site's page would sign this browser in as someone else: refused.
+  if (!request[http::beast_http::field::origin].empty() && !callers_.same_origin(request)) {
+    co_return json_error(403, "cross_origin", "sign in from this server's own page");
+  }
+  auto body = json_body(request);
+  if (!body) co_return body.error();
+  std::string token = string_field(*body, "token");
+  if (token.empty()) co_return json_error(400, "missing_field", "'token' is required");
+  auto caller = co_await callers_.of_token(token);
+  if (!caller) co_return unavailable();
+  if (caller->kind == Caller::Kind::none) co_return json_error(401, "unauthorized", "no agent or admin has this token");
+  std::string secret = new_secret();
+  if (secret.empty()) co_return json_error(503, "no_randomness", "no session could be made; retry");
+  store::SessionRecord record{caller->is_admin() ? store::SessionRecord::Kind::admin : store::SessionRecord::Kind::agent,
+                              sha256_hex(token)};
+  auto saved = co_await callers_.sessions().create(sha256_hex(secret), record, kSessionIdle);
+  if (!saved) co_return unavailable();
+  Response res = no_content();
+  res.set(http::beast_http::field::set_cookie, cookie(secret, kSessionIdle));
+  co_return res;
+}
+
+asio::awaitable<Response> SessionRoutes::sign_out(const http::Request& request) {
+  std::string secret = cookie_value(request, kSessionCookie);
+  if (!secret.empty()) {
+    if (!callers_.same_origin(request)) co_return json_error(403, "cross_origin", "sign out from this server's own page");
+    if (!co_await callers_.sessions().remove(sha256_hex(secret))) co_return unavailable();
+  }
+  Response res = no_content();
+  res.set(http::beast_http::field::set_cookie, cookie("", std::chrono::seconds(0)));
+  co_return res;
+}
+
+asio::awaitable<Response> SessionRoutes::whoami(const http::Request& request) {
+  auto caller = co_await callers_.resolve(request);
+  if (!caller) co_return unavailable();
+  if (caller->is_admin()) co_return json_response(200, R"({"kind":"admin","agent":null})");
+  if (!caller->is_agent()) co_return json_error(401, "unauthorized", "not signed in");
+  std::string name;
+  for (const auto& a : config_.agents) {
+    if (a.id == caller->agent) name = a.name;
+  }
+  if (name.empty()) {
+    store::Agents agents(store_.client(), store_.keys());
+    auto stored = co_await agents.name_of(caller->agent);
+    if (stored) name = *stored;
+  }
+  if (name.empty()) name = caller->agent;
+  co_return json_response(200, json::serialize(json::object{
+                                   {"kind", "agent"}, {"agent", json::object{{"id", caller->agent}, {"name", name}}}}));
+}
+
+}  // namespace omniroute::agent_api

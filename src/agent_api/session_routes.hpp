@@ -1,0 +1,36 @@
+#pragma once
+// Browser sign-in (CONTRACT.md "Sessions"): POST /v1/session exchanges an
+// agent or admin token for an HttpOnly, SameSite=Strict session cookie (Secure
+// when public_url is https); GET /v1/session says who is signed in;
+// DELETE /v1/session signs out. The token itself is never kept, logged, or put
+// in a URL: the session names who signed in by the token's digest.
+
+#include <boost/asio/awaitable.hpp>
+
+#include "agent_api/caller.hpp"
+#include "config/config.hpp"
+#include "http/types.hpp"
+#include "store/conversation_store.hpp"
+
+namespace omniroute::agent_api {
+
+class SessionRoutes {
+ public:
+  SessionRoutes(const config::Config& config, CallerResolver& callers, store::ConversationStore& store);
+
+  /// Answers /v1/session (any method).
+  boost::asio::awaitable<http::Response> handle(const http::Request& request);
+
+ private:
+  boost::asio::awaitable<http::Response> sign_in(const http::Request& request);
+  boost::asio::awaitable<http::Response> sign_out(const http::Request& request);
+  boost::asio::awaitable<http::Response> whoami(const http::Request& request);
+  /// The Set-Cookie value carrying `secret` (an empty secret with Max-Age=0 clears it).
+  std::string cookie(const std::string& secret, std::chrono::seconds max_age) const;
+
+  const config::Config& config_;
+  CallerResolver& callers_;
+  store::ConversationStore& store_;
+};
+
+}  // namespace omniroute::agent_api
