@@ -83,6 +83,10 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
     co_return co_await my_waiting(agent);
   }
+  if (path == "/v1/agents/me/transfer_targets") {
+    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
+    co_return co_await transfer_targets(agent, query_param(request.target(), "medium"));
+  }
   if (path == "/v1/agents/me/offers") {
     if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
     co_return co_await my_offers(agent);
@@ -206,6 +210,23 @@ asio::awaitable<Response> AgentRoutes::my_waiting(const std::string& agent) {
   co_return json_response(200, json::serialize(json::object{{"conversations", std::move(*out)}}));
 }
 
+asio::awaitable<Response> AgentRoutes::transfer_targets(const std::string& agent, const std::string& medium) {
+  json::array queues, agents;
+  for (const auto& q : config_.queues) queues.push_back(json::object{{"id", q.id}});
+  auto all = co_await overview_.agents();
+  if (!all) co_return unavailable();
+  const std::string m = medium.empty() ? "chat" : medium;
+  for (auto& a : *all) {
+    store::Fields& f = a.fields;
+    if (f["id"] == agent || f["status"] != "available") continue;
+    long long load = std::atoll(f["load:" + m].c_str()), cap = std::atoll(f["cap:" + m].c_str());
+    if (load >= cap) continue;  // only those with room for one more of this medium
+    agents.push_back(json::object{{"id", f["id"]}, {"name", f["name"].empty() ? f["id"] : f["name"]},
+                                  {"room", cap - load}});
+  }
+  co_return json_response(200, json::serialize(json::object{{"queues", std::move(queues)}, {"agents", std::move(agents)}}));
+}
+
 asio::awaitable<Response> AgentRoutes::my_offers(const std::string& agent) {
   auto ids = co_await conversations_.offered_to(agent);
   if (!ids) co_return unavailable();
@@ -260,7 +281,16 @@ asio::awaitable<Response> AgentRoutes::get_conversation(const Caller& caller, co
     // An earlier conversation of a person the agent is talking to now: their history is the agent's to read.
     bool history = false;
     std::string contact(string_at(*c, {"contact", "id"}));
-    if (caller.is_agent() && !contact.empty()) {
+    if (caller.is_agent() && string_at(*c, {"state"}) == "queued" && string_at(*c, {"offer", "agent"}).empty()) {
+      // Waiting in a queue the agent serves (and not offered to another): theirs to read (the console's
+      // Waiting list), not to answer.
+      store::Agents agents(store_.client(), store_.keys());
+      auto pools = co_await agents.pools_of(caller.agent);
+      if (!pools) co_return unavailable();
+      const std::string_view queue = string_at(*c, {"queue"});
+      for (const auto& pool : *pools) history = history || routing::queue_of_pool(pool) == queue;
+    }
+    if (!history && caller.is_agent() && !contact.empty()) {
       auto held = co_await conversations_.assigned_to(caller.agent);
       if (!held) co_return unavailable();
       auto offered_ids = co_await conversations_.offered_to(caller.agent);

@@ -57,6 +57,8 @@ class AgentRoutes {
   /// Open conversations assigned to `agent`; with `label`, only those carrying it.
   boost::asio::awaitable<http::Response> my_conversations(const std::string& agent, const std::string& label);
   boost::asio::awaitable<http::Response> my_offers(const std::string& agent);
+  /// Where the agent may hand a conversation of `medium` on: every queue, and the available agents with room.
+  boost::asio::awaitable<http::Response> transfer_targets(const std::string& agent, const std::string& medium);
   /// Conversations waiting in the queues the agent serves (read-only for them), oldest first.
   boost::asio::awaitable<http::Response> my_waiting(const std::string& agent);
   /// GET /v1/attachments/<sha256>: a kept attachment's bytes (e-mail), as a download.

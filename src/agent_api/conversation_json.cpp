@@ -96,7 +96,17 @@ json::object conversation_json(const store::ConversationView& view) {
       {"message_count", std::atoll(c["message_count"].c_str())},
       {"language", string_or_null(c["language"])},
       {"labels", labels_json(c["labels"])},
+      {"medium", c["medium"]},
+      // The customer waits for an agent's answer: none yet, or they wrote again since the last one.
+      {"awaiting_reply", c["state"] != "resolved" && (c["first_response_at"].empty() || !c["awaiting_since"].empty())},
   };
+  if (!view.clock.target.empty()) {
+    // The response deadline running now: the console counts down to it (amber at risk, red breached).
+    std::string due = view.clock.due_ms.substr(0, view.clock.due_ms.find('.'));
+    out["sla"] = json::object{{"target", view.clock.target}, {"due_at", time_or_null(due)}, {"stage", view.clock.stage}};
+  } else {
+    out["sla"] = nullptr;
+  }
   if (!c["offered_to"].empty()) {
     out["offer"] = json::object{{"agent", c["offered_to"]}, {"expires_at", time_or_null(c["offer_expires_at"])}};
   }

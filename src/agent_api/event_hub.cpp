@@ -160,7 +160,8 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
     co_await beast::http::async_write(stream, res, kAwait);
     co_return;
   }
-  auto session = std::make_shared<EventSession>(*this, *agent, socket_id, std::move(stream));
+  const bool waiting = query_param(request.target(), "waiting") == "1";
+  auto session = std::make_shared<EventSession>(*this, *agent, socket_id, std::move(stream), waiting);
   sessions_.push_back(session);
   co_await session->run(std::move(request), cursor);
 }

@@ -53,6 +53,8 @@ class EventHub final : public FeedSubscriber {
 
   const std::string& position() const { return position_; }
   store::Conversations& conversations() { return conversations_; }
+  store::RedisClient& conversations_client() { return store_.client(); }
+  const store::Keys& keys() { return store_.keys(); }
   TaskGroup& tasks() { return tasks_; }
   store::Events& events() { return events_; }
   /// A session was closed because its client read too slowly.

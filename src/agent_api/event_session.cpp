@@ -7,6 +7,8 @@
 
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
+#include "routing/pools.hpp"
+#include "store/agents.hpp"
 
 namespace omniroute::agent_api {
 
@@ -19,8 +21,9 @@ namespace {
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 }  // namespace
 
-EventSession::EventSession(EventHub& hub, std::string agent, std::string socket_id, beast::tcp_stream stream)
-    : hub_(hub), agent_(std::move(agent)), ws_(std::move(stream)), wake_(ws_.get_executor()),
+EventSession::EventSession(EventHub& hub, std::string agent, std::string socket_id, beast::tcp_stream stream,
+                           bool waiting)
+    : hub_(hub), agent_(std::move(agent)), waiting_(waiting), ws_(std::move(stream)), wake_(ws_.get_executor()),
       beat_(ws_.get_executor()), socket_id_(std::move(socket_id)) {}
 
 void EventSession::offer(const Event& e) {
@@ -49,6 +52,14 @@ asio::awaitable<void> EventSession::run(http::Request request, std::string curso
   if (!ec) {
     // What this agent holds now, so message events can be matched to them.
     if (auto mine = co_await hub_.conversations().assigned_to(agent_)) conversations_.insert(mine->begin(), mine->end());
+    // Asked for (?waiting=1, the console's Waiting list): a conversation opening in a queue this agent
+    // serves is announced as conversation.queued.
+    if (waiting_) {
+      store::Agents agents(hub_.conversations_client(), hub_.keys());
+      if (auto pools = co_await agents.pools_of(agent_)) {
+        for (const auto& pool : *pools) queues_.insert(std::string(routing::queue_of_pool(pool)));
+      }
+    }
     hub_.tasks().spawn(read_loop(), "events: socket reader");
     hub_.tasks().spawn(keep_alive(), "events: socket keep-alive");
     if (!cursor.empty()) co_await replay(cursor, hub_.position());
@@ -71,12 +82,20 @@ bool EventSession::admit(const Event& e) {
     if (for_me) conversations_.insert(conv);
     return for_me;
   }
+  if (type == "conversation.transferred" && for_me) {
+    conversations_.insert(conv);  // handed to this agent by another: it is theirs now
+    return true;
+  }
   if (type == "conversation.resolved" || type == "conversation.transferred") {
     if (!conversations_.count(conv)) return false;
     if (type == "conversation.resolved" || !for_me) conversations_.erase(conv);
     return true;
   }
   if (type == "conversation.requeued") return field("from_agent") == agent_ && conversations_.erase(conv) > 0;
+  if (type == "message.created" && field("opened") == "1" && queues_.count(field("queue")) &&
+      !conversations_.count(conv)) {
+    return true;  // rendered as conversation.queued
+  }
   if (type == "message.created" || type == "message.delivery" || type == "conversation.labels") {
     return conversations_.count(conv) > 0;
   }
@@ -200,6 +219,13 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
                                            {"conversation", std::move(*view)},
                                            {"expires_at", time_or_null(f["expires_at"])}});
   }
+  if (type == "conversation.transferred" && f["agent"] == agent_) {
+    // To this agent: with the conversation, as an assignment brings it.
+    auto view = co_await fetch(conv);
+    if (!view) co_return std::nullopt;
+    co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
+                                           {"from_agent", f["from_agent"]}, {"conversation", std::move(*view)}});
+  }
   if (type == "conversation.requeued") {
     co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
                                            {"queue", f["queue"]}, {"reason", f["reason"]}});
@@ -218,6 +244,10 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
   if (type == "conversation.presence") {
     co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
                                            {"agent", f["agent"]}, {"what", f["what"]}, {"at", time_or_null(f["at"])}});
+  }
+  if (type == "message.created" && f["opened"] == "1" && !conversations_.count(conv)) {
+    co_return json::serialize(json::object{{"type", "conversation.queued"}, {"id", e.id}, {"conversation_id", conv},
+                                           {"queue", f["queue"]}});
   }
   if (type == "message.created") {
     // The event names the message's transcript entry; events written before it did: look among the newest.

@@ -23,7 +23,9 @@ namespace omniroute::agent_api {
 /// One agent's WebSocket: the events that concern its agent, queued (boundedly) for its writer.
 class EventSession : public std::enable_shared_from_this<EventSession> {
  public:
-  EventSession(EventHub& hub, std::string agent, std::string socket_id, boost::beast::tcp_stream stream);
+  /// `waiting`: also announce conversations opening in the agent's queues (conversation.queued).
+  EventSession(EventHub& hub, std::string agent, std::string socket_id, boost::beast::tcp_stream stream,
+               bool waiting = false);
 
   /// Takes `e` if it concerns this agent; called by the hub, in stream order. What does not
   /// concern the agent is never queued; a client too slow to keep the queue under its bound is
@@ -67,11 +69,13 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
 
   EventHub& hub_;
   std::string agent_;
+  bool waiting_ = false;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::asio::steady_timer wake_;
   boost::asio::steady_timer beat_;
   std::deque<Event> incoming_;
   std::set<std::string> conversations_;
+  std::set<std::string> queues_;     // the queues this agent serves (when the socket opened)
   std::string viewing_;              // the conversation the client says it shows (others' presence on it is sent)
   std::int64_t signal_window_ = 0;   // rate limit of client signals: the second they were counted in
   int signals_in_window_ = 0;

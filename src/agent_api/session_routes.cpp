@@ -97,18 +97,18 @@ asio::awaitable<Response> SessionRoutes::whoami(const http::Request& request) {
   if (!caller) co_return unavailable();
   if (caller->is_admin()) co_return json_response(200, R"({"kind":"admin","agent":null})");
   if (!caller->is_agent()) co_return json_error(401, "unauthorized", "not signed in");
-  std::string name;
+  store::Agents agents(store_.client(), store_.keys());
+  auto profile = co_await agents.profile(caller->agent);
+  if (!profile) co_return unavailable();
+  std::string name = profile->name;
   for (const auto& a : config_.agents) {
-    if (a.id == caller->agent) name = a.name;
-  }
-  if (name.empty()) {
-    store::Agents agents(store_.client(), store_.keys());
-    auto stored = co_await agents.name_of(caller->agent);
-    if (stored) name = *stored;
+    if (a.id == caller->agent && !a.name.empty()) name = a.name;
   }
   if (name.empty()) name = caller->agent;
+  const std::string status = profile->status.empty() ? "offline" : profile->status;
   co_return json_response(200, json::serialize(json::object{
-                                   {"kind", "agent"}, {"agent", json::object{{"id", caller->agent}, {"name", name}}}}));
+                                   {"kind", "agent"},
+                                   {"agent", json::object{{"id", caller->agent}, {"name", name}, {"status", status}}}}));
 }
 
 }  // namespace omniroute::agent_api

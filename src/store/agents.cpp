@@ -95,11 +95,13 @@ asio::awaitable<StoreResult<std::string>> Agents::source_of(const std::string& i
   co_return r->str;
 }
 
-asio::awaitable<StoreResult<std::string>> Agents::name_of(const std::string& id) {
-  std::vector<std::string> hget{"HGET", keys_.agent(id), "name"};
-  auto r = co_await detail::command(client_, std::move(hget));
+asio::awaitable<StoreResult<Agents::Profile>> Agents::profile(const std::string& id) {
+  std::vector<std::string> hmget{"HMGET", keys_.agent(id), "name", "status"};
+  auto r = co_await detail::command(client_, std::move(hmget));
   if (!r) co_return unexpected(r.error());
-  co_return r->str;
+  Profile p;
+  if (r->elements.size() == 2) p = {r->elements[0].str, r->elements[1].str};
+  co_return p;
 }
 
 asio::awaitable<StoreResult<std::vector<std::string>>> Agents::pools_of(const std::string& id) {

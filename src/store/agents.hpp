@@ -64,8 +64,11 @@ class Agents {
   boost::asio::awaitable<StoreResult<std::optional<std::string>>> agent_for_token(const std::string& token_sha256);
   /// "config", "api", or "" for no such agent.
   boost::asio::awaitable<StoreResult<std::string>> source_of(const std::string& id);
-  /// The agent's display name ("" when none is stored).
-  boost::asio::awaitable<StoreResult<std::string>> name_of(const std::string& id);
+  /// The agent's display name and presence ("" when not stored).
+  struct Profile {
+    std::string name, status;
+  };
+  boost::asio::awaitable<StoreResult<Profile>> profile(const std::string& id);
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> pools_of(const std::string& id);
   boost::asio::awaitable<StoreResult<std::vector<Assignment>>> route(const RoutePass& pass);
   boost::asio::awaitable<StoreResult<std::vector<ExpiredOffer>>> expire_offers(std::int64_t now_ms, int limit);

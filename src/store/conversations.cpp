@@ -244,6 +244,10 @@ asio::awaitable<StoreResult<std::optional<ConversationView>>> Conversations::vie
     v.contact_conversations = fields_of(r->elements[5]);
     v.contact_attributes = fields_of(r->elements[6]);
   }
+  if (r->elements.size() >= 8 && r->elements[7].elements.size() == 3) {
+    const auto& c = r->elements[7].elements;
+    v.clock = {c[0].str, c[1].str, c[2].str};
+  }
   co_return std::optional<ConversationView>(std::move(v));
 }
 

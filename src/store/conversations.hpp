@@ -69,6 +69,11 @@ struct ConversationView {
   Fields delivery;                     // message id → delivery status JSON (when asked for)
   Fields contact_conversations;        // the contact's conversation ids → since ms ("" unknown) (when asked for)
   Fields contact_attributes;           // tier, … (when asked for)
+  /// The response deadline running now (first or next response): target, due (ms), stage
+  /// (pending, at_risk, breached); empty target when none runs.
+  struct ResponseClock {
+    std::string target, due_ms, stage;
+  } clock;
 };
 
 /// What the auto-acknowledgement's estimate needs about a new conversation (ack_inputs.lua).

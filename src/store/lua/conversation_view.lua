@@ -5,7 +5,10 @@
 -- k_conv or:{ws}:conv:<id>; a_with_messages "1" or "0"
 -- Returns {conv fields (flat), contact fields (flat), handles, messages (stream entries), delivery (flat:
 -- message id → status JSON), the contact's conversations (flat: id → since ms, "" when not known), the contact's
--- attributes (flat)} or {} when absent. The last four are empty unless a_with_messages is "1".
+-- attributes (flat), the response clock {target, due ms, stage} ({} when none runs)} or {} when absent.
+-- Messages, delivery, conversations and attributes are empty unless a_with_messages is "1".
+-- The response clock: the first- or next-response deadline running now, and its stage: pending, at_risk (its
+-- warning fired) or breached (from or:{ws}:sla, sla_at_risk, sla_breached).
 
 local conv = redis.call('HGETALL', k_conv)
 if #conv == 0 then return {} end
@@ -30,4 +33,14 @@ if a_with_messages == '1' then
 else
   convs = {}
 end
-return {conv, contact, handles, messages, delivery, convs, attributes}
+local clock = {}
+local id = redis.call('HGET', k_conv, 'id') or ''
+for _, target in ipairs({'first_response', 'next_response'}) do
+  local member = target .. ':' .. id
+  local due = redis.call('ZSCORE', a_prefix .. 'sla_breached', member)
+  local stage = 'breached'
+  if not due then due, stage = redis.call('ZSCORE', a_prefix .. 'sla_at_risk', member), 'at_risk' end
+  if not due then due, stage = redis.call('ZSCORE', a_prefix .. 'sla', member), 'pending' end
+  if due then clock = {target, due, stage}; break end
+end
+return {conv, contact, handles, messages, delivery, convs, attributes, clock}

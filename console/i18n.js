@@ -1,0 +1,140 @@
+// The console's words in English, Hindi and Telugu, and the locale-aware
+// formatting of times and numbers (Intl, hi-IN / te-IN). The Language control
+// keeps its English name in every language so anyone can find it.
+
+export const LANGUAGES = [
+  { code: 'en', name: 'English', locale: 'en-IN' },
+  { code: 'hi', name: 'हिन्दी', locale: 'hi-IN' },
+  { code: 'te', name: 'తెలుగు', locale: 'te-IN' },
+];
+
+const WORDS = {
+  en: {
+    title: 'omniroute console', token: 'Token', signIn: 'Sign in', signOut: 'Sign out',
+    signInHelp: 'Paste your agent token. It is exchanged for a session and never kept in this page.',
+    wrongToken: 'No agent or admin has this token.', status: 'Status', available: 'Available', away: 'Away',
+    offline: 'Offline', conversations: 'Conversations', mine: 'Mine', waiting: 'Waiting', offers: 'Offers',
+    accept: 'Accept', reject: 'Reject', offerExpires: 'expires in {s} s', transcript: 'Transcript', reply: 'Reply',
+    send: 'Send', note: 'Note', resolve: 'Resolve', transfer: 'Transfer', labels: 'Labels', addLabel: 'Add label',
+    removeLabel: 'Remove label {label}', allLabels: 'All labels', labelFilter: 'Filter by label', contact: 'Contact',
+    handles: 'Handles', attributes: 'Attributes', history: 'Conversations of this person',
+    noConversation: 'Choose a conversation', empty: 'Nothing here', emptyWaiting: 'No one is waiting',
+    notePlaceholder: 'A private note: agents see it, the customer never does',
+    replyPlaceholder: 'Write a reply — Enter sends, Shift+Enter for a new line, / for canned responses',
+    queued: 'queued', retrying: 'retrying', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed',
+    noteMark: 'Private note', you: 'You', customer: 'Customer', firstResponse: 'First response',
+    nextResponse: 'Next response', dueIn: 'due in {t}', overdue: 'overdue by {t}', transferTo: 'Transfer to',
+    queue: 'Queue', agent: 'Agent', cancel: 'Cancel', noRoom: 'No one with room', reconnecting: 'Reconnecting…',
+    viewing: '{who} is viewing', typing: '{who} is typing…', notifications: 'Notifications',
+    shortcuts: 'Keyboard shortcuts', close: 'Close', shortcutNext: 'next conversation',
+    shortcutPrev: 'previous conversation', shortcutReply: 'write a reply', shortcutNote: 'write a note',
+    shortcutResolve: 'resolve', shortcutHelp: 'this list', language: 'Language', attachments: 'Attachments',
+    unread: 'unread', readOnly: 'Read only: it waits in a queue you serve', canned: 'Canned responses',
+    noCanned: 'No canned response matches', sending: 'Sending…', error: 'Something went wrong: {m}',
+    channel: 'Channel', detected: 'Language', resolved: 'resolved', open: 'open', you_note: 'note',
+    needsAnswer: 'waiting for your answer',
+  },
+  hi: {
+    title: 'omniroute कंसोल', token: 'टोकन', signIn: 'साइन इन करें', signOut: 'साइन आउट करें',
+    signInHelp: 'अपना एजेंट टोकन डालें। यह एक सत्र में बदला जाता है और इस पेज में कभी नहीं रखा जाता।',
+    wrongToken: 'किसी एजेंट या एडमिन के पास यह टोकन नहीं है।', status: 'स्थिति', available: 'उपलब्ध', away: 'दूर',
+    offline: 'ऑफ़लाइन', conversations: 'बातचीत', mine: 'मेरी', waiting: 'प्रतीक्षा में', offers: 'प्रस्ताव',
+    accept: 'स्वीकार करें', reject: 'अस्वीकार करें', offerExpires: '{s} सेकंड में समाप्त', transcript: 'बातचीत का ब्योरा',
+    reply: 'जवाब', send: 'भेजें', note: 'नोट', resolve: 'हल करें', transfer: 'स्थानांतरित करें', labels: 'लेबल',
+    addLabel: 'लेबल जोड़ें', removeLabel: 'लेबल {label} हटाएँ', allLabels: 'सभी लेबल', labelFilter: 'लेबल से छाँटें',
+    contact: 'संपर्क', handles: 'पहचान', attributes: 'विशेषताएँ', history: 'इस व्यक्ति की बातचीत',
+    noConversation: 'कोई बातचीत चुनें', empty: 'यहाँ कुछ नहीं है', emptyWaiting: 'कोई प्रतीक्षा में नहीं है',
+    notePlaceholder: 'निजी नोट: एजेंट देखते हैं, ग्राहक कभी नहीं',
+    replyPlaceholder: 'जवाब लिखें — Enter भेजता है, Shift+Enter नई पंक्ति, / तैयार जवाबों के लिए',
+    queued: 'कतार में', retrying: 'फिर कोशिश', sent: 'भेजा गया', delivered: 'पहुँचा', read: 'पढ़ा गया',
+    failed: 'विफल', noteMark: 'निजी नोट', you: 'आप', customer: 'ग्राहक', firstResponse: 'पहला जवाब',
+    nextResponse: 'अगला जवाब', dueIn: '{t} में देय', overdue: '{t} से विलंबित', transferTo: 'किसे सौंपें',
+    queue: 'कतार', agent: 'एजेंट', cancel: 'रद्द करें', noRoom: 'किसी के पास जगह नहीं', reconnecting: 'फिर से जुड़ रहा है…',
+    viewing: '{who} देख रहे हैं', typing: '{who} लिख रहे हैं…', notifications: 'सूचनाएँ',
+    shortcuts: 'कीबोर्ड शॉर्टकट', close: 'बंद करें', shortcutNext: 'अगली बातचीत', shortcutPrev: 'पिछली बातचीत',
+    shortcutReply: 'जवाब लिखें', shortcutNote: 'नोट लिखें', shortcutResolve: 'हल करें', shortcutHelp: 'यह सूची',
+    language: 'Language', attachments: 'संलग्नक', unread: 'अपठित',
+    readOnly: 'केवल पढ़ने के लिए: यह आपकी कतार में प्रतीक्षा कर रही है', canned: 'तैयार जवाब',
+    noCanned: 'कोई तैयार जवाब नहीं मिला', sending: 'भेजा जा रहा है…', error: 'कुछ गलत हुआ: {m}', channel: 'चैनल',
+    detected: 'भाषा', resolved: 'हल हुई', open: 'खुली', you_note: 'नोट', needsAnswer: 'आपके जवाब की प्रतीक्षा',
+  },
+  te: {
+    title: 'omniroute కన్సోల్', token: 'టోకెన్', signIn: 'సైన్ ఇన్ చేయండి', signOut: 'సైన్ అవుట్ చేయండి',
+    signInHelp: 'మీ ఏజెంట్ టోకెన్ ఇవ్వండి. దీన్ని ఒక సెషన్‌గా మారుస్తాం, ఈ పేజీలో ఎప్పుడూ ఉంచం.',
+    wrongToken: 'ఈ టోకెన్ ఏ ఏజెంట్‌కూ అడ్మిన్‌కూ లేదు.', status: 'స్థితి', available: 'అందుబాటులో', away: 'దూరంగా',
+    offline: 'ఆఫ్‌లైన్', conversations: 'సంభాషణలు', mine: 'నావి', waiting: 'వేచి ఉన్నవి', offers: 'ఆఫర్లు',
+    accept: 'అంగీకరించు', reject: 'తిరస్కరించు', offerExpires: '{s} సెకన్లలో ముగుస్తుంది', transcript: 'సంభాషణ పాఠం',
+    reply: 'జవాబు', send: 'పంపు', note: 'నోట్', resolve: 'పరిష్కరించు', transfer: 'బదిలీ చేయి', labels: 'లేబుళ్లు',
+    addLabel: 'లేబుల్ జోడించు', removeLabel: 'లేబుల్ {label} తీసివేయి', allLabels: 'అన్ని లేబుళ్లు',
+    labelFilter: 'లేబుల్‌తో వడపోత', contact: 'సంప్రదింపు', handles: 'గుర్తింపులు', attributes: 'లక్షణాలు',
+    history: 'ఈ వ్యక్తి సంభాషణలు', noConversation: 'ఒక సంభాషణ ఎంచుకోండి', empty: 'ఇక్కడ ఏమీ లేదు',
+    emptyWaiting: 'ఎవరూ వేచి లేరు', notePlaceholder: 'ప్రైవేట్ నోట్: ఏజెంట్లు చూస్తారు, కస్టమర్ ఎప్పుడూ చూడరు',
+    replyPlaceholder: 'జవాబు రాయండి — Enter పంపుతుంది, Shift+Enter కొత్త లైన్, / సిద్ధ జవాబుల కోసం',
+    queued: 'వరుసలో', retrying: 'మళ్లీ ప్రయత్నం', sent: 'పంపబడింది', delivered: 'చేరింది', read: 'చదివారు',
+    failed: 'విఫలమైంది', noteMark: 'ప్రైవేట్ నోట్', you: 'మీరు', customer: 'కస్టమర్', firstResponse: 'మొదటి జవాబు',
+    nextResponse: 'తదుపరి జవాబు', dueIn: '{t}లో గడువు', overdue: '{t} ఆలస్యం', transferTo: 'ఎవరికి బదిలీ',
+    queue: 'వరుస', agent: 'ఏజెంట్', cancel: 'రద్దు చేయి', noRoom: 'ఎవరికీ ఖాళీ లేదు', reconnecting: 'మళ్లీ కలుపుతోంది…',
+    viewing: '{who} చూస్తున్నారు', typing: '{who} రాస్తున్నారు…', notifications: 'నోటిఫికేషన్లు',
+    shortcuts: 'కీబోర్డ్ షార్ట్‌కట్లు', close: 'మూసివేయి', shortcutNext: 'తదుపరి సంభాషణ', shortcutPrev: 'మునుపటి సంభాషణ',
+    shortcutReply: 'జవాబు రాయండి', shortcutNote: 'నోట్ రాయండి', shortcutResolve: 'పరిష్కరించు', shortcutHelp: 'ఈ జాబితా',
+    language: 'Language', attachments: 'జోడింపులు', unread: 'చదవనివి',
+    readOnly: 'చదవడానికి మాత్రమే: ఇది మీ వరుసలో వేచి ఉంది', canned: 'సిద్ధ జవాబులు', noCanned: 'సరిపోయే సిద్ధ జవాబు లేదు',
+    sending: 'పంపుతోంది…', error: 'ఏదో తప్పు జరిగింది: {m}', channel: 'ఛానల్', detected: 'భాష', resolved: 'పరిష్కరించబడింది',
+    open: 'తెరిచి ఉంది', you_note: 'నోట్', needsAnswer: 'మీ జవాబు కోసం వేచి ఉంది',
+  },
+};
+
+/// The interface language: the one chosen before (kept in this browser), else the browser's own.
+export function initialLanguage() {
+  const saved = globalThis.localStorage?.getItem('omniroute.language');
+  if (saved && WORDS[saved]) return saved;
+  for (const l of navigator.languages || [navigator.language || 'en']) {
+    const code = String(l).slice(0, 2).toLowerCase();
+    if (WORDS[code]) return code;
+  }
+  return 'en';
+}
+
+export function rememberLanguage(code) {
+  globalThis.localStorage?.setItem('omniroute.language', code);
+}
+
+/// A translator for `code`: t('dueIn', {t: '5 min'}).
+export function translator(code) {
+  const words = WORDS[code] || WORDS.en;
+  return (key, params) => {
+    let s = words[key] ?? WORDS.en[key] ?? key;
+    if (params) for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
+    return s;
+  };
+}
+
+export function localeOf(code) {
+  return (LANGUAGES.find((l) => l.code === code) || LANGUAGES[0]).locale;
+}
+
+/// A time as the agent reads it: today's as hh:mm, older ones with their date.
+export function formatTime(iso, code) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const today = new Date();
+  const sameDay = d.toDateString() === today.toDateString();
+  const options = sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
+  return new Intl.DateTimeFormat(localeOf(code), options).format(d);
+}
+
+/// A span of milliseconds as "4 min" / "1 h 5 min" / "35 s", in the interface language.
+export function formatSpan(ms, code) {
+  const locale = localeOf(code);
+  const s = Math.max(0, Math.round(ms / 1000));
+  const unit = (value, u) => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
+  if (s < 60) return unit(s, 'second');
+  const m = Math.floor(s / 60);
+  if (m < 60) return unit(m, 'minute');
+  const h = Math.floor(m / 60);
+  return `${unit(h, 'hour')} ${unit(m % 60, 'minute')}`;
+}
+
+export function formatNumber(n, code) {
+  return new Intl.NumberFormat(localeOf(code)).format(n);
+}

@@ -1,0 +1,243 @@
+// The browser tests' world, all real and on loopback: a redis-server on a free
+// port, the built omnirouted on another, a fake Twilio (a real HTTP server that
+// takes replies and reports their delivery as Twilio would), and Debian's
+// Chromium driven by playwright-core (pinned in console/package-lock.json).
+
+import { spawn } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { createConnection, createServer as netServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(new URL('../../console/package.json', import.meta.url));
+export const { chromium } = require('playwright-core');
+
+export const API_SECRET = 'browser-test-secret';
+export const TWILIO_TOKEN = 'browser-twilio-token';
+export const TWILIO_SID = 'AC11111111111111111111111111111111';
+export const ADMIN = 'admin-token-0123456789';
+export const AGENTS = {
+  asha: { token: 'asha-token-0123456789', name: 'Asha Rao' },
+  ravi: { token: 'ravi-token-0123456789', name: 'Ravi Kumar' },
+  tara: { token: 'tara-token-0123456789', name: 'Tara Devi' },
+};
+export const ARTIFACTS = process.env.ARTIFACTS_DIR || join(process.cwd(), 'browser-artifacts');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = netServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function redisPing(port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' }, () => socket.write('PING\r\n'));
+    socket.on('data', (d) => { resolve(String(d).startsWith('+PONG')); socket.destroy(); });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/// Polls `check` until it is truthy (or `ms` pass); returns its last value.
+export async function eventually(check, ms = 10000) {
+  const end = Date.now() + ms;
+  let value;
+  while (Date.now() < end) {
+    value = await check();
+    if (value) return value;
+    await sleep(50);
+  }
+  return value;
+}
+
+/// A fake Twilio Messages API: records each reply, answers with a message SID.
+function fakeTwilio() {
+  const sent = [];
+  let n = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const fields = Object.fromEntries(new URLSearchParams(body));
+      const sid = `SM${String(++n).padStart(32, '0')}`;
+      sent.push({ path: req.url, fields, sid });
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ sid, status: 'queued' }));
+    });
+  });
+  return { server, sent };
+}
+
+function config({ port, redisPort, twilioPort, offerTimeout }) {
+  const agents = Object.entries(AGENTS).map(([id, a]) =>
+    `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te], capacity: { chat: 50, sms: 50 } }`).join('\n');
+  return `server:
+  listen: 127.0.0.1:${port}
+  public_url: http://127.0.0.1:${port}
+  threads: 2
+  admin_token: ${ADMIN}
+redis:
+  url: redis://127.0.0.1:${redisPort}/0
+  workspace: browser
+channels:
+  - { id: api, kind: webhook, secret: ${API_SECRET} }
+  - { id: sms, kind: twilio_sms, account_sid: ${TWILIO_SID}, auth_token: ${TWILIO_TOKEN}, from: "+15005550006", api_base: "http://127.0.0.1:${twilioPort}" }
+queues:
+  - { id: general, channels: [api, sms], strategy: least_busy, sla: { first_response: 15m } }
+  - { id: offers, strategy: round_robin, offer_timeout: ${offerTimeout || '4s'} }
+routing:
+  rules:
+    - { match: { channel: api, text_matches: "^OFFER" }, queue: offers }
+agents:
+${agents}
+`;
+}
+
+/// A TCP relay in front of omnirouted: the browser's network, which a test can cut (every connection
+/// dropped, new ones refused) and restore.
+function relay(targetPort) {
+  const sockets = new Set();
+  let down = false;
+  const server = netServer((client) => {
+    if (down) { client.destroy(); return; }
+    const upstream = createConnection({ port: targetPort, host: '127.0.0.1' });
+    sockets.add(client);
+    sockets.add(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const end = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
+  });
+  return {
+    server,
+    cut() { down = true; for (const s of sockets) s.destroy(); sockets.clear(); },
+    restore() { down = false; },
+  };
+}
+
+export class World {
+  async start(options = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), 'omniroute-browser-'));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    this.redisPort = await freePort();
+    this.redis = spawn('redis-server', ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '',
+                                        '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    if (!await eventually(() => redisPing(this.redisPort), 10000)) throw new Error('redis-server did not start');
+    const twilio = fakeTwilio();
+    this.twilio = twilio;
+    await new Promise((r) => twilio.server.listen(0, '127.0.0.1', r));
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    const file = join(this.dir, 'omniroute.yaml');
+    writeFileSync(file, config({ port: this.port, redisPort: this.redisPort, twilioPort: twilio.server.address().port,
+                                 offerTimeout: options.offerTimeout }));
+    const binary = process.env.OMNIROUTED || join(process.cwd(), 'src', 'omnirouted');
+    this.log = '';
+    this.daemon = spawn(binary, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.daemon.stdout.on('data', (d) => { this.log += d; });
+    this.daemon.stderr.on('data', (d) => { this.log += d; });
+    const ready = await eventually(async () => {
+      try { return (await fetch(`${this.base}/readyz`)).status === 200; } catch { return false; }
+    }, 15000);
+    if (!ready) throw new Error(`omnirouted did not become ready:\n${this.log}`);
+    // The browser reaches the daemon through a relay the tests can cut (a network drop).
+    this.network = relay(this.port);
+    await new Promise((r) => this.network.server.listen(0, '127.0.0.1', r));
+    this.front = `http://127.0.0.1:${this.network.server.address().port}`;
+    this.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--lang=en-US'],
+    });
+    return this;
+  }
+
+  async stop() {
+    await this.browser?.close().catch(() => {});
+    this.daemon?.kill('SIGTERM');
+    this.twilio?.server.close();
+    this.network?.cut();
+    this.network?.server.close();
+    this.redis?.kill('SIGTERM');
+    await sleep(100);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /// A customer's message on the generic channel, signed (HMAC-SHA256 of the body).
+  async customerWrites(id, handle, text, name) {
+    const body = JSON.stringify({ id, from: { handle, ...(name ? { name } : {}) }, text });
+    const signature = createHmac('sha256', API_SECRET).update(body).digest('hex');
+    const res = await fetch(`${this.base}/webhooks/api`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Omniroute-Signature': `sha256=${signature}` }, body,
+    });
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+  }
+
+  /// A form POST to the SMS channel as Twilio signs it.
+  async twilioPosts(fields) {
+    const url = `${this.base}/webhooks/sms`;
+    const data = url + Object.keys(fields).sort().map((k) => k + fields[k]).join('');
+    const signature = createHmac('sha1', TWILIO_TOKEN).update(data).digest('base64');
+    const res = await fetch(url, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+      body: new URLSearchParams(fields).toString(),
+    });
+    if (res.status >= 300) throw new Error(`sms webhook answered ${res.status}: ${await res.text()}`);
+  }
+
+  smsArrives(sid, from, text, name) {
+    return this.twilioPosts({ MessageSid: sid, From: from, To: '+15005550006', Body: text, ...(name ? { ProfileName: name } : {}) });
+  }
+
+  smsStatus(sid, status) {
+    return this.twilioPosts({ MessageSid: sid, MessageStatus: status });
+  }
+
+  /// An API call with a token (Bearer), for setting things up.
+  async call(token, method, path, body) {
+    const res = await fetch(`${this.base}${path}`, {
+      method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  }
+
+  /// A new browser page, recording every URL it requests.
+  async page(locale = 'en-US') {
+    const context = await this.browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.requested = [];
+    page.on('request', (r) => page.requested.push(r.url()));
+    page.on('websocket', (ws) => page.requested.push(ws.url()));
+    page.errors = [];
+    page.on('pageerror', (e) => page.errors.push(String(e)));
+    return page;
+  }
+
+  async signIn(page, agent) {
+    await page.goto(this.front + '/');
+    await page.getByLabel('Token').fill(AGENTS[agent].token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  async screenshot(page, name) {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+  }
+}
+
+export function sha256(s) {
+  return createHash('sha256').update(s).digest('hex');
+}
