@@ -349,12 +349,9 @@ asio::awaitable<Response> AdminRoutes::delete_agent(const std::string& id) {
   co_return res;
 }
 
-asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
-  std::string state = query_param(query, "state"), queue = query_param(query, "queue");
-  std::string label = query_param(query, "label");
-  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 1000L);
-  if (limit == 0) limit = 100;
-  if (state.empty()) state = "queued";
+asio::awaitable<store::StoreResult<std::vector<std::string>>> AdminRoutes::candidate_ids(const std::string& state,
+                                                                                        const std::string& queue,
+                                                                                        long limit) {
   std::vector<std::string> ids;
   auto add = [&ids](const store::StoreResult<std::vector<std::string>>& some) {
     if (some) ids.insert(ids.end(), some->begin(), some->end());
@@ -363,23 +360,38 @@ asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
   if (state == "queued") {
     for (const auto& q : config_.queues) {
       if (!queue.empty() && q.id != queue) continue;
-      if (!add(co_await overview_.waiting_ids(q.id, limit))) co_return unavailable();
+      auto some = co_await overview_.waiting_ids(q.id, limit);
+      if (!add(some)) co_return unexpected(some.error());
     }
   } else if (state == "assigned") {
     auto agents = co_await overview_.agents();
-    if (!agents) co_return unavailable();
+    if (!agents) co_return unexpected(agents.error());
     for (const auto& a : *agents) {
-      if (!add(co_await conversations_.assigned_to(a.fields.at("id")))) co_return unavailable();
+      auto some = co_await conversations_.assigned_to(a.fields.at("id"));
+      if (!add(some)) co_return unexpected(some.error());
     }
-  } else if (state == "resolved") {
-    // Newest first; fetch extra when filtering by queue.
-    long fetch = queue.empty() ? limit : std::min(limit * 10, 10'000L);
-    if (!add(co_await overview_.resolved_ids(fetch))) co_return unavailable();
   } else {
+    // Resolved: newest first; fetch extra when filtering by queue.
+    long fetch = queue.empty() ? limit : std::min(limit * 10, 10'000L);
+    auto some = co_await overview_.resolved_ids(fetch);
+    if (!add(some)) co_return unexpected(some.error());
+  }
+  co_return ids;
+}
+
+asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
+  std::string state = query_param(query, "state"), queue = query_param(query, "queue");
+  std::string label = query_param(query, "label");
+  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 1000L);
+  if (limit == 0) limit = 100;
+  if (state.empty()) state = "queued";
+  if (state != "queued" && state != "assigned" && state != "resolved") {
     co_return json_error(400, "invalid_field", "state must be queued, assigned or resolved");
   }
+  auto ids = co_await candidate_ids(state, queue, limit);
+  if (!ids) co_return unavailable();
   json::array out;
-  for (const auto& id : ids) {
+  for (const auto& id : *ids) {
     if (static_cast<long>(out.size()) >= limit) break;
     auto found = co_await load_conversation(conversations_, id, false);
     if (!found) co_return unavailable();

@@ -30,6 +30,8 @@ std::string string_field(const json::object& o, std::string_view key) {
 }
 
 std::string query_param(std::string_view query, std::string_view name) {
+  // A whole target ("/path?a=1&b=2") or just its query ("a=1&b=2").
+  if (auto mark = query.find('?'); mark != std::string_view::npos) query.remove_prefix(mark + 1);
   while (!query.empty()) {
     auto amp = query.find('&');
     std::string_view pair = query.substr(0, amp);

@@ -1,5 +1,8 @@
 #include "support/http_client.hpp"
 
+#include <array>
+#include <functional>
+
 #include "common/signing.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -60,22 +63,30 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
 }
 
 std::string raw_exchange(std::uint16_t port, const std::string& raw, int timeout_ms) {
+  // Reads asynchronously under one deadline: a server that keeps the connection open (and even
+  // talks now and then, like a WebSocket's pings) cannot hold the test beyond `timeout_ms`.
   asio::io_context ctx;
-  beast::tcp_stream stream(ctx);
-  stream.expires_after(std::chrono::milliseconds(timeout_ms));
+  tcp::socket socket(ctx);
   beast::error_code ec;
-  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   if (ec) return "";
-  asio::write(stream, asio::buffer(raw), ec);
+  asio::write(socket, asio::buffer(raw), ec);
   std::string out;
-  char buf[4096];
-  for (;;) {
-    size_t n = stream.read_some(asio::buffer(buf), ec);
-    out.append(buf, n);
-    if (ec == beast::error::timeout) return out + kClientGaveUp;
-    if (ec) break;
-  }
-  return out;
+  std::array<char, 4096> buf{};
+  bool closed = false;
+  std::function<void()> read = [&] {
+    socket.async_read_some(asio::buffer(buf), [&](beast::error_code e, size_t n) {
+      out.append(buf.data(), n);
+      if (e) {
+        closed = true;
+        return;
+      }
+      read();
+    });
+  };
+  read();
+  ctx.run_for(std::chrono::milliseconds(timeout_ms));
+  return closed ? out : out + kClientGaveUp;
 }
 
 struct HttpConnection::Impl {

@@ -1,0 +1,226 @@
+// What the console stands on, through the real daemon: browser sessions (cookie,
+// CSRF, sign-out, a rotated token ends them), private notes, labels, canned
+// responses, supervisors reading any conversation, and the console's own files
+// (CSP, ETag).
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "integration/daemon_fixture.hpp"
+#include "support/fake_provider.hpp"
+#include "support/ws_client.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kAsha = "asha-token-0123456789";
+constexpr const char* kRavi = "ravi-token-0123456789";
+constexpr const char* kAdmin = "admin-token-0123456789";
+
+class ConsoleApi : public DaemonTest {
+ protected:
+  ConsoleApi() {
+    start(config()
+              .server("admin_token", kAdmin)
+              .server("public_url", "http://127.0.0.1:" + std::to_string(port))
+              .api_channel()
+              .queue("{ id: general, channels: [api], sla: { first_response: 15m } }")
+              .queue("{ id: billing }")
+              .agent(std::string("{ id: asha, name: Asha Rao, token: ") + kAsha + ", capacity: { chat: 5 } }")
+              .agent(std::string("{ id: ravi, name: Ravi Kumar, token: ") + kRavi + ", capacity: { chat: 5 } }"));
+  }
+
+  std::string field_of_agent(const std::string& agent, const std::string& name) {
+    return redis.one({"HGET", it_keys().agent(agent), name});
+  }
+
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+  /// Signs in with `token`; the session cookie ("omniroute_session=…"), or "" when refused.
+  std::string sign_in(const std::string& token) {
+    auto r = http_request(port, "POST", "/v1/session", {{"Content-Type", "application/json"}, {"Origin", origin()}},
+                          json::serialize(json::object{{"token", token}}));
+    if (r.status != 204) return "";
+    const std::string& set = r.headers["set-cookie"];
+    return set.substr(0, set.find(';'));
+  }
+
+  HttpResult with_cookie(const std::string& cookie, const std::string& method, const std::string& path,
+                         const std::string& body = "", const std::string& from = "same") {
+    Headers h{{"Cookie", cookie}};
+    if (from == "same") h.push_back({"Origin", origin()});
+    else if (!from.empty()) h.push_back({"Origin", from});
+    if (!body.empty()) h.push_back({"Content-Type", "application/json"});
+    return http_request(port, method, path, h, body);
+  }
+
+  /// A customer writes; the conversation is asha's once she is available.
+  std::string assigned_to_asha(const std::string& id, const std::string& handle, const std::string& text) {
+    EXPECT_EQ(as(kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+    EXPECT_EQ(post_message(port, id, handle, text).status, 200);
+    std::string conv = conversation_of(handle);
+    EXPECT_TRUE(eventually([&] { return field(conv, "agent") == "asha"; }));
+    return conv;
+  }
+};
+
+TEST_F(ConsoleApi, ATokenBecomesAnHttpOnlyStrictSessionCookieThatTheAgentApiAccepts) {
+  auto r = http_request(port, "POST", "/v1/session", {{"Content-Type", "application/json"}}, R"({"token":"nope-nope-nope-nope"})");
+  EXPECT_EQ(r.status, 401);
+  auto ok = http_request(port, "POST", "/v1/session", {{"Content-Type", "application/json"}},
+                         json::serialize(json::object{{"token", kAsha}}));
+  ASSERT_EQ(ok.status, 204) << ok.body;
+  const std::string& set = ok.headers["set-cookie"];
+  EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
+  EXPECT_NE(set.find("SameSite=Strict"), std::string::npos) << set;
+  EXPECT_EQ(set.find("Secure"), std::string::npos) << "public_url is http: " << set;
+  EXPECT_EQ(set.find(kAsha), std::string::npos) << "the cookie is not the token";
+  std::string cookie = set.substr(0, set.find(';'));
+
+  auto me = with_cookie(cookie, "GET", "/v1/session");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(json::parse(me.body).at("agent").at("name"), "Asha Rao");
+  EXPECT_EQ(with_cookie(cookie, "GET", "/v1/agents/me/conversations").status, 200);
+  EXPECT_EQ(with_cookie(cookie, "PUT", "/v1/agents/me/status", R"({"status":"away"})").status, 200);
+  EXPECT_EQ(field_of_agent("asha", "status"), "away");
+  EXPECT_EQ(daemon->log().find(kAsha), std::string::npos) << "the token is never logged";
+}
+
+TEST_F(ConsoleApi, ACookieChangeFromAnotherOriginOrWithNoOriginIsRefused) {
+  std::string cookie = sign_in(kAsha);
+  ASSERT_FALSE(cookie.empty());
+  EXPECT_EQ(with_cookie(cookie, "PUT", "/v1/agents/me/status", R"({"status":"away"})", "https://evil.example").status, 403);
+  EXPECT_EQ(with_cookie(cookie, "PUT", "/v1/agents/me/status", R"({"status":"away"})", "").status, 403);
+  EXPECT_EQ(field_of_agent("asha", "status"), "offline");  // never changed
+  // Reading is harmless (and a cross-site page cannot read the answer): allowed.
+  EXPECT_EQ(with_cookie(cookie, "GET", "/v1/agents/me/conversations", "", "https://evil.example").status, 200);
+  // Bearer requests carry no ambient credential: no origin check.
+  EXPECT_EQ(as(kAsha, "PUT", "/v1/agents/me/status", R"({"status":"away"})").status, 200);
+  // The events socket with a cookie from another page's origin: refused before the upgrade.
+  std::string handshake = "GET /v1/agents/me/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\nCookie: " + cookie + "\r\n";
+  EXPECT_NE(raw_exchange(port, handshake + "Origin: https://evil.example\r\n\r\n", 2000).find(" 403 "), std::string::npos);
+  EXPECT_NE(raw_exchange(port, handshake + "Origin: " + origin() + "\r\n\r\n", 1000).find(" 101 "), std::string::npos);
+}
+
+TEST_F(ConsoleApi, TheEventsSocketTakesATokenAsTheFirstQueryParameter) {
+  // Found while building the console: a query parameter was only seen when it was not the first one.
+  WsClient ws(port, std::string("/v1/agents/me/events?token=") + kAsha);
+  EXPECT_TRUE(ws.ok());
+  WsClient wrong(port, "/v1/agents/me/events?token=not-a-token-at-all");
+  EXPECT_FALSE(wrong.ok());
+}
+
+TEST_F(ConsoleApi, SigningOutOrRotatingTheTokenEndsTheSession) {
+  std::string cookie = sign_in(kAsha);
+  ASSERT_FALSE(cookie.empty());
+  EXPECT_EQ(with_cookie(cookie, "DELETE", "/v1/session").status, 204);
+  EXPECT_EQ(with_cookie(cookie, "GET", "/v1/agents/me/conversations").status, 401);
+
+  // An agent added through the admin API, signed in, then given a new token: the old session names no one.
+  auto created = as(kAdmin, "POST", "/v1/agents", R"({"id":"meera","token":"meera-token-0123456789","capacity":{"chat":1}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string meera = sign_in("meera-token-0123456789");
+  ASSERT_FALSE(meera.empty());
+  EXPECT_EQ(with_cookie(meera, "GET", "/v1/agents/me/conversations").status, 200);
+  auto rotated = as(kAdmin, "POST", "/v1/agents/meera/token");
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  EXPECT_EQ(with_cookie(meera, "GET", "/v1/agents/me/conversations").status, 401);
+}
+
+TEST_F(ConsoleApi, ANoteIsInTheTranscriptNeverSentAndNeverAFirstResponse) {
+  std::string conv = assigned_to_asha("n1", "cust-note", "మా బిల్లు తప్పుగా ఉంది");
+  auto note = as(kAsha, "POST", "/v1/conversations/" + conv + "/notes", R"({"text":"ग्राहक VIP है — बिलिंग से पूछें"})");
+  ASSERT_EQ(note.status, 201) << note.body;
+  EXPECT_EQ(json::parse(note.body).at("message").at("kind"), "note");
+  auto view = json::parse(as(kAsha, "GET", "/v1/conversations/" + conv).body);
+  const auto& last = view.at("messages").as_array().back();
+  EXPECT_EQ(last.at("kind"), "note");
+  EXPECT_EQ(last.at("text"), "ग्राहक VIP है — बिलिंग से पूछें");
+  EXPECT_FALSE(last.as_object().contains("delivery"));
+  EXPECT_TRUE(view.at("first_response_at").is_null());
+  EXPECT_EQ(redis.one({"XLEN", it_keys().outbox()}), "0");
+  // Another agent's conversation is not theirs to annotate; the admin may.
+  EXPECT_EQ(as(kRavi, "POST", "/v1/conversations/" + conv + "/notes", R"({"text":"x"})").status, 403);
+  EXPECT_EQ(as(kAdmin, "POST", "/v1/conversations/" + conv + "/notes", R"({"text":"supervisor here"})").status, 201);
+  EXPECT_EQ(as(kAsha, "POST", "/v1/conversations/" + conv + "/notes", R"({"text":""})").status, 400);
+}
+
+TEST_F(ConsoleApi, LabelsAreAddedRemovedAndFilterTheLists) {
+  std::string a = assigned_to_asha("l1", "cust-l1", "first");
+  std::string b = assigned_to_asha("l2", "cust-l2", "second");
+  auto put = as(kAsha, "PUT", "/v1/conversations/" + a + "/labels/refund");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(json::parse(put.body).at("labels").as_array().size(), 1u);
+  ASSERT_EQ(as(kAsha, "PUT", "/v1/conversations/" + a + "/labels/vip").status, 200);
+  auto mine = json::parse(as(kAsha, "GET", "/v1/agents/me/conversations?label=refund").body).at("conversations").as_array();
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].at("id"), a.c_str());
+  EXPECT_EQ(mine[0].at("labels"), (json::array{"refund", "vip"}));
+  auto listed = as(kAdmin, "GET", "/v1/conversations?state=assigned&label=vip");
+  auto admin = json::parse(listed.body).at("conversations").as_array();
+  ASSERT_EQ(admin.size(), 1u) << listed.body;
+  ASSERT_EQ(as(kAsha, "DELETE", "/v1/conversations/" + a + "/labels/refund").status, 200);
+  EXPECT_TRUE(json::parse(as(kAsha, "GET", "/v1/agents/me/conversations?label=refund").body).at("conversations").as_array().empty());
+  EXPECT_EQ(as(kAsha, "PUT", "/v1/conversations/" + b + "/labels/" + std::string(50, 'x')).status, 400);
+  EXPECT_EQ(as(kAsha, "PUT", "/v1/conversations/" + b + "/labels/has%20space").status, 400);
+  EXPECT_EQ(as(kRavi, "PUT", "/v1/conversations/" + b + "/labels/mine").status, 403);
+}
+
+TEST_F(ConsoleApi, CannedResponsesAreTheAdminsToChangeAndEveryonesToRead) {
+  const std::string body = R"({"shortcut":"hello","variants":{"en":"Hello {contact.name}!","te":"నమస్తే {contact.name}!","hi":"नमस्ते {contact.name}!"}})";
+  EXPECT_EQ(as(kAsha, "PUT", "/v1/canned_responses/hello", body).status, 403);
+  auto created = as(kAdmin, "POST", "/v1/canned_responses", body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(as(kAdmin, "POST", "/v1/canned_responses", body).status, 409);
+  auto list = json::parse(as(kAsha, "GET", "/v1/canned_responses").body).at("canned_responses").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("variants").at("te"), "నమస్తే {contact.name}!");
+  ASSERT_EQ(as(kAdmin, "PUT", "/v1/canned_responses/hello", R"({"shortcut":"hello","variants":{"en":"Hi!"}})").status, 200);
+  EXPECT_EQ(json::parse(as(kAsha, "GET", "/v1/canned_responses/hello").body).at("variants").at("en"), "Hi!");
+  EXPECT_EQ(as(kAdmin, "PUT", "/v1/canned_responses/x", R"({"shortcut":"x","variants":{}})").status, 400);
+  EXPECT_EQ(as(kAdmin, "PUT", "/v1/canned_responses/x", R"({"shortcut":"x","variants":{"EN!":"a"}})").status, 400);
+  EXPECT_EQ(as(kAdmin, "DELETE", "/v1/canned_responses/hello").status, 204);
+  EXPECT_EQ(as(kAdmin, "DELETE", "/v1/canned_responses/hello").status, 404);
+  EXPECT_EQ(http_request(port, "GET", "/v1/canned_responses").status, 401);
+}
+
+TEST_F(ConsoleApi, TheAdminReadsAnyConversationWithItsTranscript) {
+  std::string conv = assigned_to_asha("s1", "cust-sup", "సహాయం కావాలి");
+  EXPECT_EQ(as(kRavi, "GET", "/v1/conversations/" + conv).status, 403);
+  auto r = as(kAdmin, "GET", "/v1/conversations/" + conv);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("messages").as_array()[0].at("text"), "సహాయం కావాలి");
+  std::string admin_cookie = sign_in(kAdmin);
+  ASSERT_FALSE(admin_cookie.empty());
+  EXPECT_EQ(with_cookie(admin_cookie, "GET", "/v1/conversations/" + conv).status, 200);
+  EXPECT_EQ(with_cookie(admin_cookie, "GET", "/v1/queues").status, 200);
+}
+
+TEST_F(ConsoleApi, TheConsoleIsServedUnderAStrictPolicyAndRevalidatedByItsETag) {
+  auto page = http_request(port, "GET", "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
+  const std::string& csp = page.headers["content-security-policy"];
+  EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << csp;
+  EXPECT_EQ(page.headers["x-content-type-options"], "nosniff");
+  EXPECT_EQ(page.headers["referrer-policy"], "no-referrer");
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos) << "no inline script";
+  auto app = http_request(port, "GET", "/console/app.js");
+  ASSERT_EQ(app.status, 200);
+  EXPECT_NE(app.headers["content-type"].find("javascript"), std::string::npos);
+  const std::string etag = app.headers["etag"];
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(http_request(port, "GET", "/console/app.js", {{"If-None-Match", etag}}).status, 304);
+  EXPECT_EQ(http_request(port, "GET", "/console/nothing.js").status, 404);
+  EXPECT_EQ(http_request(port, "GET", "/console/../src/main.cpp").status, 404);
+}
+
+}  // namespace
+}  // namespace omniroute::testing
