@@ -62,9 +62,11 @@ int main(int argc, char** argv) {
   omniroute::ChannelRegistry registry;
   omniroute::register_builtin_channels(registry);
   auto load = [&]() {
-    return config_path.empty() ? omniroute::config::load_config_text(omniroute::embedded::omniroute_default,
-                                                                     "<embedded default>", registry)
-                               : omniroute::config::load_config_file(config_path, registry);
+    if (!config_path.empty()) return omniroute::config::load_config_file(config_path, registry);
+    auto embedded = omniroute::config::load_config_text(omniroute::embedded::omniroute_default, "<embedded default>",
+                                                        registry);
+    embedded.first_run_demo = true;
+    return embedded;
   };
   omniroute::config::Config config;
   try {

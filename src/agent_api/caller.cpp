@@ -2,6 +2,9 @@
 
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/digest.hpp"
+#include "store/agents.hpp"
+
+#include <openssl/crypto.h>
 
 namespace omniroute::agent_api {
 
@@ -40,7 +43,11 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::of_token(co
   if (*agent) {
     caller.kind = Caller::Kind::agent;
     caller.agent = **agent;
+    co_return caller;
   }
+  auto stored = co_await stored_admin(sha256_hex(token));
+  if (!stored) co_return unexpected(stored.error());
+  if (*stored) caller.kind = Caller::Kind::admin;
   co_return caller;
 }
 
@@ -60,7 +67,13 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::resolve(con
   if (!*session) co_return caller;
   // The token signed in with must still be valid: rotating or removing it ends the session.
   if ((*session)->kind == store::SessionRecord::Kind::admin) {
-    if (directory_.is_admin_digest((*session)->token_sha256)) caller.kind = Caller::Kind::admin;
+    bool admin = directory_.is_admin_digest((*session)->token_sha256);
+    if (!admin) {
+      auto stored = co_await stored_admin((*session)->token_sha256);
+      if (!stored) co_return unexpected(stored.error());
+      admin = *stored;
+    }
+    if (admin) caller.kind = Caller::Kind::admin;
     co_return caller;
   }
   auto agent = co_await directory_.agent_for_digest((*session)->token_sha256, store_);
@@ -70,6 +83,16 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::resolve(con
     caller.agent = **agent;
   }
   co_return caller;
+}
+
+asio::awaitable<Expected<bool, store::StoreError>> CallerResolver::stored_admin(const std::string& token_sha256) {
+  // Only when the configuration names no admin token (the embedded default's first run keeps one in Redis).
+  if (!config_.server.admin_token.empty()) co_return false;
+  store::Agents agents(store_.client(), store_.keys());
+  auto kept = co_await agents.stored_admin_digest();
+  if (!kept) co_return unexpected(kept.error());
+  if (!*kept || (*kept)->size() != token_sha256.size()) co_return false;
+  co_return CRYPTO_memcmp((*kept)->data(), token_sha256.data(), token_sha256.size()) == 0;
 }
 
 bool CallerResolver::same_origin(const http::Request& request) const {

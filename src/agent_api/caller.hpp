@@ -51,6 +51,9 @@ class CallerResolver {
   store::Sessions& sessions() { return sessions_; }
 
  private:
+  /// True when no admin token is configured and `token_sha256` is the one kept in Redis.
+  boost::asio::awaitable<Expected<bool, store::StoreError>> stored_admin(const std::string& token_sha256);
+
   const config::Config& config_;
   const routing::AgentDirectory& directory_;
   store::ConversationStore& store_;

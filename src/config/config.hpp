@@ -174,6 +174,9 @@ struct Config {
   Millis offline_grace{60'000};  // an agent whose event socket dropped goes offline after this
   std::vector<AlertSink> alerts;
   std::vector<CalendarConfig> calendars;
+  /// Running the embedded default (no --config): on its first run the daemon creates a demo agent and, with no
+  /// admin_token configured, an admin token kept (as a digest) in Redis, printing both once (daemon/first_run).
+  bool first_run_demo = false;
 
   /// The queue a channel's conversations go to by default: the first queue listing it.
   const QueueConfig* default_queue(std::string_view channel_id) const;

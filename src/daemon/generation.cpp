@@ -83,7 +83,7 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   // Polling channels run on the first loop; webhook channels need no start.
   g->workers.front()->start_channels(g->channels);
   // One loop per daemon syncs agents and sweeps queues; every loop routes on its own triggers.
-  g->workers.front()->start_routing();
+  g->workers.front()->start_routing(g->config);
   g->workers.back()->start_sending(g->channels, g->config, metrics);
   for (const auto& r : g->config.rules) {
     // A rule requiring skills that no configured agent has holds its conversations until an agent

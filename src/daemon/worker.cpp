@@ -1,5 +1,7 @@
 #include "daemon/worker.hpp"
 
+#include "daemon/first_run.hpp"
+
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -86,10 +88,10 @@ void Worker::start() {
   });
 }
 
-void Worker::start_routing() {
-  asio::post(context_, [this] {
+void Worker::start_routing(const config::Config& config) {
+  asio::post(context_, [this, &config] {
     tasks_.spawn(
-      [this]() -> asio::awaitable<void> {
+      [this, &config]() -> asio::awaitable<void> {
         asio::steady_timer wait(context_);
         // Agents must be in Redis before anyone can set a status: retry until it holds.
         while (!sessions_.draining()) {
@@ -99,6 +101,7 @@ void Worker::start_routing() {
           }
           if (co_await assigner_->sync_configuration()) {
             routing_ready_ = true;
+            co_await first_run(config, *store_, *assigner_);
             break;
           }
           wait.expires_after(std::chrono::milliseconds(100));  // Redis answered but refused: retry shortly

@@ -43,7 +43,8 @@ class Worker {
   /// Starts the loop's thread and its Redis connection.
   void start();
   /// Once Redis is up: writes agents and queues to Redis and sweeps queues every second. Thread-safe.
-  void start_routing();
+  /// Writes agents and queues to Redis, then routes (and on the embedded default's first run, daemon/first_run).
+  void start_routing(const config::Config& config);
   /// Starts delivering replies from the outbox on this loop. Thread-safe.
   void start_sending(const ChannelMap& channels, const config::Config& config, metrics::Registry& metrics);
   /// Starts every channel's background intake (polling) on this loop. Thread-safe.

@@ -95,6 +95,21 @@ asio::awaitable<StoreResult<std::string>> Agents::source_of(const std::string& i
   co_return r->str;
 }
 
+asio::awaitable<StoreResult<std::optional<std::string>>> Agents::stored_admin_digest() {
+  std::vector<std::string> get{"GET", keys_.admin_token()};
+  auto r = co_await detail::command(client_, std::move(get));
+  if (!r) co_return unexpected(r.error());
+  if (r->type != Reply::Type::string) co_return std::optional<std::string>();
+  co_return std::optional<std::string>(r->str);
+}
+
+asio::awaitable<StoreResult<bool>> Agents::keep_admin_digest(const std::string& token_sha256) {
+  std::vector<std::string> set{"SET", keys_.admin_token(), token_sha256, "NX"};
+  auto r = co_await detail::command(client_, std::move(set));
+  if (!r) co_return unexpected(r.error());
+  co_return r->type != Reply::Type::nil;
+}
+
 asio::awaitable<StoreResult<Agents::Profile>> Agents::profile(const std::string& id) {
   std::vector<std::string> hmget{"HMGET", keys_.agent(id), "name", "status"};
   auto r = co_await detail::command(client_, std::move(hmget));

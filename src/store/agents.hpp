@@ -64,6 +64,10 @@ class Agents {
   boost::asio::awaitable<StoreResult<std::optional<std::string>>> agent_for_token(const std::string& token_sha256);
   /// "config", "api", or "" for no such agent.
   boost::asio::awaitable<StoreResult<std::string>> source_of(const std::string& id);
+  /// The admin token's digest kept in Redis (first run of the embedded default, when none is configured).
+  boost::asio::awaitable<StoreResult<std::optional<std::string>>> stored_admin_digest();
+  /// Keeps `token_sha256` as the admin token's digest unless one is kept already (false then).
+  boost::asio::awaitable<StoreResult<bool>> keep_admin_digest(const std::string& token_sha256);
   /// The agent's display name and presence ("" when not stored).
   struct Profile {
     std::string name, status;

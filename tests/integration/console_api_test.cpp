@@ -222,5 +222,38 @@ TEST_F(ConsoleApi, TheConsoleIsServedUnderAStrictPolicyAndRevalidatedByItsETag) 
   EXPECT_EQ(http_request(port, "GET", "/console/../src/main.cpp").status, 404);
 }
 
+TEST(FirstRun, TheEmbeddedDefaultCreatesADemoAgentAndAnAdminTokenOnceAndPrintsThem) {
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  const std::string where = "127.0.0.1:" + std::to_string(port);
+  std::vector<std::string> env{"OMNIROUTE_REDIS_URL=" + redis.url(), "OMNIROUTE_LISTEN=" + where,
+                               "OMNIROUTE_PUBLIC_URL=http://" + where};
+  auto token_after = [](const std::string& log, const std::string& label) {
+    auto at = log.find(label);
+    if (at == std::string::npos) return std::string();
+    at += label.size();
+    while (at < log.size() && log[at] == ' ') ++at;
+    return log.substr(at, log.find_first_of(" \n", at) - at);
+  };
+  std::string admin, demo;
+  {
+    DaemonProcess first("", port, env);
+    ASSERT_TRUE(eventually([&] { return first.log().find("agent console is at http://" + where + "/") != std::string::npos; }))
+        << first.log();
+    admin = token_after(first.log(), "admin token:");
+    demo = token_after(first.log(), "demo agent token:");
+    ASSERT_EQ(admin.size(), 48u) << first.log();
+    ASSERT_EQ(demo.size(), 48u) << first.log();
+    EXPECT_EQ(as_bearer(port, admin, "GET", "/v1/queues").status, 200);
+    EXPECT_EQ(as_bearer(port, demo, "GET", "/v1/agents/me/conversations").status, 200);
+  }
+  DaemonProcess second("", port, env);
+  ASSERT_TRUE(eventually([&] { return second.log().find("agent console is at") != std::string::npos; })) << second.log();
+  EXPECT_EQ(second.log().find("admin token:"), std::string::npos) << "printed once, never again";
+  EXPECT_EQ(as_bearer(port, admin, "GET", "/v1/queues").status, 200) << "kept in Redis";
+  EXPECT_EQ(as_bearer(port, demo, "GET", "/v1/agents/me/conversations").status, 200);
+  EXPECT_EQ(as_bearer(port, "not-the-admin-token-at-all", "GET", "/v1/queues").status, 401);
+}
+
 }  // namespace
 }  // namespace omniroute::testing

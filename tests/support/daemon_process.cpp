@@ -78,8 +78,9 @@ RunResult run_to_end(const std::string& binary, const std::vector<std::string>& 
 
 DaemonProcess::DaemonProcess(const std::string& config_yaml, std::uint16_t port, const std::vector<std::string>& env)
     : port_(port) {
-  std::string config = dir_.write("omniroute.yaml", config_yaml);
-  pid_ = spawn({"--config", config}, env, (dir_.path() / "daemon.log").string());
+  std::vector<std::string> args;
+  if (!config_yaml.empty()) args = {"--config", dir_.write("omniroute.yaml", config_yaml)};  // else the embedded default
+  pid_ = spawn(args, env, (dir_.path() / "daemon.log").string());
   // Ready, as a load balancer would see it: Redis answers and agents are synced.
   for (int i = 0; i < 400; ++i) {
     if (http_request(port_, "GET", "/readyz", {}, "", 500).status == 200) return;

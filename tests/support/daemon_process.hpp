@@ -32,7 +32,8 @@ RunResult run_to_end(const std::string& binary, const std::vector<std::string>& 
 
 class DaemonProcess {
  public:
-  /// Starts omnirouted with `config_yaml` (which should listen on `port`) and waits until /readyz answers 200.
+  /// Starts omnirouted with `config_yaml` (which should listen on `port`; "" runs the embedded default, told
+  /// where to listen by `env`) and waits until /readyz answers 200.
   DaemonProcess(const std::string& config_yaml, std::uint16_t port, const std::vector<std::string>& env = {});
   ~DaemonProcess();
 

@@ -1,0 +1,57 @@
+#include "daemon/first_run.hpp"
+
+#include <openssl/rand.h>
+
+#include <atomic>
+#include <iostream>
+
+#include "omniroute/digest.hpp"
+#include "omniroute/log.hpp"
+#include "store/agents.hpp"
+
+namespace omniroute::daemon {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string new_token() {
+  unsigned char bytes[24];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<void> first_run(const config::Config& config, store::ConversationStore& store,
+                                routing::Assigner& assigner) {
+  static std::atomic<bool> done{false};  // once per process, whichever loop gets here first
+  if (!config.first_run_demo || done.exchange(true)) co_return;
+  std::string printed;
+  if (config.server.admin_token.empty()) {
+    std::string admin = new_token();
+    store::Agents agents(store.client(), store.keys());
+    auto kept = co_await agents.keep_admin_digest(sha256_hex(admin));
+    if (kept && *kept) printed += "  admin token:      " + admin + "\n";
+  }
+  std::string demo = new_token();
+  routing::AgentSpec spec{"demo", "Demo Agent", {}, {{Medium::chat, 5}, {Medium::sms, 5}, {Medium::email, 5}},
+                          sha256_hex(demo), "api"};
+  auto saved = co_await assigner.save_agent(spec, routing::SaveMode::create);
+  if (saved && *saved == store::SaveOutcome::ok) printed += "  demo agent token: " + demo + "  (agent \"demo\")\n";
+  std::string console = config.server.public_url + "/";
+  if (!printed.empty()) {
+    // On stdout, once: only their digests are kept, so they cannot be shown again (make new ones with the admin API).
+    std::cout << "omniroute: first run: created, and shown only now:\n" << printed;
+  }
+  std::cout << "omniroute: the agent console is at " << console << "\n" << std::flush;
+  if (printed.empty()) log::info("first run: demo agent and admin token exist already (they were printed once)");
+}
+
+}  // namespace omniroute::daemon
