@@ -77,9 +77,10 @@ function fakeTwilio() {
   return { server, sent };
 }
 
-function config({ port, redisPort, twilioPort, offerTimeout }) {
+function config({ port, redisPort, twilioPort, offerTimeout, capacity }) {
+  const room = capacity || 50;
   const agents = Object.entries(AGENTS).map(([id, a]) =>
-    `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te], capacity: { chat: 50, sms: 50 } }`).join('\n');
+    `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te], capacity: { chat: ${room}, sms: ${room} } }`).join('\n');
   return `server:
   listen: 127.0.0.1:${port}
   public_url: http://127.0.0.1:${port}
@@ -142,7 +143,7 @@ export class World {
     this.base = `http://127.0.0.1:${this.port}`;
     const file = join(this.dir, 'omniroute.yaml');
     writeFileSync(file, config({ port: this.port, redisPort: this.redisPort, twilioPort: twilio.server.address().port,
-                                 offerTimeout: options.offerTimeout }));
+                                 offerTimeout: options.offerTimeout, capacity: options.capacity }));
     const binary = process.env.OMNIROUTED || join(process.cwd(), 'src', 'omnirouted');
     this.log = '';
     this.daemon = spawn(binary, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
