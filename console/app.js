@@ -4,53 +4,12 @@
 
 import { html, render, useCallback, useEffect, useMemo, useReducer, useRef, useState } from './html.js';
 import { api, ApiError, EventStream } from './api.js';
-import { LANGUAGES, initialLanguage, rememberLanguage, translator } from './i18n.js';
+import { initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { initialState, inboxOrder, reducer } from './state.js';
 import { Inbox, Offers } from './inbox.js';
 import { ConversationView } from './conversation.js';
 import { chime, notify, notificationsAllowed } from './notify.js';
-
-function SignIn({ t, onSignedIn, lang, setLang }) {
-  const [token, setToken] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      await api('POST', '/v1/session', { token: token.trim() });
-      setToken('');
-      await onSignedIn();
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('wrongToken') : t('error', { m: err.message }));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return html`
-    <main class="sign-in">
-      <form onSubmit=${submit}>
-        <h1>omniroute</h1>
-        <p class="meta">${t('signInHelp')}</p>
-        <label for="token">${t('token')}</label>
-        <input id="token" type="password" autocomplete="off" value=${token} onInput=${(e) => setToken(e.target.value)} />
-        ${error && html`<p class="error" role="alert">${error}</p>`}
-        <button class="primary" type="submit" disabled=${busy || !token.trim()}>${t('signIn')}</button>
-        <${LanguagePicker} lang=${lang} setLang=${setLang} />
-      </form>
-    </main>`;
-}
-
-function LanguagePicker({ lang, setLang }) {
-  // Named "Language" in every interface language, so it can always be found.
-  return html`
-    <label class="language">
-      <select aria-label="Language" value=${lang} onChange=${(e) => setLang(e.target.value)}>
-        ${LANGUAGES.map((l) => html`<option value=${l.code} lang=${l.code}>${l.name}</option>`)}
-      </select>
-    </label>`;
-}
+import { LanguagePicker, SignIn } from './signin.js';
 
 function Shortcuts({ t, onClose }) {
   const dialog = useRef(null);
@@ -314,6 +273,7 @@ function App() {
   const whoami = async () => {
     try {
       const s = await api('GET', '/v1/session');
+      if (s.kind === 'admin') { location.assign('/board'); return; }  // supervisors work on the board
       setSession(s.kind === 'agent' ? s : null);
     } catch {
       setSession(null);

@@ -10,6 +10,12 @@ export const LANGUAGES = [
 
 const WORDS = {
   en: {
+    board: 'Supervisor board', queues: 'Queues', agents: 'Agents', sla: 'SLA', alerts: 'Alerts', depth: 'Depth',
+    oldestWait: 'Oldest wait', agentsAvailable: 'Available', atRisk: 'At risk', breached: 'Breached',
+    since: 'Since', load: 'Load', conversationCol: 'Conversation', target: 'Target', due: 'Due',
+    noAlerts: 'No alerts yet', notAdmin: 'The board is for the admin token. Agents work in the console.',
+    openConsole: 'Open the console', adminHelp: 'Paste the admin token.', resolution: 'Resolution',
+    readConversation: 'Conversation', nobodyAtRisk: 'Nothing at risk or breached', total: 'Total',
     title: 'omniroute console', token: 'Token', signIn: 'Sign in', signOut: 'Sign out',
     signInHelp: 'Paste your agent token. It is exchanged for a session and never kept in this page.',
     wrongToken: 'No agent or admin has this token.', status: 'Status', available: 'Available', away: 'Away',
@@ -35,6 +41,12 @@ const WORDS = {
     needsAnswer: 'waiting for your answer',
   },
   hi: {
+    board: 'सुपरवाइज़र बोर्ड', queues: 'कतारें', agents: 'एजेंट', sla: 'SLA', alerts: 'अलर्ट', depth: 'गहराई',
+    oldestWait: 'सबसे लंबी प्रतीक्षा', agentsAvailable: 'उपलब्ध', atRisk: 'जोखिम में', breached: 'उल्लंघन',
+    since: 'कब से', load: 'भार', conversationCol: 'बातचीत', target: 'लक्ष्य', due: 'देय',
+    noAlerts: 'अभी कोई अलर्ट नहीं', notAdmin: 'बोर्ड एडमिन टोकन के लिए है। एजेंट कंसोल में काम करते हैं।',
+    openConsole: 'कंसोल खोलें', adminHelp: 'एडमिन टोकन डालें।', resolution: 'समाधान',
+    readConversation: 'बातचीत', nobodyAtRisk: 'कुछ भी जोखिम में या विलंबित नहीं', total: 'कुल',
     title: 'omniroute कंसोल', token: 'टोकन', signIn: 'साइन इन करें', signOut: 'साइन आउट करें',
     signInHelp: 'अपना एजेंट टोकन डालें। यह एक सत्र में बदला जाता है और इस पेज में कभी नहीं रखा जाता।',
     wrongToken: 'किसी एजेंट या एडमिन के पास यह टोकन नहीं है।', status: 'स्थिति', available: 'उपलब्ध', away: 'दूर',
@@ -59,6 +71,12 @@ const WORDS = {
     detected: 'भाषा', resolved: 'हल हुई', open: 'खुली', you_note: 'नोट', needsAnswer: 'आपके जवाब की प्रतीक्षा',
   },
   te: {
+    board: 'సూపర్‌వైజర్ బోర్డు', queues: 'వరుసలు', agents: 'ఏజెంట్లు', sla: 'SLA', alerts: 'హెచ్చరికలు', depth: 'లోతు',
+    oldestWait: 'అత్యంత పాత నిరీక్షణ', agentsAvailable: 'అందుబాటులో', atRisk: 'ప్రమాదంలో', breached: 'ఉల్లంఘన',
+    since: 'ఎప్పటి నుండి', load: 'భారం', conversationCol: 'సంభాషణ', target: 'లక్ష్యం', due: 'గడువు',
+    noAlerts: 'ఇంకా హెచ్చరికలు లేవు', notAdmin: 'బోర్డు అడ్మిన్ టోకెన్ కోసం. ఏజెంట్లు కన్సోల్‌లో పని చేస్తారు.',
+    openConsole: 'కన్సోల్ తెరవండి', adminHelp: 'అడ్మిన్ టోకెన్ ఇవ్వండి.', resolution: 'పరిష్కారం',
+    readConversation: 'సంభాషణ', nobodyAtRisk: 'ఏదీ ప్రమాదంలో లేదా ఆలస్యంలో లేదు', total: 'మొత్తం',
     title: 'omniroute కన్సోల్', token: 'టోకెన్', signIn: 'సైన్ ఇన్ చేయండి', signOut: 'సైన్ అవుట్ చేయండి',
     signInHelp: 'మీ ఏజెంట్ టోకెన్ ఇవ్వండి. దీన్ని ఒక సెషన్‌గా మారుస్తాం, ఈ పేజీలో ఎప్పుడూ ఉంచం.',
     wrongToken: 'ఈ టోకెన్ ఏ ఏజెంట్‌కూ అడ్మిన్‌కూ లేదు.', status: 'స్థితి', available: 'అందుబాటులో', away: 'దూరంగా',

@@ -168,7 +168,7 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   const bool admin_path = path == "/v1/queues" || path == "/v1/agents" || path == "/v1/conversations" ||
                           (path.starts_with("/v1/agents/") && !path.starts_with("/v1/agents/me/") &&
                            path != "/v1/agents/me") ||
-                          path.starts_with("/v1/contacts/") || path == "/v1/sla";
+                          path.starts_with("/v1/contacts/") || path == "/v1/sla" || path == "/v1/alerts";
   if (!admin_path) co_return std::nullopt;
   if (!caller.is_admin()) co_return json_error(401, "unauthorized", "an admin token is required");
   std::string_view target = request.target();
@@ -184,6 +184,10 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   if (path == "/v1/sla") {
     if (method != verb::get) co_return wrong_method("GET");
     co_return co_await sla(query);
+  }
+  if (path == "/v1/alerts") {
+    if (method != verb::get) co_return wrong_method("GET");
+    co_return co_await alerts(query);
   }
   if (path == "/v1/conversations") {
     if (method != verb::get) co_return wrong_method("GET");
@@ -235,9 +239,15 @@ asio::awaitable<Response> AdminRoutes::contact_route(http::Request& request, std
 asio::awaitable<Response> AdminRoutes::queues() {
   auto all = co_await overview_.agents();
   if (!all) co_return unavailable();
+  auto sla = co_await overview_.sla_counts();
+  if (!sla) co_return unavailable();
   std::int64_t now = now_ms();
   json::array out;
   for (const auto& q : config_.queues) {
+    long long at_risk = 0, breached = 0;
+    for (const auto& c : *sla) {
+      if (c.queue == q.id) at_risk = c.at_risk, breached = c.breached;
+    }
     auto head = co_await overview_.queue_head(q.id);
     if (!head) co_return unavailable();
     // Available agents who serve the queue itself (its own pool, without extra skills).
@@ -251,7 +261,9 @@ asio::awaitable<Response> AdminRoutes::queues() {
     out.push_back(json::object{{"id", q.id},
                                {"depth", head->depth},
                                {"oldest_wait_seconds", oldest ? (now - oldest) / 1000 : 0},
-                               {"agents_available", available}});
+                               {"agents_available", available},
+                               {"at_risk", at_risk},
+                               {"breached", breached}});
   }
   co_return json_response(200, json::serialize(json::object{{"queues", std::move(out)}}));
 }

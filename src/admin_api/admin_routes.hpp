@@ -40,6 +40,8 @@ class AdminRoutes {
   boost::asio::awaitable<http::Response> rotate_token(const std::string& id);
   boost::asio::awaitable<http::Response> delete_agent(const std::string& id);
   boost::asio::awaitable<http::Response> conversations(std::string_view query);
+  /// GET /v1/alerts?limit=: the newest fired alerts, newest first (admin_sla.cpp).
+  boost::asio::awaitable<http::Response> alerts(std::string_view query);
   /// Ids of conversations that may be in `state` (queued, assigned, resolved), for the list to filter.
   boost::asio::awaitable<store::StoreResult<std::vector<std::string>>> candidate_ids(const std::string& state,
                                                                                      const std::string& queue, long limit);

@@ -55,4 +55,25 @@ asio::awaitable<http::Response> AdminRoutes::sla(std::string_view query) {
                                                                   {"breached", std::move(breached)}}));
 }
 
+asio::awaitable<http::Response> AdminRoutes::alerts(std::string_view query) {
+  // The newest fired alerts, newest first (the board's feed): each as it was recorded.
+  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 500L);
+  if (limit == 0) limit = 50;
+  auto recent = co_await overview_.recent_alerts(limit);
+  if (!recent) co_return unavailable();
+  json::array out;
+  for (const auto& entry : *recent) {
+    json::object a{{"id", entry.id}};
+    for (const auto& [name, value] : entry.fields) {
+      if (name.ends_with("_at") && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos) {
+        a[name] = time_or_null(value);
+      } else {
+        a[name] = value;
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  co_return http::json_response(200, json::serialize(json::object{{"alerts", std::move(out)}}));
+}
+
 }  // namespace omniroute::admin_api

@@ -140,6 +140,13 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
     co_await beast::http::async_write(stream, res, kAwait);
     co_return;
   }
+  if (agent->empty()) {
+    // The admin's stream (GET /v1/events, the supervisor board): every event of the workspace.
+    auto session = std::make_shared<EventSession>(*this, "", "", std::move(stream), false, true);
+    sessions_.push_back(session);
+    co_await session->run(std::move(request), cursor);
+    co_return;
+  }
   // At most max_sockets_per_agent sockets per agent (across every daemon): tabs left open, or a
   // client opening sockets it never reads, cannot pile up.
   const std::string socket_id = random_socket_id();

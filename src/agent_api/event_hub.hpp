@@ -48,7 +48,7 @@ class EventHub final : public FeedSubscriber {
   void deliver(std::shared_ptr<const std::vector<store::StreamEntry>> events) override;
 
   /// Runs one upgraded connection (GET /v1/agents/me/events) of agent `agent` (authenticated by the router)
-  /// to its end.
+  /// to its end; `agent` "" is the admin's stream (GET /v1/events): every event of the workspace.
   boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream, std::string agent);
 
   const std::string& position() const { return position_; }

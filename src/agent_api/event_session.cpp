@@ -22,8 +22,8 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 }  // namespace
 
 EventSession::EventSession(EventHub& hub, std::string agent, std::string socket_id, beast::tcp_stream stream,
-                           bool waiting)
-    : hub_(hub), agent_(std::move(agent)), waiting_(waiting), ws_(std::move(stream)), wake_(ws_.get_executor()),
+                           bool waiting, bool admin)
+    : hub_(hub), agent_(std::move(agent)), waiting_(waiting), admin_(admin), ws_(std::move(stream)), wake_(ws_.get_executor()),
       beat_(ws_.get_executor()), socket_id_(std::move(socket_id)) {}
 
 void EventSession::offer(const Event& e) {
@@ -61,15 +61,16 @@ asio::awaitable<void> EventSession::run(http::Request request, std::string curso
       }
     }
     hub_.tasks().spawn(read_loop(), "events: socket reader");
-    hub_.tasks().spawn(keep_alive(), "events: socket keep-alive");
+    if (!admin_) hub_.tasks().spawn(keep_alive(), "events: socket keep-alive");
     if (!cursor.empty()) co_await replay(cursor, hub_.position());
     co_await write_loop();
   }
   // Gone: the presence sweep starts this agent's grace period once no socket of theirs is left.
-  co_await hub_.events().release_socket(agent_, socket_id_);
+  if (!admin_) co_await hub_.events().release_socket(agent_, socket_id_);
 }
 
 bool EventSession::admit(const Event& e) {
+  if (admin_) return true;  // the supervisor sees the whole workspace
   auto field = [&e](const char* name) -> const std::string& {
     static const std::string none;
     auto it = e.fields.find(name);
@@ -154,6 +155,7 @@ asio::awaitable<void> EventSession::signal(std::string_view frame) {
   if (ec || !v.is_object()) co_return;
   std::string what(string_at(v, {"type"})), conv(string_at(v, {"conversation_id"}));
   if (what != "viewing" && what != "typing" && what != "left") co_return;
+  if (admin_) co_return;  // the supervisor watches; it does not announce itself (yet)
   if (conv.size() < 2 || conv.size() > 24 || conv[0] != 'v' ||
       conv.find_first_not_of("0123456789", 1) != std::string::npos) {
     co_return;
@@ -204,6 +206,14 @@ asio::awaitable<void> EventSession::write_loop() {
 
 asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
   auto& f = e.fields;
+  if (admin_) {
+    // Every field as recorded (ids, queue, agent, status, at as RFC 3339): the board re-reads what changed.
+    json::object out{{"id", e.id}};
+    for (const auto& [name, value] : f) {
+      out[name] = name == "at" ? time_or_null(value) : json::value(value);
+    }
+    co_return json::serialize(out);
+  }
   const std::string& type = f["type"];
   const std::string& conv = f["conversation_id"];
   if (type == "conversation.assigned") {

@@ -24,8 +24,9 @@ namespace omniroute::agent_api {
 class EventSession : public std::enable_shared_from_this<EventSession> {
  public:
   /// `waiting`: also announce conversations opening in the agent's queues (conversation.queued).
+  /// `admin`: the supervisor's stream, every event, no socket bookkeeping.
   EventSession(EventHub& hub, std::string agent, std::string socket_id, boost::beast::tcp_stream stream,
-               bool waiting = false);
+               bool waiting = false, bool admin = false);
 
   /// Takes `e` if it concerns this agent; called by the hub, in stream order. What does not
   /// concern the agent is never queued; a client too slow to keep the queue under its bound is
@@ -70,6 +71,7 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   EventHub& hub_;
   std::string agent_;
   bool waiting_ = false;
+  bool admin_ = false;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::asio::steady_timer wake_;
   boost::asio::steady_timer beat_;

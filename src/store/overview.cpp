@@ -22,6 +22,13 @@ asio::awaitable<StoreResult<std::vector<AgentView>>> Overview::agents(const std:
   co_return out;
 }
 
+asio::awaitable<StoreResult<std::vector<StreamEntry>>> Overview::recent_alerts(long limit) {
+  std::vector<std::string> newest{"XREVRANGE", keys_.alerts(), "+", "-", "COUNT", std::to_string(limit)};
+  auto r = co_await detail::command(client_, std::move(newest));
+  if (!r) co_return unexpected(r.error());
+  co_return detail::entries_of(*r);
+}
+
 asio::awaitable<StoreResult<std::vector<SlaCount>>> Overview::sla_counts() {
   SlaOverviewCall call;
   call.prefix = keys_.prefix();

@@ -55,6 +55,8 @@ class Overview {
   boost::asio::awaitable<StoreResult<std::vector<long long>>> queue_depths(const std::vector<std::string>& queues);
   /// The first `limit` conversations waiting in `queue`, most urgent then oldest first.
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> waiting_ids(const std::string& queue, long limit);
+  /// The newest `limit` fired alerts (or:{ws}:alerts), newest first.
+  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> recent_alerts(long limit);
   /// The newest `limit` resolved conversations, newest first.
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> resolved_ids(long limit);
 

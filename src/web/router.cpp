@@ -46,7 +46,8 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
     res.keep_alive(false);
     co_await boost::beast::http::async_write(stream, res, kAwait);
   };
-  if (target.substr(0, target.find('?')) != "/v1/agents/me/events") {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path != "/v1/agents/me/events" && path != "/v1/events") {
     co_await refuse(json_error(404, "not_found", "no WebSocket at " + std::string(target.substr(0, target.find('?')))));
     co_return;
   }
@@ -59,6 +60,15 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
   }
   if (caller->by_cookie && !callers_.same_origin(request)) {
     co_await refuse(json_error(403, "cross_origin", "this WebSocket is only for this server's own pages"));
+    co_return;
+  }
+  if (path == "/v1/events") {
+    // The workspace's whole stream, for the supervisor board.
+    if (!caller->is_admin()) {
+      co_await refuse(json_error(401, "unauthorized", "an admin token is required"));
+      co_return;
+    }
+    co_await events_.serve(std::move(request), std::move(stream), "");
     co_return;
   }
   if (!caller->is_agent()) {

@@ -95,9 +95,11 @@ channels:
 queues:
   - { id: general, channels: [api, sms], strategy: least_busy, sla: { first_response: 15m } }
   - { id: offers, strategy: round_robin, offer_timeout: ${offerTimeout || '4s'} }
+  - { id: fast, strategy: least_busy, sla: { first_response: 4s, warn_at: 0.5 } }
 routing:
   rules:
     - { match: { channel: api, text_matches: "^OFFER" }, queue: offers }
+    - { match: { channel: api, text_matches: "^FAST" }, queue: fast }
 agents:
 ${agents}
 `;
@@ -227,9 +229,9 @@ export class World {
     return page;
   }
 
-  async signIn(page, agent) {
-    await page.goto(this.front + '/');
-    await page.getByLabel('Token').fill(AGENTS[agent].token);
+  async signIn(page, agent, path = '/') {
+    await page.goto(this.front + path);
+    await page.getByLabel('Token').fill(agent === 'admin' ? ADMIN : AGENTS[agent].token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   }

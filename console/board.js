@@ -1,0 +1,220 @@
+// The supervisor board (GET /board, admin sign-in): queues, agents and the
+// SLA watch list, live. The workspace's events stream (/v1/events) says that
+// something changed; the board then re-reads the admin API, at most twice a
+// second (updates batched), and every few seconds for deadlines that pass on
+// their own. Countdowns tick in the page.
+
+import { html, render, useEffect, useMemo, useRef, useState } from './html.js';
+import { api, EventStream } from './api.js';
+import { formatNumber, formatSpan, formatTime, initialLanguage, rememberLanguage, translator } from './i18n.js';
+import { LanguagePicker, SignIn } from './signin.js';
+
+function useNow() {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function QueuesTable({ queues, t, lang }) {
+  return html`
+    <section class="card">
+      <h2>${t('queues')}</h2>
+      <table aria-label=${t('queues')}>
+        <thead><tr>
+          <th scope="col">${t('queue')}</th><th scope="col" class="num">${t('depth')}</th>
+          <th scope="col" class="num">${t('oldestWait')}</th><th scope="col" class="num">${t('agentsAvailable')}</th>
+          <th scope="col" class="num">${t('atRisk')}</th><th scope="col" class="num">${t('breached')}</th>
+        </tr></thead>
+        <tbody>${queues.map((q) => html`
+          <tr key=${q.id} class=${q.breached > 0 ? 'row-breached' : q.at_risk > 0 ? 'row-at-risk' : ''}>
+            <th scope="row">${q.id}</th>
+            <td class="num">${formatNumber(q.depth, lang)}</td>
+            <td class="num">${q.depth > 0 ? formatSpan(q.oldest_wait_seconds * 1000, lang) : '—'}</td>
+            <td class="num">${formatNumber(q.agents_available, lang)}</td>
+            <td class="num">${formatNumber(q.at_risk || 0, lang)}</td>
+            <td class="num">${formatNumber(q.breached || 0, lang)}</td>
+          </tr>`)}
+        </tbody>
+      </table>
+    </section>`;
+}
+
+function AgentsTable({ agents, t, lang, now }) {
+  const media = ['chat', 'sms', 'email'];
+  return html`
+    <section class="card">
+      <h2>${t('agents')}</h2>
+      <table aria-label=${t('agents')}>
+        <thead><tr>
+          <th scope="col">${t('agent')}</th><th scope="col">${t('status')}</th><th scope="col">${t('since')}</th>
+          ${media.map((m) => html`<th scope="col" class="num">${m}</th>`)}
+        </tr></thead>
+        <tbody>${agents.map((a) => html`
+          <tr key=${a.id}>
+            <th scope="row" dir="auto">${a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id}</th>
+            <td><span class=${`presence-${a.status}`}>${t(a.status)}</span></td>
+            <td>${a.status_since ? formatSpan(now - Date.parse(a.status_since), lang) : '—'}</td>
+            ${media.map((m) => html`<td class="num">${a.capacity[m] ? `${a.load[m]} / ${a.capacity[m]}` : '—'}</td>`)}
+          </tr>`)}
+        </tbody>
+      </table>
+    </section>`;
+}
+
+function targetName(target, t) {
+  return target === 'next_response' ? t('nextResponse') : target === 'resolution' ? t('resolution') : t('firstResponse');
+}
+
+function SlaTable({ sla, t, lang, now, onOpen }) {
+  const rows = [...sla.breached.map((e) => ({ ...e, stage: 'breached' })), ...sla.at_risk.map((e) => ({ ...e, stage: 'at_risk' }))];
+  return html`
+    <section class="card wide">
+      <h2>${t('sla')}</h2>
+      <table aria-label=${t('sla')}>
+        <thead><tr>
+          <th scope="col">${t('conversationCol')}</th><th scope="col">${t('target')}</th><th scope="col">${t('queue')}</th>
+          <th scope="col">${t('agent')}</th><th scope="col" class="num">${t('due')}</th>
+        </tr></thead>
+        <tbody>
+          ${rows.length === 0 && html`<tr><td colspan="5" class="meta">${t('nobodyAtRisk')}</td></tr>`}
+          ${rows.map((e) => {
+            const left = Date.parse(e.due_at) - now;
+            return html`
+              <tr key=${`${e.conversation_id}:${e.target}`} class=${`row-${e.stage === 'breached' ? 'breached' : 'at-risk'}`}>
+                <th scope="row"><button class="link" onClick=${() => onOpen(e.conversation_id)}>${e.conversation_id}</button></th>
+                <td>${targetName(e.target, t)}</td>
+                <td>${e.queue}</td>
+                <td>${e.agent || '—'}</td>
+                <td class="num">${left >= 0 ? t('dueIn', { t: formatSpan(left, lang) }) : t('overdue', { t: formatSpan(-left, lang) })}</td>
+              </tr>`;
+          })}
+        </tbody>
+      </table>
+    </section>`;
+}
+
+function AlertFeed({ alerts, t, lang }) {
+  return html`
+    <section class="card" aria-label=${t('alerts')}>
+      <h2>${t('alerts')}</h2>
+      ${alerts.length === 0 ? html`<p class="meta">${t('noAlerts')}</p>` : html`
+        <ul class="alerts">${alerts.map((a) => html`
+          <li key=${a.id} class=${`alert alert-${String(a.type).replace('.', '-')}`}>
+            <strong>${a.type}</strong> ${a.conversation_id || a.queue || ''} ${a.target ? `· ${targetName(a.target, t)}` : ''}
+            <span class="meta">${formatTime(a.fired_at || a.raised_at, lang)}</span>
+          </li>`)}
+        </ul>`}
+    </section>`;
+}
+
+function ConversationPanel({ id, t, lang, onClose }) {
+  const [c, setC] = useState(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    setC(null);
+    api('GET', `/v1/conversations/${encodeURIComponent(id)}`).then(setC, (e) => setError(e.message));
+  }, [id]);
+  return html`
+    <aside class="panel" aria-label=${t('readConversation')}>
+      <header><h2 dir="auto">${c ? c.contact?.name || c.id : id}</h2><button onClick=${onClose}>${t('close')}</button></header>
+      ${error && html`<p class="error">${error}</p>`}
+      ${c && html`
+        <p class="meta">${c.channel} · ${c.queue} · ${c.state}${c.agent ? ` · ${c.agent}` : ''}</p>
+        <section class="transcript" aria-label=${t('transcript')}>
+          ${(c.messages || []).map((m) => html`
+            <article class=${`message ${m.kind === 'note' ? 'note' : m.direction}`} key=${m.id}>
+              <header><span class="author">${m.kind === 'note' ? t('noteMark') : m.direction === 'in' ? (m.from || t('customer')) : m.author}</span>
+                <time>${formatTime(m.at, lang)}</time></header>
+              <div class="text" dir="auto">${m.text}</div>
+            </article>`)}
+        </section>`}
+    </aside>`;
+}
+
+function Board({ t, lang, setLang, onSignOut }) {
+  const [queues, setQueues] = useState([]);
+  const [agents, setAgents] = useState([]);
+  const [sla, setSla] = useState({ at_risk: [], breached: [] });
+  const [alerts, setAlerts] = useState([]);
+  const [connection, setConnection] = useState('connecting');
+  const [openId, setOpenId] = useState(null);
+  const now = useNow();
+  const pending = useRef(null);
+  const last = useRef(0);
+
+  const refresh = async () => {
+    last.current = Date.now();
+    try {
+      const [q, a, s, al] = await Promise.all([api('GET', '/v1/queues'), api('GET', '/v1/agents'),
+                                               api('GET', '/v1/sla?limit=200'), api('GET', '/v1/alerts?limit=30')]);
+      setQueues(q.queues);
+      setAgents(a.agents);
+      setSla(s);
+      setAlerts(al.alerts);
+    } catch (e) {
+      if (e.status === 401) onSignOut();
+    }
+  };
+  // Batched: however many events arrive, at most one re-read every 500 ms.
+  const soon = () => {
+    if (pending.current) return;
+    const wait = Math.max(0, 500 - (Date.now() - last.current));
+    pending.current = setTimeout(() => { pending.current = null; refresh(); }, wait);
+  };
+  useEffect(() => {
+    const stream = new EventStream('/v1/events', soon, (state) => { setConnection(state); if (state === 'open') soon(); });
+    stream.start();
+    const timer = setInterval(soon, 3000);  // deadlines and alerts that come due with no event
+    return () => { stream.stop(); clearInterval(timer); clearTimeout(pending.current); };
+  }, []);
+
+  const totals = useMemo(() => ({ depth: queues.reduce((n, q) => n + q.depth, 0),
+                                   available: agents.filter((a) => a.status === 'available').length }), [queues, agents]);
+  return html`
+    <div class="board">
+      <header class="top">
+        <span class="brand">omniroute</span>
+        <strong>${t('board')}</strong>
+        <span class="meta">${t('total')}: ${formatNumber(totals.depth, lang)} · ${t('available')}: ${formatNumber(totals.available, lang)}</span>
+        ${connection !== 'open' && html`<span class="connection" role="status">${t('reconnecting')}</span>`}
+        <span class="spacer"></span>
+        <${LanguagePicker} lang=${lang} setLang=${setLang} />
+        <button onClick=${onSignOut}>${t('signOut')}</button>
+      </header>
+      <div class="board-grid">
+        <${QueuesTable} queues=${queues} t=${t} lang=${lang} />
+        <${AlertFeed} alerts=${alerts} t=${t} lang=${lang} />
+        <${SlaTable} sla=${sla} t=${t} lang=${lang} now=${now} onOpen=${setOpenId} />
+        <${AgentsTable} agents=${agents} t=${t} lang=${lang} now=${now} />
+      </div>
+      ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)} />`}
+    </div>`;
+}
+
+function App() {
+  const [lang, setLangState] = useState(initialLanguage());
+  const [session, setSession] = useState(undefined);
+  const t = useMemo(() => translator(lang), [lang]);
+  const setLang = (code) => { rememberLanguage(code); setLangState(code); };
+  useEffect(() => { document.documentElement.lang = lang; document.title = `${t('board')} · omniroute`; }, [lang]);
+  const whoami = async () => {
+    try { setSession(await api('GET', '/v1/session')); } catch { setSession(null); }
+  };
+  useEffect(() => { whoami(); }, []);
+  const signOut = async () => {
+    try { await api('DELETE', '/v1/session'); } catch { /* signed out here anyway */ }
+    setSession(null);
+  };
+  if (session === undefined) return html`<p class="loading">omniroute…</p>`;
+  if (!session) return html`<${SignIn} t=${t} onSignedIn=${whoami} lang=${lang} setLang=${setLang} />`;
+  if (session.kind !== 'admin') {
+    return html`<main class="sign-in"><form><p>${t('notAdmin')}</p><a href="/">${t('openConsole')}</a>
+      <button type="button" onClick=${signOut}>${t('signOut')}</button></form></main>`;
+  }
+  return html`<${Board} t=${t} lang=${lang} setLang=${setLang} onSignOut=${signOut} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

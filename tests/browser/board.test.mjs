@@ -1,0 +1,74 @@
+// The supervisor board in real Chromium: admin sign-in, tables named Queues,
+// Agents and SLA that change live (a webhook, an agent going available, a
+// deadline reached), the alert feed, and a conversation opened from the board.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { AGENTS, World } from './harness.mjs';
+
+let w;
+before(async () => { w = await new World().start(); });
+after(async () => { await w?.stop(); });
+
+async function setStatus(agent, status) {
+  const r = await w.call(AGENTS[agent].token, 'PUT', '/v1/agents/me/status', { status });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+test('the board shows queues, agents and deadlines, and they change without a reload', async () => {
+  for (const id of Object.keys(AGENTS)) await setStatus(id, 'offline');
+  const page = await w.page();
+  await w.signIn(page, 'admin', '/board');
+  const queues = page.getByRole('table', { name: 'Queues' });
+  const agents = page.getByRole('table', { name: 'Agents' });
+  const sla = page.getByRole('table', { name: 'SLA' });
+  await queues.getByRole('columnheader', { name: 'Depth' }).waitFor();
+  const general = queues.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'general', exact: true }) });
+  assert.equal((await general.getByRole('cell').first().textContent()).trim(), '0');
+  assert.match((await general.first().textContent()).trim(), /^general/);
+
+  // A customer writes while nobody is available: the queue's depth goes up, live.
+  await w.customerWrites('b-1', 'cust-board-1', 'Hello, anyone? హలో', 'Board Customer');
+  await general.getByRole('cell').first().filter({ hasText: /^1$/ }).waitFor();
+
+  // An agent becomes available: the agents table says so, and the conversation is taken from the queue.
+  await setStatus('ravi', 'available');
+  await agents.getByRole('row', { name: /Ravi Kumar/ }).getByText('Available').waitFor();
+  await general.getByRole('cell').first().filter({ hasText: /^0$/ }).waitFor();
+  await setStatus('ravi', 'offline');
+
+  // A deadline comes due (queue "fast": first response in 4 s, warning at half): at risk, then breached,
+  // each alert in the feed once.
+  await w.customerWrites('b-2', 'cust-board-2', 'FAST please', 'Hurry Customer');
+  const conv = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      const r = await w.call('admin-token-0123456789', 'GET', '/v1/conversations?state=queued&queue=fast');
+      if (r.body.conversations.length) return r.body.conversations[0].id;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    throw new Error('no conversation in queue fast');
+  })();
+  await sla.getByRole('row').filter({ hasText: conv }).first().waitFor({ timeout: 15000 });
+  await page.locator('tr.row-breached', { hasText: conv }).waitFor({ timeout: 15000 });
+  const feed = page.getByRole('region', { name: 'Alerts' });
+  await feed.getByText('sla.breached').first().waitFor({ timeout: 10000 });
+  await page.waitForTimeout(3500);  // another refresh: nothing is listed twice
+  assert.equal(await feed.locator('li', { hasText: 'sla.breached' }).filter({ hasText: conv }).count(), 1);
+  assert.equal(await feed.locator('li', { hasText: 'sla.warning' }).filter({ hasText: conv }).count(), 1);
+  await w.screenshot(page, 'board-en');
+
+  // The supervisor opens it from the board and reads the transcript.
+  await sla.getByRole('button', { name: conv }).click();
+  await page.getByRole('region', { name: 'Transcript' }).getByText('FAST please').waitFor();
+  assert.deepEqual(page.errors, []);
+  for (const url of page.requested) assert.ok(!url.includes('admin-token'), 'no token in a URL');
+  await page.context().close();
+});
+
+test('an agent signing in on the board is sent to the console; the admin on the console to the board', async () => {
+  const page = await w.page();
+  await w.signIn(page, 'admin', '/');
+  await page.getByRole('table', { name: 'Queues' }).waitFor();
+  assert.ok(page.url().endsWith('/board'));
+  await page.context().close();
+});
