@@ -110,19 +110,50 @@ function AlertFeed({ alerts, t, lang }) {
     </section>`;
 }
 
-function ConversationPanel({ id, t, lang, onClose }) {
+function Reassign({ c, agents, queues, t, onDone }) {
+  const [to, setTo] = useState('');
+  const [error, setError] = useState('');
+  const medium = c.medium || 'chat';
+  const room = agents.filter((a) => a.id !== c.agent && a.status === 'available' && a.load[medium] < a.capacity[medium]);
+  const go = async (e) => {
+    e.preventDefault();
+    if (!to) return;
+    const [kind, target] = to.split(':');
+    try {
+      await api('POST', `/v1/conversations/${encodeURIComponent(c.id)}/transfer`, { [kind]: target });
+      setError('');
+      onDone();
+    } catch (err) {
+      setError(t('error', { m: err.message }));
+    }
+  };
+  return html`
+    <form class="reassign" onSubmit=${go}>
+      <label>${t('transferTo')}
+        <select value=${to} onChange=${(e) => setTo(e.target.value)}>
+          <option value="">—</option>
+          <optgroup label=${t('agent')}>${room.map((a) => html`<option value=${`agent:${a.id}`}>${a.name || a.id}</option>`)}</optgroup>
+          <optgroup label=${t('queue')}>${queues.map((q) => html`<option value=${`queue:${q.id}`}>${q.id}</option>`)}</optgroup>
+        </select>
+      </label>
+      <button type="submit" class="primary" disabled=${!to}>${t('reassign')}</button>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+    </form>`;
+}
+
+function ConversationPanel({ id, t, lang, onClose, agents, queues, version }) {
   const [c, setC] = useState(null);
   const [error, setError] = useState('');
-  useEffect(() => {
-    setC(null);
-    api('GET', `/v1/conversations/${encodeURIComponent(id)}`).then(setC, (e) => setError(e.message));
-  }, [id]);
+  const load = () => api('GET', `/v1/conversations/${encodeURIComponent(id)}`).then(setC, (e) => setError(e.message));
+  useEffect(() => { setC(null); load(); }, [id]);
+  useEffect(() => { if (c) load(); }, [version]);  // the board saw a change: this conversation may have moved
   return html`
     <aside class="panel" aria-label=${t('readConversation')}>
       <header><h2 dir="auto">${c ? c.contact?.name || c.id : id}</h2><button onClick=${onClose}>${t('close')}</button></header>
       ${error && html`<p class="error">${error}</p>`}
       ${c && html`
         <p class="meta">${c.channel} · ${c.queue} · ${c.state}${c.agent ? ` · ${c.agent}` : ''}</p>
+        ${c.state === 'assigned' && html`<${Reassign} c=${c} agents=${agents} queues=${queues} t=${t} onDone=${load} />`}
         <section class="transcript" aria-label=${t('transcript')}>
           ${(c.messages || []).map((m) => html`
             <article class=${`message ${m.kind === 'note' ? 'note' : m.direction}`} key=${m.id}>
@@ -141,6 +172,7 @@ function Board({ t, lang, setLang, onSignOut }) {
   const [alerts, setAlerts] = useState([]);
   const [connection, setConnection] = useState('connecting');
   const [openId, setOpenId] = useState(null);
+  const [version, setVersion] = useState(0);
   const now = useNow();
   const pending = useRef(null);
   const last = useRef(0);
@@ -154,6 +186,7 @@ function Board({ t, lang, setLang, onSignOut }) {
       setAgents(a.agents);
       setSla(s);
       setAlerts(al.alerts);
+      setVersion((v) => v + 1);
     } catch (e) {
       if (e.status === 401) onSignOut();
     }
@@ -190,7 +223,8 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${SlaTable} sla=${sla} t=${t} lang=${lang} now=${now} onOpen=${setOpenId} />
         <${AgentsTable} agents=${agents} t=${t} lang=${lang} now=${now} />
       </div>
-      ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)} />`}
+      ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)}
+                                            agents=${agents} queues=${queues} version=${version} />`}
     </div>`;
 }
 

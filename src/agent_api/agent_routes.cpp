@@ -121,6 +121,7 @@ asio::awaitable<Response> AgentRoutes::conversation_route(const Caller& caller, 
   if (!kActions.count(action)) co_return json_error(404, "not_found", "no route for " + std::string(path));
   if (method != verb::post) co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
   if (action == "notes") co_return co_await note(caller, id, request);
+  if (action == "transfer" && caller.is_admin()) co_return co_await transfer("*", id, request);  // reassign
   if (!caller.is_agent()) co_return json_error(401, "unauthorized", "a valid agent token is required");
   const std::string& agent = caller.agent;
   if (action == "messages") co_return co_await reply(agent, id, request);
@@ -397,10 +398,12 @@ asio::awaitable<Response> AgentRoutes::transfer(const std::string& agent, const 
       co_return json_error(404, "unknown_target", "no such " + std::string(queue.empty() ? "agent" : "queue"));
     case Moved::no_room:
       co_return json_error(409, "agent_unavailable", "agent '" + to_agent + "' is not available or has no room");
+    case Moved::not_assigned:
+      co_return json_error(409, "not_assigned", "conversation '" + id + "' is not assigned to anyone");
     case Moved::transferred: break;
   }
   if (!queue.empty()) co_await assigner_.route_queue(queue, true);
-  co_await assigner_.route_for_agent(agent);
+  if (agent != "*") co_await assigner_.route_for_agent(agent);  // capacity was freed
   co_return json_response(200, json::serialize(json::object{{"id", id}, {"transferred_to", queue.empty() ? to_agent : queue}}));
 }
 

@@ -106,6 +106,7 @@ asio::awaitable<StoreResult<TransferOutcome>> Conversations::transfer(const std:
   if (status == "resolved") co_return TransferOutcome::resolved;
   if (status == "no_target") co_return TransferOutcome::no_target;
   if (status == "no_room") co_return TransferOutcome::no_room;
+  if (status == "not_assigned") co_return TransferOutcome::not_assigned;
   co_return unexpected(unexpected_reply(*r, "transfer"));
 }
 

@@ -49,7 +49,7 @@ struct TransferTarget {
   std::string id;
 };
 
-enum class TransferOutcome { transferred, not_found, forbidden, resolved, no_target, no_room };
+enum class TransferOutcome { transferred, not_found, forbidden, resolved, no_target, no_room, not_assigned };
 enum class PresenceOutcome { set, unknown_agent };
 enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };
 
@@ -100,7 +100,8 @@ class Conversations {
   boost::asio::awaitable<StoreResult<ReplyOutcome>> reply(const ReplyRequest& request);
   boost::asio::awaitable<StoreResult<OfferAnswer>> answer_offer(const std::string& conversation, const std::string& agent,
                                                                 bool accept, std::int64_t now_ms);
-  /// Hands the agent's conversation to a queue (at its original age and priority) or to an agent with room.
+  /// Hands the agent's conversation to a queue (at its original age and priority) or to an agent with room;
+  /// `agent` "*": a supervisor's reassignment, from whoever holds it.
   boost::asio::awaitable<StoreResult<TransferOutcome>> transfer(const std::string& conversation,
                                                                 const std::string& agent, const TransferTarget& to,
                                                                 std::int64_t now_ms);

@@ -60,6 +60,18 @@ test('the board shows queues, agents and deadlines, and they change without a re
   // The supervisor opens it from the board and reads the transcript.
   await sla.getByRole('button', { name: conv }).click();
   await page.getByRole('region', { name: 'Transcript' }).getByText('FAST please').waitFor();
+
+  // Tara takes it; the supervisor hands it to Ravi, who has room: the agents table follows.
+  await setStatus('tara', 'available');
+  const panel = page.getByRole('complementary', { name: 'Conversation' });
+  await panel.getByText(/assigned · tara/).waitFor();
+  await setStatus('ravi', 'available');
+  await agents.getByRole('row', { name: /Ravi Kumar/ }).getByText('Available').waitFor();
+  await panel.getByLabel('Transfer to').selectOption('agent:ravi');
+  await panel.getByRole('button', { name: 'Reassign' }).click();
+  await panel.getByText(/assigned · ravi/).waitFor();
+  const view = await w.call('admin-token-0123456789', 'GET', `/v1/conversations/${conv}`);
+  assert.equal(view.body.agent, 'ravi');
   assert.deepEqual(page.errors, []);
   for (const url of page.requested) assert.ok(!url.includes('admin-token'), 'no token in a URL');
   await page.context().close();

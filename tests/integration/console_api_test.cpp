@@ -201,6 +201,36 @@ TEST_F(ConsoleApi, TheAdminReadsAnyConversationWithItsTranscript) {
   EXPECT_EQ(with_cookie(admin_cookie, "GET", "/v1/queues").status, 200);
 }
 
+TEST_F(ConsoleApi, TheAdminReassignsAConversationAndFollowsTheWholeWorkspaceOnItsSocket) {
+  WsClient board(port, "/v1/events", kAdmin);
+  ASSERT_TRUE(board.ok());
+  WsClient not_admin(port, "/v1/events", kAsha);
+  EXPECT_FALSE(not_admin.ok());
+  std::string conv = assigned_to_asha("r1", "cust-reassign", "please help");
+  ASSERT_EQ(as(kRavi, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  auto moved = as(kAdmin, "POST", "/v1/conversations/" + conv + "/transfer", R"({"agent":"ravi"})");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(field(conv, "agent"), "ravi");
+  // The board's socket saw it all, in order, including the reassignment.
+  bool saw_transfer = false;
+  for (int i = 0; i < 20 && !saw_transfer; ++i) {
+    auto frame = board.next(3000);
+    if (!frame) break;
+    auto e = json::parse(*frame);
+    saw_transfer = e.at("type") == "conversation.transferred" && e.at("conversation_id") == conv.c_str();
+  }
+  EXPECT_TRUE(saw_transfer);
+  // A queued conversation has nobody to take it from.
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + conv + "/transfer", R"({"queue":"general"})").status, 403);
+  ASSERT_EQ(as(kAsha, "PUT", "/v1/agents/me/status", R"({"status":"away"})").status, 200);
+  ASSERT_EQ(as(kRavi, "PUT", "/v1/agents/me/status", R"({"status":"away"})").status, 200);
+  ASSERT_EQ(as(kRavi, "POST", "/v1/conversations/" + conv + "/transfer", R"({"queue":"billing"})").status, 200);
+  EXPECT_EQ(as(kAdmin, "POST", "/v1/conversations/" + conv + "/transfer", R"({"agent":"asha"})").status, 409);
+  auto alerts = as(kAdmin, "GET", "/v1/alerts");
+  ASSERT_EQ(alerts.status, 200);
+  EXPECT_TRUE(json::parse(alerts.body).at("alerts").is_array());
+}
+
 TEST_F(ConsoleApi, TheConsoleIsServedUnderAStrictPolicyAndRevalidatedByItsETag) {
   auto page = http_request(port, "GET", "/");
   ASSERT_EQ(page.status, 200);

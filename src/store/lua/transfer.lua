@@ -10,11 +10,18 @@
 --! args: prefix actor mode target now events_max
 -- k_conv or:{ws}:conv:<id>; a_mode "queue" or "agent", a_target the queue's or agent's id; the
 -- conversation keeps its priority and original age in the new queue.
--- Returns {"transferred", old agent, queue, medium} or {"not_found"|"forbidden"|"resolved"|"no_target"|"no_room"}.
+-- a_actor "*": a supervisor reassigns it, from whichever agent holds it ("not_assigned" when none does).
+-- Returns {"transferred", old agent, queue, medium} or {"not_found"|"forbidden"|"resolved"|"no_target"|"no_room"|
+-- "not_assigned"}.
 
 local prefix, actor, target, now = a_prefix, a_actor, a_target, a_now
 local c = load_fields(k_conv, 'id', 'state', 'agent', 'queue', 'medium', 'priority', 'queued_at')
 if not c.id then return {'not_found'} end
+if actor == '*' then
+  if c.state == 'resolved' then return {'resolved'} end
+  actor = c.agent or ''
+  if actor == '' then return {'not_assigned'} end
+end
 if c.agent ~= actor then return {'forbidden'} end
 if c.state == 'resolved' then return {'resolved'} end
 local conv, medium = c.id, c.medium or 'chat'
