@@ -141,6 +141,44 @@ function Reassign({ c, agents, queues, t, onDone }) {
     </form>`;
 }
 
+function ChannelsTable({ channels, dead, t, lang, onRetry }) {
+  return html`
+    <section class="card wide">
+      <h2>${t('channels')}</h2>
+      <table aria-label=${t('channels')}>
+        <thead><tr>
+          <th scope="col">${t('channel')}</th><th scope="col">${t('lastInbound')}</th><th scope="col">${t('lastError')}</th>
+          <th scope="col" class="num">${t('sent')}</th><th scope="col" class="num">${t('retrying')}</th>
+          <th scope="col" class="num">${t('failed')}</th><th scope="col" class="num">${t('deadLettered')}</th>
+        </tr></thead>
+        <tbody>${channels.map((c) => html`
+          <tr key=${c.id} class=${c.outbound.dead > 0 ? 'row-at-risk' : ''}>
+            <th scope="row">${c.id} <span class="meta">${c.kind}</span></th>
+            <td>${c.last_inbound_at ? formatTime(c.last_inbound_at, lang) : '—'}</td>
+            <td dir="auto">${c.last_error ? html`${c.last_error.message} <span class="meta">${formatTime(c.last_error.at, lang)}</span>` : '—'}</td>
+            <td class="num">${formatNumber(c.outbound.sent, lang)}</td>
+            <td class="num">${formatNumber(c.outbound.retrying, lang)}</td>
+            <td class="num">${formatNumber(c.outbound.failed, lang)}</td>
+            <td class="num">${formatNumber(c.outbound.dead, lang)}</td>
+          </tr>`)}
+        </tbody>
+      </table>
+      ${dead.length > 0 && html`
+        <h3>${t('deadLetters')}</h3>
+        <table aria-label=${t('deadLetters')}>
+          <thead><tr><th scope="col">${t('conversationCol')}</th><th scope="col">${t('channel')}</th>
+            <th scope="col">${t('reply')}</th><th scope="col">${t('lastError')}</th><th scope="col"></th></tr></thead>
+          <tbody>${dead.map((d) => html`
+            <tr key=${d.id}>
+              <th scope="row">${d.conversation_id}</th><td>${d.channel}</td><td dir="auto">${d.text}</td>
+              <td dir="auto">${d.reason}</td>
+              <td>${d.retryable && html`<button onClick=${() => onRetry(d.id)}>${t('retry')}</button>`}</td>
+            </tr>`)}
+          </tbody>
+        </table>`}
+    </section>`;
+}
+
 function ConversationPanel({ id, t, lang, onClose, agents, queues, version }) {
   const [c, setC] = useState(null);
   const [error, setError] = useState('');
@@ -170,6 +208,8 @@ function Board({ t, lang, setLang, onSignOut }) {
   const [agents, setAgents] = useState([]);
   const [sla, setSla] = useState({ at_risk: [], breached: [] });
   const [alerts, setAlerts] = useState([]);
+  const [channels, setChannels] = useState([]);
+  const [dead, setDead] = useState([]);
   const [connection, setConnection] = useState('connecting');
   const [openId, setOpenId] = useState(null);
   const [version, setVersion] = useState(0);
@@ -180,8 +220,11 @@ function Board({ t, lang, setLang, onSignOut }) {
   const refresh = async () => {
     last.current = Date.now();
     try {
-      const [q, a, s, al] = await Promise.all([api('GET', '/v1/queues'), api('GET', '/v1/agents'),
-                                               api('GET', '/v1/sla?limit=200'), api('GET', '/v1/alerts?limit=30')]);
+      const [q, a, s, al, ch, dl] = await Promise.all([
+        api('GET', '/v1/queues'), api('GET', '/v1/agents'), api('GET', '/v1/sla?limit=200'),
+        api('GET', '/v1/alerts?limit=30'), api('GET', '/v1/channels'), api('GET', '/v1/outbox/dead?limit=50')]);
+      setChannels(ch.channels);
+      setDead(dl.dead_letters);
       setQueues(q.queues);
       setAgents(a.agents);
       setSla(s);
@@ -222,6 +265,8 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${AlertFeed} alerts=${alerts} t=${t} lang=${lang} />
         <${SlaTable} sla=${sla} t=${t} lang=${lang} now=${now} onOpen=${setOpenId} />
         <${AgentsTable} agents=${agents} t=${t} lang=${lang} now=${now} />
+        <${ChannelsTable} channels=${channels} dead=${dead} t=${t} lang=${lang}
+                          onRetry=${async (id) => { try { await api('POST', `/v1/outbox/dead/${id}/retry`); } catch { /* gone already */ } soon(); }} />
       </div>
       ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)}
                                             agents=${agents} queues=${queues} version=${version} />`}

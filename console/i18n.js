@@ -10,7 +10,8 @@ export const LANGUAGES = [
 
 const WORDS = {
   en: {
-    reassign: 'Reassign', board: 'Supervisor board', queues: 'Queues', agents: 'Agents', sla: 'SLA', alerts: 'Alerts', depth: 'Depth',
+    channels: 'Channels', lastInbound: 'Last inbound', lastError: 'Last error', deadLettered: 'Dead letters',
+    deadLetters: 'Dead letters', retry: 'Retry', reassign: 'Reassign', board: 'Supervisor board', queues: 'Queues', agents: 'Agents', sla: 'SLA', alerts: 'Alerts', depth: 'Depth',
     oldestWait: 'Oldest wait', agentsAvailable: 'Available', atRisk: 'At risk', breached: 'Breached',
     since: 'Since', load: 'Load', conversationCol: 'Conversation', target: 'Target', due: 'Due',
     noAlerts: 'No alerts yet', notAdmin: 'The board is for the admin token. Agents work in the console.',
@@ -41,7 +42,8 @@ const WORDS = {
     needsAnswer: 'waiting for your answer',
   },
   hi: {
-    reassign: 'फिर से सौंपें', board: 'सुपरवाइज़र बोर्ड', queues: 'कतारें', agents: 'एजेंट', sla: 'SLA', alerts: 'अलर्ट', depth: 'गहराई',
+    channels: 'चैनल', lastInbound: 'आखिरी आने वाला', lastError: 'आखिरी त्रुटि', deadLettered: 'न पहुँचे संदेश',
+    deadLetters: 'न पहुँचे संदेश', retry: 'फिर भेजें', reassign: 'फिर से सौंपें', board: 'सुपरवाइज़र बोर्ड', queues: 'कतारें', agents: 'एजेंट', sla: 'SLA', alerts: 'अलर्ट', depth: 'गहराई',
     oldestWait: 'सबसे लंबी प्रतीक्षा', agentsAvailable: 'उपलब्ध', atRisk: 'जोखिम में', breached: 'उल्लंघन',
     since: 'कब से', load: 'भार', conversationCol: 'बातचीत', target: 'लक्ष्य', due: 'देय',
     noAlerts: 'अभी कोई अलर्ट नहीं', notAdmin: 'बोर्ड एडमिन टोकन के लिए है। एजेंट कंसोल में काम करते हैं।',
@@ -71,7 +73,8 @@ const WORDS = {
     detected: 'भाषा', resolved: 'हल हुई', open: 'खुली', you_note: 'नोट', needsAnswer: 'आपके जवाब की प्रतीक्षा',
   },
   te: {
-    reassign: 'మళ్లీ అప్పగించు', board: 'సూపర్‌వైజర్ బోర్డు', queues: 'వరుసలు', agents: 'ఏజెంట్లు', sla: 'SLA', alerts: 'హెచ్చరికలు', depth: 'లోతు',
+    channels: 'ఛానళ్లు', lastInbound: 'చివరి ఇన్‌బౌండ్', lastError: 'చివరి లోపం', deadLettered: 'చేరని సందేశాలు',
+    deadLetters: 'చేరని సందేశాలు', retry: 'మళ్లీ పంపు', reassign: 'మళ్లీ అప్పగించు', board: 'సూపర్‌వైజర్ బోర్డు', queues: 'వరుసలు', agents: 'ఏజెంట్లు', sla: 'SLA', alerts: 'హెచ్చరికలు', depth: 'లోతు',
     oldestWait: 'అత్యంత పాత నిరీక్షణ', agentsAvailable: 'అందుబాటులో', atRisk: 'ప్రమాదంలో', breached: 'ఉల్లంఘన',
     since: 'ఎప్పటి నుండి', load: 'భారం', conversationCol: 'సంభాషణ', target: 'లక్ష్యం', due: 'గడువు',
     noAlerts: 'ఇంకా హెచ్చరికలు లేవు', notAdmin: 'బోర్డు అడ్మిన్ టోకెన్ కోసం. ఏజెంట్లు కన్సోల్‌లో పని చేస్తారు.',

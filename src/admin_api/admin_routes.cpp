@@ -160,6 +160,7 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       conversations_(store.client(), store.keys()),
       overview_(store.client(), store.keys()),
       contacts_(store.client(), store.keys()),
+      outbox_(store.client(), store.keys()),
       assigner_(assigner) {}
 
 asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& request, std::string_view path,
@@ -168,7 +169,8 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   const bool admin_path = path == "/v1/queues" || path == "/v1/agents" || path == "/v1/conversations" ||
                           (path.starts_with("/v1/agents/") && !path.starts_with("/v1/agents/me/") &&
                            path != "/v1/agents/me") ||
-                          path.starts_with("/v1/contacts/") || path == "/v1/sla" || path == "/v1/alerts";
+                          path.starts_with("/v1/contacts/") || path == "/v1/sla" || path == "/v1/alerts" ||
+                          path == "/v1/channels" || path.starts_with("/v1/outbox/dead");
   if (!admin_path) co_return std::nullopt;
   if (!caller.is_admin()) co_return json_error(401, "unauthorized", "an admin token is required");
   std::string_view target = request.target();
@@ -188,6 +190,18 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   if (path == "/v1/alerts") {
     if (method != verb::get) co_return wrong_method("GET");
     co_return co_await alerts(query);
+  }
+  if (path == "/v1/channels") {
+    if (method != verb::get) co_return wrong_method("GET");
+    co_return co_await channels();
+  }
+  if (path == "/v1/outbox/dead") {
+    if (method != verb::get) co_return wrong_method("GET");
+    co_return co_await dead_letters(query);
+  }
+  if (path.starts_with("/v1/outbox/dead/") && path.ends_with("/retry")) {
+    if (method != verb::post) co_return wrong_method("POST");
+    co_return co_await retry_dead(std::string(path.substr(16, path.size() - 16 - 6)));
   }
   if (path == "/v1/conversations") {
     if (method != verb::get) co_return wrong_method("GET");

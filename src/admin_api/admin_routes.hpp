@@ -14,6 +14,7 @@
 #include "routing/assigner.hpp"
 #include "agent_api/caller.hpp"
 #include "store/contacts.hpp"
+#include "store/outbox.hpp"
 #include "store/conversation_store.hpp"
 #include "store/overview.hpp"
 
@@ -40,6 +41,11 @@ class AdminRoutes {
   boost::asio::awaitable<http::Response> rotate_token(const std::string& id);
   boost::asio::awaitable<http::Response> delete_agent(const std::string& id);
   boost::asio::awaitable<http::Response> conversations(std::string_view query);
+  /// GET /v1/channels: each channel's health (admin_channels.cpp).
+  boost::asio::awaitable<http::Response> channels();
+  /// GET /v1/outbox/dead?limit=: dead-lettered replies, newest first; POST …/<id>/retry queues one again.
+  boost::asio::awaitable<http::Response> dead_letters(std::string_view query);
+  boost::asio::awaitable<http::Response> retry_dead(const std::string& id);
   /// GET /v1/alerts?limit=: the newest fired alerts, newest first (admin_sla.cpp).
   boost::asio::awaitable<http::Response> alerts(std::string_view query);
   /// Ids of conversations that may be in `state` (queued, assigned, resolved), for the list to filter.
@@ -58,6 +64,7 @@ class AdminRoutes {
   store::Conversations conversations_;
   store::Overview overview_;
   store::Contacts contacts_;
+  store::Outbox outbox_;
   routing::Assigner& assigner_;
 };
 

@@ -1,5 +1,7 @@
 #include "ingest/ingest_service.hpp"
 
+#include "store/channel_state_store.hpp"
+
 #include <re2/re2.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -97,6 +99,20 @@ store::IngestPlan IngestService::plan_for(const Message& message,
   return plan;
 }
 
+void IngestService::note_inbound(const std::string& channel, std::int64_t at_ms) {
+  // The channel's last inbound message, for its health on the board: at most once a second per channel and
+  // loop, after the message is stored (never delaying its answer).
+  std::int64_t& last = last_inbound_noted_[channel];
+  if (at_ms - last < 1000) return;
+  last = at_ms;
+  tasks_.spawn(
+      [this, channel, at_ms]() -> boost::asio::awaitable<void> {
+        store::RedisChannelState state(store_.client(), store_.keys(), channel);
+        co_await state.set("last_inbound_at", std::to_string(at_ms));
+      },
+      "ingest: noting a channel's last inbound message");
+}
+
 boost::asio::awaitable<IngestResult> IngestService::store(Message message) {
   if (message.received_time_ms <= 0) message.received_time_ms = now_ms();
   const ChannelCounters& counters = metrics_.channel(message.channel_id);
@@ -122,6 +138,7 @@ boost::asio::awaitable<IngestResult> IngestService::store(Message message) {
     co_return r;
   }
   (r->duplicate ? counters.duplicate : counters.received)->inc();
+  note_inbound(message.channel_id, message.received_time_ms);
   metrics_.latency().observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (r->created && acknowledger_.enabled_for(message.channel_id)) {
     // After the message is durable; the customer hears from us while they wait.

@@ -64,6 +64,8 @@ class IngestService final : public IngestSink {
   /// Where a new conversation from `message` goes (queue, priority, required skills), given its
   /// contact's attributes (`tier`, …) for rules that match on them.
   store::IngestPlan plan_for(const Message& message, const std::map<std::string, std::string>& attributes = {}) const;
+  /// Records the channel's last inbound message time in its Redis hash (throttled, in the background).
+  void note_inbound(const std::string& channel, std::int64_t at_ms);
 
   /// Called after a message from a polling channel opened a conversation that can be routed now.
   void on_routable(std::function<void(const std::string& queue)> trigger) { on_routable_ = std::move(trigger); }
@@ -85,6 +87,7 @@ class IngestService final : public IngestSink {
   TaskGroup& tasks_;
   IngestMetrics& metrics_;
   std::map<std::string, Medium, std::less<>> media_;
+  std::map<std::string, std::int64_t> last_inbound_noted_;  // by channel: when this loop last wrote it (ms)
   sla::Policies policies_;
   sla::AutoAcknowledger acknowledger_;
 };

@@ -61,4 +61,29 @@ asio::awaitable<StoreResult<StatusApplied>> Outbox::apply(const ProviderStatus& 
   co_return StatusApplied::unchanged;
 }
 
+asio::awaitable<StoreResult<std::vector<StreamEntry>>> Outbox::dead_letters(long limit) {
+  std::vector<std::string> newest{"XREVRANGE", keys_.dead_letters(), "+", "-", "COUNT", std::to_string(limit)};
+  auto r = co_await detail::command(client_, std::move(newest));
+  if (!r) co_return unexpected(r.error());
+  co_return detail::entries_of(*r);
+}
+
+asio::awaitable<StoreResult<RetryOutcome>> Outbox::retry(const std::string& entry_id, std::int64_t now_ms) {
+  DeadRetryCall call;
+  call.dead_letters = keys_.dead_letters();
+  call.outbox = keys_.outbox();
+  call.events = keys_.events();
+  call.prefix = keys_.prefix();
+  call.entry_id = entry_id;
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await detail::run(client_, dead_retry_script(), call);
+  if (!r) co_return unexpected(r.error());
+  const std::string& status = detail::status_of(*r);
+  if (status == "retried") co_return RetryOutcome::retried;
+  if (status == "not_found") co_return RetryOutcome::not_found;
+  if (status == "not_retryable") co_return RetryOutcome::not_retryable;
+  co_return unexpected(detail::unexpected_reply(*r, "dead_retry"));
+}
+
 }  // namespace omniroute::store

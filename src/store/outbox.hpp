@@ -41,6 +41,10 @@ struct ProviderStatus {
 
 enum class StatusApplied { applied, unchanged, pending };
 
+/// Retrying a dead letter: `retried` (queued again, once), `not_found` (none, or already retried),
+/// `not_retryable` (recorded by an earlier build with its ids only).
+enum class RetryOutcome { retried, not_found, not_retryable };
+
 class Outbox {
  public:
   Outbox(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
@@ -54,6 +58,11 @@ class Outbox {
   /// Applies a provider's report (forward only); one that beats our record of the send is kept a day and
   /// applied then (`pending`).
   boost::asio::awaitable<StoreResult<StatusApplied>> apply(const ProviderStatus& report);
+
+  /// The newest `limit` dead letters, newest first (each with the outbox entry's fields and `status`).
+  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> dead_letters(long limit);
+  /// Queues dead letter `entry_id` again, as it was (dead_retry.lua).
+  boost::asio::awaitable<StoreResult<RetryOutcome>> retry(const std::string& entry_id, std::int64_t now_ms);
 
  private:
   RedisClient& client_;

@@ -22,6 +22,17 @@ asio::awaitable<StoreResult<std::vector<AgentView>>> Overview::agents(const std:
   co_return out;
 }
 
+asio::awaitable<StoreResult<std::vector<Fields>>> Overview::channel_states(const std::vector<std::string>& channels) {
+  std::vector<Fields> out;
+  for (const auto& id : channels) {
+    std::vector<std::string> all{"HGETALL", keys_.channel_state(id)};
+    auto r = co_await detail::command(client_, std::move(all));
+    if (!r) co_return unexpected(r.error());
+    out.push_back(fields_of(*r));
+  }
+  co_return out;
+}
+
 asio::awaitable<StoreResult<std::vector<StreamEntry>>> Overview::recent_alerts(long limit) {
   std::vector<std::string> newest{"XREVRANGE", keys_.alerts(), "+", "-", "COUNT", std::to_string(limit)};
   auto r = co_await detail::command(client_, std::move(newest));

@@ -55,6 +55,8 @@ class Overview {
   boost::asio::awaitable<StoreResult<std::vector<long long>>> queue_depths(const std::vector<std::string>& queues);
   /// The first `limit` conversations waiting in `queue`, most urgent then oldest first.
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> waiting_ids(const std::string& queue, long limit);
+  /// Each channel's hash (or:{ws}:channel:<id>: offsets, last_inbound_at, last_error, out:<result> counts).
+  boost::asio::awaitable<StoreResult<std::vector<Fields>>> channel_states(const std::vector<std::string>& channels);
   /// The newest `limit` fired alerts (or:{ws}:alerts), newest first.
   boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> recent_alerts(long limit);
   /// The newest `limit` resolved conversations, newest first.

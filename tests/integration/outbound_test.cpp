@@ -20,13 +20,14 @@ namespace {
 
 namespace json = boost::json;
 constexpr const char* kAsha = "asha-token-0123456789";
+constexpr const char* kAdmin = "admin-token-0123456789";
 
 class Outbound : public ::testing::Test {
  protected:
   Outbound()
       : port(free_port()),
         daemon("server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  public_url: http://127.0.0.1:" +
-                   std::to_string(port) + "\n  threads: 2\nredis:\n  url: " + redis.url() +
+                   std::to_string(port) + "\n  threads: 2\n  admin_token: " + kAdmin + "\nredis:\n  url: " + redis.url() +
                    "\n  workspace: it\noutbound:\n  timeout: 500ms\n  retry_base: 100ms\n  retry_max: 400ms\n"
                    "  max_attempts: 3\nchannels:\n"
                    "  - { id: api, kind: webhook, secret: " + std::string(kApiSecret) + ", reply_url: \"" +
@@ -123,6 +124,33 @@ TEST_F(Outbound, AHangingProviderTimesOutAndIsRetried) {
   auto d = delivery_when(conv, "sent");
   EXPECT_EQ(d.at("status"), "sent");
   EXPECT_EQ(d.at("attempts"), 2);
+}
+
+TEST_F(Outbound, ADeadLetterRetriedByTheAdminIsDeliveredOnceAndTheChannelSaysWhatHappened) {
+  crm.script({{503, "busy"}, {503, "busy"}, {503, "busy"}}, {200, "{}"});
+  std::string conv = reply_on_api("ఒకసారి మాత్రమే — once only");
+  ASSERT_EQ(delivery_when(conv, "failed").at("status"), "failed");
+  ASSERT_TRUE(eventually([&] { return redis.one({"XLEN", it_keys().dead_letters()}) == "1"; }));
+  auto listed = as_bearer(port, kAdmin, "GET", "/v1/outbox/dead");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto dead = json::parse(listed.body).at("dead_letters").as_array();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].at("text"), "ఒకసారి మాత్రమే — once only");
+  EXPECT_NE(std::string(dead[0].at("reason").as_string()).find("gave up"), std::string::npos) << listed.body;
+  auto health = json::parse(as_bearer(port, kAdmin, "GET", "/v1/channels").body).at("channels").as_array();
+  const auto& api = health[0].as_object();
+  EXPECT_EQ(api.at("id"), "api");
+  EXPECT_EQ(api.at("outbound").at("dead"), 1);
+  EXPECT_FALSE(api.at("last_inbound_at").is_null());
+  EXPECT_NE(std::string(api.at("last_error").at("message").as_string()).find("gave up"), std::string::npos);
+
+  const std::string id(dead[0].at("id").as_string());
+  EXPECT_EQ(as_bearer(port, kAsha, "POST", "/v1/outbox/dead/" + id + "/retry").status, 401);
+  EXPECT_EQ(as_bearer(port, kAdmin, "POST", "/v1/outbox/dead/" + id + "/retry").status, 200);
+  EXPECT_EQ(as_bearer(port, kAdmin, "POST", "/v1/outbox/dead/" + id + "/retry").status, 404);  // once
+  EXPECT_EQ(delivery_when(conv, "sent").at("status"), "sent");
+  EXPECT_EQ(redis.one({"XLEN", it_keys().dead_letters()}), "0");
+  EXPECT_EQ(crm.received().size(), 4u);  // three refused, then the retried one, once
 }
 
 TEST_F(Outbound, AfterMaxAttemptsTheMessageIsDeadLettered) {

@@ -1,0 +1,81 @@
+// GET /v1/channels, GET /v1/outbox/dead, POST /v1/outbox/dead/<id>/retry:
+// each channel's health (last inbound message, last error with the provider's
+// reason, what its replies came to) and the dead letters an admin can retry.
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "admin_api/admin_routes.hpp"
+#include "agent_api/conversation_json.hpp"
+#include "agent_api/request_helpers.hpp"
+#include "omniroute/clock.hpp"
+
+namespace omniroute::admin_api {
+
+using namespace agent_api;
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+asio::awaitable<http::Response> AdminRoutes::channels() {
+  std::vector<std::string> ids;
+  for (const auto& c : config_.channels) ids.push_back(c.settings.id);
+  auto states = co_await overview_.channel_states(ids);
+  if (!states) co_return unavailable();
+  json::array out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    store::Fields f = (*states)[i];
+    auto count = [&](const char* result) { return std::atoll(f[std::string("out:") + result].c_str()); };
+    json::value error = nullptr;
+    if (!f["last_error"].empty()) error = json::object{{"at", time_or_null(f["last_error_at"])}, {"message", f["last_error"]}};
+    out.push_back(json::object{{"id", ids[i]},
+                               {"kind", config_.channels[i].settings.kind},
+                               {"medium", std::string(to_string(config_.channels[i].medium))},
+                               {"last_inbound_at", time_or_null(f["last_inbound_at"])},
+                               {"last_error", std::move(error)},
+                               {"outbound", json::object{{"sent", count("sent")},
+                                                         {"retrying", count("retrying")},
+                                                         {"failed", count("failed")},
+                                                         {"dead", count("dead")}}}});
+  }
+  co_return http::json_response(200, json::serialize(json::object{{"channels", std::move(out)}}));
+}
+
+asio::awaitable<http::Response> AdminRoutes::dead_letters(std::string_view query) {
+  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 500L);
+  if (limit == 0) limit = 100;
+  auto dead = co_await outbox_.dead_letters(limit);
+  if (!dead) co_return unavailable();
+  json::array out;
+  for (auto& entry : *dead) {
+    store::Fields& f = entry.fields;
+    boost::system::error_code ec;
+    json::value status = json::parse(f["status"], ec);
+    if (ec) status = json::object{};
+    out.push_back(json::object{{"id", entry.id},
+                               {"conversation_id", f["conversation_id"]},
+                               {"message_id", f["message_id"]},
+                               {"channel", f["channel"]},
+                               {"text", f["text"]},
+                               {"at", time_or_null(f["at"])},
+                               {"reason", std::string(string_at(status, {"reason"}))},
+                               {"retryable", !f["channel"].empty()}});
+  }
+  co_return http::json_response(200, json::serialize(json::object{{"dead_letters", std::move(out)}}));
+}
+
+asio::awaitable<http::Response> AdminRoutes::retry_dead(const std::string& id) {
+  bool stream_id = !id.empty() && id.size() < 40 && id.find_first_not_of("0123456789-") == std::string::npos;
+  if (!stream_id) co_return http::json_error(404, "not_found", "no dead letter '" + id + "'");
+  auto r = co_await outbox_.retry(id, now_ms());
+  if (!r) co_return unavailable();
+  if (*r == store::RetryOutcome::not_found) {
+    co_return http::json_error(404, "not_found", "no dead letter '" + id + "' (or it was retried already)");
+  }
+  if (*r == store::RetryOutcome::not_retryable) {
+    co_return http::json_error(409, "not_retryable", "this dead letter was recorded by an earlier version without its text");
+  }
+  co_return http::json_response(200, json::serialize(json::object{{"id", id}, {"state", "queued"}}));
+}
+
+}  // namespace omniroute::admin_api
