@@ -1,6 +1,7 @@
 #pragma once
 // Digests as lowercase hex: content addresses (attachments), token digests, signatures.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -8,6 +9,10 @@ namespace omniroute {
 
 /// `raw` bytes as lowercase hex.
 std::string to_hex(std::string_view raw);
+
+/// `n` bytes from the system's cryptographic random source, as 2n lowercase hex digits ("" if it has none to
+/// give): tokens and session secrets.
+std::string random_hex(std::size_t n);
 
 /// SHA-256 of `bytes`, as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);

@@ -1,7 +1,5 @@
 #include "admin_api/admin_routes.hpp"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
 #include <set>
@@ -10,6 +8,7 @@
 #include "agent_api/request_helpers.hpp"
 #include "config/sections.hpp"
 #include "omniroute/clock.hpp"
+#include "omniroute/digest.hpp"
 #include "omniroute/log.hpp"
 #include "routing/pools.hpp"
 
@@ -69,19 +68,6 @@ routing::AgentSpec stored_spec(const store::AgentView& agent) {
 
 Response method_not_allowed(std::string_view path, std::string_view allowed) {
   return json_error(405, "method_not_allowed", "use " + std::string(allowed) + " on " + std::string(path));
-}
-
-/// A new agent token: 32 random bytes, hex.
-std::string generate_token() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
 }
 
 /// Reads the fields of an agent body present in `body` into `spec`; the 400 to answer when one is wrong.
@@ -313,7 +299,7 @@ asio::awaitable<Response> AdminRoutes::create_agent(const http::Request& request
   if (auto bad = read_agent_fields(*body, spec, token)) co_return std::move(*bad);
   if (spec.name.empty()) spec.name = spec.id;
   const bool generated = token.empty();
-  if (generated) token = generate_token();
+  if (generated) token = random_hex(32);
   if (token.empty()) co_return json_error(500, "internal", "no random token could be made");
   spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
   spec.source = "api";
@@ -353,7 +339,7 @@ asio::awaitable<Response> AdminRoutes::rotate_token(const std::string& id) {
   if (!one) co_return unavailable();
   if (one->empty()) co_return json_error(404, "not_found", "no agent '" + id + "'");
   routing::AgentSpec spec = stored_spec(one->front());
-  std::string token = generate_token();
+  std::string token = random_hex(32);
   if (token.empty()) co_return json_error(500, "internal", "no random token could be made");
   spec.token_sha256 = routing::AgentDirectory::digest_hex(token);
   spec.source = "api";

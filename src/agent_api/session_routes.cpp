@@ -1,7 +1,5 @@
 #include "agent_api/session_routes.hpp"
 
-#include <openssl/rand.h>
-
 #include <boost/json.hpp>
 
 #include "agent_api/request_helpers.hpp"
@@ -18,19 +16,6 @@ using http::Response;
 using http::beast_http::verb;
 
 namespace {
-
-/// 32 random bytes, hex: the cookie's secret ("" if the system has no randomness to give).
-std::string new_secret() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
-}
 
 Response no_content() {
   Response res{http::beast_http::status::no_content, 11};
@@ -70,7 +55,7 @@ asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request) {
   auto caller = co_await callers_.of_token(token);
   if (!caller) co_return unavailable();
   if (caller->kind == Caller::Kind::none) co_return json_error(401, "unauthorized", "no agent or admin has this token");
-  std::string secret = new_secret();
+  std::string secret = random_hex(32);
   if (secret.empty()) co_return json_error(503, "no_randomness", "no session could be made; retry");
   store::SessionRecord record{caller->is_admin() ? store::SessionRecord::Kind::admin : store::SessionRecord::Kind::agent,
                               sha256_hex(token)};

@@ -1,7 +1,5 @@
 #include "daemon/first_run.hpp"
 
-#include <openssl/rand.h>
-
 #include <atomic>
 #include <iostream>
 
@@ -13,34 +11,18 @@ namespace omniroute::daemon {
 
 namespace asio = boost::asio;
 
-namespace {
-
-std::string new_token() {
-  unsigned char bytes[24];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
-}
-
-}  // namespace
-
 asio::awaitable<void> first_run(const config::Config& config, store::ConversationStore& store,
                                 routing::Assigner& assigner) {
   static std::atomic<bool> done{false};  // once per process, whichever loop gets here first
   if (!config.first_run_demo || done.exchange(true)) co_return;
   std::string printed;
   if (config.server.admin_token.empty()) {
-    std::string admin = new_token();
+    std::string admin = random_hex(24);
     store::Agents agents(store.client(), store.keys());
     auto kept = co_await agents.keep_admin_digest(sha256_hex(admin));
     if (kept && *kept) printed += "  admin token:      " + admin + "\n";
   }
-  std::string demo = new_token();
+  std::string demo = random_hex(24);
   routing::AgentSpec spec{"demo", "Demo Agent", {}, {{Medium::chat, 5}, {Medium::sms, 5}, {Medium::email, 5}},
                           sha256_hex(demo), "api"};
   auto saved = co_await assigner.save_agent(spec, routing::SaveMode::create);
