@@ -8,6 +8,7 @@ import { html, render, useEffect, useMemo, useRef, useState } from './html.js';
 import { api, EventStream } from './api.js';
 import { formatNumber, formatSpan, formatTime, initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { LanguagePicker, SignIn } from './signin.js';
+import { AgentAdmin, CannedAdmin } from './board_admin.js';
 
 function useNow() {
   const [now, setNow] = useState(Date.now());
@@ -210,6 +211,8 @@ function Board({ t, lang, setLang, onSignOut }) {
   const [alerts, setAlerts] = useState([]);
   const [channels, setChannels] = useState([]);
   const [dead, setDead] = useState([]);
+  const [canned, setCanned] = useState([]);
+  const loadCanned = () => api('GET', '/v1/canned_responses').then((r) => setCanned(r.canned_responses), () => {});
   const [connection, setConnection] = useState('connecting');
   const [openId, setOpenId] = useState(null);
   const [version, setVersion] = useState(0);
@@ -243,6 +246,7 @@ function Board({ t, lang, setLang, onSignOut }) {
   useEffect(() => {
     const stream = new EventStream('/v1/events', soon, (state) => { setConnection(state); if (state === 'open') soon(); });
     stream.start();
+    loadCanned();
     const timer = setInterval(soon, 3000);  // deadlines and alerts that come due with no event
     return () => { stream.stop(); clearInterval(timer); clearTimeout(pending.current); };
   }, []);
@@ -267,6 +271,8 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${AgentsTable} agents=${agents} t=${t} lang=${lang} now=${now} />
         <${ChannelsTable} channels=${channels} dead=${dead} t=${t} lang=${lang}
                           onRetry=${async (id) => { try { await api('POST', `/v1/outbox/dead/${id}/retry`); } catch { /* gone already */ } soon(); }} />
+        <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
+        <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
       </div>
       ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)}
                                             agents=${agents} queues=${queues} version=${version} />`}

@@ -10,6 +10,10 @@ export const LANGUAGES = [
 
 const WORDS = {
   en: {
+    tokenOnce: 'The token of {who}, shown only now (only its digest is kept):', newToken: 'New token',
+    manageAgents: 'Manage agents', addAgent: 'Add agent', agentId: 'Id', name: 'Name', skills: 'Skills', save: 'Save',
+    edit: 'Edit', rotateToken: 'New token', remove: 'Remove', confirmRemove: 'Remove agent {who}?', shortcut: 'Shortcut',
+    configAgents: 'Agents defined in the configuration file are changed there.',
     channels: 'Channels', lastInbound: 'Last inbound', lastError: 'Last error', deadLettered: 'Dead letters',
     deadLetters: 'Dead letters', retry: 'Retry', reassign: 'Reassign', board: 'Supervisor board', queues: 'Queues', agents: 'Agents', sla: 'SLA', alerts: 'Alerts', depth: 'Depth',
     oldestWait: 'Oldest wait', agentsAvailable: 'Available', atRisk: 'At risk', breached: 'Breached',
@@ -42,6 +46,10 @@ const WORDS = {
     needsAnswer: 'waiting for your answer',
   },
   hi: {
+    tokenOnce: '{who} का टोकन, केवल अभी दिखाया गया (सिर्फ़ उसका डाइजेस्ट रखा जाता है):', newToken: 'नया टोकन',
+    manageAgents: 'एजेंट प्रबंधन', addAgent: 'एजेंट जोड़ें', agentId: 'आईडी', name: 'नाम', skills: 'कौशल', save: 'सहेजें',
+    edit: 'बदलें', rotateToken: 'नया टोकन', remove: 'हटाएँ', confirmRemove: 'एजेंट {who} को हटाएँ?', shortcut: 'शॉर्टकट',
+    configAgents: 'कॉन्फ़िगरेशन फ़ाइल वाले एजेंट वहीं बदले जाते हैं।',
     channels: 'चैनल', lastInbound: 'आखिरी आने वाला', lastError: 'आखिरी त्रुटि', deadLettered: 'न पहुँचे संदेश',
     deadLetters: 'न पहुँचे संदेश', retry: 'फिर भेजें', reassign: 'फिर से सौंपें', board: 'सुपरवाइज़र बोर्ड', queues: 'कतारें', agents: 'एजेंट', sla: 'SLA', alerts: 'अलर्ट', depth: 'गहराई',
     oldestWait: 'सबसे लंबी प्रतीक्षा', agentsAvailable: 'उपलब्ध', atRisk: 'जोखिम में', breached: 'उल्लंघन',
@@ -73,6 +81,10 @@ const WORDS = {
     detected: 'भाषा', resolved: 'हल हुई', open: 'खुली', you_note: 'नोट', needsAnswer: 'आपके जवाब की प्रतीक्षा',
   },
   te: {
+    tokenOnce: '{who} టోకెన్, ఇప్పుడు మాత్రమే చూపిస్తున్నాం (దాని డైజెస్ట్ మాత్రమే ఉంచుతాం):', newToken: 'కొత్త టోకెన్',
+    manageAgents: 'ఏజెంట్ల నిర్వహణ', addAgent: 'ఏజెంట్‌ను జోడించు', agentId: 'ఐడీ', name: 'పేరు', skills: 'నైపుణ్యాలు', save: 'భద్రపరచు',
+    edit: 'మార్చు', rotateToken: 'కొత్త టోకెన్', remove: 'తీసివేయి', confirmRemove: 'ఏజెంట్ {who}ని తీసివేయాలా?', shortcut: 'షార్ట్‌కట్',
+    configAgents: 'కాన్ఫిగరేషన్ ఫైల్‌లోని ఏజెంట్లను అక్కడే మార్చాలి.',
     channels: 'ఛానళ్లు', lastInbound: 'చివరి ఇన్‌బౌండ్', lastError: 'చివరి లోపం', deadLettered: 'చేరని సందేశాలు',
     deadLetters: 'చేరని సందేశాలు', retry: 'మళ్లీ పంపు', reassign: 'మళ్లీ అప్పగించు', board: 'సూపర్‌వైజర్ బోర్డు', queues: 'వరుసలు', agents: 'ఏజెంట్లు', sla: 'SLA', alerts: 'హెచ్చరికలు', depth: 'లోతు',
     oldestWait: 'అత్యంత పాత నిరీక్షణ', agentsAvailable: 'అందుబాటులో', atRisk: 'ప్రమాదంలో', breached: 'ఉల్లంఘన',

@@ -84,3 +84,27 @@ test('an agent signing in on the board is sent to the console; the admin on the 
   assert.ok(page.url().endsWith('/board'));
   await page.context().close();
 });
+
+test('the admin adds an agent on the board, and that agent can sign in with the token shown once', async () => {
+  const board = await w.page();
+  await w.signIn(board, 'admin', '/board');
+  const manage = board.getByRole('region', { name: 'Manage agents' });
+  await manage.getByLabel('Id').fill('meera');
+  await manage.getByLabel('Name').fill('मीरा शर्मा');
+  await manage.getByLabel('Skills').fill('hi, te');
+  await manage.getByRole('button', { name: 'Add agent' }).click();
+  const token = (await manage.getByLabel('New token').textContent()).trim();
+  assert.match(token, /^[0-9a-f]{64}$/);
+  await board.getByRole('table', { name: 'Agents' }).getByText('मीरा शर्मा').waitFor();
+
+  const console = await w.page();
+  await console.goto(w.front + '/');
+  await console.getByLabel('Token').fill(token);
+  await console.getByRole('button', { name: 'Sign in' }).click();
+  await console.getByText('मीरा शर्मा').first().waitFor();
+  await console.getByRole('button', { name: 'Sign out' }).waitFor();
+  assert.ok(!board.requested.concat(console.requested).some((u) => u.includes(token)), 'the token is in no URL');
+  await board.context().close();
+  await console.context().close();
+});
+
