@@ -28,9 +28,11 @@ Response no_content() {
 SessionRoutes::SessionRoutes(const config::Config& config, CallerResolver& callers, store::ConversationStore& store)
     : config_(config), callers_(callers), store_(store) {}
 
-std::string SessionRoutes::cookie(const std::string& secret, std::chrono::seconds max_age) const {
-  std::string c = std::string(kSessionCookie) + "=" + secret + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                  std::to_string(max_age.count());
+std::string SessionRoutes::cookie(const std::string& secret, std::optional<std::chrono::seconds> max_age) const {
+  // A browser-session cookie: the server ends it after 12 h without use (sliding), so a shift that keeps
+  // working is never signed out mid-way by a fixed cookie lifetime.
+  std::string c = std::string(kSessionCookie) + "=" + secret + "; Path=/; HttpOnly; SameSite=Strict";
+  if (max_age) c += "; Max-Age=" + std::to_string(max_age->count());
   if (config_.server.public_url.starts_with("https://")) c += "; Secure";
   return c;
 }
@@ -62,7 +64,7 @@ asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request) {
   auto saved = co_await callers_.sessions().create(sha256_hex(secret), record, kSessionIdle);
   if (!saved) co_return unavailable();
   Response res = no_content();
-  res.set(http::beast_http::field::set_cookie, cookie(secret, kSessionIdle));
+  res.set(http::beast_http::field::set_cookie, cookie(secret, std::nullopt));
   co_return res;
 }
 

@@ -6,6 +6,8 @@
 // in a URL: the session names who signed in by the token's digest.
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <optional>
 
 #include "agent_api/caller.hpp"
 #include "config/config.hpp"
@@ -25,8 +27,9 @@ class SessionRoutes {
   boost::asio::awaitable<http::Response> sign_in(const http::Request& request);
   boost::asio::awaitable<http::Response> sign_out(const http::Request& request);
   boost::asio::awaitable<http::Response> whoami(const http::Request& request);
-  /// The Set-Cookie value carrying `secret` (an empty secret with Max-Age=0 clears it).
-  std::string cookie(const std::string& secret, std::chrono::seconds max_age) const;
+  /// The Set-Cookie value carrying `secret` (an empty secret with Max-Age=0 clears it; no max age: until the
+  /// browser closes, the server ending it after 12 h without use).
+  std::string cookie(const std::string& secret, std::optional<std::chrono::seconds> max_age) const;
 
   const config::Config& config_;
   CallerResolver& callers_;
