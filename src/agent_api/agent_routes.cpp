@@ -344,8 +344,9 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
     auto& h = first_response_[{channel, queue}];
     if (!h.wall) {
       const metrics::Labels labels{{"channel", channel}, {"queue", queue}};
-      h.wall = &metrics_.histogram("omniroute_first_response_seconds", labels, metrics::wait_buckets());
-      h.business = &metrics_.histogram("omniroute_first_response_business_seconds", labels, metrics::wait_buckets());
+      const std::vector<double> buckets = first_response_buckets(queue);
+      h.wall = &metrics_.histogram("omniroute_first_response_seconds", labels, buckets);
+      h.business = &metrics_.histogram("omniroute_first_response_business_seconds", labels, buckets);
     }
     std::int64_t created = r->created_at_ms;
     h.wall->observe(std::max(0.0, static_cast<double>(now - created) / 1000.0));
@@ -362,6 +363,23 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   json::value first = messages.front();
   co_return json_response(202, json::serialize(json::object{{"conversation_id", id}, {"message", std::move(first)},
                                                             {"messages", std::move(messages)}}));
+}
+
+std::vector<double> AgentRoutes::first_response_buckets(const std::string& queue) const {
+  // A bucket edge at each first-response target of the queue (every priority's): the share answered in time
+  // then reads exactly from Prometheus (bucket{le=target} / count), not interpolated between edges.
+  std::vector<double> edges = metrics::wait_buckets();
+  for (const auto& q : config_.queues) {
+    if (q.id != queue || !q.sla) continue;
+    auto add = [&edges](const config::SlaTargets& t) {
+      if (t.first_response.count() > 0) edges.push_back(static_cast<double>(t.first_response.count()));
+    };
+    add(q.sla->targets);
+    for (const auto& [priority, targets] : q.sla->priorities) add(targets);
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
 }
 
 asio::awaitable<Response> AgentRoutes::resolve(const std::string& agent, const std::string& id) {

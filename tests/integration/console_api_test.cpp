@@ -28,7 +28,7 @@ class ConsoleApi : public DaemonTest {
               .server("public_url", "http://127.0.0.1:" + std::to_string(port))
               .api_channel()
               .queue("{ id: general, channels: [api], sla: { first_response: 15m } }")
-              .queue("{ id: billing }")
+              .queue("{ id: billing, sla: { first_response: 7m } }")
               .agent(std::string("{ id: asha, name: Asha Rao, token: ") + kAsha + ", capacity: { chat: 5 } }")
               .agent(std::string("{ id: ravi, name: Ravi Kumar, token: ") + kRavi + ", capacity: { chat: 5 } }"));
   }
@@ -229,6 +229,17 @@ TEST_F(ConsoleApi, TheAdminReassignsAConversationAndFollowsTheWholeWorkspaceOnIt
   auto alerts = as(kAdmin, "GET", "/v1/alerts");
   ASSERT_EQ(alerts.status, 200);
   EXPECT_TRUE(json::parse(alerts.body).at("alerts").is_array());
+}
+
+TEST_F(ConsoleApi, FirstResponseHistogramsHaveABucketEdgeAtTheQueuesTarget) {
+  // billing promises a first response in 7 minutes: a bucket ends exactly there, so compliance is exact.
+  std::string conv = assigned_to_asha("h1", "cust-hist", "my bill");
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + conv + "/transfer", R"({"queue":"billing"})").status, 200);
+  ASSERT_TRUE(eventually([&] { return field(conv, "agent") == "asha"; }));  // back to her, in billing
+  ASSERT_EQ(as(kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"checking"})").status, 202);
+  auto m = http_request(port, "GET", "/metrics").body;
+  EXPECT_NE(m.find("omniroute_first_response_seconds_bucket{channel=\"api\",queue=\"billing\",le=\"420\"} 1"),
+            std::string::npos) << m.substr(m.find("omniroute_first_response_seconds"), 600);
 }
 
 TEST_F(ConsoleApi, TheConsoleIsServedUnderAStrictPolicyAndRevalidatedByItsETag) {
