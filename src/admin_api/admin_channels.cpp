@@ -42,8 +42,7 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
 }
 
 asio::awaitable<http::Response> AdminRoutes::dead_letters(std::string_view query) {
-  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 500L);
-  if (limit == 0) limit = 100;
+  long limit = limit_param(query, 100, 500);
   auto dead = co_await outbox_.dead_letters(limit);
   if (!dead) co_return unavailable();
   json::array out;

@@ -394,8 +394,7 @@ asio::awaitable<store::StoreResult<std::vector<std::string>>> AdminRoutes::candi
 asio::awaitable<Response> AdminRoutes::conversations(std::string_view query) {
   std::string state = query_param(query, "state"), queue = query_param(query, "queue");
   std::string label = query_param(query, "label");
-  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 1000L);
-  if (limit == 0) limit = 100;
+  long limit = limit_param(query, 100, 1000);
   if (state.empty()) state = "queued";
   if (state != "queued" && state != "assigned" && state != "resolved") {
     co_return json_error(400, "invalid_field", "state must be queued, assigned or resolved");

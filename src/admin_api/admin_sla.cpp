@@ -43,8 +43,7 @@ json::object sla_entry(const store::SlaItem& item, bool breached, std::int64_t n
 }  // namespace
 
 asio::awaitable<http::Response> AdminRoutes::sla(std::string_view query) {
-  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 1000L);
-  if (limit == 0) limit = 100;
+  long limit = limit_param(query, 100, 1000);
   auto watch = co_await overview_.sla_watch(static_cast<int>(limit));
   if (!watch) co_return unavailable();
   std::int64_t now = now_ms();
@@ -57,8 +56,7 @@ asio::awaitable<http::Response> AdminRoutes::sla(std::string_view query) {
 
 asio::awaitable<http::Response> AdminRoutes::alerts(std::string_view query) {
   // The newest fired alerts, newest first (the board's feed): each as it was recorded.
-  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, 500L);
-  if (limit == 0) limit = 50;
+  long limit = limit_param(query, 50, 500);
   auto recent = co_await overview_.recent_alerts(limit);
   if (!recent) co_return unavailable();
   json::array out;

@@ -43,6 +43,11 @@ std::string query_param(std::string_view query, std::string_view name) {
   return {};
 }
 
+long limit_param(std::string_view query, long fallback, long most) {
+  long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, most);
+  return limit == 0 ? fallback : limit;
+}
+
 bool is_issued_id(std::string_view id, char prefix) {
   if (id.size() < 2 || id.size() > 20 || id[0] != prefix) return false;
   return std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -28,6 +28,9 @@ std::string string_field(const boost::json::object& o, std::string_view key);
 /// The value of `name` in a query string or a whole request target ("" when absent); not percent-decoded.
 std::string query_param(std::string_view query, std::string_view name);
 
+/// The `limit` query parameter: `fallback` when absent or 0, at most `most`.
+long limit_param(std::string_view query, long fallback, long most);
+
 /// True for ids the store issues with `prefix` ("v" conversations, "c" contacts): anything else
 /// names nothing, and must never reach a Redis key name (where "v1:msgs" would address v1's transcript).
 bool is_issued_id(std::string_view id, char prefix);

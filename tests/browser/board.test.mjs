@@ -10,10 +10,7 @@ let w;
 before(async () => { w = await new World().start(); });
 after(async () => { await w?.stop(); });
 
-async function setStatus(agent, status) {
-  const r = await w.call(AGENTS[agent].token, 'PUT', '/v1/agents/me/status', { status });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-}
+const setStatus = (agent, status) => w.setStatus(agent, status);
 
 test('the board shows queues, agents and deadlines, and they change without a reload', async () => {
   for (const id of Object.keys(AGENTS)) await setStatus(id, 'offline');

@@ -11,10 +11,7 @@ let w;
 before(async () => { w = await new World().start(); });
 after(async () => { await w?.stop(); });
 
-async function setStatus(agent, status) {
-  const r = await w.call(AGENTS[agent].token, 'PUT', '/v1/agents/me/status', { status });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-}
+const setStatus = (agent, status) => w.setStatus(agent, status);
 
 async function onlyAvailable(agent) {
   for (const id of Object.keys(AGENTS)) await setStatus(id, id === agent ? 'available' : 'offline');

@@ -217,6 +217,12 @@ export class World {
     return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
   }
 
+  /// Sets an agent's presence through the API (as their own client would).
+  async setStatus(agent, status) {
+    const r = await this.call(AGENTS[agent].token, 'PUT', '/v1/agents/me/status', { status });
+    if (r.status !== 200) throw new Error(`status ${status} for ${agent}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+
   /// A new browser page, recording every URL it requests.
   async page(locale = 'en-US') {
     const context = await this.browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
