@@ -42,7 +42,7 @@ const WORDS = {
     shortcutResolve: 'resolve', shortcutHelp: 'this list', language: 'Language', attachments: 'Attachments',
     unread: 'unread', readOnly: 'Read only: it waits in a queue you serve', canned: 'Canned responses',
     noCanned: 'No canned response matches', sending: 'Sending…', error: 'Something went wrong: {m}',
-    channel: 'Channel', detected: 'Language', resolved: 'resolved', open: 'open', you_note: 'note',
+    channel: 'Channel', detected: 'Language', resolved: 'resolved', open: 'open',
     needsAnswer: 'waiting for your answer',
   },
   hi: {
@@ -78,7 +78,7 @@ const WORDS = {
     language: 'Language', attachments: 'संलग्नक', unread: 'अपठित',
     readOnly: 'केवल पढ़ने के लिए: यह आपकी कतार में प्रतीक्षा कर रही है', canned: 'तैयार जवाब',
     noCanned: 'कोई तैयार जवाब नहीं मिला', sending: 'भेजा जा रहा है…', error: 'कुछ गलत हुआ: {m}', channel: 'चैनल',
-    detected: 'भाषा', resolved: 'हल हुई', open: 'खुली', you_note: 'नोट', needsAnswer: 'आपके जवाब की प्रतीक्षा',
+    detected: 'भाषा', resolved: 'हल हुई', open: 'खुली', needsAnswer: 'आपके जवाब की प्रतीक्षा',
   },
   te: {
     tokenOnce: '{who} టోకెన్, ఇప్పుడు మాత్రమే చూపిస్తున్నాం (దాని డైజెస్ట్ మాత్రమే ఉంచుతాం):', newToken: 'కొత్త టోకెన్',
@@ -113,7 +113,7 @@ const WORDS = {
     language: 'Language', attachments: 'జోడింపులు', unread: 'చదవనివి',
     readOnly: 'చదవడానికి మాత్రమే: ఇది మీ వరుసలో వేచి ఉంది', canned: 'సిద్ధ జవాబులు', noCanned: 'సరిపోయే సిద్ధ జవాబు లేదు',
     sending: 'పంపుతోంది…', error: 'ఏదో తప్పు జరిగింది: {m}', channel: 'ఛానల్', detected: 'భాష', resolved: 'పరిష్కరించబడింది',
-    open: 'తెరిచి ఉంది', you_note: 'నోట్', needsAnswer: 'మీ జవాబు కోసం వేచి ఉంది',
+    open: 'తెరిచి ఉంది', needsAnswer: 'మీ జవాబు కోసం వేచి ఉంది',
   },
 };
 

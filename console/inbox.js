@@ -71,6 +71,7 @@ export function Inbox({ tab, setTab, mine, waiting, unread, openId, onOpen, t, l
           return html`
             <li key=${c.id} class=${`item${openId === c.id ? ' open' : ''}${isUnread ? ' unread' : ''}`}>
               <button class="item-button" aria-current=${openId === c.id ? 'true' : undefined}
+                      aria-label=${isUnread ? `${contactName(c)} (${t('unread')})` : contactName(c)}
                       onClick=${() => onOpen(c.id)}>
                 <span class="item-top">
                   ${isUnread && html`<span class="dot" role="img" aria-label=${t('unread')}></span>`}
@@ -83,7 +84,7 @@ export function Inbox({ tab, setTab, mine, waiting, unread, openId, onOpen, t, l
                   ${(c.labels || []).map((l) => html`<span class="label-chip">${l}</span>`)}
                   <${SlaChip} sla=${c.sla} now=${now} t=${t} lang=${lang} compact=${true} />
                 </span>
-                ${last && html`<span class="preview" dir="auto">${last.kind === 'note' ? `${t('you_note')}: ` : ''}${last.text}</span>`}
+                ${last && html`<span class="preview" dir="auto">${last.text}</span>`}
               </button>
             </li>`;
         })}

@@ -103,7 +103,8 @@ function applyEvent(state, e, me) {
       const m = e.message;
       const inbound = m.direction === 'in';
       const isNote = m.kind === 'note';
-      const change = { last_message: m, message_count: (state.mine[id]?.message_count || 0) + (isNote ? 0 : 1) };
+      // A note is for agents: it changes neither the preview nor the count of what the customer and agent said.
+      const change = isNote ? {} : { last_message: m, message_count: (state.mine[id]?.message_count || 0) + 1 };
       if (inbound) change.awaiting_reply = true;
       else if (!isNote) change.awaiting_reply = false;
       const viewing = state.openId === id && !document.hidden;

@@ -90,14 +90,19 @@ test('a note is in the transcript, marked, and never sent to the customer', asyn
   const shown = transcript(page).locator('article.note', { hasText: 'check with billing first' });
   await shown.waitFor();
   await shown.getByText('Private note').waitFor();
-  await page.waitForTimeout(1500);  // a note queued for delivery would have reached the provider by now
-  assert.equal(w.twilio.sent.length, sentBefore, 'nothing was sent');
   const id = await eventually(async () => (await w.call(AGENTS.asha.token, 'GET', '/v1/agents/me/conversations')).body
     .conversations.find((c) => c.contact.name === 'Farhan')?.id);
   const view = await w.call(AGENTS.asha.token, 'GET', `/v1/conversations/${id}`);
   const stored = view.body.messages.find((m) => m.text.includes('billing first'));
   assert.equal(stored.kind, 'note');
   assert.equal(view.body.first_response_at, null, 'a note is never a first response');
+  // A reply after it goes out; the provider then holds that reply alone (the note was never queued before it).
+  await note.click();
+  assert.equal(await note.getAttribute('aria-pressed'), 'false');
+  await page.getByLabel('Reply').fill('Yes, it shipped today.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  assert.ok(await eventually(() => w.twilio.sent.length > sentBefore, 10000), 'the reply reached the provider');
+  assert.deepEqual(w.twilio.sent.slice(sentBefore).map((m) => m.fields.Body), ['Yes, it shipped today.']);
   await page.context().close();
 });
 
@@ -185,8 +190,11 @@ test('a network drop: nothing missed, nothing shown twice once it is back', asyn
   w.network.restore();
   await transcript(page).getByText('third, while the agent was offline').waitFor({ timeout: 20000 });
   await page.getByText('Reconnecting…').waitFor({ state: 'detached' });
-  await page.waitForTimeout(500);
-  for (const text of ['first message', 'second, while the agent was offline', 'third, while the agent was offline']) {
+  // One more, live: it comes after everything replayed, so once it shows the replay is complete.
+  await w.customerWrites('nd-4', 'cust-drop', 'fourth, once back', 'Drop Test');
+  await transcript(page).getByText('fourth, once back').waitFor();
+  for (const text of ['first message', 'second, while the agent was offline', 'third, while the agent was offline',
+                      'fourth, once back']) {
     assert.equal(await transcript(page).getByText(text, { exact: true }).count(), 1, `"${text}" shown once`);
   }
   assert.equal(await conversations(page).getByText('Drop Test').count(), 1);
@@ -224,7 +232,6 @@ test('a hostile customer message shows as text, and runs nothing', async () => {
   await transcript(page).getByText(hostile).waitFor();
   assert.equal(await transcript(page).locator('img').count(), 0);
   assert.equal(await transcript(page).locator('script').count(), 0);
-  await page.waitForTimeout(300);
   assert.equal(dialogs, 0);
   await page.context().close();
 });
