@@ -7,17 +7,18 @@ import { formatTime } from './i18n.js';
 import { SlaChip } from './sla.js';
 import { Composer } from './composer.js';
 
-function Message({ m, t, lang, channel }) {
+function Message({ m, t, lang, channel, customer }) {
   const note = m.kind === 'note';
   const inbound = m.direction === 'in';
   const cls = `message ${note ? 'note' : inbound ? 'in' : 'out'}`;
-  const author = note ? `${t('noteMark')} · ${m.author || ''}` : inbound ? (m.from || t('customer')) : (m.author || '');
+  // The customer by name (their handle on this channel beside it), agents by id.
+  const author = note ? `${t('noteMark')} · ${m.author || ''}` : inbound ? (customer || m.from || t('customer')) : (m.author || '');
   const status = !note && !inbound ? m.delivery?.status || 'queued' : null;
   return html`
     <article class=${cls} data-message-id=${m.id}>
       <header>
         <span class="author" dir="auto">${author}</span>
-        ${inbound && html`<span class="via">${channel}</span>`}
+        ${inbound && html`<span class="via">${customer && m.from ? `${m.from} · ` : ''}${channel}</span>`}
         <time datetime=${m.at}>${formatTime(m.at, lang)}</time>
       </header>
       ${m.subject && html`<div class="subject" dir="auto">${m.subject}</div>`}
@@ -131,7 +132,7 @@ export function ConversationView(props) {
         <p class="presence" aria-live="polite">${others.map(([agent, what]) => t(what, { who: agent })).join(' · ')}</p>`}
       <div class="conversation-body">
         <section class="transcript" aria-label=${t('transcript')} ref=${transcript}>
-          ${(detail.messages || []).map((m) => html`<${Message} key=${m.id} m=${m} t=${t} lang=${lang} channel=${detail.channel} />`)}
+          ${(detail.messages || []).map((m) => html`<${Message} key=${m.id} m=${m} t=${t} lang=${lang} channel=${detail.channel} customer=${detail.contact?.name} />`)}
         </section>
         <${ContactPanel} contact=${detail.contact} t=${t} lang=${lang} currentId=${detail.id} onOpenHistory=${actions.openHistory} />
       </div>

@@ -29,12 +29,7 @@ namespace {
 json::object agent_json(const store::AgentView& agent) {
   store::Fields f = agent.fields;
   auto num = [&](const std::string& key) { return std::atoll(f[key].c_str()); };
-  json::array skills;
-  for (size_t start = 0; start < f["skills"].size();) {
-    size_t end = std::min(f["skills"].find(',', start), f["skills"].size());
-    skills.push_back(json::value(f["skills"].substr(start, end - start)));
-    start = end + 1;
-  }
+  json::array skills = comma_list_json(f["skills"]);
   std::set<std::string> queues;
   for (const auto& pool : agent.pools) queues.insert(std::string(routing::queue_of_pool(pool)));
   json::array queue_list;
@@ -357,8 +352,7 @@ asio::awaitable<Response> AdminRoutes::delete_agent(const std::string& id) {
     co_return json_error(409, "config_managed", "agent '" + id + "' is defined in the configuration file; remove it there");
   }
   log::info("admin: agent " + id + " removed");
-  Response res{http::beast_http::status::no_content, 11};
-  co_return res;
+  co_return http::no_content();
 }
 
 asio::awaitable<store::StoreResult<std::vector<std::string>>> AdminRoutes::candidate_ids(const std::string& state,

@@ -212,6 +212,9 @@ asio::awaitable<Response> AgentRoutes::my_waiting(const std::string& agent) {
 }
 
 asio::awaitable<Response> AgentRoutes::transfer_targets(const std::string& agent, const std::string& medium) {
+  if (!medium.empty() && medium != "chat" && medium != "sms" && medium != "email") {
+    co_return json_error(400, "invalid_field", "medium is chat, sms or email");
+  }
   json::array queues, agents;
   for (const auto& q : config_.queues) queues.push_back(json::object{{"id", q.id}});
   auto all = co_await overview_.agents();
@@ -428,8 +431,10 @@ asio::awaitable<Response> AgentRoutes::transfer(const std::string& agent, const 
 asio::awaitable<Response> AgentRoutes::note(const Caller& caller, const std::string& id, const http::Request& request) {
   auto body = json_body(request);
   if (!body) co_return body.error();
-  auto text = to_nfc(string_field(*body, "text"));
-  if (!text || text->empty()) co_return json_error(400, "missing_field", "'text' is required");
+  const std::string given = string_field(*body, "text");
+  if (given.empty()) co_return json_error(400, "missing_field", "'text' is required");
+  auto text = to_nfc(given);
+  if (!text) co_return json_error(400, "invalid_utf8", "'text' is not valid UTF-8");
   if (text->size() > 65536) co_return json_error(400, "note_too_long", "a note is at most 65,536 bytes");
   const std::string author = caller.is_admin() ? "supervisor" : caller.agent;
   std::int64_t now = now_ms();
@@ -457,7 +462,7 @@ asio::awaitable<Response> AgentRoutes::label(const Caller& caller, const std::st
   if (r->status == S::not_found) co_return refusal("not_found", id).value();
   if (r->status == S::forbidden) co_return refusal("forbidden", id).value();
   if (r->status == S::too_many) co_return json_error(409, "too_many_labels", "a conversation has at most 20 labels");
-  co_return json_response(200, json::serialize(json::object{{"id", id}, {"labels", labels_json(r->value)}}));
+  co_return json_response(200, json::serialize(json::object{{"id", id}, {"labels", comma_list_json(r->value)}}));
 }
 
 }  // namespace omniroute::agent_api

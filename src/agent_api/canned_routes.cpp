@@ -100,8 +100,7 @@ asio::awaitable<Response> AgentRoutes::canned(const Caller& caller, const http::
     auto removed = co_await canned_.remove(id);
     if (!removed) co_return unavailable();
     if (!*removed) co_return json_error(404, "not_found", "no canned response '" + id + "'");
-    Response res{http::beast_http::status::no_content, 11};
-    co_return res;
+    co_return http::no_content();
   }
   co_return json_error(405, "method_not_allowed", "use GET, POST, PUT or DELETE");
 }

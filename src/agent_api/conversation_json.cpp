@@ -23,7 +23,7 @@ json::value string_or_null(const std::string& s) {
 }
 }  // namespace
 
-json::array labels_json(const std::string& comma_separated) {
+json::array comma_list_json(const std::string& comma_separated) {
   json::array out;
   for (size_t start = 0; start < comma_separated.size();) {
     size_t end = std::min(comma_separated.find(',', start), comma_separated.size());
@@ -95,7 +95,7 @@ json::object conversation_json(const store::ConversationView& view) {
       {"resolved_at", time_or_null(c["resolved_at"])},
       {"message_count", std::atoll(c["message_count"].c_str())},
       {"language", string_or_null(c["language"])},
-      {"labels", labels_json(c["labels"])},
+      {"labels", comma_list_json(c["labels"])},
       {"medium", c["medium"]},
       // The customer waits for an agent's answer: none yet, or they wrote again since the last one.
       {"awaiting_reply", c["state"] != "resolved" && (c["first_response_at"].empty() || !c["awaiting_since"].empty())},

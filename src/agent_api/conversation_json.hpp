@@ -17,8 +17,8 @@ boost::json::object conversation_json(const store::ConversationView& view);
 /// The JSON of one transcript entry's fields; `delivery` maps message id → status JSON.
 boost::json::object message_json(const store::Fields& entry, const store::Fields& delivery);
 
-/// A stored comma-separated label list as a JSON array.
-boost::json::array labels_json(const std::string& comma_separated);
+/// A stored comma-separated list (labels, skills) as a JSON array; empty items are left out.
+boost::json::array comma_list_json(const std::string& comma_separated);
 
 /// True when conversation JSON `c` carries `label`.
 bool has_label(const boost::json::value& c, std::string_view label);

@@ -53,7 +53,7 @@ class EventHub final : public FeedSubscriber {
 
   const std::string& position() const { return position_; }
   store::Conversations& conversations() { return conversations_; }
-  store::RedisClient& conversations_client() { return store_.client(); }
+  store::RedisClient& client() { return store_.client(); }
   const store::Keys& keys() { return store_.keys(); }
   TaskGroup& tasks() { return tasks_; }
   store::Events& events() { return events_; }

@@ -55,7 +55,7 @@ asio::awaitable<void> EventSession::run(http::Request request, std::string curso
     // Asked for (?waiting=1, the console's Waiting list): a conversation opening in a queue this agent
     // serves is announced as conversation.queued.
     if (waiting_) {
-      store::Agents agents(hub_.conversations_client(), hub_.keys());
+      store::Agents agents(hub_.client(), hub_.keys());
       if (auto pools = co_await agents.pools_of(agent_)) {
         for (const auto& pool : *pools) queues_.insert(std::string(routing::queue_of_pool(pool)));
       }
@@ -249,7 +249,7 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
   }
   if (type == "conversation.labels") {
     co_return json::serialize(json::object{
-        {"type", type}, {"id", e.id}, {"conversation_id", conv}, {"labels", labels_json(f["labels"])}});
+        {"type", type}, {"id", e.id}, {"conversation_id", conv}, {"labels", comma_list_json(f["labels"])}});
   }
   if (type == "conversation.presence") {
     co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},

@@ -15,15 +15,6 @@ using http::json_response;
 using http::Response;
 using http::beast_http::verb;
 
-namespace {
-
-Response no_content() {
-  Response res{http::beast_http::status::no_content, 11};
-  res.set(http::beast_http::field::cache_control, "no-store");
-  return res;
-}
-
-}  // namespace
 
 SessionRoutes::SessionRoutes(const config::Config& config, CallerResolver& callers, store::ConversationStore& store)
     : config_(config), callers_(callers), store_(store) {}
@@ -63,7 +54,7 @@ asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request) {
                               sha256_hex(token)};
   auto saved = co_await callers_.sessions().create(sha256_hex(secret), record, kSessionIdle);
   if (!saved) co_return unavailable();
-  Response res = no_content();
+  Response res = http::no_content();
   res.set(http::beast_http::field::set_cookie, cookie(secret, std::nullopt));
   co_return res;
 }
@@ -74,7 +65,7 @@ asio::awaitable<Response> SessionRoutes::sign_out(const http::Request& request) 
     if (!callers_.same_origin(request)) co_return json_error(403, "cross_origin", "sign out from this server's own page");
     if (!co_await callers_.sessions().remove(sha256_hex(secret))) co_return unavailable();
   }
-  Response res = no_content();
+  Response res = http::no_content();
   res.set(http::beast_http::field::set_cookie, cookie("", std::chrono::seconds(0)));
   co_return res;
 }

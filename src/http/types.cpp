@@ -23,6 +23,12 @@ Response json_error(unsigned status, std::string_view code, std::string_view mes
   return json_response(status, boost::json::serialize(obj));
 }
 
+Response no_content() {
+  Response res{beast_http::status::no_content, 11};
+  res.set(beast_http::field::cache_control, "no-store");
+  return res;
+}
+
 bool unsupported_framing(const Request& request) {
   auto te = request.find(beast_http::field::transfer_encoding);
   if (te == request.end()) return false;

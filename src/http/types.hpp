@@ -20,6 +20,9 @@ Response json_response(unsigned status, std::string body);
 /// Any body with its content type.
 Response text_response(unsigned status, const std::string& content_type, std::string body);
 
+/// 204 No Content (never cached).
+Response no_content();
+
 /// True when `request` is framed by a transfer coding other than `chunked` alone: RFC 9112 §6.3
 /// says its length cannot be known, so it is refused (400) and the connection closed (read as an
 /// empty body, the rest would be taken for a second request that a proxy in front never saw).

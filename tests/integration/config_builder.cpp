@@ -54,15 +54,6 @@ ConfigBuilder& ConfigBuilder::api_channel() {
   return channel(std::string("{ id: api, kind: webhook, secret: ") + kApiSecret + " }");
 }
 
-ConfigBuilder& ConfigBuilder::remove(const std::string& section, const std::string& key) {
-  if (key.empty()) {
-    root_->remove(section);
-  } else if ((*root_)[section]) {
-    (*root_)[section].remove(key);
-  }
-  return *this;
-}
-
 std::string ConfigBuilder::yaml() const {
   YAML::Emitter out;
   out << *root_;

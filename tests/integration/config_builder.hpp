@@ -41,8 +41,6 @@ class ConfigBuilder {
   ConfigBuilder& agent(const std::string& flow_map);
   /// Adds the generic webhook channel `api` that post_message() signs for (test_config.hpp).
   ConfigBuilder& api_channel();
-  /// Removes a key of a section (e.g. server "public_url"), or a whole section when `key` is empty.
-  ConfigBuilder& remove(const std::string& section, const std::string& key = "");
 
   /// The config file's text.
   std::string yaml() const;

@@ -34,7 +34,8 @@ else
   convs = {}
 end
 local clock = {}
-local id = redis.call('HGET', k_conv, 'id') or ''
+local id = ''
+for n = 1, #conv, 2 do if conv[n] == 'id' then id = conv[n + 1] end end
 for _, target in ipairs({'first_response', 'next_response'}) do
   local member = target .. ':' .. id
   local due = redis.call('ZSCORE', a_prefix .. 'sla_breached', member)
