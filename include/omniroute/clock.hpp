@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,8 @@ std::int64_t epoch_ms(std::string_view ms);
 
 /// RFC 3339 UTC with milliseconds ("2026-11-23T07:55:41.123Z").
 std::string format_rfc3339_ms(std::int64_t epoch_ms);
+/// An RFC 3339 date-time ("2026-11-30T18:30:00Z", "2026-12-01T00:00:00.5+05:30") in milliseconds since
+/// the epoch; nullopt for anything else.
+std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text);
 
 }  // namespace omniroute

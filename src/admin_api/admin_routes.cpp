@@ -151,7 +151,8 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
                           (path.starts_with("/v1/agents/") && !path.starts_with("/v1/agents/me/") &&
                            path != "/v1/agents/me") ||
                           path.starts_with("/v1/contacts/") || path == "/v1/sla" || path == "/v1/alerts" ||
-                          path == "/v1/channels" || path.starts_with("/v1/outbox/dead");
+                          path == "/v1/channels" || path.starts_with("/v1/outbox/dead") ||
+                          path == "/v1/reports/response_times";
   if (!admin_path) co_return std::nullopt;
   if (!caller.is_admin()) co_return json_error(401, "unauthorized", "an admin token is required");
   std::string_view target = request.target();
@@ -171,6 +172,10 @@ asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& requ
   if (path == "/v1/alerts") {
     if (method != verb::get) co_return wrong_method("GET");
     co_return co_await alerts(query);
+  }
+  if (path == "/v1/reports/response_times") {
+    if (method != verb::get) co_return wrong_method("GET");
+    co_return co_await response_times(request, query);
   }
   if (path == "/v1/channels") {
     if (method != verb::get) co_return wrong_method("GET");

@@ -51,6 +51,8 @@ class AdminRoutes {
   /// Ids of conversations that may be in `state` (queued, assigned, resolved), for the list to filter.
   boost::asio::awaitable<store::StoreResult<std::vector<std::string>>> candidate_ids(const std::string& state,
                                                                                      const std::string& queue, long limit);
+  /// GET /v1/reports/response_times: percentiles and compliance over a period, grouped (admin_reports.cpp).
+  boost::asio::awaitable<http::Response> response_times(const http::Request& request, std::string_view query);
   /// GET /v1/sla: conversations at risk and breached, soonest breach and longest overdue first (admin_sla.cpp).
   boost::asio::awaitable<http::Response> sla(std::string_view query);
   boost::asio::awaitable<http::Response> contact(const std::string& id);

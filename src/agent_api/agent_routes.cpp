@@ -33,6 +33,15 @@ std::optional<Response> refusal(const std::string& status, const std::string& id
   return std::nullopt;
 }
 
+/// How often a reply or resolve is tried when the conversation changes between reading it for the reports'
+/// record and the change itself (each try is one script; a changed conversation makes no change).
+constexpr int kRecordAttempts = 5;
+
+/// The conversation kept changing under the request: nothing was done.
+Response busy() {
+  return json_error(409, "conversation_changed", "the conversation changed while this was done; nothing was done, try again");
+}
+
 }  // namespace
 
 AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory,
@@ -41,7 +50,7 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
     : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys()),
       canned_(store.client(), store.keys()), overview_(store.client(), store.keys()),
       assigner_(assigner), metrics_(metrics),
-      policies_(config), reply_limits_(std::move(reply_limits)) {
+      policies_(config), recorder_(policies_, reports::rollup_zones(config)), reply_limits_(std::move(reply_limits)) {
   json::object windows;  // channels whose provider takes free-form replies only for a while
   for (const auto& [id, rules] : reply_limits_) {
     if (rules.window.span_ms > 0) {
@@ -330,8 +339,17 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
                                      : "this channel takes at most " + max + " characters in a reply; shorten it");
   }
   std::int64_t now = now_ms();
-  store::ReplyRequest request_to_store{id, agent, parts, now, windows_};
-  auto r = co_await conversations_.reply(request_to_store);
+  store::ReplyRequest request_to_store{id, agent, parts, now, windows_, ""};
+  // The reports record the response this is, from the conversation as read here; should it change before
+  // the reply lands (the customer wrote meanwhile), the script says so and the record is made again.
+  store::StoreResult<store::ReplyOutcome> r = unexpected(store::StoreError{});
+  for (int attempt = 0; attempt < kRecordAttempts; ++attempt) {
+    auto clock = co_await conversations_.response_clock(id);
+    if (!clock) co_return unavailable();
+    request_to_store.report_json = *clock ? recorder_.for_reply(**clock, now) : "";
+    r = co_await conversations_.reply(request_to_store);
+    if (!r || r->status != store::ReplyOutcome::Status::stale) break;
+  }
   if (!r) co_return unavailable();
   using Sent = store::ReplyOutcome::Status;
   switch (r->status) {
@@ -339,6 +357,7 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
     case Sent::forbidden: co_return refusal("forbidden", id).value();
     case Sent::resolved: co_return refusal("resolved", id).value();
     case Sent::window_closed: co_return json_error(409, rules.window.refusal_code, rules.window.refusal_message);
+    case Sent::stale: co_return busy();
     case Sent::sent: break;
   }
   if (r->first_response) {
@@ -386,12 +405,21 @@ std::vector<double> AgentRoutes::first_response_buckets(const std::string& queue
 }
 
 asio::awaitable<Response> AgentRoutes::resolve(const std::string& agent, const std::string& id) {
-  auto r = co_await conversations_.resolve(id, agent, now_ms());
+  const std::int64_t now = now_ms();
+  store::StoreResult<store::ResolveOutcome> r = unexpected(store::StoreError{});
+  for (int attempt = 0; attempt < kRecordAttempts; ++attempt) {  // as in reply(): the record matches the resolve
+    auto clock = co_await conversations_.response_clock(id);
+    if (!clock) co_return unavailable();
+    const std::string report = *clock ? recorder_.for_resolution(**clock, now) : "";
+    r = co_await conversations_.resolve(id, agent, now, report);
+    if (!r || *r != store::ResolveOutcome::stale) break;
+  }
   if (!r) co_return unavailable();
   switch (*r) {
     case store::ResolveOutcome::not_found: co_return json_error(404, "not_found", "no conversation '" + id + "'");
     case store::ResolveOutcome::forbidden: co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
     case store::ResolveOutcome::already_resolved: co_return json_error(409, "conversation_resolved", "conversation '" + id + "' is already resolved");
+    case store::ResolveOutcome::stale: co_return busy();
     case store::ResolveOutcome::resolved: break;
   }
   co_await assigner_.route_for_agent(agent);  // capacity was freed

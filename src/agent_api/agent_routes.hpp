@@ -14,6 +14,7 @@
 #include "http/types.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/reply_parts.hpp"
+#include "reports/recorder.hpp"
 #include "sla/policy.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
@@ -87,6 +88,7 @@ class AgentRoutes {
   };
   std::map<std::pair<std::string, std::string>, FirstResponseSeries> first_response_;  // (channel, queue)
   sla::Policies policies_;
+  reports::Recorder recorder_;  // what the reports record of each response and resolution
   std::string windows_;  // JSON {channel id: {"span": ms, "template": name}} for reply.lua
   ReplyLimits reply_limits_;
 };

@@ -34,6 +34,7 @@ asio::awaitable<StoreResult<ReplyOutcome>> Conversations::reply(const ReplyReque
   call.events_max = std::to_string(kEventsMaxLength);
   call.windows = request.windows_json;
   call.parts = boost::json::serialize(boost::json::array(request.parts.begin(), request.parts.end()));
+  call.report = request.report_json;
   auto r = co_await run(client_, reply_script(), call.keys(), call.argv());
   if (!r) co_return unexpected(r.error());
   const std::string& status = status_of(*r);
@@ -43,6 +44,7 @@ asio::awaitable<StoreResult<ReplyOutcome>> Conversations::reply(const ReplyReque
   else if (status == "forbidden") out.status = S::forbidden;
   else if (status == "resolved") out.status = S::resolved;
   else if (status == "window_closed") out.status = S::window_closed;
+  else if (status == "stale") out.status = S::stale;
   else if (status == "sent" && r->elements.size() >= 7) {
     out.status = S::sent;
     out.first_response = r->elements[2].integer == 1;
@@ -111,7 +113,8 @@ asio::awaitable<StoreResult<TransferOutcome>> Conversations::transfer(const std:
 }
 
 asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::string& conversation,
-                                                                    const std::string& by, std::int64_t now_ms) {
+                                                                    const std::string& by, std::int64_t now_ms,
+                                                                    const std::string& report_json) {
   ResolveCall call;
   call.conv = keys_.conversation(conversation);
   call.sla = keys_.sla();
@@ -120,6 +123,7 @@ asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::s
   call.now = std::to_string(now_ms);
   call.by = by;
   call.events_max = std::to_string(kEventsMaxLength);
+  call.report = report_json;
   auto r = co_await run(client_, resolve_script(), call.keys(), call.argv());
   if (!r) co_return unexpected(r.error());
   const std::string& status = status_of(*r);
@@ -127,7 +131,20 @@ asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::s
   if (status == "already_resolved") co_return ResolveOutcome::already_resolved;
   if (status == "forbidden") co_return ResolveOutcome::forbidden;
   if (status == "not_found") co_return ResolveOutcome::not_found;
+  if (status == "stale") co_return ResolveOutcome::stale;
   co_return unexpected(unexpected_reply(*r, "resolve"));
+}
+
+asio::awaitable<StoreResult<std::optional<ResponseClock>>> Conversations::response_clock(
+    const std::string& conversation) {
+  std::vector<std::string> hmget{"HMGET",      keys_.conversation(conversation), "id", "state", "queue", "priority",
+                                 "created_at", "first_response_at",              "awaiting_since"};
+  auto r = co_await detail::command(client_, std::move(hmget));
+  if (!r) co_return unexpected(r.error());
+  if (r->elements.size() != 7) co_return unexpected(unexpected_reply(*r, "HMGET"));
+  if (r->elements[0].type != Reply::Type::string) co_return std::optional<ResponseClock>{};
+  const auto& e = r->elements;
+  co_return ResponseClock{e[1].str, e[2].str, e[3].str, e[4].str, e[5].str, e[6].str};
 }
 
 namespace {

@@ -25,10 +25,11 @@ struct ReplyRequest {
   std::vector<std::string> parts;
   std::int64_t now_ms = 0;
   std::string windows_json;  // {channel id: {"span": ms, "template": name}} (agent_routes.cpp builds it)
+  std::string report_json;   // the response this reply is, for the reports (reports::Recorder), or ""
 };
 
 struct ReplyOutcome {
-  enum class Status { sent, not_found, forbidden, resolved, window_closed };
+  enum class Status { sent, not_found, forbidden, resolved, window_closed, stale };
   Status status = Status::not_found;
   std::vector<std::string> message_ids;  // one per part, in order
   bool first_response = false;           // the conversation's first agent message
@@ -51,7 +52,13 @@ struct TransferTarget {
 
 enum class TransferOutcome { transferred, not_found, forbidden, resolved, no_target, no_room, not_assigned };
 enum class PresenceOutcome { set, unknown_agent };
-enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found };
+enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found, stale };
+
+/// What a conversation's response and resolution records are computed from (read before the reply or
+/// resolve that records them; the script refuses with `stale` if it changed meanwhile).
+struct ResponseClock {
+  std::string state, queue, priority, created_at, first_response_at, awaiting_since;
+};
 
 /// What writing a note or changing a label came to; `value` is the note's id or the labels now.
 struct AnnotateOutcome {
@@ -106,8 +113,11 @@ class Conversations {
                                                                 const std::string& agent, const TransferTarget& to,
                                                                 std::int64_t now_ms);
   /// Closes the conversation (as agent `by`, or "system"); its customer's next message opens a new one.
+  /// `report_json`: its resolution, for the reports (reports::Recorder), or "".
   boost::asio::awaitable<StoreResult<ResolveOutcome>> resolve(const std::string& conversation, const std::string& by,
-                                                              std::int64_t now_ms);
+                                                              std::int64_t now_ms, const std::string& report_json = "");
+  /// What the reports' records of the conversation are computed from; nullopt when there is none.
+  boost::asio::awaitable<StoreResult<std::optional<ResponseClock>>> response_clock(const std::string& conversation);
   /// A private note by `author` (`any`: an admin's, on any conversation).
   boost::asio::awaitable<StoreResult<AnnotateOutcome>> note(const std::string& conversation, const std::string& author,
                                                             const std::string& text, bool any, std::int64_t now_ms);

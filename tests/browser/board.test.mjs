@@ -107,3 +107,37 @@ test('the admin adds an agent on the board, and that agent can sign in with the 
   await console.context().close();
 });
 
+
+test('reports: a reply made now is a first response in the Reports table and chart, and the CSV has the same row', async () => {
+  for (const id of Object.keys(AGENTS)) await setStatus(id, 'offline');
+  await setStatus('asha', 'available');
+  await w.customerWrites('r-1', 'cust-report-1', 'मेरा रिफंड कब आएगा?', 'Report Customer');
+  let conv;
+  for (let i = 0; i < 100 && !conv; i++) {
+    const r = await w.call(AGENTS.asha.token, 'GET', '/v1/agents/me/conversations');
+    conv = r.body.conversations.find((c) => c.contact?.name === 'Report Customer')?.id;
+    if (!conv) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.ok(conv, 'asha was given the conversation');
+  assert.equal((await w.call(AGENTS.asha.token, 'POST', `/v1/conversations/${conv}/messages`, { text: 'कल तक' })).status, 202);
+
+  const page = await w.page();
+  await w.signIn(page, 'admin', '/board');
+  const reports = page.getByRole('region', { name: 'Reports' });
+  await reports.getByLabel('Group by').selectOption('agent');
+  const table = reports.getByRole('table', { name: 'Response times' });
+  const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'asha', exact: true }) });
+  await row.waitFor();
+  assert.equal((await row.getByRole('cell').first().textContent()).trim(), '1');  // one first response
+  await reports.getByRole('img', { name: /First response/ }).getByText('asha').waitFor();
+  const href = await reports.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+  const csv = await page.request.get(w.front + href);  // the board's own session cookie
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()['content-type'], /^text\/csv/);
+  const lines = (await csv.text()).trim().split('\r\n');
+  assert.match(lines[0], /^agent,first_response_count,/);
+  assert.ok(lines.some((l) => l.startsWith('asha,1,')), lines.join('\n'));
+  await w.screenshot(page, 'board-reports');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -214,10 +214,11 @@ else
   if a_language ~= '' and (open[2] or '') == '' then
     set[#set + 1] = 'language'; set[#set + 1] = a_language
   end
-  if a_next_response == '1' and open[3] and open[3] ~= '' and (open[4] == false or open[4] == '') then
-    -- Answered before, and this is the first customer message since: the next-response clock starts.
+  if open[3] and open[3] ~= '' and (open[4] == false or open[4] == '') then
+    -- Answered before, and this is the first customer message since: the next response is awaited (the
+    -- reports measure it), and where a queue promises one, its clock starts.
     set[#set + 1] = 'awaiting_since'; set[#set + 1] = now
-    redis.call('ZADD', prefix .. 'sla_start', now, conv)
+    if a_next_response == '1' then redis.call('ZADD', prefix .. 'sla_start', now, conv) end
   end
   redis.call('HSET', conv_key(conv), unpack(set))
 end

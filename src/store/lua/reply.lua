@@ -1,4 +1,4 @@
---! uses: lib_agent lib_sla
+--! uses: lib_agent lib_sla lib_report
 -- reply.lua: an agent answers a conversation.
 --
 -- Appends the outbound message to the transcript, hands it to the outbox
@@ -9,7 +9,7 @@
 --
 --! uses: lib_conv
 --! keys: conv seq outbox sla events
---! args: prefix agent text now events_max windows parts
+--! args: prefix agent text now events_max windows parts report
 -- k_conv or:{ws}:conv:<id>, k_seq or:{ws}:seq, k_outbox or:{ws}:outbox, k_sla or:{ws}:sla,
 -- k_events or:{ws}:events.
 -- a_windows: JSON {channel id: {"span": ms, "template": name}}: channels whose provider takes free-form
@@ -17,12 +17,15 @@
 --   text its parameter) or, with none, is refused.
 -- a_parts: JSON array of the parts the reply goes as (a reply longer than the channel takes, cut by the
 --   core; "": a_text alone), each its own message in the transcript and the outbox.
+-- a_report: the first or next response this reply is, for the reports (lib_report.lua), or "" when
+--   the caller saw it as neither.
 -- Returns {"sent", first msg id, first response 0|1, created_at, channel, queue, {msg ids}},
 --         {"window_closed", last inbound ms}
--- or {"not_found"|"forbidden"|"resolved"}.
+-- or {"not_found"|"forbidden"|"resolved"|"stale"} (stale: a_report no longer describes the conversation).
 
 local c = load_fields(k_conv, 'id', 'state', 'agent', 'first_response_at', 'created_at', 'channel', 'queue',
-                     'thread', 'last_inbound_at', 'subject', 'reply_context', 'recipient')
+                     'thread', 'last_inbound_at', 'subject', 'reply_context', 'recipient', 'awaiting_since',
+                     'priority', 'labels')
 if not c.id then return {'not_found'} end
 if c.agent ~= a_agent then return {'forbidden'} end
 if c.state == 'resolved' then return {'resolved'} end
@@ -32,6 +35,13 @@ if window and tonumber(a_now) - (tonumber(c.last_inbound_at) or 0) > tonumber(wi
   template = window.template or ''
   if template == '' then return {'window_closed', c.last_inbound_at or ''} end
 end
+
+-- Which response this is (the reports record it): the first, or the next after the customer wrote again.
+local kind, start = '', ''
+if (c.first_response_at or '') == '' then kind, start = 'first_response', c.created_at
+elseif (c.awaiting_since or '') ~= '' then kind, start = 'next_response', c.awaiting_since end
+local report = a_report ~= '' and cjson.decode(a_report) or nil
+if not report_matches(report, kind, start, c) then return {'stale'} end
 
 local conv, now = c.id, a_now
 -- The parts the reply goes as (the core cut a reply longer than the channel takes); one by default.
@@ -46,6 +56,7 @@ if c.first_response_at == '' or not c.first_response_at then
   redis.call('LTRIM', frt, 0, 49)
 end
 sla_answered(a_prefix, conv)
+if report then report_record(a_prefix, report, c, a_agent, now) end
 local ids = {}
 for _, text in ipairs(parts) do
   local msg = 'm' .. redis.call('HINCRBY', k_seq, 'msg', 1)

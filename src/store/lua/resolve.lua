@@ -1,4 +1,4 @@
---! uses: lib_agent lib_sla
+--! uses: lib_agent lib_sla lib_report
 -- resolve.lua: close a conversation, atomically.
 --
 -- Marks it resolved, releases its thread (the customer's next message opens
@@ -7,15 +7,21 @@
 --
 --! uses: lib_conv
 --! keys: conv sla events
---! args: prefix now by events_max
+--! args: prefix now by events_max report
 -- k_conv or:{ws}:conv:<id>, k_sla or:{ws}:sla, k_events or:{ws}:events; a_by the resolving agent, or "system".
--- Returns {"resolved", agent, queue, medium}, {"already_resolved"}, {"forbidden"} or {"not_found"}.
+-- a_report: the resolution, for the reports (lib_report.lua); "" records none.
+-- Returns {"resolved", agent, queue, medium}, {"already_resolved"}, {"forbidden"}, {"not_found"} or
+-- {"stale"} (a_report no longer describes the conversation).
 
 local prefix, now, by = a_prefix, a_now, a_by
-local c = load_fields(k_conv, 'id', 'state', 'channel', 'thread', 'queue', 'agent', 'medium')
+local c = load_fields(k_conv, 'id', 'state', 'channel', 'thread', 'queue', 'agent', 'medium', 'created_at',
+                     'priority', 'labels')
 if not c.id then return {'not_found'} end
 if by ~= 'system' and c.agent ~= by then return {'forbidden'} end
 if c.state == 'resolved' then return {'already_resolved'} end
+
+local report = a_report ~= '' and cjson.decode(a_report) or nil
+if report and not report_matches(report, 'resolution', c.created_at, c) then return {'stale'} end
 
 local id, medium = c.id, c.medium or 'chat'
 redis.call('HSET', k_conv, 'state', 'resolved', 'resolved_at', now, 'resolved_by', by)
@@ -25,6 +31,7 @@ end_offer(prefix, id, now, a_events_max, 'conversation.offer_withdrawn', false)
 dequeue(prefix, id, c.queue, medium)
 sla_closed(prefix, id)
 release_from_agent(prefix, id, c.agent, medium)
+if report then report_record(prefix, report, c, (c.agent and c.agent ~= '') and c.agent or by, now) end
 redis.call('ZADD', prefix .. 'resolved', now, id)
 redis.call('ZREMRANGEBYRANK', prefix .. 'resolved', 0, -100001)
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*',

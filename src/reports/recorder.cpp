@@ -1,0 +1,87 @@
+#include "reports/recorder.hpp"
+
+#include <date/tz.h>
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "calendar/local_days.hpp"
+
+namespace omniroute::reports {
+
+namespace json = boost::json;
+
+namespace {
+constexpr std::int64_t kDaySeconds = 86400;
+
+/// When keys holding days up to `last_day` (exclusive of the day after) expire: 400 days after it.
+std::int64_t expiry_after(int day_after_last) {
+  return (static_cast<std::int64_t>(day_after_last) + kRetentionDays) * kDaySeconds;
+}
+
+// Numbers go to the script as strings: they become Redis arguments and field names verbatim.
+std::string text(long long n) { return std::to_string(n); }
+}  // namespace
+
+long long recorded_seconds(std::int64_t ms) {
+  long long s = (std::max<std::int64_t>(ms, 0) + 999) / 1000;
+  long long step = 1;
+  for (long long limit = 10000; s >= limit; limit *= 10) step *= 10;
+  return (s + step - 1) / step * step;
+}
+
+std::vector<const date::time_zone*> rollup_zones(const config::Config& config) {
+  std::vector<const date::time_zone*> out{sla::find_zone("UTC")};
+  std::set<std::string> seen{"UTC"};
+  for (const auto& c : config.calendars) {
+    const date::time_zone* zone = sla::find_zone(c.timezone);
+    if (zone && seen.insert(std::string(zone->name())).second) out.push_back(zone);
+  }
+  return out;
+}
+
+std::string Recorder::for_reply(const store::ResponseClock& c, std::int64_t now_ms) const {
+  if (c.first_response_at.empty()) return record(kFirstResponse, config::SlaTarget::first_response, c.created_at, c, now_ms);
+  if (!c.awaiting_since.empty()) return record(kNextResponse, config::SlaTarget::next_response, c.awaiting_since, c, now_ms);
+  return "";
+}
+
+std::string Recorder::for_resolution(const store::ResponseClock& c, std::int64_t now_ms) const {
+  return record(kResolution, config::SlaTarget::resolution, c.created_at, c, now_ms);
+}
+
+std::string Recorder::record(std::string_view kind, config::SlaTarget target, const std::string& start,
+                             const store::ResponseClock& c, std::int64_t now_ms) const {
+  const std::int64_t start_ms = std::atoll(start.c_str());
+  const std::int64_t wall_ms = std::max<std::int64_t>(0, now_ms - start_ms);
+  // In business time where the queue has a calendar (elapsed_ms is wall time without one).
+  const std::int64_t business_ms = policies_.elapsed_ms(c.queue, start_ms, now_ms);
+  const std::int64_t target_ms = policies_.target(c.queue, sla::priority_named(c.priority), target).count() * 1000;
+  const char* met = target_ms == 0 ? "n" : business_ms <= target_ms ? "y" : "x";
+
+  json::array rollups;
+  for (const date::time_zone* zone : zones_) {
+    const int day = sla::local_day(zone, now_ms);
+    const std::string name(zone->name());
+    rollups.push_back(json::array{"d:" + name + ":" + sla::day_name(day), text(expiry_after(day + 1))});
+    rollups.push_back(
+        json::array{"m:" + name + ":" + sla::month_name(day), text(expiry_after(sla::next_month_first_day(day)))});
+  }
+  const int utc_day = static_cast<int>(now_ms / 1000 / kDaySeconds);
+  return json::serialize(json::object{
+      {"kind", kind},
+      {"start", start},
+      {"queue", c.queue},
+      {"priority", c.priority},
+      {"wall_ms", text(wall_ms)},
+      {"business_ms", text(business_ms)},
+      {"target_ms", text(target_ms)},
+      {"seconds", text(recorded_seconds(business_ms))},
+      {"met", met},
+      {"day", sla::day_name(utc_day)},
+      {"rollups", std::move(rollups)},
+      {"expire_at", text(expiry_after(utc_day + 1))},
+  });
+}
+
+}  // namespace omniroute::reports

@@ -1,0 +1,67 @@
+#pragma once
+// reports::ResponseReport: response times and SLA compliance over a period,
+// grouped by queue, channel, agent, label or (local) day — from the day and
+// month rollups for whole days of a rollup zone and from the raw records for
+// the partial days at either end (so a 90-day report reads a few months, some
+// days and two days of records, never months of records).
+//
+// Percentiles are nearest-rank over the recorded seconds (exact below
+// 10,000 s: recorder.hpp): p50 is the smallest value at least half of the
+// responses took no longer than.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/reports.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace omniroute::reports {
+
+/// The figures of one measure (first response, next response, resolution) in one group.
+struct Figures {
+  long long count = 0;
+  long long p50 = 0, p90 = 0, p95 = 0, max = 0;  // seconds; meaningless when count is 0
+  long long with_target = 0, met = 0;           // compliance = met / with_target
+};
+
+struct Row {
+  std::string group;                        // the queue, channel, agent, label ("" none) or day ("2026-12-01")
+  std::map<std::string, Figures> measures;  // by kFirstResponse, kNextResponse, kResolution
+};
+
+struct Query {
+  std::int64_t from_ms = 0, to_ms = 0;  // [from, to)
+  std::string group_by = "queue";       // queue | channel | agent | label | day
+  const date::time_zone* zone = nullptr;
+};
+
+/// The dimensions a report groups by.
+bool valid_group_by(const std::string& g);
+
+class ResponseReport {
+ public:
+  ResponseReport(store::Reports& store, std::vector<const date::time_zone*> rollup_zones)
+      : store_(store), rollup_zones_(std::move(rollup_zones)) {}
+
+  /// The rows of `q`, ordered by group.
+  boost::asio::awaitable<store::StoreResult<std::vector<Row>>> run(const Query& q);
+
+ private:
+  struct Tally;
+  boost::asio::awaitable<store::StoreResult<bool>> add_records(const Query& q, std::int64_t from_ms,
+                                                               std::int64_t to_ms, Tally& tally);
+  boost::asio::awaitable<store::StoreResult<bool>> add_rollup(const std::string& name, const std::string& dimension,
+                                                              const std::optional<std::string>& group, Tally& tally);
+
+  store::Reports& store_;
+  std::vector<const date::time_zone*> rollup_zones_;
+};
+
+}  // namespace omniroute::reports

@@ -1,0 +1,313 @@
+// Reports: conversations opened and answered at fixed instants around a
+// weekend and a holiday (business calendar in Asia/Kolkata), recorded by the
+// store's own reply and resolve scripts with reports::Recorder, then read back
+// through GET /v1/reports/response_times of a real omnirouted on the same
+// Redis. No clock is waited on: every instant is chosen.
+
+#include <gtest/gtest.h>
+
+#include <date/tz.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/json.hpp>
+#include <iomanip>
+#include <sstream>
+
+#include "calendar/local_days.hpp"
+#include "config/loader.hpp"
+#include "integration/daemon_fixture.hpp"
+#include "omniroute/clock.hpp"
+#include "reports/recorder.hpp"
+#include "store/agents.hpp"
+#include "store/conversation_store.hpp"
+#include "store/conversations.hpp"
+#include "support/loop.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+namespace json = boost::json;
+constexpr const char* kAdmin = "admin-token-for-reports-0123";
+constexpr std::int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+
+class Reports : public DaemonTest {
+ protected:
+  Reports() {
+    const date::time_zone* ist = sla::find_zone("Asia/Kolkata");
+    // A Friday at least three weeks back (records must be younger than 400 days to be kept), and the
+    // Monday after it a holiday: Fri, Sat, Sun closed, Mon holiday, Tue.
+    int day = sla::local_day(ist, now_ms()) - 21;
+    while (date::weekday(date::sys_days{date::days{day}}) != date::Friday) --day;
+    friday_ = day;
+    cfg_ = config();
+    cfg_.server("admin_token", kAdmin)
+        .api_channel()
+        .section("calendars", "[{ id: office, timezone: Asia/Kolkata, hours: { mon: \"09:00-17:00\", tue: "
+                              "\"09:00-17:00\", wed: \"09:00-17:00\", thu: \"09:00-17:00\", fri: \"09:00-17:00\" }, "
+                              "holidays: [" + sla::day_name(friday_ + 3) + "] }]")
+        .queue("{ id: billing, channels: [api], sla: { first_response: 1h, resolution: 8h, calendar: office } }")
+        .queue("{ id: general, channels: [], sla: { first_response: 10m } }");
+    start(cfg_);
+    ChannelRegistry registry;
+    register_builtin_channels(registry);
+    config_ = config::load_config_text(cfg_.yaml(), "test.yaml", registry);
+    policies_.emplace(*config_);
+    recorder_.emplace(*policies_, reports::rollup_zones(*config_));
+
+    config::RedisConfig rc = config_->redis;
+    client_ = std::make_shared<store::RedisClient>(ctx_.get_executor(), rc);
+    client_->start();
+    while (!client_->connected()) ctx_.run_one_for(std::chrono::milliseconds(50)), ctx_.restart();
+    store_ = std::make_unique<store::ConversationStore>(*client_, rc);
+    conversations_.emplace(store_->client(), store_->keys());
+    agents_.emplace(store_->client(), store_->keys());
+    store::AgentRecord asha{"asha", "Asha", {}, 0, 100, 0, {"billing", "general"}, "", "config"};
+    EXPECT_EQ(await(agents_->save(asha, store::SaveMode::upsert, now_ms())), store::SaveOutcome::ok);
+    EXPECT_EQ(await(conversations_->set_presence("asha", "available", now_ms())), store::PresenceOutcome::set);
+  }
+  ~Reports() override { client_->stop(); }
+
+  template <typename T>
+  T await(boost::asio::awaitable<store::StoreResult<T>> op) {
+    std::optional<store::StoreResult<T>> result;
+    boost::asio::co_spawn(
+        ctx_, [&]() -> boost::asio::awaitable<void> { result = co_await std::move(op); }, boost::asio::detached);
+    EXPECT_TRUE(run_until_set(ctx_, result));
+    EXPECT_TRUE(*result) << result->error().message;
+    return **result;
+  }
+
+  /// An instant: local `hh:mm` in Asia/Kolkata on `friday + days`.
+  std::int64_t ist(int days, int hh, int mm, int ss = 0) const {
+    return sla::day_start_ms(sla::find_zone("Asia/Kolkata"), friday_ + days) + hh * kHour + mm * kMinute + ss * 1000;
+  }
+
+  /// A conversation of `queue` opened by `handle` at `at`, assigned to asha.
+  std::string open(const std::string& queue, const std::string& handle, std::int64_t at) {
+    Message m;
+    m.channel_id = "api";
+    m.channel_kind = "webhook";
+    m.provider_id = handle + std::to_string(at);
+    m.handle_kind = "api";
+    m.contact_handle = handle;
+    m.thread_key = handle;
+    m.text = "नमस्ते, मेरा बिल गलत है";
+    m.received_time_ms = at;
+    store::IngestPlan plan;
+    plan.queue = queue;
+    auto out = await(store_->ingest(m, Medium::chat, plan));
+    store::RoutePass pass{queue, queue, queue, "chat", at, 100, 0, std::nullopt, 0};
+    auto assigned = await(agents_->route(pass));
+    EXPECT_EQ(assigned.size(), 1u);
+    return out.conversation_id;
+  }
+  /// The customer writes again at `at`.
+  void write_again(const std::string& handle, std::int64_t at) {
+    Message m;
+    m.channel_id = "api";
+    m.channel_kind = "webhook";
+    m.provider_id = handle + "again" + std::to_string(at);
+    m.handle_kind = "api";
+    m.contact_handle = handle;
+    m.thread_key = handle;
+    m.text = "ఇంకా సమాధానం రాలేదు";
+    m.received_time_ms = at;
+    store::IngestPlan plan;
+    plan.queue = "billing";
+    plan.start_next_response = true;
+    await(store_->ingest(m, Medium::chat, plan));
+  }
+  /// asha answers at `at`, as the agent API does (recorded by the reply script itself).
+  void answer(const std::string& conv, std::int64_t at) {
+    auto clock = await(conversations_->response_clock(conv));
+    ASSERT_TRUE(clock);
+    store::ReplyRequest r{conv, "asha", {"ठीक है"}, at, "", recorder_->for_reply(*clock, at)};
+    EXPECT_EQ(await(conversations_->reply(r)).status, store::ReplyOutcome::Status::sent);
+  }
+  void resolve(const std::string& conv, std::int64_t at) {
+    auto clock = await(conversations_->response_clock(conv));
+    ASSERT_TRUE(clock);
+    EXPECT_EQ(await(conversations_->resolve(conv, "asha", at, recorder_->for_resolution(*clock, at))),
+              store::ResolveOutcome::resolved);
+  }
+
+  /// The week's conversations, answered at known instants (business seconds in comments).
+  void seed() {
+    answer(open("billing", "c1", ist(0, 16, 30)), ist(4, 9, 45));  // Fri 30 min + Mon holiday + Tue 45 min: 4500, missed
+    std::string c2 = open("billing", "c2", ist(0, 10, 0));
+    answer(c2, ist(0, 10, 5));                                       // 300, met
+    write_again("c2", ist(0, 10, 30));
+    answer(c2, ist(0, 10, 40));                                      // next response 600, no target
+    resolve(c2, ist(0, 11, 0));                                      // resolution 3600 of 8h: met
+    answer(open("billing", "c3", ist(1, 11, 0)), ist(2, 20, 0));     // weekend: 0, met
+    answer(open("billing", "c4", ist(4, 8, 0)), ist(4, 9, 20));      // before opening: 1200, met
+    answer(open("general", "c5", ist(0, 12, 0)), ist(0, 12, 9, 30)); // no calendar: 570, met
+    answer(open("general", "c6", ist(1, 23, 50)), ist(2, 0, 20));    // 1800, missed; Sun in IST, Sat in UTC
+  }
+
+  json::object report(const std::string& query) {
+    auto r = as(kAdmin, "GET", "/v1/reports/response_times?" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).as_object();
+  }
+  /// The rows of a report by group: group → measure → figures.
+  std::map<std::string, json::object> rows(const std::string& query) {
+    std::map<std::string, json::object> out;
+    json::object whole = report(query);
+    for (auto& row : whole["rows"].as_array()) out[std::string(row.at("group").as_string())] = row.as_object();
+    return out;
+  }
+  std::string date(int days) const { return sla::day_name(friday_ + days); }
+
+  ConfigBuilder cfg_{config()};
+  int friday_ = 0;
+  std::optional<config::Config> config_;
+  std::optional<sla::Policies> policies_;
+  std::optional<reports::Recorder> recorder_;
+  boost::asio::io_context ctx_;
+  std::shared_ptr<store::RedisClient> client_;
+  std::unique_ptr<store::ConversationStore> store_;
+  std::optional<store::Conversations> conversations_;
+  std::optional<store::Agents> agents_;
+};
+
+/// "count p50 p90 p95 max compliance" of one measure, as the report shows them.
+std::string figures(const json::object& row, const char* measure) {
+  const auto& f = row.at(measure).as_object();
+  std::ostringstream out;
+  out << f.at("count").as_int64();
+  for (const char* k : {"p50", "p90", "p95", "max"}) out << " " << json::serialize(f.at(k));
+  const json::value& c = f.at("compliance");
+  out << " ";
+  if (c.is_null()) out << "null";
+  else out << std::setprecision(4) << c.as_double();
+  return out.str();
+}
+
+TEST_F(Reports, PercentilesAndComplianceInBusinessTimeAcrossAWeekendAndAHoliday) {
+  seed();
+  auto by_queue = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=queue");
+  ASSERT_EQ(by_queue.size(), 2u);
+  // billing: 0, 300, 1200, 4500 (nearest rank: p50 is the 2nd of 4, p90 and p95 the 4th); 3 of 4 in 1 h.
+  EXPECT_EQ(figures(by_queue["billing"], "first_response"), "4 300 4500 4500 4500 0.75");
+  EXPECT_EQ(figures(by_queue["billing"], "next_response"), "1 600 600 600 600 null");
+  EXPECT_EQ(figures(by_queue["billing"], "resolution"), "1 3600 3600 3600 3600 1");
+  // general has no calendar: wall time, 570 and 1800; one of two in 10 min.
+  EXPECT_EQ(figures(by_queue["general"], "first_response"), "2 570 1800 1800 1800 0.5");
+  EXPECT_EQ(figures(by_queue["general"], "resolution"), "0 null null null null null");
+
+  auto by_agent = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=agent");
+  ASSERT_EQ(by_agent.size(), 1u);
+  EXPECT_EQ(figures(by_agent["asha"], "first_response"), "6 570 4500 4500 4500 0.6667");
+}
+
+TEST_F(Reports, ATimeZoneMovesTheDayBoundaries) {
+  seed();
+  // c6 was answered at 00:20 on Sunday in India, which is 18:50 on Saturday in UTC.
+  auto ist_days = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=day");
+  EXPECT_EQ(ist_days.count(date(1)), 0u);
+  EXPECT_EQ(ist_days[date(2)]["first_response"].as_object()["count"].as_int64(), 2);
+  EXPECT_EQ(ist_days[date(0)]["first_response"].as_object()["count"].as_int64(), 2);
+  EXPECT_EQ(ist_days[date(4)]["first_response"].as_object()["count"].as_int64(), 2);
+  auto utc_days = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=UTC&group_by=day");
+  EXPECT_EQ(utc_days[date(1)]["first_response"].as_object()["count"].as_int64(), 1);
+  EXPECT_EQ(utc_days[date(2)]["first_response"].as_object()["count"].as_int64(), 1);
+  // A zone without rollups (New York) reads the records themselves: c6 on Saturday, c3 on Sunday.
+  auto ny_days = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=America/New_York&group_by=day");
+  EXPECT_EQ(ny_days[date(1)]["first_response"].as_object()["count"].as_int64(), 1);
+  EXPECT_EQ(ny_days[date(2)]["first_response"].as_object()["count"].as_int64(), 1);
+  EXPECT_EQ(ny_days[date(0)]["first_response"].as_object()["count"].as_int64() +
+                ny_days[date(-1)]["first_response"].as_object()["count"].as_int64(),
+            2);
+}
+
+TEST_F(Reports, PartialDaysAtTheEndsComeFromTheRecordsAndMonthsFromRollups) {
+  seed();
+  // From Fri 10:10 to Tue 09:30 in India: c2's first response (10:05) and c1's (Tue 09:45) fall outside.
+  auto from = format_rfc3339_ms(ist(0, 10, 10)), to = format_rfc3339_ms(ist(4, 9, 30));
+  auto part = rows("from=" + from + "&to=" + to + "&tz=Asia/Kolkata&group_by=queue");
+  EXPECT_EQ(figures(part["billing"], "first_response"), "2 0 1200 1200 1200 1");
+  EXPECT_EQ(figures(part["billing"], "next_response"), "1 600 600 600 600 null");
+  EXPECT_EQ(figures(part["general"], "first_response"), "2 570 1800 1800 1800 0.5");
+  // The same week inside a long period (whole months from month rollups) gives the same figures.
+  auto wide = rows("from=" + date(-120) + "&to=" + date(20) + "&tz=Asia/Kolkata&group_by=queue");
+  auto week = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=queue");
+  EXPECT_EQ(json::serialize(wide["billing"]), json::serialize(week["billing"]));
+  EXPECT_EQ(json::serialize(wide["general"]), json::serialize(week["general"]));
+}
+
+TEST_F(Reports, CsvHasTheSameRowsAsJson) {
+  seed();
+  const std::string query = "from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=queue";
+  auto csv = as(kAdmin, "GET", "/v1/reports/response_times?" + query + "&format=csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.headers["content-type"].find("text/csv"), std::string::npos);
+  auto by_accept = http_request(port, "GET", "/v1/reports/response_times?" + query,
+                                {{"Authorization", std::string("Bearer ") + kAdmin}, {"Accept", "text/csv"}});
+  EXPECT_EQ(by_accept.body, csv.body);
+  std::istringstream lines(csv.body);
+  std::string header, line;
+  std::getline(lines, header);
+  EXPECT_EQ(header.substr(0, 27), "queue,first_response_count,");
+  auto json_rows = rows(query);
+  int n = 0;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> cells{""};
+    for (char c : line) {
+      if (c == ',') cells.emplace_back();
+      else cells.back().push_back(c);
+    }
+    ASSERT_EQ(cells.size(), 19u) << line;
+    const json::object& row = json_rows.at(cells[0]);
+    size_t i = 1;
+    for (const char* m : {"first_response", "next_response", "resolution"}) {
+      const auto& f = row.at(m).as_object();
+      for (const char* k : {"count", "p50", "p90", "p95", "max"}) {
+        EXPECT_EQ(cells[i++], f.at(k).is_null() ? "" : json::serialize(f.at(k))) << m << " " << k;
+      }
+      const auto& c = f.at("compliance");
+      if (c.is_null()) EXPECT_EQ(cells[i++], "") << m << " compliance";
+      else EXPECT_DOUBLE_EQ(std::stod(cells[i++]), c.as_double()) << m << " compliance";
+    }
+    ++n;
+  }
+  EXPECT_EQ(n, 2);
+}
+
+TEST_F(Reports, RecordsAndRollupsAreKept400DaysAndNoLonger) {
+  const std::int64_t now = now_ms();
+  answer(open("general", "old", now - 401 * kDay), now - 401 * kDay + kMinute);
+  answer(open("general", "kept", now - 399 * kDay), now - 399 * kDay + kMinute);
+  const store::Keys& k = store_->keys();
+  auto utc = [](std::int64_t at) { return sla::day_name(static_cast<int>(at / kDay)); };
+  EXPECT_EQ(redis.one({"EXISTS", k.responses(utc(now - 401 * kDay + kMinute))}), "0");
+  EXPECT_EQ(redis.one({"EXISTS", k.rollup("d:UTC:" + utc(now - 401 * kDay + kMinute), "queue")}), "0");
+  const long ttl = std::stol(redis.one({"TTL", k.responses(utc(now - 399 * kDay + kMinute))}));
+  EXPECT_GT(ttl, 0);
+  EXPECT_LE(ttl, 2 * 86400);
+  EXPECT_GT(std::stol(redis.one({"TTL", k.rollup("d:UTC:" + utc(now - 399 * kDay + kMinute), "queue")})), 0);
+}
+
+TEST_F(Reports, AReplyAndAResolveThroughTheApiAreEachRecordedOnce) {
+  start(ConfigBuilder(cfg_).agent("{ id: ravi, token: ravi-token-0123456789, capacity: { chat: 5 } }"));
+  ASSERT_EQ(as("ravi-token-0123456789", "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  ASSERT_EQ(post_message(port, "m1", "+919800000001", "hello").status, 200);
+  std::string conv;
+  ASSERT_TRUE(eventually([&] { return field(conv = conversation_of("+919800000001"), "agent") == "ravi"; }));
+  ASSERT_EQ(as("ravi-token-0123456789", "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"hi"})").status, 202);
+  ASSERT_EQ(as("ravi-token-0123456789", "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"more"})").status, 202);
+  ASSERT_EQ(as("ravi-token-0123456789", "POST", "/v1/conversations/" + conv + "/resolve").status, 200);
+  auto agents = rows("group_by=agent");
+  EXPECT_EQ(agents["ravi"]["first_response"].as_object()["count"].as_int64(), 1);
+  EXPECT_EQ(agents["ravi"]["next_response"].as_object()["count"].as_int64(), 0);
+  EXPECT_EQ(agents["ravi"]["resolution"].as_object()["count"].as_int64(), 1);
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?group_by=weekday").status, 400);
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?tz=Mars/Olympus").status, 400);
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?from=2026-13-01").status, 400);
+  EXPECT_EQ(as("ravi-token-0123456789", "GET", "/v1/reports/response_times").status, 401);
+}
+
+}  // namespace
+}  // namespace omniroute::testing
