@@ -9,6 +9,7 @@ import { api, EventStream } from './api.js';
 import { formatNumber, formatSpan, formatTime, initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { LanguagePicker, SignIn } from './signin.js';
 import { AgentAdmin, CannedAdmin } from './board_admin.js';
+import { Reports } from './board_reports.js';
 
 function useNow() {
   const [now, setNow] = useState(Date.now());
@@ -271,6 +272,7 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${AgentsTable} agents=${agents} t=${t} lang=${lang} now=${now} />
         <${ChannelsTable} channels=${channels} dead=${dead} t=${t} lang=${lang}
                           onRetry=${async (id) => { try { await api('POST', `/v1/outbox/dead/${id}/retry`); } catch { /* gone already */ } soon(); }} />
+        <${Reports} t=${t} lang=${lang} />
         <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
         <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
       </div>

@@ -86,7 +86,8 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view t) {
   const unsigned doy = (153 * static_cast<unsigned>(mo + (mo > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-  const std::int64_t seconds = days * 86400 + h * 3600 + mi * 60 + std::min(s, 59) - offset_min * 60;
+  const std::int64_t seconds = days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + std::min(s, 59) -
+                              std::int64_t{offset_min} * 60;
   return seconds * 1000 + ms;
 }
 

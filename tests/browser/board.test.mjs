@@ -137,6 +137,7 @@ test('reports: a reply made now is a first response in the Reports table and cha
   const lines = (await csv.text()).trim().split('\r\n');
   assert.match(lines[0], /^agent,first_response_count,/);
   assert.ok(lines.some((l) => l.startsWith('asha,1,')), lines.join('\n'));
+  await reports.scrollIntoViewIfNeeded();
   await w.screenshot(page, 'board-reports');
   assert.deepEqual(page.errors, []);
   await page.context().close();
