@@ -23,6 +23,16 @@ std::int64_t expiry_after(int day_after_last) {
 std::string text(long long n) { return std::to_string(n); }
 }  // namespace
 
+std::string hour_name(int utc_day, int hour) {
+  std::string out = sla::day_name(utc_day) + "T";
+  if (hour < 10) out += '0';
+  return out + std::to_string(hour);
+}
+
+std::string hour_of(std::int64_t ms) {
+  return hour_name(static_cast<int>(ms / 1000 / kDaySeconds), static_cast<int>(ms / 1000 % kDaySeconds / 3600));
+}
+
 long long recorded_seconds(std::int64_t ms) {
   long long s = (std::max<std::int64_t>(ms, 0) + 999) / 1000;
   long long step = 1;
@@ -68,6 +78,7 @@ std::string Recorder::record(std::string_view kind, config::SlaTarget target, co
         json::array{"m:" + name + ":" + sla::month_name(day), text(expiry_after(sla::next_month_first_day(day)))});
   }
   const int utc_day = static_cast<int>(now_ms / 1000 / kDaySeconds);
+  const int utc_hour = static_cast<int>(now_ms / 1000 % kDaySeconds / 3600);
   return json::serialize(json::object{
       {"kind", kind},
       {"start", start},
@@ -78,7 +89,7 @@ std::string Recorder::record(std::string_view kind, config::SlaTarget target, co
       {"target_ms", text(target_ms)},
       {"seconds", text(recorded_seconds(business_ms))},
       {"met", met},
-      {"day", sla::day_name(utc_day)},
+      {"hour", hour_name(utc_day, utc_hour)},
       {"rollups", std::move(rollups)},
       {"expire_at", text(expiry_after(utc_day + 1))},
   });

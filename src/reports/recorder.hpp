@@ -34,6 +34,10 @@ inline constexpr int kRetentionDays = 400;
 /// ~9,000 distinct values per decade, however long a month is).
 long long recorded_seconds(std::int64_t ms);
 
+/// The UTC hour holding instant `ms`, as raw records are kept by ("2026-12-01T09"), and by day and hour.
+std::string hour_of(std::int64_t ms);
+std::string hour_name(int utc_day, int hour);
+
 /// The time zones reports keep rollups in: UTC first, then each business calendar's zone. A report in
 /// another zone is exact too, read from the raw records where its days differ.
 std::vector<const date::time_zone*> rollup_zones(const config::Config& config);

@@ -2,8 +2,12 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <unordered_map>
+
+#include "omniroute/clock.hpp"
 
 #include "calendar/local_days.hpp"
 #include "reports/recorder.hpp"
@@ -13,25 +17,35 @@ namespace omniroute::reports {
 namespace asio = boost::asio;
 
 namespace {
-constexpr std::int64_t kDayMs = 86400000;
+constexpr std::int64_t kHourMs = 3600000;
 
 /// One measure's distribution in one group: seconds → how many, and the SLA counts.
 struct Distribution {
-  std::map<long long, long long> seconds;
+  std::vector<std::pair<long long, long long>> seconds;  // (seconds, count) as read; merged once, for the figures
   long long with_target = 0, met = 0;
 };
 
 Figures figures_of(const Distribution& d) {
   Figures f;
-  for (const auto& [s, n] : d.seconds) f.count += n;
+  std::vector<std::pair<long long, long long>> sorted = d.seconds;
+  std::sort(sorted.begin(), sorted.end());
+  // Merge equal values (one per rollup read); a day outside the period took its counts away again.
+  size_t out = 0;
+  for (size_t i = 0; i < sorted.size();) {
+    long long value = sorted[i].first, n = 0;
+    for (; i < sorted.size() && sorted[i].first == value; ++i) n += sorted[i].second;
+    if (n > 0) sorted[out++] = {value, n};
+  }
+  sorted.resize(out);
+  for (const auto& [s, n] : sorted) f.count += n;
   f.with_target = d.with_target;
   f.met = d.met;
   if (f.count == 0) return f;
-  f.max = d.seconds.rbegin()->first;
+  f.max = sorted.back().first;
   // Nearest rank: the smallest value whose cumulative count reaches ceil(p × count).
   auto at = [&](long long percent) {
     long long rank = (percent * f.count + 99) / 100, seen = 0;
-    for (const auto& [s, n] : d.seconds) {
+    for (const auto& [s, n] : sorted) {
       seen += n;
       if (seen >= rank) return s;
     }
@@ -46,6 +60,23 @@ Figures figures_of(const Distribution& d) {
 
 struct ResponseReport::Tally {
   std::map<std::string, std::map<std::string, Distribution>> groups;  // group → measure → distribution
+  /// The distribution of "<measure>|<value>|" (of `group` instead of value when given); looked up by the
+  /// prefix as is, so most fields cost one hash lookup and no allocation.
+  Distribution& distribution(std::string_view prefix, const std::optional<std::string>& group) {
+    auto it = index.find(prefix);
+    if (it != index.end() && !group) return *it->second;
+    const size_t bar = prefix.find('|');
+    const std::string measure(prefix.substr(0, bar));
+    const std::string value(prefix.substr(bar + 1, prefix.size() - bar - 2));
+    Distribution* d = &groups[group.value_or(value)][measure];
+    if (!group) index.emplace(std::string(prefix), d);
+    return *d;
+  }
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Distribution*, Hash, std::equal_to<>> index;
 };
 
 bool valid_group_by(const std::string& g) {
@@ -70,22 +101,8 @@ asio::awaitable<store::StoreResult<std::vector<Row>>> ResponseReport::run(const 
     if (first < end) {
       whole_from = sla::day_start_ms(plan, first);
       whole_to = sla::day_start_ms(plan, end);
-      const std::string zone(plan->name());
-      const std::string dimension = q.group_by == "day" ? "all" : q.group_by;
-      for (int day = first; day < end;) {
-        // A whole month inside the period is one read (not when each day is its own row).
-        if (q.group_by != "day" && sla::month_first_day(day) == day && sla::next_month_first_day(day) <= end) {
-          auto ok = co_await add_rollup("m:" + zone + ":" + sla::month_name(day), dimension, std::nullopt, tally);
-          if (!ok) co_return omniroute::unexpected(ok.error());
-          day = sla::next_month_first_day(day);
-          continue;
-        }
-        std::optional<std::string> group;
-        if (q.group_by == "day") group = sla::day_name(day);
-        auto ok = co_await add_rollup("d:" + zone + ":" + sla::day_name(day), dimension, group, tally);
-        if (!ok) co_return omniroute::unexpected(ok.error());
-        ++day;
-      }
+      auto ok = co_await add_days(q, plan, first, end, tally);
+      if (!ok) co_return omniroute::unexpected(ok.error());
     }
   }
   if (whole_from > q.from_ms) {
@@ -99,66 +116,97 @@ asio::awaitable<store::StoreResult<std::vector<Row>>> ResponseReport::run(const 
   std::vector<Row> rows;
   for (const auto& [group, measures] : tally.groups) {
     Row row{group, {}};
+    bool any = false;
     for (std::string_view m : {kFirstResponse, kNextResponse, kResolution}) {
       auto it = measures.find(std::string(m));
-      row.measures[std::string(m)] = it == measures.end() ? Figures{} : figures_of(it->second);
+      Figures f = it == measures.end() ? Figures{} : figures_of(it->second);
+      any = any || f.count > 0;
+      row.measures[std::string(m)] = f;
     }
-    rows.push_back(std::move(row));
+    if (any) rows.push_back(std::move(row));  // a group whose records were all outside the period is none
   }
   co_return rows;
 }
 
+asio::awaitable<store::StoreResult<bool>> ResponseReport::add_days(const Query& q, const date::time_zone* plan,
+                                                                   int first, int end, Tally& tally) {
+  const std::string zone(plan->name());
+  const std::string dimension = q.group_by == "day" ? "all" : q.group_by;
+  // Days whose rollups may already have expired cannot be taken away from their month.
+  const int oldest_kept = sla::local_day(plan, now_ms()) - kRetentionDays + 1;
+  for (int day = first; day < end;) {
+    const int month = sla::month_first_day(day), next = sla::next_month_first_day(day);
+    const int stop = std::min(next, end);
+    const int outside = (day - month) + (next - stop);
+    if (q.group_by != "day" && outside + 1 < stop - day && month >= oldest_kept) {
+      // Cheaper as the month less the days outside the period.
+      auto ok = co_await add_rollup("m:" + zone + ":" + sla::month_name(day), dimension, std::nullopt, 1, tally);
+      if (!ok) co_return omniroute::unexpected(ok.error());
+      for (int d = month; d < next; ++d) {
+        if (d >= day && d < stop) continue;
+        ok = co_await add_rollup("d:" + zone + ":" + sla::day_name(d), dimension, std::nullopt, -1, tally);
+        if (!ok) co_return omniroute::unexpected(ok.error());
+      }
+    } else {
+      for (int d = day; d < stop; ++d) {
+        std::optional<std::string> group;
+        if (q.group_by == "day") group = sla::day_name(d);
+        auto ok = co_await add_rollup("d:" + zone + ":" + sla::day_name(d), dimension, group, 1, tally);
+        if (!ok) co_return omniroute::unexpected(ok.error());
+      }
+    }
+    day = stop;
+  }
+  co_return true;
+}
+
 asio::awaitable<store::StoreResult<bool>> ResponseReport::add_rollup(const std::string& name,
                                                                      const std::string& dimension,
-                                                                     const std::optional<std::string>& group,
+                                                                     const std::optional<std::string>& group, int sign,
                                                                      Tally& tally) {
   auto fields = co_await store_.rollup(name, dimension);
   if (!fields) co_return omniroute::unexpected(fields.error());
   for (const auto& [field, count] : *fields) {
     // <measure>|<value>|<seconds, t or m>; the value itself may hold '|'.
-    const size_t first = field.find('|'), last = field.rfind('|');
-    if (first == std::string::npos || last == first) continue;
-    const std::string measure = field.substr(0, first);
-    const std::string value = field.substr(first + 1, last - first - 1);
-    const std::string what = field.substr(last + 1);
-    Distribution& d = tally.groups[group.value_or(value)][measure];
-    const long long n = std::atoll(count.c_str());
+    const size_t last = field.rfind('|');
+    if (last == std::string::npos || field.find('|') == last) continue;
+    Distribution& d = tally.distribution(std::string_view(field).substr(0, last + 1), group);
+    const std::string_view what = std::string_view(field).substr(last + 1);
+    const long long n = sign * count;
     if (what == "t") d.with_target += n;
     else if (what == "m") d.met += n;
-    else d.seconds[std::atoll(what.c_str())] += n;
+    else d.seconds.emplace_back(std::atoll(what.data()), n);
   }
   co_return true;
 }
 
 asio::awaitable<store::StoreResult<bool>> ResponseReport::add_records(const Query& q, std::int64_t from_ms,
                                                                       std::int64_t to_ms, Tally& tally) {
-  // Records sit in streams by UTC day; each read day is filtered to [from, to).
-  for (std::int64_t day = from_ms / kDayMs; day <= (to_ms - 1) / kDayMs; ++day) {
-    auto records = co_await store_.records(sla::day_name(static_cast<int>(day)));
+  // Records sit in streams by UTC hour; each hour is read for the part of [from, to) it holds.
+  for (std::int64_t hour = from_ms / kHourMs; hour <= (to_ms - 1) / kHourMs; ++hour) {
+    auto records = co_await store_.records(hour_of(hour * kHourMs), from_ms, to_ms);
     if (!records) co_return omniroute::unexpected(records.error());
-    for (auto& r : *records) {
-      const std::int64_t at = std::atoll(r.fields["at"].c_str());
-      if (at < from_ms || at >= to_ms) continue;
-      std::vector<std::string> groups;
-      if (q.group_by == "day") groups.push_back(sla::day_name(sla::local_day(q.zone, at)));
-      else if (q.group_by == "label") {
-        const std::string& labels = r.fields["labels"];
-        for (size_t start = 0; start < labels.size();) {
-          size_t comma = labels.find(',', start);
-          if (comma == std::string::npos) comma = labels.size();
-          if (comma > start) groups.push_back(labels.substr(start, comma - start));
+    for (const auto& r : *records) {
+      auto add = [&](std::string_view value) {
+        std::string key = r.kind + "|";
+        key.append(value).push_back('|');
+        Distribution& d = tally.distribution(key, std::nullopt);
+        d.seconds.emplace_back(r.seconds, 1);
+        if (r.met == "y" || r.met == "x") ++d.with_target;
+        if (r.met == "y") ++d.met;
+      };
+      if (q.group_by == "day") add(sla::day_name(sla::local_day(q.zone, r.at)));
+      else if (q.group_by == "queue") add(r.queue);
+      else if (q.group_by == "channel") add(r.channel);
+      else if (q.group_by == "agent") add(r.agent);
+      else {
+        bool any = false;
+        for (size_t start = 0; start < r.labels.size();) {
+          size_t comma = std::min(r.labels.find(',', start), r.labels.size());
+          if (comma > start) add(std::string_view(r.labels).substr(start, comma - start)), any = true;
           start = comma + 1;
         }
-        if (groups.empty()) groups.emplace_back();
-      } else {
-        groups.push_back(r.fields[q.group_by]);
-      }
-      const std::string& met = r.fields["met"];
-      for (const auto& g : groups) {
-        Distribution& d = tally.groups[g][r.fields["kind"]];
-        d.seconds[std::atoll(r.fields["seconds"].c_str())] += 1;
-        if (met == "y" || met == "x") ++d.with_target;
-        if (met == "y") ++d.met;
+        if (!any) add("");
       }
     }
   }

@@ -2,8 +2,10 @@
 // reports::ResponseReport: response times and SLA compliance over a period,
 // grouped by queue, channel, agent, label or (local) day — from the day and
 // month rollups for whole days of a rollup zone and from the raw records for
-// the partial days at either end (so a 90-day report reads a few months, some
-// days and two days of records, never months of records).
+// the partial days at either end. A month mostly inside the period is read as
+// the month less its days outside (distributions subtract exactly), so a
+// 90-day report reads about four months, a few days and two partial days of
+// records, never months of records.
 //
 // Percentiles are nearest-rank over the recorded seconds (exact below
 // 10,000 s: recorder.hpp): p50 is the smallest value at least half of the
@@ -55,10 +57,15 @@ class ResponseReport {
 
  private:
   struct Tally;
+  /// The whole local days [first, end) of `plan` from its rollups.
+  boost::asio::awaitable<store::StoreResult<bool>> add_days(const Query& q, const date::time_zone* plan, int first,
+                                                            int end, Tally& tally);
   boost::asio::awaitable<store::StoreResult<bool>> add_records(const Query& q, std::int64_t from_ms,
                                                                std::int64_t to_ms, Tally& tally);
+  /// Adds (sign 1) or takes away (sign -1: a day outside the period, from its month) one rollup.
   boost::asio::awaitable<store::StoreResult<bool>> add_rollup(const std::string& name, const std::string& dimension,
-                                                              const std::optional<std::string>& group, Tally& tally);
+                                                              const std::optional<std::string>& group, int sign,
+                                                              Tally& tally);
 
   store::Reports& store_;
   std::vector<const date::time_zone*> rollup_zones_;

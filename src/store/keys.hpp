@@ -55,9 +55,9 @@ class Keys {
   std::string admin_token() const { return prefix_ + "admin_token"; }
   std::string automatic() const { return prefix_ + "automatic"; }
   std::string first_response_times(std::string_view queue) const { return cat("frt:", queue); }
-  /// The reports' raw records of one UTC day ("2026-12-01"), and a rollup ("d:UTC:2026-12-01",
+  /// The reports' raw records of one UTC hour ("2026-12-01T09"), and a rollup ("d:UTC:2026-12-01",
   /// "m:Asia/Kolkata:2026-12") by one dimension (all, queue, channel, agent, label): lib_report.lua.
-  std::string responses(std::string_view utc_day) const { return cat("responses:", utc_day); }
+  std::string responses(std::string_view utc_hour) const { return cat("responses:", utc_hour); }
   std::string rollup(std::string_view name, std::string_view dimension) const {
     return cat("rollup:", name, ":", dimension);
   }

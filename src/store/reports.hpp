@@ -1,9 +1,11 @@
 #pragma once
 // store::Reports: reading what lib_report.lua recorded — a rollup hash, or the
-// raw records of one UTC day. Writing happens inside the reply and resolve
-// scripts (one atomic step with the response itself).
+// raw records of one UTC day within a time window. Writing happens inside the
+// reply and resolve scripts (one atomic step with the response itself).
+// Records are kept by the UTC hour they were made in (lib_report.lua).
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,14 +15,29 @@
 
 namespace omniroute::store {
 
+/// One field of a rollup hash: "<measure>|<value>|<seconds, t or m>" and its count.
+struct RollupCount {
+  std::string field;
+  long long count = 0;
+};
+
+/// One raw record, as much of it as a report reads.
+struct ResponseRecord {
+  std::string kind, queue, channel, agent, labels, met;
+  std::int64_t at = 0;
+  long long seconds = 0;
+};
+
 class Reports {
  public:
   Reports(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
 
-  /// The rollup `name` ("d:<zone>:<day>", "m:<zone>:<month>") by `dimension`: field → count (empty when none).
-  boost::asio::awaitable<StoreResult<Fields>> rollup(const std::string& name, const std::string& dimension);
-  /// Every raw record of UTC day `day` ("2026-12-01"), oldest first.
-  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> records(const std::string& day);
+  /// The rollup `name` ("d:<zone>:<day>", "m:<zone>:<month>") by `dimension` (empty when none).
+  boost::asio::awaitable<StoreResult<std::vector<RollupCount>>> rollup(const std::string& name,
+                                                                       const std::string& dimension);
+  /// The raw records of UTC hour `hour` ("2026-12-01T09") made in [from_ms, to_ms).
+  boost::asio::awaitable<StoreResult<std::vector<ResponseRecord>>> records(const std::string& hour, std::int64_t from_ms,
+                                                                           std::int64_t to_ms);
 
  private:
   RedisClient& client_;

@@ -282,9 +282,9 @@ TEST_F(Reports, RecordsAndRollupsAreKept400DaysAndNoLonger) {
   answer(open("general", "kept", now - 399 * kDay), now - 399 * kDay + kMinute);
   const store::Keys& k = store_->keys();
   auto utc = [](std::int64_t at) { return sla::day_name(static_cast<int>(at / kDay)); };
-  EXPECT_EQ(redis.one({"EXISTS", k.responses(utc(now - 401 * kDay + kMinute))}), "0");
+  EXPECT_EQ(redis.one({"EXISTS", k.responses(reports::hour_of(now - 401 * kDay + kMinute))}), "0");
   EXPECT_EQ(redis.one({"EXISTS", k.rollup("d:UTC:" + utc(now - 401 * kDay + kMinute), "queue")}), "0");
-  const long ttl = std::stol(redis.one({"TTL", k.responses(utc(now - 399 * kDay + kMinute))}));
+  const long ttl = std::stol(redis.one({"TTL", k.responses(reports::hour_of(now - 399 * kDay + kMinute))}));
   EXPECT_GT(ttl, 0);
   EXPECT_LE(ttl, 2 * 86400);
   EXPECT_GT(std::stol(redis.one({"TTL", k.rollup("d:UTC:" + utc(now - 399 * kDay + kMinute), "queue")})), 0);

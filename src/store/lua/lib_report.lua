@@ -6,12 +6,13 @@
 -- the SLA policy (business time, target, the days the record falls on) from the
 -- conversation as it read it, and passes it as a JSON argument:
 --   {kind, start, queue, priority, wall_ms, business_ms, target_ms, seconds, met,
---    day, rollups, expire_at}
+--    hour, rollups, expire_at}
 -- The script first checks that the conversation still is what the caller read
 -- (report_matches); if not, the caller reads again and retries, so a record
 -- never disagrees with the conversation.
 --
--- Raw records: or:{ws}:responses:<UTC day>, a stream. Rollups: for each name in
+-- Raw records: or:{ws}:responses:<UTC hour> ("2026-12-01T09"), a stream (a report reads only the
+-- hours at the ends of its period, whatever order records were made in). Rollups: for each name in
 -- `rollups` ([name, expire_at] with name "d:<zone>:<local day>" or
 -- "m:<zone>:<local month>") and each
 -- dimension (all, queue, channel, agent, label) a hash
@@ -32,7 +33,7 @@ end
 -- answered or closed by `agent` at `now`.
 local function report_record(prefix, report, c, agent, now)
   local labels = c.labels or ''
-  local raw = prefix .. 'responses:' .. report.day
+  local raw = prefix .. 'responses:' .. report.hour
   redis.call('XADD', raw, '*', 'kind', report.kind, 'conversation', c.id, 'queue', report.queue,
              'channel', c.channel or '', 'agent', agent, 'priority', report.priority, 'labels', labels,
              'start', report.start, 'at', now, 'wall_ms', report.wall_ms, 'business_ms', report.business_ms,
