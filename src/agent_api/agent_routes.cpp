@@ -343,10 +343,12 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
   // The reports record the response this is, from the conversation as read here; should it change before
   // the reply lands (the customer wrote meanwhile), the script says so and the record is made again.
   store::StoreResult<store::ReplyOutcome> r = unexpected(store::StoreError{});
+  reports::Record record;
   for (int attempt = 0; attempt < kRecordAttempts; ++attempt) {
     auto clock = co_await conversations_.response_clock(id);
     if (!clock) co_return unavailable();
-    request_to_store.report_json = *clock ? recorder_.for_reply(**clock, now) : "";
+    record = *clock ? recorder_.for_reply(**clock, now) : reports::Record{};
+    request_to_store.report_json = record.json;
     r = co_await conversations_.reply(request_to_store);
     if (!r || r->status != store::ReplyOutcome::Status::stale) break;
   }
@@ -360,6 +362,7 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
     case Sent::stale: co_return busy();
     case Sent::sent: break;
   }
+  count_response(record);
   if (r->first_response) {
     // The first agent message of the conversation: its first response.
     const std::string &channel = r->channel, &queue = r->queue;
@@ -387,6 +390,13 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
                                                             {"messages", std::move(messages)}}));
 }
 
+void AgentRoutes::count_response(const reports::Record& record) {
+  if (record.json.empty()) return;
+  metrics_.counter("omniroute_responses_total", {{"queue", record.queue},
+                                                 {"measure", std::string(record.kind)},
+                                                 {"result", std::string(record.met)}}).inc();
+}
+
 std::vector<double> AgentRoutes::first_response_buckets(const std::string& queue) const {
   // A bucket edge at each first-response target of the queue (every priority's): the share answered in time
   // then reads exactly from Prometheus (bucket{le=target} / count), not interpolated between edges.
@@ -407,11 +417,12 @@ std::vector<double> AgentRoutes::first_response_buckets(const std::string& queue
 asio::awaitable<Response> AgentRoutes::resolve(const std::string& agent, const std::string& id) {
   const std::int64_t now = now_ms();
   store::StoreResult<store::ResolveOutcome> r = unexpected(store::StoreError{});
+  reports::Record record;
   for (int attempt = 0; attempt < kRecordAttempts; ++attempt) {  // as in reply(): the record matches the resolve
     auto clock = co_await conversations_.response_clock(id);
     if (!clock) co_return unavailable();
-    const std::string report = *clock ? recorder_.for_resolution(**clock, now) : "";
-    r = co_await conversations_.resolve(id, agent, now, report);
+    record = *clock ? recorder_.for_resolution(**clock, now) : reports::Record{};
+    r = co_await conversations_.resolve(id, agent, now, record.json);
     if (!r || *r != store::ResolveOutcome::stale) break;
   }
   if (!r) co_return unavailable();
@@ -422,6 +433,7 @@ asio::awaitable<Response> AgentRoutes::resolve(const std::string& agent, const s
     case store::ResolveOutcome::stale: co_return busy();
     case store::ResolveOutcome::resolved: break;
   }
+  count_response(record);
   co_await assigner_.route_for_agent(agent);  // capacity was freed
   co_return json_response(200, json::serialize(json::object{{"id", id}, {"state", "resolved"}}));
 }

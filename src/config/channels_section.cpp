@@ -100,6 +100,37 @@ void read_auto_ack(MapReader& r, ChannelConfig& c) {
   a.finish();
 }
 
+/// `csat:` — `window` (default 24h) and `templates` by language code, at least one.
+void read_csat(MapReader& r, ChannelConfig& c) {
+  YAML::Node node = r.child("csat");
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader s(node, r.qualified("csat"), r.diagnostics(), r.env(), r.where("csat"));
+  if (!s.valid()) return;
+  ChannelConfig::Csat csat;
+  if (auto window = s.duration("window")) {
+    if (window->count() < 1 || *window > Millis(30LL * 24 * 3600 * 1000)) s.error("window", "the window is 1ms to 30d");
+    else csat.window = *window;
+  }
+  YAML::Node templates = s.child("templates");
+  if (!templates.IsDefined() || !templates.IsMap() || templates.size() == 0) {
+    s.error("templates", "a survey needs templates by language (en: \"How did we do? Reply 1 to 5\")");
+  } else {
+    MapReader t(templates, s.qualified("templates"), s.diagnostics(), s.env(), s.where("templates"));
+    for (const auto& entry : templates) {
+      std::string language = entry.first.as<std::string>("");
+      bool code = language.size() >= 2 && language.size() <= 3 &&
+                  std::all_of(language.begin(), language.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+      auto text = t.text(language);
+      if (!code) t.error(language, "'" + language + "' is not a language code such as en, hi or te");
+      else if (text && (text->empty() || text->size() > 1000)) t.error(language, "a template is 1 to 1000 bytes");
+      else if (text) csat.templates[language] = *text;
+    }
+    t.finish();
+  }
+  s.finish();
+  if (!csat.templates.empty()) c.csat = std::move(csat);
+}
+
 }  // namespace
 
 void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry) {
@@ -137,6 +168,7 @@ void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry)
       if (std::string problem = kind->check(c.settings); !problem.empty()) r.error("kind", problem);
     }
     read_auto_ack(r, c);
+    read_csat(r, c);
     cfg.channels.push_back(std::move(c));
   });
 }

@@ -159,6 +159,14 @@ struct ChannelConfig {
   /// Auto-acknowledgement templates by language ("en", "hi", "te", …); empty: off. `{eta}` in a
   /// template becomes the expected wait in that language (sla/auto_ack.hpp).
   std::map<std::string, std::string> auto_ack;
+  /// Customer satisfaction: after a conversation is resolved its customer gets `templates` (by language)
+  /// and their next message within `window`, if it is a score (1–5, ⭐…, 👍 = 5, 👎 = 1), is stored
+  /// with the conversation and reported (reports/csat.hpp). Off when there are no templates.
+  struct Csat {
+    Millis window{24 * 3600 * 1000};
+    std::map<std::string, std::string> templates;
+  };
+  std::optional<Csat> csat;
 };
 
 struct Config {

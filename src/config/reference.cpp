@@ -131,7 +131,11 @@ std::vector<SectionDoc> documented_sections() {
        {{"channels[].id", "identifier", "", "names the channel in URLs (/webhooks/<id>) and in Redis"},
         {"channels[].kind", "a channel kind", "", "one of the kinds listed under Channel kinds below"},
         {"channels[].auto_ack", "mapping", "", "auto-acknowledgement templates"},
-        {"channels[].auto_ack.<language>", "text", "", "the template in that language (ISO 639-1); {eta} and {minutes} are filled in"}}},
+        {"channels[].auto_ack.<language>", "text", "", "the template in that language (ISO 639-1); {eta} and {minutes} are filled in"},
+        {"channels[].csat", "mapping", "", "a satisfaction survey after each resolved conversation (off without it)"},
+        {"channels[].csat.window", "duration", "24h", "how long after the survey the customer's next message may answer it"},
+        {"channels[].csat.templates", "mapping", "", "the survey by language"},
+        {"channels[].csat.templates.<language>", "text", "", "the question in that language (ISO 639-1); the answer is 1–5, ⭐…, 👍 or 👎"}}},
       {"calendars[]", "Business hours: SLA clocks run only while a queue's calendar is open.",
        {{"calendars[].id", "identifier", "", "named by queues[].sla.calendar"},
         {"calendars[].timezone", "IANA zone", "", "e.g. Asia/Kolkata"},
@@ -227,9 +231,11 @@ std::string reference_key(const std::string& recorded) {
   static const std::regex kPriority(R"(\.priorities\.(urgent|high|normal|low)(\.|$))");
   static const std::regex kDay(R"(\.hours\.(mon|tue|wed|thu|fri|sat|sun)$)");
   static const std::regex kLanguage(R"(^channels\[\]\.auto_ack\.[a-z]{2,3}$)");
+  static const std::regex kSurvey(R"(^channels\[\]\.csat\.templates\.[a-z]{2,3}$)");
   std::string key = std::regex_replace(recorded, kPriority, ".priorities.<priority>$2");
   key = std::regex_replace(key, kDay, ".hours.<day>");
   if (std::regex_match(key, kLanguage)) key = "channels[].auto_ack.<language>";
+  if (std::regex_match(key, kSurvey)) key = "channels[].csat.templates.<language>";
   return key;
 }
 
@@ -270,7 +276,7 @@ std::string config_reference_markdown(const ChannelRegistry& registry) {
       out += "| `" + k.key + "` | " + k.type + " | " + cell(k.default_value) + " | " + k.doc + " |\n";
     }
   }
-  out += "\n## Channel kinds\n\nThe keys of `channels[]` entries besides `id`, `kind` and `auto_ack`, by kind.\n";
+  out += "\n## Channel kinds\n\nThe keys of `channels[]` entries besides `id`, `kind`, `auto_ack` and `csat`, by kind.\n";
   for (const auto& name : registry.names()) {
     const ChannelKind& kind = *registry.find(name);
     out += "\n### `" + kind.name + "`\n\n| key | type | required | default |\n| --- | --- | --- | --- |\n";

@@ -43,6 +43,8 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
   m.describe("omniroute_event_sockets_closed_total", "counter",
              "Agent event WebSockets closed by the server, by reason (slow: the client read too slowly; "
              "too_many: over server.max_sockets_per_agent)");
+  m.describe("omniroute_responses_total", "counter",
+             "First responses, next responses and resolutions recorded, by whether they met their SLA target");
   m.describe("omniroute_offers_total", "counter",
              "Conversations offered in offer mode, by queue and how the offer ended (accepted, declined, expired)");
 }

@@ -50,17 +50,17 @@ std::vector<const date::time_zone*> rollup_zones(const config::Config& config) {
   return out;
 }
 
-std::string Recorder::for_reply(const store::ResponseClock& c, std::int64_t now_ms) const {
+Record Recorder::for_reply(const store::ResponseClock& c, std::int64_t now_ms) const {
   if (c.first_response_at.empty()) return record(kFirstResponse, config::SlaTarget::first_response, c.created_at, c, now_ms);
   if (!c.awaiting_since.empty()) return record(kNextResponse, config::SlaTarget::next_response, c.awaiting_since, c, now_ms);
-  return "";
+  return {};
 }
 
-std::string Recorder::for_resolution(const store::ResponseClock& c, std::int64_t now_ms) const {
+Record Recorder::for_resolution(const store::ResponseClock& c, std::int64_t now_ms) const {
   return record(kResolution, config::SlaTarget::resolution, c.created_at, c, now_ms);
 }
 
-std::string Recorder::record(std::string_view kind, config::SlaTarget target, const std::string& start,
+Record Recorder::record(std::string_view kind, config::SlaTarget target, const std::string& start,
                              const store::ResponseClock& c, std::int64_t now_ms) const {
   const std::int64_t start_ms = std::atoll(start.c_str());
   const std::int64_t wall_ms = std::max<std::int64_t>(0, now_ms - start_ms);
@@ -79,7 +79,7 @@ std::string Recorder::record(std::string_view kind, config::SlaTarget target, co
   }
   const int utc_day = static_cast<int>(now_ms / 1000 / kDaySeconds);
   const int utc_hour = static_cast<int>(now_ms / 1000 % kDaySeconds / 3600);
-  return json::serialize(json::object{
+  std::string body = json::serialize(json::object{
       {"kind", kind},
       {"start", start},
       {"queue", c.queue},
@@ -93,6 +93,8 @@ std::string Recorder::record(std::string_view kind, config::SlaTarget target, co
       {"rollups", std::move(rollups)},
       {"expire_at", text(expiry_after(utc_day + 1))},
   });
+  return Record{std::move(body), kind, target_ms == 0 ? "no_target" : business_ms <= target_ms ? "met" : "missed",
+                c.queue};
 }
 
 }  // namespace omniroute::reports

@@ -42,6 +42,14 @@ std::string hour_name(int utc_day, int hour);
 /// another zone is exact too, read from the raw records where its days differ.
 std::vector<const date::time_zone*> rollup_zones(const config::Config& config);
 
+/// One record as the script takes it (`json`, "" for none), and what it says in short for the metrics.
+struct Record {
+  std::string json;
+  std::string_view kind;  // kFirstResponse, kNextResponse, kResolution
+  std::string_view met;   // "met", "missed", "no_target"
+  std::string queue;
+};
+
 class Recorder {
  public:
   Recorder(const sla::Policies& policies, std::vector<const date::time_zone*> zones)
@@ -49,12 +57,12 @@ class Recorder {
 
   /// The record of a reply sent at `now_ms` (its first response, or the next after the customer wrote
   /// again), or "" when it is neither.
-  std::string for_reply(const store::ResponseClock& c, std::int64_t now_ms) const;
+  Record for_reply(const store::ResponseClock& c, std::int64_t now_ms) const;
   /// The record of the conversation's resolution at `now_ms`.
-  std::string for_resolution(const store::ResponseClock& c, std::int64_t now_ms) const;
+  Record for_resolution(const store::ResponseClock& c, std::int64_t now_ms) const;
 
  private:
-  std::string record(std::string_view kind, config::SlaTarget target, const std::string& start,
+  Record record(std::string_view kind, config::SlaTarget target, const std::string& start,
                      const store::ResponseClock& c, std::int64_t now_ms) const;
 
   const sla::Policies& policies_;

@@ -102,6 +102,13 @@ asio::awaitable<StoreResult<std::vector<long long>>> Overview::queue_depths(cons
   co_return out;
 }
 
+asio::awaitable<StoreResult<long long>> Overview::dead_letter_count() {
+  std::vector<std::string> len{"XLEN", keys_.dead_letters()};
+  auto r = co_await detail::command(client_, std::move(len));
+  if (!r) co_return unexpected(r.error());
+  co_return r->integer;
+}
+
 asio::awaitable<StoreResult<std::vector<std::string>>> Overview::waiting_ids(const std::string& queue, long limit) {
   std::vector<std::string> range{"ZRANGE", keys_.queue(queue), "0", std::to_string(limit - 1)};
   auto r = co_await detail::command(client_, std::move(range));

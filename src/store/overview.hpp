@@ -53,6 +53,8 @@ class Overview {
   boost::asio::awaitable<StoreResult<SlaWatch>> sla_watch(int limit);
   boost::asio::awaitable<StoreResult<QueueHead>> queue_head(const std::string& queue);
   boost::asio::awaitable<StoreResult<std::vector<long long>>> queue_depths(const std::vector<std::string>& queues);
+  /// How many replies are dead-lettered now.
+  boost::asio::awaitable<StoreResult<long long>> dead_letter_count();
   /// The first `limit` conversations waiting in `queue`, most urgent then oldest first.
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> waiting_ids(const std::string& queue, long limit);
   /// Each channel's hash (or:{ws}:channel:<id>: offsets, last_inbound_at, last_error, out:<result> counts).

@@ -134,6 +134,38 @@ asio::awaitable<Response> Router::metrics() {
       extra += metrics::sample("omniroute_queue_depth", {{"queue", queues[i]}}, std::to_string((*depths)[i]));
     }
   }
+  {
+    // How long the oldest conversation of each queue has waited (0 when none waits).
+    extra += "# HELP omniroute_queue_oldest_wait_seconds How long the oldest waiting conversation of each queue has waited\n"
+             "# TYPE omniroute_queue_oldest_wait_seconds gauge\n";
+    const std::int64_t now = now_ms();
+    for (const auto& q : queues) {
+      auto head = co_await overview_.queue_head(q);
+      if (!head) break;
+      const std::int64_t oldest = head->oldest_queued_at_ms;
+      extra += metrics::sample("omniroute_queue_oldest_wait_seconds", {{"queue", q}},
+                               std::to_string(oldest ? std::max<std::int64_t>(0, now - oldest) / 1000 : 0));
+    }
+  }
+  {
+    // When each channel last stored a customer message (absent until it has).
+    std::vector<std::string> ids;
+    for (const auto& c : config_.channels) ids.push_back(c.settings.id);
+    if (auto states = co_await overview_.channel_states(ids)) {
+      extra += "# HELP omniroute_channel_last_inbound_timestamp_seconds When each channel last stored a customer message\n"
+               "# TYPE omniroute_channel_last_inbound_timestamp_seconds gauge\n";
+      for (size_t i = 0; i < ids.size() && i < states->size(); ++i) {
+        auto at = (*states)[i].find("last_inbound_at");
+        if (at == (*states)[i].end() || at->second.empty()) continue;
+        extra += metrics::sample("omniroute_channel_last_inbound_timestamp_seconds", {{"channel", ids[i]}},
+                                 std::to_string(std::atoll(at->second.c_str()) / 1000));
+      }
+    }
+    if (auto dead = co_await overview_.dead_letter_count()) {
+      extra += "# HELP omniroute_dead_letters Replies dead-lettered and not retried\n# TYPE omniroute_dead_letters gauge\n";
+      extra += metrics::sample("omniroute_dead_letters", {}, std::to_string(*dead));
+    }
+  }
   std::map<std::string, int> presence{{"available", 0}, {"away", 0}, {"offline", 0}};
   {
     // Every agent, from the configuration or the admin API.

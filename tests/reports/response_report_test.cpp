@@ -122,13 +122,13 @@ class Reports : public DaemonTest {
   void answer(const std::string& conv, std::int64_t at) {
     auto clock = await(conversations_->response_clock(conv));
     ASSERT_TRUE(clock);
-    store::ReplyRequest r{conv, "asha", {"ठीक है"}, at, "", recorder_->for_reply(*clock, at)};
+    store::ReplyRequest r{conv, "asha", {"ठीक है"}, at, "", recorder_->for_reply(*clock, at).json};
     EXPECT_EQ(await(conversations_->reply(r)).status, store::ReplyOutcome::Status::sent);
   }
   void resolve(const std::string& conv, std::int64_t at) {
     auto clock = await(conversations_->response_clock(conv));
     ASSERT_TRUE(clock);
-    EXPECT_EQ(await(conversations_->resolve(conv, "asha", at, recorder_->for_resolution(*clock, at))),
+    EXPECT_EQ(await(conversations_->resolve(conv, "asha", at, recorder_->for_resolution(*clock, at).json)),
               store::ResolveOutcome::resolved);
   }
 
