@@ -44,25 +44,48 @@ function QueuesTable({ queues, t, lang }) {
     </section>`;
 }
 
+// Long tables (a thousand agents, hundreds at risk) render only the rows in view, plus a few: rows have
+// a fixed height, and spacer rows stand for the rest, so scrolling and live updates stay cheap.
+const ROW_HEIGHT = 34;
+const ROWS_SHOWN = 14;
+
+function useVisibleRows(count) {
+  const [top, setTop] = useState(0);
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - 4);
+  const last = Math.min(count, first + ROWS_SHOWN + 8);
+  return { onScroll: (e) => setTop(e.currentTarget.scrollTop), first, last,
+           before: first * ROW_HEIGHT, after: Math.max(0, count - last) * ROW_HEIGHT };
+}
+
+function Spacer({ height, columns }) {
+  return height > 0 ? html`<tr aria-hidden="true" class="gap-rows" style=${{ height: `${height}px` }}><td colspan=${columns}></td></tr>` : null;
+}
+
 function AgentsTable({ agents, t, lang, now }) {
   const media = ['chat', 'sms', 'email'];
+  const view = useVisibleRows(agents.length);
   return html`
     <section class="card">
-      <h2>${t('agents')}</h2>
-      <table aria-label=${t('agents')}>
+      <h2>${t('agents')} <span class="meta">${formatNumber(agents.length, lang)}</span></h2>
+      <div class="rows" onScroll=${view.onScroll}>
+      <table aria-label=${t('agents')} aria-rowcount=${agents.length + 1}>
         <thead><tr>
           <th scope="col">${t('agent')}</th><th scope="col">${t('status')}</th><th scope="col">${t('since')}</th>
           ${media.map((m) => html`<th scope="col" class="num">${m}</th>`)}
         </tr></thead>
-        <tbody>${agents.map((a) => html`
-          <tr key=${a.id}>
+        <tbody>
+          <${Spacer} height=${view.before} columns=${6} />
+          ${agents.slice(view.first, view.last).map((a, i) => html`
+          <tr key=${a.id} aria-rowindex=${view.first + i + 2}>
             <th scope="row" dir="auto">${a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id}</th>
             <td><span class=${`presence-${a.status}`}>${t(a.status)}</span></td>
             <td>${a.status_since ? formatSpan(now - Date.parse(a.status_since), lang) : '—'}</td>
             ${media.map((m) => html`<td class="num">${a.capacity[m] ? `${a.load[m]} / ${a.capacity[m]}` : '—'}</td>`)}
           </tr>`)}
+          <${Spacer} height=${view.after} columns=${6} />
         </tbody>
       </table>
+      </div>
     </section>`;
 }
 
@@ -72,9 +95,11 @@ function targetName(target, t) {
 
 function SlaTable({ sla, t, lang, now, onOpen }) {
   const rows = [...sla.breached.map((e) => ({ ...e, stage: 'breached' })), ...sla.at_risk.map((e) => ({ ...e, stage: 'at_risk' }))];
+  const view = useVisibleRows(rows.length);
   return html`
     <section class="card wide">
       <h2>${t('sla')}</h2>
+      <div class="rows" onScroll=${view.onScroll}>
       <table aria-label=${t('sla')}>
         <thead><tr>
           <th scope="col">${t('conversationCol')}</th><th scope="col">${t('target')}</th><th scope="col">${t('queue')}</th>
@@ -82,7 +107,8 @@ function SlaTable({ sla, t, lang, now, onOpen }) {
         </tr></thead>
         <tbody>
           ${rows.length === 0 && html`<tr><td colspan="5" class="meta">${t('nobodyAtRisk')}</td></tr>`}
-          ${rows.map((e) => {
+          <${Spacer} height=${view.before} columns=${5} />
+          ${rows.slice(view.first, view.last).map((e) => {
             const left = Date.parse(e.due_at) - now;
             return html`
               <tr key=${`${e.conversation_id}:${e.target}`} class=${`row-${e.stage === 'breached' ? 'breached' : 'at-risk'}`}>
@@ -93,8 +119,10 @@ function SlaTable({ sla, t, lang, now, onOpen }) {
                 <td class="num">${left >= 0 ? t('dueIn', { t: formatSpan(left, lang) }) : t('overdue', { t: formatSpan(-left, lang) })}</td>
               </tr>`;
           })}
+          <${Spacer} height=${view.after} columns=${5} />
         </tbody>
       </table>
+      </div>
     </section>`;
 }
 

@@ -96,12 +96,14 @@ export function Reports({ t, lang }) {
         <table aria-label=${t('reportTable')}>
           <thead>
             <tr><th scope="col" rowspan="2">${t(`by_${form.group_by}`)}</th>
-              ${MEASURES.map((m) => html`<th scope="colgroup" colspan="4" class="num">${t(measureWord[m])}</th>`)}</tr>
+              ${MEASURES.map((m) => html`<th scope="colgroup" colspan="4" class="num">${t(measureWord[m])}</th>`)}
+              <th scope="colgroup" colspan="2" class="num">${t('satisfaction')}</th></tr>
             <tr>${MEASURES.map(() => html`
               <th scope="col" class="num">${t('count')}</th><th scope="col" class="num">p50</th>
-              <th scope="col" class="num">p90</th><th scope="col" class="num">${t('compliance')}</th>`)}</tr>
+              <th scope="col" class="num">p90</th><th scope="col" class="num">${t('compliance')}</th>`)}
+              <th scope="col" class="num">${t('count')}</th><th scope="col" class="num">${t('average')}</th></tr>
           </thead>
-          <tbody>${rows.length === 0 ? html`<tr><td colspan="13">${t('noData')}</td></tr>` : rows.map((r) => html`
+          <tbody>${rows.length === 0 ? html`<tr><td colspan="15">${t('noData')}</td></tr>` : rows.map((r) => html`
             <tr key=${r.group}>
               <th scope="row" dir="auto">${r.group || '—'}</th>
               ${MEASURES.map((m) => html`
@@ -109,6 +111,8 @@ export function Reports({ t, lang }) {
                 <td class="num">${seconds(r[m].p50, lang)}</td>
                 <td class="num">${seconds(r[m].p90, lang)}</td>
                 <td class="num">${percent(r[m].compliance, lang)}</td>`)}
+              <td class="num">${formatNumber(r.csat?.count || 0, lang)}</td>
+              <td class="num">${r.csat?.average == null ? '—' : new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: 2 }).format(r.csat.average)}</td>
             </tr>`)}
           </tbody>
         </table>`}

@@ -12,6 +12,7 @@
 #include "calendar/calendar.hpp"
 #include "calendar/local_days.hpp"
 #include "omniroute/clock.hpp"
+#include "reports/csat.hpp"
 #include "reports/recorder.hpp"
 #include "reports/response_report.hpp"
 
@@ -65,6 +66,13 @@ std::string csv_field(const std::string& v) {
   return out + "\"";
 }
 
+/// A share or an average as a spreadsheet reads it ("0.75", "4.5").
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
 std::string csv_of(const std::string& group_by, const std::vector<reports::Row>& rows) {
   std::string out = group_by;
   for (std::string_view m : kMeasures) {
@@ -73,7 +81,7 @@ std::string csv_of(const std::string& group_by, const std::vector<reports::Row>&
       out.append(m).append("_").append(column);
     }
   }
-  out += "\r\n";
+  out += ",csat_count,csat_average\r\n";
   for (const auto& row : rows) {
     out += csv_field(row.group);
     for (std::string_view m : kMeasures) {
@@ -81,15 +89,24 @@ std::string csv_of(const std::string& group_by, const std::vector<reports::Row>&
       auto seconds = [&](long long v) { return f.count == 0 ? std::string() : std::to_string(v); };
       out += "," + std::to_string(f.count) + "," + seconds(f.p50) + "," + seconds(f.p90) + "," + seconds(f.p95) +
              "," + seconds(f.max) + ",";
-      if (f.with_target > 0) {
-        char share[32];
-        std::snprintf(share, sizeof share, "%.6g", compliance(f).as_double());
-        out += share;
-      }
+      if (f.with_target > 0) out += number(compliance(f).as_double());
     }
+    const reports::Figures& csat = row.measures.at(std::string(reports::kCsat));
+    out += "," + std::to_string(csat.count) + ",";
+    if (csat.count > 0) out += number(static_cast<double>(csat.sum) / static_cast<double>(csat.count));
     out += "\r\n";
   }
   return out;
+}
+
+/// Satisfaction: how many answered, the average score and how many gave each.
+json::object csat_json(const reports::Figures& f) {
+  json::object distribution;
+  for (const auto& [score, n] : f.distribution) distribution[std::to_string(score)] = n;
+  return json::object{{"count", f.count},
+                      {"average", f.count == 0 ? json::value(nullptr)
+                                               : json::value(static_cast<double>(f.sum) / static_cast<double>(f.count))},
+                      {"distribution", std::move(distribution)}};
 }
 
 }  // namespace
@@ -137,6 +154,7 @@ asio::awaitable<Response> AdminRoutes::response_times(const http::Request& reque
   for (const auto& row : *rows) {
     json::object o{{"group", row.group}, {q.group_by, row.group}};
     for (std::string_view m : kMeasures) o[m] = figures_json(row.measures.at(std::string(m)));
+    o[reports::kCsat] = csat_json(row.measures.at(std::string(reports::kCsat)));
     out.push_back(std::move(o));
   }
   co_return http::json_response(

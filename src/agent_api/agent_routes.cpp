@@ -390,6 +390,19 @@ asio::awaitable<Response> AgentRoutes::reply(const std::string& agent, const std
                                                             {"messages", std::move(messages)}}));
 }
 
+std::string AgentRoutes::survey_for(const store::ResponseClock& c) const {
+  for (const auto& channel : config_.channels) {
+    if (channel.settings.id != c.channel || !channel.csat) continue;
+    // In the conversation's language, else English, else the first the channel has.
+    const auto& templates = channel.csat->templates;
+    auto it = templates.find(c.language);
+    if (it == templates.end()) it = templates.find("en");
+    if (it == templates.end()) it = templates.begin();
+    return json::serialize(json::object{{"text", it->second}, {"window_ms", channel.csat->window.count()}});
+  }
+  return "";
+}
+
 void AgentRoutes::count_response(const reports::Record& record) {
   if (record.json.empty()) return;
   metrics_.counter("omniroute_responses_total", {{"queue", record.queue},
@@ -422,7 +435,8 @@ asio::awaitable<Response> AgentRoutes::resolve(const std::string& agent, const s
     auto clock = co_await conversations_.response_clock(id);
     if (!clock) co_return unavailable();
     record = *clock ? recorder_.for_resolution(**clock, now) : reports::Record{};
-    r = co_await conversations_.resolve(id, agent, now, record.json);
+    const std::string survey = *clock ? survey_for(**clock) : "";
+    r = co_await conversations_.resolve(id, agent, now, record.json, survey);
     if (!r || *r != store::ResolveOutcome::stale) break;
   }
   if (!r) co_return unavailable();

@@ -70,6 +70,8 @@ class AgentRoutes {
   boost::asio::awaitable<http::Response> get_conversation(const Caller& caller, const std::string& id);
   boost::asio::awaitable<http::Response> reply(const std::string& agent, const std::string& id, const http::Request& request);
   boost::asio::awaitable<http::Response> resolve(const std::string& agent, const std::string& id);
+  /// The satisfaction survey to send when `c` is resolved (JSON for resolve.lua), or "" when its channel sends none.
+  std::string survey_for(const store::ResponseClock& c) const;
   /// Counts a recorded response or resolution in omniroute_responses_total (met, missed, no target).
   void count_response(const reports::Record& record);
   /// The first-response histograms' bucket edges for `queue`: the usual ones plus each of its targets.

@@ -1,5 +1,7 @@
 #include "ingest/ingest_service.hpp"
 
+#include "reports/csat.hpp"
+
 #include "store/channel_state_store.hpp"
 
 #include <re2/re2.h>
@@ -42,9 +44,12 @@ const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
 IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics,
                              TaskGroup& tasks)
     : config_(config), store_(store), contacts_(store.client(), store.keys()), tasks_(tasks), metrics_(metrics),
-      policies_(config),
+      policies_(config), recorder_(policies_, reports::rollup_zones(config)),
       acknowledger_(config, store, metrics.registry()) {
-  for (const auto& c : config.channels) media_[c.settings.id] = c.medium;
+  for (const auto& c : config.channels) {
+    media_[c.settings.id] = c.medium;
+    if (c.csat) survey_channels_.insert(c.settings.id);
+  }
   for (const auto& r : config.rules) {
     CompiledRule compiled{&r, nullptr};
     if (!r.match.text_matches.empty()) compiled.text = std::make_unique<re2::RE2>(r.match.text_matches, re2::RE2::Quiet);
@@ -95,6 +100,13 @@ store::IngestPlan IngestService::plan_for(const Message& message,
       plan.resolution_warn_ms = d->warn_ms;
     }
     plan.start_next_response = policies_.any_next_response();
+  }
+  if (survey_channels_.count(message.channel_id)) {
+    // The channel sends satisfaction surveys: this message may answer one (ingest.lua decides).
+    plan.survey = true;
+    if (auto score = reports::survey_score(message.text)) {
+      plan.survey_answer = recorder_.for_survey_answer(*score, message.received_time_ms).json;
+    }
   }
   return plan;
 }

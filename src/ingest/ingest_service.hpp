@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <map>
+#include <set>
 #include <vector>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "omniroute/task_group.hpp"
 #include "sla/auto_ack.hpp"
 #include "sla/policy.hpp"
+#include "reports/recorder.hpp"
 #include "store/contacts.hpp"
 #include "store/conversation_store.hpp"
 
@@ -89,6 +91,8 @@ class IngestService final : public IngestSink {
   std::map<std::string, Medium, std::less<>> media_;
   std::map<std::string, std::int64_t> last_inbound_noted_;  // by channel: when this loop last wrote it (ms)
   sla::Policies policies_;
+  reports::Recorder recorder_;           // a survey answer's record
+  std::set<std::string> survey_channels_;  // channels that send satisfaction surveys
   sla::AutoAcknowledger acknowledger_;
 };
 

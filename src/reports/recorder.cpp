@@ -6,6 +6,7 @@
 #include <set>
 
 #include "calendar/local_days.hpp"
+#include "reports/csat.hpp"
 
 namespace omniroute::reports {
 
@@ -21,6 +22,20 @@ std::int64_t expiry_after(int day_after_last) {
 
 // Numbers go to the script as strings: they become Redis arguments and field names verbatim.
 std::string text(long long n) { return std::to_string(n); }
+
+/// The rollups a record made at `now_ms` goes into, each with when it expires: its local day and month in
+/// every rollup zone.
+json::array rollups_at(const std::vector<const date::time_zone*>& zones, std::int64_t now_ms) {
+  json::array rollups;
+  for (const date::time_zone* zone : zones) {
+    const int day = sla::local_day(zone, now_ms);
+    const std::string name(zone->name());
+    rollups.push_back(json::array{"d:" + name + ":" + sla::day_name(day), text(expiry_after(day + 1))});
+    rollups.push_back(
+        json::array{"m:" + name + ":" + sla::month_name(day), text(expiry_after(sla::next_month_first_day(day)))});
+  }
+  return rollups;
+}
 }  // namespace
 
 std::string hour_name(int utc_day, int hour) {
@@ -60,6 +75,16 @@ Record Recorder::for_resolution(const store::ResponseClock& c, std::int64_t now_
   return record(kResolution, config::SlaTarget::resolution, c.created_at, c, now_ms);
 }
 
+Record Recorder::for_survey_answer(int score, std::int64_t now_ms) const {
+  json::array rollups = rollups_at(zones_, now_ms);
+  const int utc_day = static_cast<int>(now_ms / 1000 / kDaySeconds);
+  std::string body = json::serialize(json::object{
+      {"kind", kCsat}, {"start", ""}, {"queue", ""}, {"priority", ""}, {"wall_ms", "0"}, {"business_ms", "0"},
+      {"target_ms", "0"}, {"seconds", text(score)}, {"met", "n"}, {"hour", hour_of(now_ms)},
+      {"rollups", std::move(rollups)}, {"expire_at", text(expiry_after(utc_day + 1))}});
+  return Record{std::move(body), kCsat, "no_target", ""};
+}
+
 Record Recorder::record(std::string_view kind, config::SlaTarget target, const std::string& start,
                              const store::ResponseClock& c, std::int64_t now_ms) const {
   const std::int64_t start_ms = std::atoll(start.c_str());
@@ -69,14 +94,7 @@ Record Recorder::record(std::string_view kind, config::SlaTarget target, const s
   const std::int64_t target_ms = policies_.target(c.queue, sla::priority_named(c.priority), target).count() * 1000;
   const char* met = target_ms == 0 ? "n" : business_ms <= target_ms ? "y" : "x";
 
-  json::array rollups;
-  for (const date::time_zone* zone : zones_) {
-    const int day = sla::local_day(zone, now_ms);
-    const std::string name(zone->name());
-    rollups.push_back(json::array{"d:" + name + ":" + sla::day_name(day), text(expiry_after(day + 1))});
-    rollups.push_back(
-        json::array{"m:" + name + ":" + sla::month_name(day), text(expiry_after(sla::next_month_first_day(day)))});
-  }
+  json::array rollups = rollups_at(zones_, now_ms);
   const int utc_day = static_cast<int>(now_ms / 1000 / kDaySeconds);
   const int utc_hour = static_cast<int>(now_ms / 1000 % kDaySeconds / 3600);
   std::string body = json::serialize(json::object{

@@ -60,6 +60,9 @@ class Recorder {
   Record for_reply(const store::ResponseClock& c, std::int64_t now_ms) const;
   /// The record of the conversation's resolution at `now_ms`.
   Record for_resolution(const store::ResponseClock& c, std::int64_t now_ms) const;
+  /// The record of a satisfaction score (1–5) given at `now_ms` (kind csat; ingest.lua fills in the
+  /// surveyed conversation's queue and priority).
+  Record for_survey_answer(int score, std::int64_t now_ms) const;
 
  private:
   Record record(std::string_view kind, config::SlaTarget target, const std::string& start,

@@ -10,6 +10,7 @@
 #include "omniroute/clock.hpp"
 
 #include "calendar/local_days.hpp"
+#include "reports/csat.hpp"
 #include "reports/recorder.hpp"
 
 namespace omniroute::reports {
@@ -37,7 +38,7 @@ Figures figures_of(const Distribution& d) {
     if (n > 0) sorted[out++] = {value, n};
   }
   sorted.resize(out);
-  for (const auto& [s, n] : sorted) f.count += n;
+  for (const auto& [s, n] : sorted) f.count += n, f.sum += s * n;
   f.with_target = d.with_target;
   f.met = d.met;
   if (f.count == 0) return f;
@@ -54,6 +55,7 @@ Figures figures_of(const Distribution& d) {
   f.p50 = at(50);
   f.p90 = at(90);
   f.p95 = at(95);
+  f.distribution = std::move(sorted);
   return f;
 }
 }  // namespace
@@ -117,7 +119,7 @@ asio::awaitable<store::StoreResult<std::vector<Row>>> ResponseReport::run(const 
   for (const auto& [group, measures] : tally.groups) {
     Row row{group, {}};
     bool any = false;
-    for (std::string_view m : {kFirstResponse, kNextResponse, kResolution}) {
+    for (std::string_view m : {kFirstResponse, kNextResponse, kResolution, kCsat}) {
       auto it = measures.find(std::string(m));
       Figures f = it == measures.end() ? Figures{} : figures_of(it->second);
       any = any || f.count > 0;

@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/reports.hpp"
@@ -31,11 +32,13 @@ struct Figures {
   long long count = 0;
   long long p50 = 0, p90 = 0, p95 = 0, max = 0;  // seconds; meaningless when count is 0
   long long with_target = 0, met = 0;           // compliance = met / with_target
+  long long sum = 0;                            // of every value (satisfaction: the average's numerator)
+  std::vector<std::pair<long long, long long>> distribution;  // value → how many, ascending
 };
 
 struct Row {
   std::string group;                        // the queue, channel, agent, label ("" none) or day ("2026-12-01")
-  std::map<std::string, Figures> measures;  // by kFirstResponse, kNextResponse, kResolution
+  std::map<std::string, Figures> measures;  // by kFirstResponse, kNextResponse, kResolution, kCsat
 };
 
 struct Query {

@@ -102,6 +102,8 @@ boost::asio::awaitable<StoreResult<IngestOutcome>> ConversationStore::ingest(con
   call.automatic = m.automatic;
   call.blob_ttl = std::to_string(kBlobTtlSeconds);
   call.full_text = m.full_text;
+  call.survey = plan.survey ? "1" : "";
+  call.survey_answer = plan.survey_answer;
   for (size_t i = 0; i < m.attachments.size(); ++i) {
     if (digests[i].empty()) continue;
     call.blobs.push_back(digests[i]);

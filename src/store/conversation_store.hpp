@@ -30,6 +30,10 @@ struct IngestPlan {
   /// A customer message after an agent's reply starts the next-response clock (sla/monitor.hpp
   /// sets its deadline); off when no queue promises a next response.
   bool start_next_response = false;
+  /// The channel sends satisfaction surveys (ingest.lua: the contact's next message after one answers or
+  /// cancels it), and the record this message's score would be ("" when it is not a score).
+  bool survey = false;
+  std::string survey_answer;
 };
 
 /// What a signature's nonce was used for before: nothing (fresh), the same delivery (retry), or other content.

@@ -114,7 +114,8 @@ asio::awaitable<StoreResult<TransferOutcome>> Conversations::transfer(const std:
 
 asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::string& conversation,
                                                                     const std::string& by, std::int64_t now_ms,
-                                                                    const std::string& report_json) {
+                                                                    const std::string& report_json,
+                                                                    const std::string& survey_json) {
   ResolveCall call;
   call.conv = keys_.conversation(conversation);
   call.sla = keys_.sla();
@@ -124,6 +125,7 @@ asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::s
   call.by = by;
   call.events_max = std::to_string(kEventsMaxLength);
   call.report = report_json;
+  call.survey = survey_json;
   auto r = co_await run(client_, resolve_script(), call.keys(), call.argv());
   if (!r) co_return unexpected(r.error());
   const std::string& status = status_of(*r);
@@ -137,14 +139,18 @@ asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::s
 
 asio::awaitable<StoreResult<std::optional<ResponseClock>>> Conversations::response_clock(
     const std::string& conversation) {
-  std::vector<std::string> hmget{"HMGET",      keys_.conversation(conversation), "id", "state", "queue", "priority",
-                                 "created_at", "first_response_at",              "awaiting_since"};
+  std::vector<std::string> hmget{"HMGET",          keys_.conversation(conversation),
+                                 "id",             "state",
+                                 "queue",          "priority",
+                                 "created_at",     "first_response_at",
+                                 "awaiting_since", "channel",
+                                 "language"};
   auto r = co_await detail::command(client_, std::move(hmget));
   if (!r) co_return unexpected(r.error());
-  if (r->elements.size() != 7) co_return unexpected(unexpected_reply(*r, "HMGET"));
+  if (r->elements.size() != 9) co_return unexpected(unexpected_reply(*r, "HMGET"));
   if (r->elements[0].type != Reply::Type::string) co_return std::optional<ResponseClock>{};
   const auto& e = r->elements;
-  co_return ResponseClock{e[1].str, e[2].str, e[3].str, e[4].str, e[5].str, e[6].str};
+  co_return ResponseClock{e[1].str, e[2].str, e[3].str, e[4].str, e[5].str, e[6].str, e[7].str, e[8].str};
 }
 
 namespace {

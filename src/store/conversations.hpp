@@ -58,6 +58,7 @@ enum class ResolveOutcome { resolved, already_resolved, forbidden, not_found, st
 /// resolve that records them; the script refuses with `stale` if it changed meanwhile).
 struct ResponseClock {
   std::string state, queue, priority, created_at, first_response_at, awaiting_since;
+  std::string channel, language;
 };
 
 /// What writing a note or changing a label came to; `value` is the note's id or the labels now.
@@ -113,9 +114,11 @@ class Conversations {
                                                                 const std::string& agent, const TransferTarget& to,
                                                                 std::int64_t now_ms);
   /// Closes the conversation (as agent `by`, or "system"); its customer's next message opens a new one.
-  /// `report_json`: its resolution, for the reports (reports::Recorder), or "".
+  /// `report_json`: its resolution, for the reports (reports::Recorder), or ""; `survey_json`: the
+  /// satisfaction survey to send ({"text", "window_ms"}), or "".
   boost::asio::awaitable<StoreResult<ResolveOutcome>> resolve(const std::string& conversation, const std::string& by,
-                                                              std::int64_t now_ms, const std::string& report_json = "");
+                                                              std::int64_t now_ms, const std::string& report_json = "",
+                                                              const std::string& survey_json = "");
   /// What the reports' records of the conversation are computed from; nullopt when there is none.
   boost::asio::awaitable<StoreResult<std::optional<ResponseClock>>> response_clock(const std::string& conversation);
   /// A private note by `author` (`any`: an admin's, on any conversation).

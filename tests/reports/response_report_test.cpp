@@ -259,7 +259,7 @@ TEST_F(Reports, CsvHasTheSameRowsAsJson) {
       if (c == ',') cells.emplace_back();
       else cells.back().push_back(c);
     }
-    ASSERT_EQ(cells.size(), 19u) << line;
+    ASSERT_EQ(cells.size(), 21u) << line;
     const json::object& row = json_rows.at(cells[0]);
     size_t i = 1;
     for (const char* m : {"first_response", "next_response", "resolution"}) {
@@ -271,6 +271,8 @@ TEST_F(Reports, CsvHasTheSameRowsAsJson) {
       if (c.is_null()) EXPECT_EQ(cells[i++], "") << m << " compliance";
       else EXPECT_DOUBLE_EQ(std::stod(cells[i++]), c.as_double()) << m << " compliance";
     }
+    EXPECT_EQ(cells[19], json::serialize(row.at("csat").at("count")));
+    EXPECT_EQ(cells[20], "");  // no survey answered: no average
     ++n;
   }
   EXPECT_EQ(n, 2);

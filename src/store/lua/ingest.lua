@@ -12,6 +12,8 @@
 --! args: attachments provider_at now queue_id priority score first_response_due dedupe_ttl events_max
 --! args: medium skills language first_response_warn resolution_due resolution_warn next_response
 --! args: thread_refs fallback_thread fallback_window thread_ttl reply_context automatic blob_ttl full_text
+--! args: survey survey_answer
+--! uses: lib_report
 --! rest: blobs
 --
 -- k_dedupe   or:{ws}:dedupe:<channel>:<provider id>     k_handle_key or:{ws}:handle:<handle kind>:<handle>
@@ -35,6 +37,12 @@
 --                   answers (no clock, no queue, no routing) or, answering none, kept in or:{ws}:automatic;
 --                   never opens a conversation,
 --   a_full_text     the whole text when a_text leaves part out (the quoted history of an e-mail), else "".
+-- Satisfaction surveys (resolve.lua sends them; "" elsewhere):
+--   a_survey        "1" when the channel sends surveys: the contact's next message after one
+--                   (or:{ws}:csat:<channel>:<contact> → the surveyed conversation, until the window ends)
+--                   answers it or, not being a score, cancels it,
+--   a_survey_answer the score this message would be (a lib_report.lua record of kind csat), or "" when it is
+--                   none: stored with the surveyed conversation and in its transcript, never a new one.
 -- Then pairs (rest): sha256 of a content, and "<content type>\n<the bytes>", kept for a_blob_ttl s in
 -- or:{ws}:blob:<sha256> (type, content).
 -- Returns {"duplicate", conv, msg} or {"stored", conv, msg, contact, new conv 0|1, routable 0|1}:
@@ -152,6 +160,29 @@ if not contact then
   redis.call('SET', k_handle_key, contact)
 elseif a_contact_name ~= '' and redis.call('HGET', prefix .. 'contact:' .. contact, 'name') == '' then
   redis.call('HSET', prefix .. 'contact:' .. contact, 'name', a_contact_name)
+end
+
+if a_survey == '1' then
+  -- The contact's next message after a survey: a score answers it; anything else cancels it (and goes on).
+  local pending_key = prefix .. 'csat:' .. a_channel .. ':' .. contact
+  local surveyed = redis.call('GET', pending_key)
+  if surveyed then
+    redis.call('DEL', pending_key)
+    if a_survey_answer ~= '' and redis.call('HGET', conv_key(surveyed), 'state') == 'resolved' then
+      local report = cjson.decode(a_survey_answer)
+      local c = redis.call('HMGET', conv_key(surveyed), 'id', 'channel', 'labels', 'queue', 'priority', 'agent',
+                           'resolved_by')
+      report.queue, report.priority = c[4] or '', c[5] or ''
+      local agent = (c[6] and c[6] ~= '') and c[6] or (c[7] or '')
+      report_record(prefix, report, {id = c[1], channel = c[2], labels = c[3]}, agent, now)
+      local msg, entry = append_message(surveyed, {'survey', 'answer'})
+      redis.call('HINCRBY', conv_key(surveyed), 'message_count', 1)
+      redis.call('HSET', conv_key(surveyed), 'csat', report.seconds, 'csat_at', now)
+      redis.call('SET', k_dedupe, surveyed .. '|' .. msg, 'EX', a_dedupe_ttl)
+      message_event(surveyed, msg, entry, {'survey', 'answer', 'csat', report.seconds, 'at', now})
+      return {'stored', surveyed, msg, contact, 0, 0}
+    end
+  end
 end
 
 -- The open conversation this message joins: its thread's, then one it answers, then the fallback thread's.

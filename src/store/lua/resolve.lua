@@ -7,15 +7,18 @@
 --
 --! uses: lib_conv
 --! keys: conv sla events
---! args: prefix now by events_max report
+--! args: prefix now by events_max report survey
 -- k_conv or:{ws}:conv:<id>, k_sla or:{ws}:sla, k_events or:{ws}:events; a_by the resolving agent, or "system".
 -- a_report: the resolution, for the reports (lib_report.lua); "" records none.
+-- a_survey: JSON {"text", "window_ms"}: the satisfaction survey to send the customer now (an outbound message
+--   like an agent's reply, `auto` = survey), answered by their next message within the window (ingest.lua,
+--   or:{ws}:csat:<channel>:<contact>); "" sends none.
 -- Returns {"resolved", agent, queue, medium}, {"already_resolved"}, {"forbidden"}, {"not_found"} or
 -- {"stale"} (a_report no longer describes the conversation).
 
 local prefix, now, by = a_prefix, a_now, a_by
 local c = load_fields(k_conv, 'id', 'state', 'channel', 'thread', 'queue', 'agent', 'medium', 'created_at',
-                     'priority', 'labels')
+                     'priority', 'labels', 'contact', 'recipient', 'subject', 'reply_context')
 if not c.id then return {'not_found'} end
 if by ~= 'system' and c.agent ~= by then return {'forbidden'} end
 if c.state == 'resolved' then return {'already_resolved'} end
@@ -36,4 +39,19 @@ redis.call('ZADD', prefix .. 'resolved', now, id)
 redis.call('ZREMRANGEBYRANK', prefix .. 'resolved', 0, -100001)
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*',
   'type', 'conversation.resolved', 'conversation_id', id, 'by', by, 'at', now)
+if a_survey ~= '' and c.contact then
+  local survey = cjson.decode(a_survey)
+  local msg = 'm' .. redis.call('HINCRBY', prefix .. 'seq', 'msg', 1)
+  local entry = redis.call('XADD', k_conv .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'survey',
+                           'text', survey.text, 'attachments', '[]', 'at', now, 'delivery', 'queued')
+  redis.call('HINCRBY', k_conv, 'message_count', 1)
+  redis.call('HSET', k_conv, 'csat_sent_at', now)
+  redis.call('XADD', prefix .. 'outbox', '*', 'conversation_id', id, 'message_id', msg, 'channel', c.channel,
+             'recipient', (c.recipient and c.recipient ~= '') and c.recipient or c.thread, 'text', survey.text,
+             'at', now, 'subject', c.subject or '', 'reply_context', c.reply_context or '')
+  redis.call('HSET', k_conv .. ':delivery', msg, '{"status":"queued","attempts":0}')
+  redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.created', 'conversation_id', id,
+             'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
+  redis.call('SET', prefix .. 'csat:' .. c.channel .. ':' .. c.contact, id, 'PX', survey.window_ms)
+end
 return {'resolved', c.agent or '', c.queue or '', medium}
