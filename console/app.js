@@ -30,6 +30,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
   const [tab, setTab] = useState('mine');
   const [status, setStatus] = useState(session.agent.status || 'offline');
   const [canned, setCanned] = useState([]);
+  const [catalog, setCatalog] = useState([]);  // the workspace's label catalogue: suggestions
   const [error, setError] = useState('');
   const [alerts, setAlerts] = useState(notificationsAllowed());
   const [help, setHelp] = useState(false);
@@ -107,6 +108,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
     stream.current = new EventStream('/v1/agents/me/events?waiting=1', onEvent, onState);
     stream.current.start();
     api('GET', '/v1/canned_responses').then((r) => setCanned(r.canned_responses), () => {});
+    api('GET', '/v1/labels').then((r) => setCatalog(r.labels), () => {});
     const waitingTimer = setInterval(loadWaiting, 15000);
     // Still here: others drop a viewer not heard from for a minute (a closed laptop says no goodbye).
     const viewingTimer = setInterval(() => {
@@ -257,7 +259,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
         </div>
         <${ConversationView} detail=${state.detail} readOnly=${readOnly} t=${t} lang=${lang} me=${me}
                              meName=${session.agent.name} presence=${state.presence[state.openId]} actions=${actions}
-                             canned=${canned} composerRef=${composer} />
+                             canned=${canned} catalog=${catalog} composerRef=${composer} />
       </div>
       ${help && html`<${Shortcuts} t=${t} onClose=${() => setHelp(false)} />`}
     </div>`;

@@ -8,7 +8,7 @@ import { html, render, useEffect, useMemo, useRef, useState } from './html.js';
 import { api, EventStream } from './api.js';
 import { formatNumber, formatSpan, formatTime, initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { LanguagePicker, SignIn } from './signin.js';
-import { AgentAdmin, CannedAdmin } from './board_admin.js';
+import { AgentAdmin, CannedAdmin, LabelAdmin } from './board_admin.js';
 import { Reports } from './board_reports.js';
 
 function useNow() {
@@ -177,7 +177,9 @@ function ChannelsTable({ channels, dead, t, lang, onRetry }) {
       <h2>${t('channels')}</h2>
       <table aria-label=${t('channels')}>
         <thead><tr>
-          <th scope="col">${t('channel')}</th><th scope="col">${t('lastInbound')}</th><th scope="col">${t('lastError')}</th>
+          <th scope="col">${t('channel')}</th><th scope="col">${t('lastInbound')}</th>
+          <th scope="col" class="num">${t('lag')}</th><th scope="col">${t('lastPoll')}</th>
+          <th scope="col" class="num">${t('rateLimit')}</th><th scope="col">${t('lastError')}</th>
           <th scope="col" class="num">${t('sent')}</th><th scope="col" class="num">${t('retrying')}</th>
           <th scope="col" class="num">${t('failed')}</th><th scope="col" class="num">${t('deadLettered')}</th>
         </tr></thead>
@@ -185,6 +187,9 @@ function ChannelsTable({ channels, dead, t, lang, onRetry }) {
           <tr key=${c.id} class=${c.outbound.dead > 0 ? 'row-at-risk' : ''}>
             <th scope="row">${c.id} <span class="meta">${c.kind}</span></th>
             <td>${c.last_inbound_at ? formatTime(c.last_inbound_at, lang) : '—'}</td>
+            <td class="num">${c.lag_seconds == null ? '—' : formatSpan(c.lag_seconds * 1000, lang)}</td>
+            <td>${c.last_poll_at ? formatTime(c.last_poll_at, lang) : '—'}</td>
+            <td class="num">${c.rate_limit?.per_second ? t('perSecond', { n: formatNumber(c.rate_limit.per_second, lang) }) : '—'}</td>
             <td dir="auto">${c.last_error ? html`${c.last_error.message} <span class="meta">${formatTime(c.last_error.at, lang)}</span>` : '—'}</td>
             <td class="num">${formatNumber(c.outbound.sent, lang)}</td>
             <td class="num">${formatNumber(c.outbound.retrying, lang)}</td>
@@ -242,6 +247,8 @@ function Board({ t, lang, setLang, onSignOut }) {
   const [dead, setDead] = useState([]);
   const [canned, setCanned] = useState([]);
   const loadCanned = () => api('GET', '/v1/canned_responses').then((r) => setCanned(r.canned_responses), () => {});
+  const [labels, setLabels] = useState([]);
+  const loadLabels = () => api('GET', '/v1/labels').then((r) => setLabels(r.labels), () => {});
   const [connection, setConnection] = useState('connecting');
   const [openId, setOpenId] = useState(null);
   const [version, setVersion] = useState(0);
@@ -276,6 +283,7 @@ function Board({ t, lang, setLang, onSignOut }) {
     const stream = new EventStream('/v1/events', soon, (state) => { setConnection(state); if (state === 'open') soon(); });
     stream.start();
     loadCanned();
+    loadLabels();
     const timer = setInterval(soon, 3000);  // deadlines and alerts that come due with no event
     return () => { stream.stop(); clearInterval(timer); clearTimeout(pending.current); };
   }, []);
@@ -303,6 +311,7 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${Reports} t=${t} lang=${lang} />
         <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
         <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
+        <${LabelAdmin} labels=${labels} t=${t} onChanged=${loadLabels} />
       </div>
       ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)}
                                             agents=${agents} queues=${queues} version=${version} />`}

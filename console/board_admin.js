@@ -111,3 +111,43 @@ export function CannedAdmin({ canned, t, onChanged }) {
       </ul>
     </section>`;
 }
+
+const COLOURS = ['grey', 'red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple', 'pink'];
+
+/// The label catalogue: what agents are offered when they label a conversation.
+export function LabelAdmin({ labels, t, onChanged }) {
+  const empty = { name: '', description: '', color: 'grey' };
+  const [form, setForm] = useState(empty);
+  const [error, setError] = useState('');
+  const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
+  const save = async (e) => {
+    e.preventDefault();
+    try {
+      await api('PUT', `/v1/labels/${encodeURIComponent(form.name.trim())}`, { description: form.description.trim(), color: form.color });
+      setForm(empty);
+      setError('');
+      onChanged();
+    } catch (err) { setError(t('error', { m: err.message })); }
+  };
+  return html`
+    <section class="card wide admin" aria-label=${t('manageLabels')}>
+      <h2>${t('manageLabels')}</h2>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <form class="inline-form" onSubmit=${save}>
+        <label>${t('labelName')}<input value=${form.name} onInput=${set('name')} required maxlength="40" pattern="[A-Za-z0-9_\\-]+" /></label>
+        <label>${t('description')}<input value=${form.description} onInput=${set('description')} maxlength="200" dir="auto" /></label>
+        <label>${t('colour')}<select value=${form.color} onChange=${set('color')}>
+          ${COLOURS.map((c) => html`<option value=${c}>${c}</option>`)}</select></label>
+        <button class="primary" type="submit">${t('save')}</button>
+      </form>
+      <ul class="admin-list">${labels.map((l) => html`
+        <li key=${l.name}>
+          <span class=${`label-chip label-${l.color}`}>${l.name}</span>
+          <span dir="auto" class="preview">${l.description}</span>
+          <button onClick=${() => setForm({ name: l.name, description: l.description, color: l.color })}>${t('edit')}</button>
+          <button onClick=${async () => { await api('DELETE', `/v1/labels/${encodeURIComponent(l.name)}`).catch(() => {}); onChanged(); }}>${t('remove')}</button>
+        </li>`)}
+      </ul>
+      <p class="meta">${t('labelsStay')}</p>
+    </section>`;
+}

@@ -36,17 +36,19 @@ function Message({ m, t, lang, channel, customer }) {
     </article>`;
 }
 
-function Labels({ labels, t, onAdd, onRemove, readOnly }) {
+function Labels({ labels, catalog, t, onAdd, onRemove, readOnly }) {
   const [adding, setAdding] = useState('');
+  const known = Object.fromEntries(catalog.map((l) => [l.name, l]));
   return html`
     <div class="labels" aria-label=${t('labels')} role="group">
       ${(labels || []).map((l) => html`
-        <span class="label-chip">${l}${!readOnly && html`<button class="chip-x" aria-label=${t('removeLabel', { label: l })}
+        <span class=${`label-chip label-${known[l]?.color || 'grey'}`} title=${known[l]?.description || ''}>${l}${!readOnly && html`<button class="chip-x" aria-label=${t('removeLabel', { label: l })}
           onClick=${() => onRemove(l)}>×</button>`}</span>`)}
       ${!readOnly && html`
         <form class="add-label" onSubmit=${(e) => { e.preventDefault(); if (adding.trim()) { onAdd(adding.trim()); setAdding(''); } }}>
-          <input aria-label=${t('addLabel')} placeholder=${t('addLabel')} value=${adding} maxlength="40"
+          <input aria-label=${t('addLabel')} placeholder=${t('addLabel')} value=${adding} maxlength="40" list="label-catalog"
                  pattern="[A-Za-z0-9_\\-]+" onInput=${(e) => setAdding(e.target.value)} />
+          <datalist id="label-catalog">${catalog.map((l) => html`<option value=${l.name}>${l.description}</option>`)}</datalist>
         </form>`}
     </div>`;
 }
@@ -93,7 +95,7 @@ function TransferDialog({ conversation, t, onTransfer, onClose, loadTargets }) {
 }
 
 export function ConversationView(props) {
-  const { detail, readOnly, t, lang, presence, me, actions, canned, composerRef } = props;
+  const { detail, readOnly, t, lang, presence, me, actions, canned, catalog, composerRef } = props;
   const [transferring, setTransferring] = useState(false);
   const [now, setNow] = useState(Date.now());
   const transcript = useRef(null);
@@ -126,7 +128,7 @@ export function ConversationView(props) {
             <button class="primary" onClick=${() => actions.resolve(detail.id)}>${t('resolve')}</button>
           </div>`}
       </header>
-      <${Labels} labels=${detail.labels} t=${t} readOnly=${readOnly || resolved}
+      <${Labels} labels=${detail.labels} catalog=${catalog || []} t=${t} readOnly=${readOnly || resolved}
                  onAdd=${(l) => actions.label(detail.id, l, true)} onRemove=${(l) => actions.label(detail.id, l, false)} />
       ${others.length > 0 && html`
         <p class="presence" aria-live="polite">${others.map(([agent, what]) => t(what, { who: agent })).join(' · ')}</p>`}

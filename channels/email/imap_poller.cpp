@@ -10,6 +10,7 @@
 
 #include "common/context_calls.hpp"
 #include "email/email_channel.hpp"
+#include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "omniroute/spawn.hpp"
 
@@ -56,6 +57,7 @@ asio::awaitable<void> ImapPoller::run(std::shared_ptr<bool> stopped) {
   while (!*stopped) {
     Pass pass = co_await poll_once(stopped);
     if (*stopped) co_return;
+    if (pass != Pass::failed) co_await save_state(ctx_, "last_poll_at", std::to_string(now_ms()));  // health
     if (pass == Pass::more) continue;
     failures = pass == Pass::failed ? failures + 1 : 0;
     auto pause = failures ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(1000 << std::min(failures, 6)),

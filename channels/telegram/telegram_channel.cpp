@@ -129,6 +129,8 @@ class TelegramChannel final : public Channel {
         co_await pause(failures++);
         continue;
       }
+      // The provider answered: the channel's health shows when it last polled (GET /v1/channels).
+      co_await save_state(ctx, "last_poll_at", std::to_string(now_ms()));
       auto batch = parse_telegram_updates(json::serialize(*result), id());
       if (!batch) {
         log::warn("telegram " + id() + ": unreadable updates (" + batch.error().message + "); retrying");

@@ -28,10 +28,23 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
     auto count = [&](const char* result) { return std::atoll(f[std::string("out:") + result].c_str()); };
     json::value error = nullptr;
     if (!f["last_error"].empty()) error = json::object{{"at", time_or_null(f["last_error_at"])}, {"message", f["last_error"]}};
+    // The provider's declared limits on what we send (null: none); polling channels' last poll.
+    json::value rate_limit = nullptr;
+    if (auto p = send_policies_.find(ids[i]); p != send_policies_.end() && (p->second.per_second > 0 ||
+                                                                            p->second.per_recipient_per_second > 0)) {
+      auto per = [](double v) { return v > 0 ? json::value(v) : json::value(nullptr); };
+      rate_limit = json::object{{"per_second", per(p->second.per_second)},
+                                {"per_recipient_per_second", per(p->second.per_recipient_per_second)}};
+    }
+    json::value lag = nullptr;
+    if (!f["last_lag_ms"].empty()) lag = std::atoll(f["last_lag_ms"].c_str()) / 1000.0;
     out.push_back(json::object{{"id", ids[i]},
                                {"kind", config_.channels[i].settings.kind},
                                {"medium", std::string(to_string(config_.channels[i].medium))},
                                {"last_inbound_at", time_or_null(f["last_inbound_at"])},
+                               {"lag_seconds", std::move(lag)},
+                               {"last_poll_at", time_or_null(f["last_poll_at"])},
+                               {"rate_limit", std::move(rate_limit)},
                                {"last_error", std::move(error)},
                                {"outbound", json::object{{"sent", count("sent")},
                                                          {"retrying", count("retrying")},

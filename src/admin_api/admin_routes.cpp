@@ -134,7 +134,7 @@ std::optional<Response> save_refusal(const store::StoreResult<store::SaveOutcome
 }  // namespace
 
 AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory,
-                         store::ConversationStore& store, routing::Assigner& assigner)
+                         store::ConversationStore& store, routing::Assigner& assigner, SendPolicies send_policies)
     : config_(config),
       directory_(directory),
       store_(store),
@@ -142,7 +142,8 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       overview_(store.client(), store.keys()),
       contacts_(store.client(), store.keys()),
       outbox_(store.client(), store.keys()),
-      assigner_(assigner) {}
+      assigner_(assigner),
+      send_policies_(std::move(send_policies)) {}
 
 asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& request, std::string_view path,
                                                               const Caller& caller) {

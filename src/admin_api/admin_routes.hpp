@@ -5,6 +5,7 @@
 // attributes (tier, …) that routing rules match on, and the SLA watch list. docs/api.md describes it.
 
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -22,8 +23,11 @@ namespace omniroute::admin_api {
 
 class AdminRoutes {
  public:
+  /// Each channel's outbound rate limits (its declared send policy), by channel id, for GET /v1/channels.
+  using SendPolicies = std::map<std::string, SendPolicy, std::less<>>;
+
   AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
-              routing::Assigner& assigner);
+              routing::Assigner& assigner, SendPolicies send_policies = {});
 
   /// Answers an admin request, or nullopt when `path` is not an admin route.
   boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path,
@@ -68,6 +72,7 @@ class AdminRoutes {
   store::Contacts contacts_;
   store::Outbox outbox_;
   routing::Assigner& assigner_;
+  SendPolicies send_policies_;
 };
 
 }  // namespace omniroute::admin_api

@@ -48,7 +48,7 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
                          store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics,
                          ReplyLimits reply_limits)
     : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys()),
-      canned_(store.client(), store.keys()), overview_(store.client(), store.keys()),
+      canned_(store.client(), store.keys().canned_responses()), labels_(store.client(), store.keys().label_catalog()), overview_(store.client(), store.keys()),
       assigner_(assigner), metrics_(metrics),
       policies_(config), recorder_(policies_, reports::rollup_zones(config)), reply_limits_(std::move(reply_limits)) {
   json::object windows;  // channels whose provider takes free-form replies only for a while
@@ -66,9 +66,11 @@ asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& requ
   const verb method = request.method();
   const bool agent_route = path.starts_with("/v1/agents/me/") || path.starts_with("/v1/conversations/") ||
                            path.starts_with("/v1/attachments/") || path == "/v1/canned_responses" ||
-                           path.starts_with("/v1/canned_responses/");
+                           path.starts_with("/v1/canned_responses/") || path == "/v1/labels" ||
+                           path.starts_with("/v1/labels/");
   if (!agent_route) co_return std::nullopt;
   if (path.starts_with("/v1/canned_responses")) co_return co_await canned(caller, request, path);
+  if (path.starts_with("/v1/labels")) co_return co_await label_catalog(caller, request, path);
   if (caller.is_admin()) {
     // Supervisors read every conversation (and so every attachment), and write notes and labels on any.
     if (path.starts_with("/v1/attachments/")) {

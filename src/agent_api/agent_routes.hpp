@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "agent_api/caller.hpp"
-#include "store/canned_responses.hpp"
+#include "store/catalog.hpp"
 #include "store/conversations.hpp"
 #include "store/overview.hpp"
 #include "config/config.hpp"
@@ -52,6 +52,10 @@ class AgentRoutes {
   /// (canned_routes.cpp).
   boost::asio::awaitable<http::Response> canned(const Caller& caller, const http::Request& request,
                                                 std::string_view path);
+  /// /v1/labels[/<name>]: the label catalogue — everyone reads it, the admin adds, changes and removes
+  /// labels (label_routes.cpp). Conversations may carry labels not in it.
+  boost::asio::awaitable<http::Response> label_catalog(const Caller& caller, const http::Request& request,
+                                                       std::string_view path);
   boost::asio::awaitable<http::Response> save_canned(const std::string& id, const http::Request& request,
                                                      bool only_new);
   boost::asio::awaitable<http::Response> set_status(const std::string& agent, const http::Request& request);
@@ -82,7 +86,8 @@ class AgentRoutes {
   const routing::AgentDirectory& directory_;
   store::ConversationStore& store_;
   store::Conversations conversations_;
-  store::CannedResponses canned_;
+  store::Catalog canned_;
+  store::Catalog labels_;  // the workspace's label catalogue (label_routes.cpp)
   store::Overview overview_;
   routing::Assigner& assigner_;
   metrics::Registry& metrics_;

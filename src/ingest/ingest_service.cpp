@@ -111,16 +111,19 @@ store::IngestPlan IngestService::plan_for(const Message& message,
   return plan;
 }
 
-void IngestService::note_inbound(const std::string& channel, std::int64_t at_ms) {
+void IngestService::note_inbound(const std::string& channel, std::int64_t at_ms, std::int64_t provider_ms) {
   // The channel's last inbound message, for its health on the board: at most once a second per channel and
-  // loop, after the message is stored (never delaying its answer).
+  // loop, after the message is stored (never delaying its answer). With it, how long after the provider's
+  // own time the message was stored (a polling channel's lag; a webhook's delivery delay).
   std::int64_t& last = last_inbound_noted_[channel];
   if (at_ms - last < 1000) return;
   last = at_ms;
+  const std::int64_t lag = provider_ms > 0 ? std::max<std::int64_t>(0, at_ms - provider_ms) : -1;
   tasks_.spawn(
-      [this, channel, at_ms]() -> boost::asio::awaitable<void> {
+      [this, channel, at_ms, lag]() -> boost::asio::awaitable<void> {
         store::RedisChannelState state(store_.client(), store_.keys(), channel);
         co_await state.set("last_inbound_at", std::to_string(at_ms));
+        if (lag >= 0) co_await state.set("last_lag_ms", std::to_string(lag));
       },
       "ingest: noting a channel's last inbound message");
 }
@@ -150,7 +153,7 @@ boost::asio::awaitable<IngestResult> IngestService::store(Message message) {
     co_return r;
   }
   (r->duplicate ? counters.duplicate : counters.received)->inc();
-  note_inbound(message.channel_id, message.received_time_ms);
+  note_inbound(message.channel_id, message.received_time_ms, message.provider_time_ms);
   metrics_.latency().observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (r->created && acknowledger_.enabled_for(message.channel_id)) {
     // After the message is durable; the customer hears from us while they wait.

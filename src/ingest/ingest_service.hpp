@@ -67,7 +67,7 @@ class IngestService final : public IngestSink {
   /// contact's attributes (`tier`, …) for rules that match on them.
   store::IngestPlan plan_for(const Message& message, const std::map<std::string, std::string>& attributes = {}) const;
   /// Records the channel's last inbound message time in its Redis hash (throttled, in the background).
-  void note_inbound(const std::string& channel, std::int64_t at_ms);
+  void note_inbound(const std::string& channel, std::int64_t at_ms, std::int64_t provider_ms);
 
   /// Called after a message from a polling channel opened a conversation that can be routed now.
   void on_routable(std::function<void(const std::string& queue)> trigger) { on_routable_ = std::move(trigger); }

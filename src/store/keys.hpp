@@ -52,6 +52,7 @@ class Keys {
   std::string events() const { return prefix_ + "events"; }
   std::string session(std::string_view secret_sha256) const { return cat("session:", secret_sha256); }
   std::string canned_responses() const { return prefix_ + "canned"; }
+  std::string label_catalog() const { return prefix_ + "label_catalog"; }
   std::string admin_token() const { return prefix_ + "admin_token"; }
   std::string automatic() const { return prefix_ + "automatic"; }
   std::string first_response_times(std::string_view queue) const { return cat("frt:", queue); }

@@ -142,3 +142,18 @@ test('reports: a reply made now is a first response in the Reports table and cha
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the admin keeps a label catalogue on the board; agents are offered its labels', async () => {
+  const board = await w.page();
+  await w.signIn(board, 'admin', '/board');
+  const labels = board.getByRole('region', { name: 'Labels' });
+  await labels.getByLabel('Label', { exact: true }).fill('refund');
+  await labels.getByLabel('Description').fill('पैसे वापस');
+  await labels.getByLabel('Colour').selectOption('orange');
+  await labels.getByRole('button', { name: 'Save' }).click();
+  await labels.getByText('पैसे वापस').waitFor();
+  const r = await w.call('admin-token-0123456789', 'GET', '/v1/labels');
+  assert.deepEqual(r.body.labels, [{ name: 'refund', description: 'पैसे वापस', color: 'orange' }]);
+  assert.deepEqual(board.errors, []);
+  await board.context().close();
+});

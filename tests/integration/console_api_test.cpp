@@ -189,6 +189,31 @@ TEST_F(ConsoleApi, CannedResponsesAreTheAdminsToChangeAndEveryonesToRead) {
   EXPECT_EQ(http_request(port, "GET", "/v1/canned_responses").status, 401);
 }
 
+TEST_F(ConsoleApi, TheLabelCatalogueIsTheAdminsToManageAndStaysOffConversationsHistory) {
+  EXPECT_EQ(as(kAsha, "PUT", "/v1/labels/refund", R"({"description":"money back"})").status, 403);
+  auto saved = as(kAdmin, "PUT", "/v1/labels/refund", R"({"description":"पैसे वापस / డబ్బు వాపసు","color":"orange"})");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  ASSERT_EQ(as(kAdmin, "PUT", "/v1/labels/vip", R"({"color":"purple"})").status, 200);
+  auto list = json::parse(as(kAsha, "GET", "/v1/labels").body).at("labels").as_array();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].at("name"), "refund");
+  EXPECT_EQ(list[0].at("description"), "पैसे वापस / డబ్బు వాపసు");
+  EXPECT_EQ(list[0].at("color"), "orange");
+  EXPECT_EQ(list[1].at("color"), "purple");
+  // Bad input: a clear 400.
+  EXPECT_EQ(as(kAdmin, "PUT", "/v1/labels/x", R"({"color":"chartreuse"})").status, 400);
+  EXPECT_EQ(as(kAdmin, "PUT", "/v1/labels/a%20b", R"({})").status, 400);
+  EXPECT_EQ(as(kAdmin, "PUT", "/v1/labels/x", R"({"colour":"red"})").status, 400);
+  // A label removed from the catalogue stays on the conversation that carries it.
+  std::string conv = assigned_to_asha("l1", "cust-label", "refund please");
+  ASSERT_EQ(as(kAsha, "PUT", "/v1/conversations/" + conv + "/labels/refund").status, 200);
+  EXPECT_EQ(as(kAdmin, "DELETE", "/v1/labels/refund").status, 204);
+  EXPECT_EQ(as(kAdmin, "DELETE", "/v1/labels/refund").status, 404);
+  EXPECT_EQ(json::parse(as(kAsha, "GET", "/v1/conversations/" + conv).body).at("labels").as_array().size(), 1u);
+  EXPECT_EQ(json::parse(as(kAsha, "GET", "/v1/labels").body).at("labels").as_array().size(), 1u);
+  EXPECT_EQ(http_request(port, "GET", "/v1/labels").status, 401);
+}
+
 TEST_F(ConsoleApi, TheAdminReadsAnyConversationWithItsTranscript) {
   std::string conv = assigned_to_asha("s1", "cust-sup", "సహాయం కావాలి");
   EXPECT_EQ(as(kRavi, "GET", "/v1/conversations/" + conv).status, 403);

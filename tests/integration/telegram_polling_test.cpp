@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "integration/test_config.hpp"
+#include "omniroute/clock.hpp"
 #include "support/daemon_process.hpp"
 #include "support/fake_provider.hpp"
 #include "support/redis_server.hpp"
@@ -95,6 +96,40 @@ TEST(TelegramPolling, ABotApiThatFailsIsRetriedAndNothingIsSkipped) {
   ASSERT_TRUE(eventually([&] { return stored_for(redis, 9) == 1; }, 15'000)) << daemon.log();
   EXPECT_EQ(redis.one({"HGET", it_keys().channel_state("tg"), "offset"}), "8");
   EXPECT_NE(daemon.log().find("getUpdates answered 502"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace omniroute::testing
+
+namespace omniroute::testing {
+namespace {
+
+TEST(TelegramPolling, ItsHealthShowsTheLastPollHowLateMessagesArriveAndTheRateLimit) {
+  RedisServer redis;
+  FakeProvider bot_api;
+  ScriptedAnswer hang;
+  hang.hang = true;
+  // A message the provider timestamped 40 s ago (Telegram's `date`, whole seconds).
+  json::value u = json::parse(update(5, 11, 1, "ఇప్పుడే చూశాను"));
+  u.at("message").at("date") = now_ms() / 1000 - 40;
+  bot_api.script({{200, "{\"ok\":true,\"result\":[" + json::serialize(u) + "]}"}}, hang);
+  std::uint16_t port = free_port();
+  const std::string admin = "admin-token-for-health-0123";
+  std::string yaml = config(port, redis.url(), bot_api.url());
+  yaml.replace(yaml.find("  threads: 2\n"), 13, "  threads: 2\n  admin_token: " + admin + "\n");
+  DaemonProcess daemon(yaml, port);
+  ASSERT_TRUE(eventually([&] { return stored_for(redis, 11) == 1; })) << daemon.log();
+  json::object tg;
+  ASSERT_TRUE(eventually([&] {
+    auto all = json::parse(as_bearer(port, admin, "GET", "/v1/channels").body).at("channels").as_array();
+    tg = all.at(0).as_object();
+    return !tg.at("lag_seconds").is_null();
+  }));
+  EXPECT_EQ(tg.at("id"), "tg");
+  EXPECT_GE(tg.at("lag_seconds").to_number<double>(), 39.0);  // stored about 40 s after the provider's time
+  EXPECT_LT(tg.at("lag_seconds").to_number<double>(), 120.0);
+  EXPECT_FALSE(tg.at("last_poll_at").is_null());
+  EXPECT_GT(tg.at("rate_limit").at("per_second").to_number<double>(), 0.0);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #pragma once
-// store::CannedResponses: the workspace's prepared answers (or:{ws}:canned, a
-// hash: id → the response as JSON {"id","shortcut","variants":{lang: text}}).
+// store::Catalog: a workspace's list of named things an admin manages, kept as
+// one hash (id → JSON): canned responses (or:{ws}:canned: {"id","shortcut",
+// "variants":{lang: text}}) and labels (or:{ws}:label_catalog: {"name",
+// "description","color"}).
 
 #include <boost/asio/awaitable.hpp>
 #include <map>
@@ -13,11 +15,12 @@
 
 namespace omniroute::store {
 
-class CannedResponses {
+class Catalog {
  public:
-  CannedResponses(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
+  /// The catalog kept in the hash `key` (Keys::canned_responses(), Keys::label_catalog()).
+  Catalog(RedisClient& client, std::string key) : client_(client), key_(std::move(key)) {}
 
-  /// Every response, by id, as stored (JSON).
+  /// Every entry, by id, as stored (JSON).
   boost::asio::awaitable<StoreResult<std::map<std::string, std::string>>> all();
   boost::asio::awaitable<StoreResult<std::optional<std::string>>> get(const std::string& id);
   /// Stores `json` under `id`; with `only_new`, only when there is none yet (false: it exists).
@@ -27,7 +30,7 @@ class CannedResponses {
 
  private:
   RedisClient& client_;
-  const Keys& keys_;
+  std::string key_;
 };
 
 }  // namespace omniroute::store
