@@ -37,7 +37,7 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
                                 {"per_recipient_per_second", per(p->second.per_recipient_per_second)}};
     }
     json::value lag = nullptr;
-    if (!f["last_lag_ms"].empty()) lag = std::atoll(f["last_lag_ms"].c_str()) / 1000.0;
+    if (!f["last_lag_ms"].empty()) lag = static_cast<double>(std::atoll(f["last_lag_ms"].c_str())) / 1000.0;
     out.push_back(json::object{{"id", ids[i]},
                                {"kind", config_.channels[i].settings.kind},
                                {"medium", std::string(to_string(config_.channels[i].medium))},

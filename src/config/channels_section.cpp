@@ -78,25 +78,26 @@ void read_fields(MapReader& r, const std::vector<FieldSpec>& specs, const std::s
   }
 }
 
+/// Texts by language code (`en: "…"`, ISO 639-1 or -2), each 1 to 1000 bytes, from the mapping `node`.
+void read_templates(MapReader& r, const YAML::Node& node, std::map<std::string, std::string>& out) {
+  for (const auto& entry : node) {
+    std::string language = entry.first.as<std::string>("");
+    bool code = language.size() >= 2 && language.size() <= 3 &&
+                std::all_of(language.begin(), language.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+    auto text = r.text(language);
+    if (!code) r.error(language, "'" + language + "' is not a language code such as en, hi or te");
+    else if (text && (text->empty() || text->size() > 1000)) r.error(language, "a template is 1 to 1000 bytes");
+    else if (text) out[language] = *text;
+  }
+}
+
 /// `auto_ack:` — templates by language code (`en: "…{eta}…"`), at least one.
 void read_auto_ack(MapReader& r, ChannelConfig& c) {
   YAML::Node node = r.child("auto_ack");
   if (!node.IsDefined() || node.IsNull()) return;
   MapReader a(node, r.qualified("auto_ack"), r.diagnostics(), r.env(), r.where("auto_ack"));
   if (!a.valid()) return;
-  for (const auto& entry : node) {
-    std::string language = entry.first.as<std::string>("");
-    bool code = language.size() >= 2 && language.size() <= 3 &&
-                std::all_of(language.begin(), language.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
-    auto text = a.text(language);
-    if (!code) {
-      a.error(language, "'" + language + "' is not a language code such as en, hi or te");
-    } else if (text && (text->empty() || text->size() > 1000)) {
-      a.error(language, "a template is 1 to 1000 bytes");
-    } else if (text) {
-      c.auto_ack[language] = *text;
-    }
-  }
+  read_templates(a, node, c.auto_ack);
   a.finish();
 }
 
@@ -116,15 +117,7 @@ void read_csat(MapReader& r, ChannelConfig& c) {
     s.error("templates", "a survey needs templates by language (en: \"How did we do? Reply 1 to 5\")");
   } else {
     MapReader t(templates, s.qualified("templates"), s.diagnostics(), s.env(), s.where("templates"));
-    for (const auto& entry : templates) {
-      std::string language = entry.first.as<std::string>("");
-      bool code = language.size() >= 2 && language.size() <= 3 &&
-                  std::all_of(language.begin(), language.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
-      auto text = t.text(language);
-      if (!code) t.error(language, "'" + language + "' is not a language code such as en, hi or te");
-      else if (text && (text->empty() || text->size() > 1000)) t.error(language, "a template is 1 to 1000 bytes");
-      else if (text) csat.templates[language] = *text;
-    }
+    read_templates(t, templates, csat.templates);
     t.finish();
   }
   s.finish();

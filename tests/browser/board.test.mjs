@@ -12,6 +12,17 @@ after(async () => { await w?.stop(); });
 
 const setStatus = (agent, status) => w.setStatus(agent, status);
 
+/// The id of the conversation with the contact `name` once it is assigned to `agent` (polled, bounded).
+async function assignedTo(agent, name) {
+  for (let i = 0; i < 100; i++) {
+    const r = await w.call(AGENTS[agent].token, 'GET', '/v1/agents/me/conversations');
+    const conv = r.body.conversations.find((c) => c.contact?.name === name)?.id;
+    if (conv) return conv;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`${name}'s conversation was never assigned to ${agent}`);
+}
+
 test('the board shows queues, agents and deadlines, and they change without a reload', async () => {
   for (const id of Object.keys(AGENTS)) await setStatus(id, 'offline');
   const page = await w.page();
@@ -112,13 +123,7 @@ test('reports: a reply made now is a first response in the Reports table and cha
   for (const id of Object.keys(AGENTS)) await setStatus(id, 'offline');
   await setStatus('asha', 'available');
   await w.customerWrites('r-1', 'cust-report-1', 'मेरा रिफंड कब आएगा?', 'Report Customer');
-  let conv;
-  for (let i = 0; i < 100 && !conv; i++) {
-    const r = await w.call(AGENTS.asha.token, 'GET', '/v1/agents/me/conversations');
-    conv = r.body.conversations.find((c) => c.contact?.name === 'Report Customer')?.id;
-    if (!conv) await new Promise((res) => setTimeout(res, 50));
-  }
-  assert.ok(conv, 'asha was given the conversation');
+  const conv = await assignedTo('asha', 'Report Customer');
   assert.equal((await w.call(AGENTS.asha.token, 'POST', `/v1/conversations/${conv}/messages`, { text: 'कल तक' })).status, 202);
 
   const page = await w.page();
@@ -154,6 +159,37 @@ test('the admin keeps a label catalogue on the board; agents are offered its lab
   await labels.getByText('पैसे वापस').waitFor();
   const r = await w.call('admin-token-0123456789', 'GET', '/v1/labels');
   assert.deepEqual(r.body.labels, [{ name: 'refund', description: 'पैसे वापस', color: 'orange' }]);
+  assert.deepEqual(board.errors, []);
+  await board.context().close();
+});
+
+test('a reply the provider kept refusing is a dead letter; Retry on the board delivers it once', async () => {
+  for (const id of Object.keys(AGENTS)) await setStatus(id, 'offline');
+  await setStatus('tara', 'available');
+  w.twilio.failing = 2;  // both attempts refused: dead-lettered
+  await w.smsArrives('SMdead0000000000000000000000000001', '+919800000077', 'मेरा ऑर्डर कहाँ है?', 'Dead Letter Customer');
+  const conv = await assignedTo('tara', 'Dead Letter Customer');
+  const sentBefore = w.twilio.sent.length;
+  assert.equal((await w.call(AGENTS.tara.token, 'POST', `/v1/conversations/${conv}/messages`, { text: 'कल पहुँचेगा' })).status, 202);
+
+  const board = await w.page();
+  await w.signIn(board, 'admin', '/board');
+  const dead = board.getByRole('table', { name: 'Dead letters' });
+  const row = dead.getByRole('row').filter({ hasText: 'कल पहुँचेगा' });
+  await row.waitFor({ timeout: 15000 });
+  assert.equal(w.twilio.refused >= 2, true);
+  await row.getByRole('button', { name: 'Retry' }).click();
+  await row.waitFor({ state: 'detached' });
+  for (let i = 0; i < 100 && w.twilio.sent.length === sentBefore; i++) await new Promise((res) => setTimeout(res, 50));
+  const delivered = w.twilio.sent.slice(sentBefore).filter((s) => s.fields.Body === 'कल पहुँचेगा');
+  assert.equal(delivered.length, 1);
+  assert.equal(delivered[0].fields.To, '+919800000077');
+  // Once: the same dead letter cannot be retried again, and nothing more goes out.
+  const list = await w.call('admin-token-0123456789', 'GET', '/v1/outbox/dead');
+  assert.ok(!list.body.dead_letters.some((d) => d.text === 'कल पहुँचेगा'));
+  const view = await w.call('admin-token-0123456789', 'GET', `/v1/conversations/${conv}`);
+  assert.equal(view.body.messages.find((m) => m.text === 'कल पहुँचेगा').delivery.status, 'sent');
+  assert.equal(w.twilio.sent.filter((s) => s.fields.Body === 'कल पहुँचेगा').length, 1);
   assert.deepEqual(board.errors, []);
   await board.context().close();
 });

@@ -59,14 +59,23 @@ export async function eventually(check, ms = 10000) {
   return value;
 }
 
-/// A fake Twilio Messages API: records each reply, answers with a message SID.
+/// A fake Twilio Messages API: records each reply, answers with a message SID; while `failing` is above 0
+/// it answers 503 instead (and counts down), as Twilio does when it is in trouble.
 function fakeTwilio() {
   const sent = [];
+  const fake = { sent, failing: 0, refused: 0 };
   let n = 0;
-  const server = createServer((req, res) => {
+  fake.server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
+      if (fake.failing > 0) {
+        fake.failing--;
+        fake.refused++;
+        res.writeHead(503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ code: 20503, message: 'Service unavailable' }));
+        return;
+      }
       const fields = Object.fromEntries(new URLSearchParams(body));
       const sid = `SM${String(++n).padStart(32, '0')}`;
       sent.push({ path: req.url, fields, sid });
@@ -74,7 +83,7 @@ function fakeTwilio() {
       res.end(JSON.stringify({ sid, status: 'queued' }));
     });
   });
-  return { server, sent };
+  return fake;
 }
 
 function config({ port, redisPort, twilioPort, offerTimeout, capacity }) {
@@ -89,6 +98,7 @@ function config({ port, redisPort, twilioPort, offerTimeout, capacity }) {
 redis:
   url: redis://127.0.0.1:${redisPort}/0
   workspace: browser
+outbound: { retry_base: 50ms, retry_max: 200ms, max_attempts: 2 }
 channels:
   - { id: api, kind: webhook, secret: ${API_SECRET} }
   - { id: sms, kind: twilio_sms, account_sid: ${TWILIO_SID}, auth_token: ${TWILIO_TOKEN}, from: "+15005550006", api_base: "http://127.0.0.1:${twilioPort}" }

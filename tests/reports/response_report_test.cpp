@@ -84,19 +84,24 @@ class Reports : public DaemonTest {
   }
 
   /// A conversation of `queue` opened by `handle` at `at`, assigned to asha.
-  std::string open(const std::string& queue, const std::string& handle, std::int64_t at) {
+  /// A customer message from `handle` on the generic channel, received at `at`.
+  static Message message(const std::string& handle, const std::string& text, std::int64_t at) {
     Message m;
     m.channel_id = "api";
     m.channel_kind = "webhook";
-    m.provider_id = handle + std::to_string(at);
+    m.provider_id = handle + text + std::to_string(at);
     m.handle_kind = "api";
     m.contact_handle = handle;
     m.thread_key = handle;
-    m.text = "नमस्ते, मेरा बिल गलत है";
+    m.text = text;
     m.received_time_ms = at;
+    return m;
+  }
+
+  std::string open(const std::string& queue, const std::string& handle, std::int64_t at) {
     store::IngestPlan plan;
     plan.queue = queue;
-    auto out = await(store_->ingest(m, Medium::chat, plan));
+    auto out = await(store_->ingest(message(handle, "नमस्ते, मेरा बिल गलत है", at), Medium::chat, plan));
     store::RoutePass pass{queue, queue, queue, "chat", at, 100, 0, std::nullopt, 0};
     auto assigned = await(agents_->route(pass));
     EXPECT_EQ(assigned.size(), 1u);
@@ -104,19 +109,10 @@ class Reports : public DaemonTest {
   }
   /// The customer writes again at `at`.
   void write_again(const std::string& handle, std::int64_t at) {
-    Message m;
-    m.channel_id = "api";
-    m.channel_kind = "webhook";
-    m.provider_id = handle + "again" + std::to_string(at);
-    m.handle_kind = "api";
-    m.contact_handle = handle;
-    m.thread_key = handle;
-    m.text = "ఇంకా సమాధానం రాలేదు";
-    m.received_time_ms = at;
     store::IngestPlan plan;
     plan.queue = "billing";
     plan.start_next_response = true;
-    await(store_->ingest(m, Medium::chat, plan));
+    await(store_->ingest(message(handle, "ఇంకా సమాధానం రాలేదు", at), Medium::chat, plan));
   }
   /// asha answers at `at`, as the agent API does (recorded by the reply script itself).
   void answer(const std::string& conv, std::int64_t at) {
