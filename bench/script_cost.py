@@ -51,7 +51,7 @@ def call(shape, i, now):
              'medium': 'chat', 'skills': '', 'language': 'hi', 'first_response_warn': str(now + 720000),
              'resolution_due': '', 'resolution_warn': '', 'next_response': '1', 'thread_refs': '',
              'fallback_thread': '', 'fallback_window': '0', 'thread_ttl': '0', 'reply_context': '',
-             'automatic': '', 'blob_ttl': '0', 'full_text': ''}
+             'automatic': '', 'blob_ttl': '0', 'full_text': '', 'survey': '', 'survey_answer': ''}
         missing = [n for n in names['keys'] if n not in k] + [n for n in names['args'] if n not in a]
         if missing: raise SystemExit(f'script_cost.py: ingest.lua declares names this bench does not fill: {missing}')
         return [k[n] for n in names['keys']], [a[n] for n in names['args']]
