@@ -114,7 +114,11 @@ json::object csat_json(const reports::Figures& f) {
 asio::awaitable<Response> AdminRoutes::response_times(const http::Request& request, std::string_view query) {
   const std::string tz_name = query_param(query, "tz").empty() ? "UTC" : query_param(query, "tz");
   const date::time_zone* zone = sla::find_zone(tz_name);
-  if (!zone) co_return json_error(400, "invalid_tz", "unknown time zone '" + tz_name + "' (an IANA name: Asia/Kolkata)");
+  if (!zone) {
+    // The name is echoed only when it is short (hostile input is not mirrored back at length).
+    const std::string shown = tz_name.size() <= 64 ? " '" + tz_name + "'" : "";
+    co_return json_error(400, "invalid_tz", "unknown time zone" + shown + " (an IANA name: Asia/Kolkata)");
+  }
   reports::Query q;
   q.zone = zone;
   q.group_by = query_param(query, "group_by").empty() ? "queue" : query_param(query, "group_by");

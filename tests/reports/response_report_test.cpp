@@ -303,6 +303,9 @@ TEST_F(Reports, AReplyAndAResolveThroughTheApiAreEachRecordedOnce) {
   EXPECT_EQ(agents["ravi"]["resolution"].as_object()["count"].as_int64(), 1);
   EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?group_by=weekday").status, 400);
   EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?tz=Mars/Olympus").status, 400);
+  auto hostile = as(kAdmin, "GET", "/v1/reports/response_times?tz=" + std::string(5000, 'x'));
+  EXPECT_EQ(hostile.status, 400);
+  EXPECT_LT(hostile.body.size(), 200u) << "the unknown name is not mirrored back at length";
   EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?from=2026-13-01").status, 400);
   EXPECT_EQ(as("ravi-token-0123456789", "GET", "/v1/reports/response_times").status, 401);
 }
