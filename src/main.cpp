@@ -10,6 +10,7 @@
 #include "config/reference.hpp"
 #include "daemon/daemon.hpp"
 #include "omniroute/log.hpp"
+#include "store/redis_client.hpp"
 
 namespace omniroute::embedded {
 extern const std::string_view omniroute_default;
@@ -92,6 +93,12 @@ int main(int argc, char** argv) {
     }
   };
 
+  // A certificate or password Redis refuses will be refused on every retry: say so and stop, rather
+  // than run unready. (An unreachable Redis is waited for.)
+  if (auto refusal = omniroute::store::RedisClient::refusal_at_start(config.redis, config.redis.connect_timeout)) {
+    omniroute::log::error("cannot start: redis: " + *refusal);
+    return 1;
+  }
   try {
     return omniroute::daemon::run(std::move(config), registry, reload);
   } catch (const std::exception& e) {

@@ -46,11 +46,30 @@ struct RedisEndpoint {
   int db = 0;
   std::string username;
   std::string password;
+  bool tls = false;  // rediss://
+};
+
+/// A sentinel or a cluster seed: host:port.
+struct RedisNode {
+  std::string host;
+  std::uint16_t port = 6379;
+};
+
+/// redis.tls: how the server is verified and how we prove who we are (files in PEM).
+struct RedisTls {
+  std::string ca_file;    // empty: the system's CA store
+  std::string cert_file;  // a client certificate, when the server asks for one
+  std::string key_file;
 };
 
 struct RedisConfig {
   RedisEndpoint endpoint;
   std::string url;
+  RedisTls tls;
+  std::vector<RedisNode> sentinels;  // with master_name: the data node is the master they name
+  std::string master_name;
+  std::vector<RedisNode> cluster;    // seeds: the data node owns the workspace's slot
+  int replicas_ack = 0;              // a webhook is acknowledged once WAIT confirms this many replicas
   std::string workspace = "default";
   Millis command_timeout{2'000};
   Millis connect_timeout{2'000};

@@ -1,5 +1,8 @@
 #include "config/reference.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <regex>
 
 #include "config/config.hpp"
@@ -78,13 +81,80 @@ SectionDoc server_section() {
          }}}};
 }
 
+/// A file named in redis.tls must be readable now (the daemon reads it at start and at each reload).
+void check_readable(MapReader& r, const char* key, const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    r.error(key, "cannot read " + path + ": " + std::strerror(errno));
+    return;
+  }
+  std::fclose(f);
+}
+
+void read_redis_tls(MapReader& top, RedisTls& tls) {
+  YAML::Node node = top.child("tls");
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader r(node, top.qualified("tls"), top.diagnostics(), top.env(), top.where("tls"));
+  if (!r.valid()) return;
+  tls.ca_file = r.text("ca_file").value_or("");
+  tls.cert_file = r.text("cert_file").value_or("");
+  tls.key_file = r.text("key_file").value_or("");
+  if (!tls.ca_file.empty()) check_readable(r, "ca_file", tls.ca_file);
+  if (!tls.cert_file.empty()) check_readable(r, "cert_file", tls.cert_file);
+  if (!tls.key_file.empty()) check_readable(r, "key_file", tls.key_file);
+  if (!tls.key_file.empty() && tls.cert_file.empty()) r.error("key_file", "key_file needs cert_file");
+  r.finish();
+}
+
+std::vector<RedisNode> redis_nodes(MapReader& r, const char* key) {
+  std::vector<RedisNode> nodes;
+  auto list = r.text_list(key);
+  if (!list) return nodes;
+  if (list->empty()) r.error(key, "needs at least one host:port");
+  for (const auto& item : *list) {
+    if (auto n = parse_redis_node(item)) nodes.push_back(*n);
+    else r.error(key, n.error());
+  }
+  return nodes;
+}
+
+/// What the redis keys mean together: one topology (a node, sentinels or a cluster), TLS files only with
+/// rediss://.
+void check_redis_topology(MapReader& r, const RedisConfig& c) {
+  if (!c.sentinels.empty() && !c.cluster.empty()) r.error("cluster", "use sentinels or cluster, not both");
+  if (!c.sentinels.empty() && c.master_name.empty()) r.error("sentinels", "sentinels need master_name");
+  if (c.sentinels.empty() && !c.master_name.empty()) r.error("master_name", "master_name needs sentinels");
+  if (!c.cluster.empty() && c.endpoint.db != 0) r.error("url", "Redis Cluster has database 0 only");
+  if ((!c.sentinels.empty() || !c.cluster.empty()) && !c.endpoint.unix_path.empty()) {
+    r.error("url", "with sentinels or cluster, url gives only scheme, user, password and db: use redis:// or rediss://");
+  }
+  const bool files = !c.tls.ca_file.empty() || !c.tls.cert_file.empty();
+  if (files && !c.endpoint.tls) r.error("tls", "redis.tls needs a rediss:// url");
+}
+
 SectionDoc redis_section() {
   return {"redis", "Where conversations live.",
-       {{"redis.url", "redis://[user:pass@]host:port/db or unix:///path", "redis://127.0.0.1:6379/0", "the Redis server",
+       {{"redis.url", "redis://[user:pass@]host:port/db, rediss://… (TLS) or unix:///path", "redis://127.0.0.1:6379/0", "the Redis server",
          [](MapReader& r, Config& c) {
            c.redis.url = r.text("url").value_or("redis://127.0.0.1:6379/0");
            if (auto ep = parse_redis_url(c.redis.url)) c.redis.endpoint = *ep;
            else r.error("url", ep.error());
+         }},
+        {"redis.tls", "mapping", "", "with rediss://: how the server is verified (and, optionally, who we are)",
+         [](MapReader& r, Config& c) { read_redis_tls(r, c.redis.tls); }},
+        {"redis.tls.ca_file", "path (PEM)", "the system's CA store", "CA certificates the server's certificate must chain to"},
+        {"redis.tls.cert_file", "path (PEM)", "", "a client certificate, for servers that ask for one"},
+        {"redis.tls.key_file", "path (PEM)", "cert_file", "the client certificate's private key"},
+        {"redis.sentinels", "list of host:port", "", "Redis Sentinel: the data node is the master they name (url's host:port unused)",
+         [](MapReader& r, Config& c) { c.redis.sentinels = redis_nodes(r, "sentinels"); }},
+        {"redis.master_name", "text", "", "the master's name known to the sentinels (required with sentinels)",
+         [](MapReader& r, Config& c) { c.redis.master_name = r.text("master_name").value_or(""); }},
+        {"redis.cluster", "list of host:port", "", "Redis Cluster seeds: the data node owns the workspace's slot (url's host:port unused)",
+         [](MapReader& r, Config& c) { c.redis.cluster = redis_nodes(r, "cluster"); }},
+        {"redis.replicas_ack", "integer 0–16", "0",
+         "a webhook is acknowledged only once WAIT confirms this many replicas have the message (else 503)",
+         [](MapReader& r, Config& c) {
+           if (auto v = r.integer("replicas_ack", 0, 16)) c.redis.replicas_ack = static_cast<int>(*v);
          }},
         {"redis.workspace", "identifier", "default", "key prefix or:{<workspace>}: (daemons sharing it share conversations)",
          [](MapReader& r, Config& c) {
@@ -104,6 +174,7 @@ SectionDoc redis_section() {
          }}},
        [](MapReader& r, Config& c) {
          if (c.redis.command_timeout.count() <= 0) r.error("command_timeout", "must be longer than 0ms");
+         check_redis_topology(r, c.redis);
        }};
 }
 

@@ -101,11 +101,11 @@ Parsed<RedisEndpoint> parse_redis_url(std::string_view text) {
     return ep;
   }
   if (text.starts_with("rediss://")) {
-    return fail<RedisEndpoint>("rediss:// (TLS) is not supported yet; use redis:// or unix://");
-  }
-  if (!text.starts_with("redis://")) {
-    return fail<RedisEndpoint>("expected redis://host:port/db or unix:///path, got '" +
-                               std::string(text) + "'");
+    ep.tls = true;
+    text.remove_prefix(1);  // parsed below like redis://
+  } else if (!text.starts_with("redis://")) {
+    return fail<RedisEndpoint>("expected redis://host:port/db, rediss://host:port/db or unix:///path, got '" +
+                               redact_url(text) + "'");
   }
   std::string_view rest = text.substr(8);
   auto at = rest.rfind('@');
@@ -140,6 +140,34 @@ Parsed<RedisEndpoint> parse_redis_url(std::string_view text) {
   if (hostport.empty()) return fail<RedisEndpoint>("redis URL has no host");
   ep.host = std::string(hostport);
   return ep;
+}
+
+std::string redact_url(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  auto at = url.rfind('@');
+  if (at == std::string_view::npos || at < scheme) return std::string(url);
+  std::string_view cred = url.substr(scheme + 3, at - scheme - 3);
+  auto colon = cred.find(':');
+  std::string user = colon == std::string_view::npos ? "" : std::string(cred.substr(0, colon));
+  return std::string(url.substr(0, scheme + 3)) + user + (user.empty() ? "" : ":") + "***" + std::string(url.substr(at));
+}
+
+Parsed<RedisNode> parse_redis_node(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return fail<RedisNode>("expected host:port, got '" + std::string(text) + "'");
+  }
+  auto p = parse_port(text.substr(colon + 1));
+  if (!p) return fail<RedisNode>(p.error());
+  std::string_view host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  for (char c : host) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == '/' || c == '@') {
+      return fail<RedisNode>("expected host:port, got '" + std::string(text) + "'");
+    }
+  }
+  return RedisNode{std::string(host), *p};
 }
 
 Parsed<std::string> parse_http_url(std::string_view text) {

@@ -27,6 +27,10 @@ Parsed<ListenAddress> parse_listen(std::string_view text);
 
 /// redis://[user:pass@]host[:port][/db] or unix:///path[?db=N].
 Parsed<RedisEndpoint> parse_redis_url(std::string_view text);
+/// A sentinel or cluster node: host:port ([v6]:port).
+Parsed<RedisNode> parse_redis_node(std::string_view text);
+/// `url` with its password replaced by *** (for logs and errors).
+std::string redact_url(std::string_view url);
 
 /// http:// or https:// with a host.
 Parsed<std::string> parse_http_url(std::string_view text);

@@ -46,7 +46,14 @@ std::string queue_score(config::Priority priority, std::int64_t queued_at_ms) {
 }
 
 ConversationStore::ConversationStore(RedisClient& client, const config::RedisConfig& config)
-    : client_(client), keys_(config.workspace), dedupe_ttl_(std::to_string(config.dedupe_ttl.count())) {}
+    : client_(client),
+      keys_(config.workspace),
+      dedupe_ttl_(std::to_string(config.dedupe_ttl.count())),
+      // WAIT answers within half the command timeout, so its reply (with the count) beats the client's deadline.
+      replicas_(std::make_unique<ReplicaBarrier>(client, config.replicas_ack,
+                                                 std::max(std::chrono::milliseconds(100), config.command_timeout / 2))) {}
+
+ConversationStore::~ConversationStore() = default;
 
 boost::asio::awaitable<StoreResult<IngestOutcome>> ConversationStore::ingest(const Message& m, Medium medium,
                                                                            const IngestPlan& plan) {
@@ -123,6 +130,9 @@ boost::asio::awaitable<StoreResult<IngestOutcome>> ConversationStore::ingest(con
   out.routable = reply.elements.size() >= 6 && reply.elements[5].integer == 1;
   out.created = reply.elements.size() >= 5 && reply.elements[4].integer == 1;
   out.queue = plan.queue;
+  // A retried delivery of a message whose first WAIT fell short is a duplicate: it waits again.
+  auto replicated = co_await replicas_->wait();
+  if (!replicated) co_return unexpected(replicated.error());
   co_return out;
 }
 

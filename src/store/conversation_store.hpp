@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "store/replica_barrier.hpp"
 #include "omniroute/channel.hpp"
 #include "store/conversations.hpp"
 #include "store/keys.hpp"
@@ -42,9 +43,11 @@ enum class NonceClaim { fresh, retry, replayed };
 class ConversationStore {
  public:
   ConversationStore(RedisClient& client, const config::RedisConfig& config);
+  ~ConversationStore();
 
 
-  /// Stores `message` (deduplicated) and files it in a conversation; resumes once durable or failed.
+  /// Stores `message` (deduplicated) and files it in a conversation; resumes once durable or failed (with
+  /// redis.replicas_ack, durable on that many replicas too: else `unavailable`, also for a duplicate).
   boost::asio::awaitable<StoreResult<IngestOutcome>> ingest(const Message& message, Medium medium,
                                                             const IngestPlan& plan);
   /// Whether Redis answers on this connection.
@@ -60,6 +63,7 @@ class ConversationStore {
   RedisClient& client_;
   Keys keys_;
   std::string dedupe_ttl_;
+  std::unique_ptr<ReplicaBarrier> replicas_;  // redis.replicas_ack
 };
 
 /// A priority band's width in a queue score: 1e13 ms is ~317 years, so bands never overlap and

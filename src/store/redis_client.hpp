@@ -1,32 +1,42 @@
 #pragma once
-// One Redis connection bound to one event loop. Commands are pipelined; each
-// completes with its reply or an error within the command timeout, never
-// later. A timed-out or dropped connection is replaced, with backoff, and
-// until it is back every command fails at once (so callers answer 503
-// instead of queueing work nobody can finish).
+// One Redis connection bound to one event loop, on our own transport
+// (store/redis_stream: TCP, unix socket or TLS; hiredis formats commands and
+// parses replies). Commands are pipelined; each completes with its reply or
+// an error within the command timeout, never later. A timed-out or dropped
+// connection is replaced, with backoff, and until it is back every command
+// fails at once (so callers answer 503 instead of queueing work nobody can
+// finish).
+//
+// It follows the workspace's data node: after a fail-over (the sentinels'
+// +switch-master, a READONLY reply) or a slot move (MOVED) it finishes what
+// is in flight, connects to the new node and resends the redirected
+// commands there; ASK is answered on a one-off connection (ASKING first);
+// TRYAGAIN and CLUSTERDOWN are retried shortly. A command that never reached
+// a writable node fails as `unavailable`, never as an error reply.
 //
 // Not thread-safe: use from the executor it was made with.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "store/redis_stream.hpp"
 #include "store/reply.hpp"
 
-struct redisAsyncContext;
-struct redisReply;
-
 namespace omniroute::store {
+
+class SentinelWatch;
 
 class RedisClient : public std::enable_shared_from_this<RedisClient> {
  public:
@@ -62,73 +72,90 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
 
   /// connected(), readable from any thread (for readiness across loops).
   bool up() const { return up_.load(std::memory_order_relaxed); }
+  /// Why the last connection attempt failed ("" while none has).
+  const std::string& last_error() const { return last_error_; }
+  /// True when that failure will not pass by retrying: a refused certificate or password.
+  bool refused() const { return refused_; }
 
   /// Sends `args` as one command; `done` runs later (never inline) on the executor.
-  void command(const std::vector<std::string>& args, Callback done);
+  void command(std::vector<std::string> args, Callback done);
 
   /// Awaitable form of command(): `co_await client.async_command(args, use_awaitable)`.
   template <typename Token>
   auto async_command(std::vector<std::string> args, Token&& token) {
     return boost::asio::async_initiate<Token, void(RedisResult)>(
-        [this](auto handler, const std::vector<std::string>& a) {
+        [this](auto handler, std::vector<std::string> a) {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          command(a, [h](RedisResult r) { std::move(*h)(std::move(r)); });
+          command(std::move(a), [h](RedisResult r) { std::move(*h)(std::move(r)); });
         },
         token, std::move(args));
   }
 
   const boost::asio::any_io_executor& executor() const { return executor_; }
 
+  /// The master moved (the sentinels said so): finish what is in flight, then connect there.
+  void follow(const RedisAddress& master);
+
+  /// Connects once with `config` (on a private loop) and says why not when the cause will not pass by
+  /// retrying (a certificate or password refused); nothing when connected or merely unreachable
+  /// within `max`. For start-up, which must fail loudly on such causes.
+  static std::optional<std::string> refusal_at_start(const config::RedisConfig& config, std::chrono::milliseconds max);
+
  private:
-  enum class State { idle, resolving, connecting, ready, stopped };
+  enum class State { idle, connecting, ready, moving, stopped };
   struct Pending {
-    std::uint64_t id;
     std::chrono::steady_clock::time_point deadline;
     Callback done;
+    std::vector<std::string> args;  // kept to resend after a redirect
+    int redirects = 0;
   };
 
   void connect();
-  void on_resolved(const boost::asio::ip::tcp::endpoint& endpoint);
-  void open(redisAsyncContext* ac);
-  void on_connected(bool ok, const std::string& error);
-  void on_disconnected(redisAsyncContext* ac, const std::string& error);
-  void on_reply(std::uint64_t id, redisReply* reply);
+  boost::asio::awaitable<void> establish(std::uint64_t generation);
+  void on_ready(std::shared_ptr<RedisStream> stream, const RedisAddress& node);
+  void on_connect_failed(const std::string& why, bool refused);
+  void read();
+  void flush();
+  void on_reply(Reply reply);
+  bool redirected(Pending& p, const Reply& reply);
+  void begin_move(std::optional<RedisAddress> to);
+  void submit(Pending p);
+  void retry_soon(Pending p);
+  void ask(Pending p, RedisAddress to);
   void teardown(RedisFailure failure, const std::string& why);
   void fail_all(RedisFailure failure, const std::string& why);
+  void fail_held(const std::string& why);
   void schedule_reconnect();
   void tick();
-  void send_raw(const std::vector<std::string>& args, std::uint64_t id);
   void complete(Callback done, RedisResult result);
-
-  static void connect_trampoline(const redisAsyncContext* ac, int status) noexcept;
-  static void disconnect_trampoline(const redisAsyncContext* ac, int status) noexcept;
-  static void reply_trampoline(redisAsyncContext* ac, void* reply, void* privdata) noexcept;
+  void set_state(State s);
 
   boost::asio::any_io_executor executor_;
   config::RedisConfig config_;
-  boost::asio::ip::tcp::resolver resolver_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::string tls_error_;  // the TLS settings could not be loaded
+  std::uint16_t slot_;     // the workspace's cluster slot
   boost::asio::steady_timer reconnect_timer_;
   boost::asio::steady_timer tick_timer_;
-  redisAsyncContext* ac_ = nullptr;
+  std::shared_ptr<RedisStream> stream_;
+  std::shared_ptr<SentinelWatch> watch_;
+  std::uint64_t generation_ = 0;  // a connection's completions after it was replaced are ignored
   State state_ = State::idle;
   std::atomic<bool> up_{false};
-  void set_state(State s) {
-    state_ = s;
-    up_.store(s == State::ready, std::memory_order_relaxed);
-    if (s == State::ready || s == State::stopped) {
-      auto waiters = std::move(state_waiters_);
-      state_waiters_.clear();
-      for (auto& w : waiters) {
-        if (auto t = w.lock()) t->cancel();
-      }
-    }
-  }
   std::vector<std::weak_ptr<boost::asio::steady_timer>> state_waiters_;  // async_wait_connected
   std::chrono::steady_clock::time_point connect_deadline_;
+  std::chrono::steady_clock::time_point last_read_;
   std::chrono::milliseconds backoff_{100};
-  std::deque<Pending> pending_;  // replies arrive in send order
-  std::uint64_t next_id_ = 1;
+  std::deque<Pending> pending_;  // sent; replies arrive in send order
+  std::deque<Pending> held_;     // waiting for the connection to the node that now holds the workspace
+  std::optional<RedisAddress> move_to_;  // where to connect next (MOVED, +switch-master); else locate
+  std::string out_;              // formatted, not yet written
+  std::string writing_;          // being written
+  std::vector<char> in_;         // read buffer
   std::string last_error_;
+  bool refused_ = false;
+  int failed_attempts_ = 0;
+  bool quiet_ = false;  // the start-up check reports for itself
 };
 
 /// Every event loop's Redis connection of one generation: /readyz is ready only when each loop can

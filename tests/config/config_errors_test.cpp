@@ -126,10 +126,50 @@ TEST(ConfigErrors, EveryProblemIsReportedAtOnceInFileOrder) {
       "queues:\n  - id: q\n    channels: [api]\n    strategy: fastest\n");
   EXPECT_EQ(out,
             "omniroute.yaml:2:11: server.listen: expected host:port, got 'nowhere'\n"
-            "omniroute.yaml:4:8: redis.url: expected redis://host:port/db or unix:///path, got 'http://x'\n"
+            "omniroute.yaml:4:8: redis.url: expected redis://host:port/db, rediss://host:port/db or unix:///path, got "
+            "'http://x'\n"
             "omniroute.yaml:6:5: missing required key 'secret' in channels[0]\n"
             "omniroute.yaml:11:15: queues[0].strategy: 'fastest' is not one of least_busy, longest_idle, "
             "round_robin\n");
+}
+
+TEST(ConfigErrors, ProductionRedisKeysAreReadAndCheckedAtTheirLines) {
+  Config c = load(
+      "redis:\n  url: rediss://omniroute:${REDIS_PASSWORD}@ignored:1/2\n  sentinels: [10.0.0.1:26379, \"[::1]:26380\"]\n"
+      "  master_name: main\n  replicas_ack: 1\nchannels: []\n",
+      {{"REDIS_PASSWORD", "p@ss:w/rd"}});
+  EXPECT_TRUE(c.redis.endpoint.tls);
+  EXPECT_EQ(c.redis.endpoint.username, "omniroute");
+  EXPECT_EQ(c.redis.endpoint.password, "p@ss:w/rd");
+  EXPECT_EQ(c.redis.endpoint.db, 2);
+  ASSERT_EQ(c.redis.sentinels.size(), 2u);
+  EXPECT_EQ(c.redis.sentinels[1].host, "::1");
+  EXPECT_EQ(c.redis.sentinels[1].port, 26380);
+  EXPECT_EQ(c.redis.master_name, "main");
+  EXPECT_EQ(c.redis.replicas_ack, 1);
+
+  EXPECT_EQ(problems("redis:\n  url: rediss://h:6380/0\n  tls:\n    ca_file: /nonexistent/ca.pem\n"
+                     "    key_file: /nonexistent/client.key\nchannels: []\n"),
+            "omniroute.yaml:4:14: redis.tls.ca_file: cannot read /nonexistent/ca.pem: No such file or directory\n"
+            "omniroute.yaml:5:15: redis.tls.key_file: cannot read /nonexistent/client.key: No such file or directory\n"
+            "omniroute.yaml:5:15: redis.tls.key_file: key_file needs cert_file\n");
+  EXPECT_EQ(problems("redis:\n  url: redis://h:6379/0\n  tls:\n    cert_file: /etc/hostname\nchannels: []\n"),
+            "omniroute.yaml:4:5: redis.tls: redis.tls needs a rediss:// url\n");
+  EXPECT_EQ(problems("redis:\n  sentinels: [a:1]\n  cluster: [b:2, nowhere]\nchannels: []\n"),
+            "omniroute.yaml:2:14: redis.sentinels: sentinels need master_name\n"
+            "omniroute.yaml:3:12: redis.cluster: expected host:port, got 'nowhere'\n"
+            "omniroute.yaml:3:12: redis.cluster: use sentinels or cluster, not both\n");
+  EXPECT_EQ(problems("redis:\n  url: redis://h/3\n  cluster: [b:2]\n  replicas_ack: 99\nchannels: []\n"),
+            "omniroute.yaml:2:8: redis.url: Redis Cluster has database 0 only\n"
+            "omniroute.yaml:4:17: redis.replicas_ack: must be between 0 and 16, got 99\n");
+}
+
+TEST(ConfigErrors, ARedisPasswordIsNeverRepeatedInAnError) {
+  std::string out = problems("redis:\n  url: rediss://user:hunter2@host:notaport/0\nchannels: []\n");
+  EXPECT_NE(out, "");
+  EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
+  out = problems("redis:\n  url: http://user:hunter2@host\nchannels: []\n");
+  EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
 }
 
 TEST(ConfigErrors, YamlSyntaxErrorHasItsPosition) {

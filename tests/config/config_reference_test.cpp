@@ -22,16 +22,20 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-/// The keys the loader asks for while reading the example configuration (every section in it).
+/// The keys the loader asks for while reading the example configurations (every section in them: the main
+/// one, and the Redis topologies that exclude each other).
 std::set<std::string> keys_the_loader_reads(const ChannelRegistry& registry) {
   std::set<std::string> recorded;
   MapReader::record_keys(&recorded);
-  const std::string example = read_file(std::string(OMNIROUTE_SOURCE_DIR) + "/config/omniroute.example.yaml");
-  try {
-    // Values do not matter here, only which keys are read: every ${VAR} gets a plausible secret.
-    load_config_text(example, "omniroute.example.yaml", registry,
-                     [](const std::string&) -> std::optional<std::string> { return "a-long-enough-secret-1234"; });
-  } catch (const ConfigError&) {  // a value the placeholder does not fit (a URL): the keys were read anyway
+  for (const char* name : {"omniroute.example.yaml", "redis-sentinel.example.yaml", "redis-cluster.example.yaml"}) {
+    const std::string example = read_file(std::string(OMNIROUTE_SOURCE_DIR) + "/config/" + name);
+    EXPECT_FALSE(example.empty()) << name;
+    try {
+      // Values do not matter here, only which keys are read: every ${VAR} gets a plausible secret.
+      load_config_text(example, name, registry,
+                       [](const std::string&) -> std::optional<std::string> { return "a-long-enough-secret-1234"; });
+    } catch (const ConfigError&) {  // a value the placeholder does not fit (a URL): the keys were read anyway
+    }
   }
   MapReader::record_keys(nullptr);
   std::set<std::string> out;

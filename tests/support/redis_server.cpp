@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -30,6 +31,18 @@ std::uint16_t free_port() {
 
 RedisServer::RedisServer() : port_(free_port()) { start(); }
 
+RedisServer::RedisServer(std::vector<std::string> extra_args, std::uint16_t port)
+    : extra_(std::move(extra_args)), port_(port ? port : free_port()) {
+  start();
+}
+
+void RedisServer::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
 RedisServer::~RedisServer() {
   resume();
   stop();
@@ -44,14 +57,33 @@ void RedisServer::start() {
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves nothing running (or holding its output pipe)
     int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, STDOUT_FILENO);
-    execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-           "--appendonly", "no", "--dir", dir.c_str(), "--daemonize", "no", "--unixsocket", "redis.sock",
-           "--unixsocketperm", "700", static_cast<char*>(nullptr));
+    std::vector<std::string> args{"redis-server"};
+    const bool sentinel = std::find(extra_.begin(), extra_.end(), "--sentinel") != extra_.end();
+    if (sentinel) {
+      // A sentinel needs a writable config file of its own.
+      std::string conf = dir + "/sentinel.conf";
+      int fd = open(conf.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      close(fd);
+      args.push_back(conf);
+    }
+    const std::string sock = dir + "/redis.sock";
+    for (std::string a : {"--port", port.c_str(), "--bind", "127.0.0.1", "--dir", dir.c_str(), "--daemonize", "no",
+                          "--unixsocket", sock.c_str(), "--unixsocketperm", "700"}) {
+      args.push_back(a);
+    }
+    if (!sentinel) {
+      for (std::string a : {"--save", "", "--appendonly", "no"}) args.push_back(a);
+    }
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp("redis-server", argv.data());
     _exit(127);
   }
   for (int i = 0; i < 200; ++i) {
     timeval tv{0, 200'000};
-    redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);
+    redisContext* c = redisConnectUnixWithTimeout((dir + "/redis.sock").c_str(), tv);
     bool up = c && !c->err;
     if (c) redisFree(c);
     if (up) return;
@@ -100,7 +132,7 @@ void flatten(const redisReply* r, std::vector<std::string>& out) {
 
 std::vector<std::string> RedisServer::command(const std::vector<std::string>& args) const {
   timeval tv{5, 0};
-  redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);
+  redisContext* c = redisConnectUnixWithTimeout((dir_.path() / "redis.sock").string().c_str(), tv);
   if (!c || c->err) {
     if (c) redisFree(c);
     throw std::runtime_error("cannot connect to test redis");

@@ -15,6 +15,9 @@ namespace omniroute::testing {
 class RedisServer {
  public:
   RedisServer();
+  /// With extra redis-server arguments (TLS, ACL, replication, cluster, sentinel mode: `--sentinel`).
+  /// Readiness and command() go over the unix socket, so a TLS-only server is reachable too.
+  explicit RedisServer(std::vector<std::string> extra_args, std::uint16_t port = 0);
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -22,6 +25,10 @@ class RedisServer {
   std::uint16_t port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
   std::string unix_url() const { return "unix://" + (dir_.path() / "redis.sock").string(); }
+  std::string dir() const { return dir_.path().string(); }
+  pid_t pid() const { return pid_; }
+  /// SIGKILL: gone at once, as in a crash.
+  void kill_hard();
 
   /// Starts the server (again, on the same port) and waits until it answers.
   void start();
@@ -40,6 +47,7 @@ class RedisServer {
 
  private:
   TempDir dir_;
+  std::vector<std::string> extra_;
   std::uint16_t port_;
   pid_t pid_ = -1;
 };
