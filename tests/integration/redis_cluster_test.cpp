@@ -30,12 +30,21 @@ std::string workspace_in(std::uint16_t from, std::uint16_t to) {
   }
 }
 
+/// A free port whose cluster bus port (+10000) is a port too.
+std::uint16_t cluster_port() {
+  for (;;) {
+    std::uint16_t p = free_port();
+    if (p < 55000) return p;
+  }
+}
+
 class RedisCluster : public ::testing::Test {
  protected:
   RedisCluster() {
     for (int i = 0; i < 3; ++i) {
       nodes.push_back(std::make_unique<RedisServer>(std::vector<std::string>{
-          "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000"}));
+          "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000"},
+          cluster_port()));
     }
     std::vector<std::string> create{"--cluster", "create"};
     for (auto& n : nodes) create.push_back("127.0.0.1:" + std::to_string(n->port()));
@@ -62,10 +71,9 @@ class RedisCluster : public ::testing::Test {
 
   DaemonProcess& start_daemon(const std::string& workspace) {
     std::uint16_t port = free_port();
-    ConfigBuilder cfg(port, "redis://ignored:1/0");
+    ConfigBuilder cfg = standard_config(port, "redis://ignored:1/0");
     cfg.redis("cluster", seeds()).redis("workspace", workspace);
-    cfg.api_channel();
-    daemons.push_back(std::make_unique<DaemonProcess>(cfg.yaml(), port));
+    daemons.push_back(std::make_unique<DaemonProcess>(cfg.yaml(), port, std::vector<std::string>{"TEST_TWILIO_TOKEN=t"}));
     return *daemons.back();
   }
 
