@@ -1,5 +1,7 @@
 #include "web/router.hpp"
 
+#include "web/api_docs.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -108,6 +110,7 @@ asio::awaitable<Response> Router::handle(Request& request) {
     co_return json_error(405, "method_not_allowed", "use GET");
   }
   if (auto page = console_.serve(request, path)) co_return std::move(*page);
+  if (auto docs = serve_api_docs(request, path)) co_return std::move(*docs);
   co_return json_error(404, "not_found", "no route for " + std::string(path));
 }
 

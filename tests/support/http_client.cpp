@@ -4,6 +4,9 @@
 #include <functional>
 
 #include "common/signing.hpp"
+#include "support/openapi_check.hpp"
+
+#include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,6 +48,11 @@ HttpResult exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer, const
     out.headers[name] = std::string(f.value());
   }
   out.body = res.body();
+  if (openapi_checks_enabled()) {
+    auto type = out.headers.find("content-type");
+    std::string problem = openapi_violation(method, target, out.status, type == out.headers.end() ? "" : type->second, out.body);
+    if (!problem.empty()) ADD_FAILURE() << problem;
+  }
   return out;
 }
 
