@@ -77,12 +77,10 @@ void RedisClient::start() {
 
 void RedisClient::stop() {
   set_state(State::stopped);
-  ++generation_;
+  drop_connection();
   reconnect_timer_.cancel();
   tick_timer_.cancel();
   if (watch_) watch_->stop();
-  if (stream_) stream_->close();
-  stream_.reset();
   fail_all(RedisFailure::stopped, "shutting down");
 }
 
@@ -257,11 +255,7 @@ void RedisClient::on_reply(Reply reply) {
   if (!(reply.is_error() && redirected(p, reply))) complete(std::move(p.done), std::move(reply));
   if (state_ == State::moving && pending_.empty()) {
     // Everything sent to the old node has its answer: now connect to the new one.
-    ++generation_;
-    if (stream_) stream_->close();
-    stream_.reset();
-    out_.clear();
-    writing_.clear();
+    drop_connection();
     connect();
   }
 }
@@ -320,11 +314,7 @@ void RedisClient::begin_move(std::optional<RedisAddress> to) {
   if (state_ != State::ready) return;
   set_state(State::moving);
   if (pending_.empty()) {
-    ++generation_;
-    if (stream_) stream_->close();
-    stream_.reset();
-    out_.clear();
-    writing_.clear();
+    drop_connection();
     connect();
   }
 }
@@ -362,14 +352,18 @@ void RedisClient::ask(Pending p, RedisAddress to) {
       asio::detached);
 }
 
-void RedisClient::teardown(RedisFailure failure, const std::string& why) {
-  bool was_ready = state_ == State::ready || state_ == State::moving;
-  last_error_ = why;
+void RedisClient::drop_connection() {
   ++generation_;
   if (stream_) stream_->close();
   stream_.reset();
   out_.clear();
   writing_.clear();
+}
+
+void RedisClient::teardown(RedisFailure failure, const std::string& why) {
+  bool was_ready = state_ == State::ready || state_ == State::moving;
+  last_error_ = why;
+  drop_connection();
   set_state(State::idle);
   if (was_ready) log::warn("redis: connection lost: " + why);
   fail_all(failure, why);

@@ -122,6 +122,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void submit(Pending p);
   void retry_soon(Pending p);
   void ask(Pending p, RedisAddress to);
+  /// Forgets the current connection: its late completions are ignored from now on.
+  void drop_connection();
   void teardown(RedisFailure failure, const std::string& why);
   void fail_all(RedisFailure failure, const std::string& why);
   void fail_held(const std::string& why);

@@ -5,14 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "integration/daemon_fixture.hpp"
 #include "store/keys.hpp"
 #include "store/redis_topology.hpp"
+#include "integration/webhook_load.hpp"
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 
@@ -77,12 +75,8 @@ class RedisCluster : public ::testing::Test {
     return *daemons.back();
   }
 
-  /// The node serving `slot` now, by asking the first node (CLUSTER SLOTS flattened: start, end, ip, port, id…).
+  /// The node serving `slot` now.
   RedisServer& owner_of(std::uint16_t slot) {
-    for (auto& n : nodes) {
-      auto keys = n->command({"CLUSTER", "COUNTKEYSINSLOT", std::to_string(slot)});
-      (void)keys;
-    }
     std::string id = node_id_for(slot);
     for (auto& n : nodes) {
       if (n->one({"CLUSTER", "MYID"}) == id) return *n;
@@ -90,9 +84,8 @@ class RedisCluster : public ::testing::Test {
     throw std::runtime_error("no node serves slot " + std::to_string(slot));
   }
 
+  /// The id of the node serving `slot`, as the first node sees the cluster.
   std::string node_id_for(std::uint16_t slot) {
-    auto flat = nodes[0]->command({"CLUSTER", "SHARDS"});
-    (void)flat;
     // CLUSTER NODES: "<id> <ip:port@cport> <flags> <master> <ping> <pong> <epoch> <state> <slots…>"
     std::istringstream lines(nodes[0]->one({"CLUSTER", "NODES"}));
     std::string line;
@@ -147,43 +140,22 @@ TEST_F(RedisCluster, AWorkspaceWhoseSlotIsReshardedUnderLoadLosesNothingAcknowle
   }
   const std::string target_id = target->one({"CLUSTER", "MYID"});
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> acked_count{0};
-  std::mutex mu;
-  std::vector<std::string> acked;
-  std::map<int, int> statuses;
-  std::vector<std::thread> senders;
-  for (int t = 0; t < 3; ++t) {
-    senders.emplace_back([&, t] {
-      HttpConnection conn(daemon.port());
-      for (int i = 0; !stop; ++i) {
-        std::string id = "r" + std::to_string(t) + "-" + std::to_string(i);
-        std::string body = webhook_body(id, "cust-" + std::to_string(i % 200), "message " + id + " — धन्यवाद");
-        auto r = conn.request("POST", "/webhooks/api", signed_headers(body), body);
-        std::lock_guard lock(mu);
-        ++statuses[r.status];
-        if (r.status == 200) {
-          acked.push_back(id);
-          ++acked_count;
-        }
-      }
-    });
-  }
-  ASSERT_TRUE(eventually([&] { return acked_count >= 1500; }, 60'000));
+  WebhookLoad load(daemon.port(), "r", 3, 200, "message — धन्यवाद");
+  ASSERT_TRUE(eventually([&] { return load.acked() >= 1500; }, 60'000));
   auto moved = run_to_end("/usr/bin/redis-cli", {"--cluster", "reshard", "127.0.0.1:" + std::to_string(source.port()),
-                                        "--cluster-from", source_id, "--cluster-to", target_id, "--cluster-slots",
-                                        "64", "--cluster-yes", "--cluster-pipeline", "20"});
-  const int before = acked_count;
-  bool after = eventually([&] { return acked_count >= before + 500; }, 60'000);
-  stop = true;
-  for (auto& s : senders) s.join();
+                                                 "--cluster-from", source_id, "--cluster-to", target_id,
+                                                 "--cluster-slots", "64", "--cluster-yes", "--cluster-pipeline", "20"});
+  load.mark();
+  bool after = eventually([&] { return load.acked_after() >= 500; }, 60'000);
+  load.stop();
   ASSERT_EQ(moved.exit_code, 0) << moved.output;
-  ASSERT_TRUE(after) << daemon.log();
+  ASSERT_TRUE(after) << load.summary() << "\n" << daemon.log();
   EXPECT_EQ(node_id_for(slot), target_id) << "the workspace's slot did not move";
-  for (const auto& [status, count] : statuses) {
+  for (const auto& [status, count] : load.statuses()) {
     EXPECT_TRUE(status == 200 || status == 503) << count << " answers with status " << status;
   }
   size_t missing = 0;
+  const auto acked = load.all();
   for (const auto& id : acked) {
     if (target->one({"EXISTS", store::Keys(ws).dedupe("api", id)}) != "1") ++missing;
   }

@@ -7,12 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
 #include "integration/daemon_fixture.hpp"
+#include "integration/webhook_load.hpp"
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 
@@ -82,62 +80,35 @@ bool replica_in_sync(RedisServer& r, int timeout_ms = 20'000) {
 TEST_F(RedisSentinel, AKilledMasterIsFollowedAndEveryAcknowledgedMessageIsOnTheNewOne) {
   ASSERT_TRUE(replica_in_sync(replica));
   start_daemon(1);
-
-  std::atomic<bool> stop{false};
-  std::atomic<int> acked_count{0}, acked_after_kill{0}, refused{0};
-  std::atomic<bool> killed{false};
-  std::mutex mu;
-  std::vector<std::string> acked;
-  std::map<int, int> statuses;
-  std::vector<std::thread> senders;
-  for (int t = 0; t < 3; ++t) {
-    senders.emplace_back([&, t] {
-      HttpConnection conn(port);
-      for (int i = 0; !stop; ++i) {
-        std::string id = "s" + std::to_string(t) + "-" + std::to_string(i);
-        std::string body = webhook_body(id, "cust-" + std::to_string(i % 40), "नमस्ते " + id);
-        auto r = conn.request("POST", "/webhooks/api", signed_headers(body), body);
-        std::lock_guard lock(mu);
-        ++statuses[r.status];
-        if (r.status == 200) {
-          acked.push_back(id);
-          ++acked_count;
-          if (killed) ++acked_after_kill;
-        } else {
-          ++refused;
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a provider backs off too
-        }
-      }
-    });
-  }
-  ASSERT_TRUE(eventually([&] { return acked_count >= 300; }, 60'000));
+  WebhookLoad load(port, "s", 3, 40, "नमस्ते");
+  ASSERT_TRUE(eventually([&] { return load.acked() >= 300; }, 60'000));
   const std::uint16_t old_master = master.port();
   master.kill_hard();
-  killed = true;
+  load.mark();
   // The replica is promoted; with no replica of its own, nothing is acknowledged.
   ASSERT_TRUE(eventually([&] { return replica.one({"ROLE"}) == "master"; }, 60'000));
-  const int acked_at_promotion = acked_count, refused_at_promotion = refused;
-  ASSERT_TRUE(eventually([&] { return refused >= refused_at_promotion + 30; }, 60'000));
-  const int acked_without_replica = acked_count - acked_at_promotion;
+  const int acked_at_promotion = load.acked(), refused_at_promotion = load.refused();
+  ASSERT_TRUE(eventually([&] { return load.refused() >= refused_at_promotion + 30; }, 60'000));
+  const int acked_without_replica = load.acked() - acked_at_promotion;
   // The old master comes back empty; the sentinels make it the new master's replica.
   master.start();
   // (the sentinels convert it once they see it again: seconds, more on a loaded machine)
-  bool followed = replica_in_sync(master, 90'000) && eventually([&] { return acked_after_kill >= acked_without_replica + 200; }, 60'000);
-  stop = true;
-  for (auto& s : senders) s.join();
-  ASSERT_TRUE(followed) << "statuses so far: 200×" << statuses[200] << ", 503×" << statuses[503] << "\n"
-                        << daemon->log();
+  bool followed = replica_in_sync(master, 90'000) &&
+                  eventually([&] { return load.acked_after() >= acked_without_replica + 200; }, 60'000);
+  load.stop();
+  ASSERT_TRUE(followed) << "statuses so far: " << load.summary() << "\n" << daemon->log();
   EXPECT_EQ(replica.one({"ROLE"}), "master");
   EXPECT_EQ(acked_without_replica, 0) << "acknowledged while no replica could confirm";
-  for (const auto& [status, count] : statuses) {
+  for (const auto& [status, count] : load.statuses()) {
     EXPECT_TRUE(status == 200 || status == 503) << count << " answers with status " << status;
   }
   size_t missing = 0;
+  const auto acked = load.all();
   for (const auto& id : acked) {
     if (replica.one({"EXISTS", it_keys().dedupe("api", id)}) != "1") ++missing;
   }
   EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acknowledged messages, the old master was :" << old_master;
-  // The daemon said where it went (without a password: there is none here, but the line must be there).
+  // The daemon said where it went.
   EXPECT_NE(daemon->log().find("127.0.0.1:" + std::to_string(replica.port())), std::string::npos) << daemon->log();
 }
 
@@ -147,50 +118,24 @@ TEST_F(RedisSentinel, WithoutReplicasAckOnlyWhatWasAcknowledgedBeforeTheCrashCan
   // acknowledged is on the new master; nothing is ever answered 500.
   ASSERT_TRUE(replica_in_sync(replica));
   start_daemon(0);
-  std::atomic<bool> stop{false}, killed{false};
-  std::atomic<int> acked_count{0}, acked_after_kill{0};
-  std::mutex mu;
-  std::vector<std::string> before, after;
-  std::map<int, int> statuses;
-  std::vector<std::thread> senders;
-  for (int t = 0; t < 3; ++t) {
-    senders.emplace_back([&, t] {
-      HttpConnection conn(port);
-      for (int i = 0; !stop; ++i) {
-        const bool sent_after_kill = killed;
-        std::string id = "z" + std::to_string(t) + "-" + std::to_string(i);
-        std::string body = webhook_body(id, "cust-" + std::to_string(i % 40), "ప్రతిస్పందన " + id);
-        auto r = conn.request("POST", "/webhooks/api", signed_headers(body), body);
-        std::lock_guard lock(mu);
-        ++statuses[r.status];
-        if (r.status == 200) {
-          (sent_after_kill ? after : before).push_back(id);
-          ++acked_count;
-          if (sent_after_kill) ++acked_after_kill;
-        } else {
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-      }
-    });
-  }
-  ASSERT_TRUE(eventually([&] { return acked_count >= 500; }, 60'000));
+  WebhookLoad load(port, "z", 3, 40, "ప్రతిస్పందన");
+  ASSERT_TRUE(eventually([&] { return load.acked() >= 500; }, 60'000));
   master.kill_hard();
-  killed = true;
-  bool followed = eventually([&] { return acked_after_kill >= 200; }, 60'000);
-  stop = true;
-  for (auto& s : senders) s.join();
-  ASSERT_TRUE(followed) << daemon->log();
-  for (const auto& [status, count] : statuses) {
+  load.mark();
+  bool followed = eventually([&] { return load.acked_after() >= 200; }, 60'000);
+  load.stop();
+  ASSERT_TRUE(followed) << load.summary() << "\n" << daemon->log();
+  for (const auto& [status, count] : load.statuses()) {
     EXPECT_TRUE(status == 200 || status == 503) << count << " answers with status " << status;
   }
   size_t lost_after = 0, lost_before = 0;
-  for (const auto& id : after) lost_after += replica.one({"EXISTS", it_keys().dedupe("api", id)}) != "1";
-  for (const auto& id : before) lost_before += replica.one({"EXISTS", it_keys().dedupe("api", id)}) != "1";
-  EXPECT_EQ(lost_after, 0u) << "of " << after.size() << " acknowledged after the crash";
-  // The documented window: at most what was acknowledged just before the crash (recorded, not bounded).
-  ::testing::Test::RecordProperty("acknowledged_before_crash", static_cast<int>(before.size()));
+  for (const auto& id : load.after()) lost_after += replica.one({"EXISTS", it_keys().dedupe("api", id)}) != "1";
+  for (const auto& id : load.before()) lost_before += replica.one({"EXISTS", it_keys().dedupe("api", id)}) != "1";
+  EXPECT_EQ(lost_after, 0u) << "of " << load.after().size() << " acknowledged after the crash";
+  // The documented window: what was acknowledged just before the crash (recorded, not bounded).
+  ::testing::Test::RecordProperty("acknowledged_before_crash", static_cast<int>(load.before().size()));
   ::testing::Test::RecordProperty("lost_of_those", static_cast<int>(lost_before));
-  std::cout << "replicas_ack 0: " << lost_before << " of " << before.size()
+  std::cout << "replicas_ack 0: " << lost_before << " of " << load.before().size()
             << " messages acknowledged before the master was killed are not on the new master\n";
 }
 
