@@ -284,8 +284,10 @@ bool RedisClient::redirected(Pending& p, const Reply& reply) {
       complete(std::move(p.done), unexpected(RedisError{RedisFailure::unavailable, "Redis is read-only: " + e}));
       return true;
     }
-    if (moved) log::info("redis: the workspace's slot moved: " + e);
-    else log::warn("redis: the node became a replica; finding the master again");
+    if (state_ == State::ready) {  // said once per move, not once per redirected command
+      if (moved) log::info("redis: the workspace's slot moved: " + e);
+      else log::warn("redis: the node became a replica; finding the master again");
+    }
     held_.push_back(std::move(p));
     begin_move(moved ? redirect_target(e) : std::nullopt);
     return true;
