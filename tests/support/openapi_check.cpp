@@ -14,19 +14,45 @@ namespace {
 
 std::atomic<bool> g_enabled{false};
 
-const YAML::Node& document() {
-  static const YAML::Node doc = YAML::LoadFile(std::string(OMNIROUTE_SOURCE_DIR) + "/docs/openapi.yaml");
-  return doc;
+/// The document as JSON (scalars as strings), read once: lookups on it are plain reads, safe from every
+/// sender thread of a load test (yaml-cpp's own lookups are not: they create nodes as they compare keys).
+json::value to_json(const YAML::Node& n) {
+  if (n.IsMap()) {
+    json::object o;
+    for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
+    return o;
+  }
+  if (n.IsSequence()) {
+    json::array a;
+    for (const auto& e : n) a.push_back(to_json(e));
+    return a;
+  }
+  if (n.IsScalar()) return json::string(n.Scalar());
+  return nullptr;
 }
 
+const json::object& document() {
+  static const json::value doc = to_json(YAML::LoadFile(std::string(OMNIROUTE_SOURCE_DIR) + "/docs/openapi.yaml"));
+  return doc.as_object();
+}
+
+/// `o[key]`, or nullptr when `o` is not an object or has no such key.
+const json::value* at(const json::value* o, std::string_view key) {
+  if (!o || !o->is_object()) return nullptr;
+  return o->as_object().if_contains(key);
+}
+
+std::string text(const json::value* v) { return v && v->is_string() ? std::string(v->as_string()) : ""; }
+
 /// Follows a local $ref ("#/components/schemas/X") to its node.
-YAML::Node resolve(YAML::Node node) {
-  for (int hops = 0; node.IsMap() && node["$ref"] && hops < 10; ++hops) {
-    std::string ref = node["$ref"].as<std::string>();
-    YAML::Node at = YAML::Clone(document());
+const json::value* resolve(const json::value* node) {
+  static const json::value root = document();
+  for (int hops = 0; node && at(node, "$ref") && hops < 10; ++hops) {
+    std::string ref = text(at(node, "$ref"));
+    const json::value* here = &root;
     std::stringstream parts(ref.substr(2));  // after "#/"
-    for (std::string part; std::getline(parts, part, '/');) at = at[part];
-    node = at;
+    for (std::string part; std::getline(parts, part, '/');) here = at(here, part);
+    node = here;
   }
   return node;
 }
@@ -53,41 +79,36 @@ bool type_matches(const json::value& v, const std::string& type) {
   return false;
 }
 
-std::string scalar_text(const json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return json::serialize(v);
-}
-
 /// Appends every way `v` fails `schema` to `errors` (path: where in the body).
-void validate(const json::value& v, YAML::Node schema, const std::string& path, std::vector<std::string>& errors) {
+void validate(const json::value& v, const json::value* schema, const std::string& path, std::vector<std::string>& errors) {
   schema = resolve(schema);
-  if (!schema.IsMap()) return;
-  if (auto all = schema["allOf"]) {
-    for (const auto& s : all) validate(v, s, path, errors);
+  if (!schema || !schema->is_object()) return;
+  if (const auto* all = at(schema, "allOf"); all && all->is_array()) {
+    for (const auto& s : all->as_array()) validate(v, &s, path, errors);
   }
   for (const char* key : {"oneOf", "anyOf"}) {
-    if (auto options = schema[key]) {
-      bool any = false;
-      std::vector<std::string> first;
-      for (const auto& s : options) {
-        std::vector<std::string> e;
-        validate(v, s, path, e);
-        if (e.empty()) any = true;
-        else if (first.empty()) first = e;
-      }
-      if (!any) errors.push_back(path + ": matches none of " + key + " (first: " + (first.empty() ? "" : first[0]) + ")");
+    const auto* options = at(schema, key);
+    if (!options || !options->is_array()) continue;
+    bool any = false;
+    std::vector<std::string> first;
+    for (const auto& s : options->as_array()) {
+      std::vector<std::string> e;
+      validate(v, &s, path, e);
+      if (e.empty()) any = true;
+      else if (first.empty()) first = e;
     }
+    if (!any) errors.push_back(path + ": matches none of " + key + " (first: " + (first.empty() ? "" : first[0]) + ")");
   }
-  if (auto type = schema["type"]) {
+  if (const auto* type = at(schema, "type")) {
     bool ok = false;
     std::string wanted;
-    if (type.IsSequence()) {
-      for (const auto& t : type) {
-        ok = ok || type_matches(v, t.as<std::string>());
-        wanted += (wanted.empty() ? "" : "|") + t.as<std::string>();
+    if (type->is_array()) {
+      for (const auto& t : type->as_array()) {
+        ok = ok || type_matches(v, text(&t));
+        wanted += (wanted.empty() ? "" : "|") + text(&t);
       }
     } else {
-      wanted = type.as<std::string>();
+      wanted = text(type);
       ok = type_matches(v, wanted);
     }
     if (!ok) {
@@ -95,36 +116,34 @@ void validate(const json::value& v, YAML::Node schema, const std::string& path, 
       return;
     }
   }
-  if (auto c = schema["const"]) {
-    if (!v.is_string() || scalar_text(v) != c.as<std::string>()) {
-      errors.push_back(path + ": is " + json::serialize(v) + ", the document says " + c.as<std::string>());
+  if (const auto* c = at(schema, "const")) {
+    if (!v.is_string() || v.as_string() != text(c)) {
+      errors.push_back(path + ": is " + json::serialize(v) + ", the document says " + text(c));
     }
   }
-  if (auto e = schema["enum"]) {
+  if (const auto* e = at(schema, "enum"); e && e->is_array()) {
     bool found = false;
-    for (const auto& option : e) found = found || (v.is_string() && option.as<std::string>() == v.as_string());
+    for (const auto& option : e->as_array()) found = found || (v.is_string() && v.as_string() == text(&option));
     if (!found) errors.push_back(path + ": " + json::serialize(v) + " is not one of the documented values");
   }
   if (v.is_object()) {
     const auto& o = v.as_object();
-    if (auto required = schema["required"]) {
-      for (const auto& r : required) {
-        if (!o.contains(r.as<std::string>())) errors.push_back(path + ": lacks required '" + r.as<std::string>() + "'");
+    if (const auto* required = at(schema, "required"); required && required->is_array()) {
+      for (const auto& r : required->as_array()) {
+        if (!o.contains(text(&r))) errors.push_back(path + ": lacks required '" + text(&r) + "'");
       }
     }
-    auto properties = schema["properties"];
-    auto additional = schema["additionalProperties"];
+    const auto* properties = at(schema, "properties");
+    const auto* additional = at(schema, "additionalProperties");
     for (const auto& [key, value] : o) {
-      std::string k(key);
-      if (properties && properties[k]) validate(value, properties[k], path + "." + k, errors);
-      else if (additional && additional.IsMap()) validate(value, additional, path + "." + k, errors);
-      else if (additional && additional.IsScalar() && additional.as<std::string>() == "false") {
-        errors.push_back(path + ": '" + k + "' is not documented");
-      }
+      const std::string k(key);
+      if (const auto* p = at(properties, k)) validate(value, p, path + "." + k, errors);
+      else if (additional && additional->is_object()) validate(value, additional, path + "." + k, errors);
+      else if (additional && text(additional) == "false") errors.push_back(path + ": '" + k + "' is not documented");
     }
   }
   if (v.is_array()) {
-    if (auto items = schema["items"]) {
+    if (const auto* items = at(schema, "items")) {
       const auto& a = v.as_array();
       for (size_t i = 0; i < a.size(); ++i) validate(a[i], items, path + "[" + std::to_string(i) + "]", errors);
     }
@@ -145,8 +164,8 @@ std::string template_of(const std::string& path) {
   const auto want = segments(path);
   std::string best;
   int best_literals = -1;
-  for (const auto& entry : document()["paths"]) {
-    const std::string name = entry.first.as<std::string>();
+  for (const auto& [key, ignored] : document().at("paths").as_object()) {
+    const std::string name(key);
     const auto have = segments(name);
     if (have.size() != want.size()) continue;
     int literals = 0;
@@ -181,28 +200,30 @@ std::string openapi_violation(const std::string& method, const std::string& targ
   json::value value = json::parse(body, ec);
   if (ec) return where + ": the body is not JSON although the Content-Type says so";
 
-  YAML::Node schema;
+  static const json::value root = document();
+  const json::value* schema = nullptr;
+  const json::value* error_schema = at(at(at(&root, "components"), "schemas"), "Error");
   const std::string name = template_of(path);
   if (name.empty()) {
     // No such path: only an error may answer it.
     if (status < 400) return where + ": no path of docs/openapi.yaml matches";
-    schema = document()["components"]["schemas"]["Error"];
+    schema = error_schema;
   } else {
-    YAML::Node operation = document()["paths"][name][m];
+    const json::value* operation = at(at(at(&root, "paths"), name), m);
     if (!operation) {
       if (status < 400) return where + ": " + name + " documents no " + method;
-      schema = document()["components"]["schemas"]["Error"];
+      schema = error_schema;
     } else {
-      YAML::Node responses = operation["responses"];
+      const json::value* responses = at(operation, "responses");
       const std::string code = std::to_string(status);
-      YAML::Node response = responses[code];
-      if (!response) response = responses[code.substr(0, 1) + "XX"];
-      if (!response) response = responses["default"];
+      const json::value* response = at(responses, code);
+      if (!response) response = at(responses, code.substr(0, 1) + "XX");
+      if (!response) response = at(responses, "default");
       if (!response) return where + ": status " + code + " is not documented for " + method + " " + name;
       response = resolve(response);
-      YAML::Node media = response["content"]["application/json"];
+      const json::value* media = at(at(response, "content"), "application/json");
       if (!media) return where + ": a JSON body is not documented for this status";
-      schema = media["schema"];
+      schema = at(media, "schema");
     }
   }
   std::vector<std::string> errors;
