@@ -23,7 +23,7 @@ constexpr auto kTick = std::chrono::milliseconds(50);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(2000);
 constexpr auto kRetrySoon = std::chrono::milliseconds(50);
 constexpr int kMaxRedirects = 8;
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
@@ -333,7 +333,7 @@ void RedisClient::retry_soon(Pending p) {
   });
 }
 
-void RedisClient::ask(Pending p, RedisAddress to) {
+void RedisClient::ask(Pending p, const RedisAddress& to) {
   // The key is being imported by `to`: this one command goes there, after ASKING, on its own connection.
   auto held = std::make_shared<Pending>(std::move(p));
   asio::co_spawn(

@@ -84,9 +84,9 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   template <typename Token>
   auto async_command(std::vector<std::string> args, Token&& token) {
     return boost::asio::async_initiate<Token, void(RedisResult)>(
-        [this](auto handler, std::vector<std::string> a) {
+        [this](auto handler, auto&& a) {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          command(std::move(a), [h](RedisResult r) { std::move(*h)(std::move(r)); });
+          command(std::vector<std::string>(std::forward<decltype(a)>(a)), [h](RedisResult r) { std::move(*h)(std::move(r)); });
         },
         token, std::move(args));
   }
@@ -121,7 +121,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void begin_move(std::optional<RedisAddress> to);
   void submit(Pending p);
   void retry_soon(Pending p);
-  void ask(Pending p, RedisAddress to);
+  void ask(Pending p, const RedisAddress& to);
   /// Forgets the current connection: its late completions are ignored from now on.
   void drop_connection();
   void teardown(RedisFailure failure, const std::string& why);

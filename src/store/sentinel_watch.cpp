@@ -38,6 +38,23 @@ void SentinelWatch::stop() {
   if (stream_) stream_->close();
 }
 
+asio::awaitable<void> SentinelWatch::follow(std::shared_ptr<RedisStream> stream) {
+  std::vector<char> buf(8192);
+  while (!stopped_) {
+    auto [ec, n] = co_await stream->async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    stream->reader().feed(std::string_view(buf.data(), n));
+    while (auto message = stream->reader().next()) {
+      // ["message", "+switch-master", payload]
+      if (message->elements.size() != 3 || message->elements[0].str != "message") continue;
+      auto to = switched_master(message->elements[2].str, config_.master_name);
+      if (!to) continue;
+      if (auto client = client_.lock()) client->follow(*to);
+    }
+    if (stream->reader().failed()) co_return;
+  }
+}
+
 asio::awaitable<void> SentinelWatch::run() {
   auto self = shared_from_this();
   std::size_t next = 0;
@@ -57,20 +74,7 @@ asio::awaitable<void> SentinelWatch::run() {
     if (subscribed) {
       backoff = std::chrono::milliseconds(100);
       log::debug("redis: following fail-overs through sentinel " + sentinel.text());
-      std::vector<char> buf(8192);
-      while (!stopped_) {
-        auto [ec, n] = co_await stream->async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
-        if (ec) break;
-        stream->reader().feed(std::string_view(buf.data(), n));
-        while (auto message = stream->reader().next()) {
-          // ["message", "+switch-master", payload]
-          if (message->elements.size() != 3 || message->elements[0].str != "message") continue;
-          auto to = switched_master(message->elements[2].str, config_.master_name);
-          if (!to) continue;
-          if (auto client = client_.lock()) client->follow(*to);
-        }
-        if (stream->reader().failed()) break;
-      }
+      co_await follow(stream);
     }
     stream->close();
     if (stopped_) break;

@@ -26,6 +26,8 @@ class SentinelWatch : public std::enable_shared_from_this<SentinelWatch> {
 
  private:
   boost::asio::awaitable<void> run();
+  /// Reads one subscription's messages until it ends, telling the client of each move of our master.
+  boost::asio::awaitable<void> follow(std::shared_ptr<RedisStream> stream);
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
