@@ -54,6 +54,27 @@ TEST(RedisCredentials, ACertificateFromAnotherCaStopsTheDaemonAtStartWithOneLine
   EXPECT_EQ(redis.one({"EXISTS", it_keys().dedupe("api", "tls-1")}), "1");
 }
 
+TEST(RedisCredentials, AnExpiredCertificateLaterMakesReadyzSayWhy) {
+  TestCa ca;
+  const std::uint16_t redis_port = free_port();
+  RedisServer redis(redis_tls_args(redis_port, ca.issue("redis", {"127.0.0.1"}), ca.ca_file()), redis_port);
+  const std::uint16_t port = free_port();
+  ConfigBuilder cfg = standard_config(port, "rediss://127.0.0.1:" + std::to_string(redis_port) + "/0");
+  cfg.redis("tls", "{ca_file: " + ca.ca_file() + "}");
+  DaemonProcess daemon(cfg.yaml(), port, {"TEST_TWILIO_TOKEN=t"});
+  EXPECT_EQ(post_message(port, "tls-before", "cust-1", "hello").status, 200);
+  // The server starts presenting an expired certificate, and our connections are cut.
+  CertFiles expired = ca.issue("expired", {"127.0.0.1"}, {}, true);
+  ASSERT_EQ(redis.one({"CONFIG", "SET", "tls-cert-file", expired.cert, "tls-key-file", expired.key}), "OK");
+  redis.command({"CLIENT", "KILL", "TYPE", "normal"});
+  HttpResult ready;
+  EXPECT_TRUE(eventually([&] {
+    ready = http_request(port, "GET", "/readyz");
+    return ready.status == 503 && ready.body.find("certificate has expired") != std::string::npos;
+  })) << ready.status << " " << ready.body;
+  EXPECT_EQ(post_message(port, "tls-after", "cust-1", "hello again").status, 503);
+}
+
 TEST(RedisCredentials, AWrongPasswordStopsTheDaemonAtStartAndARotatedOneMakesReadyzSayWhy) {
   RedisServer redis;
   ASSERT_EQ(redis.one({"ACL", "SETUSER", "omniroute", "on", ">first-secret", "~*", "+@all"}), "OK");
