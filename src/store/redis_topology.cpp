@@ -121,8 +121,10 @@ asio::awaitable<Expected<RedisAddress, ContactError>> from_cluster(const asio::a
       if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
       if (slot < range.elements[0].integer || slot > range.elements[1].integer) continue;
       const auto& master = range.elements[2];
+      const long long port = master.elements[1].integer;
+      if (port <= 0 || port > 65535) break;  // a reply we cannot use: ask the next seed
       std::string host = master.elements[0].str.empty() ? seed.host : master.elements[0].str;
-      co_return RedisAddress{host, static_cast<std::uint16_t>(master.elements[1].integer), ""};
+      co_return RedisAddress{host, static_cast<std::uint16_t>(port), ""};
     }
     why += (why.empty() ? "" : "; ") + seed.text() + ": no node serves slot " + std::to_string(slot);
   }

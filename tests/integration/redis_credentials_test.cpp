@@ -26,6 +26,16 @@ std::vector<std::string> error_lines(const std::string& log) {
   return out;
 }
 
+/// Waits until /readyz answers 503 naming `reason` (the daemon reconnects on its own); the last answer.
+HttpResult readyz_comes_to_say(std::uint16_t port, const std::string& reason) {
+  HttpResult ready;
+  EXPECT_TRUE(eventually([&] {
+    ready = http_request(port, "GET", "/readyz");
+    return ready.status == 503 && ready.body.find(reason) != std::string::npos;
+  })) << ready.status << " " << ready.body;
+  return ready;
+}
+
 RunResult run_daemon_with(const TempDir& dir, const ConfigBuilder& cfg) {
   std::string path = dir.write("omniroute.yaml", cfg.yaml());
   return run_to_end(daemon_binary(), {"--config", path}, {"TEST_TWILIO_TOKEN=t"});
@@ -67,11 +77,7 @@ TEST(RedisCredentials, AnExpiredCertificateLaterMakesReadyzSayWhy) {
   CertFiles expired = ca.issue("expired", {"127.0.0.1"}, {}, true);
   ASSERT_EQ(redis.one({"CONFIG", "SET", "tls-cert-file", expired.cert, "tls-key-file", expired.key}), "OK");
   redis.command({"CLIENT", "KILL", "TYPE", "normal"});
-  HttpResult ready;
-  EXPECT_TRUE(eventually([&] {
-    ready = http_request(port, "GET", "/readyz");
-    return ready.status == 503 && ready.body.find("certificate has expired") != std::string::npos;
-  })) << ready.status << " " << ready.body;
+  readyz_comes_to_say(port, "certificate has expired");
   EXPECT_EQ(post_message(port, "tls-after", "cust-1", "hello again").status, 503);
 }
 
@@ -95,11 +101,7 @@ TEST(RedisCredentials, AWrongPasswordStopsTheDaemonAtStartAndARotatedOneMakesRea
   // The password is rotated on the server and our connections are cut: the daemon cannot get back in.
   ASSERT_EQ(redis.one({"ACL", "SETUSER", "omniroute", "resetpass", ">second-secret"}), "OK");
   redis.command({"CLIENT", "KILL", "USER", "omniroute"});
-  HttpResult ready;
-  EXPECT_TRUE(eventually([&] {
-    ready = http_request(port, "GET", "/readyz");
-    return ready.status == 503 && ready.body.find("WRONGPASS") != std::string::npos;
-  })) << ready.status << " " << ready.body;
+  HttpResult ready = readyz_comes_to_say(port, "WRONGPASS");
   EXPECT_EQ(ready.body.find("secret"), std::string::npos) << ready.body;
   EXPECT_EQ(post_message(port, "acl-2", "cust-1", "hello again").status, 503);
   EXPECT_EQ(daemon.log().find("first-secret"), std::string::npos);
