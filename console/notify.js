@@ -9,7 +9,8 @@ export function notificationsAllowed() {
 export function notify(title, body) {
   if (!notificationsAllowed()) return;
   try {
-    const n = new Notification(title, { body: String(body).slice(0, 140), tag: 'omniroute' });
+    // Cut between characters (code points), never inside an emoji's surrogate pair.
+    const n = new Notification(title, { body: Array.from(String(body)).slice(0, 140).join(""), tag: 'omniroute' });
     n.onclick = () => { window.focus(); n.close(); };
   } catch {
     // Some browsers allow notifications only from a service worker; the chime still sounds.

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "common/form.hpp"
+#include "omniroute/url_query.hpp"
 #include "common/signing.hpp"
 #include "email/imap.hpp"
 #include "email/imap_poller.hpp"

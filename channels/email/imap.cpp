@@ -1,5 +1,7 @@
 #include "email/imap.hpp"
 
+#include "omniroute/url_query.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -7,20 +9,6 @@
 namespace omniroute::channels::imap {
 
 namespace {
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 bool parse_number(std::string_view s, std::uint64_t& out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -53,7 +41,9 @@ Expected<MailboxUrl, std::string> parse_mailbox_url(std::string_view url) {
   }
   while (!out.encoded.empty() && out.encoded.back() == '/') out.encoded.pop_back();
   if (out.encoded.empty()) out.encoded = "INBOX";
-  out.mailbox = percent_decode(out.encoded);
+  auto mailbox = percent_decoded(out.encoded);
+  if (!mailbox) return unexpected(std::string("the mailbox name holds a malformed %-escape"));
+  out.mailbox = std::move(*mailbox);
   if (!quoted(out.mailbox)) return unexpected(std::string("the mailbox name holds a line break"));
   return out;
 }

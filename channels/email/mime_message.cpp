@@ -1,6 +1,6 @@
 #include "email/mime_message.hpp"
 
-#include "common/form.hpp"
+#include "omniroute/url_query.hpp"
 #include "email/encoded_words.hpp"
 
 #include <gmime/gmime.h>

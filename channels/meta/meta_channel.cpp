@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "common/form.hpp"
+#include "omniroute/url_query.hpp"
 #include "common/json_fields.hpp"
 #include "common/signing.hpp"
 #include "omniroute/clock.hpp"
@@ -73,9 +73,7 @@ std::optional<std::string> whatsapp_text(const json::object& m, std::vector<Atta
 
 /// The GET handshake Meta makes when the webhook is configured.
 WebhookResult handshake(const InboundRequest& request, const std::string& verify_token) {
-  std::string_view target = request.target;
-  auto q = target.find('?');
-  auto fields = parse_form(q == std::string_view::npos ? std::string_view() : target.substr(q + 1));
+  auto fields = query_fields(request.target);
   if (!fields) return bad_request("invalid_query", "the query string is malformed");
   const std::string* mode = form_value(*fields, "hub.mode");
   const std::string* token = form_value(*fields, "hub.verify_token");

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/form.hpp"
+#include "omniroute/url_query.hpp"
 #include "omniroute/channel.hpp"
 
 namespace omniroute::channels {

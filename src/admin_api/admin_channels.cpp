@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "admin_api/admin_routes.hpp"
+#include "omniroute/text.hpp"
 #include "agent_api/conversation_json.hpp"
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/clock.hpp"
@@ -27,7 +28,7 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
     store::Fields f = (*states)[i];
     auto count = [&](const char* result) { return std::atoll(f[std::string("out:") + result].c_str()); };
     json::value error = nullptr;
-    if (!f["last_error"].empty()) error = json::object{{"at", time_or_null(f["last_error_at"])}, {"message", f["last_error"]}};
+    if (!f["last_error"].empty()) error = json::object{{"at", time_or_null(f["last_error_at"])}, {"message", text_excerpt(f["last_error"], 1000)}};
     // The provider's declared limits on what we send (null: none); polling channels' last poll.
     json::value rate_limit = nullptr;
     if (auto p = send_policies_.find(ids[i]); p != send_policies_.end() && (p->second.per_second > 0 ||
@@ -62,7 +63,9 @@ asio::awaitable<http::Response> AdminRoutes::dead_letters(std::string_view query
   for (auto& entry : *dead) {
     store::Fields& f = entry.fields;
     boost::system::error_code ec;
-    json::value status = json::parse(f["status"], ec);
+    json::parse_options lenient;  // an older record may hold a provider's cut character: still read it
+    lenient.allow_invalid_utf8 = true;
+    json::value status = json::parse(f["status"], ec, {}, lenient);
     if (ec) status = json::object{};
     out.push_back(json::object{{"id", entry.id},
                                {"conversation_id", f["conversation_id"]},
@@ -70,7 +73,7 @@ asio::awaitable<http::Response> AdminRoutes::dead_letters(std::string_view query
                                {"channel", f["channel"]},
                                {"text", f["text"]},
                                {"at", time_or_null(f["at"])},
-                               {"reason", std::string(string_at(status, {"reason"}))},
+                               {"reason", text_excerpt(string_at(status, {"reason"}), 1000)},
                                {"retryable", !f["channel"].empty()}});
   }
   co_return http::json_response(200, json::serialize(json::object{{"dead_letters", std::move(out)}}));

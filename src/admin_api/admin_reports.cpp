@@ -12,6 +12,7 @@
 #include "calendar/calendar.hpp"
 #include "calendar/local_days.hpp"
 #include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
 #include "reports/csat.hpp"
 #include "reports/recorder.hpp"
 #include "reports/response_report.hpp"
@@ -112,7 +113,9 @@ json::object csat_json(const reports::Figures& f) {
 }  // namespace
 
 asio::awaitable<Response> AdminRoutes::response_times(const http::Request& request, std::string_view query) {
-  const std::string tz_name = query_param(query, "tz").empty() ? "UTC" : query_param(query, "tz");
+  // Each parameter read once into a named string: GCC 12 mishandles temporaries of a ?: inside a coroutine.
+  std::string tz_name = query_param(query, "tz");
+  if (tz_name.empty()) tz_name = "UTC";
   const date::time_zone* zone = sla::find_zone(tz_name);
   if (!zone) {
     // The name is echoed only when it is short (hostile input is not mirrored back at length).
@@ -121,7 +124,8 @@ asio::awaitable<Response> AdminRoutes::response_times(const http::Request& reque
   }
   reports::Query q;
   q.zone = zone;
-  q.group_by = query_param(query, "group_by").empty() ? "queue" : query_param(query, "group_by");
+  q.group_by = query_param(query, "group_by");
+  if (q.group_by.empty()) q.group_by = "queue";
   if (!reports::valid_group_by(q.group_by)) {
     co_return json_error(400, "invalid_group_by", "group_by is one of queue, channel, agent, label, day");
   }

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "agent_api/conversation_access.hpp"
 #include "agent_api/conversation_json.hpp"
 #include "agent_api/request_helpers.hpp"
 #include "config/sections.hpp"
@@ -289,33 +290,10 @@ asio::awaitable<Response> AgentRoutes::get_conversation(const Caller& caller, co
   if (!found) co_return unavailable();
   if (!*found) co_return json_error(404, "not_found", "no conversation '" + id + "'");
   json::object* c = &**found;
-  // Its agent reads it, and so does an agent it is offered to (to decide whether to accept), and the admin.
-  bool mine = caller.is_agent() && string_at(*c, {"agent"}) == caller.agent;
-  bool offered = caller.is_agent() && string_at(*c, {"offer", "agent"}) == caller.agent;
-  if (!mine && !offered && !caller.is_admin()) {
-    // An earlier conversation of a person the agent is talking to now: their history is the agent's to read.
-    bool history = false;
-    std::string contact(string_at(*c, {"contact", "id"}));
-    if (caller.is_agent() && string_at(*c, {"state"}) == "queued" && string_at(*c, {"offer", "agent"}).empty()) {
-      // Waiting in a queue the agent serves (and not offered to another): theirs to read (the console's
-      // Waiting list), not to answer.
-      store::Agents agents(store_.client(), store_.keys());
-      auto pools = co_await agents.pools_of(caller.agent);
-      if (!pools) co_return unavailable();
-      const std::string_view queue = string_at(*c, {"queue"});
-      for (const auto& pool : *pools) history = history || routing::queue_of_pool(pool) == queue;
-    }
-    if (!history && caller.is_agent() && !contact.empty()) {
-      auto held = co_await conversations_.assigned_to(caller.agent);
-      if (!held) co_return unavailable();
-      auto offered_ids = co_await conversations_.offered_to(caller.agent);
-      if (!offered_ids) co_return unavailable();
-      held->insert(held->end(), offered_ids->begin(), offered_ids->end());
-      auto contacts = co_await conversations_.contacts_of(*held);
-      if (!contacts) co_return unavailable();
-      history = std::find(contacts->begin(), contacts->end(), contact) != contacts->end();
-    }
-    if (!history) co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
+  if (!caller.is_admin()) {
+    auto may = co_await agent_may_read(store_, conversations_, caller.agent, *c);
+    if (!may) co_return unavailable();
+    if (!*may) co_return json_error(403, "forbidden", "conversation '" + id + "' is not assigned to you");
   }
   if (!c->contains("messages")) (*c)["messages"] = json::array{};
   co_return json_response(200, json::serialize(*c));

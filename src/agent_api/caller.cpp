@@ -28,10 +28,33 @@ std::string cookie_value(const http::Request& request, std::string_view name) {
 }
 
 CallerResolver::CallerResolver(const config::Config& config, const routing::AgentDirectory& directory,
-                               store::ConversationStore& store)
-    : config_(config), directory_(directory), store_(store), sessions_(store.client(), store.keys()) {}
+                               store::ConversationStore& store, AuthThrottle* throttle)
+    : config_(config), directory_(directory), store_(store), sessions_(store.client(), store.keys()), throttle_(throttle) {}
 
-asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::of_token(const std::string& token) {
+http::Response too_many_failures(const Caller& caller) {
+  http::Response res = http::json_error(429, "too_many_failures",
+                                        "too many wrong tokens; retry in " + std::to_string(caller.retry_after.count()) + " s");
+  res.set(beast_http::field::retry_after, std::to_string(caller.retry_after.count()));
+  return res;
+}
+
+asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::of_token(const std::string& token,
+                                                                              const std::string& peer) {
+  const bool counted = throttle_ && !peer.empty() && !token.empty();
+  if (counted) {
+    // An address that failed too often is not even looked up: guessing from it costs time, not Redis.
+    if (auto wait = throttle_->address_wait(peer); wait.count() > 0) {
+      Caller refused;
+      refused.retry_after = wait;
+      co_return refused;
+    }
+  }
+  auto caller = co_await lookup(token);
+  if (counted && caller && caller->kind == Caller::Kind::none) caller->retry_after = throttle_->failed(peer, token);
+  co_return caller;
+}
+
+asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::lookup(const std::string& token) {
   Caller caller;
   if (token.empty()) co_return caller;
   if (directory_.is_admin(token)) {
@@ -52,12 +75,13 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::of_token(co
 }
 
 asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::resolve(const http::Request& request,
-                                                                             bool allow_query_token) {
+                                                                             bool allow_query_token,
+                                                                             const std::string& peer) {
   std::string token(routing::bearer_token(request[beast_http::field::authorization]));
-  if (!token.empty()) co_return co_await of_token(token);
+  if (!token.empty()) co_return co_await of_token(token, peer);
   std::string secret = cookie_value(request, kSessionCookie);
   if (secret.empty()) {
-    if (allow_query_token) co_return co_await of_token(query_param(request.target(), "token"));
+    if (allow_query_token) co_return co_await of_token(query_param(request.target(), "token"), peer);
     co_return Caller{};
   }
   auto session = co_await sessions_.find(sha256_hex(secret), kSessionIdle);

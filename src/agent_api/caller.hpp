@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "agent_api/auth_throttle.hpp"
 #include "config/config.hpp"
 #include "http/types.hpp"
 #include "omniroute/expected.hpp"
@@ -22,6 +23,9 @@ struct Caller {
   Kind kind = Kind::none;
   std::string agent;       // Kind::agent: the agent's id
   bool by_cookie = false;  // authenticated by the session cookie (so subject to the same-origin check)
+  std::chrono::seconds retry_after{0};  // Kind::none because too many tokens failed: answer 429, retry then
+
+  bool throttled() const { return retry_after.count() > 0; }
 
   bool is_agent() const { return kind == Kind::agent; }
   bool is_admin() const { return kind == Kind::admin; }
@@ -34,15 +38,19 @@ inline constexpr std::chrono::seconds kSessionIdle = std::chrono::hours(12);
 
 class CallerResolver {
  public:
+  /// `throttle` (may be null: nothing is limited) counts failed tokens across the process.
   CallerResolver(const config::Config& config, const routing::AgentDirectory& directory,
-                 store::ConversationStore& store);
+                 store::ConversationStore& store, AuthThrottle* throttle = nullptr);
 
-  /// The caller of `request`: Bearer first, else the session cookie, else (`allow_query_token`, WebSockets of
-  /// non-browser clients) `?token=`. Kind::none when none of them names anyone; an error when Redis could not say.
+  /// The caller of `request` from `peer` (the client's address; "" for a re-check, never throttled): Bearer
+  /// first, else the session cookie, else (`allow_query_token`, WebSockets of non-browser clients) `?token=`.
+  /// Kind::none when none of them names anyone (throttled() when tokens from `peer` or of that prefix failed
+  /// too often); an error when Redis could not say.
   boost::asio::awaitable<Expected<Caller, store::StoreError>> resolve(const http::Request& request,
-                                                                      bool allow_query_token = false);
-  /// Who `token` is (agent or admin), for signing in; Kind::none for nobody.
-  boost::asio::awaitable<Expected<Caller, store::StoreError>> of_token(const std::string& token);
+                                                                      bool allow_query_token, const std::string& peer);
+  /// Who `token` from `peer` is (agent or admin), for signing in; Kind::none for nobody (throttled() as above).
+  boost::asio::awaitable<Expected<Caller, store::StoreError>> of_token(const std::string& token,
+                                                                       const std::string& peer);
 
   /// A cookie-authenticated request that changes state (or opens a WebSocket) must come from a page of this
   /// server: its Origin equals public_url's origin or http(s)://<Host>. Bearer requests need no such check.
@@ -54,11 +62,18 @@ class CallerResolver {
   /// True when no admin token is configured and `token_sha256` is the one kept in Redis.
   boost::asio::awaitable<Expected<bool, store::StoreError>> stored_admin(const std::string& token_sha256);
 
+  /// Who `token` is, with no throttling.
+  boost::asio::awaitable<Expected<Caller, store::StoreError>> lookup(const std::string& token);
+
   const config::Config& config_;
   const routing::AgentDirectory& directory_;
   store::ConversationStore& store_;
   store::Sessions sessions_;
+  AuthThrottle* throttle_;
 };
+
+/// 429 too_many_failures with the caller's Retry-After.
+http::Response too_many_failures(const Caller& caller);
 
 /// The value of cookie `name` in the request's Cookie header(s), or "".
 std::string cookie_value(const http::Request& request, std::string_view name);

@@ -65,7 +65,11 @@ json::object message_json(const store::Fields& entry, const store::Fields& deliv
   } else if (f["direction"] == "out") {
     // The transcript is append-only; delivery progress lives beside it.
     auto d = delivery.find(f["id"]);
-    json::value status = d == delivery.end() ? json::value(nullptr) : json::parse(d->second, ec);
+    // Records written before reasons were made valid UTF-8 may hold a cut character: still read them,
+    // so a failed reply never shows as queued.
+    json::parse_options lenient;
+    lenient.allow_invalid_utf8 = true;
+    json::value status = d == delivery.end() ? json::value(nullptr) : json::parse(d->second, ec, {}, lenient);
     if (ec || !status.is_object()) status = json::object{{"status", "queued"}};
     m["delivery"] = status;
   }

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "agent_api/event_session.hpp"
+#include "agent_api/request_helpers.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 
@@ -16,21 +17,6 @@ namespace beast = boost::beast;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 namespace {
-std::string query_param(std::string_view target, std::string_view name) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query = query.substr(amp + 1);
-  }
-  return {};
-}
-
 std::string random_socket_id() {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   char buf[17];
@@ -111,7 +97,8 @@ void EventHub::deliver(std::shared_ptr<const std::vector<store::StreamEntry>> ev
   update_demand();  // the last session may have ended since: then stop wanting
 }
 
-asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream stream, std::string agent_id) {
+asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream stream, std::string agent_id,
+                                      Authority authority) {
   std::optional<std::string> agent = std::move(agent_id);
   std::string cursor = std::string(request["Last-Event-ID"]);
   if (cursor.empty()) cursor = query_param(request.target(), "last_event_id");
@@ -142,7 +129,7 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
   }
   if (agent->empty()) {
     // The admin's stream (GET /v1/events, the supervisor board): every event of the workspace.
-    auto session = std::make_shared<EventSession>(*this, "", "", std::move(stream), false, true);
+    auto session = std::make_shared<EventSession>(*this, "", "", std::move(stream), std::move(authority), false, true);
     sessions_.push_back(session);
     co_await session->run(std::move(request), cursor);
     co_return;
@@ -168,7 +155,7 @@ asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream s
     co_return;
   }
   const bool waiting = query_param(request.target(), "waiting") == "1";
-  auto session = std::make_shared<EventSession>(*this, *agent, socket_id, std::move(stream), waiting);
+  auto session = std::make_shared<EventSession>(*this, *agent, socket_id, std::move(stream), std::move(authority), waiting);
   sessions_.push_back(session);
   co_await session->run(std::move(request), cursor);
 }

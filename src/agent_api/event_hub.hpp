@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -33,6 +34,12 @@ using Event = store::StreamEntry;
 
 class EventSession;
 
+/// Whether the credential a socket was opened with still names the same caller: the very check a
+/// request gets (agent_api::CallerResolver::resolve), run again. A socket re-runs it before writing
+/// anything after a credential.changed event (sign-out, token rotation, on any daemon) and every
+/// kAuthorityRecheck, and closes when it fails.
+using Authority = std::function<boost::asio::awaitable<bool>()>;
+
 class EventHub final : public FeedSubscriber {
  public:
   /// Gets the stream from `feed` (the process's one reader) while a session of this loop is open.
@@ -49,10 +56,12 @@ class EventHub final : public FeedSubscriber {
 
   /// Runs one upgraded connection (GET /v1/agents/me/events) of agent `agent` (authenticated by the router)
   /// to its end; `agent` "" is the admin's stream (GET /v1/events): every event of the workspace.
-  boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream, std::string agent);
+  boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream, std::string agent,
+                                     Authority authority);
 
   const std::string& position() const { return position_; }
   store::Conversations& conversations() { return conversations_; }
+  store::ConversationStore& store() { return store_; }
   store::RedisClient& client() { return store_.client(); }
   const store::Keys& keys() { return store_.keys(); }
   TaskGroup& tasks() { return tasks_; }

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 
+#include "agent_api/conversation_access.hpp"
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
 #include "routing/pools.hpp"
@@ -19,15 +20,40 @@ namespace json = boost::json;
 
 namespace {
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+/// The milliseconds of a stream id ("1700000000000-3"); 0 when it has none.
+std::int64_t stream_id_ms(const std::string& id) {
+  std::int64_t ms = 0;
+  for (char c : id) {
+    if (c < '0' || c > '9') break;
+    ms = ms * 10 + (c - '0');
+    if (ms > 100'000'000'000'000) break;
+  }
+  return ms;
+}
 }  // namespace
 
 EventSession::EventSession(EventHub& hub, std::string agent, std::string socket_id, beast::tcp_stream stream,
-                           bool waiting, bool admin)
+                           Authority authority, bool waiting, bool admin)
     : hub_(hub), agent_(std::move(agent)), waiting_(waiting), admin_(admin), ws_(std::move(stream)), wake_(ws_.get_executor()),
-      beat_(ws_.get_executor()), socket_id_(std::move(socket_id)) {}
+      beat_(ws_.get_executor()), socket_id_(std::move(socket_id)), authority_(std::move(authority)),
+      checked_at_(std::chrono::steady_clock::now()), joined_at_(hub.position()) {}
 
 void EventSession::offer(const Event& e) {
-  if (closed_ || !admit(e)) return;
+  if (closed_) return;
+  if (auto t = e.fields.find("type"); t != e.fields.end() && t->second == "credential.changed") {
+    // Nothing this socket is offered later is written before its credential has been checked again.
+    recheck_ = true;
+    wake_.cancel();
+    return;
+  }
+  if (!ready_) {
+    // Offered before this session knows what its agent holds (and before any replay): kept, judged later.
+    if (early_.size() >= kMaxQueuedEvents) return close_slow();
+    early_.push_back(e);
+    return;
+  }
+  if (!admit(e)) return;
   if (incoming_.size() >= kMaxQueuedEvents) return close_slow();
   incoming_.push_back(e);
   wake_.cancel();
@@ -50,8 +76,7 @@ asio::awaitable<void> EventSession::run(http::Request request, std::string curso
   ws_.read_message_max(std::size_t{64} * 1024);  // agents send nothing but control frames; refuse floods
   auto [ec] = co_await ws_.async_accept(request, kAwait);
   if (!ec) {
-    // What this agent holds now, so message events can be matched to them.
-    if (auto mine = co_await hub_.conversations().assigned_to(agent_)) conversations_.insert(mine->begin(), mine->end());
+    co_await follow_current();
     // Asked for (?waiting=1, the console's Waiting list): a conversation opening in a queue this agent
     // serves is announced as conversation.queued.
     if (waiting_) {
@@ -62,11 +87,26 @@ asio::awaitable<void> EventSession::run(http::Request request, std::string curso
     }
     hub_.tasks().spawn(read_loop(), "events: socket reader");
     if (!admin_) hub_.tasks().spawn(keep_alive(), "events: socket keep-alive");
-    if (!cursor.empty()) co_await replay(cursor, hub_.position());
+    if (!cursor.empty()) co_await replay(cursor, joined_at_);
+    // Now in stream order: what the replay read (up to where this session joined), then what was offered since.
+    ready_ = true;
+    for (const auto& e : early_) {
+      if (admit(e)) incoming_.push_back(e);
+    }
+    early_.clear();
     co_await write_loop();
   }
   // Gone: the presence sweep starts this agent's grace period once no socket of theirs is left.
   if (!admin_) co_await hub_.events().release_socket(agent_, socket_id_);
+}
+
+asio::awaitable<void> EventSession::follow_current() {
+  // What this agent holds now, so message events can be matched to them.
+  if (admin_) co_return;
+  if (auto mine = co_await hub_.conversations().assigned_to(agent_)) {
+    conversations_.clear();
+    conversations_.insert(mine->begin(), mine->end());
+  }
 }
 
 bool EventSession::admit(const Event& e) {
@@ -160,29 +200,76 @@ asio::awaitable<void> EventSession::signal(std::string_view frame) {
       conv.find_first_not_of("0123456789", 1) != std::string::npos) {
     co_return;
   }
-  // Only about conversations this agent may see: its own, or one it was just offered or shown.
+  if (what == "left") {
+    // Leaving is said only of what this socket announced viewing, or holds.
+    if (viewing_ != conv && !conversations_.count(conv)) co_return;
+    if (viewing_ == conv) viewing_.clear();
+  } else if (!co_await may_read(conv)) {
+    co_return;  // only about conversations this agent may read, by the same rule as GET /v1/conversations/<id>
+  }
   if (what == "viewing") viewing_ = conv;
-  if (what == "left" && viewing_ == conv) viewing_.clear();
   co_await hub_.events().signal(agent_, conv, what, now);
 }
 
 asio::awaitable<void> EventSession::replay(const std::string& cursor, const std::string& until) {
   if (until == "$") co_return;
-  auto r = co_await hub_.events().range(cursor, until);
-  if (!r) co_return;
-  // Live events offered meanwhile came later in the stream: the missed ones go first.
+  // Paged through the live bound: a page at a time, keeping only what concerns this client, never more
+  // than kMaxQueuedEvents of them. A cursor older than the replay window, or further behind than the
+  // socket could hold or kMaxReplayScan events, is answered with "reload" instead: the client re-reads
+  // its state (as on a first connect) and continues live from `until`.
   std::deque<Event> missed;
-  for (auto& e : *r) {
-    if (admit(e)) missed.push_back(std::move(e));
+  bool reload = stream_id_ms(cursor) < now_ms() - kReplayWindow.count();
+  std::string from = cursor;
+  std::size_t scanned = 0;
+  while (!reload && !closed_) {
+    auto page = co_await hub_.events().range(from, until, kReplayPage);
+    if (!page) {
+      reload = true;  // the missed events cannot be read now: a re-read of state is the safe answer
+      break;
+    }
+    if (page->empty()) break;
+    scanned += page->size();
+    from = page->back().id;
+    for (auto& e : *page) {
+      if (admit(e)) missed.push_back(std::move(e));
+    }
+    if (missed.size() > kMaxQueuedEvents || scanned >= kMaxReplayScan) reload = true;
+    if (static_cast<int>(page->size()) < kReplayPage) break;
   }
+  if (reload) {
+    missed.clear();
+    co_await follow_current();  // what admit() learnt from the skipped events is re-read instead
+    Event e;
+    e.id = until;
+    e.fields["type"] = "reload";
+    missed.push_back(std::move(e));
+  }
+  // Live events offered meanwhile came later in the stream: the missed ones go first.
   missed.insert(missed.end(), incoming_.begin(), incoming_.end());
   incoming_ = std::move(missed);
 }
 
+asio::awaitable<bool> EventSession::still_authorized() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!recheck_ && now - checked_at_ < kAuthorityRecheck) co_return true;
+  recheck_ = false;
+  // Redis unreachable answers false too: a socket whose authority cannot be confirmed stops reading
+  // (the client reconnects and is asked again), as a request would get 503 rather than data.
+  if (authority_ && !co_await authority_()) {
+    revoked_ = true;
+    incoming_.clear();
+    close();
+    co_return false;
+  }
+  checked_at_ = now;
+  co_return true;
+}
+
 asio::awaitable<void> EventSession::write_loop() {
   while (!closed_) {
+    if (!co_await still_authorized()) break;
     if (incoming_.empty()) {
-      wake_.expires_after(std::chrono::hours(1));
+      wake_.expires_at(checked_at_ + kAuthorityRecheck);
       co_await wake_.async_wait(kAwait);
       continue;
     }
@@ -199,13 +286,17 @@ asio::awaitable<void> EventSession::write_loop() {
   }
   if (ws_.is_open()) {
     // Too slow: try again later, resuming from the last event received (Last-Event-ID).
-    auto code = slow_ ? websocket::close_code::try_again_later : websocket::close_code::going_away;
+    // Signed out, token rotated, removed: 1008 (policy) and no reconnect will be let in with it.
+    auto code = revoked_ ? websocket::close_code::policy_error
+                : slow_  ? websocket::close_code::try_again_later
+                         : websocket::close_code::going_away;
     co_await ws_.async_close(code, kAwait);
   }
 }
 
 asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
   auto& f = e.fields;
+  if (f["type"] == "reload") co_return json::serialize(json::object{{"type", "reload"}, {"id", e.id}});
   if (admin_) {
     // Every field as recorded (ids, queue, agent, status, at as RFC 3339): the board re-reads what changed.
     json::object out{{"id", e.id}};
@@ -241,6 +332,7 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
                                            {"queue", f["queue"]}, {"reason", f["reason"]}});
   }
   if (type == "agent.removed") co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
+  if (type == "reload") co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
   if (type == "message.delivery") {
     json::object delivery{{"status", f["status"]}};
     if (!f["reason"].empty()) delivery["reason"] = f["reason"];
@@ -273,6 +365,15 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
   }
   // resolved, transferred and the ends of offers: the conversation's id says it all.
   co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}});
+}
+
+asio::awaitable<bool> EventSession::may_read(const std::string& conv) {
+  if (conversations_.count(conv)) co_return true;  // assigned to this agent, in stream order
+  auto view = co_await fetch(conv);
+  if (!view) co_return false;
+  store::ConversationStore& store = hub_.store();
+  auto may = co_await agent_may_read(store, hub_.conversations(), agent_, *view);
+  co_return may && *may;
 }
 
 asio::awaitable<std::optional<json::object>> EventSession::fetch(const std::string& conv) {

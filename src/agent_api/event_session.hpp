@@ -8,6 +8,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -26,7 +27,7 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   /// `waiting`: also announce conversations opening in the agent's queues (conversation.queued).
   /// `admin`: the supervisor's stream, every event, no socket bookkeeping.
   EventSession(EventHub& hub, std::string agent, std::string socket_id, boost::beast::tcp_stream stream,
-               bool waiting = false, bool admin = false);
+               Authority authority, bool waiting = false, bool admin = false);
 
   /// Takes `e` if it concerns this agent; called by the hub, in stream order. What does not
   /// concern the agent is never queued; a client too slow to keep the queue under its bound is
@@ -40,8 +41,18 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
 
   /// Events one session holds at most before its client counts as too slow.
   static constexpr std::size_t kMaxQueuedEvents = 512;
+  /// A resuming client is replayed at most this far back; older cursors get "reload".
+  static constexpr std::chrono::milliseconds kReplayWindow = std::chrono::minutes(10);
+  /// Events read from the stream per page of a replay, and at most in all before answering "reload".
+  static constexpr int kReplayPage = 256;
+  static constexpr std::size_t kMaxReplayScan = 20'000;
+  /// How often a socket re-checks its credential without being told it changed (a session's idle expiry,
+  /// an admin token replaced by a reload).
+  static constexpr std::chrono::seconds kAuthorityRecheck{15};
 
  private:
+  /// Reads the conversations this agent holds now (the base admit() builds on).
+  boost::asio::awaitable<void> follow_current();
   /// Whether `e` concerns this agent; keeps the set of conversations it follows, in stream order.
   bool admit(const Event& e);
 
@@ -62,11 +73,15 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   boost::asio::awaitable<void> replay(const std::string& cursor, const std::string& until);
 
   boost::asio::awaitable<void> write_loop();
+  /// Runs the authority check when one is due; false (and the session closing) when it failed.
+  boost::asio::awaitable<bool> still_authorized();
 
   /// The JSON frame for `e` (admitted: it concerns this agent), or nullopt when it cannot be built.
   boost::asio::awaitable<std::optional<std::string>> render(Event& e);
 
   boost::asio::awaitable<std::optional<boost::json::object>> fetch(const std::string& conv);
+  /// Whether this agent may read `conv` (agent_may_read, the REST API's rule).
+  boost::asio::awaitable<bool> may_read(const std::string& conv);
 
   EventHub& hub_;
   std::string agent_;
@@ -82,6 +97,13 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   std::int64_t signal_window_ = 0;   // rate limit of client signals: the second they were counted in
   int signals_in_window_ = 0;
   std::string socket_id_;
+  Authority authority_;
+  bool recheck_ = false;                              // a credential changed somewhere: check before writing more
+  std::chrono::steady_clock::time_point checked_at_;  // when the authority was last found valid
+  bool revoked_ = false;
+  std::string joined_at_;     // the hub's position when this session joined: a replay ends there
+  bool ready_ = false;        // knows what its agent holds and has replayed: offers are judged at once
+  std::deque<Event> early_;   // offered before that                              // closed because the credential no longer names the caller
   bool closed_ = false;
   bool slow_ = false;     // closed for reading too slowly
   bool writing_ = false;  // a frame is being written (the client's window may be full)

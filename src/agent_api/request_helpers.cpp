@@ -6,6 +6,7 @@
 
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/text.hpp"
+#include "omniroute/url_query.hpp"
 
 namespace omniroute::agent_api {
 
@@ -30,17 +31,7 @@ std::string string_field(const json::object& o, std::string_view key) {
 }
 
 std::string query_param(std::string_view query, std::string_view name) {
-  // A whole target ("/path?a=1&b=2") or just its query ("a=1&b=2").
-  if (auto mark = query.find('?'); mark != std::string_view::npos) query.remove_prefix(mark + 1);
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name && eq != std::string_view::npos) return std::string(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query = query.substr(amp + 1);
-  }
-  return {};
+  return query_value(query, name).value_or(std::string());
 }
 
 long limit_param(std::string_view query, long fallback, long most) {

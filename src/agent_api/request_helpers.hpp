@@ -25,7 +25,7 @@ Expected<boost::json::object, http::Response> json_body(const http::Request& req
 /// `o[key]` when it is a string, else "".
 std::string string_field(const boost::json::object& o, std::string_view key);
 
-/// The value of `name` in a query string or a whole request target ("" when absent); not percent-decoded.
+/// The percent-decoded value of `name` in a query string or a whole request target (Boost.URL; "" when absent).
 std::string query_param(std::string_view query, std::string_view name);
 
 /// The `limit` query parameter: `fallback` when absent or 0, at most `most`.

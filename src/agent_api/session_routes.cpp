@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "agent_api/request_helpers.hpp"
+#include "omniroute/clock.hpp"
 #include "omniroute/digest.hpp"
 #include "store/agents.hpp"
 
@@ -28,15 +29,15 @@ std::string SessionRoutes::cookie(const std::string& secret, std::optional<std::
   return c;
 }
 
-asio::awaitable<Response> SessionRoutes::handle(const http::Request& request) {
+asio::awaitable<Response> SessionRoutes::handle(const http::Request& request, const std::string& peer) {
   const verb method = request.method();
-  if (method == verb::post) co_return co_await sign_in(request);
+  if (method == verb::post) co_return co_await sign_in(request, peer);
   if (method == verb::delete_) co_return co_await sign_out(request);
-  if (method == verb::get) co_return co_await whoami(request);
+  if (method == verb::get) co_return co_await whoami(request, peer);
   co_return json_error(405, "method_not_allowed", "use POST, GET or DELETE on /v1/session");
 }
 
-asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request) {
+asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request, const std::string& peer) {
   // A sign-in posted by another site's page would sign this browser in as someone else: refused.
   if (!request[http::beast_http::field::origin].empty() && !callers_.same_origin(request)) {
     co_return json_error(403, "cross_origin", "sign in from this server's own page");
@@ -45,8 +46,9 @@ asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request) {
   if (!body) co_return body.error();
   std::string token = string_field(*body, "token");
   if (token.empty()) co_return json_error(400, "missing_field", "'token' is required");
-  auto caller = co_await callers_.of_token(token);
+  auto caller = co_await callers_.of_token(token, peer);
   if (!caller) co_return unavailable();
+  if (caller->throttled()) co_return too_many_failures(*caller);
   if (caller->kind == Caller::Kind::none) co_return json_error(401, "unauthorized", "no agent or admin has this token");
   std::string secret = random_hex(32);
   if (secret.empty()) co_return json_error(503, "no_randomness", "no session could be made; retry");
@@ -63,16 +65,17 @@ asio::awaitable<Response> SessionRoutes::sign_out(const http::Request& request) 
   std::string secret = cookie_value(request, kSessionCookie);
   if (!secret.empty()) {
     if (!callers_.same_origin(request)) co_return json_error(403, "cross_origin", "sign out from this server's own page");
-    if (!co_await callers_.sessions().remove(sha256_hex(secret))) co_return unavailable();
+    if (!co_await callers_.sessions().remove(sha256_hex(secret), now_ms())) co_return unavailable();
   }
   Response res = http::no_content();
   res.set(http::beast_http::field::set_cookie, cookie("", std::chrono::seconds(0)));
   co_return res;
 }
 
-asio::awaitable<Response> SessionRoutes::whoami(const http::Request& request) {
-  auto caller = co_await callers_.resolve(request);
+asio::awaitable<Response> SessionRoutes::whoami(const http::Request& request, const std::string& peer) {
+  auto caller = co_await callers_.resolve(request, false, peer);
   if (!caller) co_return unavailable();
+  if (caller->throttled()) co_return too_many_failures(*caller);
   if (caller->is_admin()) co_return json_response(200, R"({"kind":"admin","agent":null})");
   if (!caller->is_agent()) co_return json_error(401, "unauthorized", "not signed in");
   store::Agents agents(store_.client(), store_.keys());

@@ -21,12 +21,12 @@ class SessionRoutes {
   SessionRoutes(const config::Config& config, CallerResolver& callers, store::ConversationStore& store);
 
   /// Answers /v1/session (any method).
-  boost::asio::awaitable<http::Response> handle(const http::Request& request);
+  boost::asio::awaitable<http::Response> handle(const http::Request& request, const std::string& peer);
 
  private:
-  boost::asio::awaitable<http::Response> sign_in(const http::Request& request);
+  boost::asio::awaitable<http::Response> sign_in(const http::Request& request, const std::string& peer);
   boost::asio::awaitable<http::Response> sign_out(const http::Request& request);
-  boost::asio::awaitable<http::Response> whoami(const http::Request& request);
+  boost::asio::awaitable<http::Response> whoami(const http::Request& request, const std::string& peer);
   /// The Set-Cookie value carrying `secret` (an empty secret with Max-Age=0 clears it; no max age: until the
   /// browser closes, the server ending it after 12 h without use).
   std::string cookie(const std::string& secret, std::optional<std::chrono::seconds> max_age) const;

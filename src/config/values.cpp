@@ -1,5 +1,7 @@
 #include "config/values.hpp"
 
+#include "omniroute/url_query.hpp"
+
 #include <charconv>
 #include <cstdlib>
 
@@ -26,18 +28,6 @@ Parsed<std::uint16_t> parse_port(std::string_view s) {
   return static_cast<std::uint16_t>(v);
 }
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::strtol(std::string(s.substr(i + 1, 2)).c_str(), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 }  // namespace
 
 Parsed<double> parse_rate(std::string_view text) {
@@ -112,12 +102,12 @@ Parsed<RedisEndpoint> parse_redis_url(std::string_view text) {
   if (at != std::string_view::npos) {
     std::string_view cred = rest.substr(0, at);
     auto colon = cred.find(':');
-    if (colon == std::string_view::npos) {
-      ep.password = percent_decode(cred);
-    } else {
-      ep.username = percent_decode(cred.substr(0, colon));
-      ep.password = percent_decode(cred.substr(colon + 1));
-    }
+    // user:password as RFC 3986 userinfo, decoded by Boost.URL; a bad %-escape is named, never guessed at.
+    auto user = percent_decoded(colon == std::string_view::npos ? std::string_view() : cred.substr(0, colon));
+    auto password = percent_decoded(colon == std::string_view::npos ? cred : cred.substr(colon + 1));
+    if (!user || !password) return fail<RedisEndpoint>("the redis URL's user or password holds a malformed %-escape");
+    ep.username = std::move(*user);
+    ep.password = std::move(*password);
     rest = rest.substr(at + 1);
   }
   auto slash = rest.find('/');

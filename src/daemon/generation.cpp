@@ -43,6 +43,13 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
   m.describe("omniroute_event_sockets_closed_total", "counter",
              "Agent event WebSockets closed by the server, by reason (slow: the client read too slowly; "
              "too_many: over server.max_sockets_per_agent)");
+  m.describe("omniroute_auth_failures_total", "counter",
+             "Tokens (Bearer, ?token=, sign-in) that named no agent or admin");
+  m.describe("omniroute_auth_throttled_total", "counter",
+             "Token authentications answered 429 after too many failures, by the budget that ran out (address, "
+             "token_prefix)");
+  m.describe("omniroute_event_sockets_refused_total", "counter",
+             "Event WebSockets refused (503) because sockets hold their share of server.max_connections");
   m.describe("omniroute_responses_total", "counter",
              "First responses, next responses and resolutions recorded, by whether they met their SLA target");
   m.describe("omniroute_offers_total", "counter",
@@ -75,11 +82,12 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   g->ingest_metrics = std::make_unique<ingest::IngestMetrics>(metrics, g->config);
   g->channels = build_channels(g->config, registry);
   g->directory = std::make_unique<routing::AgentDirectory>(g->config);
+  g->throttle = std::make_unique<agent_api::AuthThrottle>(metrics);
   for (int i = 0; i < workers_for(g->config); ++i) {
     // The first loop reads the events stream for the whole process; the others share its feed.
     agent_api::EventFeed* feed = g->workers.empty() ? nullptr : &g->workers.front()->feed();
     g->workers.push_back(std::make_unique<Worker>(g->config, g->channels, metrics, *g->ingest_metrics, *g->directory,
-                                                  g->routing_ready, g->loops, feed));
+                                                  g->routing_ready, g->loops, feed, *g->throttle));
   }
   for (auto& w : g->workers) w->start();
   // Polling channels run on the first loop; webhook channels need no start.

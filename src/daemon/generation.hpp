@@ -21,6 +21,7 @@ struct Generation {
   ChannelMap channels;
   std::unique_ptr<ingest::IngestMetrics> ingest_metrics;
   std::unique_ptr<routing::AgentDirectory> directory;
+  std::unique_ptr<agent_api::AuthThrottle> throttle;  // failed tokens, counted across the generation's loops
   std::atomic<bool> routing_ready{false};
   store::LoopClients loops;
   std::vector<std::unique_ptr<Worker>> workers;

@@ -27,10 +27,12 @@ std::int64_t steady_ms() {
 
 Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
-               std::atomic<bool>& routing_ready, store::LoopClients& loops, agent_api::EventFeed* shared_feed)
+               std::atomic<bool>& routing_ready, store::LoopClients& loops, agent_api::EventFeed* shared_feed,
+               agent_api::AuthThrottle& throttle)
     : guard_(context_.get_executor()), routing_ready_(routing_ready),
       shed_(&metrics.counter("omniroute_connections_shed_total", {})),
       refused_(&metrics.counter("omniroute_connections_refused_total", {})), heartbeat_timer_(context_) {
+  sessions_.count_socket_refusals(&metrics.counter("omniroute_event_sockets_refused_total", {}));
   redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
   loops.clients.push_back(redis_.get());
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
@@ -56,7 +58,7 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
                                                  metrics, tasks_);
   router_ = std::make_unique<web::Router>(config, channels, *store_, *ingest_, metrics, *admin_routes_, *agent_routes_,
                                           *assigner_,
-                                           routing_ready_, *events_, loops, directory);
+                                           routing_ready_, *events_, loops, directory, throttle);
   heartbeat_ = steady_ms();
 }
 

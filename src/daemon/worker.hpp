@@ -37,7 +37,8 @@ class Worker {
   Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
          ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
          std::atomic<bool>& routing_ready, store::LoopClients& loops,
-         agent_api::EventFeed* shared_feed);  // nullptr: this loop reads the events stream for the process
+         agent_api::EventFeed* shared_feed,  // nullptr: this loop reads the events stream for the process
+         agent_api::AuthThrottle& throttle);  // the process's count of failed tokens
   ~Worker();
 
   /// Starts the loop's thread and its Redis connection.

@@ -25,8 +25,23 @@ SessionSet::Handle SessionSet::add(tcp::socket* socket) { return entries_.insert
 
 void SessionSet::remove(Handle h) {
   if (h->shed) --shedding_;
+  if (h->upgraded) --upgraded_;
   entries_.erase(h);
   if (entries_.empty() && on_empty_) on_empty_();
+}
+
+bool SessionSet::upgrade(Handle h, std::size_t cap) {
+  if (cap > 0) {
+    const std::size_t reserve = std::min(cap / 2, std::max<std::size_t>(2, cap / 10));
+    if (upgraded_ >= cap - reserve) {
+      if (socket_refusals_) socket_refusals_->inc();
+      return false;
+    }
+  }
+  h->upgraded = true;
+  h->busy = false;
+  ++upgraded_;
+  return true;
 }
 
 bool SessionSet::shed_oldest_idle() {
@@ -88,10 +103,10 @@ std::optional<Response> answer_to_read_error(const boost::system::error_code& ec
 
 /// The handler's answer; a request it failed on (an exception: a bug) is logged with its route
 /// and answered 500, so the client always hears something and the operator can find it.
-asio::awaitable<Response> answer(Handler& handler, Request& request) {
+asio::awaitable<Response> answer(Handler& handler, Request& request, const std::string& peer) {
   std::string failure;
   try {
-    co_return co_await handler.handle(request);
+    co_return co_await handler.handle(request, peer);
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {
@@ -123,6 +138,7 @@ asio::awaitable<void> refuse(tcp::socket socket, std::shared_ptr<int> refusing) 
 /// connection when it is full; refuses it (503) when every connection there is busy.
 asio::awaitable<void> admit(Lane lane, Limits limits, std::size_t cap, tcp::socket socket) {
   auto executor = co_await asio::this_coro::executor;
+  lane.sessions->set_cap(cap);
   if (lane.sessions->open() >= cap) {
     if (!lane.sessions->shed_oldest_idle()) {
       if (lane.refused) lane.refused->inc();
@@ -152,6 +168,8 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
     ~Unregister() { set.remove(h); }
   } unregister{sessions, handle};
 
+  boost::system::error_code peer_ec;
+  const std::string peer = stream.socket().remote_endpoint(peer_ec).address().to_string();
   beast::flat_buffer buffer;
   while (handle->fresh || !sessions.draining()) {
     handle->busy = false;
@@ -189,13 +207,20 @@ asio::awaitable<void> serve_session(tcp::socket socket, Handler& handler, Limits
       break;
     }
     if (boost::beast::websocket::is_upgrade(request)) {
+      if (!sessions.upgrade(handle, sessions.cap())) {
+        Response full = json_error(503, "too_many_sockets",
+                                   "event sockets hold their share of this server's connections; retry shortly");
+        full.set(beast_http::field::retry_after, "5");
+        full.keep_alive(false);
+        stream.expires_after(limits.read_timeout);
+        co_await beast_http::async_write(stream, full, kAwait);
+        break;
+      }
       // The WebSocket owns the connection from here; shutdown reaches it through its own hub.
-      handle->busy = false;
-      handle->upgraded = true;
       co_await handler.upgrade(std::move(request), std::move(stream));
       co_return;
     }
-    Response response = co_await answer(handler, request);
+    Response response = co_await answer(handler, request, peer);
     bool keep_alive = request.keep_alive() && !sessions.draining();
     response.keep_alive(keep_alive);
     response.version(request.version());

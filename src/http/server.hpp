@@ -29,7 +29,8 @@ namespace omniroute::http {
 class Handler {
  public:
   virtual ~Handler() = default;
-  virtual boost::asio::awaitable<Response> handle(Request& request) = 0;
+  /// `peer` is the client's address as the socket sees it ("203.0.113.7", "::1").
+  virtual boost::asio::awaitable<Response> handle(Request& request, const std::string& peer) = 0;
   /// Takes over a connection whose request asked for a WebSocket upgrade.
   virtual boost::asio::awaitable<void> upgrade(Request request, boost::beast::tcp_stream stream) = 0;
 };
@@ -70,8 +71,19 @@ class SessionSet {
   std::size_t size() const { return entries_.size(); }
   /// Connections that stay: all but those shed and on their way out.
   std::size_t open() const { return entries_.size() - shedding_; }
+  /// WebSockets among them.
+  std::size_t upgraded() const { return upgraded_; }
+  /// Marks `h` a WebSocket, unless WebSockets hold their share of `cap` already (false: refuse it).
+  /// A tenth of the connections (at least 2) is kept for plain requests: health, readiness, webhooks
+  /// and the API stay reachable however many sockets are opened.
+  bool upgrade(Handle h, std::size_t cap);
   /// Calls `f` (once set, until replaced) whenever the last session leaves: drain waits on it.
   void on_empty(std::function<void()> f) { on_empty_ = std::move(f); }
+  /// The connection cap of this set's lane (set when connections are admitted).
+  void set_cap(std::size_t cap) { cap_ = cap; }
+  std::size_t cap() const { return cap_; }
+  /// Counts each WebSocket refused by upgrade() on `counter`.
+  void count_socket_refusals(metrics::Counter* counter) { socket_refusals_ = counter; }
   /// Closes the connection idle longest (waiting for a request, oldest first) to make room for a
   /// new one; false when every connection is busy with a request or is a WebSocket.
   bool shed_oldest_idle();
@@ -80,6 +92,9 @@ class SessionSet {
   std::list<Entry> entries_;
   bool draining_ = false;
   std::size_t shedding_ = 0;
+  std::size_t upgraded_ = 0;
+  std::size_t cap_ = 0;  // 0: not known yet (no limit on WebSockets)
+  metrics::Counter* socket_refusals_ = nullptr;
   std::function<void()> on_empty_;
 };
 

@@ -89,7 +89,7 @@ SendResult default_send_result(int status, std::string_view body) {
     r.kind = SendResult::Kind::sent;
     return r;
   }
-  std::string snippet(body.substr(0, 200));
+  std::string snippet = text_excerpt(body, 200);
   r.reason = status == 0 ? "no answer from the provider" : "HTTP " + std::to_string(status) + ": " + snippet;
   r.kind = (status == 0 || status == 408 || status == 429 || status >= 500) ? SendResult::Kind::retry
                                                                             : SendResult::Kind::failed;

@@ -2,10 +2,43 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
 namespace omniroute {
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t end = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the character that would be cut.
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
+std::string text_excerpt(std::string_view s, std::size_t max_bytes) {
+  static constexpr std::string_view kEllipsis = "\u2026", kReplacement = "\ufffd";
+  std::string valid;
+  valid.reserve(std::min(s.size(), max_bytes + 4));
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0 && valid.size() <= max_bytes) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      valid += kReplacement;
+      n = 1;  // resynchronise on the next byte
+    } else {
+      valid.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+    }
+    p += n;
+    left -= n;
+  }
+  if (valid.size() <= max_bytes && left == 0) return valid;
+  std::string out(utf8_prefix(valid, max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0));
+  out += kEllipsis;
+  return out;
+}
 
 bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -1,5 +1,7 @@
 #include "outbound/sender.hpp"
 
+#include "omniroute/text.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,6 +16,9 @@
 namespace omniroute::outbound {
 
 namespace asio = boost::asio;
+
+/// The most of a provider's reason kept with a delivery (the channel's own excerpt is usually shorter).
+constexpr std::size_t kMaxReasonBytes = 300;
 namespace json = boost::json;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr int kMaxInFlight = 64;
@@ -154,6 +159,8 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
     auto [answer] = co_await http_.async_perform(*call, kAwait);
     SendResult result = channel->second->read_send_answer(answer.status, answer.body);
     if (answer.status == 0) result.reason = "no answer: " + answer.error;
+    // A provider's words are a stranger's bytes: stored and shown only as valid UTF-8, cut between characters.
+    result.reason = text_excerpt(result.reason, kMaxReasonBytes);
     if (result.provider_id.empty()) result.provider_id = call->provider_id;
     if (result.retry_after_s == 0 && !answer.retry_after.empty()) result.retry_after_s = std::atoi(answer.retry_after.c_str());
     if (result.kind == SendResult::Kind::sent) {

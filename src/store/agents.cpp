@@ -44,6 +44,7 @@ asio::awaitable<StoreResult<SaveOutcome>> Agents::save(const AgentRecord& a, Sav
   call.token_sha256 = a.token_sha256;
   call.source = a.source;
   call.mode = mode == SaveMode::create ? "create" : mode == SaveMode::update ? "update" : "upsert";
+  call.events_max = std::to_string(kEventsMaxLength);
   auto r = co_await run(client_, agent_sync_script(), call);
   if (!r) co_return unexpected(r.error());
   const std::string& status = status_of(*r);

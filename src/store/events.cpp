@@ -28,8 +28,8 @@ asio::awaitable<StoreResult<std::vector<StreamEntry>>> Events::read_after(const 
 }
 
 asio::awaitable<StoreResult<std::vector<StreamEntry>>> Events::range(const std::string& after,
-                                                                     const std::string& until) {
-  std::vector<std::string> read{"XRANGE", keys_.events(), "(" + after, until};
+                                                                     const std::string& until, int count) {
+  std::vector<std::string> read{"XRANGE", keys_.events(), "(" + after, until, "COUNT", std::to_string(count)};
   auto r = co_await detail::command(client_, std::move(read));
   if (!r) co_return unexpected(r.error());
   co_return detail::entries_of(*r);

@@ -24,9 +24,9 @@ class Events {
   /// Events after `position`, waiting up to `block` for one to come.
   boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> read_after(const std::string& position, int count,
                                                                            std::chrono::milliseconds block);
-  /// Events after `after` up to `until`, inclusive (a resuming socket's missed events).
+  /// At most `count` events after `after` up to `until`, inclusive (one page of a resuming socket's missed events).
   boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> range(const std::string& after,
-                                                                      const std::string& until);
+                                                                      const std::string& until, int count);
 
   /// Claims one more event socket for `agent` unless they hold `max_sockets` already (true: claimed).
   boost::asio::awaitable<StoreResult<bool>> claim_socket(const std::string& agent, const std::string& socket_id,

@@ -1,5 +1,7 @@
 #include "store/sessions.hpp"
 
+#include "store/conversation_store.hpp"
+#include "store/scripts.hpp"
 #include "store/store_calls.hpp"
 
 namespace omniroute::store {
@@ -29,9 +31,13 @@ asio::awaitable<StoreResult<std::optional<SessionRecord>>> Sessions::find(const 
   co_return std::optional<SessionRecord>(std::move(record));
 }
 
-asio::awaitable<StoreResult<Done>> Sessions::remove(const std::string& secret_sha256) {
-  std::vector<std::string> del{"DEL", keys_.session(secret_sha256)};
-  auto r = co_await detail::command(client_, std::move(del));
+asio::awaitable<StoreResult<Done>> Sessions::remove(const std::string& secret_sha256, std::int64_t now_ms) {
+  SessionEndCall call;
+  call.session = keys_.session(secret_sha256);
+  call.events = keys_.events();
+  call.events_max = std::to_string(kEventsMaxLength);
+  call.now = std::to_string(now_ms);
+  auto r = co_await detail::run(client_, session_end_script(), call);
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }

@@ -31,7 +31,8 @@ class Sessions {
   /// The session, its expiry pushed `ttl` further; nullopt when unknown or expired.
   boost::asio::awaitable<StoreResult<std::optional<SessionRecord>>> find(const std::string& secret_sha256,
                                                                          std::chrono::seconds ttl);
-  boost::asio::awaitable<StoreResult<Done>> remove(const std::string& secret_sha256);
+  /// Ends the session and announces credential.changed, so sockets opened with it re-check and close.
+  boost::asio::awaitable<StoreResult<Done>> remove(const std::string& secret_sha256, std::int64_t now_ms);
 
  private:
   RedisClient& client_;

@@ -1,5 +1,7 @@
 #include "web/router.hpp"
 
+#include "omniroute/url_query.hpp"
+
 #include "web/api_docs.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -25,7 +27,8 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
                ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes,
                agent_api::AgentRoutes& agent_routes,
                routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
-               const store::LoopClients& loops, const routing::AgentDirectory& directory)
+               const store::LoopClients& loops, const routing::AgentDirectory& directory,
+               agent_api::AuthThrottle& throttle)
     : config_(config),
       channels_(channels),
       store_(store),
@@ -39,51 +42,67 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       routing_ready_(routing_ready),
       events_(events),
       loops_(loops),
-      callers_(config, directory, store),
+      callers_(config, directory, store, &throttle),
       sessions_(config, callers_, store) {}
 
 asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream stream) {
-  std::string_view target = request.target();
   auto refuse = [&](Response res) -> asio::awaitable<void> {
     res.keep_alive(false);
     co_await boost::beast::http::async_write(stream, res, kAwait);
   };
-  const std::string_view path = target.substr(0, target.find('?'));
+  auto target = parse_target(request.target());
+  if (!target) {
+    co_await refuse(invalid_target());
+    co_return;
+  }
+  const std::string& path = target->path;
   if (path != "/v1/agents/me/events" && path != "/v1/events") {
-    co_await refuse(json_error(404, "not_found", "no WebSocket at " + std::string(target.substr(0, target.find('?')))));
+    co_await refuse(json_error(404, "not_found", "no WebSocket at " + path));
     co_return;
   }
   // Browsers cannot set headers on WebSockets: the console's is authenticated by its session cookie, other
   // clients may give ?token=.
-  auto caller = co_await callers_.resolve(request, true);
+  boost::system::error_code peer_ec;
+  const std::string peer = stream.socket().remote_endpoint(peer_ec).address().to_string();
+  auto caller = co_await callers_.resolve(request, true, peer);
   if (!caller) {
     co_await refuse(json_error(503, "store_unavailable", "Redis is unavailable; retry later"));
+    co_return;
+  }
+  if (caller->throttled()) {
+    co_await refuse(agent_api::too_many_failures(*caller));
     co_return;
   }
   if (caller->by_cookie && !callers_.same_origin(request)) {
     co_await refuse(json_error(403, "cross_origin", "this WebSocket is only for this server's own pages"));
     co_return;
   }
+  // The socket's authority is the request's: the same resolution, run again whenever a credential changes.
+  agent_api::Authority authority = [this, credentials = credentials_of(request), was = *caller]() -> asio::awaitable<bool> {
+    auto now = co_await callers_.resolve(credentials, true, "");  // a re-check, not a guess: never throttled
+    co_return now && now->kind == was.kind && now->agent == was.agent;
+  };
   if (path == "/v1/events") {
     // The workspace's whole stream, for the supervisor board.
     if (!caller->is_admin()) {
       co_await refuse(json_error(401, "unauthorized", "an admin token is required"));
       co_return;
     }
-    co_await events_.serve(std::move(request), std::move(stream), "");
+    co_await events_.serve(std::move(request), std::move(stream), "", std::move(authority));
     co_return;
   }
   if (!caller->is_agent()) {
     co_await refuse(json_error(401, "unauthorized", "a valid agent token is required"));
     co_return;
   }
-  co_await events_.serve(std::move(request), std::move(stream), caller->agent);
+  co_await events_.serve(std::move(request), std::move(stream), caller->agent, std::move(authority));
 }
 
-asio::awaitable<Response> Router::api(Request& request, std::string_view path) {
-  if (path == "/v1/session") co_return co_await sessions_.handle(request);
-  auto caller = co_await callers_.resolve(request);
+asio::awaitable<Response> Router::api(Request& request, std::string_view path, const std::string& peer) {
+  if (path == "/v1/session") co_return co_await sessions_.handle(request, peer);
+  auto caller = co_await callers_.resolve(request, false, peer);
   if (!caller) co_return agent_api::unavailable();
+  if (caller->throttled()) co_return agent_api::too_many_failures(*caller);
   using http::beast_http::verb;
   const verb method = request.method();
   const bool changes = method != verb::get && method != verb::head && method != verb::options;
@@ -96,13 +115,16 @@ asio::awaitable<Response> Router::api(Request& request, std::string_view path) {
   co_return json_error(404, "not_found", "no route for " + std::string(path));
 }
 
-asio::awaitable<Response> Router::handle(Request& request) {
-  std::string_view target = request.target();
-  std::string_view path = target.substr(0, target.find('?'));
+asio::awaitable<Response> Router::handle(Request& request, const std::string& peer) {
+  // Every target is read by Boost.URL once, here: routes see the percent-decoded path, and queries are
+  // decoded where they are read (request_helpers' query_param).
+  auto target = parse_target(request.target());
+  if (!target) co_return invalid_target();
+  std::string_view path = target->path;
   const bool get = request.method() == http::beast_http::verb::get || request.method() == http::beast_http::verb::head;
 
   if (path.starts_with("/webhooks/")) co_return co_await webhook(request, path.substr(10));
-  if (path.starts_with("/v1/")) co_return co_await api(request, path);
+  if (path.starts_with("/v1/")) co_return co_await api(request, path, peer);
   if (path == "/healthz" && get) co_return json_response(200, R"({"status":"ok"})");
   if (path == "/readyz" && get) co_return co_await readyz();
   if (path == "/metrics" && get) co_return co_await metrics();
@@ -112,6 +134,21 @@ asio::awaitable<Response> Router::handle(Request& request) {
   if (auto page = console_.serve(request, path)) co_return std::move(*page);
   if (auto docs = serve_api_docs(request, path)) co_return std::move(*docs);
   co_return json_error(404, "not_found", "no route for " + std::string(path));
+}
+
+Request Router::credentials_of(const Request& request) {
+  // Only what names the caller is kept for the socket's life: its Bearer token, cookie and ?token=.
+  Request kept;
+  kept.target(request.target());
+  for (auto field : {http::beast_http::field::authorization, http::beast_http::field::cookie}) {
+    for (auto it = request.find(field); it != request.end() && it->name() == field; ++it) kept.insert(field, it->value());
+  }
+  return kept;
+}
+
+Response Router::invalid_target() {
+  return json_error(400, "invalid_target",
+                    "the request target is not a valid path and query (a bad %-escape, or an encoded '/' or NUL)");
 }
 
 asio::awaitable<Response> Router::readyz() {

@@ -31,15 +31,20 @@ class Router final : public http::Handler {
   Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
          ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes, agent_api::AgentRoutes& agent_routes,
          routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
-         const store::LoopClients& loops, const routing::AgentDirectory& directory);
+         const store::LoopClients& loops, const routing::AgentDirectory& directory,
+         agent_api::AuthThrottle& throttle);
 
-  boost::asio::awaitable<http::Response> handle(http::Request& request) override;
+  boost::asio::awaitable<http::Response> handle(http::Request& request, const std::string& peer) override;
   boost::asio::awaitable<void> upgrade(http::Request request, boost::beast::tcp_stream stream) override;
 
  private:
   /// Everything under /v1/: the caller resolved once (Bearer or session cookie), cookie-authenticated
   /// changes refused unless they come from this server's own page.
-  boost::asio::awaitable<http::Response> api(http::Request& request, std::string_view path);
+  boost::asio::awaitable<http::Response> api(http::Request& request, std::string_view path, const std::string& peer);
+  /// 400 for a target Boost.URL cannot read as a path and query.
+  static http::Response invalid_target();
+  /// A request holding only what names its caller (target, Authorization, Cookie), kept to re-check it.
+  static http::Request credentials_of(const http::Request& request);
   boost::asio::awaitable<http::Response> readyz();
   boost::asio::awaitable<http::Response> metrics();
   boost::asio::awaitable<http::Response> webhook(http::Request& request, std::string_view channel_id);

@@ -89,7 +89,7 @@ function fakeTwilio() {
 function config({ port, redisPort, twilioPort, offerTimeout, capacity }) {
   const room = capacity || 50;
   const agents = Object.entries(AGENTS).map(([id, a]) =>
-    `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te], capacity: { chat: ${room}, sms: ${room} } }`).join('\n');
+    `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te${id === 'tara' ? ', callback' : ''}], capacity: { chat: ${room}, sms: ${room} } }`).join('\n');
   return `server:
   listen: 127.0.0.1:${port}
   public_url: http://127.0.0.1:${port}
@@ -108,7 +108,8 @@ queues:
   - { id: fast, strategy: least_busy, sla: { first_response: 4s, warn_at: 0.5 } }
 routing:
   rules:
-    - { match: { channel: api, text_matches: "^OFFER" }, queue: offers }
+    # Only tara takes call-backs: an offer left unanswered in one test is never offered to another test's agent.
+    - { match: { channel: api, text_matches: "^OFFER" }, queue: offers, skills: [callback] }
     - { match: { channel: api, text_matches: "^FAST" }, queue: fast }
 agents:
 ${agents}

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/form.hpp"
+#include "omniroute/url_query.hpp"
 #include "common/signing.hpp"
 #include "email/email_channel.hpp"
 #include "email/imap.hpp"

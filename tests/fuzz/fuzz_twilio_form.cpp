@@ -7,7 +7,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  auto fields = omniroute::channels::parse_form(body);
+  auto fields = omniroute::parse_form(body);
   if (!fields) return 0;
   (void)omniroute::channels::twilio_signature("token", "https://example.com/webhooks/sms", *fields);
   auto m = omniroute::channels::parse_twilio_inbound(*fields, "sms");

@@ -18,7 +18,7 @@ namespace asio = boost::asio;
 /// A handler with a bug: it throws on /boom, answers 200 elsewhere.
 class ThrowingHandler final : public Handler {
  public:
-  asio::awaitable<Response> handle(Request& request) override {
+  asio::awaitable<Response> handle(Request& request, const std::string&) override {
     if (request.target().starts_with("/boom")) throw std::out_of_range("key not found");
     co_return json_response(200, R"({"ok":true})");
   }

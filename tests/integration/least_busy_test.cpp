@@ -30,9 +30,9 @@ std::string config(std::uint16_t port, const std::string& redis_url) {
 }
 
 HttpResult post_sms(std::uint16_t port, const std::string& sid, const std::string& from, const std::string& text) {
-  channels::FormFields fields = {{"MessageSid", sid}, {"From", from}, {"To", "+15005550006"}, {"Body", text}};
+  FormFields fields = {{"MessageSid", sid}, {"From", from}, {"To", "+15005550006"}, {"Body", text}};
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
-  std::string body = channels::form_encode(fields);
+  std::string body = form_encode(fields);
   return http_request(port, "POST", "/webhooks/sms",
                       {{"Content-Type", "application/x-www-form-urlencoded"},
                        {"X-Twilio-Signature", channels::twilio_signature(kTwilioToken, url, fields)}},

@@ -64,12 +64,12 @@ class MetaChannels : public ::testing::Test {
                         body);
   }
   HttpResult post_sms(const std::string& sid, const std::string& from, const std::string& text) {
-    channels::FormFields fields = {{"MessageSid", sid}, {"From", from}, {"To", "+15005550006"}, {"Body", text}};
+    FormFields fields = {{"MessageSid", sid}, {"From", from}, {"To", "+15005550006"}, {"Body", text}};
     std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
     return http_request(port, "POST", "/webhooks/sms",
                         {{"Content-Type", "application/x-www-form-urlencoded"},
                          {"X-Twilio-Signature", channels::twilio_signature(kTwilioToken, url, fields)}},
-                        channels::form_encode(fields));
+                        form_encode(fields));
   }
   Headers agent(const char* token) {
     return {{"Authorization", std::string("Bearer ") + token}, {"Content-Type", "application/json"}};

@@ -12,7 +12,7 @@
 #include "support/daemon_process.hpp"
 #include "support/fake_provider.hpp"
 #include "support/redis_server.hpp"
-#include "common/form.hpp"
+#include "omniroute/url_query.hpp"
 #include "twilio_sms/twilio_channel.hpp"
 
 namespace omniroute::testing {
@@ -45,11 +45,11 @@ class Outbound : public ::testing::Test {
 
   /// An SMS from `phone` (signed as Twilio signs), assigned to asha; its conversation id.
   std::string sms_from(const std::string& sid, const std::string& phone) {
-    channels::FormFields fields = {{"MessageSid", sid}, {"From", phone}, {"Body", "hi"}};
+    FormFields fields = {{"MessageSid", sid}, {"From", phone}, {"Body", "hi"}};
     std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
     EXPECT_EQ(http_request(port, "POST", "/webhooks/sms",
                            {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
-                           channels::form_encode(fields)).status, 200);
+                           form_encode(fields)).status, 200);
     return redis.one({"GET", it_keys().thread("sms", phone)});
   }
 
@@ -165,7 +165,7 @@ TEST_F(Outbound, AfterMaxAttemptsTheMessageIsDeadLettered) {
 
 TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
   twilio.script({{201, R"({"sid":"SM0123456789","status":"queued"})"}});
-  channels::FormFields fields = {{"MessageSid", "SM1"}, {"From", "+919876543210"}, {"Body", "नमस्ते"}};
+  FormFields fields = {{"MessageSid", "SM1"}, {"From", "+919876543210"}, {"Body", "नमस्ते"}};
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms";
   auto in = http_request(port, "POST", "/webhooks/sms",
                          {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, fields)}},
@@ -188,12 +188,12 @@ TEST_F(Outbound, TwilioRepliesGoThroughTheMessagesApiWithBasicAuth) {
 
   // Twilio's status callbacks move it on: delivered, then (a carrier's late word) undelivered.
   auto callback = [&](const std::string& status, const std::string& error) {
-    channels::FormFields f = {{"MessageSid", "SM0123456789"}, {"MessageStatus", status}, {"AccountSid", "AC0123"}};
+    FormFields f = {{"MessageSid", "SM0123456789"}, {"MessageStatus", status}, {"AccountSid", "AC0123"}};
     if (!error.empty()) f.push_back({"ErrorCode", error});
     return http_request(port, "POST", "/webhooks/sms",
                         {{"X-Twilio-Signature", channels::twilio_signature("tw-token", url, f)},
                          {"Content-Type", "application/x-www-form-urlencoded"}},
-                        channels::form_encode(f));
+                        form_encode(f));
   };
   ASSERT_EQ(callback("delivered", "").status, 200);
   EXPECT_EQ(delivery_when(conv, "delivered").at("status"), "delivered");
@@ -219,9 +219,9 @@ TEST_F(Outbound, AnSmsReplyOverTheProvidersLimitGoesAsNumberedPartsCutBetweenWor
   ASSERT_TRUE(twilio.wait_for(3));
   std::map<std::string, std::string> bodies;  // by their "(i/3) " number: delivery order is not guaranteed
   for (const auto& req : twilio.received()) {
-    auto form = channels::parse_form(req.body);
+    auto form = parse_form(req.body);
     ASSERT_TRUE(form);
-    const std::string body = *channels::form_value(*form, "Body");
+    const std::string body = *form_value(*form, "Body");
     // At most 1,600 UTF-16 units (these are all in the BMP: one unit per code point).
     std::size_t units = 0;
     for (unsigned char c : body) units += (c & 0xC0) != 0x80;

@@ -58,7 +58,7 @@ std::set<std::string> metric_names(const std::string& text) {
 
 TEST(PrometheusRules, AreValidAndFireAsIntendedOnSyntheticSeries) {
   auto check = run("promtool check rules " + kDeploy + "prometheus/rules.yml");
-  ASSERT_EQ(check.first, 0) << "promtool (Debian's prometheus package; ./scripts/setup installs it):\n" << check.second;
+  ASSERT_EQ(check.first, 0) << "promtool (Debian's prometheus package; ./scripts/test installs it):\n" << check.second;
   auto test = run("cd " + kDeploy + "prometheus && promtool test rules rules_test.yml");
   EXPECT_EQ(test.first, 0) << test.second;
   EXPECT_NE(test.second.find("SUCCESS"), std::string::npos) << test.second;

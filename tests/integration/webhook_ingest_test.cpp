@@ -74,7 +74,7 @@ TEST_F(WebhookIngest, MissingSignatureIs401AndWritesNothing) {
 }
 
 TEST_F(WebhookIngest, TwilioSmsSignedOverThePublicUrlIsAnsweredWithTwiml) {
-  channels::FormFields fields = {{"MessageSid", "SM100"}, {"From", "+919876543210"}, {"To", "+15005550006"},
+  FormFields fields = {{"MessageSid", "SM100"}, {"From", "+919876543210"}, {"To", "+15005550006"},
                                  {"Body", "Hello from SMS"}, {"NumMedia", "0"}};
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/sms?tenant=1";
   std::string sig = channels::twilio_signature(kTwilioToken, url, fields);

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/form.hpp"
+#include "omniroute/url_query.hpp"
 #include "omniroute/channel.hpp"
 #include "outbound/sender.hpp"
 
@@ -44,10 +44,10 @@ TEST(RetryDelay, HonoursTheProvidersRetryAfter) {
 }
 
 TEST(FormEncode, PercentEncodesUtf8AndReservedCharacters) {
-  EXPECT_EQ(channels::form_encode({{"To", "+919876543210"}, {"Body", "a b&c=d"}}),
+  EXPECT_EQ(form_encode({{"To", "+919876543210"}, {"Body", "a b&c=d"}}),
             "To=%2B919876543210&Body=a%20b%26c%3Dd");
-  EXPECT_EQ(channels::form_encode({{"Body", "नम"}}), "Body=%E0%A4%A8%E0%A4%AE");
-  auto round_trip = channels::parse_form(channels::form_encode({{"Body", "తెలుగు 🙏 & more"}}));
+  EXPECT_EQ(form_encode({{"Body", "नम"}}), "Body=%E0%A4%A8%E0%A4%AE");
+  auto round_trip = parse_form(form_encode({{"Body", "తెలుగు 🙏 & more"}}));
   ASSERT_TRUE(round_trip);
   EXPECT_EQ((*round_trip)[0].second, "తెలుగు 🙏 & more");
 }

@@ -88,7 +88,8 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   routing::AgentDirectory directory(cfg);
   std::atomic<bool> routing_ready{false};
   store::LoopClients loops;
-  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr);
+  agent_api::AuthThrottle throttle(registry);
+  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr, throttle);
   worker.start();
   worker.start_channels(channels);
   testing::eventually([&] { return p->polls_done >= 2; }, 10'000);

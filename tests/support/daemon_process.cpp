@@ -135,3 +135,16 @@ void DaemonProcess::rewrite_config(const std::string& config_yaml) { dir_.write(
 std::string DaemonProcess::log() const { return read_file((dir_.path() / "daemon.log").string()); }
 
 }  // namespace omniroute::testing
+
+namespace omniroute::testing {
+
+long DaemonProcess::rss_kb() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
+}
+
+}  // namespace omniroute::testing

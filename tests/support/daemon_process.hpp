@@ -49,6 +49,8 @@ class DaemonProcess {
   bool running();
   /// Replaces the config file the daemon was started with (for SIGHUP).
   void rewrite_config(const std::string& config_yaml);
+  /// Its resident memory now (VmRSS, kB; 0 when it cannot be read).
+  long rss_kb() const;
   /// What the daemon wrote to stderr so far.
   std::string log() const;
 

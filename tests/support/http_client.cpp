@@ -103,8 +103,12 @@ struct HttpConnection::Impl {
   beast::flat_buffer buffer;
 };
 
-HttpConnection::HttpConnection(std::uint16_t port) : impl_(new Impl) {
+HttpConnection::HttpConnection(std::uint16_t port, const std::string& from) : impl_(new Impl) {
   impl_->stream.expires_after(std::chrono::seconds(5));
+  if (!from.empty()) {
+    impl_->stream.socket().open(tcp::v4());
+    impl_->stream.socket().bind(tcp::endpoint(asio::ip::make_address(from), 0));
+  }
   impl_->stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
 }
 

@@ -30,7 +30,8 @@ std::string raw_exchange(std::uint16_t port, const std::string& raw, int timeout
 /// A keep-alive connection for sending several requests in a row.
 class HttpConnection {
  public:
-  explicit HttpConnection(std::uint16_t port);
+  /// Connects to 127.0.0.1:`port` from `from` (another loopback address, "127.0.0.2", is another client).
+  explicit HttpConnection(std::uint16_t port, const std::string& from = "");
   ~HttpConnection();
   HttpResult request(const std::string& method, const std::string& target, const Headers& headers = {},
                      const std::string& body = "");

@@ -14,20 +14,50 @@ struct WsClient::Impl {
   asio::io_context ctx;
   websocket::stream<beast::tcp_stream> ws{ctx};
   bool ok = false;
+  int status = 0;
+  int close_code = 0;
+
+  void connect(std::uint16_t port, const std::string& target,
+               const std::vector<std::pair<std::string, std::string>>& headers) {
+    beast::error_code ec;
+    auto& lowest = beast::get_lowest_layer(ws);
+    lowest.expires_after(std::chrono::seconds(5));
+    lowest.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (ec) return;
+    ws.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+      for (const auto& [name, value] : headers) req.set(name, value);
+    }));
+    websocket::response_type res;
+    ws.handshake(res, "127.0.0.1", target, ec);
+    status = static_cast<int>(res.result_int());
+    ok = !ec;
+    lowest.expires_never();
+  }
 };
 
 WsClient::WsClient(std::uint16_t port, const std::string& target, const std::string& bearer) : impl_(new Impl) {
-  beast::error_code ec;
-  auto& lowest = beast::get_lowest_layer(impl_->ws);
-  lowest.expires_after(std::chrono::seconds(5));
-  lowest.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return;
-  impl_->ws.set_option(websocket::stream_base::decorator([bearer](websocket::request_type& req) {
-    if (!bearer.empty()) req.set(beast::http::field::authorization, "Bearer " + bearer);
-  }));
-  impl_->ws.handshake("127.0.0.1", target, ec);
-  impl_->ok = !ec;
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!bearer.empty()) headers.emplace_back("Authorization", "Bearer " + bearer);
+  impl_->connect(port, target, headers);
 }
+
+WsClient::WsClient(std::uint16_t port, const std::string& target,
+                   const std::vector<std::pair<std::string, std::string>>& headers)
+    : impl_(new Impl) {
+  impl_->connect(port, target, headers);
+}
+
+bool WsClient::send(const std::string& text) {
+  if (!impl_->ok) return false;
+  beast::error_code ec;
+  impl_->ws.text(true);
+  impl_->ws.write(asio::buffer(text), ec);
+  return !ec;
+}
+
+int WsClient::status() const { return impl_->status; }
+
+int WsClient::close_code() const { return impl_->close_code; }
 
 WsClient::~WsClient() { close(); }
 
@@ -53,6 +83,7 @@ std::optional<std::string> WsClient::next(int timeout_ms) {
     return std::nullopt;
   }
   if (ec) {
+    if (ec == websocket::error::closed) impl_->close_code = impl_->ws.reason().code;
     impl_->ok = false;
     return std::nullopt;
   }

@@ -4,7 +4,7 @@
 -- New agents start offline. Needs lib_agent.lua.
 --
 --! keys: agent_hash
---! args: prefix agent name skills cap_sms cap_chat cap_email pools now token_sha256 source mode
+--! args: prefix agent name skills cap_sms cap_chat cap_email pools now token_sha256 source mode events_max
 -- k_agent_hash or:{ws}:agent:<id>; a_skills and a_pools comma-separated; a_token_sha256 hex ("" keeps the
 --   current one); a_source "config" or "api"; a_mode "upsert", "create" (refuse if the agent exists) or
 --   "update" (refuse if it does not, or is managed by the config)
@@ -25,7 +25,12 @@ if a_token_sha256 ~= '' then
   local holder = redis.call('HGET', tokens, a_token_sha256)
   if holder and holder ~= agent then return 'token_in_use' end
   local old = redis.call('HGET', k_agent_hash, 'token_sha256')
-  if old and old ~= a_token_sha256 then redis.call('HDEL', tokens, old) end
+  if old and old ~= a_token_sha256 then
+    redis.call('HDEL', tokens, old)
+    -- Sockets and sessions opened with the old token re-check it, on every daemon, and close.
+    redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'credential.changed',
+               'agent', agent, 'at', a_now)
+  end
   redis.call('HSET', tokens, a_token_sha256, agent)
   redis.call('HSET', k_agent_hash, 'token_sha256', a_token_sha256)
 end
