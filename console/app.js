@@ -65,6 +65,8 @@ function Console({ session, t, lang, setLang, onSignOut }) {
       handle(e);
     };
     const handle = (e) => {
+      // Resumed from too far back (or the server could not replay): read everything again, as on a first connect.
+      if (e.type === 'reload') { onState('open'); return; }
       dispatch({ type: 'event', event: e, me });
       const s = stateRef.current;
       const id = e.conversation_id || e.conversation?.id;

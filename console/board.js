@@ -214,6 +214,12 @@ function ChannelsTable({ channels, dead, t, lang, onRetry }) {
     </section>`;
 }
 
+/// A satisfaction score (1-5) as stars, with the number for screen readers and copying.
+export function Stars({ score, t, lang }) {
+  return html`<span class="stars" title=${`${t('score')} ${formatNumber(score, lang)}/5`}>${'★'.repeat(score)}${'☆'.repeat(Math.max(0, 5 - score))}
+    <span class="score">${formatNumber(score, lang)}/5</span></span>`;
+}
+
 function ConversationPanel({ id, t, lang, onClose, agents, queues, version }) {
   const [c, setC] = useState(null);
   const [error, setError] = useState('');
@@ -226,6 +232,7 @@ function ConversationPanel({ id, t, lang, onClose, agents, queues, version }) {
       ${error && html`<p class="error">${error}</p>`}
       ${c && html`
         <p class="meta">${c.channel} · ${c.queue} · ${c.state}${c.agent ? ` · ${c.agent}` : ''}</p>
+        ${c.csat != null && html`<p class="csat" aria-label=${t('satisfaction')}>${t('satisfaction')}: <${Stars} score=${c.csat} t=${t} lang=${lang} /></p>`}
         ${c.state === 'assigned' && html`<${Reassign} c=${c} agents=${agents} queues=${queues} t=${t} onDone=${load} />`}
         <section class="transcript" aria-label=${t('transcript')}>
           ${(c.messages || []).map((m) => html`

@@ -1,7 +1,9 @@
 // Reports on the board: response times and SLA compliance over a period
 // (GET /v1/reports/response_times), grouped by queue, channel, agent, label
 // or day, in the supervisor's time zone; a table, a chart drawn as SVG here
-// (no chart library), and the same rows as CSV to download.
+// (no chart library), and the same rows as CSV to download. Times are shown on
+// both clocks, labelled: as the customer waited (wall) and on the SLA's own
+// clock (business hours where the queue has a calendar).
 
 import { html, useEffect, useState } from './html.js';
 import { api } from './api.js';
@@ -94,26 +96,33 @@ export function Reports({ t, lang }) {
       ${report && html`
         <${Chart} rows=${rows} measure=${form.measure} t=${t} lang=${lang} />
         <table aria-label=${t('reportTable')}>
+          <caption>${t(measureWord[form.measure])}</caption>
           <thead>
             <tr><th scope="col" rowspan="2">${t(`by_${form.group_by}`)}</th>
-              ${MEASURES.map((m) => html`<th scope="colgroup" colspan="4" class="num">${t(measureWord[m])}</th>`)}
+              <th scope="col" rowspan="2" class="num">${t('count')}</th>
+              <th scope="colgroup" colspan="2" class="num">${t('wallClock')}</th>
+              <th scope="colgroup" colspan="2" class="num">${t('businessClock')}</th>
+              <th scope="col" rowspan="2" class="num">${t('compliance')}</th>
               <th scope="colgroup" colspan="2" class="num">${t('satisfaction')}</th></tr>
-            <tr>${MEASURES.map(() => html`
-              <th scope="col" class="num">${t('count')}</th><th scope="col" class="num">p50</th>
-              <th scope="col" class="num">p90</th><th scope="col" class="num">${t('compliance')}</th>`)}
+            <tr><th scope="col" class="num">p50</th><th scope="col" class="num">p90</th>
+              <th scope="col" class="num">p50</th><th scope="col" class="num">p90</th>
               <th scope="col" class="num">${t('count')}</th><th scope="col" class="num">${t('average')}</th></tr>
           </thead>
-          <tbody>${rows.length === 0 ? html`<tr><td colspan="15">${t('noData')}</td></tr>` : rows.map((r) => html`
+          <tbody>${rows.length === 0 ? html`<tr><td colspan="9">${t('noData')}</td></tr>` : rows.map((r) => {
+            const f = r[form.measure];
+            return html`
             <tr key=${r.group}>
               <th scope="row" dir="auto">${r.group || '—'}</th>
-              ${MEASURES.map((m) => html`
-                <td class="num">${formatNumber(r[m].count, lang)}</td>
-                <td class="num">${seconds(r[m].p50, lang)}</td>
-                <td class="num">${seconds(r[m].p90, lang)}</td>
-                <td class="num">${percent(r[m].compliance, lang)}</td>`)}
+              <td class="num">${formatNumber(f.count, lang)}</td>
+              <td class="num">${seconds(f.wall?.p50 ?? f.p50, lang)}</td>
+              <td class="num">${seconds(f.wall?.p90 ?? f.p90, lang)}</td>
+              <td class="num">${seconds(f.business?.p50, lang)}</td>
+              <td class="num">${seconds(f.business?.p90, lang)}</td>
+              <td class="num" title=${f.with_target ? t('metOf', { met: formatNumber(f.met, lang), n: formatNumber(f.with_target, lang) }) : ''}>${percent(f.compliance, lang)}</td>
               <td class="num">${formatNumber(r.csat?.count || 0, lang)}</td>
               <td class="num">${r.csat?.average == null ? '—' : new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: 2 }).format(r.csat.average)}</td>
-            </tr>`)}
+            </tr>`;
+          })}
           </tbody>
         </table>`}
     </section>`;

@@ -3,6 +3,8 @@
 
 #include <date/tz.h>
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include "calendar/calendar.hpp"
 #include "calendar/local_days.hpp"
 #include "omniroute/clock.hpp"
+#include "omniroute/json_text.hpp"
 #include "omniroute/log.hpp"
 #include "reports/csat.hpp"
 #include "reports/recorder.hpp"
@@ -46,11 +49,55 @@ json::value compliance(const reports::Figures& f) {
   return static_cast<double>(f.met) / static_cast<double>(f.with_target);
 }
 
+/// One clock's percentiles (null when nothing was measured).
+json::object percentiles_json(const reports::Percentiles& p) {
+  auto seconds = [&](long long v) { return p.count == 0 ? json::value(nullptr) : json::value(v); };
+  return json::object{{"p50", seconds(p.p50)}, {"p90", seconds(p.p90)}, {"p95", seconds(p.p95)}, {"max", seconds(p.max)}};
+}
+
+/// A measure's figures: p50…max on the wall clock (as the customer waited) at the top, both clocks labelled
+/// (`wall`, `business`: each response on its own SLA clock), compliance against the target's own clock.
 json::object figures_json(const reports::Figures& f) {
-  auto seconds = [&](long long v) { return f.count == 0 ? json::value(nullptr) : json::value(v); };
-  return json::object{{"count", f.count},     {"p50", seconds(f.p50)},      {"p90", seconds(f.p90)},
-                      {"p95", seconds(f.p95)}, {"max", seconds(f.max)},      {"compliance", compliance(f)},
-                      {"met", f.met},          {"with_target", f.with_target}};
+  json::object o{{"count", f.count}};
+  for (auto& [k, v] : percentiles_json(f.wall)) o[k] = v;
+  o["wall"] = percentiles_json(f.wall);
+  o["business"] = percentiles_json(f.business);
+  o["compliance"] = compliance(f);
+  o["met"] = f.met;
+  o["with_target"] = f.with_target;
+  return o;
+}
+
+/// True when the client's Accept header prefers text/csv to application/json (RFC 9110 §12.5.1: q-values;
+/// the more specific range wins; an absent type has q 0).
+bool prefers_csv(std::string_view accept) {
+  double csv = 0, json_q = 0;
+  int csv_specificity = -1, json_specificity = -1;
+  while (!accept.empty()) {
+    const size_t comma = std::min(accept.find(','), accept.size());
+    std::string_view item = accept.substr(0, comma);
+    accept.remove_prefix(std::min(comma + 1, accept.size()));
+    const size_t semi = std::min(item.find(';'), item.size());
+    std::string_view range = item.substr(0, semi);
+    while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
+    while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
+    double q = 1;
+    // Parameters as Beast's param_list reads them (";q=0.1;level=1").
+    for (const auto& param : http::beast_http::param_list(item.substr(semi))) {
+      if (boost::beast::iequals(param.first, "q")) q = std::strtod(std::string(param.second).c_str(), nullptr);
+    }
+    auto take = [&](std::string_view type, double& best, int& specificity) {
+      const std::string_view major = type.substr(0, type.find('/'));
+      int s = -1;
+      if (boost::beast::iequals(range, type)) s = 2;
+      else if (boost::beast::iequals(range, std::string(major) + "/*")) s = 1;
+      else if (range == "*/*") s = 0;
+      if (s > specificity) specificity = s, best = q;
+    };
+    take("text/csv", csv, csv_specificity);
+    take("application/json", json_q, json_specificity);
+  }
+  return csv > 0 && csv > json_q;
 }
 
 /// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180); a leading = + - @ is
@@ -67,34 +114,42 @@ std::string csv_field(const std::string& v) {
   return out + "\"";
 }
 
-/// A share or an average as a spreadsheet reads it ("0.75", "4.5").
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
+/// A share or an average as a spreadsheet reads it ("0.75", "4.5"), exactly as the JSON says it.
+std::string number(double v) { return plain_number(v); }
 
+/// The CSV: per measure its count, both clocks' percentiles (labelled wall_ and business_), compliance and
+/// the counts it is made of (met, with_target), then satisfaction with how many gave each score — so groups
+/// can be re-combined from the file alone.
 std::string csv_of(const std::string& group_by, const std::vector<reports::Row>& rows) {
   std::string out = group_by;
   for (std::string_view m : kMeasures) {
-    for (const char* column : {"count", "p50", "p90", "p95", "max", "compliance"}) {
+    for (const char* column : {"count", "wall_p50", "wall_p90", "wall_p95", "wall_max", "business_p50", "business_p90",
+                               "business_p95", "business_max", "compliance", "met", "with_target"}) {
       out += ",";
       out.append(m).append("_").append(column);
     }
   }
-  out += ",csat_count,csat_average\r\n";
+  out += ",csat_count,csat_average,csat_1,csat_2,csat_3,csat_4,csat_5\r\n";
   for (const auto& row : rows) {
     out += csv_field(row.group);
     for (std::string_view m : kMeasures) {
       const reports::Figures& f = row.measures.at(std::string(m));
-      auto seconds = [&](long long v) { return f.count == 0 ? std::string() : std::to_string(v); };
-      out += "," + std::to_string(f.count) + "," + seconds(f.p50) + "," + seconds(f.p90) + "," + seconds(f.p95) +
-             "," + seconds(f.max) + ",";
+      out += "," + std::to_string(f.count);
+      for (const reports::Percentiles* p : {&f.wall, &f.business}) {
+        for (long long v : {p->p50, p->p90, p->p95, p->max}) out += "," + (p->count == 0 ? std::string() : std::to_string(v));
+      }
+      out += ",";
       if (f.with_target > 0) out += number(compliance(f).as_double());
+      out += "," + std::to_string(f.met) + "," + std::to_string(f.with_target);
     }
     const reports::Figures& csat = row.measures.at(std::string(reports::kCsat));
     out += "," + std::to_string(csat.count) + ",";
     if (csat.count > 0) out += number(static_cast<double>(csat.sum) / static_cast<double>(csat.count));
+    for (long long score = 1; score <= 5; ++score) {
+      long long n = 0;
+      for (const auto& [value, count] : csat.distribution) n += value == score ? count : 0;
+      out += "," + std::to_string(n);
+    }
     out += "\r\n";
   }
   return out;
@@ -146,8 +201,7 @@ asio::awaitable<Response> AdminRoutes::response_times(const http::Request& reque
   if (!format.empty() && format != "csv" && format != "json") {
     co_return json_error(400, "invalid_format", "format is csv or json");
   }
-  const bool csv = format == "csv" || (format.empty() && std::string_view(request[http::beast_http::field::accept])
-                                                                 .find("text/csv") != std::string_view::npos);
+  const bool csv = format == "csv" || (format.empty() && prefers_csv(request[http::beast_http::field::accept]));
 
   store::Reports store(store_.client(), store_.keys());
   reports::ResponseReport report(store, reports::rollup_zones(config_));
@@ -166,7 +220,7 @@ asio::awaitable<Response> AdminRoutes::response_times(const http::Request& reque
     out.push_back(std::move(o));
   }
   co_return http::json_response(
-      200, json::serialize(json::object{{"from", format_rfc3339_ms(q.from_ms)},
+      200, json_text(json::object{{"from", format_rfc3339_ms(q.from_ms)},
                                         {"to", format_rfc3339_ms(q.to_ms)},
                                         {"tz", std::string(zone->name())},
                                         {"group_by", q.group_by},

@@ -103,6 +103,9 @@ json::object conversation_json(const store::ConversationView& view) {
       {"medium", c["medium"]},
       // The customer waits for an agent's answer: none yet, or they wrote again since the last one.
       {"awaiting_reply", c["state"] != "resolved" && (c["first_response_at"].empty() || !c["awaiting_since"].empty())},
+      // The customer's satisfaction score (1-5) for this conversation, once they answered its survey.
+      {"csat", c["csat"].empty() ? json::value(nullptr) : json::value(std::atoll(c["csat"].c_str()))},
+      {"csat_at", time_or_null(c["csat_at"])},
   };
   if (!view.clock.target.empty()) {
     // The response deadline running now: the console counts down to it (amber at risk, red breached).

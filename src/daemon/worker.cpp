@@ -1,5 +1,10 @@
 #include "daemon/worker.hpp"
 
+#include <date/tz.h>
+
+#include "reports/recorder.hpp"
+#include "store/reports.hpp"
+
 #include "daemon/first_run.hpp"
 
 #include <unistd.h>
@@ -10,6 +15,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "store/channel_state_store.hpp"
 #include "omniroute/spawn.hpp"
@@ -103,7 +109,7 @@ void Worker::start_routing(const config::Config& config) {
             co_await redis_->async_wait_connected(std::chrono::seconds(1), asio::use_awaitable);
             continue;
           }
-          if (co_await assigner_->sync_configuration()) {
+          if (co_await assigner_->sync_configuration() && co_await note_rollup_zones(config)) {
             routing_ready_ = true;
             co_await first_run(config, *store_, *assigner_);
             break;
@@ -115,6 +121,14 @@ void Worker::start_routing(const config::Config& config) {
       },
       "routing: writing agents and queues");
   });
+}
+
+asio::awaitable<bool> Worker::note_rollup_zones(const config::Config& config) {
+  // Which zones the reports roll up from now on: a report reads the records for a zone's days before it.
+  std::vector<std::string> zones;
+  for (const date::time_zone* zone : reports::rollup_zones(config)) zones.emplace_back(zone->name());
+  store::Reports reports(*redis_, store_->keys());
+  co_return bool(co_await reports.note_zones(zones, now_ms()));
 }
 
 void Worker::start_sending(const ChannelMap& channels, const config::Config& config, metrics::Registry& metrics) {

@@ -72,6 +72,8 @@ class Worker {
 
  private:
   void beat();
+  /// Records which time zones the reports roll up (and since when); false when Redis did not take it.
+  boost::asio::awaitable<bool> note_rollup_zones(const config::Config& config);
   void set_redis_ready();
 
   boost::asio::io_context context_{1};

@@ -106,6 +106,7 @@ Record Recorder::record(std::string_view kind, config::SlaTarget target, const s
       {"business_ms", text(business_ms)},
       {"target_ms", text(target_ms)},
       {"seconds", text(recorded_seconds(business_ms))},
+      {"wall_seconds", text(recorded_seconds(wall_ms))},
       {"met", met},
       {"hour", hour_name(utc_day, utc_hour)},
       {"rollups", std::move(rollups)},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
@@ -20,17 +21,17 @@ namespace asio = boost::asio;
 namespace {
 constexpr std::int64_t kHourMs = 3600000;
 
-/// One measure's distribution in one group: seconds → how many, and the SLA counts.
+/// One measure's distribution in one group: seconds → how many (on the target's clock and on the wall), and
+/// the SLA counts.
 struct Distribution {
   std::vector<std::pair<long long, long long>> seconds;  // (seconds, count) as read; merged once, for the figures
+  std::vector<std::pair<long long, long long>> wall;     // the same responses in wall-clock seconds
   long long with_target = 0, met = 0;
 };
 
-Figures figures_of(const Distribution& d) {
-  Figures f;
-  std::vector<std::pair<long long, long long>> sorted = d.seconds;
+/// `values` merged and sorted (equal values summed; values a subtraction took to 0 dropped).
+std::vector<std::pair<long long, long long>> merged(std::vector<std::pair<long long, long long>> sorted) {
   std::sort(sorted.begin(), sorted.end());
-  // Merge equal values (one per rollup read); a day outside the period took its counts away again.
   size_t out = 0;
   for (size_t i = 0; i < sorted.size();) {
     long long value = sorted[i].first, n = 0;
@@ -38,24 +39,40 @@ Figures figures_of(const Distribution& d) {
     if (n > 0) sorted[out++] = {value, n};
   }
   sorted.resize(out);
-  for (const auto& [s, n] : sorted) f.count += n, f.sum += s * n;
-  f.with_target = d.with_target;
-  f.met = d.met;
-  if (f.count == 0) return f;
-  f.max = sorted.back().first;
-  // Nearest rank: the smallest value whose cumulative count reaches ceil(p × count).
+  return sorted;
+}
+
+/// Nearest-rank percentiles of a merged distribution: the smallest value whose cumulative count reaches
+/// ceil(p × count).
+Percentiles percentiles_of(const std::vector<std::pair<long long, long long>>& sorted) {
+  Percentiles p;
+  for (const auto& [s, n] : sorted) p.count += n;
+  if (p.count == 0) return p;
+  p.max = sorted.back().first;
   auto at = [&](long long percent) {
-    long long rank = (percent * f.count + 99) / 100, seen = 0;
+    long long rank = (percent * p.count + 99) / 100, seen = 0;
     for (const auto& [s, n] : sorted) {
       seen += n;
       if (seen >= rank) return s;
     }
-    return f.max;
+    return p.max;
   };
-  f.p50 = at(50);
-  f.p90 = at(90);
-  f.p95 = at(95);
-  f.distribution = std::move(sorted);
+  p.p50 = at(50);
+  p.p90 = at(90);
+  p.p95 = at(95);
+  return p;
+}
+
+Figures figures_of(const Distribution& d) {
+  Figures f;
+  f.distribution = merged(d.seconds);
+  f.business = percentiles_of(f.distribution);
+  f.wall = percentiles_of(merged(d.wall));
+  for (const auto& [s, n] : f.distribution) f.sum += s * n;
+  f.count = f.business.count;
+  f.p50 = f.business.p50, f.p90 = f.business.p90, f.p95 = f.business.p95, f.max = f.business.max;
+  f.with_target = d.with_target;
+  f.met = d.met;
   return f;
 }
 }  // namespace
@@ -100,6 +117,13 @@ asio::awaitable<store::StoreResult<std::vector<Row>>> ResponseReport::run(const 
     int first = sla::local_day(plan, q.from_ms);
     if (sla::day_start_ms(plan, first) < q.from_ms) ++first;
     const int end = sla::local_day(plan, q.to_ms);  // days before it end by `to`
+    if (plan != rollup_zones_.front()) {
+      // A zone's rollups hold only what was recorded since it became a rollup zone: earlier days are read
+      // from the records (so adding a calendar in a new zone never hides the days before it).
+      auto since = co_await store_.zone_since(std::string(plan->name()));
+      if (!since) co_return omniroute::unexpected(since.error());
+      first = std::min(std::max(first, first_rolled_up_day(plan, first, *since)), std::max(first, end));
+    }
     if (first < end) {
       whole_from = sla::day_start_ms(plan, first);
       whole_to = sla::day_start_ms(plan, end);
@@ -128,6 +152,13 @@ asio::awaitable<store::StoreResult<std::vector<Row>>> ResponseReport::run(const 
     if (any) rows.push_back(std::move(row));  // a group whose records were all outside the period is none
   }
   co_return rows;
+}
+
+int first_rolled_up_day(const date::time_zone* zone, int first, std::int64_t since_ms) {
+  if (since_ms == std::numeric_limits<std::int64_t>::max()) return std::numeric_limits<int>::max();
+  int day = sla::local_day(zone, since_ms);
+  if (sla::day_start_ms(zone, day) < since_ms) ++day;  // the day it began on is only partly rolled up
+  return std::max(first, day);
 }
 
 asio::awaitable<store::StoreResult<bool>> ResponseReport::add_days(const Query& q, const date::time_zone* plan,
@@ -168,6 +199,11 @@ asio::awaitable<store::StoreResult<bool>> ResponseReport::add_rollup(const std::
                                                                      Tally& tally) {
   auto fields = co_await store_.rollup(name, dimension);
   if (!fields) co_return omniroute::unexpected(fields.error());
+  // Rollups written before wall seconds were kept have no "w" fields: their seconds stand for both clocks.
+  const bool has_wall = std::any_of(fields->begin(), fields->end(), [](const store::RollupCount& c) {
+    const size_t last = c.field.rfind('|');
+    return last != std::string::npos && last + 1 < c.field.size() && c.field[last + 1] == 'w';
+  });
   for (const auto& [field, count] : *fields) {
     // <measure>|<value>|<seconds, t or m>; the value itself may hold '|'.
     const size_t last = field.rfind('|');
@@ -175,9 +211,16 @@ asio::awaitable<store::StoreResult<bool>> ResponseReport::add_rollup(const std::
     Distribution& d = tally.distribution(std::string_view(field).substr(0, last + 1), group);
     const std::string_view what = std::string_view(field).substr(last + 1);
     const long long n = sign * count;
-    if (what == "t") d.with_target += n;
-    else if (what == "m") d.met += n;
-    else d.seconds.emplace_back(std::atoll(what.data()), n);
+    if (what == "t") {
+      d.with_target += n;
+    } else if (what == "m") {
+      d.met += n;
+    } else if (!what.empty() && what.front() == 'w') {
+      d.wall.emplace_back(std::atoll(what.data() + 1), n);
+    } else {
+      d.seconds.emplace_back(std::atoll(what.data()), n);
+      if (!has_wall) d.wall.emplace_back(std::atoll(what.data()), n);
+    }
   }
   co_return true;
 }
@@ -194,6 +237,7 @@ asio::awaitable<store::StoreResult<bool>> ResponseReport::add_records(const Quer
         key.append(value).push_back('|');
         Distribution& d = tally.distribution(key, std::nullopt);
         d.seconds.emplace_back(r.seconds, 1);
+        d.wall.emplace_back(r.wall_ms < 0 ? r.seconds : recorded_seconds(r.wall_ms), 1);
         if (r.met == "y" || r.met == "x") ++d.with_target;
         if (r.met == "y") ++d.met;
       };

@@ -27,10 +27,19 @@ class time_zone;
 
 namespace omniroute::reports {
 
-/// The figures of one measure (first response, next response, resolution) in one group.
+/// Percentiles of one distribution of seconds (meaningless when its count is 0).
+struct Percentiles {
+  long long count = 0;
+  long long p50 = 0, p90 = 0, p95 = 0, max = 0;
+};
+
+/// The figures of one measure (first response, next response, resolution) in one group, on both clocks:
+/// `wall` as the customer waited, `business` on each response's own SLA clock (business hours where its queue
+/// has a calendar, else wall time). Compliance is always against the target's own clock.
 struct Figures {
   long long count = 0;
-  long long p50 = 0, p90 = 0, p95 = 0, max = 0;  // seconds; meaningless when count is 0
+  long long p50 = 0, p90 = 0, p95 = 0, max = 0;  // the business clock's (satisfaction: the scores')
+  Percentiles wall, business;
   long long with_target = 0, met = 0;           // compliance = met / with_target
   long long sum = 0;                            // of every value (satisfaction: the average's numerator)
   std::vector<std::pair<long long, long long>> distribution;  // value → how many, ascending
@@ -73,5 +82,9 @@ class ResponseReport {
   store::Reports& store_;
   std::vector<const date::time_zone*> rollup_zones_;
 };
+
+/// The whole local days [first, end) of a report that its zone's rollups can answer, given the zone has been
+/// rolled up since `since_ms`: the days from the first one starting at or after it (the rest read records).
+int first_rolled_up_day(const date::time_zone* zone, int first, std::int64_t since_ms);
 
 }  // namespace omniroute::reports

@@ -59,6 +59,8 @@ class Keys {
   /// The reports' raw records of one UTC hour ("2026-12-01T09"), and a rollup ("d:UTC:2026-12-01",
   /// "m:Asia/Kolkata:2026-12") by one dimension (all, queue, channel, agent, label): lib_report.lua.
   std::string responses(std::string_view utc_hour) const { return cat("responses:", utc_hour); }
+  /// Which zones are rolled up, and since when (reports read records for days before that).
+  std::string rollup_zones() const { return prefix_ + "rollup_zones"; }
   std::string rollup(std::string_view name, std::string_view dimension) const {
     return cat("rollup:", name, ":", dimension);
   }

@@ -1,7 +1,9 @@
 #include "store/reports.hpp"
 
 #include <algorithm>
+#include <limits>
 
+#include "store/scripts.hpp"
 #include "store/store_calls.hpp"
 
 namespace omniroute::store {
@@ -27,10 +29,29 @@ ResponseRecord record_of(Reply& entry) {
     else if (name == "met") r.met = std::move(value);
     else if (name == "at") r.at = std::atoll(value.c_str());
     else if (name == "seconds") r.seconds = std::atoll(value.c_str());
+    else if (name == "wall_ms" && r.kind != "csat") r.wall_ms = std::atoll(value.c_str());
   }
   return r;
 }
 }  // namespace
+
+asio::awaitable<StoreResult<std::int64_t>> Reports::zone_since(const std::string& zone) {
+  std::vector<std::string> get{"HGET", keys_.rollup_zones(), zone};
+  auto r = co_await detail::command(client_, std::move(get));
+  if (!r) co_return unexpected(r.error());
+  if (r->str.empty()) co_return std::numeric_limits<std::int64_t>::max();  // never rolled up
+  co_return std::atoll(r->str.c_str());
+}
+
+asio::awaitable<StoreResult<Done>> Reports::note_zones(const std::vector<std::string>& zones, std::int64_t now_ms) {
+  RollupZonesCall call;
+  call.zones = keys_.rollup_zones();
+  call.now = std::to_string(now_ms);
+  call.names = zones;
+  auto r = co_await detail::run(client_, rollup_zones_script(), call);
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
 
 asio::awaitable<StoreResult<std::vector<RollupCount>>> Reports::rollup(const std::string& name,
                                                                        const std::string& dimension) {

@@ -25,7 +25,8 @@ struct RollupCount {
 struct ResponseRecord {
   std::string kind, queue, channel, agent, labels, met;
   std::int64_t at = 0;
-  long long seconds = 0;
+  long long seconds = 0;       // on the target's clock (business time where the queue has a calendar)
+  std::int64_t wall_ms = -1;   // as the customer waited (-1: not recorded, a satisfaction score)
 };
 
 class Reports {
@@ -35,6 +36,12 @@ class Reports {
   /// The rollup `name` ("d:<zone>:<day>", "m:<zone>:<month>") by `dimension` (empty when none).
   boost::asio::awaitable<StoreResult<std::vector<RollupCount>>> rollup(const std::string& name,
                                                                        const std::string& dimension);
+  /// When each rollup zone started being rolled up here (ms), by zone name: a day of a zone before it has no
+  /// (or partial) rollups and is read from the records.
+  boost::asio::awaitable<StoreResult<std::int64_t>> zone_since(const std::string& zone);
+  /// Marks `zones` as rolled up from `now_ms` on (those already marked keep their time) and forgets zones no
+  /// longer rolled up (added again later, they start afresh): the daemon calls it at start.
+  boost::asio::awaitable<StoreResult<Done>> note_zones(const std::vector<std::string>& zones, std::int64_t now_ms);
   /// The raw records of UTC hour `hour` ("2026-12-01T09") made in [from_ms, to_ms).
   boost::asio::awaitable<StoreResult<std::vector<ResponseRecord>>> records(const std::string& hour, std::int64_t from_ms,
                                                                            std::int64_t to_ms);

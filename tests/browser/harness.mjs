@@ -234,9 +234,16 @@ export class World {
     if (r.status !== 200) throw new Error(`status ${status} for ${agent}: ${r.status} ${JSON.stringify(r.body)}`);
   }
 
-  /// A new browser page, recording every URL it requests.
-  async page(locale = 'en-US') {
-    const context = await this.browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+  /// A new browser page as the team's users have them — India's time zone, a Hindi browser — recording every
+  /// URL it requests. `language`: the interface language the user chose earlier (kept in the browser, as the
+  /// Language control keeps it), or null for none (the console then follows the browser's language).
+  async page(locale = 'hi-IN', { language = 'en', timezoneId = 'Asia/Kolkata' } = {}) {
+    const context = await this.browser.newContext({ locale, timezoneId, viewport: { width: 1280, height: 800 } });
+    if (language) {
+      await context.addInitScript((code) => {
+        if (!localStorage.getItem('omniroute.language')) localStorage.setItem('omniroute.language', code);
+      }, language);
+    }
     const page = await context.newPage();
     page.requested = [];
     page.on('request', (r) => page.requested.push(r.url()));

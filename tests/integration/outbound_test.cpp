@@ -12,6 +12,7 @@
 #include "support/daemon_process.hpp"
 #include "support/fake_provider.hpp"
 #include "support/redis_server.hpp"
+#include "omniroute/text.hpp"
 #include "omniroute/url_query.hpp"
 #include "twilio_sms/twilio_channel.hpp"
 
@@ -116,6 +117,32 @@ TEST_F(Outbound, A400IsNotRetriedAndItsReasonIsShown) {
   EXPECT_EQ(d.at("status"), "failed");
   EXPECT_NE(std::string(d.at("reason").as_string()).find("HTTP 400"), std::string::npos);
   EXPECT_FALSE(crm.wait_for(2, 800)) << "a 4xx answer was retried";
+}
+
+TEST_F(Outbound, AProvidersHindiErrorIsKeptWholeCharactersAndTheFailedReplyShowsFailedEverywhere) {
+  // 250 bytes of Devanagari (3 bytes a letter) after a 1-byte prefix: any cut at 200 bytes not on a
+  // character boundary leaves half a letter; and the body is long, so it is cut.
+  std::string hindi = "x";
+  while (hindi.size() < 600) hindi += "त्रुटि: प्राप्तकर्ता अमान्य है। ";
+  crm.script({{503, hindi}, {503, hindi}, {503, hindi}});
+  std::string conv = reply_on_api("नमस्ते");
+  auto d = delivery_when(conv, "failed");
+  ASSERT_EQ(d.at("status"), "failed") << json::serialize(d);
+  const std::string reason(d.at("reason").as_string());
+  EXPECT_TRUE(is_valid_utf8(reason)) << reason;
+  EXPECT_NE(reason.find("त्रुटि"), std::string::npos) << reason;
+  ASSERT_TRUE(eventually([&] { return redis.one({"XLEN", it_keys().dead_letters()}) == "1"; }));
+  auto channels = as_bearer(port, kAdmin, "GET", "/v1/channels");
+  ASSERT_EQ(channels.status, 200);
+  EXPECT_TRUE(is_valid_utf8(channels.body));
+  auto dead = as_bearer(port, kAdmin, "GET", "/v1/outbox/dead");
+  ASSERT_EQ(dead.status, 200);
+  EXPECT_TRUE(is_valid_utf8(dead.body));
+  const std::string dead_reason(json::parse(dead.body).at("dead_letters").at(0).at("reason").as_string());
+  EXPECT_NE(dead_reason.find("त्रुटि"), std::string::npos) << dead.body;
+  // The transcript the agent reads says failed too, never queued.
+  auto view = json::parse(http_request(port, "GET", "/v1/conversations/" + conv, auth()).body);
+  EXPECT_EQ(view.at("messages").as_array().back().at("delivery").at("status"), "failed");
 }
 
 TEST_F(Outbound, AHangingProviderTimesOutAndIsRetried) {

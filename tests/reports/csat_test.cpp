@@ -79,8 +79,12 @@ TEST_F(Csat, TheSurveyGoesOnceInTheCustomersLanguageAndTheScoreIsStoredAndReport
   EXPECT_EQ(conversation_of("+919800000011"), "(nil)");
   auto csat = csat_report();
   EXPECT_EQ(csat["count"].as_int64(), 1);
-  EXPECT_EQ(csat["average"].as_double(), 5.0);
+  EXPECT_EQ(csat["average"].to_number<double>(), 5.0);
   EXPECT_EQ(csat["distribution"].as_object()["5"].as_int64(), 1);
+  // A supervisor sees which conversation got which score.
+  auto scored = json::parse(as(kAdmin, "GET", "/v1/conversations/" + conv).body).as_object();
+  EXPECT_EQ(scored["csat"], 5);
+  EXPECT_TRUE(scored["csat_at"].is_string());
 
   // A second answer is a message: the survey was answered; it opens a new conversation.
   ASSERT_EQ(post_message(port, "h3", "+919800000011", "4").status, 200);

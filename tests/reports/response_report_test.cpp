@@ -168,16 +168,18 @@ class Reports : public DaemonTest {
   std::optional<store::Agents> agents_;
 };
 
-/// "count p50 p90 p95 max compliance" of one measure, as the report shows them.
-std::string figures(const json::object& row, const char* measure) {
+/// "count p50 p90 p95 max compliance" of one measure, as the report shows them: the top-level figures (wall
+/// clock) or those of `clock` ("wall", "business").
+std::string figures(const json::object& row, const char* measure, const char* clock = nullptr) {
   const auto& f = row.at(measure).as_object();
+  const auto& p = clock ? f.at(clock).as_object() : f;
   std::ostringstream out;
   out << f.at("count").as_int64();
-  for (const char* k : {"p50", "p90", "p95", "max"}) out << " " << json::serialize(f.at(k));
+  for (const char* k : {"p50", "p90", "p95", "max"}) out << " " << json::serialize(p.at(k));
   const json::value& c = f.at("compliance");
   out << " ";
   if (c.is_null()) out << "null";
-  else out << std::setprecision(4) << c.as_double();
+  else out << std::setprecision(4) << c.to_number<double>();
   return out.str();
 }
 
@@ -185,17 +187,32 @@ TEST_F(Reports, PercentilesAndComplianceInBusinessTimeAcrossAWeekendAndAHoliday)
   seed();
   auto by_queue = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=queue");
   ASSERT_EQ(by_queue.size(), 2u);
-  // billing: 0, 300, 1200, 4500 (nearest rank: p50 is the 2nd of 4, p90 and p95 the 4th); 3 of 4 in 1 h.
-  EXPECT_EQ(figures(by_queue["billing"], "first_response"), "4 300 4500 4500 4500 0.75");
-  EXPECT_EQ(figures(by_queue["billing"], "next_response"), "1 600 600 600 600 null");
-  EXPECT_EQ(figures(by_queue["billing"], "resolution"), "1 3600 3600 3600 3600 1");
-  // general has no calendar: wall time, 570 and 1800; one of two in 10 min.
-  EXPECT_EQ(figures(by_queue["general"], "first_response"), "2 570 1800 1800 1800 0.5");
+  // billing in business time: 0, 300, 1200, 4500 (nearest rank: p50 is the 2nd of 4, p90 and p95 the 4th);
+  // 3 of 4 in 1 h. On the wall: 300, 4800 (Tue 08:00-09:20), 118800 (Sat 11:00 to Sun 20:00) and 321300 (Fri
+  // 16:30 to Tue 09:45): what the customers waited, shown beside the business figures, never instead of them.
+  EXPECT_EQ(figures(by_queue["billing"], "first_response", "business"), "4 300 4500 4500 4500 0.75");
+  EXPECT_EQ(figures(by_queue["billing"], "first_response", "wall"), "4 4800 321300 321300 321300 0.75");
+  EXPECT_EQ(figures(by_queue["billing"], "first_response"), "4 4800 321300 321300 321300 0.75");
+  EXPECT_EQ(figures(by_queue["billing"], "next_response", "business"), "1 600 600 600 600 null");
+  EXPECT_EQ(figures(by_queue["billing"], "resolution", "business"), "1 3600 3600 3600 3600 1");
+  EXPECT_EQ(figures(by_queue["billing"], "resolution", "wall"), "1 3600 3600 3600 3600 1");
+  // general has no calendar: both clocks are wall time, 570 and 1800; one of two in 10 min.
+  EXPECT_EQ(figures(by_queue["general"], "first_response", "business"), "2 570 1800 1800 1800 0.5");
+  EXPECT_EQ(figures(by_queue["general"], "first_response", "wall"), "2 570 1800 1800 1800 0.5");
   EXPECT_EQ(figures(by_queue["general"], "resolution"), "0 null null null null null");
 
+  // An agent answering both queues: each response on its own clock in `business`, the wall clock in `wall`
+  // (570, 300, 1800, 4800, 118800, 321300) — never a distribution that mixes them unlabelled.
   auto by_agent = rows("from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=agent");
   ASSERT_EQ(by_agent.size(), 1u);
-  EXPECT_EQ(figures(by_agent["asha"], "first_response"), "6 570 4500 4500 4500 0.6667");
+  EXPECT_EQ(figures(by_agent["asha"], "first_response", "business"), "6 570 4500 4500 4500 0.6667");
+  EXPECT_EQ(figures(by_agent["asha"], "first_response", "wall"), "6 1800 321300 321300 321300 0.6667");
+  // Numbers as people read them: 0.75 and 1, never 7.5E-1 or 1E0.
+  auto raw = as(kAdmin, "GET", "/v1/reports/response_times?from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata");
+  EXPECT_NE(raw.body.find("\"compliance\":0.75,"), std::string::npos) << raw.body;
+  EXPECT_NE(raw.body.find("\"compliance\":1,"), std::string::npos) << raw.body;
+  EXPECT_EQ(raw.body.find("E-"), std::string::npos) << raw.body;
+  EXPECT_EQ(raw.body.find("E0"), std::string::npos) << raw.body;
 }
 
 TEST_F(Reports, ATimeZoneMovesTheDayBoundaries) {
@@ -223,7 +240,8 @@ TEST_F(Reports, PartialDaysAtTheEndsComeFromTheRecordsAndMonthsFromRollups) {
   // From Fri 10:10 to Tue 09:30 in India: c2's first response (10:05) and c1's (Tue 09:45) fall outside.
   auto from = format_rfc3339_ms(ist(0, 10, 10)), to = format_rfc3339_ms(ist(4, 9, 30));
   auto part = rows("from=" + from + "&to=" + to + "&tz=Asia/Kolkata&group_by=queue");
-  EXPECT_EQ(figures(part["billing"], "first_response"), "2 0 1200 1200 1200 1");
+  EXPECT_EQ(figures(part["billing"], "first_response", "business"), "2 0 1200 1200 1200 1");
+  EXPECT_EQ(figures(part["billing"], "first_response", "wall"), "2 4800 118800 118800 118800 1");
   EXPECT_EQ(figures(part["billing"], "next_response"), "1 600 600 600 600 null");
   EXPECT_EQ(figures(part["general"], "first_response"), "2 570 1800 1800 1800 0.5");
   // The same week inside a long period (whole months from month rollups) gives the same figures.
@@ -242,6 +260,14 @@ TEST_F(Reports, CsvHasTheSameRowsAsJson) {
   auto by_accept = http_request(port, "GET", "/v1/reports/response_times?" + query,
                                 {{"Authorization", std::string("Bearer ") + kAdmin}, {"Accept", "text/csv"}});
   EXPECT_EQ(by_accept.body, csv.body);
+  // q-values are honoured: JSON preferred here, CSV there.
+  for (const auto& [accept, want_csv] : std::vector<std::pair<std::string, bool>>{
+           {"text/csv;q=0.1, application/json", false}, {"application/json;q=0.5, text/csv", true},
+           {"text/*;q=0.9, application/json;q=0.8", true}, {"*/*", false}, {"text/csv;q=0", false}}) {
+    auto r = http_request(port, "GET", "/v1/reports/response_times?" + query,
+                          {{"Authorization", std::string("Bearer ") + kAdmin}, {"Accept", accept}});
+    EXPECT_EQ(r.headers["content-type"].find("text/csv") != std::string::npos, want_csv) << accept;
+  }
   std::istringstream lines(csv.body);
   std::string header, line;
   std::getline(lines, header);
@@ -255,23 +281,63 @@ TEST_F(Reports, CsvHasTheSameRowsAsJson) {
       if (c == ',') cells.emplace_back();
       else cells.back().push_back(c);
     }
-    ASSERT_EQ(cells.size(), 21u) << line;
+    ASSERT_EQ(cells.size(), 44u) << line;
     const json::object& row = json_rows.at(cells[0]);
     size_t i = 1;
     for (const char* m : {"first_response", "next_response", "resolution"}) {
       const auto& f = row.at(m).as_object();
-      for (const char* k : {"count", "p50", "p90", "p95", "max"}) {
-        EXPECT_EQ(cells[i++], f.at(k).is_null() ? "" : json::serialize(f.at(k))) << m << " " << k;
+      EXPECT_EQ(cells[i++], json::serialize(f.at("count"))) << m;
+      for (const char* clock : {"wall", "business"}) {
+        for (const char* k : {"p50", "p90", "p95", "max"}) {
+          const auto& v = f.at(clock).at(k);
+          EXPECT_EQ(cells[i++], v.is_null() ? "" : json::serialize(v)) << m << " " << clock << " " << k;
+        }
       }
       const auto& c = f.at("compliance");
       if (c.is_null()) EXPECT_EQ(cells[i++], "") << m << " compliance";
-      else EXPECT_DOUBLE_EQ(std::stod(cells[i++]), c.as_double()) << m << " compliance";
+      else EXPECT_DOUBLE_EQ(std::stod(cells[i++]), c.to_number<double>()) << m << " compliance";
+      EXPECT_EQ(cells[i++], json::serialize(f.at("met"))) << m;
+      EXPECT_EQ(cells[i++], json::serialize(f.at("with_target"))) << m;
     }
-    EXPECT_EQ(cells[19], json::serialize(row.at("csat").at("count")));
-    EXPECT_EQ(cells[20], "");  // no survey answered: no average
+    EXPECT_EQ(cells[37], json::serialize(row.at("csat").at("count")));
+    EXPECT_EQ(cells[38], "");  // no survey answered: no average
+    for (size_t s = 39; s < 44; ++s) EXPECT_EQ(cells[s], "0");
     ++n;
   }
   EXPECT_EQ(n, 2);
+}
+
+TEST_F(Reports, AddingACalendarInANewZoneNeverHidesTheDaysBeforeIt) {
+  seed();
+  const std::string query = "from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kathmandu&group_by=";
+  auto by_queue = rows(query + "queue");
+  auto by_day = rows(query + "day");
+  ASSERT_EQ(by_queue.size(), 2u);
+  // The daemon restarts with a calendar in Kathmandu: from now on it keeps rollups in that zone too.
+  start(ConfigBuilder(cfg_).section(
+      "calendars", "[{ id: office, timezone: Asia/Kolkata, hours: { mon: \"09:00-17:00\" }, holidays: [" +
+                       sla::day_name(friday_ + 3) + "] }, { id: nepal, timezone: Asia/Kathmandu, hours: { mon: "
+                       "\"10:00-18:00\" } }]"));
+  EXPECT_EQ(json::serialize(json::value_from(rows(query + "queue"))), json::serialize(json::value_from(by_queue)));
+  EXPECT_EQ(json::serialize(json::value_from(rows(query + "day"))), json::serialize(json::value_from(by_day)));
+  // What it rolls up is marked with the moment it began; days before that come from the records.
+  EXPECT_NE(redis.one({"HGET", it_keys().rollup_zones(), "Asia/Kathmandu"}), "(nil)");
+}
+
+TEST_F(Reports, PercentEncodedQueriesAsTheBoardSendsThem) {
+  seed();
+  // encodeURIComponent: "Asia/Kolkata" → Asia%2FKolkata, "+05:30" → %2B05%3A30.
+  const std::string plain = "from=" + date(-1) + "&to=" + date(5) + "&tz=Asia/Kolkata&group_by=queue";
+  const std::string encoded = "from=" + date(-1) + "T00%3A00%3A00%2B05%3A30&to=" + date(5) +
+                              "T23%3A59%3A59.999%2B05%3A30&tz=Asia%2FKolkata&group_by=queue";
+  auto a = as(kAdmin, "GET", "/v1/reports/response_times?" + plain);
+  auto b = as(kAdmin, "GET", "/v1/reports/response_times?" + encoded);
+  ASSERT_EQ(b.status, 200) << b.body;
+  EXPECT_EQ(json::parse(a.body).at("rows"), json::parse(b.body).at("rows"));
+  EXPECT_EQ(json::parse(b.body).at("tz"), "Asia/Kolkata");
+  auto calcutta = as(kAdmin, "GET", "/v1/reports/response_times?tz=Asia%2FCalcutta");
+  EXPECT_EQ(calcutta.status, 200) << calcutta.body;
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?tz=Asia%2").status, 400);
 }
 
 TEST_F(Reports, RecordsAndRollupsAreKept400DaysAndNoLonger) {

@@ -5,8 +5,10 @@
 -- The caller (src/reports/recorder.cpp) computes what needs the calendar and
 -- the SLA policy (business time, target, the days the record falls on) from the
 -- conversation as it read it, and passes it as a JSON argument:
---   {kind, start, queue, priority, wall_ms, business_ms, target_ms, seconds, met,
+--   {kind, start, queue, priority, wall_ms, business_ms, target_ms, seconds, wall_seconds, met,
 --    hour, rollups, expire_at}
+-- (seconds: on the target's clock, business time where the queue has a calendar; wall_seconds: as the
+-- customer waited, "" for a satisfaction score)
 -- The script first checks that the conversation still is what the caller read
 -- (report_matches); if not, the caller reads again and retries, so a record
 -- never disagrees with the conversation.
@@ -17,7 +19,8 @@
 -- "m:<zone>:<local month>") and each
 -- dimension (all, queue, channel, agent, label) a hash
 -- or:{ws}:rollup:<name>:<dimension> with fields
---   <kind>|<value>|<seconds> → how many took that long
+--   <kind>|<value>|<seconds> → how many took that long (on the target's clock)
+--   <kind>|<value>|w<seconds> → how many took that long on the wall clock
 --   <kind>|<value>|t         → how many had a target,  <kind>|<value>|m → how many met it.
 -- Every key expires 400 days after the last day it holds (raw: `expire_at`).
 
@@ -48,6 +51,7 @@ local function report_record(prefix, report, c, agent, now)
       for _, value in ipairs(list) do
         local field = report.kind .. '|' .. value .. '|'
         redis.call('HINCRBY', key, field .. report.seconds, 1)
+        if (report.wall_seconds or '') ~= '' then redis.call('HINCRBY', key, field .. 'w' .. report.wall_seconds, 1) end
         if report.met ~= 'n' then
           redis.call('HINCRBY', key, field .. 't', 1)
           if report.met == 'y' then redis.call('HINCRBY', key, field .. 'm', 1) end
