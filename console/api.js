@@ -44,7 +44,9 @@ export function streamIdAfter(a, b) {
 }
 
 /// The agent's events: calls onEvent(event) once per event, in order, across reconnects;
-/// onState('open' | 'connecting') as the connection comes and goes.
+/// onState('open' | 'connecting') as the connection comes and goes, and onState('revoked') when the server
+/// closed it because its credential ended (1008: signed out elsewhere, token rotated): the page then asks
+/// who it is and goes to the sign-in when no one.
 export class EventStream {
   constructor(path, onEvent, onState) {
     this.path = path;
@@ -97,10 +99,11 @@ export class EventStream {
       }
       this.onEvent(event);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.stopped) return;
+      if (ev.code === 1008) this.onState('revoked');
       this.onState('connecting');
       this.timer = setTimeout(() => this.connect(), this.delay);
       this.delay = Math.min(this.delay * 2, 10000);

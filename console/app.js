@@ -90,6 +90,11 @@ function Console({ session, t, lang, setLang, onSignOut }) {
       }
     };
     const onState = async (connection) => {
+      if (connection === 'revoked') {
+        // The server ended this socket's authority: still signed in (another credential)? else sign-in.
+        api('GET', '/v1/session').catch((err) => { if (err.status === 401) onSignOut(); });
+        return;
+      }
       dispatch({ type: 'connection', state: connection });
       if (connection !== 'open') return;
       buffered = [];

@@ -287,7 +287,14 @@ function Board({ t, lang, setLang, onSignOut }) {
     pending.current = setTimeout(() => { pending.current = null; refresh(); }, wait);
   };
   useEffect(() => {
-    const stream = new EventStream('/v1/events', soon, (state) => { setConnection(state); if (state === 'open') soon(); });
+    const stream = new EventStream('/v1/events', soon, (state) => {
+      if (state === 'revoked') {  // signed out elsewhere, or the token changed: back to the sign-in if so
+        api('GET', '/v1/session').catch((err) => { if (err.status === 401) onSignOut(); });
+        return;
+      }
+      setConnection(state);
+      if (state === 'open') soon();
+    });
     stream.start();
     loadCanned();
     loadLabels();

@@ -258,6 +258,30 @@ test('in Telugu the controls speak Telugu, and the Language control keeps its na
   await page.context().close();
 });
 
+test('signing out in one tab ends the other tab too: no more customer text reaches it', async () => {
+  await onlyAvailable('asha');
+  const page = await w.page();
+  await w.signIn(page, 'asha');
+  const other = await page.context().newPage();  // a second tab of the same browser: the same session cookie
+  other.errors = [];
+  other.on('pageerror', (e) => other.errors.push(String(e)));
+  await other.goto(w.front + '/');
+  await other.getByRole('button', { name: 'Sign out' }).waitFor();
+  await w.customerWrites('so-1', 'cust-signout', 'first message', 'Two Tabs');
+  await conversations(other).getByText('Two Tabs').click();
+  await transcript(other).getByText('first message').waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Token').waitFor();
+  // The other tab's socket is closed by the server (1008) and the tab finds itself signed out.
+  await other.getByLabel('Token').waitFor({ timeout: 10000 });
+  await w.customerWrites('so-2', 'cust-signout', 'my card ends 4242', 'Two Tabs');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(await other.getByText('my card ends 4242').count(), 0);
+  await w.screenshot(other, 'console-signed-out-elsewhere');
+  assert.deepEqual(other.errors, []);
+  await page.context().close();
+});
+
 test('cookie changes from another origin are refused', async () => {
   const page = await w.page();
   await w.signIn(page, 'asha');

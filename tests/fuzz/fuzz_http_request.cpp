@@ -15,6 +15,7 @@
 #include "http/types.hpp"
 #include "omniroute/channel.hpp"
 #include "omniroute/text.hpp"
+#include "omniroute/url_query.hpp"
 
 namespace {
 
@@ -75,8 +76,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     omniroute::http::Request request = parser.release();
     if (omniroute::http::unsupported_framing(request)) return 0;  // 400, closed
-    std::string_view target = request.target();
-    std::string_view path = target.substr(0, target.find('?'));
+    // The router reads every target with Boost.URL (400 when it cannot) and routes on the decoded path;
+    // query values and form bodies are decoded the same way. No segment may decode to '/' or NUL, and
+    // nothing read may run past what was sent.
+    auto parsed = omniroute::parse_target(request.target());
+    if (!parsed) continue;  // 400 invalid_target
+    if (parsed->path.find('\0') != std::string::npos || parsed->path.size() > request.target().size()) __builtin_trap();
+    if (auto fields = omniroute::query_fields(parsed->query)) {
+      std::size_t decoded = 0;
+      for (const auto& [k, v] : *fields) decoded += k.size() + v.size();
+      if (decoded > parsed->query.size()) __builtin_trap();  // decoding never makes text longer
+      if (auto tz = omniroute::query_value(request.target(), "tz"); tz && tz->size() > parsed->query.size()) __builtin_trap();
+    }
+    if (auto form = omniroute::parse_form(request.body())) {
+      for (const auto& [k, v] : *form) {
+        if (k.size() + v.size() > request.body().size()) __builtin_trap();
+      }
+    }
+    const std::string_view path = parsed->path;
     if (!path.starts_with("/webhooks/")) continue;
     auto it = channels().find(path.substr(10));
     if (it == channels().end()) continue;

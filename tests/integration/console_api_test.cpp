@@ -37,16 +37,8 @@ class ConsoleApi : public DaemonTest {
     return redis.one({"HGET", it_keys().agent(agent), name});
   }
 
-  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port); }
-
-  /// Signs in with `token`; the session cookie ("omniroute_session=…"), or "" when refused.
-  std::string sign_in(const std::string& token) {
-    auto r = http_request(port, "POST", "/v1/session", {{"Content-Type", "application/json"}, {"Origin", origin()}},
-                          json::serialize(json::object{{"token", token}}));
-    if (r.status != 204) return "";
-    const std::string& set = r.headers["set-cookie"];
-    return set.substr(0, set.find(';'));
-  }
+  std::string origin() const { return origin_of(port); }
+  std::string sign_in(const std::string& token) { return sign_in_cookie(port, token); }
 
   HttpResult with_cookie(const std::string& cookie, const std::string& method, const std::string& path,
                          const std::string& body = "", const std::string& from = "same") {

@@ -36,15 +36,8 @@ class EventSocketAuthority : public DaemonTest {
         .agent(std::string("{ id: ravi, token: ") + kRavi + ", capacity: { chat: 5 } }");
   }
 
-  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port); }
-
-  std::string sign_in(const std::string& token) {
-    auto r = http_request(port, "POST", "/v1/session", {{"Content-Type", "application/json"}, {"Origin", origin()}},
-                          json::serialize(json::object{{"token", token}}));
-    if (r.status != 204) return "";
-    const std::string& set = r.headers["set-cookie"];
-    return set.substr(0, set.find(';'));
-  }
+  std::string origin() const { return origin_of(port); }
+  std::string sign_in(const std::string& token) { return sign_in_cookie(port, token); }
 
   /// Every frame until the socket closes or `ms` pass without one; the texts of messages among them.
   std::vector<std::string> message_texts(WsClient& ws, int ms) {

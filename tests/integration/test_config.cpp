@@ -46,6 +46,16 @@ HttpResult as_bearer(std::uint16_t port, const std::string& token, const std::st
   return http_request(port, method, path, h, body);
 }
 
+std::string origin_of(std::uint16_t port) { return "http://127.0.0.1:" + std::to_string(port); }
+
+std::string sign_in_cookie(std::uint16_t port, const std::string& token) {
+  auto r = http_request(port, "POST", "/v1/session", {{"Content-Type", "application/json"}, {"Origin", origin_of(port)}},
+                        boost::json::serialize(boost::json::object{{"token", token}}));
+  if (r.status != 204) return "";
+  const std::string& set = r.headers["set-cookie"];
+  return set.substr(0, set.find(';'));
+}
+
 std::string conversation_of(const RedisServer& redis, const std::string& handle) {
   return redis.one({"GET", it_keys().thread("api", handle)});
 }

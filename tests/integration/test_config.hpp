@@ -42,6 +42,13 @@ HttpResult post_message(std::uint16_t port, const std::string& id, const std::st
 HttpResult as_bearer(std::uint16_t port, const std::string& token, const std::string& method, const std::string& path,
                      const std::string& body = "");
 
+/// The page origin of the daemon on `port` ("http://127.0.0.1:<port>").
+std::string origin_of(std::uint16_t port);
+
+/// Signs in with `token` as the console does (same-origin POST /v1/session): the session cookie
+/// ("omniroute_session=…"), or "" when refused.
+std::string sign_in_cookie(std::uint16_t port, const std::string& token);
+
 /// The open conversation of `handle` on generic channel `api` in workspace `it` ("(nil)" when none).
 std::string conversation_of(const RedisServer& redis, const std::string& handle);
 
