@@ -121,8 +121,7 @@ export function ConversationView(props) {
           <h1 dir="auto">${detail.contact?.name || (detail.contact?.handles || [])[0] || detail.id}</h1>
           <span class="meta">${t('channel')}: ${detail.channel} · ${detail.queue}${detail.language ? ` · ${t('detected')}: ${detail.language}` : ''} · ${resolved ? t('resolved') : t('open')}</span>
           <${SlaChip} sla=${resolved ? null : detail.sla} now=${now} t=${t} lang=${lang} />
-          ${detail.csat != null && html`<span class="csat" aria-label=${t('satisfaction')}>${t('satisfaction')}:
-            ${'★'.repeat(detail.csat)}${'☆'.repeat(Math.max(0, 5 - detail.csat))} ${formatNumber(detail.csat, lang)}/5</span>`}
+          ${detail.csat != null && html`<span class="csat" aria-label=${t('satisfaction')}>${`${t('satisfaction')}: ${'★'.repeat(detail.csat)}${'☆'.repeat(Math.max(0, 5 - detail.csat))} ${formatNumber(detail.csat, lang)}/5`}</span>`}
         </div>
         ${!readOnly && !resolved && html`
           <div class="actions">

@@ -282,6 +282,36 @@ test('signing out in one tab ends the other tab too: no more customer text reach
   await page.context().close();
 });
 
+test("a customer's satisfaction score shows on the conversation they scored, from their next conversation's history", async () => {
+  await onlyAvailable('asha');
+  const phone = '+919800000055';
+  await w.smsArrives('SMcsat00000000000000000000000000001', phone, 'मेरा पार्सल नहीं आया', 'Kavya');
+  const first = await eventually(async () => {
+    const mine = await w.call(AGENTS.asha.token, 'GET', '/v1/agents/me/conversations');
+    return mine.body.conversations.find((c) => c.contact?.name === 'Kavya')?.id;
+  });
+  assert.ok(first, 'assigned to asha');
+  assert.equal((await w.call(AGENTS.asha.token, 'POST', `/v1/conversations/${first}/messages`, { text: 'आज पहुँचेगा' })).status, 202);
+  assert.equal((await w.call(AGENTS.asha.token, 'POST', `/v1/conversations/${first}/resolve`)).status, 200);
+  assert.ok(await eventually(() => w.twilio.sent.some((s) => s.fields.To === phone && /1-5/.test(s.fields.Body))), 'survey sent');
+  await w.smsArrives('SMcsat00000000000000000000000000002', phone, '५');  // 5, in Devanagari digits
+  assert.ok(await eventually(async () => (await w.call(ADMIN, 'GET', `/v1/conversations/${first}`)).body.csat === 5));
+  await w.smsArrives('SMcsat00000000000000000000000000003', phone, 'एक और सवाल है', 'Kavya');
+
+  const page = await w.page();
+  await w.signIn(page, 'asha');
+  await conversations(page).getByText('Kavya').click();
+  await transcript(page).getByText('एक और सवाल है').waitFor();
+  await page.getByRole('complementary', { name: 'Contact' }).getByRole('button', { name: new RegExp(first) }).click();
+  const score = page.getByLabel('Satisfaction (1–5)');
+  await score.waitFor();
+  assert.match(await score.textContent(), /★★★★★/);
+  assert.match(await score.textContent(), /5\/5/);
+  await w.screenshot(page, 'console-csat');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('cookie changes from another origin are refused', async () => {
   const page = await w.page();
   await w.signIn(page, 'asha');

@@ -101,7 +101,7 @@ redis:
 outbound: { retry_base: 50ms, retry_max: 200ms, max_attempts: 2 }
 channels:
   - { id: api, kind: webhook, secret: ${API_SECRET} }
-  - { id: sms, kind: twilio_sms, account_sid: ${TWILIO_SID}, auth_token: ${TWILIO_TOKEN}, from: "+15005550006", api_base: "http://127.0.0.1:${twilioPort}" }
+  - { id: sms, kind: twilio_sms, account_sid: ${TWILIO_SID}, auth_token: ${TWILIO_TOKEN}, from: "+15005550006", api_base: "http://127.0.0.1:${twilioPort}", csat: { window: 24h, templates: { en: "How did we do? Reply 1-5", hi: "हमारी सेवा कैसी रही? 1-5 भेजें" } } }
 queues:
   - { id: general, channels: [api, sms], strategy: least_busy, sla: { first_response: 15m } }
   - { id: offers, strategy: round_robin, offer_timeout: ${offerTimeout || '4s'} }
