@@ -154,7 +154,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
   const actions = {
     async send(id, text, asNote) {
       try {
-        const r = await api('POST', `/v1/conversations/${id}/${asNote ? 'notes' : 'messages'}`, { text });
+        const r = await api('POST', `/v1/conversations/${encodeURIComponent(id)}/${asNote ? 'notes' : 'messages'}`, { text });
         for (const m of r.messages || [r.message]) dispatch({ type: 'sent', conversationId: id, message: m });
         setError('');
         return true;
@@ -165,20 +165,20 @@ function Console({ session, t, lang, setLang, onSignOut }) {
     },
     async resolve(id) {
       try {
-        await api('POST', `/v1/conversations/${id}/resolve`);
+        await api('POST', `/v1/conversations/${encodeURIComponent(id)}/resolve`);
         dispatch({ type: 'event', event: { type: 'conversation.resolved', conversation_id: id }, me });
       } catch (err) { fail(err); }
     },
     async transfer(id, to) {
       try {
-        await api('POST', `/v1/conversations/${id}/transfer`, to);
+        await api('POST', `/v1/conversations/${encodeURIComponent(id)}/transfer`, to);
         dispatch({ type: 'event', event: { type: 'conversation.transferred', conversation_id: id }, me });
         dispatch({ type: 'close' });
       } catch (err) { fail(err); }
     },
     async label(id, label, add) {
       try {
-        const r = await api(add ? 'PUT' : 'DELETE', `/v1/conversations/${id}/labels/${encodeURIComponent(label)}`);
+        const r = await api(add ? 'PUT' : 'DELETE', `/v1/conversations/${encodeURIComponent(id)}/labels/${encodeURIComponent(label)}`);
         dispatch({ type: 'event', event: { type: 'conversation.labels', conversation_id: id, labels: r.labels }, me });
       } catch (err) { fail(err); }
     },
@@ -189,7 +189,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
 
   const answerOffer = async (id, accept) => {
     try {
-      const c = await api('POST', `/v1/conversations/${id}/${accept ? 'accept' : 'reject'}`);
+      const c = await api('POST', `/v1/conversations/${encodeURIComponent(id)}/${accept ? 'accept' : 'reject'}`);
       if (accept) {
         dispatch({ type: 'event', event: { type: 'conversation.assigned', conversation: c }, me });
         open(id);

@@ -321,7 +321,7 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${SlaTable} sla=${sla} t=${t} lang=${lang} now=${now} onOpen=${setOpenId} />
         <${AgentsTable} agents=${agents} t=${t} lang=${lang} now=${now} />
         <${ChannelsTable} channels=${channels} dead=${dead} t=${t} lang=${lang}
-                          onRetry=${async (id) => { try { await api('POST', `/v1/outbox/dead/${id}/retry`); } catch { /* gone already */ } soon(); }} />
+                          onRetry=${async (id) => { try { await api('POST', `/v1/outbox/dead/${encodeURIComponent(id)}/retry`); } catch { /* gone already */ } soon(); }} />
         <${Reports} t=${t} lang=${lang} />
         <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
         <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />

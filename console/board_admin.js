@@ -55,7 +55,7 @@ export function AgentAdmin({ agents, t, onChanged }) {
           <strong dir="auto">${a.name || a.id}</strong> <span class="meta">${a.id} · ${(a.skills || []).join(', ') || '—'}</span>
           ${editing?.id === a.id ? html`
             <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); run(async () => {
-              await api('PUT', `/v1/agents/${a.id}`, { skills: list(editing.skills), capacity: capacity(editing) });
+              await api('PUT', `/v1/agents/${encodeURIComponent(a.id)}`, { skills: list(editing.skills), capacity: capacity(editing) });
               setEditing(null);
             }); }}>
               <label>${t('skills')}<input value=${editing.skills} onInput=${(e) => setEditing({ ...editing, skills: e.target.value })} /></label>
@@ -65,9 +65,9 @@ export function AgentAdmin({ agents, t, onChanged }) {
               <button type="button" onClick=${() => setEditing(null)}>${t('cancel')}</button>
             </form>` : html`
             <button onClick=${() => setEditing({ id: a.id, skills: (a.skills || []).join(', '), ...a.capacity })}>${t('edit')}</button>
-            <button onClick=${() => run(async () => { const r = await api('POST', `/v1/agents/${a.id}/token`); setShown({ token: r.token, who: a.id }); })}>
+            <button onClick=${() => run(async () => { const r = await api('POST', `/v1/agents/${encodeURIComponent(a.id)}/token`); setShown({ token: r.token, who: a.id }); })}>
               ${t('rotateToken')}</button>
-            <button onClick=${() => { if (confirm(t('confirmRemove', { who: a.id }))) run(() => api('DELETE', `/v1/agents/${a.id}`)); }}>
+            <button onClick=${() => { if (confirm(t('confirmRemove', { who: a.id }))) run(() => api('DELETE', `/v1/agents/${encodeURIComponent(a.id)}`)); }}>
               ${t('remove')}</button>`}
         </li>`)}
       </ul>

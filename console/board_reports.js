@@ -66,7 +66,8 @@ export function Reports({ t, lang }) {
   });
   const [report, setReport] = useState(null);
   const [error, setError] = useState('');
-  const query = `from=${form.from}&to=${form.to}&group_by=${form.group_by}&tz=${encodeURIComponent(form.tz)}`;
+  // Every value percent-encoded (the server decodes them with Boost.URL); never interpolated raw.
+  const query = new URLSearchParams({ from: form.from, to: form.to, group_by: form.group_by, tz: form.tz }).toString();
   useEffect(() => {
     let live = true;
     setError('');
