@@ -15,9 +15,8 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 
 /// A request target in origin form ("/path?query"), split and checked.
 struct Target {
-  std::string path;          // percent-decoded path ("/v1/reports/response_times")
-  std::string encoded_path;  // as sent
-  std::string query;         // as sent, without '?' ("" when none)
+  std::string path;   // percent-decoded path ("/v1/reports/response_times")
+  std::string query;  // as sent, without '?' ("" when none)
 };
 
 /// `target` parsed as an HTTP origin-form target; nullopt when it is not one (bad %-escape, no leading '/').

@@ -23,17 +23,13 @@ AuthThrottle::AuthThrottle(metrics::Registry& metrics, Budget per_address, Budge
       refused_address_(&metrics.counter("omniroute_auth_throttled_total", {{"by", "address"}})),
       refused_prefix_(&metrics.counter("omniroute_auth_throttled_total", {{"by", "token_prefix"}})) {}
 
-std::chrono::seconds AuthThrottle::take(std::unordered_map<std::string, Clock::time_point>& cells,
-                                        const std::string& key, const Budget& budget, bool charge,
-                                        Clock::time_point now) {
+std::chrono::seconds AuthThrottle::charge(std::unordered_map<std::string, Clock::time_point>& cells,
+                                          const std::string& key, const Budget& budget, Clock::time_point now) {
   // GCRA: `tat` is when the cell would be empty again; more than burst × interval ahead is over budget.
   const auto allowance = budget.interval * budget.burst;
   auto [it, fresh] = cells.try_emplace(key, now);
-  Clock::time_point tat = std::max(it->second, now);
-  if (charge) {
-    tat += budget.interval;
-    it->second = tat;
-  }
+  Clock::time_point tat = std::max(it->second, now) + budget.interval;
+  it->second = tat;
   if (tat - now <= allowance) return std::chrono::seconds(0);
   return whole_seconds_up(tat - now - allowance);
 }
@@ -48,7 +44,12 @@ void AuthThrottle::forget_idle(Clock::time_point now) {
 std::chrono::seconds AuthThrottle::address_wait(const std::string& address, Clock::time_point now) {
   if (address.empty()) return std::chrono::seconds(0);
   std::lock_guard lock(mutex_);
-  auto wait = take(addresses_, address, per_address_, false, now);
+  // Only addresses that failed have a cell: a client whose tokens work never adds one.
+  auto cell = addresses_.find(address);
+  if (cell == addresses_.end() || cell->second <= now + per_address_.interval * per_address_.burst) {
+    return std::chrono::seconds(0);
+  }
+  const auto wait = whole_seconds_up(cell->second - now - per_address_.interval * per_address_.burst);
   if (wait.count() > 0) {
     refused_address_->inc();
     // Said once a minute per address, never with the token.
@@ -67,13 +68,13 @@ std::chrono::seconds AuthThrottle::failed(const std::string& address, std::strin
   std::lock_guard lock(mutex_);
   forget_idle(now);
   std::chrono::seconds wait(0);
-  if (!address.empty()) wait = take(addresses_, address, per_address_, true, now);
+  if (!address.empty()) wait = charge(addresses_, address, per_address_, now);
   if (!token.empty()) {
     // The prefix is kept as its bytes' hex, so no part of a token is ever printed or logged as text.
     static constexpr char kHex[] = "0123456789abcdef";
     std::string prefix;
     for (unsigned char c : token.substr(0, kPrefixBytes)) prefix += {kHex[c >> 4], kHex[c & 15]};
-    auto by_prefix = take(prefixes_, prefix, per_prefix_, true, now);
+    auto by_prefix = charge(prefixes_, prefix, per_prefix_, now);
     if (by_prefix.count() > 0) refused_prefix_->inc();
     wait = std::max(wait, by_prefix);
   }

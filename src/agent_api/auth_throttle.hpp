@@ -42,9 +42,9 @@ class AuthThrottle {
   std::chrono::seconds failed(const std::string& address, std::string_view token, Clock::time_point now = Clock::now());
 
  private:
-  /// The wait for `key` under `budget` now (0 when within it); `charge` adds one failure first.
-  std::chrono::seconds take(std::unordered_map<std::string, Clock::time_point>& cells, const std::string& key,
-                            const Budget& budget, bool charge, Clock::time_point now);
+  /// Adds one failure to `key`'s cell under `budget`; the wait it now owes (0 while within the budget).
+  std::chrono::seconds charge(std::unordered_map<std::string, Clock::time_point>& cells, const std::string& key,
+                              const Budget& budget, Clock::time_point now);
   void forget_idle(Clock::time_point now);
 
   Budget per_address_, per_prefix_;

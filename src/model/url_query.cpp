@@ -49,7 +49,6 @@ std::optional<Target> parse_target(std::string_view target) {
     if (decoded.find('/') != std::string::npos || decoded.find('\0') != std::string::npos) return std::nullopt;
   }
   Target out;
-  out.encoded_path = std::string(url->encoded_path());
   out.path = url->path();
   if (url->has_query()) out.query = std::string(url->encoded_query());
   return out;

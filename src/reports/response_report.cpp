@@ -70,7 +70,6 @@ Figures figures_of(const Distribution& d) {
   f.wall = percentiles_of(merged(d.wall));
   for (const auto& [s, n] : f.distribution) f.sum += s * n;
   f.count = f.business.count;
-  f.p50 = f.business.p50, f.p90 = f.business.p90, f.p95 = f.business.p95, f.max = f.business.max;
   f.with_target = d.with_target;
   f.met = d.met;
   return f;

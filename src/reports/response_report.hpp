@@ -38,8 +38,7 @@ struct Percentiles {
 /// has a calendar, else wall time). Compliance is always against the target's own clock.
 struct Figures {
   long long count = 0;
-  long long p50 = 0, p90 = 0, p95 = 0, max = 0;  // the business clock's (satisfaction: the scores')
-  Percentiles wall, business;
+  Percentiles wall, business;  // satisfaction: `business` holds the scores' percentiles
   long long with_target = 0, met = 0;           // compliance = met / with_target
   long long sum = 0;                            // of every value (satisfaction: the average's numerator)
   std::vector<std::pair<long long, long long>> distribution;  // value → how many, ascending
