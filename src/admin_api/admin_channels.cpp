@@ -25,10 +25,11 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
   if (!states) co_return unavailable();
   json::array out;
   for (size_t i = 0; i < ids.size(); ++i) {
-    store::Fields f = (*states)[i];
-    auto count = [&](const char* result) { return std::atoll(f[std::string("out:") + result].c_str()); };
+    const ChannelHealth& health = (*states)[i];
     json::value error = nullptr;
-    if (!f["last_error"].empty()) error = json::object{{"at", time_or_null(f["last_error_at"])}, {"message", text_excerpt(f["last_error"], 1000)}};
+    if (!health.last_error.empty()) {
+      error = json::object{{"at", time_or_null(health.last_error_at)}, {"message", text_excerpt(health.last_error, 1000)}};
+    }
     // The provider's declared limits on what we send (null: none); polling channels' last poll.
     json::value rate_limit = nullptr;
     if (auto p = send_policies_.find(ids[i]); p != send_policies_.end() && (p->second.per_second > 0 ||
@@ -38,19 +39,19 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
                                 {"per_recipient_per_second", per(p->second.per_recipient_per_second)}};
     }
     json::value lag = nullptr;
-    if (!f["last_lag_ms"].empty()) lag = static_cast<double>(std::atoll(f["last_lag_ms"].c_str())) / 1000.0;
+    if (health.last_lag_ms) lag = static_cast<double>(*health.last_lag_ms) / 1000.0;
     out.push_back(json::object{{"id", ids[i]},
                                {"kind", config_.channels[i].settings.kind},
                                {"medium", std::string(to_string(config_.channels[i].medium))},
-                               {"last_inbound_at", time_or_null(f["last_inbound_at"])},
+                               {"last_inbound_at", time_or_null(health.last_inbound_at)},
                                {"lag_seconds", std::move(lag)},
-                               {"last_poll_at", time_or_null(f["last_poll_at"])},
+                               {"last_poll_at", time_or_null(health.last_poll_at)},
                                {"rate_limit", std::move(rate_limit)},
                                {"last_error", std::move(error)},
-                               {"outbound", json::object{{"sent", count("sent")},
-                                                         {"retrying", count("retrying")},
-                                                         {"failed", count("failed")},
-                                                         {"dead", count("dead")}}}});
+                               {"outbound", json::object{{"sent", health.outbound_count("sent")},
+                                                         {"retrying", health.outbound_count("retrying")},
+                                                         {"failed", health.outbound_count("failed")},
+                                                         {"dead", health.outbound_count("dead")}}}});
   }
   co_return http::json_response(200, json::serialize(json::object{{"channels", std::move(out)}}));
 }
@@ -60,21 +61,16 @@ asio::awaitable<http::Response> AdminRoutes::dead_letters(std::string_view query
   auto dead = co_await outbox_.dead_letters(limit);
   if (!dead) co_return unavailable();
   json::array out;
-  for (auto& entry : *dead) {
-    store::Fields& f = entry.fields;
-    boost::system::error_code ec;
-    json::parse_options lenient;  // an older record may hold a provider's cut character: still read it
-    lenient.allow_invalid_utf8 = true;
-    json::value status = json::parse(f["status"], ec, {}, lenient);
-    if (ec) status = json::object{};
-    out.push_back(json::object{{"id", entry.id},
-                               {"conversation_id", f["conversation_id"]},
-                               {"message_id", f["message_id"]},
-                               {"channel", f["channel"]},
-                               {"text", f["text"]},
-                               {"at", time_or_null(f["at"])},
-                               {"reason", text_excerpt(string_at(status, {"reason"}), 1000)},
-                               {"retryable", !f["channel"].empty()}});
+  for (const DeadLetter& letter : *dead) {
+    const std::string reason = letter.delivery && letter.delivery->reason ? *letter.delivery->reason : std::string();
+    out.push_back(json::object{{"id", letter.entry},
+                               {"conversation_id", letter.conversation_id},
+                               {"message_id", letter.message_id},
+                               {"channel", letter.channel},
+                               {"text", letter.text},
+                               {"at", time_or_null(letter.at)},
+                               {"reason", text_excerpt(reason, 1000)},
+                               {"retryable", letter.retryable()}});
   }
   co_return http::json_response(200, json::serialize(json::object{{"dead_letters", std::move(out)}}));
 }

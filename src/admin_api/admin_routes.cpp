@@ -26,28 +26,30 @@ using http::Response;
 namespace {
 
 /// An agent as the admin API shows it.
-json::object agent_json(const store::AgentView& agent) {
-  store::Fields f = agent.fields;
-  auto num = [&](const std::string& key) { return std::atoll(f[key].c_str()); };
-  json::array skills = comma_list_json(f["skills"]);
+json::object agent_json(const AgentState& agent) {
+  json::array skills = string_list_json(agent.skills);
   std::set<std::string> queues;
   for (const auto& pool : agent.pools) queues.insert(std::string(routing::queue_of_pool(pool)));
   json::array queue_list;
   for (const auto& q : queues) queue_list.push_back(json::value(q));
   return json::object{
-      {"id", f["id"]},
-      {"name", f["name"]},
-      {"status", f["status"].empty() ? "offline" : f["status"]},
-      {"status_since", time_or_null(f["status_at"])},
+      {"id", agent.id},
+      {"name", agent.name},
+      {"status", to_string(agent.presence)},
+      {"status_since", time_or_null(agent.presence_since)},
       {"skills", std::move(skills)},
       {"queues", std::move(queue_list)},
-      {"load", json::object{{"sms", num("load:sms")}, {"chat", num("load:chat")}, {"email", num("load:email")}}},
-      {"capacity", json::object{{"sms", num("cap:sms")}, {"chat", num("cap:chat")}, {"email", num("cap:email")}}},
-      {"source", f["source"].empty() ? "config" : f["source"]}};
+      {"load", json::object{{"sms", agent.load_of(Medium::sms)},
+                            {"chat", agent.load_of(Medium::chat)},
+                            {"email", agent.load_of(Medium::email)}}},
+      {"capacity", json::object{{"sms", agent.capacity_of(Medium::sms)},
+                                {"chat", agent.capacity_of(Medium::chat)},
+                                {"email", agent.capacity_of(Medium::email)}}},
+      {"source", agent.source}};
 }
 
 /// An agent as stored, to change and save again; keeps the token.
-routing::AgentSpec stored_spec(const store::AgentView& agent) {
+routing::AgentSpec stored_spec(const AgentState& agent) {
   json::object current = agent_json(agent);
   routing::AgentSpec spec;
   spec.id = std::string(current["id"].as_string());
@@ -255,8 +257,7 @@ asio::awaitable<Response> AdminRoutes::queues() {
     int available = 0;
     for (const auto& agent : *all) {
       bool serves = std::find(agent.pools.begin(), agent.pools.end(), q.id) != agent.pools.end();
-      auto status = agent.fields.find("status");
-      if (serves && status != agent.fields.end() && status->second == "available") ++available;
+      if (serves && agent.presence == Presence::available) ++available;
     }
     std::int64_t oldest = head->oldest_queued_at_ms;
     out.push_back(json::object{{"id", q.id},
@@ -379,7 +380,7 @@ asio::awaitable<store::StoreResult<std::vector<std::string>>> AdminRoutes::candi
     auto agents = co_await overview_.agents();
     if (!agents) co_return unexpected(agents.error());
     for (const auto& a : *agents) {
-      auto some = co_await conversations_.assigned_to(a.fields.at("id"));
+      auto some = co_await conversations_.assigned_to(a.id);
       if (!add(some)) co_return unexpected(some.error());
     }
   } else {

@@ -21,22 +21,44 @@ namespace {
 
 /// One conversation on the watch list as the API shows it.
 json::object sla_entry(const store::SlaItem& item, bool breached, std::int64_t now) {
-  store::Fields c = item.conversation;
+  const Conversation& c = item.conversation;
   const std::string& target = item.target;
   std::int64_t due = item.due_ms;
-  const std::string& started = target == "next_response" ? c["awaiting_since"] : c["created_at"];
-  json::object out{{"conversation_id", c["id"]},
+  const std::optional<Time>& started = target == "next_response" ? c.awaiting_since : c.created_at;
+  json::object out{{"conversation_id", c.id},
                    {"target", target},
-                   {"queue", c["queue"]},
-                   {"channel", c["channel"]},
-                   {"priority", c["priority"]},
-                   {"state", c["state"]},
-                   {"agent", c["agent"].empty() ? json::value(nullptr) : json::value(c["agent"])},
-                   {"contact", c["contact"]},
+                   {"queue", c.queue},
+                   {"channel", c.channel},
+                   {"priority", to_string(c.priority)},
+                   {"state", to_string(c.state)},
+                   {"agent", c.agent.empty() ? json::value(nullptr) : json::value(c.agent)},
+                   {"contact", c.contact_id},
                    {"started_at", time_or_null(started)},
                    {"due_at", format_rfc3339_ms(due)}};
   if (breached) out["overdue_seconds"] = std::max<std::int64_t>(0, (now - due) / 1000);
   else out["breaches_in_seconds"] = std::max<std::int64_t>(0, (due - now) / 1000);
+  return out;
+}
+
+/// A fired alert as the board's feed shows it: the details it was recorded with, times in RFC 3339.
+json::object alert_feed_json(const Alert& a) {
+  json::object out{{"id", a.id}, {"type", a.type}, {"queue", a.queue}};
+  if (a.is_sla()) {
+    out["target"] = a.target;
+    out["conversation_id"] = a.conversation_id;
+    out["channel"] = a.channel;
+    out["priority"] = to_string(a.priority.value_or(Priority::normal));
+    out["contact"] = a.contact;
+    out["started_at"] = time_or_null(a.started_at);
+    out["due_at"] = time_or_null(a.due_at);
+    out["late"] = a.late ? "1" : "0";
+  } else {
+    out["measure"] = a.measure;
+    out["value"] = std::to_string(a.value.value_or(0));
+    out["threshold"] = std::to_string(a.threshold.value_or(0));
+    if (a.raised_at) out["raised_at"] = time_or_null(a.raised_at);
+  }
+  out["fired_at"] = time_or_null(a.fired_at);
   return out;
 }
 
@@ -60,17 +82,7 @@ asio::awaitable<http::Response> AdminRoutes::alerts(std::string_view query) {
   auto recent = co_await overview_.recent_alerts(limit);
   if (!recent) co_return unavailable();
   json::array out;
-  for (const auto& entry : *recent) {
-    json::object a{{"id", entry.id}};
-    for (const auto& [name, value] : entry.fields) {
-      if (name.ends_with("_at") && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos) {
-        a[name] = time_or_null(value);
-      } else {
-        a[name] = value;
-      }
-    }
-    out.push_back(std::move(a));
-  }
+  for (const auto& alert : *recent) out.push_back(alert_feed_json(alert));
   co_return http::json_response(200, json::serialize(json::object{{"alerts", std::move(out)}}));
 }
 

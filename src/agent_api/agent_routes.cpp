@@ -231,14 +231,12 @@ asio::awaitable<Response> AgentRoutes::transfer_targets(const std::string& agent
   for (const auto& q : config_.queues) queues.push_back(json::object{{"id", q.id}});
   auto all = co_await overview_.agents();
   if (!all) co_return unavailable();
-  const std::string m = medium.empty() ? "chat" : medium;
-  for (auto& a : *all) {
-    store::Fields& f = a.fields;
-    if (f["id"] == agent || f["status"] != "available") continue;
-    long long load = std::atoll(f["load:" + m].c_str()), cap = std::atoll(f["cap:" + m].c_str());
+  const Medium m = medium == "sms" ? Medium::sms : medium == "email" ? Medium::email : Medium::chat;
+  for (const AgentState& a : *all) {
+    if (a.id == agent || a.presence != Presence::available) continue;
+    long long load = a.load_of(m), cap = a.capacity_of(m);
     if (load >= cap) continue;  // only those with room for one more of this medium
-    agents.push_back(json::object{{"id", f["id"]}, {"name", f["name"].empty() ? f["id"] : f["name"]},
-                                  {"room", cap - load}});
+    agents.push_back(json::object{{"id", a.id}, {"name", a.name.empty() ? a.id : a.name}, {"room", cap - load}});
   }
   co_return json_response(200, json::serialize(json::object{{"queues", std::move(queues)}, {"agents", std::move(agents)}}));
 }

@@ -11,9 +11,14 @@ namespace omniroute::agent_api {
 namespace json = boost::json;
 
 
-json::value time_or_null(const std::string& ms) {
-  if (ms.empty() || ms == "0") return nullptr;
-  return json::value(format_rfc3339_ms(std::atoll(ms.c_str())));
+json::value time_or_null(const std::optional<Time>& at) {
+  if (!at) return nullptr;
+  return json::value(format_rfc3339_ms(at->time_since_epoch().count()));
+}
+
+std::string handle_shown(const std::string& handle) {
+  auto colon = handle.find(':');
+  return colon == std::string::npos ? handle : handle.substr(colon + 1);
 }
 
 namespace {
@@ -23,15 +28,13 @@ json::value string_or_null(const std::string& s) {
 }
 }  // namespace
 
-json::array comma_list_json(const std::string& comma_separated) {
+json::array string_list_json(const std::vector<std::string>& items) {
   json::array out;
-  for (size_t start = 0; start < comma_separated.size();) {
-    size_t end = std::min(comma_separated.find(',', start), comma_separated.size());
-    if (end > start) out.push_back(json::value(comma_separated.substr(start, end - start)));
-    start = end + 1;
-  }
+  for (const auto& item : items) out.push_back(json::value(item));
   return out;
 }
+
+json::array comma_list_json(const std::string& comma_separated) { return string_list_json(comma_list(comma_separated)); }
 
 bool has_label(const json::value& c, std::string_view label) {
   const json::object* o = c.if_object();
@@ -44,97 +47,104 @@ bool has_label(const json::value& c, std::string_view label) {
   return false;
 }
 
-json::object message_json(const store::Fields& entry, const store::Fields& delivery) {
-  store::Fields f = entry;
-  json::object m{{"id", f["id"]},
-                 {"direction", f["direction"]},
-                 {"text", f["text"]},
-                 {"at", time_or_null(f["at"])},
-                 {"author", f["direction"] == "out" ? string_or_null(f["author"]) : json::value(nullptr)}};
-  if (!f["subject"].empty()) m["subject"] = f["subject"];
-  if (!f["auto"].empty()) m["auto"] = f["auto"];
-  if (!f["template"].empty()) m["template"] = f["template"];  // sent as this approved template (outside a reply window)
-  if (!f["full_text"].empty()) m["full_text"] = f["full_text"];  // e-mail: with the quoted history
-  if (!f["automatic"].empty()) m["automatic"] = f["automatic"];  // an auto-reply or bounce: nobody waits
-  if (f["direction"] == "in" && !f["from"].empty()) m["from"] = f["from"];
-  boost::system::error_code ec;
-  json::value attachments = json::parse(f["attachments"].empty() ? "[]" : f["attachments"], ec);
-  m["attachments"] = ec ? json::value(json::array{}) : attachments;
-  if (f["kind"] == "note") {
-    m["kind"] = "note";  // private: never sent, so no delivery
-  } else if (f["direction"] == "out") {
-    // The transcript is append-only; delivery progress lives beside it.
-    auto d = delivery.find(f["id"]);
-    // Records written before reasons were made valid UTF-8 may hold a cut character: still read them,
-    // so a failed reply never shows as queued.
-    json::parse_options lenient;
-    lenient.allow_invalid_utf8 = true;
-    json::value status = d == delivery.end() ? json::value(nullptr) : json::parse(d->second, ec, {}, lenient);
-    if (ec || !status.is_object()) status = json::object{{"status", "queued"}};
-    m["delivery"] = status;
-  }
-  return m;
+json::object delivery_json(const Delivery& d) {
+  json::object out{{"status", d.status}};
+  if (d.attempts) out["attempts"] = *d.attempts;
+  if (d.reason) out["reason"] = *d.reason;
+  if (d.provider_id) out["provider_id"] = *d.provider_id;
+  if (d.at) out["at"] = *d.at;
+  if (d.encoding) out["encoding"] = *d.encoding;
+  if (d.segments) out["segments"] = *d.segments;
+  for (const auto& [name, ms] : d.reached_at) out[name] = ms;
+  return out;
 }
 
-json::object conversation_json(const store::ConversationView& view) {
-  store::Fields c = view.conversation;
-  store::Fields contact = view.contact;
-  json::array handles;
-  for (const auto& h : view.handles) {
-    auto colon = h.find(':');
-    handles.push_back(json::value(colon == std::string::npos ? h : h.substr(colon + 1)));
+json::object event_json(const Event& e) {
+  json::object out{{"id", e.id}, {"type", e.type}, {"at", time_or_null(e.at)}};
+  for (const auto& detail : kEventDetails) {
+    if (const auto& value = e.*detail.member) out[detail.name] = *value;
   }
+  return out;
+}
+
+json::object message_json(const StoredMessage& m) {
+  const bool out = m.direction == Direction::outbound;
+  json::object j{{"id", m.id},
+                 {"direction", out ? "out" : "in"},
+                 {"text", m.text},
+                 {"at", time_or_null(m.at)},
+                 {"author", out ? string_or_null(m.author) : json::value(nullptr)}};
+  if (!m.subject.empty()) j["subject"] = m.subject;
+  if (!m.automatic_reply.empty()) j["auto"] = m.automatic_reply;
+  if (!m.template_name.empty()) j["template"] = m.template_name;  // sent as this approved template (outside a reply window)
+  if (!m.full_text.empty()) j["full_text"] = m.full_text;  // e-mail: with the quoted history
+  if (!m.automatic.empty()) j["automatic"] = m.automatic;  // an auto-reply or bounce: nobody waits
+  if (!out && !m.from.empty()) j["from"] = m.from;
+  boost::system::error_code ec;
+  json::value attachments = json::parse(m.attachments_json, ec);
+  j["attachments"] = ec ? json::value(json::array{}) : attachments;
+  if (m.note) {
+    j["kind"] = "note";  // private: never sent, so no delivery
+  } else if (out) {
+    j["delivery"] = m.delivery ? json::value(delivery_json(*m.delivery)) : json::value(json::object{{"status", "queued"}});
+  }
+  return j;
+}
+
+json::object conversation_json(const ConversationDetail& detail) {
+  const Conversation& c = detail.conversation;
+  json::array handles;
+  for (const auto& h : detail.contact.handles) handles.push_back(json::value(handle_shown(h)));
   json::object out{
-      {"id", c["id"]},
-      {"channel", c["channel"]},
-      {"state", c["state"]},
-      {"queue", c["queue"]},
-      {"priority", c["priority"].empty() ? "normal" : c["priority"]},
-      {"agent", string_or_null(c["agent"])},
-      {"contact", json::object{{"id", contact["id"]}, {"name", contact["name"]}, {"handles", handles}}},
-      {"subject", c["subject"]},
-      {"created_at", time_or_null(c["created_at"])},
-      {"assigned_at", time_or_null(c["assigned_at"])},
-      {"first_response_at", time_or_null(c["first_response_at"])},
-      {"resolved_at", time_or_null(c["resolved_at"])},
-      {"message_count", std::atoll(c["message_count"].c_str())},
-      {"language", string_or_null(c["language"])},
-      {"labels", comma_list_json(c["labels"])},
-      {"medium", c["medium"]},
-      // The customer waits for an agent's answer: none yet, or they wrote again since the last one.
-      {"awaiting_reply", c["state"] != "resolved" && (c["first_response_at"].empty() || !c["awaiting_since"].empty())},
+      {"id", c.id},
+      {"channel", c.channel},
+      {"state", to_string(c.state)},
+      {"queue", c.queue},
+      {"priority", to_string(c.priority)},
+      {"agent", string_or_null(c.agent)},
+      {"contact", json::object{{"id", detail.contact.id}, {"name", detail.contact.name}, {"handles", handles}}},
+      {"subject", c.subject},
+      {"created_at", time_or_null(c.created_at)},
+      {"assigned_at", time_or_null(c.assigned_at)},
+      {"first_response_at", time_or_null(c.first_response_at)},
+      {"resolved_at", time_or_null(c.resolved_at)},
+      {"message_count", c.message_count},
+      {"language", string_or_null(c.language)},
+      {"labels", string_list_json(c.labels)},
+      {"medium", c.medium},
+      {"awaiting_reply", c.awaiting_reply()},
       // The customer's satisfaction score (1-5) for this conversation, once they answered its survey.
-      {"csat", c["csat"].empty() ? json::value(nullptr) : json::value(std::atoll(c["csat"].c_str()))},
-      {"csat_at", time_or_null(c["csat_at"])},
+      {"csat", c.csat ? json::value(*c.csat) : json::value(nullptr)},
+      {"csat_at", time_or_null(c.csat_at)},
   };
-  if (!view.clock.target.empty()) {
+  if (detail.deadline) {
     // The response deadline running now: the console counts down to it (amber at risk, red breached).
-    std::string due = view.clock.due_ms.substr(0, view.clock.due_ms.find('.'));
-    out["sla"] = json::object{{"target", view.clock.target}, {"due_at", time_or_null(due)}, {"stage", view.clock.stage}};
+    out["sla"] = json::object{{"target", detail.deadline->target},
+                              {"due_at", time_or_null(detail.deadline->due)},
+                              {"stage", detail.deadline->stage}};
   } else {
     out["sla"] = nullptr;
   }
-  if (!c["offered_to"].empty()) {
-    out["offer"] = json::object{{"agent", c["offered_to"]}, {"expires_at", time_or_null(c["offer_expires_at"])}};
+  if (!c.offered_to.empty()) {
+    out["offer"] = json::object{{"agent", c.offered_to}, {"expires_at", time_or_null(c.offer_expires_at)}};
   }
-  if (!view.contact_conversations.empty() || !view.contact_attributes.empty()) {
+  if (detail.with_history) {
     // With the transcript: what the agent's contact panel shows (attributes, every conversation of the person).
     json::object& person = out["contact"].as_object();
     json::object attributes;
-    for (const auto& [name, value] : view.contact_attributes) attributes[name] = value;
-    std::vector<std::pair<std::string, std::string>> convs(view.contact_conversations.begin(),
-                                                          view.contact_conversations.end());
+    for (const auto& [name, value] : detail.contact.attributes) attributes[name] = value;
+    std::vector<ConversationRef> convs = detail.contact.conversations;
     std::sort(convs.begin(), convs.end(), [](const auto& a, const auto& b) {
-      return std::atoll(a.first.c_str() + 1) > std::atoll(b.first.c_str() + 1);  // newest first: v10 before v9
+      return std::atoll(a.id.c_str() + 1) > std::atoll(b.id.c_str() + 1);  // newest first: v10 before v9
     });
     json::array history;
-    for (const auto& [id, since] : convs) history.push_back(json::object{{"id", id}, {"created_at", time_or_null(since)}});
+    for (const auto& ref : convs) history.push_back(json::object{{"id", ref.id}, {"created_at", time_or_null(ref.created_at)}});
     person["attributes"] = std::move(attributes);
     person["conversations"] = std::move(history);
   }
-  if (!view.messages.empty()) {
+  if (!detail.messages.empty()) {
     json::array messages;
-    for (const auto& entry : view.messages) messages.push_back(message_json(entry.fields, view.delivery));
+    for (const auto& m : detail.messages) messages.push_back(message_json(m));
     out["messages"] = std::move(messages);
   }
   return out;

@@ -83,7 +83,7 @@ asio::awaitable<void> EventFeed::follow() {
     auto read = co_await events_.read_after(position_, 200, kBlock);
     if (!read || read->empty()) continue;  // the client reconnects (we wait above), or nothing came
     position_ = read->back().id;
-    auto batch = std::make_shared<const std::vector<store::StreamEntry>>(std::move(*read));
+    auto batch = std::make_shared<const std::vector<Event>>(std::move(*read));
     for (const auto& s : subscribers_) {
       asio::post(s.executor, [subscriber = s.subscriber, batch] { subscriber->deliver(batch); });
     }

@@ -28,7 +28,7 @@ class FeedSubscriber {
   virtual ~FeedSubscriber() = default;
   /// The feed's position when this subscriber joined: it gets every event after it.
   virtual void placed(const std::string& position) = 0;
-  virtual void deliver(std::shared_ptr<const std::vector<store::StreamEntry>> events) = 0;
+  virtual void deliver(std::shared_ptr<const std::vector<Event>> events) = 0;
 };
 
 class EventFeed {

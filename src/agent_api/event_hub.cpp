@@ -86,7 +86,7 @@ void EventHub::placed(const std::string& position) {
   wake_placed();
 }
 
-void EventHub::deliver(std::shared_ptr<const std::vector<store::StreamEntry>> events) {
+void EventHub::deliver(std::shared_ptr<const std::vector<Event>> events) {
   if (!wanting_ || position_ == "$" || events->empty()) return;
   position_ = events->back().id;
   for (auto& w : sessions_) {

@@ -30,7 +30,7 @@ namespace omniroute::agent_api {
 
 /// One entry of the events stream.
 /// One event of the stream; its id is the client's resumption cursor.
-using Event = store::StreamEntry;
+using omniroute::Event;
 
 class EventSession;
 
@@ -52,7 +52,7 @@ class EventHub final : public FeedSubscriber {
 
   // FeedSubscriber, on this loop:
   void placed(const std::string& position) override;
-  void deliver(std::shared_ptr<const std::vector<store::StreamEntry>> events) override;
+  void deliver(std::shared_ptr<const std::vector<Event>> events) override;
 
   /// Runs one upgraded connection (GET /v1/agents/me/events) of agent `agent` (authenticated by the router)
   /// to its end; `agent` "" is the admin's stream (GET /v1/events): every event of the workspace.

@@ -41,7 +41,7 @@ EventSession::EventSession(EventHub& hub, std::string agent, std::string socket_
 
 void EventSession::offer(const Event& e) {
   if (closed_) return;
-  if (auto t = e.fields.find("type"); t != e.fields.end() && t->second == "credential.changed") {
+  if (e.type == "credential.changed") {
     // Nothing this socket is offered later is written before its credential has been checked again.
     recheck_ = true;
     wake_.cancel();
@@ -111,14 +111,9 @@ asio::awaitable<void> EventSession::follow_current() {
 
 bool EventSession::admit(const Event& e) {
   if (admin_) return true;  // the supervisor sees the whole workspace
-  auto field = [&e](const char* name) -> const std::string& {
-    static const std::string none;
-    auto it = e.fields.find(name);
-    return it == e.fields.end() ? none : it->second;
-  };
-  const std::string& type = field("type");
-  const std::string& conv = field("conversation_id");
-  const bool for_me = field("agent") == agent_;
+  const std::string& type = e.type;
+  const std::string& conv = text_of(e.conversation_id);
+  const bool for_me = e.agent == agent_;
   if (type == "conversation.assigned") {
     if (for_me) conversations_.insert(conv);
     return for_me;
@@ -132,8 +127,8 @@ bool EventSession::admit(const Event& e) {
     if (type == "conversation.resolved" || !for_me) conversations_.erase(conv);
     return true;
   }
-  if (type == "conversation.requeued") return field("from_agent") == agent_ && conversations_.erase(conv) > 0;
-  if (type == "message.created" && field("opened") == "1" && queues_.count(field("queue")) &&
+  if (type == "conversation.requeued") return e.from_agent == agent_ && conversations_.erase(conv) > 0;
+  if (type == "message.created" && e.opened == "1" && queues_.count(text_of(e.queue)) &&
       !conversations_.count(conv)) {
     return true;  // rendered as conversation.queued
   }
@@ -241,7 +236,7 @@ asio::awaitable<void> EventSession::replay(const std::string& cursor, const std:
     co_await follow_current();  // what admit() learnt from the skipped events is re-read instead
     Event e;
     e.id = until;
-    e.fields["type"] = "reload";
+    e.type = "reload";
     missed.push_back(std::move(e));
   }
   // Live events offered meanwhile came later in the stream: the missed ones go first.
@@ -282,7 +277,7 @@ asio::awaitable<void> EventSession::write_loop() {
     auto [ec, n] = co_await ws_.async_write(asio::buffer(*frame), kAwait);
     writing_ = false;
     if (ec) break;
-    if (e.fields["type"] == "agent.removed") break;  // this agent no longer exists: said so, now close
+    if (e.type == "agent.removed") break;  // this agent no longer exists: said so, now close
   }
   if (ws_.is_open()) {
     // Too slow: try again later, resuming from the last event received (Last-Event-ID).
@@ -295,18 +290,10 @@ asio::awaitable<void> EventSession::write_loop() {
 }
 
 asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
-  auto& f = e.fields;
-  if (f["type"] == "reload") co_return json::serialize(json::object{{"type", "reload"}, {"id", e.id}});
-  if (admin_) {
-    // Every field as recorded (ids, queue, agent, status, at as RFC 3339): the board re-reads what changed.
-    json::object out{{"id", e.id}};
-    for (const auto& [name, value] : f) {
-      out[name] = name == "at" ? time_or_null(value) : json::value(value);
-    }
-    co_return json::serialize(out);
-  }
-  const std::string& type = f["type"];
-  const std::string& conv = f["conversation_id"];
+  if (e.type == "reload") co_return json::serialize(json::object{{"type", "reload"}, {"id", e.id}});
+  if (admin_) co_return json::serialize(event_json(e));  // the board re-reads what changed
+  const std::string& type = e.type;
+  const std::string& conv = text_of(e.conversation_id);
   if (type == "conversation.assigned") {
     auto view = co_await fetch(conv);
     if (!view) co_return std::nullopt;
@@ -318,46 +305,46 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
     co_return json::serialize(json::object{{"type", type},
                                            {"id", e.id},
                                            {"conversation", std::move(*view)},
-                                           {"expires_at", time_or_null(f["expires_at"])}});
+                                           {"expires_at", time_or_null(time_from_ms(text_of(e.expires_at)))}});
   }
-  if (type == "conversation.transferred" && f["agent"] == agent_) {
+  if (type == "conversation.transferred" && e.agent == agent_) {
     // To this agent: with the conversation, as an assignment brings it.
     auto view = co_await fetch(conv);
     if (!view) co_return std::nullopt;
     co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
-                                           {"from_agent", f["from_agent"]}, {"conversation", std::move(*view)}});
+                                           {"from_agent", text_of(e.from_agent)}, {"conversation", std::move(*view)}});
   }
   if (type == "conversation.requeued") {
     co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
-                                           {"queue", f["queue"]}, {"reason", f["reason"]}});
+                                           {"queue", text_of(e.queue)}, {"reason", text_of(e.reason)}});
   }
   if (type == "agent.removed") co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
   if (type == "reload") co_return json::serialize(json::object{{"type", type}, {"id", e.id}});
   if (type == "message.delivery") {
-    json::object delivery{{"status", f["status"]}};
-    if (!f["reason"].empty()) delivery["reason"] = f["reason"];
+    json::object delivery{{"status", text_of(e.status)}};
+    if (!text_of(e.reason).empty()) delivery["reason"] = text_of(e.reason);
     co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
-                                           {"message_id", f["message_id"]}, {"delivery", std::move(delivery)}});
+                                           {"message_id", text_of(e.message_id)}, {"delivery", std::move(delivery)}});
   }
   if (type == "conversation.labels") {
     co_return json::serialize(json::object{
-        {"type", type}, {"id", e.id}, {"conversation_id", conv}, {"labels", comma_list_json(f["labels"])}});
+        {"type", type}, {"id", e.id}, {"conversation_id", conv}, {"labels", comma_list_json(text_of(e.labels))}});
   }
   if (type == "conversation.presence") {
     co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
-                                           {"agent", f["agent"]}, {"what", f["what"]}, {"at", time_or_null(f["at"])}});
+                                           {"agent", text_of(e.agent)}, {"what", text_of(e.what)}, {"at", time_or_null(e.at)}});
   }
-  if (type == "message.created" && f["opened"] == "1" && !conversations_.count(conv)) {
+  if (type == "message.created" && e.opened == "1" && !conversations_.count(conv)) {
     co_return json::serialize(json::object{{"type", "conversation.queued"}, {"id", e.id}, {"conversation_id", conv},
-                                           {"queue", f["queue"]}});
+                                           {"queue", text_of(e.queue)}});
   }
   if (type == "message.created") {
     // The event names the message's transcript entry; events written before it did: look among the newest.
-    auto r = co_await hub_.conversations().transcript_entries(conv, f["entry"]);
+    auto r = co_await hub_.conversations().transcript_entries(conv, text_of(e.entry));
     if (!r) co_return std::nullopt;
     for (const auto& entry : *r) {
-      json::object m = message_json(entry.fields, {});
-      if (string_at(m, {"id"}) == f["message_id"]) {
+      if (entry.id == text_of(e.message_id)) {
+        json::object m = message_json(entry);
         co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv}, {"message", m}});
       }
     }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "omniroute/channel.hpp"
+#include "omniroute/conversation.hpp"
 
 namespace omniroute::config {
 
@@ -76,7 +77,11 @@ struct RedisConfig {
   Seconds dedupe_ttl{7 * 24 * 3600};
 };
 
-enum class Priority { low = 0, normal = 1, high = 2, urgent = 3 };
+// Priorities are the conversation's (omniroute/conversation.hpp); config names them as before.
+using omniroute::Priority;
+using omniroute::priority_from;
+using omniroute::to_string;
+
 enum class Strategy { least_busy, round_robin, longest_idle };
 
 /// What a team promises: each target 0 when not promised.
@@ -209,8 +214,6 @@ struct Config {
   const QueueConfig* default_queue(std::string_view channel_id) const;
 };
 
-std::string_view to_string(Priority p);
-std::optional<Priority> priority_from(std::string_view name);
 std::string_view to_string(SlaTarget t);
 std::string_view to_string(Strategy s);
 

@@ -79,23 +79,6 @@ const QueueConfig* Config::default_queue(std::string_view channel_id) const {
   return nullptr;
 }
 
-std::string_view to_string(Priority p) {
-  switch (p) {
-    case Priority::low: return "low";
-    case Priority::normal: return "normal";
-    case Priority::high: return "high";
-    case Priority::urgent: return "urgent";
-  }
-  return "normal";
-}
-
-std::optional<Priority> priority_from(std::string_view name) {
-  for (Priority p : {Priority::low, Priority::normal, Priority::high, Priority::urgent}) {
-    if (to_string(p) == name) return p;
-  }
-  return std::nullopt;
-}
-
 std::string_view to_string(SlaTarget t) {
   switch (t) {
     case SlaTarget::first_response: return "first_response";

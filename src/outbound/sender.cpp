@@ -110,10 +110,10 @@ asio::awaitable<void> Sender::run() {
 asio::awaitable<void> Sender::record(const Entry& entry, const std::string& status_json, bool final, bool dead,
                                      const std::string& status, const std::string& provider_id) {
   store::DeliveryRecord d;
-  d.conversation = entry.fields.at("conversation_id");
-  d.message_id = entry.fields.at("message_id");
-  d.channel = entry.fields.count("channel") ? entry.fields.at("channel") : std::string();
-  d.entry_id = entry.id;
+  d.conversation = entry.conversation_id;
+  d.message_id = entry.message_id;
+  d.channel = entry.channel;
+  d.entry_id = entry.entry;
   d.status = status;
   d.status_json = status_json;
   d.final = final;
@@ -134,12 +134,11 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
     int& n;
     ~Done() { --n; }
   } done{in_flight_};
-  if (!entry.fields.count("conversation_id") || !entry.fields.count("message_id")) co_return;
-  const std::string channel_id = entry.fields["channel"];
+  if (entry.conversation_id.empty() || entry.message_id.empty()) co_return;
+  const std::string channel_id = entry.channel;
   auto channel = channels_.find(channel_id);
-  OutboundMessage message{entry.fields["conversation_id"], entry.fields["message_id"], entry.fields["recipient"],
-                          entry.fields["text"], entry.fields["template"], entry.fields["subject"],
-                          entry.fields["reply_context"]};
+  OutboundMessage message{entry.conversation_id, entry.message_id, entry.recipient,     entry.text,
+                          entry.template_name,   entry.subject,    entry.reply_context};
   std::optional<HttpCall> call;
   if (channel != channels_.end()) call = channel->second->build_send(message);
   if (!call) {

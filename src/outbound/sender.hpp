@@ -34,7 +34,7 @@ class Sender {
   void stop();
 
  private:
-  using Entry = store::OutboxEntry;
+  using Entry = OutboxItem;
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> deliver(Entry entry);
   boost::asio::awaitable<void> record(const Entry& entry, const std::string& status_json, bool final, bool dead,

@@ -10,30 +10,25 @@ namespace json = boost::json;
 
 namespace {
 
-std::string get(const AlertFields& a, const char* key) {
-  auto it = a.find(key);
-  return it == a.end() ? std::string() : it->second;
-}
+std::int64_t ms_of(const std::optional<Time>& t) { return t ? t->time_since_epoch().count() : 0; }
 
-std::int64_t number(const AlertFields& a, const char* key) { return std::atoll(get(a, key).c_str()); }
-
-config::SlaTarget target_of(const AlertFields& a) {
-  std::string t = get(a, "target");
-  if (t == "next_response") return config::SlaTarget::next_response;
-  if (t == "resolution") return config::SlaTarget::resolution;
+config::SlaTarget target_of(const Alert& a) {
+  if (a.target == "next_response") return config::SlaTarget::next_response;
+  if (a.target == "resolution") return config::SlaTarget::resolution;
   return config::SlaTarget::first_response;  // alerts from before targets were named
 }
 
 /// For queue alerts: the measure's value in its unit (seconds of wait, or conversations).
-std::int64_t measure_value(const AlertFields& a, const char* key) {
-  std::int64_t v = number(a, key);
-  return get(a, "measure") == "oldest_wait" ? v / 1000 : v;
+std::int64_t measure_value(const Alert& a, const std::optional<std::int64_t>& v) {
+  return a.measure == "oldest_wait" ? v.value_or(0) / 1000 : v.value_or(0);
 }
 
-std::string measured(const AlertFields& a, const char* key) {
-  std::int64_t v = measure_value(a, key);
-  return get(a, "measure") == "oldest_wait" ? short_duration(v) : std::to_string(v);
+std::string measured(const Alert& a, const std::optional<std::int64_t>& v) {
+  std::int64_t value = measure_value(a, v);
+  return a.measure == "oldest_wait" ? short_duration(value) : std::to_string(value);
 }
+
+std::string priority_of(const Alert& a) { return std::string(to_string(a.priority.value_or(Priority::normal))); }
 
 }  // namespace
 
@@ -45,70 +40,68 @@ std::string short_duration(std::int64_t s) {
   return std::to_string(s / 86400) + "d" + (s % 86400 >= 3600 ? " " + std::to_string(s % 86400 / 3600) + "h" : "");
 }
 
-std::string alert_kind(const AlertFields& alert) {
-  std::string type = get(alert, "type");
-  if (type == "sla.warning") return "warning";
-  if (type == "sla.breached") return "breached";
+std::string alert_kind(const Alert& alert) {
+  if (alert.type == "sla.warning") return "warning";
+  if (alert.type == "sla.breached") return "breached";
   return "queue";
 }
 
-std::string alert_json(const AlertFields& a, const Policies& policies) {
-  std::int64_t fired = number(a, "fired_at");
+std::string alert_json(const Alert& a, const Policies& policies) {
+  std::int64_t fired = ms_of(a.fired_at);
   if (alert_kind(a) == "queue") {
-    json::object out{{"type", get(a, "type")},
-                     {"queue", get(a, "queue")},
-                     {"measure", get(a, "measure")},
-                     {"value", measure_value(a, "value")},
-                     {"threshold", measure_value(a, "threshold")},
+    json::object out{{"type", a.type},
+                     {"queue", a.queue},
+                     {"measure", a.measure},
+                     {"value", measure_value(a, a.value)},
+                     {"threshold", measure_value(a, a.threshold)},
                      {"at", format_rfc3339_ms(fired)}};
-    if (!get(a, "raised_at").empty()) out["raised_at"] = format_rfc3339_ms(number(a, "raised_at"));
+    if (a.raised_at) out["raised_at"] = format_rfc3339_ms(ms_of(a.raised_at));
     return json::serialize(out);
   }
-  const std::string queue = get(a, "queue");
   config::SlaTarget target = target_of(a);
-  std::int64_t started = number(a, get(a, "started_at").empty() ? "created_at" : "started_at");
-  std::int64_t target_seconds = policies.target(queue, priority_named(get(a, "priority")), target).count();
-  std::int64_t elapsed = policies.elapsed_ms(queue, started, fired) / 1000;
-  return json::serialize(json::object{{"type", get(a, "type")},
+  std::int64_t target_seconds = policies.target(a.queue, a.priority.value_or(Priority::normal), target).count();
+  std::int64_t elapsed = policies.elapsed_ms(a.queue, ms_of(a.started_at), fired) / 1000;
+  return json::serialize(json::object{{"type", a.type},
                                       {"target", std::string(config::to_string(target))},
-                                      {"conversation_id", get(a, "conversation_id")},
-                                      {"queue", queue},
-                                      {"channel", get(a, "channel")},
-                                      {"priority", get(a, "priority")},
+                                      {"conversation_id", a.conversation_id},
+                                      {"queue", a.queue},
+                                      {"channel", a.channel},
+                                      {"priority", priority_of(a)},
                                       {"target_seconds", target_seconds},
                                       {"elapsed_seconds", elapsed},
-                                      {"due_at", format_rfc3339_ms(number(a, "due_at"))},
+                                      {"due_at", format_rfc3339_ms(ms_of(a.due_at))},
                                       {"at", format_rfc3339_ms(fired)},
-                                      {"late", get(a, "late") == "1"}});
+                                      {"late", a.late}});
 }
 
-std::string alert_line(const AlertFields& a) {
-  const std::string type = get(a, "type"), queue = get(a, "queue");
+std::string alert_line(const Alert& a) {
+  const std::string& type = a.type;
+  const std::string& queue = a.queue;
   if (type == "queue.oldest_wait") {
-    return "Queue " + queue + ": the oldest conversation has waited " + measured(a, "value") + " (alert at " +
-           measured(a, "threshold") + ")";
+    return "Queue " + queue + ": the oldest conversation has waited " + measured(a, a.value) + " (alert at " +
+           measured(a, a.threshold) + ")";
   }
   if (type == "queue.depth") {
-    return "Queue " + queue + ": " + measured(a, "value") + " conversations waiting (alert at " + measured(a, "threshold") + ")";
+    return "Queue " + queue + ": " + measured(a, a.value) + " conversations waiting (alert at " + measured(a, a.threshold) + ")";
   }
   if (type == "queue.recovered") {
-    std::string what = get(a, "measure") == "oldest_wait" ? "oldest wait " : "waiting ";
-    return "Queue " + queue + " recovered: " + what + measured(a, "value") + " (alert at " + measured(a, "threshold") + ")";
+    std::string what = a.measure == "oldest_wait" ? "oldest wait " : "waiting ";
+    return "Queue " + queue + " recovered: " + what + measured(a, a.value) + " (alert at " + measured(a, a.threshold) + ")";
   }
   static const std::map<std::string, std::string> kNames{
       {"first_response", "First response"}, {"next_response", "Next response"}, {"resolution", "Resolution"}};
-  auto name = kNames.find(get(a, "target"));
+  auto name = kNames.find(a.target);
   std::string what = name == kNames.end() ? "First response" : name->second;
-  std::int64_t due = number(a, "due_at"), fired = number(a, "fired_at");
+  std::int64_t due = ms_of(a.due_at), fired = ms_of(a.fired_at);
   std::string line = type == "sla.warning" ? what + " due in " + short_duration((due - fired) / 1000)
                                            : what + " overdue" + (fired - due >= 1000 ? " by " + short_duration((fired - due) / 1000) : "");
-  line += " — queue " + queue + ", conversation " + get(a, "conversation_id") + " (customer " + get(a, "contact") +
-          ", channel " + get(a, "channel") + ", priority " + get(a, "priority") + ")";
-  if (get(a, "late") == "1") line += "; noticed late, the router was down";
+  line += " — queue " + queue + ", conversation " + a.conversation_id + " (customer " + a.contact + ", channel " +
+          a.channel + ", priority " + priority_of(a) + ")";
+  if (a.late) line += "; noticed late, the router was down";
   return line;
 }
 
-std::pair<std::string, std::string> alert_mail(const AlertFields& a, const Policies& policies) {
+std::pair<std::string, std::string> alert_mail(const Alert& a, const Policies& policies) {
   std::string line = alert_line(a);
   std::string body = line + "\n\n";
   json::value details = json::parse(alert_json(a, policies));

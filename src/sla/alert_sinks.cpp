@@ -14,7 +14,7 @@ namespace {
 namespace json = boost::json;
 
 /// The alert as JSON, signed like the generic channel's replies when the sink has a secret.
-std::optional<HttpCall> webhook(const config::AlertSink& sink, const AlertFields& alert, const Policies& policies) {
+std::optional<HttpCall> webhook(const config::AlertSink& sink, const Alert& alert, const Policies& policies) {
   HttpCall call;
   call.url = sink.url;
   call.headers.push_back({"Content-Type", "application/json"});
@@ -24,18 +24,18 @@ std::optional<HttpCall> webhook(const config::AlertSink& sink, const AlertFields
 }
 
 /// One line for a chat channel's incoming webhook, with an icon for how bad it is.
-std::optional<HttpCall> chat_line(const config::AlertSink& sink, const AlertFields& alert, const Policies&) {
+std::optional<HttpCall> chat_line(const config::AlertSink& sink, const Alert& alert, const Policies&) {
   HttpCall call;
   call.url = sink.url;
   call.headers.push_back({"Content-Type", "application/json"});
   std::string icon = alert_kind(alert) == "breached" ? ":rotating_light: " : ":warning: ";
-  if (auto type = alert.find("type"); type != alert.end() && type->second == "queue.recovered") icon = ":white_check_mark: ";
+  if (alert.type == "queue.recovered") icon = ":white_check_mark: ";
   call.body = json::serialize(json::object{{"text", icon + alert_line(alert)}});
   return call;
 }
 
 /// A readable mail, submitted to the sink's mail server.
-std::optional<HttpCall> mail(const config::AlertSink& sink, const AlertFields& alert, const Policies& policies) {
+std::optional<HttpCall> mail(const config::AlertSink& sink, const Alert& alert, const Policies& policies) {
   auto [subject, text] = alert_mail(alert, policies);
   mail::MailMessage m;
   m.from = sink.from;
@@ -60,9 +60,8 @@ std::optional<HttpCall> mail(const config::AlertSink& sink, const AlertFields& a
 }
 
 /// The daemon's own log, at warn.
-std::optional<HttpCall> to_log(const config::AlertSink&, const AlertFields& alert, const Policies&) {
-  auto type = alert.find("type");
-  log::warn("alert " + (type == alert.end() ? std::string() : type->second) + ": " + alert_line(alert));
+std::optional<HttpCall> to_log(const config::AlertSink&, const Alert& alert, const Policies&) {
+  log::warn("alert " + alert.type + ": " + alert_line(alert));
   return std::nullopt;
 }
 

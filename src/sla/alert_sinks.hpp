@@ -21,7 +21,7 @@ struct AlertSinkKind {
   std::string name;
   /// The call that delivers `alert` to `sink` (2xx: delivered; anything else is retried), or
   /// nullopt when the kind delivered it in place.
-  std::function<std::optional<HttpCall>(const config::AlertSink& sink, const AlertFields& alert,
+  std::function<std::optional<HttpCall>(const config::AlertSink& sink, const Alert& alert,
                                         const Policies& policies)>
       deliver;
 };

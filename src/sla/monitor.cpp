@@ -97,11 +97,11 @@ asio::awaitable<void> Monitor::check_queues() {
   }
 }
 
-bool Monitor::wants(const config::AlertSink& sink, const Fields& alert) const {
+bool Monitor::wants(const config::AlertSink& sink, const Alert& alert) const {
   auto has = [](const std::vector<std::string>& list, const std::string& v) {
     return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
   };
-  return has(sink.queues, alert.count("queue") ? alert.at("queue") : "") && has(sink.kinds, alert_kind(alert));
+  return has(sink.queues, alert.queue) && has(sink.kinds, alert_kind(alert));
 }
 
 asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
@@ -133,7 +133,8 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
       for (auto& e : *entries) {
         // Our own entry still being retried comes back through XAUTOCLAIM: it has one delivery already.
         if (!in_flight_.insert({sink.id, e.id}).second) continue;
-        tasks_.spawn(deliver(sink, e.id, std::move(e.fields)), "sla: delivering an alert to " + sink.id);
+        std::string id = e.id;  // read before `e` moves: argument order is unspecified
+        tasks_.spawn(deliver(sink, std::move(id), std::move(e)), "sla: delivering an alert to " + sink.id);
       }
     }
     if (!entries || entries->empty()) {
@@ -143,7 +144,7 @@ asio::awaitable<void> Monitor::sink_loop(const config::AlertSink& sink) {
   }
 }
 
-asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fields& alert) {
+asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Alert& alert) {
   const AlertSinkKind* kind = find_alert_sink_kind(sink.kind);  // every configured kind is known (checked at load)
   std::optional<HttpCall> call = kind ? kind->deliver(sink, alert, policies_) : std::nullopt;
   if (!call) co_return true;  // delivered in place (the log), or nothing can ever be sent
@@ -154,7 +155,7 @@ asio::awaitable<bool> Monitor::attempt(const config::AlertSink& sink, const Fiel
   co_return false;
 }
 
-asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::string id, Fields alert) {
+asio::awaitable<void> Monitor::deliver(const config::AlertSink& sink, std::string id, Alert alert) {
   const std::string group = "sink:" + sink.id;
   struct Done {
     Monitor& m;

@@ -34,16 +34,15 @@ class Monitor {
   void stop();
 
  private:
-  using Fields = AlertFields;
   boost::asio::awaitable<void> claim_loop();
   boost::asio::awaitable<void> claim_due();
   boost::asio::awaitable<void> schedule_next_responses();
   boost::asio::awaitable<void> check_queues();
   /// One delivery attempt to a webhook, Slack or e-mail sink: true when the sink took it.
-  boost::asio::awaitable<bool> attempt(const config::AlertSink& sink, const Fields& alert);
+  boost::asio::awaitable<bool> attempt(const config::AlertSink& sink, const Alert& alert);
   boost::asio::awaitable<void> sink_loop(const config::AlertSink& sink);
-  boost::asio::awaitable<void> deliver(const config::AlertSink& sink, std::string id, Fields alert);
-  bool wants(const config::AlertSink& sink, const Fields& alert) const;
+  boost::asio::awaitable<void> deliver(const config::AlertSink& sink, std::string id, Alert alert);
+  bool wants(const config::AlertSink& sink, const Alert& alert) const;
 
   const config::Config& config_;
   store::ConversationStore& store_;

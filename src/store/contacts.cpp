@@ -8,24 +8,30 @@ namespace omniroute::store {
 
 namespace asio = boost::asio;
 
-asio::awaitable<StoreResult<std::optional<ContactView>>> Contacts::read(const std::string& id) {
+asio::awaitable<StoreResult<std::optional<Contact>>> Contacts::read(const std::string& id) {
   std::vector<std::string> hash{"HGETALL", keys_.contact(id)};
   auto c = co_await detail::command(client_, std::move(hash));
   if (!c) co_return unexpected(c.error());
   // Handles and conversations are fields of the contact's hash (handle:<kind>:<handle>, conv:<id>); contacts
   // stored by earlier builds keep them in the sets read below as well.
-  ContactView v;
+  Contact v;
+  Fields own;
   for (auto& [name, value] : fields_of(*c)) {
     if (name.starts_with("handle:")) {
       v.handles.push_back(name.substr(7));
     } else if (name.starts_with("conv:")) {
       v.conversations.push_back(name.substr(5));
     } else {
-      v.fields[name] = std::move(value);
+      own[name] = std::move(value);
     }
   }
-  if (v.fields["id"].empty()) co_return std::optional<ContactView>();
-  if (!v.fields["merged_into"].empty()) co_return std::optional<ContactView>(std::move(v));
+  if (own["id"].empty()) co_return std::optional<Contact>();
+  v.id = own["id"];
+  v.name = own["name"];
+  v.created_at = time_from_ms(own["created_at"]);
+  v.merged_into = own["merged_into"];
+  v.merged_at = time_from_ms(own["merged_at"]);
+  if (!v.merged_into.empty()) co_return std::optional<Contact>(std::move(v));
   std::vector<std::string> handles{"SMEMBERS", keys_.contact_handles(id)};
   auto h = co_await detail::command(client_, std::move(handles));
   std::vector<std::string> attrs{"HGETALL", keys_.contact_attributes(id)};
@@ -38,7 +44,7 @@ asio::awaitable<StoreResult<std::optional<ContactView>>> Contacts::read(const st
   for (auto& handle : detail::strings_of(*h)) v.handles.push_back(std::move(handle));
   v.attributes = fields_of(*a);
   for (auto& conv : detail::strings_of(*cs)) v.conversations.push_back(std::move(conv));
-  co_return std::optional<ContactView>(std::move(v));
+  co_return std::optional<Contact>(std::move(v));
 }
 
 asio::awaitable<StoreResult<MergeOutcome>> Contacts::merge(const std::string& into, const std::string& from,
@@ -71,7 +77,7 @@ asio::awaitable<StoreResult<bool>> Contacts::update(const std::string& id, const
   co_return detail::status_of(*r) != "not_found";
 }
 
-asio::awaitable<StoreResult<Fields>> Contacts::attributes_of(const std::string& handle_kind,
+asio::awaitable<StoreResult<ContactAttributes>> Contacts::attributes_of(const std::string& handle_kind,
                                                              const std::string& handle) {
   ContactAttributesCall call;
   call.handle = keys_.handle(handle_kind, handle);

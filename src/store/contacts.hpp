@@ -8,18 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "omniroute/contact.hpp"
 #include "store/conversations.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 
 namespace omniroute::store {
-
-struct ContactView {
-  Fields fields;                            // id, name, created_at; or id, merged_into, merged_at
-  std::vector<std::string> handles;         // "<kind>:<handle>"
-  Fields attributes;
-  std::vector<std::string> conversations;   // ids, in no order
-};
 
 struct MergeOutcome {
   enum class Status { merged, not_found, same };
@@ -37,14 +31,14 @@ class Contacts {
   Contacts(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
 
   /// The contact; nullopt when there is none. A merged contact has only id, merged_into and merged_at.
-  boost::asio::awaitable<StoreResult<std::optional<ContactView>>> read(const std::string& id);
+  boost::asio::awaitable<StoreResult<std::optional<Contact>>> read(const std::string& id);
   boost::asio::awaitable<StoreResult<MergeOutcome>> merge(const std::string& into, const std::string& from,
                                                           std::int64_t now_ms);
   /// Changes the name ("" keeps it) and attributes; false when there is no such (unmerged) contact.
   boost::asio::awaitable<StoreResult<bool>> update(const std::string& id, const std::string& name,
                                                    const std::vector<AttributeChange>& attributes);
   /// The attributes of the contact known by `handle`; empty for an unknown handle.
-  boost::asio::awaitable<StoreResult<Fields>> attributes_of(const std::string& handle_kind, const std::string& handle);
+  boost::asio::awaitable<StoreResult<ContactAttributes>> attributes_of(const std::string& handle_kind, const std::string& handle);
 
  private:
   RedisClient& client_;

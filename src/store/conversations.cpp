@@ -249,40 +249,46 @@ asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(cons
   co_return std::optional<Blob>(Blob{std::move(r->elements[0].str), std::move(r->elements[1].str)});
 }
 
-asio::awaitable<StoreResult<std::optional<ConversationView>>> Conversations::view(const std::string& conversation,
-                                                                                 bool with_messages) {
+asio::awaitable<StoreResult<std::optional<ConversationDetail>>> Conversations::view(const std::string& conversation,
+                                                                                   bool with_messages) {
   ConversationViewCall call;
   call.conv = keys_.conversation(conversation);
   call.prefix = keys_.prefix();
   call.with_messages = with_messages ? "1" : "0";
   auto r = co_await run(client_, conversation_view_script(), call);
   if (!r) co_return unexpected(r.error());
-  if (r->elements.size() < 5) co_return std::optional<ConversationView>();
-  ConversationView v;
-  v.conversation = fields_of(r->elements[0]);
-  v.contact = fields_of(r->elements[1]);
-  v.handles = detail::strings_of(r->elements[2]);
-  v.messages = detail::entries_of(r->elements[3]);
-  v.delivery = fields_of(r->elements[4]);
+  if (r->elements.size() < 5) co_return std::optional<ConversationDetail>();
+  ConversationDetail v;
+  v.conversation = conversation_from(fields_of(r->elements[0]));
+  Fields contact = fields_of(r->elements[1]);
+  v.contact.id = contact["id"];
+  v.contact.name = contact["name"];
+  v.contact.handles = detail::strings_of(r->elements[2]);
+  Fields delivery = fields_of(r->elements[4]);
+  for (const auto& entry : entries_of(r->elements[3])) v.messages.push_back(message_from(entry, &delivery));
   if (r->elements.size() >= 7) {
-    v.contact_conversations = fields_of(r->elements[5]);
-    v.contact_attributes = fields_of(r->elements[6]);
+    Fields conversations = fields_of(r->elements[5]);
+    v.contact.attributes = fields_of(r->elements[6]);
+    v.with_history = !conversations.empty() || !v.contact.attributes.empty();
+    for (const auto& [id, since] : conversations) v.contact.conversations.push_back({id, time_from_ms(since)});
   }
   if (r->elements.size() >= 8 && r->elements[7].elements.size() == 3) {
     const auto& c = r->elements[7].elements;
-    v.clock = {c[0].str, c[1].str, c[2].str};
+    if (auto due = time_from_ms(c[1].str)) v.deadline = ResponseDeadline{c[0].str, *due, c[2].str};
   }
-  co_return std::optional<ConversationView>(std::move(v));
+  co_return std::optional<ConversationDetail>(std::move(v));
 }
 
-asio::awaitable<StoreResult<std::vector<StreamEntry>>> Conversations::transcript_entries(
+asio::awaitable<StoreResult<std::vector<StoredMessage>>> Conversations::transcript_entries(
     const std::string& conversation, const std::string& entry) {
   std::vector<std::string> cmd = entry.empty()
       ? std::vector<std::string>{"XREVRANGE", keys_.transcript(conversation), "+", "-", "COUNT", "50"}
       : std::vector<std::string>{"XRANGE", keys_.transcript(conversation), entry, entry};
   auto r = co_await detail::command(client_, std::move(cmd));
   if (!r) co_return unexpected(r.error());
-  co_return detail::entries_of(*r);
+  std::vector<StoredMessage> out;
+  for (const auto& e : entries_of(*r)) out.push_back(message_from(e, nullptr));
+  co_return out;
 }
 
 asio::awaitable<StoreResult<std::vector<std::string>>> Conversations::assigned_to(const std::string& agent) {

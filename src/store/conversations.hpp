@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "omniroute/conversation.hpp"
 #include "omniroute/expected.hpp"
 #include "store/keys.hpp"
 #include "store/reply.hpp"
@@ -68,22 +69,6 @@ struct AnnotateOutcome {
   std::string value;
 };
 
-/// One conversation as the API shows it (conversation_view.lua, one round trip).
-struct ConversationView {
-  Fields conversation;                 // the or:{ws}:conv:<id> hash
-  Fields contact;                      // its contact's hash
-  std::vector<std::string> handles;    // "<kind>:<handle>", every handle of the contact
-  std::vector<StreamEntry> messages;   // the transcript, oldest first (when asked for)
-  Fields delivery;                     // message id → delivery status JSON (when asked for)
-  Fields contact_conversations;        // the contact's conversation ids → since ms ("" unknown) (when asked for)
-  Fields contact_attributes;           // tier, … (when asked for)
-  /// The response deadline running now (first or next response): target, due (ms), stage
-  /// (pending, at_risk, breached); empty target when none runs.
-  struct ResponseClock {
-    std::string target, due_ms, stage;
-  } clock;
-};
-
 /// What the auto-acknowledgement's estimate needs about a new conversation (ack_inputs.lua).
 struct AcknowledgementInputs {
   std::string state, queue, priority, language;
@@ -134,12 +119,13 @@ class Conversations {
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> contacts_of(const std::vector<std::string>& conversations);
   /// The conversation's channel id; nullopt when there is no such conversation.
   boost::asio::awaitable<StoreResult<std::optional<std::string>>> channel_of(const std::string& conversation);
-  /// The conversation as the API shows it; nullopt when there is none.
-  boost::asio::awaitable<StoreResult<std::optional<ConversationView>>> view(const std::string& conversation,
-                                                                            bool with_messages);
+  /// The conversation as the API shows it (one round trip); nullopt when there is none. `with_messages`:
+  /// its transcript with each reply's delivery, and its contact's attributes and conversations.
+  boost::asio::awaitable<StoreResult<std::optional<ConversationDetail>>> view(const std::string& conversation,
+                                                                              bool with_messages);
   /// Transcript entries: the one with stream id `entry`, or ("" ) the newest 50, newest first.
-  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> transcript_entries(const std::string& conversation,
-                                                                                  const std::string& entry);
+  boost::asio::awaitable<StoreResult<std::vector<StoredMessage>>> transcript_entries(const std::string& conversation,
+                                                                                    const std::string& entry);
   /// Ids of the conversations assigned to `agent`, and of those offered to them.
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> assigned_to(const std::string& agent);
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> offered_to(const std::string& agent);

@@ -16,23 +16,23 @@ asio::awaitable<StoreResult<std::string>> Events::latest_id() {
   co_return r->elements[0].elements[0].str;
 }
 
-asio::awaitable<StoreResult<std::vector<StreamEntry>>> Events::read_after(const std::string& position, int count,
+asio::awaitable<StoreResult<std::vector<Event>>> Events::read_after(const std::string& position, int count,
                                                                           std::chrono::milliseconds block) {
   std::vector<std::string> read{"XREAD", "COUNT", std::to_string(count), "BLOCK", std::to_string(block.count()),
                                 "STREAMS", keys_.events(), position};
   auto r = co_await detail::command(client_, std::move(read));
   if (!r) co_return unexpected(r.error());
   // [[stream, [entries]]], or nil when nothing came within `block`.
-  if (r->elements.empty() || r->elements[0].elements.size() < 2) co_return std::vector<StreamEntry>{};
-  co_return detail::entries_of(r->elements[0].elements[1]);
+  if (r->elements.empty() || r->elements[0].elements.size() < 2) co_return std::vector<Event>{};
+  co_return decoded_entries(r->elements[0].elements[1], event_from);
 }
 
-asio::awaitable<StoreResult<std::vector<StreamEntry>>> Events::range(const std::string& after,
+asio::awaitable<StoreResult<std::vector<Event>>> Events::range(const std::string& after,
                                                                      const std::string& until, int count) {
   std::vector<std::string> read{"XRANGE", keys_.events(), "(" + after, until, "COUNT", std::to_string(count)};
   auto r = co_await detail::command(client_, std::move(read));
   if (!r) co_return unexpected(r.error());
-  co_return detail::entries_of(*r);
+  co_return decoded_entries(*r, event_from);
 }
 
 asio::awaitable<StoreResult<bool>> Events::claim_socket(const std::string& agent, const std::string& socket_id,

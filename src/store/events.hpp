@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "omniroute/event.hpp"
 #include "store/conversations.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
@@ -22,10 +23,10 @@ class Events {
   /// The newest event's id ("0-0" for an empty stream): where live following starts.
   boost::asio::awaitable<StoreResult<std::string>> latest_id();
   /// Events after `position`, waiting up to `block` for one to come.
-  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> read_after(const std::string& position, int count,
+  boost::asio::awaitable<StoreResult<std::vector<Event>>> read_after(const std::string& position, int count,
                                                                            std::chrono::milliseconds block);
   /// At most `count` events after `after` up to `until`, inclusive (one page of a resuming socket's missed events).
-  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> range(const std::string& after,
+  boost::asio::awaitable<StoreResult<std::vector<Event>>> range(const std::string& after,
                                                                       const std::string& until, int count);
 
   /// Claims one more event socket for `agent` unless they hold `max_sockets` already (true: claimed).

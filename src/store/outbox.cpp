@@ -17,9 +17,13 @@ asio::awaitable<StoreResult<Done>> Outbox::ensure_group() {
   co_return Done{};
 }
 
-asio::awaitable<StoreResult<std::vector<OutboxEntry>>> Outbox::read(const std::string& consumer, int count,
-                                                                    std::optional<std::int64_t> reclaim_idle_ms) {
-  co_return co_await detail::read_group(client_, keys_.outbox(), "senders", consumer, count, reclaim_idle_ms);
+asio::awaitable<StoreResult<std::vector<OutboxItem>>> Outbox::read(const std::string& consumer, int count,
+                                                                   std::optional<std::int64_t> reclaim_idle_ms) {
+  auto r = co_await detail::read_group(client_, keys_.outbox(), "senders", consumer, count, reclaim_idle_ms);
+  if (!r) co_return unexpected(r.error());
+  std::vector<OutboxItem> out;
+  for (const auto& e : *r) out.push_back(outbox_item_from(e));
+  co_return out;
 }
 
 asio::awaitable<StoreResult<Done>> Outbox::record(const DeliveryRecord& d) {
@@ -61,11 +65,11 @@ asio::awaitable<StoreResult<StatusApplied>> Outbox::apply(const ProviderStatus& 
   co_return StatusApplied::unchanged;
 }
 
-asio::awaitable<StoreResult<std::vector<StreamEntry>>> Outbox::dead_letters(long limit) {
+asio::awaitable<StoreResult<std::vector<DeadLetter>>> Outbox::dead_letters(long limit) {
   std::vector<std::string> newest{"XREVRANGE", keys_.dead_letters(), "+", "-", "COUNT", std::to_string(limit)};
   auto r = co_await detail::command(client_, std::move(newest));
   if (!r) co_return unexpected(r.error());
-  co_return detail::entries_of(*r);
+  co_return decoded_entries(*r, dead_letter_from);
 }
 
 asio::awaitable<StoreResult<RetryOutcome>> Outbox::retry(const std::string& entry_id, std::int64_t now_ms) {

@@ -9,15 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "omniroute/outbox_item.hpp"
 #include "store/agents.hpp"
 #include "store/conversations.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 
 namespace omniroute::store {
-
-/// One outbox entry: the fields reply.lua / auto_ack.lua wrote.
-using OutboxEntry = StreamEntry;
 
 /// What became of one send attempt.
 struct DeliveryRecord {
@@ -52,15 +50,15 @@ class Outbox {
   /// Makes the "senders" group (reading from the start) unless it exists.
   boost::asio::awaitable<StoreResult<Done>> ensure_group();
   /// Entries not yet read by any sender or, with `reclaim_idle_ms`, those a sender took and left that long.
-  boost::asio::awaitable<StoreResult<std::vector<OutboxEntry>>> read(const std::string& consumer, int count,
+  boost::asio::awaitable<StoreResult<std::vector<OutboxItem>>> read(const std::string& consumer, int count,
                                                                      std::optional<std::int64_t> reclaim_idle_ms);
   boost::asio::awaitable<StoreResult<Done>> record(const DeliveryRecord& record);
   /// Applies a provider's report (forward only); one that beats our record of the send is kept a day and
   /// applied then (`pending`).
   boost::asio::awaitable<StoreResult<StatusApplied>> apply(const ProviderStatus& report);
 
-  /// The newest `limit` dead letters, newest first (each with the outbox entry's fields and `status`).
-  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> dead_letters(long limit);
+  /// The newest `limit` dead letters, newest first.
+  boost::asio::awaitable<StoreResult<std::vector<DeadLetter>>> dead_letters(long limit);
   /// Queues dead letter `entry_id` again, as it was (dead_retry.lua).
   boost::asio::awaitable<StoreResult<RetryOutcome>> retry(const std::string& entry_id, std::int64_t now_ms);
 

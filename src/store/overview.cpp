@@ -8,36 +8,37 @@ namespace omniroute::store {
 
 namespace asio = boost::asio;
 
-asio::awaitable<StoreResult<std::vector<AgentView>>> Overview::agents(const std::string& agent) {
+asio::awaitable<StoreResult<std::vector<AgentState>>> Overview::agents(const std::string& agent) {
   AgentsOverviewCall call;
   call.prefix = keys_.prefix();
   call.agent = agent;
   auto r = co_await detail::run(client_, agents_overview_script(), call);
   if (!r) co_return unexpected(r.error());
-  std::vector<AgentView> out;
+  std::vector<AgentState> out;
   for (const auto& entry : r->elements) {
     if (entry.elements.size() < 2) continue;
-    out.push_back({fields_of(entry.elements[0]), detail::strings_of(entry.elements[1])});
+    out.push_back(agent_from(fields_of(entry.elements[0]), detail::strings_of(entry.elements[1])));
   }
   co_return out;
 }
 
-asio::awaitable<StoreResult<std::vector<Fields>>> Overview::channel_states(const std::vector<std::string>& channels) {
-  std::vector<Fields> out;
+asio::awaitable<StoreResult<std::vector<ChannelHealth>>> Overview::channel_states(
+    const std::vector<std::string>& channels) {
+  std::vector<ChannelHealth> out;
   for (const auto& id : channels) {
     std::vector<std::string> all{"HGETALL", keys_.channel_state(id)};
     auto r = co_await detail::command(client_, std::move(all));
     if (!r) co_return unexpected(r.error());
-    out.push_back(fields_of(*r));
+    out.push_back(channel_health_from(fields_of(*r)));
   }
   co_return out;
 }
 
-asio::awaitable<StoreResult<std::vector<StreamEntry>>> Overview::recent_alerts(long limit) {
+asio::awaitable<StoreResult<std::vector<Alert>>> Overview::recent_alerts(long limit) {
   std::vector<std::string> newest{"XREVRANGE", keys_.alerts(), "+", "-", "COUNT", std::to_string(limit)};
   auto r = co_await detail::command(client_, std::move(newest));
   if (!r) co_return unexpected(r.error());
-  co_return detail::entries_of(*r);
+  co_return decoded_entries(*r, alert_from);
 }
 
 asio::awaitable<StoreResult<std::vector<SlaCount>>> Overview::sla_counts() {
@@ -66,7 +67,8 @@ asio::awaitable<StoreResult<SlaWatch>> Overview::sla_watch(int limit) {
     std::vector<SlaItem> out;
     for (const auto& e : list.elements) {
       if (e.elements.size() < 3) continue;
-      out.push_back({e.elements[0].str, std::atoll(e.elements[1].str.c_str()), fields_of(e.elements[2])});
+      out.push_back({e.elements[0].str, std::atoll(e.elements[1].str.c_str()),
+                     conversation_from(fields_of(e.elements[2]))});
     }
     return out;
   };

@@ -8,17 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "omniroute/agent_state.hpp"
+#include "omniroute/alert.hpp"
+#include "omniroute/channel_health.hpp"
 #include "store/conversations.hpp"
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 
 namespace omniroute::store {
-
-/// An agent as stored (the token's digest left out) and the pools they serve.
-struct AgentView {
-  Fields fields;
-  std::vector<std::string> pools;
-};
 
 struct SlaCount {
   std::string queue;
@@ -29,7 +26,7 @@ struct SlaCount {
 struct SlaItem {
   std::string target;
   std::int64_t due_ms = 0;
-  Fields conversation;
+  Conversation conversation;
 };
 
 struct SlaWatch {
@@ -48,7 +45,7 @@ class Overview {
   Overview(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
 
   /// Every agent (or only `agent`), sorted by id.
-  boost::asio::awaitable<StoreResult<std::vector<AgentView>>> agents(const std::string& agent = "");
+  boost::asio::awaitable<StoreResult<std::vector<AgentState>>> agents(const std::string& agent = "");
   boost::asio::awaitable<StoreResult<std::vector<SlaCount>>> sla_counts();
   boost::asio::awaitable<StoreResult<SlaWatch>> sla_watch(int limit);
   boost::asio::awaitable<StoreResult<QueueHead>> queue_head(const std::string& queue);
@@ -57,10 +54,10 @@ class Overview {
   boost::asio::awaitable<StoreResult<long long>> dead_letter_count();
   /// The first `limit` conversations waiting in `queue`, most urgent then oldest first.
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> waiting_ids(const std::string& queue, long limit);
-  /// Each channel's hash (or:{ws}:channel:<id>: offsets, last_inbound_at, last_error, out:<result> counts).
-  boost::asio::awaitable<StoreResult<std::vector<Fields>>> channel_states(const std::vector<std::string>& channels);
+  /// Each channel's health (last inbound message and poll, last error, what its replies came to), in order.
+  boost::asio::awaitable<StoreResult<std::vector<ChannelHealth>>> channel_states(const std::vector<std::string>& channels);
   /// The newest `limit` fired alerts (or:{ws}:alerts), newest first.
-  boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> recent_alerts(long limit);
+  boost::asio::awaitable<StoreResult<std::vector<Alert>>> recent_alerts(long limit);
   /// The newest `limit` resolved conversations, newest first.
   boost::asio::awaitable<StoreResult<std::vector<std::string>>> resolved_ids(long limit);
 

@@ -35,16 +35,5 @@ struct RedisError {
 
 using RedisResult = Expected<Reply, RedisError>;
 
-/// A hash's or a stream entry's fields by name.
-using Fields = std::map<std::string, std::string>;
-
-/// A flat field list (HGETALL, a stream entry's fields) as name → value.
-Fields fields_of(const Reply& flat);
-
-/// One entry of a stream (transcript, events, outbox, alerts): its id and fields.
-struct StreamEntry {
-  std::string id;
-  Fields fields;
-};
 
 }  // namespace omniroute::store

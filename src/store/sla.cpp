@@ -73,10 +73,13 @@ asio::awaitable<StoreResult<Done>> Sla::ensure_alert_group(const std::string& gr
   co_return Done{};
 }
 
-asio::awaitable<StoreResult<std::vector<AlertEntry>>> Sla::read_alerts(const std::string& group,
-                                                                       const std::string& consumer, int count,
-                                                                       std::optional<std::int64_t> reclaim_idle_ms) {
-  co_return co_await detail::read_group(client_, keys_.alerts(), group, consumer, count, reclaim_idle_ms);
+asio::awaitable<StoreResult<std::vector<Alert>>> Sla::read_alerts(const std::string& group, const std::string& consumer,
+                                                                  int count, std::optional<std::int64_t> reclaim_idle_ms) {
+  auto r = co_await detail::read_group(client_, keys_.alerts(), group, consumer, count, reclaim_idle_ms);
+  if (!r) co_return unexpected(r.error());
+  std::vector<Alert> out;
+  for (const auto& e : *r) out.push_back(alert_from(e));
+  co_return out;
 }
 
 asio::awaitable<StoreResult<Done>> Sla::keep_alert(const std::string& group, const std::string& consumer,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "omniroute/alert.hpp"
 #include "store/agents.hpp"
 #include "store/conversations.hpp"
 #include "store/keys.hpp"
@@ -48,9 +49,6 @@ struct QueueAlert {
   std::string queue;
 };
 
-/// An alert as stored in or:{ws}:alerts.
-using AlertEntry = StreamEntry;
-
 class Sla {
  public:
   Sla(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
@@ -67,9 +65,9 @@ class Sla {
   boost::asio::awaitable<StoreResult<Done>> ensure_alert_group(const std::string& group);
   /// Alerts not yet delivered to `group`: new ones, or with `reclaim_idle_ms` those another consumer
   /// took and left idle that long (a daemon that stopped mid-delivery).
-  boost::asio::awaitable<StoreResult<std::vector<AlertEntry>>> read_alerts(const std::string& group,
-                                                                           const std::string& consumer, int count,
-                                                                           std::optional<std::int64_t> reclaim_idle_ms);
+  boost::asio::awaitable<StoreResult<std::vector<Alert>>> read_alerts(const std::string& group,
+                                                                      const std::string& consumer, int count,
+                                                                      std::optional<std::int64_t> reclaim_idle_ms);
   /// Keeps an alert being retried ours (resets its idle time).
   boost::asio::awaitable<StoreResult<Done>> keep_alert(const std::string& group, const std::string& consumer,
                                                        const std::string& id);

@@ -3,16 +3,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace omniroute::store {
-
-std::map<std::string, std::string> fields_of(const Reply& flat) {
-  std::map<std::string, std::string> out;
-  for (size_t i = 0; i + 1 < flat.elements.size(); i += 2) out[flat.elements[i].str] = flat.elements[i + 1].str;
-  return out;
-}
-
-}  // namespace omniroute::store
-
 namespace omniroute::store::detail {
 
 namespace asio = boost::asio;
@@ -66,15 +56,6 @@ const std::string& status_of(const Reply& r) {
   static const std::string none;
   if (r.type == Reply::Type::array) return r.elements.empty() ? none : r.elements[0].str;
   return r.str;
-}
-
-std::vector<StreamEntry> entries_of(const Reply& r) {
-  std::vector<StreamEntry> out;
-  out.reserve(r.elements.size());
-  for (const auto& e : r.elements) {
-    if (e.elements.size() >= 2) out.push_back({e.elements[0].str, fields_of(e.elements[1])});
-  }
-  return out;
 }
 
 std::vector<std::string> strings_of(const Reply& r) {

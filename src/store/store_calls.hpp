@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/conversations.hpp"
+#include "store/records.hpp"
 #include "store/scripts.hpp"
 
 namespace omniroute::store::detail {
@@ -40,7 +41,5 @@ boost::asio::awaitable<StoreResult<std::vector<StreamEntry>>> read_group(RedisCl
                                                                          const std::string& consumer, int count,
                                                                          std::optional<std::int64_t> reclaim_idle_ms);
 
-/// The entries of an XRANGE-shaped reply ([[id, [field, value, …]], …]); entries without fields are skipped.
-std::vector<StreamEntry> entries_of(const Reply& r);
 
 }  // namespace omniroute::store::detail

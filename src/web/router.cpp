@@ -195,10 +195,10 @@ asio::awaitable<Response> Router::metrics() {
       extra += "# HELP omniroute_channel_last_inbound_timestamp_seconds When each channel last stored a customer message\n"
                "# TYPE omniroute_channel_last_inbound_timestamp_seconds gauge\n";
       for (size_t i = 0; i < ids.size() && i < states->size(); ++i) {
-        auto at = (*states)[i].find("last_inbound_at");
-        if (at == (*states)[i].end() || at->second.empty()) continue;
+        const auto& at = (*states)[i].last_inbound_at;
+        if (!at) continue;
         extra += metrics::sample("omniroute_channel_last_inbound_timestamp_seconds", {{"channel", ids[i]}},
-                                 std::to_string(std::atoll(at->second.c_str()) / 1000));
+                                 std::to_string(at->time_since_epoch().count() / 1000));
       }
     }
     if (auto dead = co_await overview_.dead_letter_count()) {
@@ -210,10 +210,7 @@ asio::awaitable<Response> Router::metrics() {
   {
     // Every agent, from the configuration or the admin API.
     if (auto all = co_await overview_.agents()) {
-      for (auto& agent : *all) {
-        const std::string& status = agent.fields.count("status") ? agent.fields["status"] : "offline";
-        if (presence.count(status)) ++presence[status];
-      }
+      for (const AgentState& agent : *all) ++presence[std::string(to_string(agent.presence))];
     }
   }
   extra += "# HELP omniroute_agents Agents by presence\n# TYPE omniroute_agents gauge\n";
