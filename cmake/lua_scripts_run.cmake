@@ -86,6 +86,22 @@ foreach(f ${FILES})
   if(rest)
     string(APPEND bind "local REST_FROM = ${i}\\n")
   endif()
+  # Every declared name is used by the script's own code (comments left out): a key or argument the
+  # caller fills and the script ignores is a mistake on one side or the other.
+  string(REGEX REPLACE "--[^\n]*" "" code "${content}")
+  foreach(k ${keys})
+    if(NOT code MATCHES "(^|[^A-Za-z0-9_])k_${k}([^A-Za-z0-9_]|$)")
+      message(FATAL_ERROR "${f}: declares key '${k}' but never uses k_${k}")
+    endif()
+  endforeach()
+  foreach(a ${args})
+    if(NOT code MATCHES "(^|[^A-Za-z0-9_])a_${a}([^A-Za-z0-9_]|$)")
+      message(FATAL_ERROR "${f}: declares argument '${a}' but never uses a_${a}")
+    endif()
+  endforeach()
+  if(rest AND NOT code MATCHES "REST_FROM")
+    message(FATAL_ERROR "${f}: declares rest '${rest}' but never reads from REST_FROM")
+  endif()
 
   # The whole script as Redis runs it, also written out (bench/ingest loads it; handy when reading errors,
   # whose line numbers count from the top of this text).

@@ -9,6 +9,8 @@
 //   co_await tasks.wait_idle(bound);          // true once none is left
 //
 // A task that ends by an exception is logged with its name (cancellation is not an error).
+// A task may own its group's owner (a client's coroutine holding the client): the group's
+// bookkeeping lives in shared state, so the group may be destroyed as such a task ends.
 // Single-threaded: use from the group's own loop only.
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <cstddef>
 #include <list>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -46,10 +49,10 @@ class TaskGroup {
   /// Resumes once no task is running, or after `bound`: true when none is.
   boost::asio::awaitable<bool> wait_idle(std::chrono::milliseconds bound);
 
-  std::size_t size() const { return tasks_.size(); }
+  std::size_t size() const { return state_->tasks.size(); }
   /// What the running tasks do (their names), for a shutdown that ran out of time.
   std::vector<std::string> running() const;
-  const boost::asio::any_io_executor& executor() const { return executor_; }
+  const boost::asio::any_io_executor& executor() const { return state_->executor; }
 
  private:
   template <typename Function>
@@ -61,11 +64,14 @@ class TaskGroup {
     boost::asio::cancellation_signal signal;
     std::string what;
   };
-  void finished(std::list<Task>::iterator task);
+  struct State {
+    boost::asio::any_io_executor executor;
+    std::list<Task> tasks;  // stable addresses: each task's completion finds its own entry
+    std::list<boost::asio::steady_timer*> idle_waiters;
+  };
+  static void finished(const std::shared_ptr<State>& state, std::list<Task>::iterator task);
 
-  boost::asio::any_io_executor executor_;
-  std::list<Task> tasks_;  // stable addresses: each task's completion finds its own entry
-  std::list<boost::asio::steady_timer*> idle_waiters_;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace omniroute

@@ -14,17 +14,21 @@ namespace omniroute {
 
 namespace asio = boost::asio;
 
-TaskGroup::TaskGroup(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+TaskGroup::TaskGroup(asio::any_io_executor executor) : state_(std::make_shared<State>(State{std::move(executor), {}, {}})) {}
 
 TaskGroup::~TaskGroup() {
-  if (!tasks_.empty()) log::error("tasks: destroyed with " + std::to_string(tasks_.size()) + " task(s) still running");
+  // What is left is a task that holds the group's owner and is ending now (its coroutine returned and
+  // released the owner; its completion, which keeps the shared state, has yet to run), or a group
+  // whose owner did not wait for it (the worker waits, and says so when a task outlives its bound).
+  for (auto& task : state_->tasks) task.signal.emit(asio::cancellation_type::terminal);
+  if (!state_->tasks.empty()) log::debug("tasks: group released with " + std::to_string(state_->tasks.size()) + " task(s) ending");
 }
 
 void TaskGroup::spawn(asio::awaitable<void> work, std::string what) {
-  auto task = tasks_.emplace(tasks_.end());
+  auto task = state_->tasks.emplace(state_->tasks.end());
   task->what = std::move(what);
-  asio::co_spawn(executor_, std::move(work),
-                 asio::bind_cancellation_slot(task->signal.slot(), [this, task](const std::exception_ptr& failure) {
+  asio::co_spawn(state_->executor, std::move(work),
+                 asio::bind_cancellation_slot(task->signal.slot(), [state = state_, task](const std::exception_ptr& failure) {
                    if (failure) {
                      try {
                        std::rethrow_exception(failure);
@@ -40,33 +44,34 @@ void TaskGroup::spawn(asio::awaitable<void> work, std::string what) {
                      }
                    }
                    // Not here: the signal's slot is still in use until this handler returns.
-                   asio::post(executor_, [this, task] { finished(task); });
+                   asio::post(state->executor, [state, task] { finished(state, task); });
                  }));
 }
 
-void TaskGroup::finished(std::list<Task>::iterator task) {
-  tasks_.erase(task);
-  if (tasks_.empty()) {
-    for (auto* waiter : idle_waiters_) waiter->cancel();
+void TaskGroup::finished(const std::shared_ptr<State>& state, std::list<Task>::iterator task) {
+  state->tasks.erase(task);
+  if (state->tasks.empty()) {
+    for (auto* waiter : state->idle_waiters) waiter->cancel();
   }
 }
 
 void TaskGroup::cancel(asio::cancellation_type type) {
-  for (auto& task : tasks_) task.signal.emit(type);
+  for (auto& task : state_->tasks) task.signal.emit(type);
 }
 
 asio::awaitable<bool> TaskGroup::wait_idle(std::chrono::milliseconds bound) {
-  if (tasks_.empty()) co_return true;
-  asio::steady_timer wait(executor_, bound);
-  auto me = idle_waiters_.insert(idle_waiters_.end(), &wait);
+  if (state_->tasks.empty()) co_return true;
+  auto state = state_;
+  asio::steady_timer wait(state->executor, bound);
+  auto me = state->idle_waiters.insert(state->idle_waiters.end(), &wait);
   co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
-  idle_waiters_.erase(me);
-  co_return tasks_.empty();
+  state->idle_waiters.erase(me);
+  co_return state->tasks.empty();
 }
 
 std::vector<std::string> TaskGroup::running() const {
   std::vector<std::string> out;
-  for (const auto& task : tasks_) out.push_back(task.what);
+  for (const auto& task : state_->tasks) out.push_back(task.what);
   return out;
 }
 

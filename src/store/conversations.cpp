@@ -25,7 +25,6 @@ asio::awaitable<StoreResult<ReplyOutcome>> Conversations::reply(const ReplyReque
   call.conv = keys_.conversation(request.conversation);
   call.seq = keys_.seq();
   call.outbox = keys_.outbox();
-  call.sla = keys_.sla();
   call.events = keys_.events();
   call.prefix = keys_.prefix();
   call.agent = request.agent;
@@ -118,7 +117,6 @@ asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::s
                                                                     const std::string& survey_json) {
   ResolveCall call;
   call.conv = keys_.conversation(conversation);
-  call.sla = keys_.sla();
   call.events = keys_.events();
   call.prefix = keys_.prefix();
   call.now = std::to_string(now_ms);

@@ -2,7 +2,6 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <random>
 
@@ -41,6 +40,7 @@ RedisClient::RedisClient(const asio::any_io_executor& executor, config::RedisCon
       slot_(hash_slot(Keys(config_.workspace).prefix())),
       reconnect_timer_(executor),
       tick_timer_(executor),
+      tasks_(executor),
       in_(kReadChunk) {
   if (config_.endpoint.tls) {
     auto ctx = make_tls_context(config_.tls.ca_file, config_.tls.cert_file, config_.tls.key_file);
@@ -81,6 +81,7 @@ void RedisClient::stop() {
   reconnect_timer_.cancel();
   tick_timer_.cancel();
   if (watch_) watch_->stop();
+  tasks_.cancel();
   fail_all(RedisFailure::stopped, "shutting down");
 }
 
@@ -92,7 +93,7 @@ void RedisClient::connect() {
   }
   set_state(State::connecting);
   connect_deadline_ = Clock::now() + config_.connect_timeout;
-  asio::co_spawn(executor_, establish(++generation_), asio::detached);
+  tasks_.spawn(establish(++generation_), "redis: connecting");
 }
 
 asio::awaitable<void> RedisClient::establish(std::uint64_t generation) {
@@ -336,8 +337,7 @@ void RedisClient::retry_soon(Pending p) {
 void RedisClient::ask(Pending p, const RedisAddress& to) {
   // The key is being imported by `to`: this one command goes there, after ASKING, on its own connection.
   auto held = std::make_shared<Pending>(std::move(p));
-  asio::co_spawn(
-      executor_,
+  tasks_.spawn(
       [self = shared_from_this(), held, to]() -> asio::awaitable<void> {
         std::vector<std::vector<std::string>> commands{{"ASKING"}, held->args};
         auto r = co_await ask_once(self->executor_, self->tls_, self->config_.endpoint, to, std::move(commands),
@@ -351,7 +351,7 @@ void RedisClient::ask(Pending p, const RedisAddress& to) {
         if (reply.is_error() && self->redirected(*held, reply)) co_return;
         self->complete(std::move(held->done), std::move(reply));
       },
-      asio::detached);
+      "redis: ASK redirect");
 }
 
 void RedisClient::drop_connection() {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "omniroute/task_group.hpp"
 #include "store/redis_stream.hpp"
 #include "store/reply.hpp"
 
@@ -141,6 +142,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   boost::asio::steady_timer tick_timer_;
   std::shared_ptr<RedisStream> stream_;
   std::shared_ptr<SentinelWatch> watch_;
+  TaskGroup tasks_;  // connecting, and ASK redirects: each holds the client while it runs
   std::uint64_t generation_ = 0;  // a connection's completions after it was replaced are ignored
   State state_ = State::idle;
   std::atomic<bool> up_{false};

@@ -3,7 +3,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <sstream>
@@ -28,13 +27,15 @@ std::optional<RedisAddress> switched_master(std::string_view payload, std::strin
 
 SentinelWatch::SentinelWatch(const asio::any_io_executor& executor, std::shared_ptr<asio::ssl::context> tls,
                              const config::RedisConfig& config, std::weak_ptr<RedisClient> client)
-    : executor_(executor), tls_(std::move(tls)), config_(config), client_(std::move(client)), wait_(executor) {}
+    : executor_(executor), tls_(std::move(tls)), config_(config), client_(std::move(client)), wait_(executor),
+      tasks_(executor) {}
 
-void SentinelWatch::start() { asio::co_spawn(executor_, run(), asio::detached); }
+void SentinelWatch::start() { tasks_.spawn(run(), "redis: following the sentinels"); }
 
 void SentinelWatch::stop() {
   stopped_ = true;
   wait_.cancel();
+  tasks_.cancel();
   if (stream_) stream_->close();
 }
 

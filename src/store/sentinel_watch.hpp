@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "omniroute/task_group.hpp"
 #include "store/redis_stream.hpp"
 
 namespace omniroute::store {
@@ -35,6 +36,7 @@ class SentinelWatch : public std::enable_shared_from_this<SentinelWatch> {
   std::weak_ptr<RedisClient> client_;
   std::shared_ptr<RedisStream> stream_;
   boost::asio::steady_timer wait_;
+  TaskGroup tasks_;  // the subscription loop (it holds the watch while it runs)
   bool stopped_ = false;
 };
 

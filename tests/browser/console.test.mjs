@@ -258,6 +258,35 @@ test('in Telugu the controls speak Telugu, and the Language control keeps its na
   await page.context().close();
 });
 
+test('after a language switch, notifications speak the new language', async () => {
+  await onlyAvailable('asha');
+  const page = await w.page();
+  // The browser's notifications, granted and recorded (what the agent would see in the system tray).
+  await page.addInitScript(() => {
+    window.notified = [];
+    window.Notification = class {
+      static permission = 'granted';
+      static requestPermission() { return Promise.resolve('granted'); }
+      constructor(title, options) { window.notified.push({ title, body: options?.body }); }
+      close() {}
+    };
+  });
+  await page.goto(w.front + '/');
+  await page.getByLabel('Token').fill(AGENTS.asha.token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByLabel('Language').selectOption('hi');
+  await page.getByRole('button', { name: 'साइन आउट करें' }).waitFor();
+  await w.customerWrites('lang-switch-1', 'cust-lang-switch', 'hello, anyone there?', 'Zoya Qureshi');
+  const bodies = await eventually(async () => {
+    const notified = await page.evaluate(() => window.notified.filter((n) => n.title === 'Zoya Qureshi'));
+    return notified.length > 0 && notified.map((n) => n.body);
+  });
+  assert.ok(bodies, 'a notification came for the new conversation');
+  assert.ok(bodies.includes('आपके जवाब की प्रतीक्षा'), `in Hindi, the language chosen after sign-in: ${bodies}`);
+  await page.context().close();
+});
+
 test('signing out in one tab ends the other tab too: no more customer text reaches it', async () => {
   await onlyAvailable('asha');
   const page = await w.page();

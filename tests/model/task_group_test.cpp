@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -84,6 +85,36 @@ TEST(TaskGroup, ATaskThatThrowsEndsAndLeavesTheGroup) {
   }, "thrower");
   io.run();
   EXPECT_EQ(tasks.size(), 0u);  // logged as "thrower: stopped by an unexpected error: boom"
+}
+
+/// A client that owns its task group and whose tasks hold the client (RedisClient, SentinelWatch).
+struct SelfOwned : std::enable_shared_from_this<SelfOwned> {
+  explicit SelfOwned(asio::any_io_executor ex) : tasks(std::move(ex)) {}
+  TaskGroup tasks;
+  void start(bool& ran) {
+    tasks.spawn([self = shared_from_this(), &ran]() -> asio::awaitable<void> {
+      co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+      ran = true;
+    }, "self-owned");
+  }
+};
+
+TEST(TaskGroup, ATaskMayHoldTheGroupsOwnerWhichEndsWithIt) {
+  asio::io_context io;
+  bool ran = false;
+  std::weak_ptr<SelfOwned> watch;
+  {
+    auto owner = std::make_shared<SelfOwned>(io.get_executor());
+    watch = owner;
+    owner->start(ran);
+  }
+  EXPECT_FALSE(watch.expired());  // the task keeps it
+  testing::internal::CaptureStderr();
+  io.run();  // the group is destroyed inside its task's end; its completion still runs safely
+  std::string logged = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(ran);
+  EXPECT_TRUE(watch.expired());
+  EXPECT_EQ(logged.find("still running"), std::string::npos) << logged;  // ended, so not a leak
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 -- clocks, and records an event. Needs lib_sla.lua.
 --
 --! uses: lib_conv
---! keys: conv seq outbox sla events
+--! keys: conv seq outbox events
 --! args: prefix agent text now events_max windows parts report
--- k_conv or:{ws}:conv:<id>, k_seq or:{ws}:seq, k_outbox or:{ws}:outbox, k_sla or:{ws}:sla,
+-- k_conv or:{ws}:conv:<id>, k_seq or:{ws}:seq, k_outbox or:{ws}:outbox,
 -- k_events or:{ws}:events.
 -- a_windows: JSON {channel id: {"span": ms, "template": name}}: channels whose provider takes free-form
 --   replies only within `span` of the customer's last message; later, the reply goes as `template` (the

@@ -6,9 +6,9 @@
 -- its SLA deadlines, and records an event. Needs lib_agent.lua and lib_sla.lua.
 --
 --! uses: lib_conv
---! keys: conv sla events
+--! keys: conv events
 --! args: prefix now by events_max report survey
--- k_conv or:{ws}:conv:<id>, k_sla or:{ws}:sla, k_events or:{ws}:events; a_by the resolving agent, or "system".
+-- k_conv or:{ws}:conv:<id>, k_events or:{ws}:events; a_by the resolving agent, or "system".
 -- a_report: the resolution, for the reports (lib_report.lua); "" records none.
 -- a_survey: JSON {"text", "window_ms"}: the satisfaction survey to send the customer now (an outbound message
 --   like an agent's reply, `auto` = survey), answered by their next message within the window (ingest.lua,
