@@ -63,10 +63,6 @@ routing::AgentSpec stored_spec(const AgentState& agent) {
   return spec;
 }
 
-Response method_not_allowed(std::string_view path, std::string_view allowed) {
-  return json_error(405, "method_not_allowed", "use " + std::string(allowed) + " on " + std::string(path));
-}
-
 /// Reads the fields of an agent body present in `body` into `spec`; the 400 to answer when one is wrong.
 std::optional<Response> read_agent_fields(const json::object& body, routing::AgentSpec& spec, std::string& token) {
   static const std::set<std::string> kKnown{"id", "name", "token", "skills", "capacity"};
@@ -147,96 +143,75 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       assigner_(assigner),
       send_policies_(std::move(send_policies)) {}
 
-asio::awaitable<std::optional<Response>> AdminRoutes::handle(http::Request& request, std::string_view path,
-                                                              const Caller& caller) {
-  using http::beast_http::verb;
-  const bool admin_path = path == "/v1/queues" || path == "/v1/agents" || path == "/v1/conversations" ||
-                          (path.starts_with("/v1/agents/") && !path.starts_with("/v1/agents/me/") &&
-                           path != "/v1/agents/me") ||
-                          path.starts_with("/v1/contacts/") || path == "/v1/sla" || path == "/v1/alerts" ||
-                          path == "/v1/channels" || path.starts_with("/v1/outbox/dead") ||
-                          path == "/v1/reports/response_times";
-  if (!admin_path) co_return std::nullopt;
-  if (!caller.is_admin()) co_return json_error(401, "unauthorized", "an admin token is required");
+namespace {
+
+/// The raw query of a request's target ("" when it has none): the handlers decode what they read.
+std::string_view query_of(const http::Request& request) {
   std::string_view target = request.target();
-  std::string_view query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
-  const verb method = request.method();
-  auto wrong_method = [&](std::string_view allowed) { return method_not_allowed(path, allowed); };
-
-  // (No co_await inside ?: — GCC 12 miscompiles it.)
-  if (path == "/v1/queues") {
-    if (method != verb::get) co_return wrong_method("GET");
-    co_return co_await queues();
-  }
-  if (path == "/v1/sla") {
-    if (method != verb::get) co_return wrong_method("GET");
-    co_return co_await sla(query);
-  }
-  if (path == "/v1/alerts") {
-    if (method != verb::get) co_return wrong_method("GET");
-    co_return co_await alerts(query);
-  }
-  if (path == "/v1/reports/response_times") {
-    if (method != verb::get) co_return wrong_method("GET");
-    co_return co_await response_times(request, query);
-  }
-  if (path == "/v1/channels") {
-    if (method != verb::get) co_return wrong_method("GET");
-    co_return co_await channels();
-  }
-  if (path == "/v1/outbox/dead") {
-    if (method != verb::get) co_return wrong_method("GET");
-    co_return co_await dead_letters(query);
-  }
-  if (path.starts_with("/v1/outbox/dead/") && path.ends_with("/retry")) {
-    if (method != verb::post) co_return wrong_method("POST");
-    co_return co_await retry_dead(std::string(path.substr(16, path.size() - 16 - 6)));
-  }
-  if (path == "/v1/conversations") {
-    if (method != verb::get) co_return wrong_method("GET");
-    co_return co_await conversations(query);
-  }
-  if (path == "/v1/agents") {
-    if (method == verb::get) co_return co_await agents();
-    if (method == verb::post) co_return co_await create_agent(request);
-    co_return wrong_method("GET or POST");
-  }
-  if (path.starts_with("/v1/agents/")) co_return co_await agent_route(request, path);
-  co_return co_await contact_route(request, path);
+  auto q = target.find('?');
+  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
 }
 
-asio::awaitable<Response> AdminRoutes::agent_route(http::Request& request, std::string_view path) {
-  using http::beast_http::verb;
-  const verb method = request.method();
-  std::string_view rest = path.substr(11);
-  std::string id(rest.substr(0, rest.find('/')));
-  std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
-  if (!config::is_identifier(id)) co_return json_error(404, "not_found", "no agent '" + id + "'");
-  if (action == "token") {
-    if (method != verb::post) co_return method_not_allowed(path, "POST");
-    co_return co_await rotate_token(id);
-  }
-  if (!action.empty()) co_return json_error(404, "not_found", "no route for " + std::string(path));
-  if (method == verb::get) co_return co_await agent(id);
-  if (method == verb::put || method == verb::patch) co_return co_await update_agent(id, request);
-  if (method == verb::delete_) co_return co_await delete_agent(id);
-  co_return method_not_allowed(path, "GET, PUT or DELETE");
-}
+}  // namespace
 
-asio::awaitable<Response> AdminRoutes::contact_route(http::Request& request, std::string_view path) {
-  using http::beast_http::verb;
-  const verb method = request.method();
-  std::string_view rest = path.substr(13);
-  std::string id(rest.substr(0, rest.find('/')));
-  if (!is_issued_id(id, 'c')) co_return json_error(404, "not_found", "no contact '" + id + "'");
-  if (rest.find('/') != std::string_view::npos) {
-    if (rest.substr(rest.find('/')) != "/merge") co_return json_error(404, "not_found", "no route for " + std::string(path));
-    if (method != verb::post) co_return method_not_allowed(path, "POST");
-    co_return co_await merge_contacts(id, request);
+void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
+  using http::Role;
+  using verb = http::beast_http::verb;
+  using agent_api::RouteCall;
+  table.add(verb::get, "/v1/queues", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await queues(); });
+  table.add(verb::get, "/v1/sla", Role::admin,
+            [this](RouteCall& call) -> asio::awaitable<Response> { co_return co_await sla(query_of(call.request)); });
+  table.add(verb::get, "/v1/alerts", Role::admin,
+            [this](RouteCall& call) -> asio::awaitable<Response> { co_return co_await alerts(query_of(call.request)); });
+  table.add(verb::get, "/v1/reports/response_times", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await response_times(call.request, query_of(call.request));
+  });
+  table.add(verb::get, "/v1/channels", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await channels(); });
+  table.add(verb::get, "/v1/outbox/dead", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await dead_letters(query_of(call.request));
+  });
+  table.add(verb::post, "/v1/outbox/dead/{id}/retry", Role::admin,
+            [this](RouteCall& call) -> asio::awaitable<Response> { co_return co_await retry_dead(call.params["id"]); });
+  table.add(verb::get, "/v1/conversations", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await conversations(query_of(call.request));
+  });
+  table.add(verb::get, "/v1/agents", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await agents(); });
+  table.add(verb::post, "/v1/agents", Role::admin,
+            [this](RouteCall& call) -> asio::awaitable<Response> { co_return co_await create_agent(call.request); });
+  // One agent: an id that is not an identifier names nobody (404), whatever is asked of it.
+  auto on_agent = [](auto handler) -> agent_api::ApiHandler {
+    return [handler](RouteCall& call) -> asio::awaitable<Response> {
+      const std::string& id = call.params["id"];
+      if (!config::is_identifier(id)) co_return json_error(404, "not_found", "no agent '" + id + "'");
+      co_return co_await handler(call, id);
+    };
+  };
+  table.add(verb::get, "/v1/agents/{id}", Role::admin,
+            on_agent([this](RouteCall&, const std::string& id) { return agent(id); }));
+  for (verb method : {verb::put, verb::patch}) {
+    table.add(method, "/v1/agents/{id}", Role::admin,
+              on_agent([this](RouteCall& call, const std::string& id) { return update_agent(id, call.request); }));
   }
-  if (method == verb::get) co_return co_await contact(id);
-  if (method == verb::patch || method == verb::put) co_return co_await update_contact(id, request);
-  co_return method_not_allowed(path, "GET or PATCH");
+  table.add(verb::delete_, "/v1/agents/{id}", Role::admin,
+            on_agent([this](RouteCall&, const std::string& id) { return delete_agent(id); }));
+  table.add(verb::post, "/v1/agents/{id}/token", Role::admin,
+            on_agent([this](RouteCall&, const std::string& id) { return rotate_token(id); }));
+  // One contact: only ids we issue (c<n>).
+  auto on_contact = [](auto handler) -> agent_api::ApiHandler {
+    return [handler](RouteCall& call) -> asio::awaitable<Response> {
+      const std::string& id = call.params["id"];
+      if (!agent_api::is_issued_id(id, 'c')) co_return json_error(404, "not_found", "no contact '" + id + "'");
+      co_return co_await handler(call, id);
+    };
+  };
+  table.add(verb::get, "/v1/contacts/{id}", Role::admin,
+            on_contact([this](RouteCall&, const std::string& id) { return contact(id); }));
+  for (verb method : {verb::patch, verb::put}) {
+    table.add(method, "/v1/contacts/{id}", Role::admin,
+              on_contact([this](RouteCall& call, const std::string& id) { return update_contact(id, call.request); }));
+  }
+  table.add(verb::post, "/v1/contacts/{id}/merge", Role::admin,
+            on_contact([this](RouteCall& call, const std::string& id) { return merge_contacts(id, call.request); }));
 }
 
 asio::awaitable<Response> AdminRoutes::queues() {

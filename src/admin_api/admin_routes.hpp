@@ -13,6 +13,7 @@
 #include "http/types.hpp"
 #include "routing/agent_directory.hpp"
 #include "routing/assigner.hpp"
+#include "agent_api/api_route.hpp"
 #include "agent_api/caller.hpp"
 #include "store/contacts.hpp"
 #include "store/outbox.hpp"
@@ -29,14 +30,11 @@ class AdminRoutes {
   AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
               routing::Assigner& assigner, SendPolicies send_policies = {});
 
-  /// Answers an admin request, or nullopt when `path` is not an admin route.
-  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path,
-                                                               const agent_api::Caller& caller);
+  /// Puts the admin API's routes (queues, agents, contacts, conversations, SLA, alerts, channels, dead
+  /// letters, reports) in `table`.
+  void add_routes(agent_api::ApiRoutes& table);
 
  private:
-  /// /v1/agents/<id>[/token] and /v1/contacts/<id>[/merge].
-  boost::asio::awaitable<http::Response> agent_route(http::Request& request, std::string_view path);
-  boost::asio::awaitable<http::Response> contact_route(http::Request& request, std::string_view path);
   boost::asio::awaitable<http::Response> queues();
   boost::asio::awaitable<http::Response> agents();
   boost::asio::awaitable<http::Response> agent(const std::string& id);

@@ -61,85 +61,88 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
   windows_ = json::serialize(windows);
 }
 
-asio::awaitable<std::optional<Response>> AgentRoutes::handle(http::Request& request, std::string_view path,
-                                                              const Caller& caller) {
-  using http::beast_http::verb;
-  const verb method = request.method();
-  const bool agent_route = path.starts_with("/v1/agents/me/") || path.starts_with("/v1/conversations/") ||
-                           path.starts_with("/v1/attachments/") || path == "/v1/canned_responses" ||
-                           path.starts_with("/v1/canned_responses/") || path == "/v1/labels" ||
-                           path.starts_with("/v1/labels/");
-  if (!agent_route) co_return std::nullopt;
-  if (path.starts_with("/v1/canned_responses")) co_return co_await canned(caller, request, path);
-  if (path.starts_with("/v1/labels")) co_return co_await label_catalog(caller, request, path);
-  if (caller.is_admin()) {
-    // Supervisors read every conversation (and so every attachment), and write notes and labels on any.
-    if (path.starts_with("/v1/attachments/")) {
-      if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-      co_return co_await attachment("", std::string(path.substr(16)));
-    }
-    if (path.starts_with("/v1/conversations/")) co_return co_await conversation_route(caller, request, path);
-  }
-  if (!caller.is_agent()) co_return json_error(401, "unauthorized", "a valid agent token is required");
-  const std::string& agent = caller.agent;
+namespace {
 
-  if (path == "/v1/agents/me/status") {
-    if (method != verb::put) co_return json_error(405, "method_not_allowed", "use PUT");
-    co_return co_await set_status(agent, request);
-  }
-  if (path == "/v1/agents/me/conversations") {
-    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await my_conversations(agent, query_param(request.target(), "label"));
-  }
-  if (path == "/v1/agents/me/waiting") {
-    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await my_waiting(agent);
-  }
-  if (path == "/v1/agents/me/transfer_targets") {
-    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await transfer_targets(agent, query_param(request.target(), "medium"));
-  }
-  if (path == "/v1/agents/me/offers") {
-    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await my_offers(agent);
-  }
-  if (path.starts_with("/v1/attachments/")) {
-    if (method != verb::get) co_return json_error(405, "method_not_allowed", "use GET");
-    co_return co_await attachment(agent, std::string(path.substr(16)));
-  }
-  if (path.starts_with("/v1/conversations/")) co_return co_await conversation_route(caller, request, path);
-  co_return json_error(404, "not_found", "no route for " + std::string(path));
+/// A route on one conversation: an id that is not one we issue is 404 before anything is read.
+template <typename Handler>
+ApiHandler on_conversation(Handler handler) {
+  return [handler](RouteCall& call) -> asio::awaitable<Response> {
+    const std::string& id = call.params["id"];
+    if (!is_issued_id(id, 'v')) co_return json_error(404, "not_found", "no conversation '" + id + "'");
+    co_return co_await handler(call, id);
+  };
 }
 
-asio::awaitable<Response> AgentRoutes::conversation_route(const Caller& caller, http::Request& request,
-                                                          std::string_view path) {
-  using http::beast_http::verb;
-  const verb method = request.method();
-  std::string_view rest = path.substr(18);
-  std::string id(rest.substr(0, rest.find('/')));
-  std::string_view action = rest.find('/') == std::string_view::npos ? "" : rest.substr(rest.find('/') + 1);
-  if (!is_issued_id(id, 'v')) co_return json_error(404, "not_found", "no conversation '" + id + "'");
-  if (action.empty()) {
-    if (method != verb::get) co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
-    co_return co_await get_conversation(caller, id);
+}  // namespace
+
+void AgentRoutes::add_routes(ApiRoutes& table) {
+  using http::Role;
+  using verb = http::beast_http::verb;
+  // Every handler is a coroutine itself (co_return co_await): what it passes by reference lives until the
+  // route's answer is written.
+  table.add(verb::put, "/v1/agents/me/status", Role::agent, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await set_status(call.caller.agent, call.request);
+  });
+  table.add(verb::get, "/v1/agents/me/conversations", Role::agent, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await my_conversations(call.caller.agent, query_param(call.request.target(), "label"));
+  });
+  table.add(verb::get, "/v1/agents/me/waiting", Role::agent, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await my_waiting(call.caller.agent);
+  });
+  table.add(verb::get, "/v1/agents/me/transfer_targets", Role::agent, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await transfer_targets(call.caller.agent, query_param(call.request.target(), "medium"));
+  });
+  table.add(verb::get, "/v1/agents/me/offers", Role::agent, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await my_offers(call.caller.agent);
+  });
+  // Supervisors read every conversation (and so every attachment), and write notes and labels on any.
+  table.add(verb::get, "/v1/attachments/{sha256}", Role::agent_or_admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    std::string reader = call.caller.is_admin() ? std::string() : call.caller.agent;
+    co_return co_await attachment(reader, call.params["sha256"]);
+  });
+  table.add(verb::get, "/v1/conversations/{id}", Role::agent_or_admin,
+            on_conversation([this](RouteCall& call, const std::string& id) { return get_conversation(call.caller, id); }));
+  table.add(verb::post, "/v1/conversations/{id}/notes", Role::agent_or_admin,
+            on_conversation([this](RouteCall& call, const std::string& id) { return note(call.caller, id, call.request); }));
+  table.add(verb::post, "/v1/conversations/{id}/transfer", Role::agent_or_admin,
+            on_conversation([this](RouteCall& call, const std::string& id) -> asio::awaitable<Response> {
+              // A supervisor's transfer is a reassignment, from whoever holds it.
+              std::string from = call.caller.is_admin() ? std::string("*") : call.caller.agent;
+              co_return co_await transfer(from, id, call.request);
+            }));
+  for (verb method : {verb::put, verb::delete_}) {
+    table.add(method, "/v1/conversations/{id}/labels/{label}", Role::agent_or_admin,
+              on_conversation([this, method](RouteCall& call, const std::string& id) {
+                return label(call.caller, id, call.params["label"], method == verb::put);
+              }));
   }
-  if (action.starts_with("labels/")) {
-    if (method != verb::put && method != verb::delete_) {
-      co_return json_error(405, "method_not_allowed", "use PUT or DELETE on " + std::string(path));
-    }
-    co_return co_await label(caller, id, std::string(action.substr(7)), method == verb::put);
+  table.add(verb::post, "/v1/conversations/{id}/messages", Role::agent,
+            on_conversation([this](RouteCall& call, const std::string& id) { return reply(call.caller.agent, id, call.request); }));
+  table.add(verb::post, "/v1/conversations/{id}/resolve", Role::agent,
+            on_conversation([this](RouteCall& call, const std::string& id) { return resolve(call.caller.agent, id); }));
+  table.add(verb::post, "/v1/conversations/{id}/accept", Role::agent,
+            on_conversation([this](RouteCall& call, const std::string& id) { return answer_offer(call.caller.agent, id, true); }));
+  table.add(verb::post, "/v1/conversations/{id}/reject", Role::agent,
+            on_conversation([this](RouteCall& call, const std::string& id) { return answer_offer(call.caller.agent, id, false); }));
+  // The catalogues: everyone reads, the admin changes (canned_routes.cpp, label_routes.cpp say 403 to others).
+  for (verb method : {verb::get, verb::post}) {
+    table.add(method, "/v1/canned_responses", Role::agent_or_admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+      co_return co_await canned(call.caller, call.request, "");
+    });
   }
-  static const std::set<std::string_view> kActions{"messages", "notes", "resolve", "transfer", "accept", "reject"};
-  if (!kActions.count(action)) co_return json_error(404, "not_found", "no route for " + std::string(path));
-  if (method != verb::post) co_return json_error(405, "method_not_allowed", "wrong method for " + std::string(path));
-  if (action == "notes") co_return co_await note(caller, id, request);
-  if (action == "transfer" && caller.is_admin()) co_return co_await transfer("*", id, request);  // reassign
-  if (!caller.is_agent()) co_return json_error(401, "unauthorized", "a valid agent token is required");
-  const std::string& agent = caller.agent;
-  if (action == "messages") co_return co_await reply(agent, id, request);
-  if (action == "resolve") co_return co_await resolve(agent, id);
-  if (action == "transfer") co_return co_await transfer(agent, id, request);
-  co_return co_await answer_offer(agent, id, action == "accept");
+  for (verb method : {verb::get, verb::post, verb::put, verb::delete_}) {
+    table.add(method, "/v1/canned_responses/{id}", Role::agent_or_admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+      co_return co_await canned(call.caller, call.request, call.params["id"]);
+    });
+  }
+  table.add(verb::get, "/v1/labels", Role::agent_or_admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await label_catalog(call.caller, call.request, "");
+  });
+  for (verb method : {verb::put, verb::delete_}) {
+    table.add(method, "/v1/labels/{name}", Role::agent_or_admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+      co_return co_await label_catalog(call.caller, call.request, call.params["name"]);
+    });
+  }
 }
 
 asio::awaitable<Response> AgentRoutes::set_status(const std::string& agent, const http::Request& request) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "agent_api/api_route.hpp"
 #include "agent_api/caller.hpp"
 #include "store/catalog.hpp"
 #include "store/conversations.hpp"
@@ -35,14 +36,10 @@ class AgentRoutes {
   AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
               routing::Assigner& assigner, metrics::Registry& metrics, ReplyLimits reply_limits);
 
-  /// Answers a request under /v1/ from `caller`, or nullopt when no route matches.
-  boost::asio::awaitable<std::optional<http::Response>> handle(http::Request& request, std::string_view path,
-                                                               const Caller& caller);
+  /// Puts the agent API's routes (/v1/agents/me/…, conversations, attachments, the catalogues) in `table`.
+  void add_routes(ApiRoutes& table);
 
  private:
-  /// /v1/conversations/<id>[/messages|notes|labels/<label>|resolve|transfer|accept|reject].
-  boost::asio::awaitable<http::Response> conversation_route(const Caller& caller, http::Request& request,
-                                                            std::string_view path);
   /// POST /v1/conversations/<id>/notes: a private note (agents of it, or the admin on any).
   boost::asio::awaitable<http::Response> note(const Caller& caller, const std::string& id, const http::Request& request);
   /// PUT / DELETE /v1/conversations/<id>/labels/<label>.
@@ -50,12 +47,11 @@ class AgentRoutes {
                                                bool add);
   /// /v1/canned_responses[/<id>]: agents and the admin list them; the admin creates, changes and removes them
   /// (canned_routes.cpp).
-  boost::asio::awaitable<http::Response> canned(const Caller& caller, const http::Request& request,
-                                                std::string_view path);
+  boost::asio::awaitable<http::Response> canned(const Caller& caller, const http::Request& request, std::string id);
   /// /v1/labels[/<name>]: the label catalogue — everyone reads it, the admin adds, changes and removes
   /// labels (label_routes.cpp). Conversations may carry labels not in it.
   boost::asio::awaitable<http::Response> label_catalog(const Caller& caller, const http::Request& request,
-                                                       std::string_view path);
+                                                       std::string name);
   boost::asio::awaitable<http::Response> save_canned(const std::string& id, const http::Request& request,
                                                      bool only_new);
   boost::asio::awaitable<http::Response> set_status(const std::string& agent, const http::Request& request);

@@ -67,10 +67,8 @@ Expected<json::object, Response> read_canned(const json::object& body, const std
 
 }  // namespace
 
-asio::awaitable<Response> AgentRoutes::canned(const Caller& caller, const http::Request& request,
-                                              std::string_view path) {
+asio::awaitable<Response> AgentRoutes::canned(const Caller& caller, const http::Request& request, std::string id) {
   const verb method = request.method();
-  std::string id = path.size() > 21 ? std::string(path.substr(21)) : "";
   if (caller.kind == Caller::Kind::none) co_return json_error(401, "unauthorized", "an agent or admin token is required");
   if (method == verb::get) {
     auto all = co_await canned_.all();

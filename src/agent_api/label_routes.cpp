@@ -51,9 +51,8 @@ Expected<json::object, Response> read_label(const json::object& body, const std:
 }  // namespace
 
 asio::awaitable<Response> AgentRoutes::label_catalog(const Caller& caller, const http::Request& request,
-                                                     std::string_view path) {
+                                                     std::string name) {
   const verb method = request.method();
-  const std::string name = path.size() > 11 ? std::string(path.substr(11)) : "";
   if (caller.kind == Caller::Kind::none) co_return json_error(401, "unauthorized", "an agent or admin token is required");
   if (method == verb::get && name.empty()) {
     auto all = co_await labels_.all();

@@ -66,6 +66,8 @@ class Worker {
   /// True when a task still ran kStopBound after it was cancelled, and the loop was stopped under it.
   bool forced() const { return forced_; }
 
+  /// The router's table of routes (the reference test holds it against docs/openapi.yaml).
+  const web::Router& router() const { return *router_; }
   http::Lane lane() { return {&context_, router_.get(), &sessions_, shed_, refused_, &tasks_}; }
   /// Steady-clock milliseconds of the loop's last heartbeat: a stalled loop stops beating.
   std::int64_t last_heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }

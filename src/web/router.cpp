@@ -43,7 +43,9 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       events_(events),
       loops_(loops),
       callers_(config, directory, store, &throttle),
-      sessions_(config, callers_, store) {}
+      sessions_(config, callers_, store) {
+  add_routes();
+}
 
 asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream stream) {
   auto refuse = [&](Response res) -> asio::awaitable<void> {
@@ -56,7 +58,7 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
     co_return;
   }
   const std::string& path = target->path;
-  if (path != "/v1/agents/me/events" && path != "/v1/events") {
+  if (path != kAgentEvents && path != kAllEvents) {
     co_await refuse(json_error(404, "not_found", "no WebSocket at " + path));
     co_return;
   }
@@ -82,7 +84,7 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
     auto now = co_await callers_.resolve(credentials, true, "");  // a re-check, not a guess: never throttled
     co_return now && now->kind == was.kind && now->agent == was.agent;
   };
-  if (path == "/v1/events") {
+  if (path == kAllEvents) {
     // The workspace's whole stream, for the supervisor board.
     if (!caller->is_admin()) {
       co_await refuse(json_error(401, "unauthorized", "an admin token is required"));
@@ -98,42 +100,93 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
   co_await events_.serve(std::move(request), std::move(stream), caller->agent, std::move(authority));
 }
 
-asio::awaitable<Response> Router::api(Request& request, std::string_view path, const std::string& peer) {
-  if (path == "/v1/session") co_return co_await sessions_.handle(request, peer);
-  auto caller = co_await callers_.resolve(request, false, peer);
-  if (!caller) co_return agent_api::unavailable();
-  if (caller->throttled()) co_return agent_api::too_many_failures(*caller);
-  using http::beast_http::verb;
-  const verb method = request.method();
-  const bool changes = method != verb::get && method != verb::head && method != verb::options;
-  if (caller->by_cookie && changes && !callers_.same_origin(request)) {
-    // A page of another site could make the browser send the cookie: only this server's pages may change things.
-    co_return json_error(403, "cross_origin", "a change made with a session cookie must come from this server's page");
+void Router::add_routes() {
+  using http::Role;
+  using verb = http::beast_http::verb;
+  using agent_api::RouteCall;
+  for (verb method : {verb::get, verb::head}) {
+    table_.add(method, "/healthz", Role::anyone,
+               [](RouteCall&) -> asio::awaitable<Response> { co_return json_response(200, R"({"status":"ok"})"); });
+    table_.add(method, "/readyz", Role::anyone, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await readyz(); });
+    table_.add(method, "/metrics", Role::anyone, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await metrics(); });
+    for (const char* docs : {"/docs", "/docs/openapi.yaml"}) {
+      table_.add(method, docs, Role::anyone, [](RouteCall& call) -> asio::awaitable<Response> {
+        co_return *serve_api_docs(call.request, parse_target(call.request.target())->path);
+      });
+    }
   }
-  if (auto admin = co_await admin_routes_.handle(request, path, *caller)) co_return std::move(*admin);
-  if (auto agent = co_await agent_routes_.handle(request, path, *caller)) co_return std::move(*agent);
-  co_return json_error(404, "not_found", "no route for " + std::string(path));
+  // Providers deliver with POST; Meta's subscription handshake is a GET. The channel decides the rest.
+  for (verb method : {verb::get, verb::post}) {
+    table_.add(method, "/webhooks/{channel}", Role::anyone, [this](RouteCall& call) -> asio::awaitable<Response> {
+      co_return co_await webhook(call.request, call.params["channel"]);
+    });
+  }
+  for (verb method : {verb::get, verb::post, verb::delete_}) {
+    table_.add(method, "/v1/session", Role::anyone, [this](RouteCall& call) -> asio::awaitable<Response> {
+      co_return co_await sessions_.handle(call.request, call.peer);
+    });
+  }
+  // The events WebSockets (upgrade() serves them); a plain GET is told what to do instead.
+  auto upgrade_required = [](RouteCall&) -> asio::awaitable<Response> {
+    co_return json_error(426, "upgrade_required", "this is a WebSocket: connect with Upgrade: websocket");
+  };
+  table_.add(verb::get, kAgentEvents, Role::agent, upgrade_required);
+  table_.add(verb::get, kAllEvents, Role::admin, upgrade_required);
+  agent_routes_.add_routes(table_);
+  admin_routes_.add_routes(table_);
+}
+
+http::Response Router::refused_role(http::Role role) {
+  if (role == http::Role::admin) return json_error(401, "unauthorized", "an admin token is required");
+  if (role == http::Role::agent) return json_error(401, "unauthorized", "a valid agent token is required");
+  return json_error(401, "unauthorized", "an agent or admin token is required");
+}
+
+bool Router::plays(const agent_api::Caller& caller, http::Role role) {
+  switch (role) {
+    case http::Role::anyone: return true;
+    case http::Role::agent: return caller.is_agent();
+    case http::Role::admin: return caller.is_admin();
+    case http::Role::agent_or_admin: return caller.is_agent() || caller.is_admin();
+  }
+  return false;
 }
 
 asio::awaitable<Response> Router::handle(Request& request, const std::string& peer) {
-  // Every target is read by Boost.URL once, here: routes see the percent-decoded path, and queries are
+  // Every target is read by Boost.URL once: the route table matches its decoded segments, and queries are
   // decoded where they are read (request_helpers' query_param).
   auto target = parse_target(request.target());
-  if (!target) co_return invalid_target();
-  std::string_view path = target->path;
-  const bool get = request.method() == http::beast_http::verb::get || request.method() == http::beast_http::verb::head;
-
-  if (path.starts_with("/webhooks/")) co_return co_await webhook(request, path.substr(10));
-  if (path.starts_with("/v1/")) co_return co_await api(request, path, peer);
-  if (path == "/healthz" && get) co_return json_response(200, R"({"status":"ok"})");
-  if (path == "/readyz" && get) co_return co_await readyz();
-  if (path == "/metrics" && get) co_return co_await metrics();
-  if (path == "/healthz" || path == "/readyz" || path == "/metrics") {
-    co_return json_error(405, "method_not_allowed", "use GET");
+  auto segments = http::path_segments(request.target());
+  if (!target || !segments) co_return invalid_target();
+  const std::string& path = target->path;
+  auto match = table_.match(request.method(), *segments);
+  if (!match.route && match.allowed.empty()) {
+    // Not an API route: the console's pages and files, else nothing.
+    if (auto page = console_.serve(request, path)) co_return std::move(*page);
+    co_return json_error(404, "not_found", "no route for " + path);
   }
-  if (auto page = console_.serve(request, path)) co_return std::move(*page);
-  if (auto docs = serve_api_docs(request, path)) co_return std::move(*docs);
-  co_return json_error(404, "not_found", "no route for " + std::string(path));
+  const http::Role role = match.route ? match.route->role : match.path_role;
+  agent_api::Caller caller;
+  if (role != http::Role::anyone) {
+    auto resolved = co_await callers_.resolve(request, false, peer);
+    if (!resolved) co_return agent_api::unavailable();
+    if (resolved->throttled()) co_return agent_api::too_many_failures(*resolved);
+    caller = *resolved;
+    using http::beast_http::verb;
+    const verb method = request.method();
+    const bool changes = method != verb::get && method != verb::head && method != verb::options;
+    if (caller.by_cookie && changes && !callers_.same_origin(request)) {
+      // A page of another site could make the browser send the cookie: only this server's pages may change things.
+      co_return json_error(403, "cross_origin", "a change made with a session cookie must come from this server's page");
+    }
+    if (!plays(caller, role)) co_return refused_role(role);
+  }
+  if (!match.route) {
+    co_return json_error(405, "method_not_allowed",
+                         "use " + http::allowed_methods_text(match.allowed) + " on " + path);
+  }
+  agent_api::RouteCall call{request, caller, match.params, peer};
+  co_return co_await match.route->handler(call);
 }
 
 Request Router::credentials_of(const Request& request) {

@@ -28,6 +28,9 @@ namespace omniroute::web {
 
 class Router final : public http::Handler {
  public:
+  /// The routes, for the reference check against docs/openapi.yaml (tests).
+  const agent_api::ApiRoutes& routes() const { return table_; }
+
   Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
          ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes, agent_api::AgentRoutes& agent_routes,
          routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
@@ -38,9 +41,14 @@ class Router final : public http::Handler {
   boost::asio::awaitable<void> upgrade(http::Request request, boost::beast::tcp_stream stream) override;
 
  private:
-  /// Everything under /v1/: the caller resolved once (Bearer or session cookie), cookie-authenticated
-  /// changes refused unless they come from this server's own page.
-  boost::asio::awaitable<http::Response> api(http::Request& request, std::string_view path, const std::string& peer);
+  static constexpr const char* kAgentEvents = "/v1/agents/me/events";
+  static constexpr const char* kAllEvents = "/v1/events";
+  /// The one route table: health, docs, webhooks, session, the events sockets, then the agent and admin
+  /// APIs' routes. A route's caller is resolved once (Bearer or session cookie) unless anyone may call it;
+  /// cookie-authenticated changes are refused unless they come from this server's own page.
+  void add_routes();
+  static bool plays(const agent_api::Caller& caller, http::Role role);
+  static http::Response refused_role(http::Role role);
   /// 400 for a target Boost.URL cannot read as a path and query.
   static http::Response invalid_target();
   /// A request holding only what names its caller (target, Authorization, Cookie), kept to re-check it.
@@ -69,6 +77,7 @@ class Router final : public http::Handler {
   agent_api::CallerResolver callers_;
   agent_api::SessionRoutes sessions_;
   Console console_;
+  agent_api::ApiRoutes table_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
 };
 

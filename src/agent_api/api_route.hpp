@@ -1,0 +1,26 @@
+#pragma once
+// What a route of the API is handed, and the table every route is in (web/router builds it: its own
+// routes, then AgentRoutes::add_routes and AdminRoutes::add_routes).
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <string>
+
+#include "agent_api/caller.hpp"
+#include "http/route_table.hpp"
+#include "http/types.hpp"
+
+namespace omniroute::agent_api {
+
+/// One request on its way to its route: who called, the {placeholders} of its path, and from where.
+struct RouteCall {
+  http::Request& request;
+  const Caller& caller;
+  const http::RouteParams& params;
+  const std::string& peer;
+};
+
+using ApiHandler = std::function<boost::asio::awaitable<http::Response>(RouteCall&)>;
+using ApiRoutes = http::RouteTable<ApiHandler>;
+
+}  // namespace omniroute::agent_api
