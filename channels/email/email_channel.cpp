@@ -112,7 +112,7 @@ Message read_mail(std::string_view raw, const ChannelSettings& settings) {
   for (auto it = mail.references.rbegin(); it != mail.references.rend(); ++it) add_ref(*it);
   if (std::string subject = normalised_subject(mail.subject); !subject.empty() && !mail.automatic) {
     m.fallback_thread_key = "subject:" + mail.from_address + ":" + (subject.size() > 200 ? sha256_hex(subject) : subject);
-    m.fallback_window_s = std::max<std::int64_t>(1, settings.duration_ms("thread_window") / 1000);
+    m.fallback_window_s = std::max<std::int64_t>(1, settings.get<Duration>("thread_window").count() / 1000);
   }
   // What our reply will carry in References: this thread's ids, ending with this mail.
   std::vector<std::string> chain;
@@ -278,7 +278,7 @@ ChannelKind email_kind() {
     return "";
   };
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> { return std::make_unique<EmailChannel>(std::move(s)); };
-  return k;
+  return declared_kind(std::move(k));
 }
 
 }  // namespace omniroute::channels

@@ -52,7 +52,7 @@ asio::awaitable<HttpReply> ImapPoller::command(std::string url, std::string comm
 
 asio::awaitable<void> ImapPoller::run(std::shared_ptr<bool> stopped) {
   asio::steady_timer wait(ctx_.executor);
-  const auto interval = std::chrono::milliseconds(std::max<std::int64_t>(1000, settings_.duration_ms("imap.poll_interval")));
+  const auto interval = std::chrono::milliseconds(std::max<std::int64_t>(1000, settings_.get<Duration>("imap.poll_interval").count()));
   int failures = 0;
   while (!*stopped) {
     Pass pass = co_await poll_once(stopped);

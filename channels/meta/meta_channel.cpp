@@ -206,7 +206,7 @@ ChannelKind meta_kind(std::string name, Flavor flavor, std::vector<FieldSpec> ex
   k.create = [flavor](ChannelSettings s) -> std::unique_ptr<Channel> {
     return std::make_unique<MetaChannel>(std::move(s), flavor);
   };
-  return k;
+  return declared_kind(std::move(k));
 }
 
 }  // namespace

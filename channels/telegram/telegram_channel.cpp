@@ -52,7 +52,7 @@ class TelegramChannel final : public Channel {
 
   /// Telegram's limits: about 30 messages a second per bot, one a second per chat.
   SendPolicy send_policy() const override {
-    return {settings().rate("rate_limit"), settings().rate("chat_rate_limit")};
+    return {settings().get<Rate>("rate_limit").per_second, settings().get<Rate>("chat_rate_limit").per_second};
   }
 
   /// sendMessage takes 4,096 characters (UTF-16 units) of text; longer goes as parts.
@@ -175,7 +175,7 @@ ChannelKind telegram_kind() {
               {.name = "rate_limit", .type = FieldType::rate, .default_value = "30/s"},
               {.name = "chat_rate_limit", .type = FieldType::rate, .default_value = "1/s"}};
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> { return std::make_unique<TelegramChannel>(std::move(s)); };
-  return k;
+  return declared_kind(std::move(k));
 }
 
 }  // namespace omniroute::channels

@@ -169,7 +169,7 @@ ChannelKind twilio_sms_kind() {
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {
     return std::make_unique<TwilioSmsChannel>(std::move(s));
   };
-  return k;
+  return declared_kind(std::move(k));
 }
 
 }  // namespace omniroute::channels

@@ -156,7 +156,7 @@ ChannelKind webhook_kind() {
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {
     return std::make_unique<WebhookChannel>(std::move(s));
   };
-  return k;
+  return declared_kind(std::move(k));
 }
 
 }  // namespace omniroute::channels

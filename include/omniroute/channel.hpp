@@ -11,6 +11,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -121,19 +122,41 @@ struct SendResult {
 /// The usual reading of an HTTP answer: 2xx sent; 408, 429, 5xx and no answer retried; other 4xx failed.
 SendResult default_send_result(int status, std::string_view body);
 
+struct FieldSpec;
+
+/// A duration setting's value ("90s"); zero when unset.
+using Duration = std::chrono::milliseconds;
+/// A rate setting's value ("80/s"); zero when unset.
+struct Rate {
+  double per_second = 0;
+};
+
 /// A configured channel: checked against its kind's fields, `${VAR}`s expanded.
 struct ChannelSettings {
   std::string id;
   std::string kind;
   std::map<std::string, std::string, std::less<>> values;  // nested keys flattened: "imap.url"
+  /// The keys its kind declares (attached by the kind's `create`, see declared_kind): a channel that
+  /// reads any other key, or reads a key as another type than declared, is a programming error
+  /// (std::logic_error), found by the first test that takes that path.
+  std::shared_ptr<const std::vector<FieldSpec>> declared;
 
-  /// The value of `key`, or "" when it was not set and has no default.
+  /// The value of `key` as written (text, secret, url, phone, choice), or "" when unset with no default.
   const std::string& get(std::string_view key) const;
-  /// A duration value (checked at load) in milliseconds; 0 when unset.
-  std::int64_t duration_ms(std::string_view key) const;
-  /// A rate value ("80/s", checked at load) per second; 0 when unset.
-  double rate(std::string_view key) const;
+  /// A typed value: get<Duration>("imap.poll_interval"), get<Rate>("rate_limit").
+  template <typename T>
+  T get(std::string_view key) const;
+  /// Whether its kind declares `key` (true when the settings carry no declarations).
+  bool declares(std::string_view key) const;
+
+ private:
+  /// The declaration of `key` (nullptr when the settings carry none); throws std::logic_error when undeclared.
+  const FieldSpec* declaration(std::string_view key) const;
 };
+template <>
+Duration ChannelSettings::get<Duration>(std::string_view key) const;
+template <>
+Rate ChannelSettings::get<Rate>(std::string_view key) const;
 
 /// "250ms", "90s", "15m", "2h", "1d" in milliseconds; nullopt when not such a duration (or over a century).
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);
@@ -230,7 +253,9 @@ class Channel {
   /// When free-form replies are accepted (default: always).
   virtual ReplyWindow reply_window() const { return {}; }
   /// How fast replies may go out (default: the kind's `rate_limit` key, if it has one).
-  virtual SendPolicy send_policy() const { return {settings_.rate("rate_limit"), 0}; }
+  virtual SendPolicy send_policy() const {
+    return {settings_.declares("rate_limit") ? settings_.get<Rate>("rate_limit").per_second : 0, 0};
+  }
   /// What sending `text` costs, when the medium bills by more than the message (default: nothing recorded).
   virtual std::optional<SendCost> send_cost(std::string_view /*text*/) const { return std::nullopt; }
 
@@ -283,6 +308,10 @@ struct ChannelKind {
   std::function<std::string(const ChannelSettings&)> check;
   std::function<std::unique_ptr<Channel>(ChannelSettings)> create;
 };
+
+/// `kind` with its `create` attaching the kind's declared fields to the settings it is given: every kind's
+/// factory function ends with `return declared_kind(std::move(k));`.
+ChannelKind declared_kind(ChannelKind kind);
 
 /// The kinds this build knows, filled explicitly by register_builtin_channels.
 class ChannelRegistry {

@@ -179,12 +179,8 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
   table.add(verb::post, "/v1/agents", Role::admin,
             [this](RouteCall& call) -> asio::awaitable<Response> { co_return co_await create_agent(call.request); });
   // One agent: an id that is not an identifier names nobody (404), whatever is asked of it.
-  auto on_agent = [](auto handler) -> agent_api::ApiHandler {
-    return [handler](RouteCall& call) -> asio::awaitable<Response> {
-      const std::string& id = call.params["id"];
-      if (!config::is_identifier(id)) co_return json_error(404, "not_found", "no agent '" + id + "'");
-      co_return co_await handler(call, id);
-    };
+  auto on_agent = [](auto handler) {
+    return agent_api::on_id([](const std::string& id) { return config::is_identifier(id); }, "agent", handler);
   };
   table.add(verb::get, "/v1/agents/{id}", Role::admin,
             on_agent([this](RouteCall&, const std::string& id) { return agent(id); }));
@@ -197,12 +193,8 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
   table.add(verb::post, "/v1/agents/{id}/token", Role::admin,
             on_agent([this](RouteCall&, const std::string& id) { return rotate_token(id); }));
   // One contact: only ids we issue (c<n>).
-  auto on_contact = [](auto handler) -> agent_api::ApiHandler {
-    return [handler](RouteCall& call) -> asio::awaitable<Response> {
-      const std::string& id = call.params["id"];
-      if (!agent_api::is_issued_id(id, 'c')) co_return json_error(404, "not_found", "no contact '" + id + "'");
-      co_return co_await handler(call, id);
-    };
+  auto on_contact = [](auto handler) {
+    return agent_api::on_id([](const std::string& id) { return agent_api::is_issued_id(id, 'c'); }, "contact", handler);
   };
   table.add(verb::get, "/v1/contacts/{id}", Role::admin,
             on_contact([this](RouteCall&, const std::string& id) { return contact(id); }));

@@ -66,11 +66,7 @@ namespace {
 /// A route on one conversation: an id that is not one we issue is 404 before anything is read.
 template <typename Handler>
 ApiHandler on_conversation(Handler handler) {
-  return [handler](RouteCall& call) -> asio::awaitable<Response> {
-    const std::string& id = call.params["id"];
-    if (!is_issued_id(id, 'v')) co_return json_error(404, "not_found", "no conversation '" + id + "'");
-    co_return co_await handler(call, id);
-  };
+  return on_id([](const std::string& id) { return is_issued_id(id, 'v'); }, "conversation", handler);
 }
 
 }  // namespace

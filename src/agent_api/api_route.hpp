@@ -23,4 +23,15 @@ struct RouteCall {
 using ApiHandler = std::function<boost::asio::awaitable<http::Response>(RouteCall&)>;
 using ApiRoutes = http::RouteTable<ApiHandler>;
 
+/// A route on one thing named by {id}: an id `valid` refuses names nothing (404 "no <noun> '<id>'"), whatever
+/// is asked of it; otherwise `handler(call, id)` answers.
+template <typename Valid, typename Handler>
+ApiHandler on_id(Valid valid, std::string noun, Handler handler) {
+  return [valid, noun = std::move(noun), handler](RouteCall& call) -> boost::asio::awaitable<http::Response> {
+    const std::string& id = call.params["id"];
+    if (!valid(id)) co_return http::json_error(404, "not_found", "no " + noun + " '" + id + "'");
+    co_return co_await handler(call, id);
+  };
+}
+
 }  // namespace omniroute::agent_api

@@ -28,17 +28,58 @@ std::string_view InboundRequest::header(std::string_view name) const {
   return {};
 }
 
+const FieldSpec* ChannelSettings::declaration(std::string_view key) const {
+  if (!declared) return nullptr;
+  for (const auto& f : *declared) {
+    if (f.name == key) return &f;
+  }
+  throw std::logic_error("channel '" + id + "' (" + kind + ") reads setting '" + std::string(key) +
+                         "', which its kind does not declare");
+}
+
 const std::string& ChannelSettings::get(std::string_view key) const {
   static const std::string kEmpty;
+  declaration(key);
   auto it = values.find(key);
   return it == values.end() ? kEmpty : it->second;
 }
 
-std::int64_t ChannelSettings::duration_ms(std::string_view key) const {
-  return parse_duration_ms(get(key)).value_or(0);
+bool ChannelSettings::declares(std::string_view key) const {
+  if (!declared) return true;
+  for (const auto& f : *declared) {
+    if (f.name == key) return true;
+  }
+  return false;
 }
 
-double ChannelSettings::rate(std::string_view key) const { return parse_rate_per_second(get(key)).value_or(0); }
+namespace {
+void expect_type(const FieldSpec* f, FieldType type, std::string_view key, const char* as) {
+  if (f && f->type != type) {
+    throw std::logic_error("setting '" + std::string(key) + "' is read as a " + as + " but not declared as one");
+  }
+}
+}  // namespace
+
+template <>
+Duration ChannelSettings::get<Duration>(std::string_view key) const {
+  expect_type(declaration(key), FieldType::duration, key, "duration");
+  return Duration(parse_duration_ms(get(key)).value_or(0));
+}
+
+template <>
+Rate ChannelSettings::get<Rate>(std::string_view key) const {
+  expect_type(declaration(key), FieldType::rate, key, "rate");
+  return Rate{parse_rate_per_second(get(key)).value_or(0)};
+}
+
+ChannelKind declared_kind(ChannelKind kind) {
+  auto fields = std::make_shared<const std::vector<FieldSpec>>(kind.fields);
+  kind.create = [fields, create = std::move(kind.create)](ChannelSettings s) {
+    s.declared = fields;
+    return create(std::move(s));
+  };
+  return kind;
+}
 
 std::optional<double> parse_rate_per_second(std::string_view text) {
   std::string number(text.ends_with("/s") ? text.substr(0, text.size() - 2) : text);
