@@ -45,15 +45,17 @@ asio::awaitable<StoreResult<SaveOutcome>> Agents::save(const AgentRecord& a, Sav
   call.source = a.source;
   call.mode = mode == SaveMode::create ? "create" : mode == SaveMode::update ? "update" : "upsert";
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await run(client_, agent_sync_script(), call);
+  auto r = co_await detail::run_declared<AgentSyncResult>(client_, agent_sync_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = status_of(*r);
-  if (status == "ok") co_return SaveOutcome::ok;
-  if (status == "exists") co_return SaveOutcome::exists;
-  if (status == "not_found") co_return SaveOutcome::not_found;
-  if (status == "config_managed") co_return SaveOutcome::config_managed;
-  if (status == "token_in_use") co_return SaveOutcome::token_in_use;
-  co_return unexpected(unexpected_reply(*r, "agent_sync"));
+  using R = AgentSyncResult::Status;
+  switch (r->status) {
+    case R::ok: co_return SaveOutcome::ok;
+    case R::exists: co_return SaveOutcome::exists;
+    case R::not_found: co_return SaveOutcome::not_found;
+    case R::config_managed: co_return SaveOutcome::config_managed;
+    case R::token_in_use: co_return SaveOutcome::token_in_use;
+  }
+  co_return unexpected(StoreError{RedisFailure::closed, "agent_sync: unknown status"});
 }
 
 asio::awaitable<StoreResult<RemoveOutcome>> Agents::remove(const std::string& id, const std::string& source,
@@ -65,13 +67,15 @@ asio::awaitable<StoreResult<RemoveOutcome>> Agents::remove(const std::string& id
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
   call.source = source;
-  auto r = co_await run(client_, agent_delete_script(), call);
+  auto r = co_await detail::run_declared<AgentDeleteResult>(client_, agent_delete_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = status_of(*r);
-  if (status == "deleted") co_return RemoveOutcome::removed;
-  if (status == "not_found") co_return RemoveOutcome::not_found;
-  if (status == "config_managed") co_return RemoveOutcome::config_managed;
-  co_return unexpected(unexpected_reply(*r, "agent_delete"));
+  using R = AgentDeleteResult::Status;
+  switch (r->status) {
+    case R::deleted: co_return RemoveOutcome::removed;
+    case R::not_found: co_return RemoveOutcome::not_found;
+    case R::config_managed: co_return RemoveOutcome::config_managed;
+  }
+  co_return unexpected(StoreError{RedisFailure::closed, "agent_delete: unknown status"});
 }
 
 asio::awaitable<StoreResult<std::vector<std::string>>> Agents::ids() {
@@ -143,9 +147,8 @@ asio::awaitable<StoreResult<std::vector<Assignment>>> Agents::route(const RouteP
   auto r = co_await run(client_, route_script(), call);
   if (!r) co_return unexpected(r.error());
   std::vector<Assignment> out;
-  for (size_t i = 0; i + 3 < r->elements.size(); i += 4) {
-    out.push_back({r->elements[i].str, r->elements[i + 1].str, std::atoll(r->elements[i + 2].str.c_str()),
-                   r->elements[i + 3].str == "offered"});
+  for (auto& a : RouteItem::all(*r)) {
+    out.push_back({std::move(a.conversation), std::move(a.agent), a.queued_at, a.mode == "offered"});
   }
   co_return out;
 }
@@ -159,9 +162,7 @@ asio::awaitable<StoreResult<std::vector<ExpiredOffer>>> Agents::expire_offers(st
   auto r = co_await run(client_, offers_expire_script(), call);
   if (!r) co_return unexpected(r.error());
   std::vector<ExpiredOffer> out;
-  for (size_t i = 0; i + 2 < r->elements.size(); i += 3) {
-    out.push_back({r->elements[i].str, r->elements[i + 1].str, r->elements[i + 2].str});
-  }
+  for (auto& o : OffersExpireItem::all(*r)) out.push_back({std::move(o.conversation), std::move(o.agent), std::move(o.queue)});
   co_return out;
 }
 

@@ -55,15 +55,15 @@ asio::awaitable<StoreResult<MergeOutcome>> Contacts::merge(const std::string& in
   call.from = from;
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await detail::run(client_, contact_merge_script(), call);
+  auto r = co_await detail::run_declared<ContactMergeResult>(client_, contact_merge_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = detail::status_of(*r);
-  if (status == "merged") co_return MergeOutcome{MergeOutcome::Status::merged, ""};
-  if (status == "same") co_return MergeOutcome{MergeOutcome::Status::same, ""};
-  if (status == "not_found") {
-    co_return MergeOutcome{MergeOutcome::Status::not_found, r->elements.size() > 1 ? r->elements[1].str : from};
+  using R = ContactMergeResult::Status;
+  switch (r->status) {
+    case R::merged: co_return MergeOutcome{MergeOutcome::Status::merged, ""};
+    case R::same: co_return MergeOutcome{MergeOutcome::Status::same, ""};
+    case R::not_found: co_return MergeOutcome{MergeOutcome::Status::not_found, r->missing};
   }
-  co_return unexpected(detail::unexpected_reply(*r, "contact_merge"));
+  co_return unexpected(StoreError{RedisFailure::closed, "contact_merge: unknown status"});
 }
 
 asio::awaitable<StoreResult<bool>> Contacts::update(const std::string& id, const std::string& name,
@@ -72,9 +72,9 @@ asio::awaitable<StoreResult<bool>> Contacts::update(const std::string& id, const
   call.contact = keys_.contact(id);
   call.name = name;
   for (const auto& a : attributes) call.attributes.insert(call.attributes.end(), {a.name, a.value});
-  auto r = co_await detail::run(client_, contact_update_script(), call);
+  auto r = co_await detail::run_declared<ContactUpdateResult>(client_, contact_update_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return detail::status_of(*r) != "not_found";
+  co_return r->status == ContactUpdateResult::Status::ok;
 }
 
 asio::awaitable<StoreResult<ContactAttributes>> Contacts::attributes_of(const std::string& handle_kind,

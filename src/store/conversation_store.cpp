@@ -118,17 +118,15 @@ boost::asio::awaitable<StoreResult<IngestOutcome>> ConversationStore::ingest(con
   }
   auto r = co_await detail::run(client_, ingest_script(), call.keys(), call.take_argv());
   if (!r) co_return unexpected(r.error());
-  const Reply& reply = *r;
-  if (reply.type != Reply::Type::array || reply.elements.size() < 3) {
-    co_return unexpected(protocol_error("ingest returned no array"));
-  }
+  auto reply = IngestResult::from(*r);
+  if (!reply) co_return unexpected(protocol_error("ingest returned a reply of no declared shape"));
   IngestOutcome out;
   out.stored = true;
-  out.duplicate = reply.elements[0].str == "duplicate";
-  out.conversation_id = reply.elements[1].str;
-  out.message_id = reply.elements[2].str;
-  out.routable = reply.elements.size() >= 6 && reply.elements[5].integer == 1;
-  out.created = reply.elements.size() >= 5 && reply.elements[4].integer == 1;
+  out.duplicate = reply->status == IngestResult::Status::duplicate;
+  out.conversation_id = reply->conversation;
+  out.message_id = reply->message_id;
+  out.routable = reply->routable == 1;
+  out.created = reply->created == 1;
   out.queue = plan.queue;
   // A retried delivery of a message whose first WAIT fell short is a duplicate: it waits again.
   auto replicated = co_await replicas_->wait();
@@ -151,11 +149,14 @@ boost::asio::awaitable<StoreResult<NonceClaim>> ConversationStore::claim_nonce(c
   call.nonce = keys_.nonce(channel, nonce);
   call.carried = carried;
   call.ttl = std::to_string(std::max<std::int64_t>(1, ttl_s));
-  auto r = co_await detail::run(client_, nonce_claim_script(), call);
+  auto r = co_await detail::run_declared<NonceClaimResult>(client_, nonce_claim_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = detail::status_of(*r);
-  if (status == "replayed") co_return NonceClaim::replayed;
-  if (status == "retry") co_return NonceClaim::retry;
+  using R = NonceClaimResult::Status;
+  switch (r->status) {
+    case R::replayed: co_return NonceClaim::replayed;
+    case R::retry: co_return NonceClaim::retry;
+    case R::new_: co_return NonceClaim::fresh;
+  }
   co_return NonceClaim::fresh;
 }
 

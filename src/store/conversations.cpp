@@ -11,6 +11,7 @@ namespace omniroute::store {
 namespace asio = boost::asio;
 
 using detail::run;
+using detail::run_declared;
 using detail::status_of;
 using detail::unexpected_reply;
 
@@ -34,25 +35,24 @@ asio::awaitable<StoreResult<ReplyOutcome>> Conversations::reply(const ReplyReque
   call.windows = request.windows_json;
   call.parts = boost::json::serialize(boost::json::array(request.parts.begin(), request.parts.end()));
   call.report = request.report_json;
-  auto r = co_await run(client_, reply_script(), call.keys(), call.argv());
+  auto r = co_await run_declared<ReplyResult>(client_, reply_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = status_of(*r);
   ReplyOutcome out;
   using S = ReplyOutcome::Status;
-  if (status == "not_found") out.status = S::not_found;
-  else if (status == "forbidden") out.status = S::forbidden;
-  else if (status == "resolved") out.status = S::resolved;
-  else if (status == "window_closed") out.status = S::window_closed;
-  else if (status == "stale") out.status = S::stale;
-  else if (status == "sent" && r->elements.size() >= 7) {
-    out.status = S::sent;
-    out.first_response = r->elements[2].integer == 1;
-    out.created_at_ms = to_ms(r->elements[3]);
-    out.channel = r->elements[4].str;
-    out.queue = r->elements[5].str;
-    for (const auto& id : r->elements[6].elements) out.message_ids.push_back(id.str);
-  } else {
-    co_return unexpected(unexpected_reply(*r, "reply"));
+  switch (r->status) {
+    case ReplyResult::Status::not_found: out.status = S::not_found; break;
+    case ReplyResult::Status::forbidden: out.status = S::forbidden; break;
+    case ReplyResult::Status::resolved: out.status = S::resolved; break;
+    case ReplyResult::Status::window_closed: out.status = S::window_closed; break;
+    case ReplyResult::Status::stale: out.status = S::stale; break;
+    case ReplyResult::Status::sent:
+      out.status = S::sent;
+      out.first_response = r->first == 1;
+      out.created_at_ms = r->created_at;
+      out.channel = std::move(r->channel);
+      out.queue = std::move(r->queue);
+      out.message_ids = std::move(r->message_ids);
+      break;
   }
   co_return out;
 }
@@ -67,23 +67,19 @@ asio::awaitable<StoreResult<OfferAnswer>> Conversations::answer_offer(const std:
   call.answer = accept ? "accept" : "decline";
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await run(client_, offer_answer_script(), call.keys(), call.argv());
+  auto r = co_await run_declared<OfferAnswerResult>(client_, offer_answer_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = status_of(*r);
   OfferAnswer out;
   using S = OfferAnswer::Status;
-  if (status == "accepted" && r->elements.size() >= 4) {
-    out.status = S::accepted;
-    out.queue = r->elements[1].str;
-    out.queued_at_ms = to_ms(r->elements[3]);
-  } else if (status == "declined" && r->elements.size() >= 2) {
-    out.status = S::declined;
-    out.queue = r->elements[1].str;
-  } else if (status == "not_found") out.status = S::not_found;
-  else if (status == "resolved") out.status = S::resolved;
-  else if (status == "not_offered") out.status = S::not_offered;
-  else if (status == "expired") out.status = S::expired;
-  else co_return unexpected(unexpected_reply(*r, "offer_answer"));
+  using R = OfferAnswerResult::Status;
+  switch (r->status) {
+    case R::accepted: out = {S::accepted, r->queue, r->queued_at}; break;
+    case R::declined: out = {S::declined, r->queue, 0}; break;
+    case R::not_found: out.status = S::not_found; break;
+    case R::resolved: out.status = S::resolved; break;
+    case R::not_offered: out.status = S::not_offered; break;
+    case R::expired: out.status = S::expired; break;
+  }
   co_return out;
 }
 
@@ -98,17 +94,19 @@ asio::awaitable<StoreResult<TransferOutcome>> Conversations::transfer(const std:
   call.target = to.id;
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await run(client_, transfer_script(), call.keys(), call.argv());
+  auto r = co_await run_declared<TransferResult>(client_, transfer_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = status_of(*r);
-  if (status == "transferred") co_return TransferOutcome::transferred;
-  if (status == "not_found") co_return TransferOutcome::not_found;
-  if (status == "forbidden") co_return TransferOutcome::forbidden;
-  if (status == "resolved") co_return TransferOutcome::resolved;
-  if (status == "no_target") co_return TransferOutcome::no_target;
-  if (status == "no_room") co_return TransferOutcome::no_room;
-  if (status == "not_assigned") co_return TransferOutcome::not_assigned;
-  co_return unexpected(unexpected_reply(*r, "transfer"));
+  using R = TransferResult::Status;
+  switch (r->status) {
+    case R::transferred: co_return TransferOutcome::transferred;
+    case R::not_found: co_return TransferOutcome::not_found;
+    case R::forbidden: co_return TransferOutcome::forbidden;
+    case R::resolved: co_return TransferOutcome::resolved;
+    case R::no_target: co_return TransferOutcome::no_target;
+    case R::no_room: co_return TransferOutcome::no_room;
+    case R::not_assigned: co_return TransferOutcome::not_assigned;
+  }
+  co_return unexpected(StoreError{RedisFailure::closed, "transfer: unknown status"});
 }
 
 asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::string& conversation,
@@ -124,15 +122,17 @@ asio::awaitable<StoreResult<ResolveOutcome>> Conversations::resolve(const std::s
   call.events_max = std::to_string(kEventsMaxLength);
   call.report = report_json;
   call.survey = survey_json;
-  auto r = co_await run(client_, resolve_script(), call.keys(), call.argv());
+  auto r = co_await run_declared<ResolveResult>(client_, resolve_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = status_of(*r);
-  if (status == "resolved") co_return ResolveOutcome::resolved;
-  if (status == "already_resolved") co_return ResolveOutcome::already_resolved;
-  if (status == "forbidden") co_return ResolveOutcome::forbidden;
-  if (status == "not_found") co_return ResolveOutcome::not_found;
-  if (status == "stale") co_return ResolveOutcome::stale;
-  co_return unexpected(unexpected_reply(*r, "resolve"));
+  using R = ResolveResult::Status;
+  switch (r->status) {
+    case R::resolved: co_return ResolveOutcome::resolved;
+    case R::already_resolved: co_return ResolveOutcome::already_resolved;
+    case R::forbidden: co_return ResolveOutcome::forbidden;
+    case R::not_found: co_return ResolveOutcome::not_found;
+    case R::stale: co_return ResolveOutcome::stale;
+  }
+  co_return unexpected(StoreError{RedisFailure::closed, "resolve: unknown status"});
 }
 
 asio::awaitable<StoreResult<std::optional<ResponseClock>>> Conversations::response_clock(
@@ -151,19 +151,6 @@ asio::awaitable<StoreResult<std::optional<ResponseClock>>> Conversations::respon
   co_return ResponseClock{e[1].str, e[2].str, e[3].str, e[4].str, e[5].str, e[6].str, e[7].str, e[8].str};
 }
 
-namespace {
-StoreResult<AnnotateOutcome> annotate_outcome(const Reply& r, const char* script) {
-  const std::string& status = status_of(r);
-  using S = AnnotateOutcome::Status;
-  if (status == "noted" || status == "ok") {
-    return AnnotateOutcome{S::done, r.elements.size() > 1 ? r.elements[1].str : ""};
-  }
-  if (status == "not_found") return AnnotateOutcome{S::not_found, ""};
-  if (status == "forbidden") return AnnotateOutcome{S::forbidden, ""};
-  if (status == "too_many") return AnnotateOutcome{S::too_many, ""};
-  return unexpected(unexpected_reply(r, script));
-}
-}  // namespace
 
 asio::awaitable<StoreResult<AnnotateOutcome>> Conversations::note(const std::string& conversation,
                                                                   const std::string& author, const std::string& text,
@@ -177,9 +164,15 @@ asio::awaitable<StoreResult<AnnotateOutcome>> Conversations::note(const std::str
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
   call.any = any ? "1" : "0";
-  auto r = co_await run(client_, note_script(), call.keys(), call.argv());
+  auto r = co_await run_declared<NoteResult>(client_, note_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return annotate_outcome(*r, "note");
+  using S = AnnotateOutcome::Status;
+  switch (r->status) {
+    case NoteResult::Status::noted: co_return AnnotateOutcome{S::done, r->note_id};
+    case NoteResult::Status::not_found: co_return AnnotateOutcome{S::not_found, ""};
+    case NoteResult::Status::forbidden: co_return AnnotateOutcome{S::forbidden, ""};
+  }
+  co_return unexpected(StoreError{RedisFailure::closed, "note: unknown status"});
 }
 
 asio::awaitable<StoreResult<AnnotateOutcome>> Conversations::label(const std::string& conversation,
@@ -194,9 +187,16 @@ asio::awaitable<StoreResult<AnnotateOutcome>> Conversations::label(const std::st
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
   call.any = any ? "1" : "0";
-  auto r = co_await run(client_, label_script(), call.keys(), call.argv());
+  auto r = co_await run_declared<LabelResult>(client_, label_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return annotate_outcome(*r, "label");
+  using S = AnnotateOutcome::Status;
+  switch (r->status) {
+    case LabelResult::Status::ok: co_return AnnotateOutcome{S::done, r->labels};
+    case LabelResult::Status::not_found: co_return AnnotateOutcome{S::not_found, ""};
+    case LabelResult::Status::forbidden: co_return AnnotateOutcome{S::forbidden, ""};
+    case LabelResult::Status::too_many: co_return AnnotateOutcome{S::too_many, ""};
+  }
+  co_return unexpected(StoreError{RedisFailure::closed, "label: unknown status"});
 }
 
 asio::awaitable<StoreResult<PresenceOutcome>> Conversations::set_presence(const std::string& agent,
@@ -243,8 +243,9 @@ asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(cons
   call.agent = agent;
   auto r = co_await run(client_, attachment_read_script(), call.keys(), call.argv());
   if (!r) co_return unexpected(r.error());
-  if (r->elements.size() != 2) co_return std::optional<Blob>();
-  co_return std::optional<Blob>(Blob{std::move(r->elements[0].str), std::move(r->elements[1].str)});
+  auto blob = AttachmentReadResult::from(*r);  // {} when there is none, or the agent may not see it
+  if (!blob) co_return std::optional<Blob>();
+  co_return std::optional<Blob>(Blob{std::move(blob->content_type), std::move(blob->content)});
 }
 
 asio::awaitable<StoreResult<std::optional<ConversationDetail>>> Conversations::view(const std::string& conversation,
@@ -255,24 +256,25 @@ asio::awaitable<StoreResult<std::optional<ConversationDetail>>> Conversations::v
   call.with_messages = with_messages ? "1" : "0";
   auto r = co_await run(client_, conversation_view_script(), call);
   if (!r) co_return unexpected(r.error());
-  if (r->elements.size() < 5) co_return std::optional<ConversationDetail>();
+  auto read = ConversationViewResult::from(*r);  // {} when there is no such conversation
+  if (!read) co_return std::optional<ConversationDetail>();
   ConversationDetail v;
-  v.conversation = conversation_from(fields_of(r->elements[0]));
-  Fields contact = fields_of(r->elements[1]);
+  v.conversation = conversation_from(fields_of(read->conversation));
+  Fields contact = fields_of(read->contact);
   v.contact.id = contact["id"];
   v.contact.name = contact["name"];
-  v.contact.handles = detail::strings_of(r->elements[2]);
-  Fields delivery = fields_of(r->elements[4]);
-  for (const auto& entry : entries_of(r->elements[3])) v.messages.push_back(message_from(entry, &delivery));
-  if (r->elements.size() >= 7) {
-    Fields conversations = fields_of(r->elements[5]);
-    v.contact.attributes = fields_of(r->elements[6]);
-    v.with_history = !conversations.empty() || !v.contact.attributes.empty();
-    for (const auto& [id, since] : conversations) v.contact.conversations.push_back({id, time_from_ms(since)});
-  }
-  if (r->elements.size() >= 8 && r->elements[7].elements.size() == 3) {
-    const auto& c = r->elements[7].elements;
-    if (auto due = time_from_ms(c[1].str)) v.deadline = ResponseDeadline{c[0].str, *due, c[2].str};
+  v.contact.handles = std::move(read->handles);
+  Fields delivery = fields_of(read->delivery);
+  for (const auto& entry : entries_of(read->messages)) v.messages.push_back(message_from(entry, &delivery));
+  Fields conversations = fields_of(read->contact_conversations);
+  v.contact.attributes = fields_of(read->attributes);
+  v.with_history = !conversations.empty() || !v.contact.attributes.empty();
+  for (const auto& [id, since] : conversations) v.contact.conversations.push_back({id, time_from_ms(since)});
+  if (read->deadline.size() == 3) {
+    // {target, due ms, stage}: the first- or next-response deadline running now.
+    if (auto due = time_from_ms(read->deadline.at(1))) {
+      v.deadline = ResponseDeadline{read->deadline.front(), *due, read->deadline.back()};
+    }
   }
   co_return std::optional<ConversationDetail>(std::move(v));
 }
@@ -310,17 +312,17 @@ asio::awaitable<StoreResult<std::optional<AcknowledgementInputs>>> Conversations
   call.conversation = conversation;
   auto r = co_await run(client_, ack_inputs_script(), call);
   if (!r) co_return unexpected(r.error());
-  if (r->elements.size() < 8) co_return std::optional<AcknowledgementInputs>();
-  const auto& e = r->elements;
+  auto e = AckInputsResult::from(*r);  // {} when there is no such conversation
+  if (!e) co_return std::optional<AcknowledgementInputs>();
   AcknowledgementInputs in;
-  in.state = e[0].str;
-  in.queue = e[1].str;
-  in.priority = e[2].str;
-  in.language = e[3].str;
-  in.acknowledged = e[4].integer == 1;
-  in.ahead = static_cast<long>(e[5].integer);
-  in.available = static_cast<long>(e[6].integer);
-  for (const auto& ms : e[7].elements) in.recent_first_responses_ms.push_back(std::atoll(ms.str.c_str()));
+  in.state = std::move(e->state);
+  in.queue = std::move(e->queue);
+  in.priority = std::move(e->priority);
+  in.language = std::move(e->language);
+  in.acknowledged = e->acknowledged == 1;
+  in.ahead = static_cast<long>(e->ahead);
+  in.available = static_cast<long>(e->available);
+  for (const auto& ms : e->recent_first_responses) in.recent_first_responses_ms.push_back(std::atoll(ms.c_str()));
   co_return std::optional<AcknowledgementInputs>(std::move(in));
 }
 
@@ -335,13 +337,16 @@ asio::awaitable<StoreResult<AcknowledgeOutcome>> Conversations::acknowledge(cons
   call.text = text;
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await run(client_, auto_ack_script(), call);
+  auto r = co_await run_declared<AutoAckResult>(client_, auto_ack_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = status_of(*r);
-  if (status == "sent") co_return AcknowledgeOutcome::sent;
-  if (status == "already") co_return AcknowledgeOutcome::already;
-  if (status == "answered") co_return AcknowledgeOutcome::answered;
-  if (status == "resolved") co_return AcknowledgeOutcome::resolved;
+  using R = AutoAckResult::Status;
+  switch (r->status) {
+    case R::sent: co_return AcknowledgeOutcome::sent;
+    case R::already: co_return AcknowledgeOutcome::already;
+    case R::answered: co_return AcknowledgeOutcome::answered;
+    case R::resolved: co_return AcknowledgeOutcome::resolved;
+    case R::not_found: co_return AcknowledgeOutcome::not_found;
+  }
   co_return AcknowledgeOutcome::not_found;
 }
 

@@ -57,11 +57,14 @@ asio::awaitable<StoreResult<StatusApplied>> Outbox::apply(const ProviderStatus& 
   call.reason = report.reason;
   call.at = std::to_string(report.at_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await run(client_, delivery_status_script(), call);
+  auto r = co_await detail::run_declared<DeliveryStatusResult>(client_, delivery_status_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = detail::status_of(*r);
-  if (status == "applied") co_return StatusApplied::applied;
-  if (status == "pending") co_return StatusApplied::pending;
+  using R = DeliveryStatusResult::Status;
+  switch (r->status) {
+    case R::applied: co_return StatusApplied::applied;
+    case R::pending: co_return StatusApplied::pending;
+    case R::unchanged: co_return StatusApplied::unchanged;
+  }
   co_return StatusApplied::unchanged;
 }
 
@@ -81,13 +84,15 @@ asio::awaitable<StoreResult<RetryOutcome>> Outbox::retry(const std::string& entr
   call.entry_id = entry_id;
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await detail::run(client_, dead_retry_script(), call);
+  auto r = co_await detail::run_declared<DeadRetryResult>(client_, dead_retry_script(), call);
   if (!r) co_return unexpected(r.error());
-  const std::string& status = detail::status_of(*r);
-  if (status == "retried") co_return RetryOutcome::retried;
-  if (status == "not_found") co_return RetryOutcome::not_found;
-  if (status == "not_retryable") co_return RetryOutcome::not_retryable;
-  co_return unexpected(detail::unexpected_reply(*r, "dead_retry"));
+  using R = DeadRetryResult::Status;
+  switch (r->status) {
+    case R::retried: co_return RetryOutcome::retried;
+    case R::not_found: co_return RetryOutcome::not_found;
+    case R::not_retryable: co_return RetryOutcome::not_retryable;
+  }
+  co_return unexpected(StoreError{RedisFailure::closed, "dead_retry: unknown status"});
 }
 
 }  // namespace omniroute::store

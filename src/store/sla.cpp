@@ -19,7 +19,7 @@ asio::awaitable<StoreResult<std::vector<FiredDeadline>>> Sla::fire_due(std::int6
   auto r = co_await run(client_, sla_claim_script(), call);
   if (!r) co_return unexpected(r.error());
   std::vector<FiredDeadline> out;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out.push_back({r->elements[i].str, r->elements[i + 1].str});
+  for (auto& fired : SlaClaimItem::all(*r)) out.push_back({std::move(fired.stage), std::move(fired.queue)});
   co_return out;
 }
 
@@ -61,7 +61,7 @@ asio::awaitable<StoreResult<std::vector<QueueAlert>>> Sla::check_queues(std::int
   auto r = co_await run(client_, queue_check_script(), call);
   if (!r) co_return unexpected(r.error());
   std::vector<QueueAlert> out;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out.push_back({r->elements[i].str, r->elements[i + 1].str});
+  for (auto& alert : QueueCheckItem::all(*r)) out.push_back({std::move(alert.type), std::move(alert.queue)});
   co_return out;
 }
 

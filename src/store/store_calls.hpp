@@ -28,6 +28,17 @@ boost::asio::awaitable<StoreResult<Reply>> run(RedisClient& client, const Script
 
 boost::asio::awaitable<StoreResult<Reply>> command(RedisClient& client, std::vector<std::string> args);
 
+/// Runs a script whose reply is declared (--! status lines) and reads it as its generated Result; a reply
+/// of another shape is an error (StoreError), never a guess.
+template <typename Result, typename Call>
+boost::asio::awaitable<StoreResult<Result>> run_declared(RedisClient& client, const Script& script, const Call& call) {
+  auto r = co_await run(client, script, call.keys(), call.argv());
+  if (!r) co_return unexpected(r.error());
+  auto read = Result::from(*r);
+  if (!read) co_return unexpected(unexpected_reply(*r, script.name));
+  co_return std::move(*read);
+}
+
 /// The status word a script answered first ({"status", …} or a bare "status").
 const std::string& status_of(const Reply& r);
 

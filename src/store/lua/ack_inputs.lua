@@ -6,6 +6,7 @@
 -- Needs lib_agent.lua (pool_of).
 --
 --! args: prefix conversation
+--! returns: state queue priority language acknowledged:integer ahead:integer available:integer recent_first_responses:list
 -- a_conversation the conversation id
 -- Returns {state, queue, priority, language, acknowledged 0|1, ahead (-1: not waiting),
 --          agents available, {recent first-response ms, newest first}} or {} when unknown.

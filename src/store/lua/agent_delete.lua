@@ -5,6 +5,9 @@
 --
 --! keys: agent_hash
 --! args: prefix agent now events_max source
+--! status: not_found
+--! status: config_managed
+--! status: deleted
 -- k_agent_hash or:{ws}:agent:<id>; a_source "api" (refuse a config-managed agent) or "config" (the
 --   configuration no longer lists them)
 -- Returns "deleted", "not_found" or "config_managed".

@@ -5,6 +5,11 @@
 --
 --! keys: agent_hash
 --! args: prefix agent name skills cap_sms cap_chat cap_email pools now token_sha256 source mode events_max
+--! status: exists
+--! status: not_found
+--! status: config_managed
+--! status: token_in_use
+--! status: ok
 -- k_agent_hash or:{ws}:agent:<id>; a_skills and a_pools comma-separated; a_token_sha256 hex ("" keeps the
 --   current one); a_source "config" or "api"; a_mode "upsert", "create" (refuse if the agent exists) or
 --   "update" (refuse if it does not, or is managed by the config)

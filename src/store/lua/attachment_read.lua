@@ -6,6 +6,7 @@
 --
 --! keys: blob convs
 --! args: prefix agent
+--! returns: content_type content
 -- k_blob  or:{ws}:blob:<sha256>   (hash: type, content)
 -- k_convs or:{ws}:blob:<sha256>:convs (set of conversation ids holding it)
 -- Returns {type, content}, or {} when absent, expired or not for this agent.

@@ -6,6 +6,11 @@
 --
 --! keys: conv seq outbox events
 --! args: text now events_max
+--! status: not_found
+--! status: resolved
+--! status: already
+--! status: answered
+--! status: sent message_id
 -- k_conv or:{ws}:conv:<id>   k_seq or:{ws}:seq   k_outbox or:{ws}:outbox   k_events or:{ws}:events
 -- Returns {"sent", msg id}, {"already"}, {"answered"}, {"resolved"} or {"not_found"}.
 

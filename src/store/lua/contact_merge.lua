@@ -6,6 +6,9 @@
 -- a pointer: {id, merged_into}.
 --
 --! args: prefix into from now events_max
+--! status: same
+--! status: not_found missing
+--! status: merged handles:integer conversations:integer
 -- a_into, a_from: contact ids
 -- Returns {"merged", handles moved, conversations moved}, {"not_found", id} or {"same"}.
 

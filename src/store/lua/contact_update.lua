@@ -5,6 +5,8 @@
 --! keys: contact
 --! args: name
 --! rest: attributes
+--! status: not_found
+--! status: ok
 -- k_contact or:{ws}:contact:<id>; a_name ("" keeps it); then (rest) attribute name, value pairs
 -- Returns "ok" or "not_found".
 

@@ -2,6 +2,7 @@
 --
 --! keys: conv
 --! args: prefix with_messages
+--! returns: conversation:reply contact:reply handles:list messages:reply delivery:reply contact_conversations:reply attributes:reply deadline:list
 -- k_conv or:{ws}:conv:<id>; a_with_messages "1" or "0"
 -- Returns {conv fields (flat), contact fields (flat), handles, messages (stream entries), delivery (flat:
 -- message id → status JSON), the contact's conversations (flat: id → since ms, "" when not known), the contact's

@@ -4,6 +4,9 @@
 -- reply is delivered once.
 --! keys: dead_letters outbox events
 --! args: prefix entry_id now events_max
+--! status: not_found
+--! status: not_retryable
+--! status: retried conversation message_id entry
 -- Returns {"retried", conversation id, message id, new outbox entry} or {"not_found"} or {"not_retryable"} (a dead
 -- letter recorded by an earlier build, which kept only the ids: its text is in the transcript, not here).
 

@@ -6,6 +6,9 @@
 -- Needs lib_delivery.lua.
 --
 --! args: prefix channel provider_id status reason at events_max
+--! status: pending
+--! status: applied
+--! status: unchanged
 -- a_status sent|delivered|read|failed; a_reason (failed); a_at ms
 -- Returns {"applied"|"unchanged"|"pending"}.
 

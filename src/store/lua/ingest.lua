@@ -15,6 +15,8 @@
 --! args: survey survey_answer
 --! uses: lib_report
 --! rest: blobs
+--! status: duplicate conversation message_id
+--! status: stored conversation message_id contact created:integer routable:integer
 --
 -- k_dedupe   or:{ws}:dedupe:<channel>:<provider id>     k_handle_key or:{ws}:handle:<handle kind>:<handle>
 -- k_thread   or:{ws}:thread:<channel>:<thread key>       k_seq     or:{ws}:seq (hash of id counters)

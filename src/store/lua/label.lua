@@ -2,6 +2,10 @@
 -- label.lua: adds or removes one label of a conversation (field `labels`: sorted, comma-separated).
 --! keys: conv events
 --! args: agent label add now events_max any
+--! status: not_found
+--! status: forbidden
+--! status: too_many
+--! status: ok labels
 -- a_add "1" adds, "0" removes; a_any "1": an admin may label any conversation, else only its agent or the
 -- agent it is offered to.
 -- Returns {"ok", labels} or {"not_found"|"forbidden"|"too_many"}.

@@ -7,6 +7,9 @@
 --
 --! keys: nonce
 --! args: carried ttl
+--! status: new
+--! status: retry
+--! status: replayed
 -- k_nonce or:{ws}:nonce:<channel>:<nonce>; a_carried: what the delivery carries (provider ids, "\n"-joined);
 --   a_ttl s
 -- Returns "new", "retry" or "replayed".

@@ -5,6 +5,9 @@
 -- handed to the outbox, never a first or next response, no delivery status.
 --! keys: conv seq events
 --! args: author text now events_max any
+--! status: not_found
+--! status: forbidden
+--! status: noted note_id
 -- k_conv or:{ws}:conv:<id>; a_author the agent id (or "supervisor"); a_any "1": whoever holds it (an admin),
 -- else only its agent or the agent it is offered to may write one.
 -- Returns {"noted", msg id} or {"not_found"|"forbidden"}.

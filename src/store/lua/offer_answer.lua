@@ -5,6 +5,12 @@
 --! uses: lib_conv
 --! keys: conv
 --! args: prefix agent answer now events_max
+--! status: not_found
+--! status: resolved
+--! status: not_offered
+--! status: expired
+--! status: declined queue medium
+--! status: accepted queue medium queued_at:integer
 -- k_conv or:{ws}:conv:<id>; a_answer "accept" or "decline".
 -- Returns {"accepted", queue, medium, queued_at}, {"declined", queue, medium}, or
 -- {"not_found"|"resolved"|"not_offered"|"expired"}.

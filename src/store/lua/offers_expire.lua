@@ -5,6 +5,7 @@
 -- happens once, whichever daemon instance runs this first. Needs lib_agent.lua.
 --
 --! args: prefix now events_max limit
+--! returns each: conversation agent queue
 -- a_limit: at most this many offers
 -- Returns a flat list: conv, agent, queue, …
 

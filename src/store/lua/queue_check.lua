@@ -7,6 +7,7 @@
 --
 --! args: prefix now alerts_max
 --! rest: rules
+--! returns each: type queue
 -- then (rest) per queue: id, oldest-wait threshold ms (0: not watched), depth threshold (0: not
 --   watched), clear fraction
 -- Needs lib_agent.lua (QUEUE_BAND: queue scores are priority band * QUEUE_BAND + queued_at ms).

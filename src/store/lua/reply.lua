@@ -10,6 +10,12 @@
 --! uses: lib_conv
 --! keys: conv seq outbox events
 --! args: prefix agent text now events_max windows parts report
+--! status: not_found
+--! status: forbidden
+--! status: resolved
+--! status: window_closed last_inbound_at
+--! status: stale
+--! status: sent message_id first:integer created_at:integer channel queue message_ids:list
 -- k_conv or:{ws}:conv:<id>, k_seq or:{ws}:seq, k_outbox or:{ws}:outbox,
 -- k_events or:{ws}:events.
 -- a_windows: JSON {channel id: {"span": ms, "template": name}}: channels whose provider takes free-form

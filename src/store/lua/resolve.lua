@@ -8,6 +8,11 @@
 --! uses: lib_conv
 --! keys: conv events
 --! args: prefix now by events_max report survey
+--! status: not_found
+--! status: forbidden
+--! status: already_resolved
+--! status: stale
+--! status: resolved agent queue medium
 -- k_conv or:{ws}:conv:<id>, k_events or:{ws}:events; a_by the resolving agent, or "system".
 -- a_report: the resolution, for the reports (lib_report.lua); "" records none.
 -- a_survey: JSON {"text", "window_ms"}: the satisfaction survey to send the customer now (an outbound message

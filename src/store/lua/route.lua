@@ -6,6 +6,7 @@
 --
 --! keys: waiting avail
 --! args: prefix queue medium now max_assignments events_max sticky_window cutoff offer_timeout
+--! returns each: conversation agent queued_at:integer mode
 -- k_waiting or:{ws}:queue:<pool>:<medium>   k_avail or:{ws}:avail:<pool>:<medium>
 -- a_sticky_window ms (0: off): a returning customer goes to their last agent when that agent is available
 --   with room and served them within the window,

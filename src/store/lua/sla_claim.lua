@@ -7,6 +7,7 @@
 -- Members: '<target>:warn:<conv>' (warning) and '<target>:<conv>' (breach);
 -- target = first_response | next_response | resolution.
 --! args: prefix now limit late_after alerts_max
+--! returns each: stage queue
 -- a_limit: at most this many; a_late_after ms: fired this long after its time, the daemons were down
 -- Returns a flat list: kind (warning|breached), queue, …  (for metrics)
 

@@ -8,6 +8,13 @@
 --! uses: lib_conv
 --! keys: conv
 --! args: prefix actor mode target now events_max
+--! status: not_found
+--! status: resolved
+--! status: not_assigned
+--! status: forbidden
+--! status: no_target
+--! status: no_room
+--! status: transferred actor target medium
 -- k_conv or:{ws}:conv:<id>; a_mode "queue" or "agent", a_target the queue's or agent's id; the
 -- conversation keeps its priority and original age in the new queue.
 -- a_actor "*": a supervisor reassigns it, from whichever agent holds it ("not_assigned" when none does).
