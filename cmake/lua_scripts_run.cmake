@@ -48,6 +48,9 @@ foreach(f ${FILES})
   file(READ ${f} content)
   string(APPEND cpp "constexpr char k_${stem}[] = R\"__lua__(${content})__lua__\";\n")
 endforeach()
+# The key table's Lua side (cmake/keys_run.cmake), first in every script.
+file(READ ${KEYS_LUA} keys_lua)
+string(APPEND cpp "constexpr char k_lib_keys[] = R\"__lua__(${keys_lua})__lua__\";\n")
 string(APPEND cpp "\n}  // namespace\n\n")
 
 foreach(f ${FILES})
@@ -89,7 +92,7 @@ foreach(f ${FILES})
 
   file(READ ${f} content)
   # The Lua prologue: the libraries, then one local per named key and argument.
-  set(parts "")
+  set(parts "k_lib_keys")
   foreach(lib ${uses})
     if(NOT EXISTS "${SOURCE_DIR}/${lib}.lua")
       message(FATAL_ERROR "${f}: uses ${lib}, which is not in ${SOURCE_DIR}")
@@ -152,7 +155,7 @@ foreach(f ${FILES})
 
   # The whole script as Redis runs it, also written out (bench/ingest loads it; handy when reading errors,
   # whose line numbers count from the top of this text).
-  set(full "")
+  set(full "${keys_lua}\n")
   foreach(lib ${uses})
     file(READ "${SOURCE_DIR}/${lib}.lua" lib_text)
     string(APPEND full "${lib_text}\n")

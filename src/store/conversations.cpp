@@ -238,7 +238,7 @@ asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(cons
                                                                             const std::string& agent) {
   AttachmentReadCall call;
   call.blob = keys_.blob(sha256);
-  call.convs = keys_.blob(sha256) + ":convs";
+  call.convs = keys_.blob_conversations(sha256);
   call.prefix = keys_.prefix();
   call.agent = agent;
   auto r = co_await run(client_, attachment_read_script(), call.keys(), call.argv());

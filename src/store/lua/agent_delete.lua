@@ -18,14 +18,14 @@ if a_source == 'api' and redis.call('HGET', k_agent_hash, 'source') == 'config' 
 redis.call('HSET', k_agent_hash, 'status', 'offline')
 withdraw_offers(prefix, agent, now, a_events_max)
 requeue_all(prefix, agent, now, a_events_max, 'agent_removed')
-for _, q in ipairs(redis.call('SMEMBERS', k_agent_hash .. ':queues')) do
-  for _, m in ipairs({'sms', 'chat', 'email'}) do redis.call('ZREM', prefix .. 'avail:' .. q .. ':' .. m, agent) end
+for _, q in ipairs(redis.call('SMEMBERS', K.agent_pools_of(k_agent_hash))) do
+  for _, m in ipairs({'sms', 'chat', 'email'}) do redis.call('ZREM', K.available(prefix, q, m), agent) end
 end
 local digest = redis.call('HGET', k_agent_hash, 'token_sha256')
-if digest and redis.call('HGET', prefix .. 'agent_tokens', digest) == agent then
-  redis.call('HDEL', prefix .. 'agent_tokens', digest)
+if digest and redis.call('HGET', K.agent_tokens(prefix), digest) == agent then
+  redis.call('HDEL', K.agent_tokens(prefix), digest)
 end
-redis.call('DEL', k_agent_hash, k_agent_hash .. ':queues', k_agent_hash .. ':convs', k_agent_hash .. ':sockets', k_agent_hash .. ':offers')
-redis.call('SREM', prefix .. 'agents', agent)
-redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.removed', 'agent', agent, 'at', now)
+redis.call('DEL', k_agent_hash, K.agent_pools_of(k_agent_hash), K.agent_conversations_of(k_agent_hash), K.agent_sockets_of(k_agent_hash), K.agent_offers_of(k_agent_hash))
+redis.call('SREM', K.agents(prefix), agent)
+redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.removed', 'agent', agent, 'at', now)
 return 'deleted'

@@ -25,7 +25,7 @@ if mode == 'update' then
   if not exists then return 'not_found' end
   if source == 'config' then return 'config_managed' end
 end
-local tokens = prefix .. 'agent_tokens'
+local tokens = K.agent_tokens(prefix)
 if a_token_sha256 ~= '' then
   local holder = redis.call('HGET', tokens, a_token_sha256)
   if holder and holder ~= agent then return 'token_in_use' end
@@ -33,7 +33,7 @@ if a_token_sha256 ~= '' then
   if old and old ~= a_token_sha256 then
     redis.call('HDEL', tokens, old)
     -- Sockets and sessions opened with the old token re-check it, on every daemon, and close.
-    redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'credential.changed',
+    redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'credential.changed',
                'agent', agent, 'at', a_now)
   end
   redis.call('HSET', tokens, a_token_sha256, agent)
@@ -45,12 +45,12 @@ if redis.call('HSETNX', k_agent_hash, 'status', 'offline') == 1 then
   redis.call('HSET', k_agent_hash, 'status_at', a_now, 'last_assigned_at', 0,
              'load:sms', 0, 'load:chat', 0, 'load:email', 0, 'created_at', a_now)
 end
-redis.call('SADD', prefix .. 'agents', agent)
+redis.call('SADD', K.agents(prefix), agent)
 -- Leave the avail sets of pools the agent no longer serves.
-for _, q in ipairs(redis.call('SMEMBERS', k_agent_hash .. ':queues')) do
-  for _, m in ipairs({'sms', 'chat', 'email'}) do redis.call('ZREM', prefix .. 'avail:' .. q .. ':' .. m, agent) end
+for _, q in ipairs(redis.call('SMEMBERS', K.agent_pools_of(k_agent_hash))) do
+  for _, m in ipairs({'sms', 'chat', 'email'}) do redis.call('ZREM', K.available(prefix, q, m), agent) end
 end
-redis.call('DEL', k_agent_hash .. ':queues')
-for q in string.gmatch(a_pools, '[^,]+') do redis.call('SADD', k_agent_hash .. ':queues', q) end
+redis.call('DEL', K.agent_pools_of(k_agent_hash))
+for q in string.gmatch(a_pools, '[^,]+') do redis.call('SADD', K.agent_pools_of(k_agent_hash), q) end
 refresh_agent_all(prefix, agent)
 return 'ok'

@@ -7,18 +7,18 @@
 
 local prefix = a_prefix
 local ids
-if a_agent ~= '' then ids = {a_agent} else ids = redis.call('SMEMBERS', prefix .. 'agents') end
+if a_agent ~= '' then ids = {a_agent} else ids = redis.call('SMEMBERS', K.agents(prefix)) end
 table.sort(ids)
 local out = {}
 for _, id in ipairs(ids) do
-  local akey = prefix .. 'agent:' .. id
+  local akey = K.agent(prefix, id)
   if redis.call('HEXISTS', akey, 'id') == 1 then
     local fields = redis.call('HGETALL', akey)
     -- The token's digest stays in Redis: nobody reads it back.
     for i = #fields - 1, 1, -2 do
       if fields[i] == 'token_sha256' then table.remove(fields, i + 1); table.remove(fields, i) end
     end
-    out[#out + 1] = {fields, redis.call('SMEMBERS', akey .. ':queues')}
+    out[#out + 1] = {fields, redis.call('SMEMBERS', K.agent_pools_of(akey))}
   end
 end
 return out

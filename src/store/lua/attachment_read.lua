@@ -15,7 +15,7 @@ local agent = a_agent
 if agent ~= '' then
   local allowed = false
   for _, conv in ipairs(redis.call('SMEMBERS', k_convs)) do
-    local c = redis.call('HMGET', a_prefix .. 'conv:' .. conv, 'agent', 'offered_to')
+    local c = redis.call('HMGET', K.conversation(a_prefix, conv), 'agent', 'offered_to')
     if c[1] == agent or c[2] == agent then
       allowed = true
       break

@@ -23,14 +23,14 @@ if c[6] and c[6] ~= '' then return {'answered'} end  -- an agent was quicker: no
 
 local conv, now = c[1], a_now
 local msg = 'm' .. redis.call('HINCRBY', k_seq, 'msg', 1)
-local entry = redis.call('XADD', k_conv .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'acknowledgement',
+local entry = redis.call('XADD', K.transcript_of(k_conv), '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'acknowledgement',
            'text', a_text, 'attachments', '[]', 'at', now, 'delivery', 'queued')
 redis.call('HINCRBY', k_conv, 'message_count', 1)
 redis.call('HSET', k_conv, 'acknowledged_at', now)
 redis.call('XADD', k_outbox, '*', 'conversation_id', conv, 'message_id', msg, 'channel', c[4],
            'recipient', (c[7] and c[7] ~= '') and c[7] or c[5], 'text', a_text, 'at', now,
            'subject', c[8] or '', 'reply_context', c[9] or '')
-redis.call('HSET', k_conv .. ':delivery', msg, '{"status":"queued","attempts":0}')
+redis.call('HSET', K.delivery_of(k_conv), msg, '{"status":"queued","attempts":0}')
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.created', 'conversation_id', conv,
            'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
 return {'sent', msg}

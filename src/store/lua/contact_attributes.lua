@@ -8,4 +8,4 @@
 
 local contact = redis.call('GET', k_handle)
 if not contact then return {} end
-return redis.call('HGETALL', a_prefix .. 'contact:' .. contact .. ':attrs')
+return redis.call('HGETALL', K.contact_attributes(a_prefix, contact))

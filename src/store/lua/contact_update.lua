@@ -16,9 +16,9 @@ end
 if a_name ~= '' then redis.call('HSET', k_contact, 'name', a_name) end
 for i = REST_FROM, #ARGV - 1, 2 do
   if ARGV[i + 1] == '' then
-    redis.call('HDEL', k_contact .. ':attrs', ARGV[i])
+    redis.call('HDEL', K.contact_attributes_of(k_contact), ARGV[i])
   else
-    redis.call('HSET', k_contact .. ':attrs', ARGV[i], ARGV[i + 1])
+    redis.call('HSET', K.contact_attributes_of(k_contact), ARGV[i], ARGV[i + 1])
   end
 end
 return 'ok'

@@ -16,8 +16,8 @@ if #conv == 0 then return {} end
 local contact_id = redis.call('HGET', k_conv, 'contact')
 -- The contact's own fields, and its handles (fields handle:<kind>:<handle>; in the set contact:<id>:handles for
 -- contacts stored by earlier builds); its conversations (fields conv:<id>) are not part of this view.
-local contact_key = a_prefix .. 'contact:' .. contact_id
-local contact, handles, convs = {}, redis.call('SMEMBERS', contact_key .. ':handles'), {}
+local contact_key = K.contact(a_prefix, contact_id)
+local contact, handles, convs = {}, redis.call('SMEMBERS', K.contact_handles_of(contact_key)), {}
 local fields = redis.call('HGETALL', contact_key)
 for n = 1, #fields, 2 do
   local name = fields[n]
@@ -27,10 +27,10 @@ for n = 1, #fields, 2 do
 end
 local messages, delivery, attributes = {}, {}, {}
 if a_with_messages == '1' then
-  messages = redis.call('XRANGE', k_conv .. ':msgs', '-', '+')
-  delivery = redis.call('HGETALL', k_conv .. ':delivery')
-  attributes = redis.call('HGETALL', contact_key .. ':attrs')
-  for _, c in ipairs(redis.call('SMEMBERS', contact_key .. ':convs')) do convs[#convs + 1] = c; convs[#convs + 1] = '' end
+  messages = redis.call('XRANGE', K.transcript_of(k_conv), '-', '+')
+  delivery = redis.call('HGETALL', K.delivery_of(k_conv))
+  attributes = redis.call('HGETALL', K.contact_attributes_of(contact_key))
+  for _, c in ipairs(redis.call('SMEMBERS', K.contact_conversations_of(contact_key))) do convs[#convs + 1] = c; convs[#convs + 1] = '' end
 else
   convs = {}
 end
@@ -39,10 +39,10 @@ local id = ''
 for n = 1, #conv, 2 do if conv[n] == 'id' then id = conv[n + 1] end end
 for _, target in ipairs({'first_response', 'next_response'}) do
   local member = target .. ':' .. id
-  local due = redis.call('ZSCORE', a_prefix .. 'sla_breached', member)
+  local due = redis.call('ZSCORE', K.sla_breached(a_prefix), member)
   local stage = 'breached'
-  if not due then due, stage = redis.call('ZSCORE', a_prefix .. 'sla_at_risk', member), 'at_risk' end
-  if not due then due, stage = redis.call('ZSCORE', a_prefix .. 'sla', member), 'pending' end
+  if not due then due, stage = redis.call('ZSCORE', K.sla_at_risk(a_prefix), member), 'at_risk' end
+  if not due then due, stage = redis.call('ZSCORE', K.sla(a_prefix), member), 'pending' end
   if due then clock = {target, due, stage}; break end
 end
 return {conv, contact, handles, messages, delivery, convs, attributes, clock}

@@ -24,7 +24,7 @@ end
 if not channel or not conv or not msg then return {'not_retryable'} end
 local entry = redis.call('XADD', k_outbox, '*', unpack(kept))
 redis.call('XDEL', k_dead_letters, a_entry_id)
-redis.call('HSET', a_prefix .. 'conv:' .. conv .. ':delivery', msg,
+redis.call('HSET', K.delivery(a_prefix, conv), msg,
            cjson.encode({status = 'queued', attempts = 0, retried_at = tonumber(a_now)}))
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.delivery', 'conversation_id', conv,
            'message_id', msg, 'status', 'queued', 'reason', '', 'at', a_now)

@@ -15,13 +15,13 @@ redis.call('HSET', k_delivery, a_message_id, a_status_json)
 local prefix = string.sub(k_outbox, 1, #k_outbox - #'outbox')
 local counted = a_dead == '1' and 'dead' or a_status
 if counted == 'sent' or counted == 'retrying' or counted == 'failed' or counted == 'dead' then
-  redis.call('HINCRBY', prefix .. 'channel:' .. a_channel, 'out:' .. counted, 1)
+  redis.call('HINCRBY', K.channel_state(prefix, a_channel), 'out:' .. counted, 1)
 end
 if counted ~= 'sent' then
   -- The channel's last error, with the provider's reason, for the board's channel health.
   local ok, status = pcall(cjson.decode, a_status_json)
   local reason = ok and type(status) == 'table' and status.reason or a_status
-  redis.call('HSET', prefix .. 'channel:' .. a_channel, 'last_error', tostring(reason), 'last_error_at', a_now)
+  redis.call('HSET', K.channel_state(prefix, a_channel), 'last_error', tostring(reason), 'last_error_at', a_now)
 end
 if a_final == '1' then
   if a_dead == '1' then
@@ -39,8 +39,8 @@ if a_final == '1' then
 end
 if a_status == 'sent' and (a_provider_id or '') ~= '' then
   local ref = a_conversation .. '|' .. a_message_id
-  redis.call('SET', prefix .. 'provider_msg:' .. a_channel .. ':' .. a_provider_id, ref, 'EX', 30 * 86400)
-  local pending = prefix .. 'provider_status:' .. a_channel .. ':' .. a_provider_id
+  redis.call('SET', K.provider_message(prefix, a_channel, a_provider_id), ref, 'EX', 30 * 86400)
+  local pending = K.provider_status(prefix, a_channel, a_provider_id)
   local held = redis.call('GET', pending)
   if held then
     local p = cjson.decode(held)

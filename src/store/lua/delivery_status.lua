@@ -13,9 +13,9 @@
 -- Returns {"applied"|"unchanged"|"pending"}.
 
 local prefix = a_prefix
-local ref = redis.call('GET', prefix .. 'provider_msg:' .. a_channel .. ':' .. a_provider_id)
+local ref = redis.call('GET', K.provider_message(prefix, a_channel, a_provider_id))
 if not ref then
-  local pending = prefix .. 'provider_status:' .. a_channel .. ':' .. a_provider_id
+  local pending = K.provider_status(prefix, a_channel, a_provider_id)
   local held = redis.call('GET', pending)
   -- Keep the furthest status heard so far.
   if not held or (RANK[a_status] or 0) > (RANK[cjson.decode(held).status] or 0) then

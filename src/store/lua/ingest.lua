@@ -66,7 +66,7 @@ if seen then
 end
 
 local prefix, now = a_prefix, a_now
-local function conv_key(c) return prefix .. 'conv:' .. c end
+local function conv_key(c) return K.conversation(prefix, c) end
 local refs = {}
 if a_thread_refs ~= '' then refs = cjson.decode(a_thread_refs) end
 local thread_ttl = tonumber(a_thread_ttl) or 0
@@ -77,7 +77,7 @@ local blobs = {}
 local i = REST_FROM
 while ARGV[i + 1] do
   local nl = string.find(ARGV[i + 1], '\n', 1, true)
-  local key = prefix .. 'blob:' .. ARGV[i]
+  local key = K.blob(prefix, ARGV[i])
   redis.call('HSET', key, 'type', string.sub(ARGV[i + 1], 1, nl - 1), 'content', string.sub(ARGV[i + 1], nl + 1))
   if blob_ttl > 0 then redis.call('EXPIRE', key, blob_ttl) end
   blobs[#blobs + 1] = key
@@ -87,8 +87,8 @@ end
 -- Who may download a kept attachment: agents who can see a conversation holding it (blob:<sha>:convs).
 local function link_blobs(conv)
   for _, key in ipairs(blobs) do
-    redis.call('SADD', key .. ':convs', conv)
-    if blob_ttl > 0 then redis.call('EXPIRE', key .. ':convs', blob_ttl) end
+    redis.call('SADD', K.blob_conversations_of(key), conv)
+    if blob_ttl > 0 then redis.call('EXPIRE', K.blob_conversations_of(key), blob_ttl) end
   end
 end
 
@@ -105,13 +105,13 @@ local function answered(contact_id, usable)
     if string.sub(ref, 1, 5) == 'conv:' then
       local colon = string.find(ref, ':', 6, true)
       c = string.sub(ref, 6, colon - 1)
-      local sent = redis.call('GET', prefix .. 'provider_msg:' .. a_channel .. ':' .. string.sub(ref, colon + 1))
+      local sent = redis.call('GET', K.provider_message(prefix, a_channel, string.sub(ref, colon + 1)))
       if not (sent and string.sub(sent, 1, #c + 1) == c .. '|') then
         local owner = redis.call('HMGET', conv_key(c), 'channel', 'contact')
         if owner[1] ~= a_channel or contact_id == '' or owner[2] ~= contact_id then c = nil end
       end
     else
-      c = redis.call('GET', prefix .. 'thread:' .. a_channel .. ':' .. ref)
+      c = redis.call('GET', K.thread(prefix, a_channel, ref))
     end
     if c and usable(c) then return c end
   end
@@ -125,7 +125,7 @@ local function append_message(conv, extra)
     'attachments', a_attachments, 'provider_at', a_provider_at, 'at', now, 'language', a_language, 'from', a_handle,
     'full_text', a_full_text}
   for n = 1, #extra do fields[#fields + 1] = extra[n] end
-  local entry = redis.call('XADD', conv_key(conv) .. ':msgs', '*', unpack(fields))
+  local entry = redis.call('XADD', K.transcript_of(conv_key(conv)), '*', unpack(fields))
   return msg, entry
 end
 
@@ -139,7 +139,7 @@ if a_automatic ~= '' then
   local contact_id = redis.call('GET', k_handle_key) or ''
   local conv = answered(contact_id, function(c) return redis.call('EXISTS', conv_key(c)) == 1 end)
   if not conv then
-    redis.call('XADD', prefix .. 'automatic', 'MAXLEN', '~', 10000, '*', 'channel', a_channel,
+    redis.call('XADD', K.automatic(prefix), 'MAXLEN', '~', 10000, '*', 'channel', a_channel,
       'provider_id', a_provider_id, 'from', a_handle, 'subject', a_subject, 'reason', a_automatic, 'at', now)
     redis.call('SET', k_dedupe, '|', 'EX', a_dedupe_ttl)
     return {'stored', '', '', contact_id, 0, 0}
@@ -157,16 +157,16 @@ if not contact then
   contact = 'c' .. redis.call('HINCRBY', k_seq, 'contact', 1)
   -- A contact's handles and conversations are fields of its hash (handle:<kind>:<handle>, conv:<id>): one key,
   -- not three. A handle's key and its contact's handle field change together (here and in contact_merge.lua).
-  redis.call('HSET', prefix .. 'contact:' .. contact, 'id', contact, 'name', a_contact_name, 'created_at', now,
+  redis.call('HSET', K.contact(prefix, contact), 'id', contact, 'name', a_contact_name, 'created_at', now,
              'handle:' .. a_handle_kind .. ':' .. a_handle, now)
   redis.call('SET', k_handle_key, contact)
-elseif a_contact_name ~= '' and redis.call('HGET', prefix .. 'contact:' .. contact, 'name') == '' then
-  redis.call('HSET', prefix .. 'contact:' .. contact, 'name', a_contact_name)
+elseif a_contact_name ~= '' and redis.call('HGET', K.contact(prefix, contact), 'name') == '' then
+  redis.call('HSET', K.contact(prefix, contact), 'name', a_contact_name)
 end
 
 if a_survey == '1' then
   -- The contact's next message after a survey: a score answers it; anything else cancels it (and goes on).
-  local pending_key = prefix .. 'csat:' .. a_channel .. ':' .. contact
+  local pending_key = K.survey(prefix, a_channel, contact)
   local surveyed = redis.call('GET', pending_key)
   if surveyed then
     redis.call('DEL', pending_key)
@@ -204,7 +204,7 @@ local keyed = conv and true or false
 if not conv and #refs > 0 then conv = answered(contact, is_open) end
 local fallback = nil
 if a_fallback_thread ~= '' then
-  fallback = prefix .. 'thread:' .. a_channel .. ':' .. a_fallback_thread
+  fallback = K.thread(prefix, a_channel, a_fallback_thread)
   if not conv then conv = redis.call('GET', fallback) end
 end
 if conv and not open then
@@ -239,7 +239,7 @@ if not conv then
   deadline(a_resolution_due, 'resolution:')
   if a_resolution_due ~= '' then deadline(a_resolution_warn, 'resolution:warn:') end
   if #deadlines > 0 then redis.call('ZADD', k_sla, unpack(deadlines)) end
-  redis.call('HSET', prefix .. 'contact:' .. contact, 'conv:' .. conv, now)
+  redis.call('HSET', K.contact(prefix, contact), 'conv:' .. conv, now)
 else
   link_blobs(conv)
   msg, entry = append_message(conv, {})
@@ -251,7 +251,7 @@ else
     -- Answered before, and this is the first customer message since: the next response is awaited (the
     -- reports measure it), and where a queue promises one, its clock starts.
     set[#set + 1] = 'awaiting_since'; set[#set + 1] = now
-    if a_next_response == '1' then redis.call('ZADD', prefix .. 'sla_start', now, conv) end
+    if a_next_response == '1' then redis.call('ZADD', K.sla_start(prefix), now, conv) end
   end
   redis.call('HSET', conv_key(conv), unpack(set))
 end

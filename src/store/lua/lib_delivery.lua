@@ -9,7 +9,7 @@ local RANK = {queued = 0, retrying = 0, sent = 1, delivered = 2, read = 3, faile
 
 -- Applies `status` (with `reason` for failed) at `at` ms to message `msg` of `conv`; true when it changed.
 local function apply_status(prefix, conv, msg, status, reason, at, events_max)
-  local key = prefix .. 'conv:' .. conv .. ':delivery'
+  local key = K.delivery(prefix, conv)
   local current = redis.call('HGET', key, msg)
   local d = current and cjson.decode(current) or {status = 'queued', attempts = 0}
   local was = RANK[d.status] or 0
@@ -19,7 +19,7 @@ local function apply_status(prefix, conv, msg, status, reason, at, events_max)
   d[status .. '_at'] = at
   if status == 'failed' and reason ~= '' then d.reason = reason end
   redis.call('HSET', key, msg, cjson.encode(d))
-  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', events_max, '*', 'type', 'message.delivery',
+  redis.call('XADD', K.events(prefix), 'MAXLEN', '~', events_max, '*', 'type', 'message.delivery',
              'conversation_id', conv, 'message_id', msg, 'status', status, 'reason', d.reason or '', 'at', at)
   return true
 end

@@ -36,7 +36,7 @@ end
 -- answered or closed by `agent` at `now`.
 local function report_record(prefix, report, c, agent, now)
   local labels = c.labels or ''
-  local raw = prefix .. 'responses:' .. report.hour
+  local raw = K.responses(prefix, report.hour)
   redis.call('XADD', raw, '*', 'kind', report.kind, 'conversation', c.id, 'queue', report.queue,
              'channel', c.channel or '', 'agent', agent, 'priority', report.priority, 'labels', labels,
              'start', report.start, 'at', now, 'wall_ms', report.wall_ms, 'business_ms', report.business_ms,
@@ -47,7 +47,7 @@ local function report_record(prefix, report, c, agent, now)
   if #values.label == 0 then values.label[1] = '' end
   for _, rollup in ipairs(report.rollups) do
     for dimension, list in pairs(values) do
-      local key = prefix .. 'rollup:' .. rollup[1] .. ':' .. dimension
+      local key = K.rollup(prefix, rollup[1], dimension)
       for _, value in ipairs(list) do
         local field = report.kind .. '|' .. value .. '|'
         redis.call('HINCRBY', key, field .. report.seconds, 1)

@@ -12,21 +12,21 @@
 -- Drops every trace of `targets` for `conv`: pending deadlines, at risk, breached.
 local function clear_sla(prefix, conv, targets)
   for _, t in ipairs(targets) do
-    redis.call('ZREM', prefix .. 'sla', t .. ':' .. conv, t .. ':warn:' .. conv)
-    redis.call('ZREM', prefix .. 'sla_at_risk', t .. ':' .. conv)
-    redis.call('ZREM', prefix .. 'sla_breached', t .. ':' .. conv)
+    redis.call('ZREM', K.sla(prefix), t .. ':' .. conv, t .. ':warn:' .. conv)
+    redis.call('ZREM', K.sla_at_risk(prefix), t .. ':' .. conv)
+    redis.call('ZREM', K.sla_breached(prefix), t .. ':' .. conv)
   end
 end
 
 -- An agent answered `conv`: its first-response and next-response clocks stop.
 local function sla_answered(prefix, conv)
   clear_sla(prefix, conv, {'first_response', 'next_response'})
-  redis.call('ZREM', prefix .. 'sla_start', conv)
-  redis.call('HSET', prefix .. 'conv:' .. conv, 'awaiting_since', '')
+  redis.call('ZREM', K.sla_start(prefix), conv)
+  redis.call('HSET', K.conversation(prefix, conv), 'awaiting_since', '')
 end
 
 -- `conv` is closed: every clock stops.
 local function sla_closed(prefix, conv)
   clear_sla(prefix, conv, {'first_response', 'next_response', 'resolution'})
-  redis.call('ZREM', prefix .. 'sla_start', conv)
+  redis.call('ZREM', K.sla_start(prefix), conv)
 end

@@ -16,7 +16,7 @@ local c = load_fields(k_conv, 'id', 'agent', 'offered_to')
 if not c.id then return {'not_found'} end
 if a_any ~= '1' and c.agent ~= a_author and c.offered_to ~= a_author then return {'forbidden'} end
 local msg = 'm' .. redis.call('HINCRBY', k_seq, 'msg', 1)
-local entry = redis.call('XADD', k_conv .. ':msgs', '*', 'id', msg, 'direction', 'out', 'kind', 'note',
+local entry = redis.call('XADD', K.transcript_of(k_conv), '*', 'id', msg, 'direction', 'out', 'kind', 'note',
                          'author', a_author, 'text', a_text, 'attachments', '[]', 'at', a_now)
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.created', 'conversation_id', c.id,
            'message_id', msg, 'entry', entry, 'direction', 'out', 'kind', 'note', 'at', a_now)

@@ -30,8 +30,8 @@ if a_answer == 'decline' then
   end_offer(prefix, conv, now, a_events_max, 'conversation.offer_declined', true)
   return {'declined', queue, medium}
 end
-redis.call('ZREM', prefix .. 'offers', conv)
-redis.call('SREM', prefix .. 'agent:' .. agent .. ':offers', conv)
+redis.call('ZREM', K.offers(prefix), conv)
+redis.call('SREM', K.agent_offers(prefix, agent), conv)
 redis.call('HDEL', k_conv, 'offered_to', 'offer_expires_at')
 local queued_at = assign(prefix, conv, agent, queue, medium, now, a_events_max, true)
 return {'accepted', queue, medium, queued_at}

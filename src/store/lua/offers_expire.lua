@@ -11,16 +11,16 @@
 
 local prefix, now = a_prefix, a_now
 local out = {}
-for _, conv in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'offers', '-inf', now, 'LIMIT', 0, tonumber(a_limit))) do
-  local queue = redis.call('HGET', prefix .. 'conv:' .. conv, 'queue')
+for _, conv in ipairs(redis.call('ZRANGEBYSCORE', K.offers(prefix), '-inf', now, 'LIMIT', 0, tonumber(a_limit))) do
+  local queue = redis.call('HGET', K.conversation(prefix, conv), 'queue')
   local agent = end_offer(prefix, conv, now, a_events_max, 'conversation.offer_expired', true)
   if agent then
-    local akey = prefix .. 'agent:' .. agent
+    local akey = K.agent(prefix, agent)
     if redis.call('HGET', akey, 'status') == 'available' then
       redis.call('HSET', akey, 'status', 'away', 'status_at', now)
       withdraw_offers(prefix, agent, now, a_events_max)
       refresh_agent_all(prefix, agent)
-      redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status', 'agent', agent,
+      redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status', 'agent', agent,
                  'status', 'away', 'reason', 'offer_missed', 'at', now)
     end
     out[#out + 1] = conv

@@ -14,7 +14,7 @@ redis.call('HSET', k_agent_hash, 'status', status, 'status_at', now)
 if status ~= 'available' then withdraw_offers(prefix, agent, now, a_events_max) end
 refresh_agent_all(prefix, agent)
 if previous ~= status then
-  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status',
+  redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status',
              'agent', agent, 'status', status, 'at', now)
 end
 return previous

@@ -12,11 +12,11 @@
 
 local prefix, now, grace = a_prefix, tonumber(a_now), tonumber(a_grace)
 local out = {}
-for _, agent in ipairs(redis.call('SMEMBERS', prefix .. 'agents')) do
-  local akey = prefix .. 'agent:' .. agent
+for _, agent in ipairs(redis.call('SMEMBERS', K.agents(prefix))) do
+  local akey = K.agent(prefix, agent)
   if redis.call('HGET', akey, 'uses_socket') == '1' then
-    redis.call('ZREMRANGEBYSCORE', akey .. ':sockets', '-inf', now)
-    if redis.call('ZCARD', akey .. ':sockets') > 0 then
+    redis.call('ZREMRANGEBYSCORE', K.agent_sockets_of(akey), '-inf', now)
+    if redis.call('ZCARD', K.agent_sockets_of(akey)) > 0 then
       redis.call('HDEL', akey, 'socket_lost_at')
     else
       local lost = tonumber(redis.call('HGET', akey, 'socket_lost_at'))
@@ -28,7 +28,7 @@ for _, agent in ipairs(redis.call('SMEMBERS', prefix .. 'agents')) do
         withdraw_offers(prefix, agent, now, a_events_max)
         requeue_all(prefix, agent, now, a_events_max, 'socket_lost')
         refresh_agent_all(prefix, agent)
-        redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status', 'agent', agent,
+        redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status', 'agent', agent,
                    'status', 'offline', 'reason', 'socket_lost', 'at', now)
         out[#out + 1] = agent
       end

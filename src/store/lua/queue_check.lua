@@ -14,7 +14,7 @@
 -- Returns a flat list: alert type, queue, …  (for metrics)
 
 local prefix, now = a_prefix, tonumber(a_now)
-local state = prefix .. 'queue_alerts'
+local state = K.queue_alerts(prefix)
 local out = {}
 
 local function check(queue, measure, value, threshold, clear)
@@ -23,14 +23,14 @@ local function check(queue, measure, value, threshold, clear)
   local raised = redis.call('HGET', state, field)
   if not raised and value > threshold then
     redis.call('HSET', state, field, a_now)
-    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', a_alerts_max, '*', 'type', 'queue.' .. measure, 'queue', queue,
+    redis.call('XADD', K.alerts(prefix), 'MAXLEN', '~', a_alerts_max, '*', 'type', 'queue.' .. measure, 'queue', queue,
                'measure', measure, 'value', string.format('%.0f', value), 'threshold', string.format('%.0f', threshold),
                'fired_at', a_now)
     out[#out + 1] = 'queue.' .. measure
     out[#out + 1] = queue
   elseif raised and value <= threshold * clear then
     redis.call('HDEL', state, field)
-    redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', a_alerts_max, '*', 'type', 'queue.recovered', 'queue', queue,
+    redis.call('XADD', K.alerts(prefix), 'MAXLEN', '~', a_alerts_max, '*', 'type', 'queue.recovered', 'queue', queue,
                'measure', measure, 'value', string.format('%.0f', value), 'threshold', string.format('%.0f', threshold),
                'raised_at', raised, 'fired_at', a_now)
     out[#out + 1] = 'queue.recovered'
@@ -40,7 +40,7 @@ end
 
 for i = REST_FROM, #ARGV, 4 do
   local queue, wait_ms, depth, clear = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
-  local key = prefix .. 'queue:' .. queue
+  local key = K.queue(prefix, queue)
   if wait_ms > 0 then
     -- The oldest across priority bands: each band's head carries its queued_at in the score.
     local oldest = 0

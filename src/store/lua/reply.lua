@@ -57,7 +57,7 @@ local first = 0
 if c.first_response_at == '' or not c.first_response_at then
   first = 1
   redis.call('HSET', k_conv, 'first_response_at', now)
-  local frt = a_prefix .. 'frt:' .. (c.queue or '')
+  local frt = K.first_response_times(a_prefix, (c.queue or ''))
   redis.call('LPUSH', frt, math.max(0, tonumber(now) - (tonumber(c.created_at) or tonumber(now))))
   redis.call('LTRIM', frt, 0, 49)
 end
@@ -67,7 +67,7 @@ local ids = {}
 for _, text in ipairs(parts) do
   local msg = 'm' .. redis.call('HINCRBY', k_seq, 'msg', 1)
   ids[#ids + 1] = msg
-  local entry = redis.call('XADD', k_conv .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', a_agent,
+  local entry = redis.call('XADD', K.transcript_of(k_conv), '*', 'id', msg, 'direction', 'out', 'author', a_agent,
              'text', text, 'attachments', '[]', 'at', now, 'delivery', 'queued', 'template', template)
   redis.call('HINCRBY', k_conv, 'message_count', 1)
   redis.call('XADD', k_outbox, '*', 'conversation_id', conv, 'message_id', msg, 'channel', c.channel,
@@ -75,7 +75,7 @@ for _, text in ipairs(parts) do
              'text', text, 'at', now, 'template', template,
              -- the subject, and what the channel recorded to answer the customer's last message in its thread
              'subject', c.subject or '', 'reply_context', c.reply_context or '')
-  redis.call('HSET', k_conv .. ':delivery', msg, '{"status":"queued","attempts":0}')
+  redis.call('HSET', K.delivery_of(k_conv), msg, '{"status":"queued","attempts":0}')
   redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.created', 'conversation_id', conv,
              'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
 end

@@ -33,30 +33,30 @@ if report and not report_matches(report, 'resolution', c.created_at, c) then ret
 
 local id, medium = c.id, c.medium or 'chat'
 redis.call('HSET', k_conv, 'state', 'resolved', 'resolved_at', now, 'resolved_by', by)
-local thread = prefix .. 'thread:' .. c.channel .. ':' .. c.thread
+local thread = K.thread(prefix, c.channel, c.thread)
 if redis.call('GET', thread) == id then redis.call('DEL', thread) end
 end_offer(prefix, id, now, a_events_max, 'conversation.offer_withdrawn', false)
 dequeue(prefix, id, c.queue, medium)
 sla_closed(prefix, id)
 release_from_agent(prefix, id, c.agent, medium)
 if report then report_record(prefix, report, c, (c.agent and c.agent ~= '') and c.agent or by, now) end
-redis.call('ZADD', prefix .. 'resolved', now, id)
-redis.call('ZREMRANGEBYRANK', prefix .. 'resolved', 0, -100001)
+redis.call('ZADD', K.resolved(prefix), now, id)
+redis.call('ZREMRANGEBYRANK', K.resolved(prefix), 0, -100001)
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*',
   'type', 'conversation.resolved', 'conversation_id', id, 'by', by, 'at', now)
 if a_survey ~= '' and c.contact then
   local survey = cjson.decode(a_survey)
-  local msg = 'm' .. redis.call('HINCRBY', prefix .. 'seq', 'msg', 1)
-  local entry = redis.call('XADD', k_conv .. ':msgs', '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'survey',
+  local msg = 'm' .. redis.call('HINCRBY', K.seq(prefix), 'msg', 1)
+  local entry = redis.call('XADD', K.transcript_of(k_conv), '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'survey',
                            'text', survey.text, 'attachments', '[]', 'at', now, 'delivery', 'queued')
   redis.call('HINCRBY', k_conv, 'message_count', 1)
   redis.call('HSET', k_conv, 'csat_sent_at', now)
-  redis.call('XADD', prefix .. 'outbox', '*', 'conversation_id', id, 'message_id', msg, 'channel', c.channel,
+  redis.call('XADD', K.outbox(prefix), '*', 'conversation_id', id, 'message_id', msg, 'channel', c.channel,
              'recipient', (c.recipient and c.recipient ~= '') and c.recipient or c.thread, 'text', survey.text,
              'at', now, 'subject', c.subject or '', 'reply_context', c.reply_context or '')
-  redis.call('HSET', k_conv .. ':delivery', msg, '{"status":"queued","attempts":0}')
+  redis.call('HSET', K.delivery_of(k_conv), msg, '{"status":"queued","attempts":0}')
   redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'message.created', 'conversation_id', id,
              'message_id', msg, 'entry', entry, 'direction', 'out', 'at', now)
-  redis.call('SET', prefix .. 'csat:' .. c.channel .. ':' .. c.contact, id, 'PX', survey.window_ms)
+  redis.call('SET', K.survey(prefix, c.channel, c.contact), id, 'PX', survey.window_ms)
 end
 return {'resolved', c.agent or '', c.queue or '', medium}

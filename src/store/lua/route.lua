@@ -36,7 +36,7 @@ end
 
 -- The best agent with room for `conv` who has not declined it; nil when all of them have.
 local function agent_for(conv)
-  local declined = prefix .. 'conv:' .. conv .. ':declined'
+  local declined = K.declined(prefix, conv)
   local n = redis.call('SCARD', declined)
   for _, a in ipairs(redis.call('ZRANGE', k_avail, 0, n)) do
     if n == 0 or redis.call('SISMEMBER', declined, a) == 0 then return a end
@@ -56,11 +56,11 @@ for _ = 1, tonumber(a_max_assignments) do
     if skipped > MAX_SKIPPED then break end
   else
     if window > 0 then
-      local contact = redis.call('HGET', prefix .. 'conv:' .. conv, 'contact')
-      local last = redis.call('HMGET', prefix .. 'contact:' .. contact, 'last_agent', 'last_agent_at')
+      local contact = redis.call('HGET', K.conversation(prefix, conv), 'contact')
+      local last = redis.call('HMGET', K.contact(prefix, contact), 'last_agent', 'last_agent_at')
       if last[1] and last[1] ~= agent and tonumber(now) - (tonumber(last[2]) or 0) <= window
          and redis.call('ZSCORE', k_avail, last[1])
-         and redis.call('SISMEMBER', prefix .. 'conv:' .. conv .. ':declined', last[1]) == 0 then
+         and redis.call('SISMEMBER', K.declined(prefix, conv), last[1]) == 0 then
         agent = last[1]
       end
     end

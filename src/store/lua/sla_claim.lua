@@ -13,17 +13,17 @@
 
 local prefix, now = a_prefix, tonumber(a_now)
 local out = {}
-local due = redis.call('ZRANGEBYSCORE', prefix .. 'sla', '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(a_limit))
+local due = redis.call('ZRANGEBYSCORE', K.sla(prefix), '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(a_limit))
 for i = 1, #due, 2 do
   local member, at = due[i], tonumber(due[i + 1])
-  redis.call('ZREM', prefix .. 'sla', member)
+  redis.call('ZREM', K.sla(prefix), member)
   local stage, target, conv = 'warning', string.match(member, '^([%w_]+):warn:(.+)$')
   if not target then
     stage = 'breached'
     target, conv = string.match(member, '^([%w_]+):(.+)$')
   end
   if conv then
-    local c = redis.call('HMGET', prefix .. 'conv:' .. conv, 'state', 'queue', 'channel', 'first_response_at',
+    local c = redis.call('HMGET', K.conversation(prefix, conv), 'state', 'queue', 'channel', 'first_response_at',
                          'created_at', 'priority', 'contact', 'awaiting_since')
     local running = c[1] and c[1] ~= 'resolved'
     local started = c[5]
@@ -36,13 +36,13 @@ for i = 1, #due, 2 do
     if running then
       local key = target .. ':' .. conv
       if stage == 'warning' then
-        local breach = redis.call('ZSCORE', prefix .. 'sla', key)
-        if breach then redis.call('ZADD', prefix .. 'sla_at_risk', breach, key) end
+        local breach = redis.call('ZSCORE', K.sla(prefix), key)
+        if breach then redis.call('ZADD', K.sla_at_risk(prefix), breach, key) end
       else
-        redis.call('ZREM', prefix .. 'sla_at_risk', key)
-        redis.call('ZADD', prefix .. 'sla_breached', at, key)
+        redis.call('ZREM', K.sla_at_risk(prefix), key)
+        redis.call('ZADD', K.sla_breached(prefix), at, key)
       end
-      redis.call('XADD', prefix .. 'alerts', 'MAXLEN', '~', a_alerts_max, '*', 'type', 'sla.' .. stage, 'target', target,
+      redis.call('XADD', K.alerts(prefix), 'MAXLEN', '~', a_alerts_max, '*', 'type', 'sla.' .. stage, 'target', target,
                  'conversation_id', conv, 'queue', c[2] or '', 'channel', c[3] or '', 'priority', c[6] or 'normal',
                  'contact', c[7] or '', 'started_at', started or '', 'due_at', string.format('%.0f', at),
                  'fired_at', a_now, 'late', (now - at > tonumber(a_late_after)) and '1' or '0')

@@ -16,10 +16,10 @@ end
 
 if mode == 'counts' then
   local counts, order = {}, {}
-  for i, set in ipairs({'sla_at_risk', 'sla_breached'}) do
-    for _, member in ipairs(redis.call('ZRANGE', prefix .. set, 0, -1)) do
+  for i, set in ipairs({K.sla_at_risk(prefix), K.sla_breached(prefix)}) do
+    for _, member in ipairs(redis.call('ZRANGE', set, 0, -1)) do
       local _, conv = parse(member)
-      local queue = redis.call('HGET', prefix .. 'conv:' .. conv, 'queue') or ''
+      local queue = redis.call('HGET', K.conversation(prefix, conv), 'queue') or ''
       if not counts[queue] then
         counts[queue] = {0, 0}
         order[#order + 1] = queue
@@ -38,12 +38,12 @@ end
 
 local limit = tonumber(a_limit)
 local result = {}
-for _, set in ipairs({'sla_at_risk', 'sla_breached'}) do
+for _, set in ipairs({K.sla_at_risk(prefix), K.sla_breached(prefix)}) do
   local list = {}
-  local entries = redis.call('ZRANGE', prefix .. set, 0, limit - 1, 'WITHSCORES')
+  local entries = redis.call('ZRANGE', set, 0, limit - 1, 'WITHSCORES')
   for i = 1, #entries, 2 do
     local target, conv = parse(entries[i])
-    local fields = redis.call('HGETALL', prefix .. 'conv:' .. conv)
+    local fields = redis.call('HGETALL', K.conversation(prefix, conv))
     if #fields > 0 then list[#list + 1] = {target, entries[i + 1], fields} end
   end
   result[#result + 1] = list

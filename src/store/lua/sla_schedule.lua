@@ -12,11 +12,11 @@ local prefix = a_prefix
 local set = 0
 for i = REST_FROM, #ARGV, 4 do
   local conv, since, due, warn = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local score = redis.call('ZSCORE', prefix .. 'sla_start', conv)
+  local score = redis.call('ZSCORE', K.sla_start(prefix), conv)
   if score and tonumber(score) == tonumber(since) then
-    redis.call('ZREM', prefix .. 'sla_start', conv)
+    redis.call('ZREM', K.sla_start(prefix), conv)
     if due ~= '' then
-      redis.call('ZADD', prefix .. 'sla', due, 'next_response:' .. conv, warn, 'next_response:warn:' .. conv)
+      redis.call('ZADD', K.sla(prefix), due, 'next_response:' .. conv, warn, 'next_response:warn:' .. conv)
       set = set + 1
     end
   end

@@ -8,9 +8,9 @@
 
 local prefix = a_prefix
 local out = {}
-local started = redis.call('ZRANGE', prefix .. 'sla_start', 0, tonumber(a_limit) - 1, 'WITHSCORES')
+local started = redis.call('ZRANGE', K.sla_start(prefix), 0, tonumber(a_limit) - 1, 'WITHSCORES')
 for i = 1, #started, 2 do
-  local c = redis.call('HMGET', prefix .. 'conv:' .. started[i], 'queue', 'priority')
+  local c = redis.call('HMGET', K.conversation(prefix, started[i]), 'queue', 'priority')
   out[#out + 1] = started[i]
   out[#out + 1] = started[i + 1]
   out[#out + 1] = c[1] or ''

@@ -34,20 +34,20 @@ if c.state == 'resolved' then return {'resolved'} end
 local conv, medium = c.id, c.medium or 'chat'
 
 if a_mode == 'queue' then
-  if redis.call('HEXISTS', prefix .. 'queues', target) == 0 then return {'no_target'} end
+  if redis.call('HEXISTS', K.queues(prefix), target) == 0 then return {'no_target'} end
   release_from_agent(prefix, conv, actor, medium)
   redis.call('HSET', k_conv, 'state', 'queued', 'agent', '', 'queue', target)
   enqueue(prefix, conv, target, medium, queue_score(c.priority, tonumber(c.queued_at) or 0))
-  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'conversation.transferred',
+  redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'conversation.transferred',
              'conversation_id', conv, 'from_agent', actor, 'queue', target, 'at', now)
   return {'transferred', actor, target, medium}
 end
 
-local a = redis.call('HMGET', prefix .. 'agent:' .. target, 'status', 'cap:' .. medium, 'load:' .. medium)
+local a = redis.call('HMGET', K.agent(prefix, target), 'status', 'cap:' .. medium, 'load:' .. medium)
 if not a[1] then return {'no_target'} end
 if a[1] ~= 'available' or (tonumber(a[3]) or 0) >= (tonumber(a[2]) or 0) then return {'no_room'} end
 release_from_agent(prefix, conv, actor, medium)
 assign(prefix, conv, target, c.queue, medium, now, a_events_max)
-redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', a_events_max, '*', 'type', 'conversation.transferred',
+redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'conversation.transferred',
            'conversation_id', conv, 'from_agent', actor, 'agent', target, 'at', now)
 return {'transferred', actor, c.queue, medium}
