@@ -15,10 +15,7 @@ asio::awaitable<StoreResult<std::vector<AgentState>>> Overview::agents(const std
   auto r = co_await detail::run(client_, agents_overview_script(), call);
   if (!r) co_return unexpected(r.error());
   std::vector<AgentState> out;
-  for (const auto& entry : r->elements) {
-    if (entry.elements.size() < 2) continue;
-    out.push_back(agent_from(fields_of(entry.elements[0]), detail::strings_of(entry.elements[1])));
-  }
+  for (auto& agent : AgentsOverviewItem::all(*r)) out.push_back(agent_from(fields_of(agent.fields), std::move(agent.pools)));
   co_return out;
 }
 

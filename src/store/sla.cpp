@@ -30,8 +30,9 @@ asio::awaitable<StoreResult<std::vector<ClockStart>>> Sla::clock_starts(int limi
   auto r = co_await run(client_, sla_starts_script(), call);
   if (!r) co_return unexpected(r.error());
   std::vector<ClockStart> out;
-  const auto& e = r->elements;
-  for (size_t i = 0; i + 3 < e.size(); i += 4) out.push_back({e[i].str, e[i + 1].str, e[i + 2].str, e[i + 3].str});
+  for (auto& s : SlaStartsItem::all(*r)) {
+    out.push_back({std::move(s.conversation), std::move(s.since), std::move(s.queue), std::move(s.priority)});
+  }
   co_return out;
 }
 

@@ -2,6 +2,7 @@
 -- in one round trip (admin API, omnictl, metrics). Read-only.
 --
 --! args: prefix agent
+--! returns list: fields:reply pools:list
 -- a_agent one agent id ("" for all)
 -- Returns {{agent hash (flat), pools}, …} sorted by agent id.
 

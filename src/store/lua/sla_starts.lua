@@ -3,6 +3,7 @@
 -- the monitor needs to compute their deadlines. Reads only.
 --
 --! args: prefix limit
+--! returns each: conversation since queue priority
 -- a_limit: at most this many
 -- Returns a flat list: conv, since ms, queue, priority, …
 
