@@ -237,19 +237,13 @@ std::vector<SectionDoc> documented_sections() {
         {"queues[].alert_when.oldest_wait", "duration, 1s+", "", "alert when the oldest conversation has waited this long"},
         {"queues[].alert_when.depth", "integer 1–10000000", "", "alert when this many wait"},
         {"queues[].alert_when.clear_at", "number 0.1–0.99", "0.8", "cleared (once) when back under this fraction of the threshold"}}},
-      {"agents[]", "Agents defined in the file (the admin API can add more).",
-       {{"agents[].id", "identifier", "", "the agent"},
-        {"agents[].name", "text", "the id", "shown to supervisors"},
-        {"agents[].token", "secret, 16+ characters", "", "the agent's bearer token (${VAR} recommended)"},
-        {"agents[].skills", "list", "", "e.g. [billing, te]"},
-        {"agents[].capacity", "mapping", "", "conversations at once, per medium"},
-        {"agents[].capacity.sms", "integer 0–1000", "0", ""},
-        {"agents[].capacity.chat", "integer 0–1000", "0", ""},
-        {"agents[].capacity.email", "integer 0–1000", "0", ""}}},
+      agents_section(),
       {"routing", "Rules that pick a queue, priority and required skills for a new conversation.",
-       {{"routing.sticky_window", "duration", "0 (off)", "a returning customer goes to their last agent if available within this"},
-        {"routing.offline_grace", "duration", "60s", "an agent whose event socket dropped goes offline after this"},
-        {"routing.rules", "list", "", "first match wins"},
+       {{"routing.sticky_window", "duration", "0 (off)", "a returning customer goes to their last agent if available within this",
+         duration_key("sticky_window", [](Config& c) -> Millis& { return c.sticky_window; })},
+        {"routing.offline_grace", "duration", "60s", "an agent whose event socket dropped goes offline after this",
+         duration_key("offline_grace", [](Config& c) -> Millis& { return c.offline_grace; })},
+        {"routing.rules", "list", "", "first match wins", read_routing_rules},
         {"routing.rules[].match", "mapping", "", "all given conditions must hold"},
         {"routing.rules[].match.channel", "channel id or list", "", ""},
         {"routing.rules[].match.text_matches", "RE2 regular expression", "", "on the message text"},
@@ -283,6 +277,21 @@ const std::vector<SectionDoc>& core_sections() {
   return sections;
 }
 
+
+void read_declared_list(MapReader& top, Config& cfg, const std::string& name) {
+  const SectionDoc* section = nullptr;
+  for (const auto& s : core_sections()) {
+    if (s.name == name) section = &s;
+  }
+  if (!section || !section->begin_item) return;
+  for_each_item(top, name.substr(0, name.size() - 2), [&](MapReader& item) {
+    section->begin_item(cfg);
+    for (const auto& key : section->keys) {
+      if (key.read) key.read(item, cfg);
+    }
+    if (section->check) section->check(item, cfg);
+  });
+}
 
 void read_declared_section(MapReader& top, Config& cfg, const std::string& name) {
   const SectionDoc* section = nullptr;

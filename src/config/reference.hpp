@@ -32,10 +32,14 @@ struct SectionDoc {
   std::string doc;
   std::vector<KeyDoc> keys;
   SectionReader check;  // keys that must agree with each other, after every key was read
+  /// A list section read from this table ("agents[]"): starts a new item, which its keys' readers fill.
+  std::function<void(Config&)> begin_item;
 };
 
 /// Reads section `name` (one whose keys carry their readers) from the top-level mapping.
 void read_declared_section(MapReader& top, Config& cfg, const std::string& name);
+/// Reads list section `name` ("agents[]"): for each item, begin_item, then every key's reader on it.
+void read_declared_list(MapReader& top, Config& cfg, const std::string& name);
 
 /// The core sections (everything but the keys of each channel kind).
 const std::vector<SectionDoc>& core_sections();

@@ -210,36 +210,54 @@ void read_queues(MapReader& top, Config& cfg) {
   }
 }
 
-void read_agents(MapReader& top, Config& cfg) {
-  std::set<std::string> seen;
-  for_each_item(top, "agents", [&](MapReader& r) {
-    AgentConfig a;
-    if (auto id = identifier(r, "id")) {
-      a.id = *id;
-      check_unique(r, seen, a.id, "agent");
-    }
-    a.name = r.text("name").value_or(a.id);
-    if (auto t = r.text("token", true)) {
-      if (t->size() < 16) r.error("token", "must be at least 16 characters");
-      a.token = *t;
-    }
-    a.skills = r.text_list("skills").value_or(std::vector<std::string>{});
-    YAML::Node cap = r.child("capacity");
-    if (cap.IsDefined() && !cap.IsNull()) {
-      MapReader c(cap, r.qualified("capacity"), r.diagnostics(), r.env(), r.where("capacity"));
-      for (auto [name, medium] : {std::pair{"sms", Medium::sms}, std::pair{"chat", Medium::chat},
-                                  std::pair{"email", Medium::email}}) {
-        if (auto n = c.integer(name, 0, 1000)) a.capacity[medium] = static_cast<int>(*n);
-      }
-      c.finish();
-    }
-    cfg.agents.push_back(std::move(a));
-  });
+void read_agents(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "agents[]"); }
+
+SectionDoc agents_section() {
+  auto agent = [](Config& c) -> AgentConfig& { return c.agents.back(); };
+  return {"agents[]", "Agents defined in the file (the admin API can add more).",
+          {{"agents[].id", "identifier", "", "the agent",
+            [agent](MapReader& r, Config& c) {
+              auto id = identifier(r, "id");
+              if (!id) return;
+              for (size_t i = 0; i + 1 < c.agents.size(); ++i) {
+                if (c.agents[i].id == *id) r.error("id", "agent id '" + *id + "' is used twice");
+              }
+              agent(c).id = *id;
+            }},
+           {"agents[].name", "text", "the id", "shown to supervisors",
+            [agent](MapReader& r, Config& c) { agent(c).name = r.text("name").value_or(agent(c).id); }},
+           {"agents[].token", "secret, 16+ characters", "", "the agent's bearer token (${VAR} recommended)",
+            [agent](MapReader& r, Config& c) {
+              if (auto t = r.text("token", true)) {
+                if (t->size() < 16) r.error("token", "must be at least 16 characters");
+                agent(c).token = *t;
+              }
+            }},
+           {"agents[].skills", "list", "", "e.g. [billing, te]",
+            [agent](MapReader& r, Config& c) {
+              agent(c).skills = r.text_list("skills").value_or(std::vector<std::string>{});
+            }},
+           {"agents[].capacity", "mapping", "", "conversations at once, per medium",
+            [agent](MapReader& r, Config& c) {
+              YAML::Node cap = r.child("capacity");
+              if (!cap.IsDefined() || cap.IsNull()) return;
+              MapReader m(cap, r.qualified("capacity"), r.diagnostics(), r.env(), r.where("capacity"));
+              for (auto [name, medium] : {std::pair{"sms", Medium::sms}, std::pair{"chat", Medium::chat},
+                                          std::pair{"email", Medium::email}}) {
+                if (auto n = m.integer(name, 0, 1000)) agent(c).capacity[medium] = static_cast<int>(*n);
+              }
+              m.finish();
+            }},
+           {"agents[].capacity.sms", "integer 0–1000", "0", ""},
+           {"agents[].capacity.chat", "integer 0–1000", "0", ""},
+           {"agents[].capacity.email", "integer 0–1000", "0", ""}},
+          {},
+          [](Config& c) { c.agents.emplace_back(); }};
 }
 
-void read_routing(MapReader& top, Config& cfg) {
-  MapReader routing(top.child("routing"), "routing", top.diagnostics(), top.env(), top.where("routing"));
-  if (!routing.valid()) return;
+void read_routing(MapReader& top, Config& cfg) { read_declared_section(top, cfg, "routing"); }
+
+void read_routing_rules(MapReader& routing, Config& cfg) {
   const auto channels = channel_ids(cfg);
   const auto queues = queue_ids(cfg);
   for_each_item(routing, "rules", [&](MapReader& r) {
@@ -273,9 +291,6 @@ void read_routing(MapReader& top, Config& cfg) {
     }
     cfg.rules.push_back(std::move(rule));
   });
-  if (auto w = routing.duration("sticky_window")) cfg.sticky_window = *w;
-  if (auto g = routing.duration("offline_grace")) cfg.offline_grace = *g;
-  routing.finish();
 }
 
 void read_calendars(MapReader& top, Config& cfg) {

@@ -16,7 +16,12 @@ void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry)
 void read_calendars(MapReader& top, Config& cfg);
 void read_queues(MapReader& top, Config& cfg);
 void read_agents(MapReader& top, Config& cfg);
+/// The agents[] section, declared: every key with its type, default, meaning and reader.
+struct SectionDoc;
+SectionDoc agents_section();
 void read_routing(MapReader& top, Config& cfg);
+/// routing.rules, read from the routing section (its declared reader, config/reference.cpp).
+void read_routing_rules(MapReader& routing, Config& cfg);
 void read_alerts(MapReader& top, Config& cfg);
 
 /// Each item of the list at `key` as a MapReader named "key[i]"; calls finish() after `fn`.
