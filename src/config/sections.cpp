@@ -293,49 +293,68 @@ void read_routing_rules(MapReader& routing, Config& cfg) {
   });
 }
 
-void read_calendars(MapReader& top, Config& cfg) {
-  std::set<std::string> seen;
-  for_each_item(top, "calendars", [&](MapReader& r) {
-    CalendarConfig c;
-    if (auto id = identifier(r, "id")) {
-      c.id = *id;
-      check_unique(r, seen, c.id, "calendar");
-    }
-    if (auto tz = r.text("timezone", true)) {
-      if (!sla::find_zone(*tz)) r.error("timezone", "unknown time zone '" + *tz + "' (use an IANA name such as Asia/Kolkata)");
-      c.timezone = *tz;
-    }
-    MapReader hours(r.child("hours"), r.qualified("hours"), r.diagnostics(), r.env(), r.where("hours"));
-    bool any = false;
-    if (hours.valid()) {
-      static const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-      for (int d = 0; d < 7; ++d) {
-        if (auto spec = hours.text(kDays[d])) {
-          if (!sla::parse_day_hours(*spec, c.week[d])) {
-            hours.error(kDays[d], "expected opening hours like \"09:00-18:00\" or \"09:00-13:00, 14:00-18:00\", or closed");
-          }
-          any = any || !c.week[d].empty();
-        }
-      }
-      hours.finish();
-    }
-    if (!any) r.error("hours", "a calendar needs opening hours on at least one day");
-    for (const auto& h : r.text_list("holidays").value_or(std::vector<std::string>{})) {
-      int y = 0, m = 0, d = 0;
-      char tail = 0;
-      if (std::sscanf(h.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
-        r.error("holidays", "holiday '" + h + "' is not a date like 2026-12-25");
-        continue;
-      }
-      date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)), date::day(static_cast<unsigned>(d))};
-      if (!ymd.ok()) {
-        r.error("holidays", "holiday '" + h + "' is not a real date");
-        continue;
-      }
-      c.holidays.insert(static_cast<int>(date::sys_days(ymd).time_since_epoch().count()));
-    }
-    cfg.calendars.push_back(std::move(c));
-  });
+void read_calendars(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "calendars[]"); }
+
+SectionDoc calendars_section() {
+  auto calendar = [](Config& c) -> CalendarConfig& { return c.calendars.back(); };
+  return {"calendars[]", "Business hours: SLA clocks run only while a queue's calendar is open.",
+          {{"calendars[].id", "identifier", "", "named by queues[].sla.calendar",
+            [calendar](MapReader& r, Config& c) {
+              auto id = identifier(r, "id");
+              if (!id) return;
+              for (size_t i = 0; i + 1 < c.calendars.size(); ++i) {
+                if (c.calendars[i].id == *id) r.error("id", "calendar id '" + *id + "' is used twice");
+              }
+              calendar(c).id = *id;
+            }},
+           {"calendars[].timezone", "IANA zone", "", "e.g. Asia/Kolkata",
+            [calendar](MapReader& r, Config& c) {
+              if (auto tz = r.text("timezone", true)) {
+                if (!sla::find_zone(*tz)) {
+                  r.error("timezone", "unknown time zone '" + *tz + "' (use an IANA name such as Asia/Kolkata)");
+                }
+                calendar(c).timezone = *tz;
+              }
+            }},
+           {"calendars[].hours", "mapping", "", "opening hours by weekday",
+            [calendar](MapReader& r, Config& c) {
+              MapReader hours(r.child("hours"), r.qualified("hours"), r.diagnostics(), r.env(), r.where("hours"));
+              bool any = false;
+              if (hours.valid()) {
+                static const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+                for (int d = 0; d < 7; ++d) {
+                  if (auto spec = hours.text(kDays[d])) {
+                    if (!sla::parse_day_hours(*spec, calendar(c).week[d])) {
+                      hours.error(kDays[d], "expected opening hours like \"09:00-18:00\" or \"09:00-13:00, 14:00-18:00\", or closed");
+                    }
+                    any = any || !calendar(c).week[d].empty();
+                  }
+                }
+                hours.finish();
+              }
+              if (!any) r.error("hours", "a calendar needs opening hours on at least one day");
+            }},
+           {"calendars[].hours.<day>", "\"09:00-18:00\" (or several, or \"closed\")", "closed", "mon … sun"},
+           {"calendars[].holidays", "list of YYYY-MM-DD", "", "closed all day",
+            [calendar](MapReader& r, Config& c) {
+              for (const auto& h : r.text_list("holidays").value_or(std::vector<std::string>{})) {
+                int y = 0, m = 0, d = 0;
+                char tail = 0;
+                if (std::sscanf(h.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
+                  r.error("holidays", "holiday '" + h + "' is not a date like 2026-12-25");
+                  continue;
+                }
+                date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)),
+                                         date::day(static_cast<unsigned>(d))};
+                if (!ymd.ok()) {
+                  r.error("holidays", "holiday '" + h + "' is not a real date");
+                  continue;
+                }
+                calendar(c).holidays.insert(static_cast<int>(date::sys_days(ymd).time_since_epoch().count()));
+              }
+            }}},
+          {},
+          [](Config& c) { c.calendars.emplace_back(); }};
 }
 
 /// Where an alert sink delivers: an http(s) URL, or for e-mail an smtp(s) server and the addresses.

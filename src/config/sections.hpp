@@ -19,6 +19,8 @@ void read_agents(MapReader& top, Config& cfg);
 /// The agents[] section, declared: every key with its type, default, meaning and reader.
 struct SectionDoc;
 SectionDoc agents_section();
+/// The calendars[] section, declared.
+SectionDoc calendars_section();
 void read_routing(MapReader& top, Config& cfg);
 /// routing.rules, read from the routing section (its declared reader, config/reference.cpp).
 void read_routing_rules(MapReader& routing, Config& cfg);
