@@ -247,17 +247,7 @@ std::vector<SectionDoc> documented_sections() {
         {"routing.rules[].queue", "queue id", "", "where it goes"},
         {"routing.rules[].priority", "urgent | high | normal | low", "normal", ""},
         {"routing.rules[].skills", "list", "", "skills the assigned agent must have"}}},
-      {"alerts[]", "Where SLA and queue alerts go; each sink gets each alert once, retried until it takes it.",
-       {{"alerts[].kind", "webhook | slack | email | log", "", ""},
-        {"alerts[].id", "identifier", "<kind>-<n>", "names its delivery group in Redis"},
-        {"alerts[].url", "http(s) URL; email: smtp(s)://host:port", "", "not for log"},
-        {"alerts[].secret", "secret", "", "webhook: signs the body (X-Omniroute-Signature)"},
-        {"alerts[].from", "one e-mail address", "", "email"},
-        {"alerts[].to", "one e-mail address", "", "email"},
-        {"alerts[].username", "text", "", "email: SMTP login"},
-        {"alerts[].password", "secret", "", "email: SMTP login"},
-        {"alerts[].queues", "list of queue ids", "all", "only these queues' alerts"},
-        {"alerts[].kinds", "warning | breached | queue", "all", "only these kinds"}}}
+      alerts_section(),
   };
 }
 

@@ -358,63 +358,88 @@ SectionDoc calendars_section() {
 }
 
 /// Where an alert sink delivers: an http(s) URL, or for e-mail an smtp(s) server and the addresses.
-void read_sink_address(MapReader& r, AlertSink& a) {
-  bool needs_url = a.kind != "log" && !a.kind.empty();
-  if (auto u = r.text("url", needs_url)) {
-    if (a.kind == "email") {
-      // smtp://host:port (STARTTLS when the server offers it) or smtps://host:port
-      if (u->rfind("smtp://", 0) == 0 || u->rfind("smtps://", 0) == 0) a.url = *u;
-      else r.error("url", "an email sink's url is smtp://host:port or smtps://host:port");
-    } else if (auto ok = parse_http_url(*u)) {
-      a.url = *ok;
-    } else {
-      r.error("url", ok.error());
-    }
-  }
-  if (a.kind != "email") return;
-  auto header_safe = [&](std::string_view key, const std::string& v) {
-    if (v.find_first_of("\r\n<>,") != std::string::npos || v.find('@') == std::string::npos) {
-      r.error(key, "'" + v + "' is not one e-mail address");
-      return false;
-    }
-    return true;
-  };
-  if (auto f = r.text("from", true); f && header_safe("from", *f)) a.from = *f;
-  a.username = r.text("username").value_or("");
-  a.password = r.text("password").value_or("");
-  if (auto t = r.text("to", true); t && header_safe("to", *t)) a.to = *t;
-}
+void read_alerts(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "alerts[]"); }
 
-void read_alerts(MapReader& top, Config& cfg) {
-  int n = 0;
-  std::set<std::string> seen;
-  const auto queues = queue_ids(cfg);
-  for_each_item(top, "alerts", [&](MapReader& r) {
-    AlertSink a;
-    ++n;
-    auto kind = choice<std::string>(
-        r, "kind", {{"webhook", "webhook"}, {"slack", "slack"}, {"email", "email"}, {"log", "log"}});
-    if (!r.child("kind").IsDefined()) r.text("kind", true);
-    a.kind = kind.value_or("");
-    read_sink_address(r, a);
-    a.secret = r.text("secret").value_or("");
-    a.id = r.text("id").value_or(a.kind + "-" + std::to_string(n));
-    if (!is_identifier(a.id)) r.error("id", "must be letters, digits, '_' or '-'");
-    check_unique(r, seen, a.id, "alert sink");
-    if (auto list = r.text_list("queues")) {
-      for (const auto& q : *list) check_ref(r, "queues", q, queues, "queue");
-      a.queues = *list;
-    }
-    if (auto list = r.text_list("kinds")) {
-      for (const auto& k : *list) {
-        if (k != "warning" && k != "breached" && k != "queue") {
-          r.error("kinds", "alert kinds are warning, breached and queue, not '" + k + "'");
-        }
+SectionDoc alerts_section() {
+  auto sink = [](Config& c) -> AlertSink& { return c.alerts.back(); };
+  // An e-mail sink's addresses go into mail headers: exactly one address, nothing that ends a header.
+  auto address = [sink](const char* key, std::string AlertSink::*into) -> SectionReader {
+    return [sink, key, into](MapReader& r, Config& c) {
+      if (sink(c).kind != "email") return;  // other kinds do not read it: an unknown key there
+      auto v = r.text(key, true);
+      if (!v) return;
+      if (v->find_first_of("\r\n<>,") != std::string::npos || v->find('@') == std::string::npos) {
+        r.error(key, "'" + *v + "' is not one e-mail address");
+        return;
       }
-      a.kinds = *list;
-    }
-    cfg.alerts.push_back(std::move(a));
-  });
+      sink(c).*into = *v;
+    };
+  };
+  auto login = [sink](const char* key, std::string AlertSink::*into) -> SectionReader {
+    return [sink, key, into](MapReader& r, Config& c) {
+      if (sink(c).kind == "email") sink(c).*into = r.text(key).value_or("");
+    };
+  };
+  return {"alerts[]", "Where SLA and queue alerts go; each sink gets each alert once, retried until it takes it.",
+          {{"alerts[].kind", "webhook | slack | email | log", "", "",
+            [sink](MapReader& r, Config& c) {
+              auto kind = choice<std::string>(
+                  r, "kind", {{"webhook", "webhook"}, {"slack", "slack"}, {"email", "email"}, {"log", "log"}});
+              if (!r.child("kind").IsDefined()) r.text("kind", true);
+              sink(c).kind = kind.value_or("");
+            }},
+           {"alerts[].id", "identifier", "<kind>-<n>", "names its delivery group in Redis",
+            [sink](MapReader& r, Config& c) {
+              AlertSink& a = sink(c);
+              a.id = r.text("id").value_or(a.kind + "-" + std::to_string(c.alerts.size()));
+              if (!is_identifier(a.id)) r.error("id", "must be letters, digits, '_' or '-'");
+              for (size_t i = 0; i + 1 < c.alerts.size(); ++i) {
+                if (c.alerts[i].id == a.id) r.error("id", "alert sink id '" + a.id + "' is used twice");
+              }
+            }},
+           {"alerts[].url", "http(s) URL; email: smtp(s)://host:port", "", "not for log",
+            [sink](MapReader& r, Config& c) {
+              AlertSink& a = sink(c);
+              bool needs_url = a.kind != "log" && !a.kind.empty();
+              auto u = r.text("url", needs_url);
+              if (!u) return;
+              if (a.kind == "email") {
+                // smtp://host:port (STARTTLS when the server offers it) or smtps://host:port
+                if (u->rfind("smtp://", 0) == 0 || u->rfind("smtps://", 0) == 0) a.url = *u;
+                else r.error("url", "an email sink's url is smtp://host:port or smtps://host:port");
+              } else if (auto ok = parse_http_url(*u)) {
+                a.url = *ok;
+              } else {
+                r.error("url", ok.error());
+              }
+            }},
+           {"alerts[].secret", "secret", "", "webhook: signs the body (X-Omniroute-Signature)",
+            [sink](MapReader& r, Config& c) { sink(c).secret = r.text("secret").value_or(""); }},
+           {"alerts[].from", "one e-mail address", "", "email", address("from", &AlertSink::from)},
+           {"alerts[].to", "one e-mail address", "", "email", address("to", &AlertSink::to)},
+           {"alerts[].username", "text", "", "email: SMTP login", login("username", &AlertSink::username)},
+           {"alerts[].password", "secret", "", "email: SMTP login", login("password", &AlertSink::password)},
+           {"alerts[].queues", "list of queue ids", "all", "only these queues' alerts",
+            [sink](MapReader& r, Config& c) {
+              if (auto list = r.text_list("queues")) {
+                const auto queues = queue_ids(c);
+                for (const auto& q : *list) check_ref(r, "queues", q, queues, "queue");
+                sink(c).queues = *list;
+              }
+            }},
+           {"alerts[].kinds", "warning | breached | queue", "all", "only these kinds",
+            [sink](MapReader& r, Config& c) {
+              if (auto list = r.text_list("kinds")) {
+                for (const auto& k : *list) {
+                  if (k != "warning" && k != "breached" && k != "queue") {
+                    r.error("kinds", "alert kinds are warning, breached and queue, not '" + k + "'");
+                  }
+                }
+                sink(c).kinds = *list;
+              }
+            }}},
+          {},
+          [](Config& c) { c.alerts.emplace_back(); }};
 }
 
 }  // namespace omniroute::config

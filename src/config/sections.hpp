@@ -21,6 +21,8 @@ struct SectionDoc;
 SectionDoc agents_section();
 /// The calendars[] section, declared.
 SectionDoc calendars_section();
+/// The alerts[] section, declared.
+SectionDoc alerts_section();
 void read_routing(MapReader& top, Config& cfg);
 /// routing.rules, read from the routing section (its declared reader, config/reference.cpp).
 void read_routing_rules(MapReader& routing, Config& cfg);
