@@ -360,6 +360,38 @@ SectionDoc calendars_section() {
 /// Where an alert sink delivers: an http(s) URL, or for e-mail an smtp(s) server and the addresses.
 void read_alerts(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "alerts[]"); }
 
+namespace {
+
+/// alerts[].url: an http(s) URL, or smtp(s)://host:port for an e-mail sink; not needed by the log.
+void read_sink_url(MapReader& r, Config& c) {
+  AlertSink& a = c.alerts.back();
+  bool needs_url = a.kind != "log" && !a.kind.empty();
+  auto u = r.text("url", needs_url);
+  if (!u) return;
+  if (a.kind == "email") {
+    // smtp://host:port (STARTTLS when the server offers it) or smtps://host:port
+    if (u->rfind("smtp://", 0) == 0 || u->rfind("smtps://", 0) == 0) a.url = *u;
+    else r.error("url", "an email sink's url is smtp://host:port or smtps://host:port");
+  } else if (auto ok = parse_http_url(*u)) {
+    a.url = *ok;
+  } else {
+    r.error("url", ok.error());
+  }
+}
+
+void read_sink_kinds(MapReader& r, Config& c) {
+  auto list = r.text_list("kinds");
+  if (!list) return;
+  for (const auto& k : *list) {
+    if (k != "warning" && k != "breached" && k != "queue") {
+      r.error("kinds", "alert kinds are warning, breached and queue, not '" + k + "'");
+    }
+  }
+  c.alerts.back().kinds = *list;
+}
+
+}  // namespace
+
 SectionDoc alerts_section() {
   auto sink = [](Config& c) -> AlertSink& { return c.alerts.back(); };
   // An e-mail sink's addresses go into mail headers: exactly one address, nothing that ends a header.
@@ -397,22 +429,7 @@ SectionDoc alerts_section() {
                 if (c.alerts[i].id == a.id) r.error("id", "alert sink id '" + a.id + "' is used twice");
               }
             }},
-           {"alerts[].url", "http(s) URL; email: smtp(s)://host:port", "", "not for log",
-            [sink](MapReader& r, Config& c) {
-              AlertSink& a = sink(c);
-              bool needs_url = a.kind != "log" && !a.kind.empty();
-              auto u = r.text("url", needs_url);
-              if (!u) return;
-              if (a.kind == "email") {
-                // smtp://host:port (STARTTLS when the server offers it) or smtps://host:port
-                if (u->rfind("smtp://", 0) == 0 || u->rfind("smtps://", 0) == 0) a.url = *u;
-                else r.error("url", "an email sink's url is smtp://host:port or smtps://host:port");
-              } else if (auto ok = parse_http_url(*u)) {
-                a.url = *ok;
-              } else {
-                r.error("url", ok.error());
-              }
-            }},
+           {"alerts[].url", "http(s) URL; email: smtp(s)://host:port", "", "not for log", read_sink_url},
            {"alerts[].secret", "secret", "", "webhook: signs the body (X-Omniroute-Signature)",
             [sink](MapReader& r, Config& c) { sink(c).secret = r.text("secret").value_or(""); }},
            {"alerts[].from", "one e-mail address", "", "email", address("from", &AlertSink::from)},
@@ -427,17 +444,7 @@ SectionDoc alerts_section() {
                 sink(c).queues = *list;
               }
             }},
-           {"alerts[].kinds", "warning | breached | queue", "all", "only these kinds",
-            [sink](MapReader& r, Config& c) {
-              if (auto list = r.text_list("kinds")) {
-                for (const auto& k : *list) {
-                  if (k != "warning" && k != "breached" && k != "queue") {
-                    r.error("kinds", "alert kinds are warning, breached and queue, not '" + k + "'");
-                  }
-                }
-                sink(c).kinds = *list;
-              }
-            }}},
+           {"alerts[].kinds", "warning | breached | queue", "all", "only these kinds", read_sink_kinds}},
           {},
           [](Config& c) { c.alerts.emplace_back(); }};
 }
