@@ -208,30 +208,7 @@ std::vector<SectionDoc> documented_sections() {
         {"channels[].csat.templates", "mapping", "", "the survey by language"},
         {"channels[].csat.templates.<language>", "text", "", "the question in that language (ISO 639-1); the answer is 1–5, ⭐…, 👍 or 👎"}}},
       calendars_section(),
-      {"queues[]", "Where conversations wait, and what is promised about them.",
-       {{"queues[].id", "identifier", "", "the queue"},
-        {"queues[].channels", "list of channel ids", "", "channels whose conversations come here unless a rule says otherwise"},
-        {"queues[].strategy", "least_busy | round_robin | longest_idle", "least_busy", "which agent with room gets the next conversation"},
-        {"queues[].skills", "list", "", "skills every agent of the queue needs"},
-        {"queues[].offer_timeout", "duration 1s–1h", "", "offer conversations (the agent accepts within this) instead of assigning them"},
-        {"queues[].overflow_queue", "queue id", "", "after overflow_after, that queue's agents may take the conversation too"},
-        {"queues[].overflow_after", "duration", "", "wait before overflowing"},
-        {"queues[].sla", "mapping", "", "response-time targets"},
-        {"queues[].sla.first_response", "duration", "", "first message → first agent reply"},
-        {"queues[].sla.next_response", "duration", "", "a customer message after a reply → the next reply"},
-        {"queues[].sla.resolution", "duration", "", "first message → resolved"},
-        {"queues[].sla.warn_at", "number 0.1–0.99", "0.8", "warn at this fraction of each target"},
-        {"queues[].sla.calendar", "calendar id", "", "count business time only"},
-        {"queues[].sla.priorities", "mapping", "", "targets per priority (urgent, high, normal, low)"},
-        {"queues[].sla.priorities.<priority>", "mapping", "", "what it leaves out comes from the queue's targets"},
-        {"queues[].sla.priorities.<priority>.first_response", "duration", "", ""},
-        {"queues[].sla.priorities.<priority>.next_response", "duration", "", ""},
-        {"queues[].sla.priorities.<priority>.resolution", "duration", "", ""},
-        {"queues[].sla.priorities.<priority>.warn_at", "number 0.1–0.99", "", ""},
-        {"queues[].alert_when", "mapping", "", "queue-level alerts"},
-        {"queues[].alert_when.oldest_wait", "duration, 1s+", "", "alert when the oldest conversation has waited this long"},
-        {"queues[].alert_when.depth", "integer 1–10000000", "", "alert when this many wait"},
-        {"queues[].alert_when.clear_at", "number 0.1–0.99", "0.8", "cleared (once) when back under this fraction of the threshold"}}},
+      queues_section(),
       agents_section(),
       {"routing", "Rules that pick a queue, priority and required skills for a new conversation.",
        {{"routing.sticky_window", "duration", "0 (off)", "a returning customer goes to their last agent if available within this",
@@ -276,6 +253,7 @@ void read_declared_list(MapReader& top, Config& cfg, const std::string& name) {
     }
     if (section->check) section->check(item, cfg);
   });
+  if (section->after_items) section->after_items(top, cfg);
 }
 
 void read_declared_section(MapReader& top, Config& cfg, const std::string& name) {

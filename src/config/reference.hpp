@@ -34,6 +34,8 @@ struct SectionDoc {
   SectionReader check;  // keys that must agree with each other, after every key was read
   /// A list section read from this table ("agents[]"): starts a new item, which its keys' readers fill.
   std::function<void(Config&)> begin_item;
+  /// A list section's checks across its items (references to items further down), after all are read.
+  std::function<void(MapReader& top, Config&)> after_items;
 };
 
 /// Reads section `name` (one whose keys carry their readers) from the top-level mapping.

@@ -159,55 +159,105 @@ void read_alert_when(MapReader& r, QueueAlertThresholds& out) {
   a.finish();
 }
 
-void read_queues(MapReader& top, Config& cfg) {
-  std::set<std::string> seen;
-  const auto channels = channel_ids(cfg);
-  // Overflow may name a queue defined further down: checked once all are read.
-  struct OverflowRef {
-    Position at;
-    std::string path;
-    std::string target;
-  };
-  std::vector<OverflowRef> overflow_refs;
-  for_each_item(top, "queues", [&](MapReader& r) {
-    QueueConfig q;
-    if (auto id = identifier(r, "id")) {
-      q.id = *id;
-      check_unique(r, seen, q.id, "queue");
-    }
-    if (auto list = r.text_list("channels")) {
-      for (const auto& ch : *list) check_ref(r, "channels", ch, channels, "channel");
-      q.channels = *list;
-    }
-    q.strategy = choice<Strategy>(r, "strategy", {{"least_busy", Strategy::least_busy},
-                                                  {"round_robin", Strategy::round_robin},
-                                                  {"longest_idle", Strategy::longest_idle}})
-                     .value_or(Strategy::least_busy);
-    q.skills = r.text_list("skills").value_or(std::vector<std::string>{});
-    YAML::Node sla = r.child("sla");
-    if (sla.IsDefined() && !sla.IsNull()) {
-      MapReader s(sla, r.qualified("sla"), r.diagnostics(), r.env(), r.where("sla"));
-      if (s.valid()) q.sla = read_sla(s, cfg);
-    }
-    read_alert_when(r, q.alert_when);
-    if (auto o = r.text("overflow_queue")) {
-      q.overflow_queue = *o;
-      overflow_refs.push_back({r.where("overflow_queue"), r.qualified("overflow_queue"), *o});
-    }
-    if (auto d = r.duration("overflow_after")) q.overflow_after = std::chrono::duration_cast<Seconds>(*d);
-    if (auto d = r.duration("offer_timeout")) {
-      if (*d < Millis(1000) || *d > Millis(3'600'000)) r.error("offer_timeout", "must be between 1s and 1h");
-      q.offer_timeout = *d;
-    }
-    cfg.queues.push_back(std::move(q));
-  });
+void read_queues(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "queues[]"); }
+
+namespace {
+
+/// queues[].overflow_queue may name a queue defined further down: checked once all are read, at the
+/// place each is written.
+void check_overflow_queues(MapReader& top, Config& cfg) {
+  YAML::Node list = top.child("queues");
+  if (!list.IsDefined() || !list.IsSequence()) return;
   const auto queues = queue_ids(cfg);
-  for (const auto& ref : overflow_refs) {
-    if (std::find(queues.begin(), queues.end(), ref.target) != queues.end()) continue;
-    std::string msg = ref.path + ": queue '" + ref.target + "' is not defined";
-    if (auto near = nearest(ref.target, queues); !near.empty()) msg += " (did you mean '" + near + "'?)";
-    top.diagnostics().add(ref.at.line, ref.at.column, msg);
+  // The items as the list reader saw them (a valid mapping each made one queue, in order): the value
+  // read then, the place to report from the file.
+  size_t read = 0;
+  for (size_t i = 0; i < list.size() && read < cfg.queues.size(); ++i) {
+    const YAML::Node item = list[i];
+    if (item.IsDefined() && !item.IsNull() && !item.IsMap()) continue;  // reported by the list reader, made no queue
+    MapReader r(item, top.qualified("queues") + "[" + std::to_string(i) + "]", top.diagnostics(), top.env(),
+                top.where("queues"));
+    const std::string& target = cfg.queues[read++].overflow_queue;
+    if (target.empty() || std::find(queues.begin(), queues.end(), target) != queues.end()) continue;
+    std::string msg = r.qualified("overflow_queue") + ": queue '" + target + "' is not defined";
+    if (auto near = nearest(target, queues); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    Position at = r.where("overflow_queue");
+    top.diagnostics().add(at.line, at.column, msg);
   }
+}
+
+}  // namespace
+
+SectionDoc queues_section() {
+  auto queue = [](Config& c) -> QueueConfig& { return c.queues.back(); };
+  return {"queues[]", "Where conversations wait, and what is promised about them.",
+          {{"queues[].id", "identifier", "", "the queue",
+            [queue](MapReader& r, Config& c) {
+              auto id = identifier(r, "id");
+              if (!id) return;
+              for (size_t i = 0; i + 1 < c.queues.size(); ++i) {
+                if (c.queues[i].id == *id) r.error("id", "queue id '" + *id + "' is used twice");
+              }
+              queue(c).id = *id;
+            }},
+           {"queues[].channels", "list of channel ids", "", "channels whose conversations come here unless a rule says otherwise",
+            [queue](MapReader& r, Config& c) {
+              if (auto list = r.text_list("channels")) {
+                const auto channels = channel_ids(c);
+                for (const auto& ch : *list) check_ref(r, "channels", ch, channels, "channel");
+                queue(c).channels = *list;
+              }
+            }},
+           {"queues[].strategy", "least_busy | round_robin | longest_idle", "least_busy", "which agent with room gets the next conversation",
+            [queue](MapReader& r, Config& c) {
+              queue(c).strategy = choice<Strategy>(r, "strategy", {{"least_busy", Strategy::least_busy},
+                                                                   {"round_robin", Strategy::round_robin},
+                                                                   {"longest_idle", Strategy::longest_idle}})
+                                      .value_or(Strategy::least_busy);
+            }},
+           {"queues[].skills", "list", "", "skills every agent of the queue needs",
+            [queue](MapReader& r, Config& c) { queue(c).skills = r.text_list("skills").value_or(std::vector<std::string>{}); }},
+           {"queues[].offer_timeout", "duration 1s–1h", "", "offer conversations (the agent accepts within this) instead of assigning them",
+            [queue](MapReader& r, Config& c) {
+              if (auto d = r.duration("offer_timeout")) {
+                if (*d < Millis(1000) || *d > Millis(3'600'000)) r.error("offer_timeout", "must be between 1s and 1h");
+                queue(c).offer_timeout = *d;
+              }
+            }},
+           {"queues[].overflow_queue", "queue id", "", "after overflow_after, that queue's agents may take the conversation too",
+            [queue](MapReader& r, Config& c) {
+              if (auto o = r.text("overflow_queue")) queue(c).overflow_queue = *o;  // checked after all queues
+            }},
+           {"queues[].overflow_after", "duration", "", "wait before overflowing",
+            [queue](MapReader& r, Config& c) {
+              if (auto d = r.duration("overflow_after")) queue(c).overflow_after = std::chrono::duration_cast<Seconds>(*d);
+            }},
+           {"queues[].sla", "mapping", "", "response-time targets",
+            [queue](MapReader& r, Config& c) {
+              YAML::Node sla = r.child("sla");
+              if (!sla.IsDefined() || sla.IsNull()) return;
+              MapReader s(sla, r.qualified("sla"), r.diagnostics(), r.env(), r.where("sla"));
+              if (s.valid()) queue(c).sla = read_sla(s, c);
+            }},
+           {"queues[].sla.first_response", "duration", "", "first message → first agent reply"},
+           {"queues[].sla.next_response", "duration", "", "a customer message after a reply → the next reply"},
+           {"queues[].sla.resolution", "duration", "", "first message → resolved"},
+           {"queues[].sla.warn_at", "number 0.1–0.99", "0.8", "warn at this fraction of each target"},
+           {"queues[].sla.calendar", "calendar id", "", "count business time only"},
+           {"queues[].sla.priorities", "mapping", "", "targets per priority (urgent, high, normal, low)"},
+           {"queues[].sla.priorities.<priority>", "mapping", "", "what it leaves out comes from the queue's targets"},
+           {"queues[].sla.priorities.<priority>.first_response", "duration", "", ""},
+           {"queues[].sla.priorities.<priority>.next_response", "duration", "", ""},
+           {"queues[].sla.priorities.<priority>.resolution", "duration", "", ""},
+           {"queues[].sla.priorities.<priority>.warn_at", "number 0.1–0.99", "", ""},
+           {"queues[].alert_when", "mapping", "", "queue-level alerts",
+            [queue](MapReader& r, Config& c) { read_alert_when(r, queue(c).alert_when); }},
+           {"queues[].alert_when.oldest_wait", "duration, 1s+", "", "alert when the oldest conversation has waited this long"},
+           {"queues[].alert_when.depth", "integer 1–10000000", "", "alert when this many wait"},
+           {"queues[].alert_when.clear_at", "number 0.1–0.99", "0.8", "cleared (once) when back under this fraction of the threshold"}},
+          {},
+          [](Config& c) { c.queues.emplace_back(); },
+          check_overflow_queues};
 }
 
 void read_agents(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "agents[]"); }

@@ -19,6 +19,8 @@ void read_agents(MapReader& top, Config& cfg);
 /// The agents[] section, declared: every key with its type, default, meaning and reader.
 struct SectionDoc;
 SectionDoc agents_section();
+/// The queues[] section, declared.
+SectionDoc queues_section();
 /// The calendars[] section, declared.
 SectionDoc calendars_section();
 /// The alerts[] section, declared.
