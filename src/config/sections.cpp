@@ -121,9 +121,12 @@ std::vector<std::string> queue_ids(const Config& cfg) {
   return out;
 }
 
-/// Reports `id` when `seen` already holds it; adds it otherwise.
-void check_unique(MapReader& r, std::set<std::string>& seen, const std::string& id, std::string_view what) {
-  if (!seen.insert(id).second) r.error("id", std::string(what) + " id '" + id + "' is used twice");
+/// Reports `id` when an item read before the one being read (the list's last) already has it.
+template <typename Items>
+void check_unique(MapReader& r, const Items& items, const std::string& id, std::string_view what) {
+  for (size_t i = 0; i + 1 < items.size(); ++i) {
+    if (items[i].id == id) r.error("id", std::string(what) + " id '" + id + "' is used twice");
+  }
 }
 
 }  // namespace
@@ -195,9 +198,7 @@ SectionDoc queues_section() {
             [queue](MapReader& r, Config& c) {
               auto id = identifier(r, "id");
               if (!id) return;
-              for (size_t i = 0; i + 1 < c.queues.size(); ++i) {
-                if (c.queues[i].id == *id) r.error("id", "queue id '" + *id + "' is used twice");
-              }
+              check_unique(r, c.queues, *id, "queue");
               queue(c).id = *id;
             }},
            {"queues[].channels", "list of channel ids", "", "channels whose conversations come here unless a rule says otherwise",
@@ -269,9 +270,7 @@ SectionDoc agents_section() {
             [agent](MapReader& r, Config& c) {
               auto id = identifier(r, "id");
               if (!id) return;
-              for (size_t i = 0; i + 1 < c.agents.size(); ++i) {
-                if (c.agents[i].id == *id) r.error("id", "agent id '" + *id + "' is used twice");
-              }
+              check_unique(r, c.agents, *id, "agent");
               agent(c).id = *id;
             }},
            {"agents[].name", "text", "the id", "shown to supervisors",
@@ -352,9 +351,7 @@ SectionDoc calendars_section() {
             [calendar](MapReader& r, Config& c) {
               auto id = identifier(r, "id");
               if (!id) return;
-              for (size_t i = 0; i + 1 < c.calendars.size(); ++i) {
-                if (c.calendars[i].id == *id) r.error("id", "calendar id '" + *id + "' is used twice");
-              }
+              check_unique(r, c.calendars, *id, "calendar");
               calendar(c).id = *id;
             }},
            {"calendars[].timezone", "IANA zone", "", "e.g. Asia/Kolkata",
@@ -475,9 +472,7 @@ SectionDoc alerts_section() {
               AlertSink& a = sink(c);
               a.id = r.text("id").value_or(a.kind + "-" + std::to_string(c.alerts.size()));
               if (!is_identifier(a.id)) r.error("id", "must be letters, digits, '_' or '-'");
-              for (size_t i = 0; i + 1 < c.alerts.size(); ++i) {
-                if (c.alerts[i].id == a.id) r.error("id", "alert sink id '" + a.id + "' is used twice");
-              }
+              check_unique(r, c.alerts, a.id, "alert sink");
             }},
            {"alerts[].url", "http(s) URL; email: smtp(s)://host:port", "", "not for log", read_sink_url},
            {"alerts[].secret", "secret", "", "webhook: signs the body (X-Omniroute-Signature)",
