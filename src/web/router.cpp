@@ -161,8 +161,9 @@ asio::awaitable<Response> Router::handle(Request& request, const std::string& pe
   const std::string& path = target->path;
   auto match = table_.match(request.method(), *segments);
   if (!match.route && match.allowed.empty()) {
-    // Not an API route: the console's pages and files, else nothing.
+    // Not an API route: the console's pages and files ("/docs/" too, as before the table), else nothing.
     if (auto page = console_.serve(request, path)) co_return std::move(*page);
+    if (auto docs = serve_api_docs(request, path)) co_return std::move(*docs);
     co_return json_error(404, "not_found", "no route for " + path);
   }
   const http::Role role = match.route ? match.route->role : match.path_role;

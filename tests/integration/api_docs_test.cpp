@@ -42,6 +42,7 @@ TEST_F(ApiDocs, TheReferenceIsServedAtDocsWithNothingFromElsewhere) {
   ASSERT_EQ(spec.status, 200);
   EXPECT_EQ(spec.body, source_file("docs/openapi.yaml"));
   EXPECT_EQ(http_request(port, "POST", "/docs").status, 405);
+  EXPECT_EQ(http_request(port, "GET", "/docs/").body, page.body);  // with a trailing slash, as links often have it
 }
 
 }  // namespace
