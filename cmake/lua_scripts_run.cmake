@@ -21,6 +21,7 @@
 # per name, and from(reply), which reads a reply ({'word', …} or a bare 'word') and refuses one whose
 # word is undeclared or that is shorter than its shape. The build fails when a script returns a
 # quoted word (return 'x' / return {'x', …}) it does not declare, or declares a word it never writes.
+# Every script declares its reply (status lines or one of the returns lines), or the build fails.
 # For a script that names its keys and args, a C++ struct <Name>Call is generated with one
 # field per name, so callers fill arguments by name and the two sides cannot drift apart.
 # Files named lib_*.lua are libraries, never scripts of their own.
@@ -193,6 +194,9 @@ foreach(f ${FILES})
   endforeach()
   if(rest AND NOT code MATCHES "REST_FROM")
     message(FATAL_ERROR "${f}: declares rest '${rest}' but never reads from REST_FROM")
+  endif()
+  if(NOT statuses AND NOT returns AND NOT each AND NOT nested)
+    message(FATAL_ERROR "${f}: declares no reply: add --! status lines or a --! returns line")
   endif()
   if(statuses)
     # Every quoted word the script returns is declared, and every declared word is written.

@@ -8,7 +8,6 @@ namespace omniroute::store {
 
 namespace asio = boost::asio;
 using detail::run;
-using detail::status_of;
 using detail::strings_of;
 using detail::unexpected_reply;
 
@@ -119,9 +118,11 @@ asio::awaitable<StoreResult<Agents::Profile>> Agents::profile(const std::string&
   std::vector<std::string> hmget{"HMGET", keys_.agent(id), "name", "status"};
   auto r = co_await detail::command(client_, std::move(hmget));
   if (!r) co_return unexpected(r.error());
-  Profile p;
-  if (r->elements.size() == 2) p = {r->elements[0].str, r->elements[1].str};
-  co_return p;
+  // HMGET: a missing field is nil, read as "".
+  auto fields = reply_as<std::tuple<std::optional<std::string>, std::optional<std::string>>>(*r);
+  if (!fields) co_return unexpected(unexpected_reply(*r, "HMGET"));
+  auto& [name, status] = *fields;
+  co_return Profile{name.value_or(""), status.value_or("")};
 }
 
 asio::awaitable<StoreResult<std::vector<std::string>>> Agents::pools_of(const std::string& id) {
@@ -173,9 +174,9 @@ asio::awaitable<StoreResult<std::vector<std::string>>> Agents::sweep_presence(st
   call.now = std::to_string(now_ms);
   call.grace = std::to_string(grace_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await run(client_, presence_sweep_script(), call);
+  auto r = co_await detail::run_declared<PresenceSweepResult>(client_, presence_sweep_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return strings_of(*r);
+  co_return std::move(r->agents);
 }
 
 }  // namespace omniroute::store

@@ -82,9 +82,9 @@ asio::awaitable<StoreResult<ContactAttributes>> Contacts::attributes_of(const st
   ContactAttributesCall call;
   call.handle = keys_.handle(handle_kind, handle);
   call.prefix = keys_.prefix();
-  auto r = co_await detail::run(client_, contact_attributes_script(), call);
+  auto r = co_await detail::run_declared<ContactAttributesResult>(client_, contact_attributes_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return fields_of(*r);
+  co_return fields_of(r->attributes);
 }
 
 }  // namespace omniroute::store

@@ -12,14 +12,7 @@ namespace asio = boost::asio;
 
 using detail::run;
 using detail::run_declared;
-using detail::status_of;
 using detail::unexpected_reply;
-
-namespace {
-
-std::int64_t to_ms(const Reply& r) { return std::atoll(r.str.c_str()); }
-
-}  // namespace
 
 asio::awaitable<StoreResult<ReplyOutcome>> Conversations::reply(const ReplyRequest& request) {
   ReplyCall call;
@@ -145,10 +138,11 @@ asio::awaitable<StoreResult<std::optional<ResponseClock>>> Conversations::respon
                                  "language"};
   auto r = co_await detail::command(client_, std::move(hmget));
   if (!r) co_return unexpected(r.error());
-  if (r->elements.size() != 9) co_return unexpected(unexpected_reply(*r, "HMGET"));
-  if (r->elements[0].type != Reply::Type::string) co_return std::optional<ResponseClock>{};
-  const auto& e = r->elements;
-  co_return ResponseClock{e[1].str, e[2].str, e[3].str, e[4].str, e[5].str, e[6].str, e[7].str, e[8].str};
+  auto e = reply_as<std::vector<std::optional<std::string>>>(*r);
+  if (!e || e->size() != 9) co_return unexpected(unexpected_reply(*r, "HMGET"));
+  if (!e->front()) co_return std::optional<ResponseClock>{};  // no such conversation
+  auto text = [&](std::size_t i) { return e->at(i).value_or(""); };
+  co_return ResponseClock{text(1), text(2), text(3), text(4), text(5), text(6), text(7), text(8)};
 }
 
 
@@ -209,9 +203,9 @@ asio::awaitable<StoreResult<PresenceOutcome>> Conversations::set_presence(const 
   call.status = status;
   call.now = std::to_string(now_ms);
   call.events_max = std::to_string(kEventsMaxLength);
-  auto r = co_await run(client_, presence_script(), call.keys(), call.argv());
+  auto r = co_await run_declared<PresenceResult>(client_, presence_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return status_of(*r) == "not_found" ? PresenceOutcome::unknown_agent : PresenceOutcome::set;
+  co_return r->status == PresenceResult::Status::not_found ? PresenceOutcome::unknown_agent : PresenceOutcome::set;
 }
 
 asio::awaitable<StoreResult<std::optional<std::string>>> Conversations::channel_of(const std::string& conversation) {

@@ -12,8 +12,10 @@ asio::awaitable<StoreResult<std::string>> Events::latest_id() {
   std::vector<std::string> newest{"XREVRANGE", keys_.events(), "+", "-", "COUNT", "1"};
   auto r = co_await detail::command(client_, std::move(newest));
   if (!r) co_return unexpected(r.error());
-  if (r->elements.empty() || r->elements[0].elements.empty()) co_return std::string("0-0");
-  co_return r->elements[0].elements[0].str;
+  // [[id, fields]] or []
+  auto entries = reply_as<std::vector<std::tuple<std::string>>>(*r);
+  if (!entries || entries->empty()) co_return std::string("0-0");
+  co_return std::get<0>(entries->front());
 }
 
 asio::awaitable<StoreResult<std::vector<Event>>> Events::read_after(const std::string& position, int count,
@@ -22,9 +24,9 @@ asio::awaitable<StoreResult<std::vector<Event>>> Events::read_after(const std::s
                                 "STREAMS", keys_.events(), position};
   auto r = co_await detail::command(client_, std::move(read));
   if (!r) co_return unexpected(r.error());
-  // [[stream, [entries]]], or nil when nothing came within `block`.
-  if (r->elements.empty() || r->elements[0].elements.size() < 2) co_return std::vector<Event>{};
-  co_return decoded_entries(r->elements[0].elements[1], event_from);
+  std::vector<Event> out;
+  for (const auto& e : first_stream_entries(*r)) out.push_back(event_from(e));
+  co_return out;
 }
 
 asio::awaitable<StoreResult<std::vector<Event>>> Events::range(const std::string& after,
@@ -44,9 +46,9 @@ asio::awaitable<StoreResult<bool>> Events::claim_socket(const std::string& agent
   call.expires = std::to_string(expires_ms);
   call.socket_id = socket_id;
   call.max_sockets = std::to_string(max_sockets);
-  auto r = co_await detail::run(client_, socket_claim_script(), call);
+  auto r = co_await detail::run_declared<SocketClaimResult>(client_, socket_claim_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return r->integer == 1;
+  co_return r->status == SocketClaimResult::Status::claimed;
 }
 
 asio::awaitable<StoreResult<Done>> Events::refresh_socket(const std::string& agent, const std::string& socket_id,

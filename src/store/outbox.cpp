@@ -43,7 +43,7 @@ asio::awaitable<StoreResult<Done>> Outbox::record(const DeliveryRecord& d) {
   call.events_max = std::to_string(kEventsMaxLength);
   call.channel = d.channel;
   call.provider_id = d.provider_id;
-  auto r = co_await run(client_, delivery_script(), call);
+  auto r = co_await detail::run_declared<DeliveryResult>(client_, delivery_script(), call);
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }

@@ -39,37 +39,32 @@ asio::awaitable<StoreResult<std::vector<Alert>>> Overview::recent_alerts(long li
 }
 
 asio::awaitable<StoreResult<std::vector<SlaCount>>> Overview::sla_counts() {
-  SlaOverviewCall call;
+  SlaCountsCall call;
   call.prefix = keys_.prefix();
-  call.mode = "counts";
-  call.limit = "0";
-  auto r = co_await detail::run(client_, sla_overview_script(), call);
+  auto r = co_await detail::run(client_, sla_counts_script(), call);
   if (!r) co_return unexpected(r.error());
   std::vector<SlaCount> out;
-  for (size_t i = 0; i + 2 < r->elements.size(); i += 3) {
-    out.push_back({r->elements[i].str, r->elements[i + 1].integer, r->elements[i + 2].integer});
-  }
+  for (auto& item : SlaCountsItem::all(*r)) out.push_back({std::move(item.queue), item.at_risk, item.breached});
   co_return out;
 }
 
 asio::awaitable<StoreResult<SlaWatch>> Overview::sla_watch(int limit) {
   SlaOverviewCall call;
   call.prefix = keys_.prefix();
-  call.mode = "list";
   call.limit = std::to_string(limit);
-  auto r = co_await detail::run(client_, sla_overview_script(), call);
+  auto r = co_await detail::run_declared<SlaOverviewResult>(client_, sla_overview_script(), call);
   if (!r) co_return unexpected(r.error());
-  if (r->elements.size() < 2) co_return unexpected(detail::unexpected_reply(*r, "sla_overview"));
+  // each list: [[target, due ms, conversation fields (flat)], …]
   auto items = [](const Reply& list) {
     std::vector<SlaItem> out;
-    for (const auto& e : list.elements) {
-      if (e.elements.size() < 3) continue;
-      out.push_back({e.elements[0].str, std::atoll(e.elements[1].str.c_str()),
-                     conversation_from(fields_of(e.elements[2]))});
+    for (auto& [target, due, fields] :
+         reply_as<std::vector<std::tuple<std::string, long long, AnyReply>>>(list).value_or(
+             std::vector<std::tuple<std::string, long long, AnyReply>>{})) {
+      out.push_back({std::move(target), due, conversation_from(fields_of(fields))});
     }
     return out;
   };
-  co_return SlaWatch{items(r->elements[0]), items(r->elements[1])};
+  co_return SlaWatch{items(r->at_risk), items(r->breached)};
 }
 
 asio::awaitable<StoreResult<QueueHead>> Overview::queue_head(const std::string& queue) {
@@ -83,8 +78,10 @@ asio::awaitable<StoreResult<QueueHead>> Overview::queue_head(const std::string& 
                                    "(" + std::to_string((band + 1) * kQueueBand), "WITHSCORES", "LIMIT", "0", "1"};
     auto r = co_await detail::command(client_, std::move(first));
     if (!r) co_return unexpected(r.error());
-    if (r->elements.size() < 2) continue;
-    std::int64_t queued_at = std::atoll(r->elements[1].str.c_str()) - band * kQueueBand;
+    // [member, score] or []
+    auto first_entry = reply_as<Pairs<double>>(*r);
+    if (!first_entry || first_entry->items.empty()) continue;
+    auto queued_at = static_cast<std::int64_t>(first_entry->items.front().second) - band * kQueueBand;
     if (head.oldest_queued_at_ms == 0 || queued_at < head.oldest_queued_at_ms) head.oldest_queued_at_ms = queued_at;
   }
   co_return head;

@@ -33,17 +33,28 @@ std::optional<std::int64_t> number_field(const Fields& f, const char* name) {
 
 Fields fields_of(const Reply& flat) {
   Fields out;
-  for (size_t i = 0; i + 1 < flat.elements.size(); i += 2) out[flat.elements[i].str] = flat.elements[i + 1].str;
+  for (auto& [name, value] : reply_as<Pairs<std::string>>(flat).value_or(Pairs<std::string>{}).items) {
+    out[std::move(name)] = std::move(value);
+  }
   return out;
 }
 
 std::vector<StreamEntry> entries_of(const Reply& r) {
   std::vector<StreamEntry> out;
-  out.reserve(r.elements.size());
-  for (const auto& e : r.elements) {
-    if (e.elements.size() >= 2) out.push_back({e.elements[0].str, fields_of(e.elements[1])});
+  for (const auto& e : reply_as<std::vector<AnyReply>>(r).value_or(std::vector<AnyReply>{})) {
+    // [id, [field, value, …]]; an entry deleted after it was delivered has nil fields
+    if (auto entry = reply_as<std::tuple<std::string, AnyReply>>(e); entry && std::get<1>(*entry).type == Reply::Type::array) {
+      out.push_back({std::move(std::get<0>(*entry)), fields_of(std::get<1>(*entry))});
+    }
   }
   return out;
+}
+
+std::vector<StreamEntry> first_stream_entries(const Reply& r) {
+  // [[stream, [entries]], …], or nil when nothing came
+  auto streams = reply_as<std::optional<std::vector<std::tuple<std::string, AnyReply>>>>(r);
+  if (!streams || !*streams || (*streams)->empty()) return {};
+  return entries_of(std::get<1>((*streams)->front()));
 }
 
 Conversation conversation_from(const Fields& f) {

@@ -15,6 +15,7 @@
 #include "omniroute/event.hpp"
 #include "omniroute/outbox_item.hpp"
 #include "store/reply.hpp"
+#include "store/reply_shape.hpp"
 
 namespace omniroute::store {
 
@@ -32,6 +33,9 @@ struct StreamEntry {
 
 /// The entries of an XRANGE-shaped reply ([[id, [field, value, …]], …]); entries without fields are skipped.
 std::vector<StreamEntry> entries_of(const Reply& r);
+
+/// The entries of the first stream of an XREAD/XREADGROUP reply ([[stream, [entries]]], or nil).
+std::vector<StreamEntry> first_stream_entries(const Reply& r);
 
 /// The entries of an XRANGE-shaped reply, each decoded by `decode` (event_from, alert_from, …).
 template <typename Decode>

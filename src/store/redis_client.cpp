@@ -9,6 +9,7 @@
 #include "omniroute/log.hpp"
 #include "store/keys.hpp"
 #include "store/redis_topology.hpp"
+#include "store/reply_shape.hpp"
 #include "store/sentinel_watch.hpp"
 
 namespace omniroute::store {
@@ -146,10 +147,11 @@ asio::awaitable<void> RedisClient::establish(std::uint64_t generation) {
       co_return;
     }
     if (!config_.sentinels.empty()) {
-      const Reply& role = (*replies)[i];
-      if (role.elements.empty() || role.elements[0].str != "master") {
+      const Reply& reply = (*replies)[i];
+      auto role = reply_as<std::tuple<std::string>>(reply);
+      if (!role || std::get<0>(*role) != "master") {
         on_connect_failed(node.text() + " is not the master (yet): ROLE says " +
-                              (role.elements.empty() ? role.str : role.elements[0].str), false);
+                              (role ? std::get<0>(*role) : reply.str), false);
         co_return;
       }
     }

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "config/values.hpp"
+#include "store/reply_shape.hpp"
 
 namespace omniroute::store {
 
@@ -88,13 +89,10 @@ asio::awaitable<Expected<RedisAddress, ContactError>> from_sentinels(const asio:
       continue;
     }
     const Reply& a = r->front();
-    if (a.type == Reply::Type::array && a.elements.size() == 2) {
-      unsigned long port = 0;
-      const std::string& p = a.elements[1].str;
-      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
-      if (ec == std::errc() && end == p.data() + p.size() && port > 0 && port < 65536) {
-        co_return RedisAddress{a.elements[0].str, static_cast<std::uint16_t>(port), ""};
-      }
+    // [host, "port"]
+    if (auto addr = reply_as<std::tuple<std::string, long long>>(a)) {
+      const auto& [host, port] = *addr;
+      if (port > 0 && port < 65536) co_return RedisAddress{host, static_cast<std::uint16_t>(port), ""};
     }
     why += (why.empty() ? "" : "; ") + sentinel.text() + " does not know master '" + config.master_name + "'" +
            (a.is_error() ? ": " + a.str : "");
@@ -117,14 +115,15 @@ asio::awaitable<Expected<RedisAddress, ContactError>> from_cluster(const asio::a
       continue;
     }
     // [[start, end, [ip, port, id], replicas…], …]
-    for (const auto& range : r->front().elements) {
-      if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
-      if (slot < range.elements[0].integer || slot > range.elements[1].integer) continue;
-      const auto& master = range.elements[2];
-      const long long port = master.elements[1].integer;
+    using Node = std::tuple<std::string, long long>;
+    for (const auto& entry : reply_as<std::vector<AnyReply>>(r->front()).value_or(std::vector<AnyReply>{})) {
+      auto range = reply_as<std::tuple<long long, long long, Node>>(entry);
+      if (!range) continue;
+      const auto& [first, last, master] = *range;
+      if (slot < first || slot > last) continue;
+      const auto& [ip, port] = master;
       if (port <= 0 || port > 65535) break;  // a reply we cannot use: ask the next seed
-      std::string host = master.elements[0].str.empty() ? seed.host : master.elements[0].str;
-      co_return RedisAddress{host, static_cast<std::uint16_t>(port), ""};
+      co_return RedisAddress{ip.empty() ? seed.host : ip, static_cast<std::uint16_t>(port), ""};
     }
     why += (why.empty() ? "" : "; ") + seed.text() + ": no node serves slot " + std::to_string(slot);
   }

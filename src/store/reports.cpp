@@ -13,14 +13,12 @@ namespace asio = boost::asio;
 namespace {
 constexpr int kRecordsPerRead = 5000;  // a window is read in pages, so no one reply is huge
 
-/// The record in one XRANGE entry ([id, [field, value, …]]), its strings moved out of the reply.
-ResponseRecord record_of(Reply& entry) {
+/// One XRANGE entry of the responses stream: [id, [field, value, …]].
+using RecordEntry = std::tuple<std::string, Pairs<std::string>>;
+
+ResponseRecord record_of(RecordEntry& entry) {
   ResponseRecord r;
-  if (entry.elements.size() < 2) return r;
-  auto& f = entry.elements[1].elements;
-  for (size_t i = 0; i + 1 < f.size(); i += 2) {
-    const std::string& name = f[i].str;
-    std::string& value = f[i + 1].str;
+  for (auto& [name, value] : std::get<1>(entry).items) {
     if (name == "kind") r.kind = std::move(value);
     else if (name == "queue") r.queue = std::move(value);
     else if (name == "channel") r.channel = std::move(value);
@@ -48,7 +46,7 @@ asio::awaitable<StoreResult<Done>> Reports::note_zones(const std::vector<std::st
   call.zones = keys_.rollup_zones();
   call.now = std::to_string(now_ms);
   call.names = zones;
-  auto r = co_await detail::run(client_, rollup_zones_script(), call);
+  auto r = co_await detail::run_declared<RollupZonesResult>(client_, rollup_zones_script(), call);
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }
@@ -58,11 +56,11 @@ asio::awaitable<StoreResult<std::vector<RollupCount>>> Reports::rollup(const std
   std::vector<std::string> all{"HGETALL", keys_.rollup(name, dimension)};
   auto r = co_await detail::command(client_, std::move(all));
   if (!r) co_return unexpected(r.error());
+  auto counts = reply_as<Pairs<long long>>(*r);
+  if (!counts) co_return unexpected(detail::unexpected_reply(*r, "HGETALL"));
   std::vector<RollupCount> out;
-  out.reserve(r->elements.size() / 2);
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-    out.push_back({std::move(r->elements[i].str), std::atoll(r->elements[i + 1].str.c_str())});
-  }
+  out.reserve(counts->items.size());
+  for (auto& [name, count] : counts->items) out.push_back({std::move(name), count});
   co_return out;
 }
 
@@ -74,9 +72,11 @@ asio::awaitable<StoreResult<std::vector<ResponseRecord>>> Reports::records(const
     std::vector<std::string> range{"XRANGE", keys_.responses(hour), after, "+", "COUNT", std::to_string(kRecordsPerRead)};
     auto r = co_await detail::command(client_, std::move(range));
     if (!r) co_return unexpected(r.error());
-    const bool last = r->elements.size() < static_cast<size_t>(kRecordsPerRead);
-    if (!r->elements.empty() && !r->elements.back().elements.empty()) after = "(" + r->elements.back().elements[0].str;
-    for (auto& entry : r->elements) {
+    auto entries = reply_as<std::vector<RecordEntry>>(*r);
+    if (!entries) co_return unexpected(detail::unexpected_reply(*r, "XRANGE"));
+    const bool last = entries->size() < static_cast<size_t>(kRecordsPerRead);
+    if (!entries->empty()) after = "(" + std::get<0>(entries->back());
+    for (auto& entry : *entries) {
       ResponseRecord rec = record_of(entry);
       if (rec.at >= from_ms && rec.at < to_ms) out.push_back(std::move(rec));
     }

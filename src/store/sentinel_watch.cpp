@@ -10,6 +10,7 @@
 #include "omniroute/log.hpp"
 #include "store/redis_client.hpp"
 #include "store/redis_topology.hpp"
+#include "store/reply_shape.hpp"
 
 namespace omniroute::store {
 
@@ -47,8 +48,9 @@ asio::awaitable<void> SentinelWatch::follow(std::shared_ptr<RedisStream> stream)
     stream->reader().feed(std::string_view(buf.data(), n));
     while (auto message = stream->reader().next()) {
       // ["message", "+switch-master", payload]
-      if (message->elements.size() != 3 || message->elements[0].str != "message") continue;
-      auto to = switched_master(message->elements[2].str, config_.master_name);
+      auto parts = reply_as<std::tuple<std::string, std::string, std::string>>(*message);
+      if (!parts || std::get<0>(*parts) != "message") continue;
+      auto to = switched_master(std::get<2>(*parts), config_.master_name);
       if (!to) continue;
       if (auto client = client_.lock()) client->follow(*to);
     }

@@ -37,7 +37,7 @@ asio::awaitable<StoreResult<Done>> Sessions::remove(const std::string& secret_sh
   call.events = keys_.events();
   call.events_max = std::to_string(kEventsMaxLength);
   call.now = std::to_string(now_ms);
-  auto r = co_await detail::run(client_, session_end_script(), call);
+  auto r = co_await detail::run_declared<SessionEndResult>(client_, session_end_script(), call);
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }

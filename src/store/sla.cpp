@@ -44,7 +44,7 @@ asio::awaitable<StoreResult<Done>> Sla::schedule(const std::vector<ClockDeadline
   for (const auto& d : deadlines) {
     call.clocks.insert(call.clocks.end(), {d.conversation, d.since, ms(d.due_ms), ms(d.warn_ms)});
   }
-  auto r = co_await run(client_, sla_schedule_script(), call);
+  auto r = co_await detail::run_declared<SlaScheduleResult>(client_, sla_schedule_script(), call);
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }

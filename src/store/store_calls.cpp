@@ -43,20 +43,13 @@ asio::awaitable<StoreResult<std::vector<StreamEntry>>> read_group(RedisClient& c
   auto r = co_await command(client, std::move(cmd));
   if (!r) co_return unexpected(r.error());
   // XREADGROUP: [[stream, [entries]]] (nil when nothing is new); XAUTOCLAIM: [next, [entries], …].
-  const Reply* entries = nullptr;
-  if (reclaim_idle_ms && r->elements.size() >= 2) entries = &r->elements[1];
-  if (!reclaim_idle_ms && !r->elements.empty() && r->elements[0].elements.size() >= 2) {
-    entries = &r->elements[0].elements[1];
-  }
-  if (!entries) co_return std::vector<StreamEntry>{};
-  co_return entries_of(*entries);  // an entry claimed but deleted meanwhile has no fields: skipped
+  // An entry claimed but deleted meanwhile has no fields: skipped.
+  if (!reclaim_idle_ms) co_return first_stream_entries(*r);
+  auto claimed = reply_as<std::tuple<std::string, AnyReply>>(*r);
+  if (!claimed) co_return std::vector<StreamEntry>{};
+  co_return entries_of(std::get<1>(*claimed));
 }
 
-const std::string& status_of(const Reply& r) {
-  static const std::string none;
-  if (r.type == Reply::Type::array) return r.elements.empty() ? none : r.elements[0].str;
-  return r.str;
-}
 
 std::vector<std::string> strings_of(const Reply& r) {
   std::vector<std::string> out;

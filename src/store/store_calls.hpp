@@ -39,9 +39,6 @@ boost::asio::awaitable<StoreResult<Result>> run_declared(RedisClient& client, co
   co_return std::move(*read);
 }
 
-/// The status word a script answered first ({"status", …} or a bare "status").
-const std::string& status_of(const Reply& r);
-
 /// The strings of an array reply.
 std::vector<std::string> strings_of(const Reply& r);
 

@@ -4,8 +4,9 @@
 --! keys: handle
 --! args: prefix
 -- k_handle or:{ws}:handle:<kind>:<handle>
--- Returns the flat hash or:{ws}:contact:<id>:attrs, or {} for an unknown handle.
+--! returns: attributes:reply
+-- attributes: the flat hash or:{ws}:contact:<id>:attrs, empty for an unknown handle.
 
 local contact = redis.call('GET', k_handle)
-if not contact then return {} end
-return redis.call('HGETALL', K.contact_attributes(a_prefix, contact))
+if not contact then return {{}} end
+return {redis.call('HGETALL', K.contact_attributes(a_prefix, contact))}

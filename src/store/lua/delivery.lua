@@ -8,7 +8,7 @@
 -- k_delivery or:{ws}:conv:<id>:delivery   k_outbox or:{ws}:outbox   k_dead_letters or:{ws}:outbox:dead   k_events or:{ws}:events
 -- a_final, a_dead: "1" or "0"; a_status the status word; a_provider_id the provider's message id (when sent):
 --   indexed for its delivery callbacks, and a callback that came before this record is applied now.
--- Returns 1.
+--! status: recorded
 
 redis.call('HSET', k_delivery, a_message_id, a_status_json)
 -- What each channel's replies came to (GET /v1/channels): out:sent, out:retrying, out:failed, out:dead.
@@ -48,4 +48,4 @@ if a_status == 'sent' and (a_provider_id or '') ~= '' then
     redis.call('DEL', pending)
   end
 end
-return 1
+return 'recorded'

@@ -4,7 +4,9 @@
 --! keys: agent_hash
 --! args: prefix agent status now events_max
 -- k_agent_hash or:{ws}:agent:<id>; a_status available, away or offline.
--- Returns the previous status, or "not_found".
+--! status: set previous
+--! status: not_found
+-- set: the previous status
 
 local prefix, agent, status, now = a_prefix, a_agent, a_status, a_now
 local previous = redis.call('HGET', k_agent_hash, 'status')
@@ -17,4 +19,4 @@ if previous ~= status then
   redis.call('XADD', K.events(prefix), 'MAXLEN', '~', a_events_max, '*', 'type', 'agent.status',
              'agent', agent, 'status', status, 'at', now)
 end
-return previous
+return {'set', previous}

@@ -8,7 +8,8 @@
 --
 --! args: prefix now grace events_max
 -- a_grace ms; every agent in or:{ws}:agents is checked
--- Returns the ids of the agents set offline.
+--! returns: agents:list
+-- agents: the ids of the agents set offline.
 
 local prefix, now, grace = a_prefix, tonumber(a_now), tonumber(a_grace)
 local out = {}
@@ -35,4 +36,4 @@ for _, agent in ipairs(redis.call('SMEMBERS', K.agents(prefix))) do
     end
   end
 end
-return out
+return {out}

@@ -8,7 +8,7 @@
 --! rest: names
 -- k_zones or:{ws}:rollup_zones (zone name → ms it has been rolled up since); a_names the zones rolled up now.
 -- Zones no longer named are forgotten: named again later, their rollups have a gap, so they start afresh.
--- Returns 1.
+--! status: noted
 
 local now_named = {}
 for i = REST_FROM, #ARGV do
@@ -19,4 +19,4 @@ end
 for _, name in ipairs(redis.call('HKEYS', k_zones)) do
   if not now_named[name] then redis.call('HDEL', k_zones, name) end
 end
-return 1
+return 'noted'

@@ -5,8 +5,8 @@
 --! keys: session events
 --! args: events_max now
 -- k_session or:{ws}:session:<sha256 of the secret>; k_events or:{ws}:events
--- Returns 1.
+--! status: ended
 
 redis.call('DEL', k_session)
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*', 'type', 'credential.changed', 'at', a_now)
-return 1
+return 'ended'

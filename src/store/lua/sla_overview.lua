@@ -1,39 +1,17 @@
 -- sla_overview.lua: the conversations at risk (warned, not yet breached) and
 -- breached (still unanswered or unresolved), soonest breach and longest
--- overdue first, for the admin API and omnictl; or only their counts by queue,
--- for the gauges. Reads only.
+-- overdue first, for the admin API and omnictl. Reads only (sla_counts.lua
+-- counts them by queue).
 --
---! args: prefix mode limit
--- a_mode "list" or "counts"; a_limit at most this many of each (list)
--- Returns for list: {at_risk, breached}, each a list of {target, due ms, conversation fields (flat)};
---         for counts: a flat list: queue, at risk, breached, …
+--! args: prefix limit
+--! returns: at_risk:reply breached:reply
+-- a_limit at most this many of each; at_risk and breached each a list of
+-- {target, due ms, conversation fields (flat)}
 
-local prefix, mode = a_prefix, a_mode
+local prefix = a_prefix
 
 local function parse(member)
   return string.match(member, '^([%w_]+):(.+)$')
-end
-
-if mode == 'counts' then
-  local counts, order = {}, {}
-  for i, set in ipairs({K.sla_at_risk(prefix), K.sla_breached(prefix)}) do
-    for _, member in ipairs(redis.call('ZRANGE', set, 0, -1)) do
-      local _, conv = parse(member)
-      local queue = redis.call('HGET', K.conversation(prefix, conv), 'queue') or ''
-      if not counts[queue] then
-        counts[queue] = {0, 0}
-        order[#order + 1] = queue
-      end
-      counts[queue][i] = counts[queue][i] + 1
-    end
-  end
-  local out = {}
-  for _, queue in ipairs(order) do
-    out[#out + 1] = queue
-    out[#out + 1] = counts[queue][1]
-    out[#out + 1] = counts[queue][2]
-  end
-  return out
 end
 
 local limit = tonumber(a_limit)

@@ -6,7 +6,8 @@
 --! args: prefix
 --! rest: clocks
 -- then (rest) per clock: conv, since ms (as read), due ms ("" none), warning ms
--- Returns how many deadlines were set.
+--! returns: scheduled:integer
+-- scheduled: how many deadlines were set.
 
 local prefix = a_prefix
 local set = 0
@@ -21,4 +22,4 @@ for i = REST_FROM, #ARGV, 4 do
     end
   end
 end
-return set
+return {set}

@@ -7,9 +7,11 @@
 --! keys: sockets
 --! args: now expires socket_id max_sockets
 -- k_sockets or:{ws}:agent:<id>:sockets; a_expires this socket's liveness deadline ms; a_max_sockets the most allowed
--- Returns 1 (claimed) or 0 (the agent holds the most allowed already).
+--! status: claimed
+--! status: full
+-- full: the agent holds the most allowed already.
 
 redis.call('ZREMRANGEBYSCORE', k_sockets, '-inf', '(' .. a_now)
-if redis.call('ZCARD', k_sockets) >= tonumber(a_max_sockets) then return 0 end
+if redis.call('ZCARD', k_sockets) >= tonumber(a_max_sockets) then return 'full' end
 redis.call('ZADD', k_sockets, a_expires, a_socket_id)
-return 1
+return 'claimed'
