@@ -14,12 +14,6 @@ namespace omniroute::config {
 
 namespace {
 
-/// Reads `key` as a duration into the field `at` names.
-SectionReader duration_key(std::string key, Millis& (*at)(Config&)) {
-  return [key = std::move(key), at](MapReader& r, Config& c) {
-    if (auto v = r.duration(key)) at(c) = *v;
-  };
-}
 
 /// server.public_url, without a trailing slash.
 void read_public_url(MapReader& r, Config& c) {
@@ -33,52 +27,42 @@ void read_public_url(MapReader& r, Config& c) {
 
 SectionDoc server_section() {
   return {"server", "The HTTP listener (webhooks, the agent and admin APIs, health, metrics).",
-       {{"server.listen", "host:port", "127.0.0.1:8080", "where to listen; an IPv6 host without brackets",
+       {{"server.listen", described("host:port"), "127.0.0.1:8080", "where to listen; an IPv6 host without brackets",
          [](MapReader& r, Config& c) {
            if (auto v = r.text("listen")) {
              if (auto l = parse_listen(*v)) c.server.listen = *l;
              else r.error("listen", l.error());
            }
          }},
-        {"server.public_url", "http(s) URL", "", "how providers reach us (needed by channels whose provider signs the URL it calls)",
+        {"server.public_url", described("http(s) URL"), "", "how providers reach us (needed by channels whose provider signs the URL it calls)",
          read_public_url},
-        {"server.admin_token", "secret, 16+ characters", "", "the admin API's bearer token; unset: the admin API is off",
+        {"server.admin_token", secret(16), "", "the admin API's bearer token; unset: the admin API is off",
          [](MapReader& r, Config& c) {
            if (auto v = r.text("admin_token")) {
              if (v->size() < 16) r.error("admin_token", "must be at least 16 characters");
              else c.server.admin_token = *v;
            }
          }},
-        {"server.threads", "integer 0–64", "0", "event loops; 0: one per core",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.integer("threads", 0, 64)) c.server.threads = static_cast<int>(*v);
-         }},
-        {"server.body_limit", "integer bytes 1 KiB–64 MiB", "1048576", "largest request body",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.integer("body_limit", 1024, 64LL * 1024 * 1024)) c.server.body_limit = static_cast<size_t>(*v);
-         }},
-        {"server.header_limit", "integer bytes 1 KiB–1 MiB", "16384", "largest request head",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.integer("header_limit", 1024, 1024LL * 1024)) c.server.header_limit = static_cast<size_t>(*v);
-         }},
-        {"server.read_timeout", "duration", "10s", "a whole request must arrive within this",
-         duration_key("read_timeout", [](Config& c) -> Millis& { return c.server.read_timeout; })},
-        {"server.idle_timeout", "duration", "60s", "keep-alive connections idle longer are closed",
-         duration_key("idle_timeout", [](Config& c) -> Millis& { return c.server.idle_timeout; })},
-        {"server.drain_timeout", "duration", "10s", "on SIGTERM (or a reload), in-flight requests get this long",
-         duration_key("drain_timeout", [](Config& c) -> Millis& { return c.server.drain_timeout; })},
-        {"server.first_request_timeout", "duration", "5s", "a new connection must start a request within this",
-         duration_key("first_request_timeout", [](Config& c) -> Millis& { return c.server.first_request_timeout; })},
-        {"server.max_connections", "integer 1–1000000", "half the file limit, at most 10000",
+        typed("server.threads", integer(0, 64), "0", "event loops; 0: one per core",
+         [](Config& c) -> auto& { return c.server.threads; }),
+        typed("server.body_limit", bytes(1024, 64LL * 1024 * 1024), "1048576", "largest request body",
+         [](Config& c) -> auto& { return c.server.body_limit; }),
+        typed("server.header_limit", bytes(1024, 1024LL * 1024), "16384", "largest request head",
+         [](Config& c) -> auto& { return c.server.header_limit; }),
+        typed("server.read_timeout", duration(), "10s", "a whole request must arrive within this",
+         [](Config& c) -> Millis& { return c.server.read_timeout; }),
+        typed("server.idle_timeout", duration(), "60s", "keep-alive connections idle longer are closed",
+         [](Config& c) -> Millis& { return c.server.idle_timeout; }),
+        typed("server.drain_timeout", duration(), "10s", "on SIGTERM (or a reload), in-flight requests get this long",
+         [](Config& c) -> Millis& { return c.server.drain_timeout; }),
+        typed("server.first_request_timeout", duration(), "5s", "a new connection must start a request within this",
+         [](Config& c) -> Millis& { return c.server.first_request_timeout; }),
+        computed_default(typed("server.max_connections", integer(1, 1'000'000), "half the file limit, at most 10000",
          "open connections (WebSockets included); beyond it the longest-idle is closed, else 503",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.integer("max_connections", 1, 1'000'000)) c.server.max_connections = static_cast<size_t>(*v);
-         }},
-        {"server.max_sockets_per_agent", "integer 1–100", "5",
+         [](Config& c) -> auto& { return c.server.max_connections; })),
+        typed("server.max_sockets_per_agent", integer(1, 100), "5",
          "agent event WebSockets one agent may hold open, across daemons",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.integer("max_sockets_per_agent", 1, 100)) c.server.max_sockets_per_agent = static_cast<int>(*v);
-         }}}};
+         [](Config& c) -> auto& { return c.server.max_sockets_per_agent; })}};
 }
 
 /// A file named in redis.tls must be readable now (the daemon reads it at start and at each reload).
@@ -134,96 +118,87 @@ void check_redis_topology(MapReader& r, const RedisConfig& c) {
 
 SectionDoc redis_section() {
   return {"redis", "Where conversations live.",
-       {{"redis.url", "redis://[user:pass@]host:port/db, rediss://… (TLS) or unix:///path", "redis://127.0.0.1:6379/0", "the Redis server",
+       {{"redis.url", described("redis://[user:pass@]host:port/db, rediss://… (TLS) or unix:///path"), "redis://127.0.0.1:6379/0", "the Redis server",
          [](MapReader& r, Config& c) {
            c.redis.url = r.text("url").value_or("redis://127.0.0.1:6379/0");
            if (auto ep = parse_redis_url(c.redis.url)) c.redis.endpoint = *ep;
            else r.error("url", ep.error());
          }},
-        {"redis.tls", "mapping", "", "with rediss://: how the server is verified (and, optionally, who we are)",
+        {"redis.tls", mapping(), "", "with rediss://: how the server is verified (and, optionally, who we are)",
          [](MapReader& r, Config& c) { read_redis_tls(r, c.redis.tls); }},
-        {"redis.tls.ca_file", "path (PEM)", "the system's CA store", "CA certificates the server's certificate must chain to"},
-        {"redis.tls.cert_file", "path (PEM)", "", "a client certificate, for servers that ask for one"},
-        {"redis.tls.key_file", "path (PEM)", "cert_file", "the client certificate's private key"},
-        {"redis.sentinels", "list of host:port", "", "Redis Sentinel: the data node is the master they name (url's host:port unused)",
+        {"redis.tls.ca_file", described("path (PEM)"), "the system's CA store", "CA certificates the server's certificate must chain to"},
+        {"redis.tls.cert_file", described("path (PEM)"), "", "a client certificate, for servers that ask for one"},
+        {"redis.tls.key_file", described("path (PEM)"), "cert_file", "the client certificate's private key"},
+        {"redis.sentinels", list_of("host:port"), "", "Redis Sentinel: the data node is the master they name (url's host:port unused)",
          [](MapReader& r, Config& c) { c.redis.sentinels = redis_nodes(r, "sentinels"); }},
-        {"redis.master_name", "text", "", "the master's name known to the sentinels (required with sentinels)",
-         [](MapReader& r, Config& c) { c.redis.master_name = r.text("master_name").value_or(""); }},
-        {"redis.cluster", "list of host:port", "", "Redis Cluster seeds: the data node owns the workspace's slot (url's host:port unused)",
+        typed("redis.master_name", text(), "", "the master's name known to the sentinels (required with sentinels)",
+              [](Config& c) -> auto& { return c.redis.master_name; }),
+        {"redis.cluster", list_of("host:port"), "", "Redis Cluster seeds: the data node owns the workspace's slot (url's host:port unused)",
          [](MapReader& r, Config& c) { c.redis.cluster = redis_nodes(r, "cluster"); }},
-        {"redis.replicas_ack", "integer 0–16", "0",
+        typed("redis.replicas_ack", integer(0, 16), "0",
          "a webhook is acknowledged only once WAIT confirms this many replicas have the message (else 503)",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.integer("replicas_ack", 0, 16)) c.redis.replicas_ack = static_cast<int>(*v);
-         }},
-        {"redis.workspace", "identifier", "default", "key prefix or:{<workspace>}: (daemons sharing it share conversations)",
+         [](Config& c) -> auto& { return c.redis.replicas_ack; }),
+        {"redis.workspace", identifier(), "default", "key prefix or:{<workspace>}: (daemons sharing it share conversations)",
          [](MapReader& r, Config& c) {
            if (auto v = r.text("workspace")) {
              if (is_identifier(*v)) c.redis.workspace = *v;
              else r.error("workspace", "'" + *v + "' must be 1-64 letters, digits, '_' or '-'");
            }
          }},
-        {"redis.command_timeout", "duration, over 0ms", "2s",
+        typed("redis.command_timeout", duration_over_zero(), "2s",
          "a command without a reply this long fails (and the connection is dropped)",
-         duration_key("command_timeout", [](Config& c) -> Millis& { return c.redis.command_timeout; })},
-        {"redis.connect_timeout", "duration", "2s", "connecting (and a reload waiting for its loops' Redis, plus 1 s)",
-         duration_key("connect_timeout", [](Config& c) -> Millis& { return c.redis.connect_timeout; })},
-        {"redis.dedupe_ttl", "duration", "7d", "how long a provider message id is remembered (repeats store once)",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.duration("dedupe_ttl")) c.redis.dedupe_ttl = std::chrono::duration_cast<Seconds>(*v);
-         }}},
+         [](Config& c) -> Millis& { return c.redis.command_timeout; }),
+        typed("redis.connect_timeout", duration(), "2s", "connecting (and a reload waiting for its loops' Redis, plus 1 s)",
+         [](Config& c) -> Millis& { return c.redis.connect_timeout; }),
+        typed("redis.dedupe_ttl", duration(), "7d", "how long a provider message id is remembered (repeats store once)",
+              [](Config& c) -> auto& { return c.redis.dedupe_ttl; })},
        [](MapReader& r, Config& c) {
-         if (c.redis.command_timeout.count() <= 0) r.error("command_timeout", "must be longer than 0ms");
          check_redis_topology(r, c.redis);
        }};
 }
 
 SectionDoc outbound_section() {
   return {"outbound", "Delivering agents' replies to providers.",
-       {{"outbound.timeout", "duration, over 0ms", "10s", "one provider call",
-         duration_key("timeout", [](Config& c) -> Millis& { return c.outbound.timeout; })},
-        {"outbound.retry_base", "duration", "1s", "first retry after about this long, doubling",
-         duration_key("retry_base", [](Config& c) -> Millis& { return c.outbound.retry_base; })},
-        {"outbound.retry_max", "duration", "60s", "longest wait between tries",
-         duration_key("retry_max", [](Config& c) -> Millis& { return c.outbound.retry_max; })},
-        {"outbound.max_attempts", "integer 1–100", "6", "then the reply is dead-lettered",
-         [](MapReader& r, Config& c) {
-           if (auto v = r.integer("max_attempts", 1, 100)) c.outbound.max_attempts = static_cast<int>(*v);
-         }}},
-       [](MapReader& r, Config& c) {
-         if (c.outbound.timeout.count() <= 0) r.error("timeout", "must be longer than 0ms");
-       }};
+       {typed("outbound.timeout", duration_over_zero(), "10s", "one provider call",
+         [](Config& c) -> Millis& { return c.outbound.timeout; }),
+        typed("outbound.retry_base", duration(), "1s", "first retry after about this long, doubling",
+         [](Config& c) -> Millis& { return c.outbound.retry_base; }),
+        typed("outbound.retry_max", duration(), "60s", "longest wait between tries",
+         [](Config& c) -> Millis& { return c.outbound.retry_max; }),
+        typed("outbound.max_attempts", integer(1, 100), "6", "then the reply is dead-lettered",
+         [](Config& c) -> auto& { return c.outbound.max_attempts; })},
+       {}};
 }
 
 /// The sections still read by hand in sections.cpp and channels_section.cpp: documented here.
 std::vector<SectionDoc> documented_sections() {
   return {
       {"channels[]", "One entry per channel; `kind` picks the keys it takes (below).",
-       {{"channels[].id", "identifier", "", "names the channel in URLs (/webhooks/<id>) and in Redis"},
-        {"channels[].kind", "a channel kind", "", "one of the kinds listed under Channel kinds below"},
-        {"channels[].auto_ack", "mapping", "", "auto-acknowledgement templates"},
-        {"channels[].auto_ack.<language>", "text", "", "the template in that language (ISO 639-1); {eta} and {minutes} are filled in"},
-        {"channels[].csat", "mapping", "", "a satisfaction survey after each resolved conversation (off without it)"},
-        {"channels[].csat.window", "duration", "24h", "how long after the survey the customer's next message may answer it"},
-        {"channels[].csat.templates", "mapping", "", "the survey by language"},
-        {"channels[].csat.templates.<language>", "text", "", "the question in that language (ISO 639-1); the answer is 1–5, ⭐…, 👍 or 👎"}}},
+       {{"channels[].id", identifier(), "", "names the channel in URLs (/webhooks/<id>) and in Redis"},
+        {"channels[].kind", described("a channel kind"), "", "one of the kinds listed under Channel kinds below"},
+        {"channels[].auto_ack", mapping(), "", "auto-acknowledgement templates"},
+        {"channels[].auto_ack.<language>", text(), "", "the template in that language (ISO 639-1); {eta} and {minutes} are filled in"},
+        {"channels[].csat", mapping(), "", "a satisfaction survey after each resolved conversation (off without it)"},
+        {"channels[].csat.window", duration(), "24h", "how long after the survey the customer's next message may answer it"},
+        {"channels[].csat.templates", mapping(), "", "the survey by language"},
+        {"channels[].csat.templates.<language>", text(), "", "the question in that language (ISO 639-1); the answer is 1–5, ⭐…, 👍 or 👎"}}},
       calendars_section(),
       queues_section(),
       agents_section(),
       {"routing", "Rules that pick a queue, priority and required skills for a new conversation.",
-       {{"routing.sticky_window", "duration", "0 (off)", "a returning customer goes to their last agent if available within this",
-         duration_key("sticky_window", [](Config& c) -> Millis& { return c.sticky_window; })},
-        {"routing.offline_grace", "duration", "60s", "an agent whose event socket dropped goes offline after this",
-         duration_key("offline_grace", [](Config& c) -> Millis& { return c.offline_grace; })},
-        {"routing.rules", "list", "", "first match wins", read_routing_rules},
-        {"routing.rules[].match", "mapping", "", "all given conditions must hold"},
-        {"routing.rules[].match.channel", "channel id or list", "", ""},
-        {"routing.rules[].match.text_matches", "RE2 regular expression", "", "on the message text"},
-        {"routing.rules[].match.language", "ISO 639-1", "", "detected or given"},
-        {"routing.rules[].match.tier", "text", "", "the contact's `tier` attribute"},
-        {"routing.rules[].queue", "queue id", "", "where it goes"},
-        {"routing.rules[].priority", "urgent | high | normal | low", "normal", ""},
-        {"routing.rules[].skills", "list", "", "skills the assigned agent must have"}}},
+       {typed("routing.sticky_window", duration(), "0s", "a returning customer goes to their last agent if available within this; 0s: off",
+         [](Config& c) -> Millis& { return c.sticky_window; }),
+        typed("routing.offline_grace", duration(), "60s", "an agent whose event socket dropped goes offline after this",
+         [](Config& c) -> Millis& { return c.offline_grace; }),
+        {"routing.rules", list_of(), "", "first match wins", read_routing_rules},
+        {"routing.rules[].match", mapping(), "", "all given conditions must hold"},
+        {"routing.rules[].match.channel", described("channel id or list"), "", ""},
+        {"routing.rules[].match.text_matches", described("RE2 regular expression"), "", "on the message text"},
+        {"routing.rules[].match.language", described("ISO 639-1"), "", "detected or given"},
+        {"routing.rules[].match.tier", text(), "", "the contact's `tier` attribute"},
+        {"routing.rules[].queue", described("queue id"), "", "where it goes"},
+        {"routing.rules[].priority", choice({"urgent", "high", "normal", "low"}), "normal", ""},
+        {"routing.rules[].skills", list_of(), "", "skills the assigned agent must have"}}},
       alerts_section(),
   };
 }
@@ -316,7 +291,7 @@ std::string config_reference_markdown(const ChannelRegistry& registry) {
   for (const auto& s : core_sections()) {
     out += "\n## `" + s.name + "`\n\n" + s.doc + "\n\n| key | type | default | meaning |\n| --- | --- | --- | --- |\n";
     for (const auto& k : s.keys) {
-      out += "| `" + k.key + "` | " + k.type + " | " + cell(k.default_value) + " | " + k.doc + " |\n";
+      out += "| `" + k.key + "` | " + k.type.text() + " | " + cell(k.default_value) + " | " + k.doc + " |\n";
     }
   }
   out += "\n## Channel kinds\n\nThe keys of `channels[]` entries besides `id`, `kind`, `auto_ack` and `csat`, by kind.\n";

@@ -45,21 +45,27 @@ std::optional<std::string> identifier(MapReader& r, std::string_view key) {
   return id;
 }
 
+// Keys read by their parent's reader (a nested mapping): declared once here, for the reader and the reference.
+const KeyType kSlaTarget = duration_at_least(Millis(1000));
+const KeyType kWarnAt = number(0.01, 0.99);
+const KeyType kOldestWait = duration_at_least(Millis(1000));
+const KeyType kDepth = integer(1, 10'000'000);
+const KeyType kClearAt = number(0.1, 0.99);
+const KeyType kCapacity = integer(0, 1000);
+const KeyType kAgentToken = secret(16);
+
 const std::map<std::string, Priority> kPriorities = {
     {"low", Priority::low}, {"normal", Priority::normal}, {"high", Priority::high}, {"urgent", Priority::urgent}};
 
 /// The targets in `s` over `base` (what `s` leaves out stays as in `base`).
 SlaTargets read_targets(MapReader& s, SlaTargets base) {
   auto target = [&](std::string_view key, Seconds& into) {
-    if (auto d = s.duration(key)) {
-      if (d->count() < 1000) s.error(key, "must be at least 1s");
-      into = std::chrono::duration_cast<Seconds>(*d);
-    }
+    if (auto d = read_duration(s, key, kSlaTarget)) into = std::chrono::duration_cast<Seconds>(*d);
   };
   target("first_response", base.first_response);
   target("next_response", base.next_response);
   target("resolution", base.resolution);
-  if (auto w = s.number("warn_at", 0.01, 0.99)) base.warn_at = *w;
+  if (auto w = read_number(s, "warn_at", kWarnAt)) base.warn_at = *w;
   return base;
 }
 
@@ -152,12 +158,9 @@ void read_alert_when(MapReader& r, QueueAlertThresholds& out) {
   if (!alert_when.IsDefined() || alert_when.IsNull()) return;
   MapReader a(alert_when, r.qualified("alert_when"), r.diagnostics(), r.env(), r.where("alert_when"));
   if (!a.valid()) return;
-  if (auto d = a.duration("oldest_wait")) {
-    if (d->count() < 1000) a.error("oldest_wait", "must be at least 1s");
-    out.oldest_wait = std::chrono::duration_cast<Seconds>(*d);
-  }
-  if (auto n = a.integer("depth", 1, 10'000'000)) out.depth = *n;
-  if (auto c = a.number("clear_at", 0.1, 0.99)) out.clear_at = *c;
+  if (auto d = read_duration(a, "oldest_wait", kOldestWait)) out.oldest_wait = std::chrono::duration_cast<Seconds>(*d);
+  if (auto n = read_integer(a, "depth", kDepth)) out.depth = *n;
+  if (auto c = read_number(a, "clear_at", kClearAt)) out.clear_at = *c;
   if (out.oldest_wait.count() == 0 && out.depth == 0) a.error("oldest_wait", "alert_when needs oldest_wait, depth or both");
   a.finish();
 }
@@ -194,14 +197,14 @@ void check_overflow_queues(MapReader& top, Config& cfg) {
 SectionDoc queues_section() {
   auto queue = [](Config& c) -> QueueConfig& { return c.queues.back(); };
   return {"queues[]", "Where conversations wait, and what is promised about them.",
-          {{"queues[].id", "identifier", "", "the queue",
+          {{"queues[].id", identifier(), "", "the queue",
             [queue](MapReader& r, Config& c) {
               auto id = identifier(r, "id");
               if (!id) return;
               check_unique(r, c.queues, *id, "queue");
               queue(c).id = *id;
             }},
-           {"queues[].channels", "list of channel ids", "", "channels whose conversations come here unless a rule says otherwise",
+           {"queues[].channels", list_of("channel ids"), "", "channels whose conversations come here unless a rule says otherwise",
             [queue](MapReader& r, Config& c) {
               if (auto list = r.text_list("channels")) {
                 const auto channels = channel_ids(c);
@@ -209,53 +212,47 @@ SectionDoc queues_section() {
                 queue(c).channels = *list;
               }
             }},
-           {"queues[].strategy", "least_busy | round_robin | longest_idle", "least_busy", "which agent with room gets the next conversation",
+           {"queues[].strategy", choice({"least_busy", "round_robin", "longest_idle"}), "least_busy", "which agent with room gets the next conversation",
             [queue](MapReader& r, Config& c) {
               queue(c).strategy = choice<Strategy>(r, "strategy", {{"least_busy", Strategy::least_busy},
                                                                    {"round_robin", Strategy::round_robin},
                                                                    {"longest_idle", Strategy::longest_idle}})
                                       .value_or(Strategy::least_busy);
             }},
-           {"queues[].skills", "list", "", "skills every agent of the queue needs",
+           {"queues[].skills", list_of(), "", "skills every agent of the queue needs",
             [queue](MapReader& r, Config& c) { queue(c).skills = r.text_list("skills").value_or(std::vector<std::string>{}); }},
-           {"queues[].offer_timeout", "duration 1s–1h", "", "offer conversations (the agent accepts within this) instead of assigning them",
-            [queue](MapReader& r, Config& c) {
-              if (auto d = r.duration("offer_timeout")) {
-                if (*d < Millis(1000) || *d > Millis(3'600'000)) r.error("offer_timeout", "must be between 1s and 1h");
-                queue(c).offer_timeout = *d;
-              }
-            }},
-           {"queues[].overflow_queue", "queue id", "", "after overflow_after, that queue's agents may take the conversation too",
+           typed("queues[].offer_timeout", duration_between(Millis(1000), Millis(3'600'000)), "",
+                 "offer conversations (the agent accepts within this) instead of assigning them",
+                 [queue](Config& c) -> auto& { return queue(c).offer_timeout; }),
+           {"queues[].overflow_queue", described("queue id"), "", "after overflow_after, that queue's agents may take the conversation too",
             [queue](MapReader& r, Config& c) {
               if (auto o = r.text("overflow_queue")) queue(c).overflow_queue = *o;  // checked after all queues
             }},
-           {"queues[].overflow_after", "duration", "", "wait before overflowing",
-            [queue](MapReader& r, Config& c) {
-              if (auto d = r.duration("overflow_after")) queue(c).overflow_after = std::chrono::duration_cast<Seconds>(*d);
-            }},
-           {"queues[].sla", "mapping", "", "response-time targets",
+           typed("queues[].overflow_after", duration(), "", "wait before overflowing",
+                 [queue](Config& c) -> auto& { return queue(c).overflow_after; }),
+           {"queues[].sla", mapping(), "", "response-time targets",
             [queue](MapReader& r, Config& c) {
               YAML::Node sla = r.child("sla");
               if (!sla.IsDefined() || sla.IsNull()) return;
               MapReader s(sla, r.qualified("sla"), r.diagnostics(), r.env(), r.where("sla"));
               if (s.valid()) queue(c).sla = read_sla(s, c);
             }},
-           {"queues[].sla.first_response", "duration", "", "first message → first agent reply"},
-           {"queues[].sla.next_response", "duration", "", "a customer message after a reply → the next reply"},
-           {"queues[].sla.resolution", "duration", "", "first message → resolved"},
-           {"queues[].sla.warn_at", "number 0.1–0.99", "0.8", "warn at this fraction of each target"},
-           {"queues[].sla.calendar", "calendar id", "", "count business time only"},
-           {"queues[].sla.priorities", "mapping", "", "targets per priority (urgent, high, normal, low)"},
-           {"queues[].sla.priorities.<priority>", "mapping", "", "what it leaves out comes from the queue's targets"},
-           {"queues[].sla.priorities.<priority>.first_response", "duration", "", ""},
-           {"queues[].sla.priorities.<priority>.next_response", "duration", "", ""},
-           {"queues[].sla.priorities.<priority>.resolution", "duration", "", ""},
-           {"queues[].sla.priorities.<priority>.warn_at", "number 0.1–0.99", "", ""},
-           {"queues[].alert_when", "mapping", "", "queue-level alerts",
+           {"queues[].sla.first_response", kSlaTarget, "", "first message → first agent reply"},
+           {"queues[].sla.next_response", kSlaTarget, "", "a customer message after a reply → the next reply"},
+           {"queues[].sla.resolution", kSlaTarget, "", "first message → resolved"},
+           {"queues[].sla.warn_at", kWarnAt, "0.8", "warn at this fraction of each target"},
+           {"queues[].sla.calendar", described("calendar id"), "", "count business time only"},
+           {"queues[].sla.priorities", mapping(), "", "targets per priority (urgent, high, normal, low)"},
+           {"queues[].sla.priorities.<priority>", mapping(), "", "what it leaves out comes from the queue's targets"},
+           {"queues[].sla.priorities.<priority>.first_response", kSlaTarget, "", ""},
+           {"queues[].sla.priorities.<priority>.next_response", kSlaTarget, "", ""},
+           {"queues[].sla.priorities.<priority>.resolution", kSlaTarget, "", ""},
+           {"queues[].sla.priorities.<priority>.warn_at", kWarnAt, "", ""},
+           {"queues[].alert_when", mapping(), "", "queue-level alerts",
             [queue](MapReader& r, Config& c) { read_alert_when(r, queue(c).alert_when); }},
-           {"queues[].alert_when.oldest_wait", "duration, 1s+", "", "alert when the oldest conversation has waited this long"},
-           {"queues[].alert_when.depth", "integer 1–10000000", "", "alert when this many wait"},
-           {"queues[].alert_when.clear_at", "number 0.1–0.99", "0.8", "cleared (once) when back under this fraction of the threshold"}},
+           {"queues[].alert_when.oldest_wait", kOldestWait, "", "alert when the oldest conversation has waited this long"},
+           {"queues[].alert_when.depth", kDepth, "", "alert when this many wait"},
+           {"queues[].alert_when.clear_at", kClearAt, "0.8", "cleared (once) when back under this fraction of the threshold"}},
           {},
           [](Config& c) { c.queues.emplace_back(); },
           check_overflow_queues};
@@ -266,40 +263,38 @@ void read_agents(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "ag
 SectionDoc agents_section() {
   auto agent = [](Config& c) -> AgentConfig& { return c.agents.back(); };
   return {"agents[]", "Agents defined in the file (the admin API can add more).",
-          {{"agents[].id", "identifier", "", "the agent",
+          {{"agents[].id", identifier(), "", "the agent",
             [agent](MapReader& r, Config& c) {
               auto id = identifier(r, "id");
               if (!id) return;
               check_unique(r, c.agents, *id, "agent");
               agent(c).id = *id;
             }},
-           {"agents[].name", "text", "the id", "shown to supervisors",
+           {"agents[].name", text(), "the id", "shown to supervisors",
             [agent](MapReader& r, Config& c) { agent(c).name = r.text("name").value_or(agent(c).id); }},
-           {"agents[].token", "secret, 16+ characters", "", "the agent's bearer token (${VAR} recommended)",
+           {"agents[].token", kAgentToken, "", "the agent's bearer token (${VAR} recommended)",
             [agent](MapReader& r, Config& c) {
-              if (auto t = r.text("token", true)) {
-                if (t->size() < 16) r.error("token", "must be at least 16 characters");
-                agent(c).token = *t;
-              }
+              if (!r.text("token", true)) return;  // required: said where it is missing
+              if (auto t = read_text(r, "token", kAgentToken)) agent(c).token = *t;
             }},
-           {"agents[].skills", "list", "", "e.g. [billing, te]",
+           {"agents[].skills", list_of(), "", "e.g. [billing, te]",
             [agent](MapReader& r, Config& c) {
               agent(c).skills = r.text_list("skills").value_or(std::vector<std::string>{});
             }},
-           {"agents[].capacity", "mapping", "", "conversations at once, per medium",
+           {"agents[].capacity", mapping(), "", "conversations at once, per medium",
             [agent](MapReader& r, Config& c) {
               YAML::Node cap = r.child("capacity");
               if (!cap.IsDefined() || cap.IsNull()) return;
               MapReader m(cap, r.qualified("capacity"), r.diagnostics(), r.env(), r.where("capacity"));
               for (auto [name, medium] : {std::pair{"sms", Medium::sms}, std::pair{"chat", Medium::chat},
                                           std::pair{"email", Medium::email}}) {
-                if (auto n = m.integer(name, 0, 1000)) agent(c).capacity[medium] = static_cast<int>(*n);
+                if (auto n = read_integer(m, name, kCapacity)) agent(c).capacity[medium] = static_cast<int>(*n);
               }
               m.finish();
             }},
-           {"agents[].capacity.sms", "integer 0–1000", "0", ""},
-           {"agents[].capacity.chat", "integer 0–1000", "0", ""},
-           {"agents[].capacity.email", "integer 0–1000", "0", ""}},
+           {"agents[].capacity.sms", kCapacity, "0", ""},
+           {"agents[].capacity.chat", kCapacity, "0", ""},
+           {"agents[].capacity.email", kCapacity, "0", ""}},
           {},
           [](Config& c) { c.agents.emplace_back(); }};
 }
@@ -347,14 +342,14 @@ void read_calendars(MapReader& top, Config& cfg) { read_declared_list(top, cfg, 
 SectionDoc calendars_section() {
   auto calendar = [](Config& c) -> CalendarConfig& { return c.calendars.back(); };
   return {"calendars[]", "Business hours: SLA clocks run only while a queue's calendar is open.",
-          {{"calendars[].id", "identifier", "", "named by queues[].sla.calendar",
+          {{"calendars[].id", identifier(), "", "named by queues[].sla.calendar",
             [calendar](MapReader& r, Config& c) {
               auto id = identifier(r, "id");
               if (!id) return;
               check_unique(r, c.calendars, *id, "calendar");
               calendar(c).id = *id;
             }},
-           {"calendars[].timezone", "IANA zone", "", "e.g. Asia/Kolkata",
+           {"calendars[].timezone", described("IANA zone"), "", "e.g. Asia/Kolkata",
             [calendar](MapReader& r, Config& c) {
               if (auto tz = r.text("timezone", true)) {
                 if (!sla::find_zone(*tz)) {
@@ -363,7 +358,7 @@ SectionDoc calendars_section() {
                 calendar(c).timezone = *tz;
               }
             }},
-           {"calendars[].hours", "mapping", "", "opening hours by weekday",
+           {"calendars[].hours", mapping(), "", "opening hours by weekday",
             [calendar](MapReader& r, Config& c) {
               MapReader hours(r.child("hours"), r.qualified("hours"), r.diagnostics(), r.env(), r.where("hours"));
               bool any = false;
@@ -381,8 +376,8 @@ SectionDoc calendars_section() {
               }
               if (!any) r.error("hours", "a calendar needs opening hours on at least one day");
             }},
-           {"calendars[].hours.<day>", "\"09:00-18:00\" (or several, or \"closed\")", "closed", "mon … sun"},
-           {"calendars[].holidays", "list of YYYY-MM-DD", "", "closed all day",
+           {"calendars[].hours.<day>", described("\"09:00-18:00\" (or several, or \"closed\")"), "closed", "mon … sun"},
+           {"calendars[].holidays", list_of("YYYY-MM-DD"), "", "closed all day",
             [calendar](MapReader& r, Config& c) {
               for (const auto& h : r.text_list("holidays").value_or(std::vector<std::string>{})) {
                 int y = 0, m = 0, d = 0;
@@ -460,28 +455,28 @@ SectionDoc alerts_section() {
     };
   };
   return {"alerts[]", "Where SLA and queue alerts go; each sink gets each alert once, retried until it takes it.",
-          {{"alerts[].kind", "webhook | slack | email | log", "", "",
+          {{"alerts[].kind", choice({"webhook", "slack", "email", "log"}), "", "",
             [sink](MapReader& r, Config& c) {
               auto kind = choice<std::string>(
                   r, "kind", {{"webhook", "webhook"}, {"slack", "slack"}, {"email", "email"}, {"log", "log"}});
               if (!r.child("kind").IsDefined()) r.text("kind", true);
               sink(c).kind = kind.value_or("");
             }},
-           {"alerts[].id", "identifier", "<kind>-<n>", "names its delivery group in Redis",
+           {"alerts[].id", identifier(), "<kind>-<n>", "names its delivery group in Redis",
             [sink](MapReader& r, Config& c) {
               AlertSink& a = sink(c);
               a.id = r.text("id").value_or(a.kind + "-" + std::to_string(c.alerts.size()));
               if (!is_identifier(a.id)) r.error("id", "must be letters, digits, '_' or '-'");
               check_unique(r, c.alerts, a.id, "alert sink");
             }},
-           {"alerts[].url", "http(s) URL; email: smtp(s)://host:port", "", "not for log", read_sink_url},
-           {"alerts[].secret", "secret", "", "webhook: signs the body (X-Omniroute-Signature)",
+           {"alerts[].url", described("http(s) URL; email: smtp(s)://host:port"), "", "not for log", read_sink_url},
+           {"alerts[].secret", secret(), "", "webhook: signs the body (X-Omniroute-Signature)",
             [sink](MapReader& r, Config& c) { sink(c).secret = r.text("secret").value_or(""); }},
-           {"alerts[].from", "one e-mail address", "", "email", address("from", &AlertSink::from)},
-           {"alerts[].to", "one e-mail address", "", "email", address("to", &AlertSink::to)},
-           {"alerts[].username", "text", "", "email: SMTP login", login("username", &AlertSink::username)},
-           {"alerts[].password", "secret", "", "email: SMTP login", login("password", &AlertSink::password)},
-           {"alerts[].queues", "list of queue ids", "all", "only these queues' alerts",
+           {"alerts[].from", described("one e-mail address"), "", "email", address("from", &AlertSink::from)},
+           {"alerts[].to", described("one e-mail address"), "", "email", address("to", &AlertSink::to)},
+           {"alerts[].username", text(), "", "email: SMTP login", login("username", &AlertSink::username)},
+           {"alerts[].password", secret(), "", "email: SMTP login", login("password", &AlertSink::password)},
+           {"alerts[].queues", list_of("queue ids"), "all", "only these queues' alerts",
             [sink](MapReader& r, Config& c) {
               if (auto list = r.text_list("queues")) {
                 const auto queues = queue_ids(c);
@@ -489,7 +484,7 @@ SectionDoc alerts_section() {
                 sink(c).queues = *list;
               }
             }},
-           {"alerts[].kinds", "warning | breached | queue", "all", "only these kinds", read_sink_kinds}},
+           {"alerts[].kinds", choice({"warning", "breached", "queue"}), "all", "only these kinds", read_sink_kinds}},
           {},
           [](Config& c) { c.alerts.emplace_back(); }};
 }

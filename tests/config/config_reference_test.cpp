@@ -73,6 +73,53 @@ TEST(ConfigReference, EveryKeyTheLoaderReadsIsDocumentedAndEveryDocumentedKeyIsR
   }
 }
 
+TEST(ConfigReference, EveryDeclaredDefaultIsWhatTheLoaderLeavesWhenTheKeyIsAbsent) {
+  // A key read by its declared type names the field it fills: with the key absent, that field holds the
+  // default the reference shows (written in the type's own notation), or nothing when none is shown.
+  int checked = 0;
+  for (const auto& s : core_sections()) {
+    for (const auto& k : s.keys) {
+      if (!k.current) continue;
+      Config cfg;
+      if (s.begin_item) s.begin_item(cfg);
+      const std::string left = k.current(cfg);
+      ++checked;
+      if (k.default_value.empty()) {
+        EXPECT_TRUE(left.empty() || left == "0" || left == "0ms") << k.key << " documents no default but holds " << left;
+        continue;
+      }
+      auto documented = normalized(k.type, k.default_value);
+      if (!documented) {
+        ADD_FAILURE() << k.key << ": the default '" << k.default_value << "' is not a " << k.type.text();
+        continue;
+      }
+      EXPECT_EQ(*documented, left) << k.key << " documents " << k.default_value;
+    }
+  }
+  EXPECT_GE(checked, 20);
+}
+
+TEST(ConfigReference, ADeclaredBoundIsTheBoundTheLoaderHolds) {
+  // The bound in the reference is the one enforced: one past it is refused at its place, the bound read.
+  ChannelRegistry registry;
+  register_builtin_channels(registry);
+  auto errors_of = [&](const std::string& yaml) {
+    try {
+      load_config_text(yaml, "omniroute.yaml", registry, [](const std::string&) { return std::nullopt; });
+      return std::string();
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_NE(errors_of("server:\n  threads: 65\n").find("omniroute.yaml:2:12: server.threads: must be between 0 and 64, got 65"),
+            std::string::npos);
+  EXPECT_EQ(errors_of("server:\n  threads: 64\n").find("server.threads"), std::string::npos);
+  EXPECT_NE(errors_of("outbound:\n  timeout: 0s\n").find("omniroute.yaml:2:12: outbound.timeout: must be longer than 0ms"),
+            std::string::npos);
+  EXPECT_NE(errors_of("redis:\n  workspace: \"a b\"\n").find("redis.workspace: 'a b' must be 1-64 letters"),
+            std::string::npos);
+}
+
 TEST(ConfigReference, DocsConfigMdIsTheReferenceRendered) {
   ChannelRegistry registry;
   register_builtin_channels(registry);
