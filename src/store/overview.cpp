@@ -57,10 +57,9 @@ asio::awaitable<StoreResult<SlaWatch>> Overview::sla_watch(int limit) {
   // each list: [[target, due ms, conversation fields (flat)], …]
   auto items = [](const Reply& list) {
     std::vector<SlaItem> out;
-    for (auto& [target, due, fields] :
-         reply_as<std::vector<std::tuple<std::string, long long, AnyReply>>>(list).value_or(
-             std::vector<std::tuple<std::string, long long, AnyReply>>{})) {
-      out.push_back({std::move(target), due, conversation_from(fields_of(fields))});
+    using Item = std::tuple<std::string, long long, ReplyRef>;
+    for (auto& [target, due, fields] : reply_as<std::vector<Item>>(list).value_or(std::vector<Item>{})) {
+      out.push_back({std::move(target), due, conversation_from(fields_of(*fields))});
     }
     return out;
   };

@@ -41,10 +41,11 @@ Fields fields_of(const Reply& flat) {
 
 std::vector<StreamEntry> entries_of(const Reply& r) {
   std::vector<StreamEntry> out;
-  for (const auto& e : reply_as<std::vector<AnyReply>>(r).value_or(std::vector<AnyReply>{})) {
+  for (const auto& e : reply_as<std::vector<ReplyRef>>(r).value_or(std::vector<ReplyRef>{})) {
     // [id, [field, value, …]]; an entry deleted after it was delivered has nil fields
-    if (auto entry = reply_as<std::tuple<std::string, AnyReply>>(e); entry && std::get<1>(*entry).type == Reply::Type::array) {
-      out.push_back({std::move(std::get<0>(*entry)), fields_of(std::get<1>(*entry))});
+    auto entry = reply_as<std::tuple<std::string, ReplyRef>>(*e);
+    if (entry && std::get<1>(*entry)->type == Reply::Type::array) {
+      out.push_back({std::move(std::get<0>(*entry)), fields_of(*std::get<1>(*entry))});
     }
   }
   return out;
@@ -52,9 +53,9 @@ std::vector<StreamEntry> entries_of(const Reply& r) {
 
 std::vector<StreamEntry> first_stream_entries(const Reply& r) {
   // [[stream, [entries]], …], or nil when nothing came
-  auto streams = reply_as<std::optional<std::vector<std::tuple<std::string, AnyReply>>>>(r);
+  auto streams = reply_as<std::optional<std::vector<std::tuple<std::string, ReplyRef>>>>(r);
   if (!streams || !*streams || (*streams)->empty()) return {};
-  return entries_of(std::get<1>((*streams)->front()));
+  return entries_of(*std::get<1>((*streams)->front()));
 }
 
 Conversation conversation_from(const Fields& f) {

@@ -116,8 +116,8 @@ asio::awaitable<Expected<RedisAddress, ContactError>> from_cluster(const asio::a
     }
     // [[start, end, [ip, port, id], replicas…], …]
     using Node = std::tuple<std::string, long long>;
-    for (const auto& entry : reply_as<std::vector<AnyReply>>(r->front()).value_or(std::vector<AnyReply>{})) {
-      auto range = reply_as<std::tuple<long long, long long, Node>>(entry);
+    for (const auto& entry : reply_as<std::vector<ReplyRef>>(r->front()).value_or(std::vector<ReplyRef>{})) {
+      auto range = reply_as<std::tuple<long long, long long, Node>>(*entry);
       if (!range) continue;
       const auto& [first, last, master] = *range;
       if (slot < first || slot > last) continue;

@@ -3,6 +3,7 @@
 //   reply_as<std::tuple<std::string, long long>>(r)   ["a", 12]            (at least these, in order)
 //   reply_as<std::vector<Pairs<long long>>>(r)          [[k, 1, k2, 2], …]   (flattened pairs: HGETALL, WITHSCORES)
 //   reply_as<std::optional<std::string>>(r)             nil or "a"
+//   reply_as<std::tuple<std::string, ReplyRef>>(r)      ["a", anything]      (the second left in place)
 // A reply of another shape gives std::nullopt, never an out-of-range read. Commands sent raw (XRANGE,
 // XREAD, ZRANGE, ROLE, CLUSTER SLOTS, pub/sub messages) are read through this; script replies through
 // the results the script generator writes.
@@ -24,8 +25,12 @@ struct Pairs {
   std::vector<std::pair<std::string, T>> items;
 };
 
-/// Any reply, taken as it is (to hand to a decoder of its own).
-using AnyReply = Reply;
+/// Any reply, not copied: points into the reply it was read from (valid while that lives).
+struct ReplyRef {
+  const Reply* reply = nullptr;
+  const Reply& operator*() const { return *reply; }
+  const Reply* operator->() const { return reply; }
+};
 
 template <typename T>
 struct ReplyShape;
@@ -36,8 +41,8 @@ std::optional<T> reply_as(const Reply& r) {
 }
 
 template <>
-struct ReplyShape<Reply> {
-  static std::optional<Reply> read(const Reply& r) { return r; }
+struct ReplyShape<ReplyRef> {
+  static std::optional<ReplyRef> read(const Reply& r) { return ReplyRef{&r}; }
 };
 
 template <>

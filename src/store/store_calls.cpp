@@ -45,9 +45,9 @@ asio::awaitable<StoreResult<std::vector<StreamEntry>>> read_group(RedisClient& c
   // XREADGROUP: [[stream, [entries]]] (nil when nothing is new); XAUTOCLAIM: [next, [entries], …].
   // An entry claimed but deleted meanwhile has no fields: skipped.
   if (!reclaim_idle_ms) co_return first_stream_entries(*r);
-  auto claimed = reply_as<std::tuple<std::string, AnyReply>>(*r);
+  auto claimed = reply_as<std::tuple<std::string, ReplyRef>>(*r);
   if (!claimed) co_return std::vector<StreamEntry>{};
-  co_return entries_of(std::get<1>(*claimed));
+  co_return entries_of(*std::get<1>(*claimed));
 }
 
 

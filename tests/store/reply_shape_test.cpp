@@ -72,7 +72,7 @@ TEST(ReplyShape, StreamEntriesNestAndOneBadEntryRefusesTheList) {
   auto deleted = parsed("*1\r\n*2\r\n$3\r\n1-0\r\n$-1\r\n");  // an entry deleted after delivery
   EXPECT_FALSE(reply_as<std::vector<Entry>>(deleted));
   auto nil = parsed("*-1\r\n");  // XREAD with nothing new
-  auto streams = reply_as<std::optional<std::vector<std::tuple<std::string, AnyReply>>>>(nil);
+  auto streams = reply_as<std::optional<std::vector<std::tuple<std::string, ReplyRef>>>>(nil);
   ASSERT_TRUE(streams);
   EXPECT_FALSE(streams->has_value());
 }
