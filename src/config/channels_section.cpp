@@ -9,6 +9,8 @@
 
 namespace omniroute::config {
 
+KeyType csat_window_type() { return duration_between(Millis(1), Millis(30LL * 24 * 3600 * 1000)); }
+
 namespace {
 
 /// Checks one value against its field's type; returns the message of what is wrong, or "".
@@ -108,10 +110,7 @@ void read_csat(MapReader& r, ChannelConfig& c) {
   MapReader s(node, r.qualified("csat"), r.diagnostics(), r.env(), r.where("csat"));
   if (!s.valid()) return;
   ChannelConfig::Csat csat;
-  if (auto window = s.duration("window")) {
-    if (window->count() < 1 || *window > Millis(30LL * 24 * 3600 * 1000)) s.error("window", "the window is 1ms to 30d");
-    else csat.window = *window;
-  }
+  if (auto window = read_duration(s, "window", csat_window_type())) csat.window = *window;
   YAML::Node templates = s.child("templates");
   if (!templates.IsDefined() || !templates.IsMap() || templates.size() == 0) {
     s.error("templates", "a survey needs templates by language (en: \"How did we do? Reply 1 to 5\")");

@@ -179,7 +179,7 @@ std::vector<SectionDoc> documented_sections() {
         {"channels[].auto_ack", mapping(), "", "auto-acknowledgement templates"},
         {"channels[].auto_ack.<language>", text(), "", "the template in that language (ISO 639-1); {eta} and {minutes} are filled in"},
         {"channels[].csat", mapping(), "", "a satisfaction survey after each resolved conversation (off without it)"},
-        {"channels[].csat.window", duration(), "24h", "how long after the survey the customer's next message may answer it"},
+        {"channels[].csat.window", csat_window_type(), "24h", "how long after the survey the customer's next message may answer it"},
         {"channels[].csat.templates", mapping(), "", "the survey by language"},
         {"channels[].csat.templates.<language>", text(), "", "the question in that language (ISO 639-1); the answer is 1–5, ⭐…, 👍 or 👎"}}},
       calendars_section(),

@@ -4,6 +4,7 @@
 // read in file-contract order so later ones can check references to earlier.
 
 #include "config/config.hpp"
+#include "config/key_type.hpp"
 #include "config/yaml_reader.hpp"
 #include "omniroute/channel.hpp"
 
@@ -13,6 +14,8 @@ void read_server(MapReader& top, Config& cfg);
 void read_redis(MapReader& top, Config& cfg);
 void read_outbound(MapReader& top, Config& cfg);
 void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry);
+/// channels[].csat.window: 1ms to 30d (declared once, for the reader and the reference).
+KeyType csat_window_type();
 void read_calendars(MapReader& top, Config& cfg);
 void read_queues(MapReader& top, Config& cfg);
 void read_agents(MapReader& top, Config& cfg);
