@@ -10,6 +10,7 @@
 #include "config/reference.hpp"
 #include "daemon/daemon.hpp"
 #include "omniroute/log.hpp"
+#include "store/history/migrations.hpp"
 #include "store/redis_client.hpp"
 
 namespace omniroute::embedded {
@@ -23,6 +24,7 @@ constexpr const char* kUsage =
     "  --config FILE    the YAML configuration (default: the embedded default, for local use)\n"
     "  --check-config   validate the configuration, print FILE:LINE:COL: problems, exit 0 or 2\n"
     "  --config-reference  print every configuration key (Markdown: docs/config.md)\n"
+    "  --migrate        bring the history's schema (history.url) up to date, exit 0 (1: it could not)\n"
     "  --version        print the version\n";
 
 }  // namespace
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   std::string config_path;
   bool check_only = false;
+  bool migrate_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
       config_path = arg.substr(9);
     } else if (arg == "--check-config") {
       check_only = true;
+    } else if (arg == "--migrate") {
+      migrate_only = true;
     } else if (arg == "--config-reference") {
       omniroute::ChannelRegistry registry;
       omniroute::register_builtin_channels(registry);
@@ -77,6 +82,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (check_only) return 0;
+  if (migrate_only) {
+    if (!config.history.enabled()) {
+      std::cerr << "omnirouted: --migrate needs a history section (history.url) in the configuration\n";
+      return 2;
+    }
+    auto done = omniroute::store::history::migrate_now(config.history.url, std::chrono::seconds(10));
+    if (!done) {
+      std::cerr << "omnirouted: history " << omniroute::store::pg_url_for_log(config.history.url) << ": "
+                << done.error().message << "\n";
+      return 1;
+    }
+    std::cout << "history schema at version " << done->version
+              << (done->applied.empty() ? " (already up to date)" : " (applied " + std::to_string(done->applied.size()) + ")")
+              << "\n";
+    return 0;
+  }
   // SIGHUP: the same file again; a broken one is reported line by line and changes nothing.
   omniroute::daemon::Reload reload = [&]() -> std::optional<omniroute::config::Config> {
     try {

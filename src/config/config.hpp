@@ -193,11 +193,23 @@ struct ChannelConfig {
   std::optional<Csat> csat;
 };
 
+/// PostgreSQL, the history (off without a `history` section).
+struct HistoryConfig {
+  std::string url;  // postgresql://user:pass@host:port/db (or ?host=/socket/dir); "" = no history
+  Millis archive_after{7LL * 24 * 3600 * 1000};  // a resolved conversation leaves Redis this long after
+  Millis retention{400LL * 24 * 3600 * 1000};    // history older than this is deleted, month by month
+  std::string migrate = "auto";                  // auto: the schema is brought up to date at start
+  int pool = 4;                                  // connections per daemon for reads
+
+  bool enabled() const { return !url.empty(); }
+};
+
 struct Config {
   std::string source;  // file it came from, for messages
   ServerConfig server;
   RedisConfig redis;
   OutboundConfig outbound;
+  HistoryConfig history;
   std::vector<ChannelConfig> channels;
   std::vector<QueueConfig> queues;
   std::vector<AgentConfig> agents;

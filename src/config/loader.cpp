@@ -42,6 +42,7 @@ Config load_config_text(std::string_view text, const std::string& source,
   read_server(top, cfg);
   read_redis(top, cfg);
   read_outbound(top, cfg);
+  read_history(top, cfg);
   read_channels(top, cfg, registry);
   read_calendars(top, cfg);
   read_queues(top, cfg);

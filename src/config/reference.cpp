@@ -170,6 +170,31 @@ SectionDoc outbound_section() {
        {}};
 }
 
+/// history.url: postgresql:// (or postgres://) with a database, parsed by Boost.URL.
+void read_history_url(MapReader& r, Config& c) {
+  auto v = r.text("url", true);
+  if (!v) return;
+  if (auto why = check_postgres_url(*v); !why.empty()) return r.error("url", why);
+  c.history.url = *v;
+}
+
+SectionDoc history_section() {
+  return {"history", "PostgreSQL keeps every conversation for years (Redis keeps the working set). Off without this section.",
+          {{"history.url", described("postgresql://user:pass@host:port/db (or ?host=/socket/dir)"), "",
+            "the database; its role must own it (never a superuser). `${VAR}` for the password", read_history_url},
+           typed("history.archive_after", duration_at_least(Millis(1000)), "7d",
+                 "a resolved conversation leaves Redis this long after it was resolved (once PostgreSQL has it)",
+                 [](Config& c) -> Millis& { return c.history.archive_after; }),
+           typed("history.retention", duration_at_least(Millis(24LL * 3600 * 1000)), "400d",
+                 "history older than this is deleted, a month at a time",
+                 [](Config& c) -> Millis& { return c.history.retention; }),
+           typed("history.migrate", choice({"auto", "manual"}), "auto",
+                 "auto: the schema is brought up to date at start; manual: `omnirouted --migrate` does it",
+                 [](Config& c) -> auto& { return c.history.migrate; }),
+           typed("history.pool", integer(1, 64), "4", "PostgreSQL connections per daemon for reads and search",
+                 [](Config& c) -> auto& { return c.history.pool; })}};
+}
+
 /// The sections still read by hand in sections.cpp and channels_section.cpp: documented here.
 std::vector<SectionDoc> documented_sections() {
   return {
@@ -207,7 +232,7 @@ std::vector<SectionDoc> documented_sections() {
 
 const std::vector<SectionDoc>& core_sections() {
   static const std::vector<SectionDoc> sections = [] {
-    std::vector<SectionDoc> all{server_section(), redis_section(), outbound_section()};
+    std::vector<SectionDoc> all{server_section(), redis_section(), outbound_section(), history_section()};
     for (auto& s : documented_sections()) all.push_back(std::move(s));
     return all;
   }();

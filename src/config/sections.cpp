@@ -152,6 +152,11 @@ void read_redis(MapReader& top, Config& cfg) { read_declared_section(top, cfg, "
 
 void read_outbound(MapReader& top, Config& cfg) { read_declared_section(top, cfg, "outbound"); }
 
+void read_history(MapReader& top, Config& cfg) {
+  if (!top.child("history").IsDefined()) return;
+  read_declared_section(top, cfg, "history");
+}
+
 /// A queue's `alert_when` (queue-level alerts: oldest wait, depth, the level they clear at), when given.
 void read_alert_when(MapReader& r, QueueAlertThresholds& out) {
   YAML::Node alert_when = r.child("alert_when");

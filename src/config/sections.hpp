@@ -14,6 +14,7 @@ void read_server(MapReader& top, Config& cfg);
 void read_redis(MapReader& top, Config& cfg);
 void read_outbound(MapReader& top, Config& cfg);
 void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry);
+void read_history(MapReader& top, Config& cfg);
 /// channels[].csat.window: 1ms to 30d (declared once, for the reader and the reference).
 KeyType csat_window_type();
 void read_calendars(MapReader& top, Config& cfg);

@@ -1,5 +1,8 @@
 #include "config/values.hpp"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
 #include "omniroute/url_query.hpp"
 
 #include <charconv>
@@ -69,6 +72,23 @@ Parsed<ListenAddress> parse_listen(std::string_view text) {
   out.host = std::string(host);
   out.port = *p;
   return out;
+}
+
+std::string check_postgres_url(std::string_view text) {
+  auto parsed = boost::urls::parse_uri(text);
+  if (!parsed) return "expected postgresql://user:pass@host:port/database, got '" + redact_url(text) + "'";
+  const auto& u = *parsed;
+  if (u.scheme() != "postgresql" && u.scheme() != "postgres") {
+    return "expected postgresql://user:pass@host:port/database, got '" + redact_url(text) + "'";
+  }
+  std::string db = u.path();
+  if (!db.empty() && db.front() == '/') db.erase(0, 1);
+  if (db.empty() && !u.params().contains("dbname")) return "the URL names no database: postgresql://host/<database>";
+  if (u.host().empty() && !u.params().contains("host")) {
+    return "the URL names no host: postgresql://host:port/db, or ?host=/run/postgresql for a unix socket";
+  }
+  if (u.has_port() && (u.port_number() == 0)) return "the port must be 1-65535";
+  return "";
 }
 
 Parsed<RedisEndpoint> parse_redis_url(std::string_view text) {

@@ -35,6 +35,10 @@ std::string redact_url(std::string_view url);
 /// http:// or https:// with a host.
 Parsed<std::string> parse_http_url(std::string_view text);
 
+/// What is wrong with a PostgreSQL URL (postgresql:// or postgres://, a database, a host or ?host=/dir),
+/// or "" when it will do. The message never repeats the password.
+std::string check_postgres_url(std::string_view text);
+
 /// Looks up an environment variable; tests substitute their own.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 

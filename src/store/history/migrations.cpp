@@ -1,0 +1,162 @@
+#include "store/history/migrations.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+
+namespace omniroute::store::history {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Version 1: contacts, conversations and their messages, as the working set held them. Each row keeps
+// the record the store wrote (`record`, field → value) so a conversation read from here decodes exactly
+// as one read from Redis; the columns beside it are what queries filter and sort on.
+constexpr const char* kHistory = R"sql(
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE contacts (
+  id          text PRIMARY KEY,
+  record      jsonb NOT NULL,
+  name        text NOT NULL DEFAULT '',
+  archived_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE contact_handles (
+  kind       text NOT NULL,
+  handle     text NOT NULL,
+  contact_id text NOT NULL,
+  PRIMARY KEY (kind, handle)
+);
+CREATE INDEX contact_handles_contact ON contact_handles (contact_id);
+
+CREATE TABLE conversations (
+  id          text PRIMARY KEY,
+  record      jsonb NOT NULL,
+  channel     text NOT NULL,
+  queue       text NOT NULL DEFAULT '',
+  agent       text NOT NULL DEFAULT '',
+  contact_id  text NOT NULL DEFAULT '',
+  state       text NOT NULL,
+  created_at  timestamptz NOT NULL,
+  resolved_at timestamptz,
+  archived_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX conversations_contact ON conversations (contact_id, created_at DESC);
+CREATE INDEX conversations_created ON conversations (created_at);
+
+-- One row per transcript entry (customer messages, replies, notes), partitioned by month so a month
+-- past retention is dropped whole.
+CREATE TABLE messages (
+  conversation_id text NOT NULL,
+  entry_id        text NOT NULL,
+  at              timestamptz NOT NULL,
+  id              text NOT NULL,
+  record          jsonb NOT NULL,
+  PRIMARY KEY (conversation_id, entry_id, at)
+) PARTITION BY RANGE (at);
+
+-- Messages of months before the schema was made (history archived late) share one partition.
+DO $$
+BEGIN
+  EXECUTE format('CREATE TABLE messages_before PARTITION OF messages FOR VALUES FROM (MINVALUE) TO (%L)',
+                 date_trunc('month', now() - interval '1 month'));
+END $$;
+
+-- The month holding `at` gets its partition (messages_YYYY_MM) if it has none; two daemons may race.
+CREATE FUNCTION omniroute_ensure_month(at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  first date := date_trunc('month', at)::date;
+  name text := format('messages_%s', to_char(first, 'YYYY_MM'));
+BEGIN
+  IF to_regclass(name) IS NOT NULL OR first < (SELECT date_trunc('month', now() - interval '1 month')) THEN
+    RETURN;
+  END IF;
+  EXECUTE format('CREATE TABLE %I PARTITION OF messages FOR VALUES FROM (%L) TO (%L)',
+                 name, first, first + interval '1 month');
+EXCEPTION WHEN duplicate_table OR invalid_object_definition THEN
+  RETURN;
+END $$;
+SELECT omniroute_ensure_month(now());
+SELECT omniroute_ensure_month(now() + interval '1 month');
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all{{1, "history", kHistory}};
+  return all;
+}
+
+namespace {
+
+/// Applies what is missing (under the lock migrate() holds).
+asio::awaitable<PgResult<Migrated>> apply_missing(PgConnection& db) {
+  auto made = co_await db.script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+      "applied_at timestamptz NOT NULL DEFAULT now())");
+  if (!made) co_return unexpected(made.error());
+  auto rows = co_await db.query("SELECT version FROM schema_migrations ORDER BY version");
+  if (!rows) co_return unexpected(rows.error());
+  std::vector<int> done;
+  for (const auto& row : rows->rows) done.push_back(std::stoi(row[0].value_or("0")));
+  Migrated out;
+  out.version = done.empty() ? 0 : done.back();
+  const int known = migrations().back().version;
+  if (out.version > known) {
+    co_return unexpected(PgError{"the history schema is version " + std::to_string(out.version) +
+                                     ", newer than this build knows (" + std::to_string(known) + "): upgrade omnirouted",
+                                 "", false});
+  }
+  for (const auto& m : migrations()) {
+    if (std::find(done.begin(), done.end(), m.version) != done.end()) continue;
+    // The migration and its record in one transaction: applied whole or not at all.
+    auto applied = co_await db.script("BEGIN;\n" + m.sql + "\nINSERT INTO schema_migrations (version, name) VALUES (" +
+                                      std::to_string(m.version) + ", '" + m.name + "');\nCOMMIT;");
+    if (!applied) {
+      if (db.connected()) co_await db.script("ROLLBACK");
+      co_return unexpected(PgError{"migration " + std::to_string(m.version) + " (" + m.name + "): " +
+                                       applied.error().message,
+                                   applied.error().sqlstate, applied.error().connection});
+    }
+    out.applied.push_back(m.version);
+    out.version = m.version;
+  }
+  co_return out;
+}
+
+}  // namespace
+
+PgResult<Migrated> migrate_now(const std::string& url, std::chrono::milliseconds connect_timeout) {
+  asio::io_context io;
+  PgResult<Migrated> result = unexpected(PgError{"did not run", "", false});
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        PgConnection db(io.get_executor(), url);
+        auto up = co_await db.connect(connect_timeout);
+        if (!up) {
+          result = unexpected(up.error());
+          co_return;
+        }
+        result = co_await migrate(db);
+      },
+      [&](std::exception_ptr e) {
+        if (e) result = unexpected(PgError{"the migration stopped on an exception", "", false});
+      });
+  io.run();
+  return result;
+}
+
+asio::awaitable<PgResult<Migrated>> migrate(PgConnection& db) {
+  // One daemon at a time: the lock is the session's, released when the connection ends too.
+  auto locked = co_await db.query("SELECT pg_advisory_lock(7346207311)");
+  if (!locked) co_return unexpected(locked.error());
+  auto result = co_await apply_missing(db);
+  if (db.connected()) co_await db.query("SELECT pg_advisory_unlock(7346207311)");
+  co_return result;
+}
+
+}  // namespace omniroute::store::history
