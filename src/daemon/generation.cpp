@@ -87,7 +87,7 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
     // The first loop reads the events stream for the whole process; the others share its feed.
     agent_api::EventFeed* feed = g->workers.empty() ? nullptr : &g->workers.front()->feed();
     g->workers.push_back(std::make_unique<Worker>(g->config, g->channels, metrics, *g->ingest_metrics, *g->directory,
-                                                  g->routing_ready, g->loops, feed, *g->throttle));
+                                                  g->routing_ready, g->loops, feed, *g->throttle, g->history));
   }
   for (auto& w : g->workers) w->start();
   // Polling channels run on the first loop; webhook channels need no start.
@@ -95,6 +95,7 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   // One loop per daemon syncs agents and sweeps queues; every loop routes on its own triggers.
   g->workers.front()->start_routing(g->config);
   g->workers.back()->start_sending(g->channels, g->config, metrics);
+  g->workers.front()->start_archiving(g->config, metrics);
   for (const auto& r : g->config.rules) {
     // A rule requiring skills that no configured agent has holds its conversations until an agent
     // with them is added through the admin API: worth saying at start-up.

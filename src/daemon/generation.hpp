@@ -23,6 +23,7 @@ struct Generation {
   std::unique_ptr<routing::AgentDirectory> directory;
   std::unique_ptr<agent_api::AuthThrottle> throttle;  // failed tokens, counted across the generation's loops
   std::atomic<bool> routing_ready{false};
+  archive::HistoryStatus history;  // the history's state, written by the archiver, read by /readyz and /metrics
   store::LoopClients loops;
   std::vector<std::unique_ptr<Worker>> workers;
 

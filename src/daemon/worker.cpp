@@ -34,8 +34,8 @@ std::int64_t steady_ms() {
 Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
                std::atomic<bool>& routing_ready, store::LoopClients& loops, agent_api::EventFeed* shared_feed,
-               agent_api::AuthThrottle& throttle)
-    : guard_(context_.get_executor()), routing_ready_(routing_ready),
+               agent_api::AuthThrottle& throttle, archive::HistoryStatus& history)
+    : guard_(context_.get_executor()), routing_ready_(routing_ready), history_(history),
       shed_(&metrics.counter("omniroute_connections_shed_total", {})),
       refused_(&metrics.counter("omniroute_connections_refused_total", {})), heartbeat_timer_(context_) {
   sessions_.count_socket_refusals(&metrics.counter("omniroute_event_sockets_refused_total", {}));
@@ -64,7 +64,7 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
                                                  metrics, tasks_);
   router_ = std::make_unique<web::Router>(config, channels, *store_, *ingest_, metrics, *admin_routes_, *agent_routes_,
                                           *assigner_,
-                                           routing_ready_, *events_, loops, directory, throttle);
+                                           routing_ready_, *events_, loops, directory, throttle, history_);
   heartbeat_ = steady_ms();
 }
 
@@ -144,6 +144,18 @@ void Worker::start_sending(const ChannelMap& channels, const config::Config& con
   });
 }
 
+void Worker::start_archiving(const config::Config& config, metrics::Registry& metrics) {
+  if (!config.history.enabled()) return;
+  asio::post(context_, [this, &config, &metrics] {
+    char host[256] = "host";
+    gethostname(host, sizeof host - 1);
+    std::string consumer = std::string(host) + "-" + std::to_string(getpid());
+    archiver_ = std::make_unique<archive::Archiver>(config.history, *redis_, store_->keys(), metrics, history_, consumer,
+                                                    tasks_);
+    archiver_->start();
+  });
+}
+
 void Worker::start_channels(ChannelMap& channels) {
   asio::post(context_, [this, &channels] {
     tasks_.spawn(
@@ -220,6 +232,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
         assigner_->stop();
         if (sender_) sender_->stop();
         if (sla_monitor_) sla_monitor_->stop();
+        if (archiver_) archiver_->stop();
         // Stage 2: whatever still runs is cancelled where it waits; Redis fails what it awaits.
         tasks_.cancel(asio::cancellation_type::terminal);
         redis_->stop();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "admin_api/admin_routes.hpp"
+#include "archive/archiver.hpp"
 #include "agent_api/agent_routes.hpp"
 #include "agent_api/event_hub.hpp"
 #include "web/router.hpp"
@@ -38,7 +39,8 @@ class Worker {
          ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
          std::atomic<bool>& routing_ready, store::LoopClients& loops,
          agent_api::EventFeed* shared_feed,  // nullptr: this loop reads the events stream for the process
-         agent_api::AuthThrottle& throttle);  // the process's count of failed tokens
+         agent_api::AuthThrottle& throttle,  // the process's count of failed tokens
+         archive::HistoryStatus& history);
   ~Worker();
 
   /// Starts the loop's thread and its Redis connection.
@@ -48,6 +50,8 @@ class Worker {
   void start_routing(const config::Config& config);
   /// Starts delivering replies from the outbox on this loop. Thread-safe.
   void start_sending(const ChannelMap& channels, const config::Config& config, metrics::Registry& metrics);
+  /// Starts archiving to the history (PostgreSQL) on this loop, when configured. Thread-safe.
+  void start_archiving(const config::Config& config, metrics::Registry& metrics);
   /// Starts every channel's background intake (polling) on this loop. Thread-safe.
   void start_channels(ChannelMap& channels);
   /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.
@@ -94,6 +98,8 @@ class Worker {
   std::unique_ptr<web::Router> router_;
   std::unique_ptr<outbound::Sender> sender_;
   std::unique_ptr<sla::Monitor> sla_monitor_;
+  archive::HistoryStatus& history_;
+  std::unique_ptr<archive::Archiver> archiver_;
   http::SessionSet sessions_;
   metrics::Counter* shed_;
   metrics::Counter* refused_;

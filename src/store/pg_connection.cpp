@@ -56,8 +56,13 @@ PgError PgConnection::lost(std::string why) {
 asio::awaitable<bool> PgConnection::wait(Direction d, Clock::time_point deadline) {
   const int fd = conn_ ? PQsocket(conn_) : -1;
   if (fd < 0) co_return false;
-  // Asio watches libpq's descriptor for this one wait and gives it back: libpq closes it.
-  asio::posix::stream_descriptor socket(executor_, fd);
+  // Asio watches libpq's descriptor for this one wait and gives it back, however the wait ends (a
+  // cancelled coroutine unwinds through here): libpq closes it.
+  struct Borrowed {
+    asio::posix::stream_descriptor descriptor;
+    ~Borrowed() { descriptor.release(); }
+  } borrowed{asio::posix::stream_descriptor(executor_, fd)};
+  auto& socket = borrowed.descriptor;
   asio::steady_timer timer(executor_, deadline);
   bool timed_out = false;
   timer.async_wait([&](boost::system::error_code ec) {
@@ -69,7 +74,6 @@ asio::awaitable<bool> PgConnection::wait(Direction d, Clock::time_point deadline
       d == Direction::read ? asio::posix::stream_descriptor::wait_read : asio::posix::stream_descriptor::wait_write,
       asio::as_tuple(asio::use_awaitable));
   timer.cancel();
-  socket.release();
   co_return !ec && !timed_out;
 }
 

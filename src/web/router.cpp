@@ -5,6 +5,7 @@
 #include "web/api_docs.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/json.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "omniroute/clock.hpp"
@@ -21,6 +22,7 @@ using http::Response;
 using http::text_response;
 
 namespace asio = boost::asio;
+namespace json = boost::json;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 Router::Router(const config::Config& config, const ChannelMap& channels, store::ConversationStore& store,
@@ -28,7 +30,7 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
                agent_api::AgentRoutes& agent_routes,
                routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
                const store::LoopClients& loops, const routing::AgentDirectory& directory,
-               agent_api::AuthThrottle& throttle)
+               agent_api::AuthThrottle& throttle, const archive::HistoryStatus& history)
     : config_(config),
       channels_(channels),
       store_(store),
@@ -42,6 +44,7 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       routing_ready_(routing_ready),
       events_(events),
       loops_(loops),
+      history_(history),
       callers_(config, directory, store, &throttle),
       sessions_(config, callers_, store) {
   add_routes();
@@ -212,7 +215,13 @@ asio::awaitable<Response> Router::readyz() {
       co_return json_error(503, "redis_unavailable", "an event loop is reconnecting to Redis");
     }
     if (!routing_ready_) co_return json_error(503, "starting", "agents and queues are being written to Redis");
-    co_return json_response(200, R"({"status":"ready","redis":"up"})");
+    // The history never holds up readiness (webhooks, routing and agents need only Redis): it is said.
+    using State = archive::HistoryStatus::State;
+    if (history_.state() == State::off) co_return json_response(200, R"({"status":"ready","redis":"up"})");
+    json::object body{{"status", "ready"}, {"redis", "up"}, {"history", archive::to_string(history_.state())}};
+    if (history_.state() == State::unavailable) body["history_detail"] = history_.why();
+    body["archive_lag_seconds"] = history_.lag_ms() / 1000;
+    co_return json_response(200, json::serialize(body));
   }
   co_return json_error(503, "redis_unavailable", r.error().message);
 }
@@ -222,6 +231,15 @@ asio::awaitable<Response> Router::metrics() {
   for (const auto& q : config_.queues) queues.push_back(q.id);
   auto depths = co_await overview_.queue_depths(queues);
   std::string extra;
+  if (history_.state() != archive::HistoryStatus::State::off) {
+    extra += "# HELP omniroute_archive_lag_seconds How far the history (PostgreSQL) is behind the events stream\n"
+             "# TYPE omniroute_archive_lag_seconds gauge\n";
+    extra += metrics::sample("omniroute_archive_lag_seconds", {}, std::to_string(history_.lag_ms() / 1000.0));
+    extra += "# HELP omniroute_history_up Whether the history (PostgreSQL) is reachable and its schema current\n"
+             "# TYPE omniroute_history_up gauge\n";
+    extra += metrics::sample("omniroute_history_up", {},
+                             history_.state() == archive::HistoryStatus::State::up ? "1" : "0");
+  }
   extra += "# HELP omniroute_queue_depth Conversations waiting in each queue\n# TYPE omniroute_queue_depth gauge\n";
   if (depths) {
     for (size_t i = 0; i < queues.size(); ++i) {

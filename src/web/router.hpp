@@ -22,6 +22,7 @@
 #include "store/conversation_store.hpp"
 #include "store/outbox.hpp"
 #include "store/overview.hpp"
+#include "archive/history_status.hpp"
 #include "web/console.hpp"
 
 namespace omniroute::web {
@@ -35,7 +36,7 @@ class Router final : public http::Handler {
          ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes, agent_api::AgentRoutes& agent_routes,
          routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
          const store::LoopClients& loops, const routing::AgentDirectory& directory,
-         agent_api::AuthThrottle& throttle);
+         agent_api::AuthThrottle& throttle, const archive::HistoryStatus& history);
 
   boost::asio::awaitable<http::Response> handle(http::Request& request, const std::string& peer) override;
   boost::asio::awaitable<void> upgrade(http::Request request, boost::beast::tcp_stream stream) override;
@@ -74,6 +75,7 @@ class Router final : public http::Handler {
   const std::atomic<bool>& routing_ready_;  // agents and queues written to Redis
   agent_api::EventHub& events_;
   const store::LoopClients& loops_;
+  const archive::HistoryStatus& history_;
   agent_api::CallerResolver callers_;
   agent_api::SessionRoutes sessions_;
   Console console_;

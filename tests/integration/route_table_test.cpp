@@ -48,7 +48,8 @@ TEST(RouteTable, EveryDocumentedOperationIsRoutedAndEveryRouteIsDocumented) {
   store::LoopClients loops;
   agent_api::AuthThrottle throttle(metrics);
   ChannelMap channels;
-  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle);
+  archive::HistoryStatus history;
+  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, history);
 
   std::set<Operation> routed;
   for (const auto& route : worker.router().routes().routes()) {

@@ -89,7 +89,8 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   std::atomic<bool> routing_ready{false};
   store::LoopClients loops;
   agent_api::AuthThrottle throttle(registry);
-  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr, throttle);
+  archive::HistoryStatus history;
+  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr, throttle, history);
   worker.start();
   worker.start_channels(channels);
   testing::eventually([&] { return p->polls_done >= 2; }, 10'000);

@@ -95,7 +95,8 @@ void PostgresServer::start() {
   const std::string dir = dir_.path().string();
   run_as_postgres({bin("postgres"), "-D", data_, "-p", std::to_string(port_), "-k", dir, "-c",
                    "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
-                   "max_connections=60", "-c", "shared_buffers=32MB"},
+                   "max_connections=60", "-c", "shared_buffers=32MB", "-c",
+                   "client_connection_check_interval=100ms"},  // a dead client's waiting statement is dropped
                   false);
   const std::string conninfo = "host=" + dir + " port=" + std::to_string(port_) + " user=postgres dbname=postgres";
   for (int i = 0; i < 400; ++i) {
@@ -147,10 +148,27 @@ void PostgresServer::kill_hard() {
   }
 }
 
+std::string PostgresServer::conninfo(const std::string& db) const {
+  return "host=" + dir_.path().string() + " port=" + std::to_string(port_) + " user=postgres dbname=" + db;
+}
+
+PostgresServer::TableLock::TableLock(const PostgresServer& server, const std::string& table) {
+  PGconn* c = PQconnectdb(server.conninfo("omniroute").c_str());
+  conn_ = c;
+  PGresult* r = PQexec(c, ("BEGIN; LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE").c_str());
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (!ok) throw std::runtime_error("cannot lock " + table + ": " + PQerrorMessage(c));
+}
+
+PostgresServer::TableLock::~TableLock() {
+  auto* c = static_cast<PGconn*>(conn_);
+  PQclear(PQexec(c, "COMMIT"));
+  PQfinish(c);
+}
+
 std::vector<std::vector<std::string>> PostgresServer::query(const std::string& sql, const std::string& db) const {
-  const std::string conninfo =
-      "host=" + dir_.path().string() + " port=" + std::to_string(port_) + " user=postgres dbname=" + db;
-  PGconn* c = PQconnectdb(conninfo.c_str());
+  PGconn* c = PQconnectdb(conninfo(db).c_str());
   if (PQstatus(c) != CONNECTION_OK) {
     std::string why = PQerrorMessage(c);
     PQfinish(c);

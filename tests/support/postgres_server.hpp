@@ -40,7 +40,20 @@ class PostgresServer {
   /// The first value of the first row, or "" when there is none.
   std::string one(const std::string& sql, const std::string& db = "omniroute") const;
 
+  /// An open transaction holding `table` locked (ACCESS EXCLUSIVE) until the object dies: writers wait.
+  class TableLock {
+   public:
+    TableLock(const PostgresServer& server, const std::string& table);
+    ~TableLock();
+    TableLock(const TableLock&) = delete;
+    TableLock& operator=(const TableLock&) = delete;
+
+   private:
+    void* conn_ = nullptr;  // PGconn
+  };
+
  private:
+  std::string conninfo(const std::string& db) const;
   std::string bin(const char* tool) const;
   void run_as_postgres(std::vector<std::string> args, bool wait);
 

@@ -20,6 +20,7 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE TABLE contacts (
   id          text PRIMARY KEY,
   record      jsonb NOT NULL,
+  attributes  jsonb NOT NULL DEFAULT '{}',
   name        text NOT NULL DEFAULT '',
   archived_at timestamptz NOT NULL DEFAULT now()
 );
@@ -35,6 +36,7 @@ CREATE INDEX contact_handles_contact ON contact_handles (contact_id);
 CREATE TABLE conversations (
   id          text PRIMARY KEY,
   record      jsonb NOT NULL,
+  delivery    jsonb NOT NULL DEFAULT '{}',
   channel     text NOT NULL,
   queue       text NOT NULL DEFAULT '',
   agent       text NOT NULL DEFAULT '',
@@ -83,10 +85,22 @@ SELECT omniroute_ensure_month(now());
 SELECT omniroute_ensure_month(now() + interval '1 month');
 )sql";
 
+// Version 2: which conversations each contact had, with the time the working set gave each link (a
+// conversation's start, or when a merge brought it over): the contact's history once Redis has let
+// the conversations go.
+constexpr const char* kContactConversations = R"sql(
+CREATE TABLE contact_conversations (
+  contact_id      text NOT NULL,
+  conversation_id text NOT NULL,
+  since           text NOT NULL DEFAULT '',
+  PRIMARY KEY (contact_id, conversation_id)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all{{1, "history", kHistory}};
+  static const std::vector<Migration> all{{1, "history", kHistory}, {2, "contact_conversations", kContactConversations}};
   return all;
 }
 

@@ -1,0 +1,114 @@
+#include "archive/archiver.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "omniroute/clock.hpp"
+#include "omniroute/log.hpp"
+#include "store/history/migrations.hpp"
+
+namespace omniroute::archive {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr auto kIdle = 250ms;        // nothing new: look again after this
+constexpr auto kRetryFirst = 500ms;  // PostgreSQL or Redis refused: wait, doubling up to kRetryMost
+constexpr auto kRetryMost = 15s;
+}  // namespace
+
+Archiver::Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
+                   metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks)
+    : config_(config),
+      redis_(redis),
+      status_(status),
+      tasks_(tasks),
+      db_(redis.executor(), config.url),
+      archive_(redis, keys, db_, std::move(consumer)),
+      archived_messages_(metrics.counter("omniroute_archived_messages_total", {})),
+      archived_conversations_(metrics.counter("omniroute_archived_conversation_writes_total", {})) {}
+
+void Archiver::start() {
+  status_.set(HistoryStatus::State::connecting);
+  tasks_.spawn(run(), "history: archiving");
+}
+
+void Archiver::stop() { stopped_ = true; }
+
+asio::awaitable<void> Archiver::pause(std::chrono::milliseconds d) {
+  asio::steady_timer wait(redis_.executor(), d);
+  co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<bool> Archiver::open() {
+  auto problem = [&](const std::string& why) {
+    status_.set(HistoryStatus::State::unavailable, why);
+    if (why != last_problem_) log::warn("history " + store::pg_url_for_log(config_.url) + ": " + why + " (retrying)");
+    last_problem_ = why;
+  };
+  if (!db_.connected()) {
+    auto up = co_await db_.connect(10s);
+    if (!up) {
+      problem(up.error().message);
+      co_return false;
+    }
+  }
+  if (!migrated_ && config_.migrate == "auto") {
+    auto done = co_await store::history::migrate(db_);
+    if (!done) {
+      problem(done.error().message);
+      co_return false;
+    }
+    if (!done->applied.empty()) log::info("history: schema brought to version " + std::to_string(done->version));
+  }
+  migrated_ = true;
+  if (!last_problem_.empty() || status_.state() != HistoryStatus::State::up) {
+    log::info("history: connected to " + store::pg_url_for_log(config_.url));
+  }
+  last_problem_.clear();
+  status_.set(HistoryStatus::State::up);
+  co_return true;
+}
+
+asio::awaitable<void> Archiver::run() {
+  auto retry = kRetryFirst;
+  bool grouped = false;
+  while (!stopped_) {
+    if (!db_.connected() && !co_await open()) {
+      co_await pause(retry);
+      retry = std::min<std::chrono::milliseconds>(retry * 2, kRetryMost);
+      continue;
+    }
+    if (!redis_.connected()) {
+      co_await pause(kIdle);
+      continue;
+    }
+    if (!grouped) grouped = bool(co_await archive_.ensure_group());
+    auto step = co_await archive_.step(kBatch, now_ms());
+    if (!step) {
+      status_.set_lag_ms(step.error().lag_ms);
+      if (step.error().side == store::history::ArchiveError::Side::history) {
+        status_.set(HistoryStatus::State::unavailable, step.error().message);
+        if (step.error().message != last_problem_) log::warn("history: archiving failed: " + step.error().message);
+        last_problem_ = step.error().message;
+      }
+      co_await pause(retry);
+      retry = std::min<std::chrono::milliseconds>(retry * 2, kRetryMost);
+      continue;
+    }
+    retry = kRetryFirst;
+    if (status_.state() != HistoryStatus::State::up) {
+      log::info("history: archiving again");
+      status_.set(HistoryStatus::State::up);
+      last_problem_.clear();
+    }
+    status_.set_lag_ms(step->lag_ms);
+    archived_messages_.inc(static_cast<std::uint64_t>(step->messages));
+    archived_conversations_.inc(static_cast<std::uint64_t>(step->conversations));
+    if (!step->more) co_await pause(kIdle);
+  }
+}
+
+}  // namespace omniroute::archive

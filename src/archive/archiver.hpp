@@ -1,0 +1,49 @@
+#pragma once
+// The archiver: one per daemon, on one loop. It connects to the history (waiting, never failing, while
+// PostgreSQL is away), brings the schema up to date when history.migrate is auto, and then archives the
+// events stream's records batch after batch (store/history/archive.hpp). A PostgreSQL outage never
+// touches ingest or routing: the archive lags (omniroute_archive_lag_seconds) and catches up.
+
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+
+#include "archive/history_status.hpp"
+#include "config/config.hpp"
+#include "metrics/metrics.hpp"
+#include "omniroute/task_group.hpp"
+#include "store/history/archive.hpp"
+#include "store/pg_connection.hpp"
+#include "store/redis_client.hpp"
+
+namespace omniroute::archive {
+
+class Archiver {
+ public:
+  static constexpr int kBatch = 256;
+
+  Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
+           metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks);
+  void start();
+  void stop();
+
+ private:
+  boost::asio::awaitable<void> run();
+  /// Connects and migrates; false (status and log said why) when the history is not usable yet.
+  boost::asio::awaitable<bool> open();
+  boost::asio::awaitable<void> pause(std::chrono::milliseconds d);
+
+  const config::HistoryConfig& config_;
+  store::RedisClient& redis_;
+  HistoryStatus& status_;
+  TaskGroup& tasks_;
+  store::PgConnection db_;
+  store::history::Archive archive_;
+  metrics::Counter& archived_messages_;
+  metrics::Counter& archived_conversations_;
+  bool stopped_ = false;
+  bool migrated_ = false;
+  std::string last_problem_;  // logged once until it changes
+};
+
+}  // namespace omniroute::archive
