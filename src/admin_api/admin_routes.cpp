@@ -136,7 +136,7 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
     : config_(config),
       directory_(directory),
       store_(store),
-      conversations_(store.client(), store.keys()),
+      conversations_(store.client(), store.keys(), store.history()),
       overview_(store.client(), store.keys()),
       contacts_(store.client(), store.keys()),
       outbox_(store.client(), store.keys()),

@@ -48,7 +48,7 @@ Response busy() {
 AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirectory& directory,
                          store::ConversationStore& store, routing::Assigner& assigner, metrics::Registry& metrics,
                          ReplyLimits reply_limits)
-    : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys()),
+    : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys(), store.history()),
       canned_(store.client(), store.keys().canned_responses()), labels_(store.client(), store.keys().label_catalog()), overview_(store.client(), store.keys()),
       assigner_(assigner), metrics_(metrics),
       policies_(config), recorder_(policies_, reports::rollup_zones(config)), reply_limits_(std::move(reply_limits)) {

@@ -93,8 +93,11 @@ json::object message_json(const StoredMessage& m) {
 
 json::object conversation_json(const ConversationDetail& detail) {
   const Conversation& c = detail.conversation;
+  // Sorted: the same list whichever tier (Redis, PostgreSQL) kept the contact.
+  std::vector<std::string> sorted = detail.contact.handles;
+  std::sort(sorted.begin(), sorted.end());
   json::array handles;
-  for (const auto& h : detail.contact.handles) handles.push_back(json::value(handle_shown(h)));
+  for (const auto& h : sorted) handles.push_back(json::value(handle_shown(h)));
   json::object out{
       {"id", c.id},
       {"channel", c.channel},

@@ -45,7 +45,7 @@ EventHub::EventHub(store::ConversationStore& store, const routing::AgentDirector
       closed_slow_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "slow"}})),
       too_many_(&metrics.counter("omniroute_event_sockets_closed_total", {{"reason", "too_many"}})),
       feed_(feed),
-      conversations_(store.client(), store.keys()),
+      conversations_(store.client(), store.keys(), store.history()),
       events_(store.client(), store.keys()) {}
 
 EventHub::~EventHub() = default;

@@ -28,7 +28,8 @@ Archiver::Archiver(const config::HistoryConfig& config, store::RedisClient& redi
       db_(redis.executor(), config.url),
       archive_(redis, keys, db_, std::move(consumer)),
       archived_messages_(metrics.counter("omniroute_archived_messages_total", {})),
-      archived_conversations_(metrics.counter("omniroute_archived_conversation_writes_total", {})) {}
+      archived_conversations_(metrics.counter("omniroute_archived_conversation_writes_total", {})),
+      evicted_(metrics.counter("omniroute_conversations_let_go_total", {})) {}
 
 void Archiver::start() {
   status_.set(HistoryStatus::State::connecting);
@@ -107,6 +108,19 @@ asio::awaitable<void> Archiver::run() {
     status_.set_lag_ms(step->lag_ms);
     archived_messages_.inc(static_cast<std::uint64_t>(step->messages));
     archived_conversations_.inc(static_cast<std::uint64_t>(step->conversations));
+    if (now_ms() >= next_eviction_ms_) {
+      // Resolved conversations older than archive_after leave Redis (each confirmed by PostgreSQL first).
+      next_eviction_ms_ = now_ms() + kEvictEveryMs;
+      for (int round = 0; round < 20; ++round) {
+        auto gone = co_await archive_.evict(now_ms() - config_.archive_after.count(), kEvictBatch);
+        if (!gone) {
+          log::warn("history: letting archived conversations go failed: " + gone.error().message);
+          break;
+        }
+        evicted_.inc(static_cast<std::uint64_t>(*gone));
+        if (*gone < kEvictBatch) break;
+      }
+    }
     if (!step->more) co_await pause(kIdle);
   }
 }

@@ -21,6 +21,8 @@ namespace omniroute::archive {
 class Archiver {
  public:
   static constexpr int kBatch = 256;
+  static constexpr int kEvictBatch = 100;               // conversations let go per round
+  static constexpr std::int64_t kEvictEveryMs = 5'000;  // how often resolved conversations are looked at
 
   Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
            metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks);
@@ -41,6 +43,8 @@ class Archiver {
   store::history::Archive archive_;
   metrics::Counter& archived_messages_;
   metrics::Counter& archived_conversations_;
+  metrics::Counter& evicted_;
+  std::int64_t next_eviction_ms_ = 0;
   bool stopped_ = false;
   bool migrated_ = false;
   std::string last_problem_;  // logged once until it changes

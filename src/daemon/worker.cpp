@@ -42,6 +42,11 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
   redis_ = std::make_shared<store::RedisClient>(context_.get_executor(), config.redis);
   loops.clients.push_back(redis_.get());
   store_ = std::make_unique<store::ConversationStore>(*redis_, config.redis);
+  if (config.history.enabled()) {
+    history_reader_ = std::make_unique<store::history::HistoryReader>(context_.get_executor(), config.history.url,
+                                                                      config.history.pool);
+    store_->set_history(history_reader_.get());
+  }
   ingest_ = std::make_unique<ingest::IngestService>(config, *store_, ingest_metrics, tasks_);
   assigner_ = std::make_unique<routing::Assigner>(config, *store_, metrics, tasks_);
   // Polling channels' new conversations are routed at once, like webhooks' (not only by the sweep).

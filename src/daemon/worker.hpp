@@ -29,6 +29,7 @@
 #include "outbound/sender.hpp"
 #include "sla/monitor.hpp"
 #include "store/conversation_store.hpp"
+#include "store/history/reader.hpp"
 #include "store/redis_client.hpp"
 
 namespace omniroute::daemon {
@@ -87,6 +88,7 @@ class Worker {
   TaskGroup tasks_{context_.get_executor()};  // every coroutine of this loop but the drain itself
   std::shared_ptr<store::RedisClient> redis_;
   std::unique_ptr<store::ConversationStore> store_;
+  std::unique_ptr<store::history::HistoryReader> history_reader_;  // reads Redis has let go (history)
   std::unique_ptr<ingest::IngestService> ingest_;
   std::atomic<bool>& routing_ready_;
   std::unique_ptr<routing::Assigner> assigner_;

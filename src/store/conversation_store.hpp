@@ -58,12 +58,16 @@ class ConversationStore {
 
   const Keys& keys() const { return keys_; }
   RedisClient& client() { return client_; }
+  /// The history reader of this loop (nullptr without a history section).
+  history::HistoryReader* history() const { return history_; }
+  void set_history(history::HistoryReader* reader) { history_ = reader; }
 
  private:
   RedisClient& client_;
   Keys keys_;
   std::string dedupe_ttl_;
   std::unique_ptr<ReplicaBarrier> replicas_;  // redis.replicas_ack
+  history::HistoryReader* history_ = nullptr;
 };
 
 /// A priority band's width in a queue score: 1e13 ms is ~317 years, so bands never overlap and

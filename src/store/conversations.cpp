@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "store/conversation_store.hpp"
+#include "store/history/reader.hpp"
 #include "store/scripts.hpp"
 #include "store/store_calls.hpp"
 
@@ -251,7 +252,13 @@ asio::awaitable<StoreResult<std::optional<ConversationDetail>>> Conversations::v
   auto r = co_await run(client_, conversation_view_script(), call);
   if (!r) co_return unexpected(r.error());
   auto read = ConversationViewResult::from(*r);  // {} when there is no such conversation
-  if (!read) co_return std::optional<ConversationDetail>();
+  if (!read) {
+    // Not in the working set: perhaps archived and let go.
+    if (!history_) co_return std::optional<ConversationDetail>();
+    auto archived = co_await history_->view(conversation, with_messages);
+    if (!archived) co_return unexpected(StoreError{RedisFailure::unavailable, "history: " + archived.error().message});
+    co_return std::move(*archived);
+  }
   ConversationDetail v;
   v.conversation = conversation_from(fields_of(read->conversation));
   Fields contact = fields_of(read->contact);
@@ -264,6 +271,15 @@ asio::awaitable<StoreResult<std::optional<ConversationDetail>>> Conversations::v
   v.contact.attributes = fields_of(read->attributes);
   v.with_history = !conversations.empty() || !v.contact.attributes.empty();
   for (const auto& [id, since] : conversations) v.contact.conversations.push_back({id, time_from_ms(since)});
+  if (with_messages && history_) {
+    // The contact's conversations Redis has let go are the history's to tell.
+    auto earlier = co_await history_->contact_conversations(v.conversation.contact_id);
+    if (!earlier) co_return unexpected(StoreError{RedisFailure::unavailable, "history: " + earlier.error().message});
+    for (auto& ref : *earlier) {
+      if (!conversations.count(ref.id)) v.contact.conversations.push_back(std::move(ref));
+    }
+    v.with_history = v.with_history || !v.contact.conversations.empty();
+  }
   if (read->deadline.size() == 3) {
     // {target, due ms, stage}: the first- or next-response deadline running now.
     if (auto due = time_from_ms(read->deadline.at(1))) {

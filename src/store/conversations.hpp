@@ -19,6 +19,10 @@
 
 namespace omniroute::store {
 
+namespace history {
+class HistoryReader;
+}
+
 /// An agent's reply, already cut into the parts the channel takes (one, usually).
 struct ReplyRequest {
   std::string conversation;
@@ -88,7 +92,10 @@ struct Blob {
 
 class Conversations {
  public:
-  Conversations(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
+  /// With `history`, a conversation Redis has let go is read from PostgreSQL, and a contact's
+  /// conversations include those.
+  Conversations(RedisClient& client, const Keys& keys, history::HistoryReader* history = nullptr)
+      : client_(client), keys_(keys), history_(history) {}
 
   boost::asio::awaitable<StoreResult<ReplyOutcome>> reply(const ReplyRequest& request);
   boost::asio::awaitable<StoreResult<OfferAnswer>> answer_offer(const std::string& conversation, const std::string& agent,
@@ -141,6 +148,7 @@ class Conversations {
  private:
   RedisClient& client_;
   const Keys& keys_;
+  history::HistoryReader* history_ = nullptr;
 };
 
 }  // namespace omniroute::store

@@ -51,6 +51,8 @@ class PgConnection {
   /// Connects (again, after a loss) within `timeout`.
   boost::asio::awaitable<PgResult<bool>> connect(std::chrono::milliseconds timeout);
   bool connected() const;
+  /// A statement is running on it now.
+  bool busy() const { return busy_; }
   /// Runs one statement with text parameters ($1, $2, …) and waits for its rows, at most `timeout`;
   /// an answer that does not come in time drops the connection (the statement may or may not have run).
   boost::asio::awaitable<PgResult<PgRows>> query(std::string sql, PgParams params = {},

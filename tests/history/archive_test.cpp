@@ -124,5 +124,69 @@ TEST_F(Archive, ADaemonKilledMidBatchLeavesNothingUnarchivedAndNothingTwice) {
   EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acknowledged";
 }
 
+/// Every Redis key, and each key whose name or value mentions `needle` (dedupe marks and the events
+/// stream aside: the contract keeps those).
+std::vector<std::string> keys_naming(const RedisServer& redis, const std::string& needle) {
+  std::vector<std::string> found;
+  for (const auto& key : redis.command({"KEYS", "*"})) {
+    if (key.find(":dedupe:") != std::string::npos || key == it_keys().events()) continue;
+    std::vector<std::string> values;
+    const std::string type = redis.one({"TYPE", key});
+    if (type == "string") values = redis.command({"GET", key});
+    else if (type == "hash") values = redis.command({"HGETALL", key});
+    else if (type == "set") values = redis.command({"SMEMBERS", key});
+    else if (type == "zset") values = redis.command({"ZRANGE", key, "0", "-1"});
+    else if (type == "list") values = redis.command({"LRANGE", key, "0", "-1"});
+    else if (type == "stream") values = redis.command({"XRANGE", key, "-", "+"});
+    bool named = key.find(needle) != std::string::npos;
+    for (const auto& v : values) named = named || v == needle || v.find(needle + "|") != std::string::npos ||
+                                         v.find("conv:" + needle) != std::string::npos;
+    if (named) found.push_back(key);
+  }
+  return found;
+}
+
+TEST_F(Archive, AResolvedConversationLeavesRedisAndAnswersTheSameFromPostgres) {
+  constexpr const char* kAsha = "asha-token-0123456789";
+  ConfigBuilder cfg(port, redis.url());
+  cfg.api_channel()
+      .queue("{ id: general, channels: [api] }")
+      .agent(std::string("{ id: asha, name: Asha Rao, token: ") + kAsha + ", capacity: { chat: 3 } }")
+      .section("history", "{ url: \"" + pg.url() + "\", archive_after: 1s }");
+  DaemonProcess daemon(cfg.yaml(), port);
+  auto as = [&](const std::string& method, const std::string& path, const std::string& body = "") {
+    Headers h{{"Authorization", std::string("Bearer ") + kAsha}};
+    if (!body.empty()) h.push_back({"Content-Type", "application/json"});
+    return http_request(port, method, path, h, body);
+  };
+  ASSERT_EQ(as("PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  // Two conversations of one customer: the first goes to the history, the second stays open.
+  ASSERT_EQ(post_message(port, "old1", "+919848022338", "मेरा रिफंड कब आएगा?").status, 200);
+  ASSERT_EQ(post_message(port, "old2", "+919848022338", "ఇంకా రాలేదు").status, 200);
+  const std::string old = conversation_of(redis, "+919848022338");
+  ASSERT_EQ(as("POST", "/v1/conversations/" + old + "/notes", R"({"text":"ग्राहक VIP है"})").status, 201);
+  ASSERT_EQ(as("POST", "/v1/conversations/" + old + "/resolve").status, 200);
+  const std::string before = as("GET", "/v1/conversations/" + old).body;
+  ASSERT_NE(before.find("मेरा रिफंड कब आएगा?"), std::string::npos) << before;
+
+  // archive_after 1s, looked at every 5 s: gone from Redis within seconds; nothing there names it.
+  const std::string conv_key = it_keys().conversation(old);
+  ASSERT_TRUE(eventually([&] { return redis.one({"EXISTS", conv_key}) == "0"; }, 20'000)) << daemon.log();
+  EXPECT_EQ(keys_naming(redis, old), std::vector<std::string>{});
+  EXPECT_EQ(pg.one("SELECT count(*) FROM messages WHERE conversation_id = '" + old + "'"), "3");
+
+  // Byte for byte the same answer, now from PostgreSQL.
+  auto after = as("GET", "/v1/conversations/" + old);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, before);
+
+  // The customer writes again: a new conversation, whose contact history still lists the old one.
+  ASSERT_EQ(post_message(port, "new1", "+919848022338", "फिर से नमस्ते").status, 200);
+  const std::string next = conversation_of(redis, "+919848022338");
+  ASSERT_NE(next, old);
+  auto current = as("GET", "/v1/conversations/" + next);
+  EXPECT_NE(current.body.find("\"id\":\"" + old + "\""), std::string::npos) << current.body;
+}
+
 }  // namespace
 }  // namespace omniroute::testing

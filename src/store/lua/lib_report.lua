@@ -32,12 +32,13 @@ local function report_matches(report, kind, start, c)
          report.queue == (c.queue or '') and report.priority == (c.priority or '')
 end
 
--- Writes the raw record and the rollups of `report` for conversation `c` (fields id, channel, labels),
--- answered or closed by `agent` at `now`.
+-- Writes the raw record and the rollups of `report` for conversation `c` (fields channel, labels),
+-- answered or closed by `agent` at `now`. The record names no conversation: reports need only its
+-- figures, and a conversation let go from Redis (the history) leaves no key naming it.
 local function report_record(prefix, report, c, agent, now)
   local labels = c.labels or ''
   local raw = K.responses(prefix, report.hour)
-  redis.call('XADD', raw, '*', 'kind', report.kind, 'conversation', c.id, 'queue', report.queue,
+  redis.call('XADD', raw, '*', 'kind', report.kind, 'queue', report.queue,
              'channel', c.channel or '', 'agent', agent, 'priority', report.priority, 'labels', labels,
              'start', report.start, 'at', now, 'wall_ms', report.wall_ms, 'business_ms', report.business_ms,
              'target_ms', report.target_ms, 'seconds', report.seconds, 'met', report.met)

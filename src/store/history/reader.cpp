@@ -1,0 +1,110 @@
+#include "store/history/reader.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "store/records.hpp"
+
+namespace omniroute::store::history {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A record the archive wrote (a JSON object of strings) as the field map it came from.
+Fields fields_of_json(const std::string& text) {
+  Fields out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [name, value] : v.as_object()) {
+    if (const json::string* s = value.if_string()) out[std::string(name)] = std::string(*s);
+  }
+  return out;
+}
+
+}  // namespace
+
+HistoryReader::HistoryReader(asio::any_io_executor executor, std::string url, int connections)
+    : executor_(std::move(executor)), url_(std::move(url)) {
+  for (int i = 0; i < std::max(1, connections); ++i) connections_.push_back(std::make_unique<PgConnection>(executor_, url_));
+}
+
+asio::awaitable<PgResult<PgRows>> HistoryReader::query(const std::string& sql, PgParams params) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    for (auto& c : connections_) {
+      if (c->busy()) continue;
+      if (!c->connected()) {
+        auto up = co_await c->connect(5s);
+        if (!up) co_return unexpected(up.error());
+      }
+      co_return co_await c->query(sql, std::move(params));
+    }
+    // Every connection is busy: wait a moment (a statement here takes milliseconds).
+    if (std::chrono::steady_clock::now() > deadline) {
+      co_return unexpected(PgError{"every history connection stayed busy", "", false});
+    }
+    asio::steady_timer wait(executor_, 2ms);
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<PgResult<std::vector<ConversationRef>>> HistoryReader::contact_conversations(const std::string& contact) {
+  PgParams params{contact};
+  auto rows = co_await query("SELECT conversation_id, since FROM contact_conversations WHERE contact_id = $1",
+                             std::move(params));
+  if (!rows) co_return unexpected(rows.error());
+  std::vector<ConversationRef> out;
+  for (const auto& row : rows->rows) out.push_back({row[0].value_or(""), time_from_ms(row[1].value_or(""))});
+  co_return out;
+}
+
+asio::awaitable<PgResult<std::optional<ConversationDetail>>> HistoryReader::view(const std::string& id,
+                                                                                 bool with_messages) {
+  PgParams conv_id{id};
+  auto conv = co_await query("SELECT record::text, delivery::text FROM conversations WHERE id = $1", std::move(conv_id));
+  if (!conv) co_return unexpected(conv.error());
+  if (conv->rows.empty()) co_return std::optional<ConversationDetail>();
+  ConversationDetail v;
+  v.conversation = conversation_from(fields_of_json(conv->rows[0][0].value_or("{}")));
+  const Fields delivery = fields_of_json(conv->rows[0][1].value_or("{}"));
+
+  // The contact as conversation_view.lua shows it: its own fields, its handles (handle:<kind>:<handle>).
+  PgParams contact_id{v.conversation.contact_id};
+  auto contact = co_await query("SELECT record::text, attributes::text FROM contacts WHERE id = $1", std::move(contact_id));
+  if (!contact) co_return unexpected(contact.error());
+  Fields attributes;
+  if (!contact->rows.empty()) {
+    for (const auto& [name, value] : fields_of_json(contact->rows[0][0].value_or("{}"))) {
+      if (name.starts_with("handle:")) v.contact.handles.push_back(name.substr(7));
+      else if (name == "id") v.contact.id = value;
+      else if (name == "name") v.contact.name = value;
+    }
+    attributes = fields_of_json(contact->rows[0][1].value_or("{}"));
+  }
+  if (with_messages) {
+    PgParams of{id};
+    auto messages = co_await query(
+        "SELECT entry_id, record::text FROM messages WHERE conversation_id = $1 "
+        "ORDER BY split_part(entry_id, '-', 1)::bigint, split_part(entry_id, '-', 2)::bigint",
+        std::move(of));
+    if (!messages) co_return unexpected(messages.error());
+    for (const auto& row : messages->rows) {
+      StreamEntry entry{row[0].value_or(""), fields_of_json(row[1].value_or("{}"))};
+      v.messages.push_back(message_from(entry, &delivery));
+    }
+    auto convs = co_await contact_conversations(v.conversation.contact_id);
+    if (!convs) co_return unexpected(convs.error());
+    v.contact.conversations = std::move(*convs);
+    v.contact.attributes = std::move(attributes);
+    v.with_history = !v.contact.conversations.empty() || !v.contact.attributes.empty();
+  }
+  co_return std::optional<ConversationDetail>(std::move(v));
+}
+
+}  // namespace omniroute::store::history

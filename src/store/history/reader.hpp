@@ -1,0 +1,38 @@
+#pragma once
+// Reads from the history (PostgreSQL) for the repositories, on one loop: a conversation that has left
+// Redis, and the conversations a contact had. Records decode with the same code as Redis's (they are the
+// same records), so the API answers the same whichever tier held them.
+//
+// A few connections per loop (history.pool), opened when first needed and again after a loss.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "omniroute/conversation.hpp"
+#include "store/pg_connection.hpp"
+
+namespace omniroute::store::history {
+
+class HistoryReader {
+ public:
+  HistoryReader(boost::asio::any_io_executor executor, std::string url, int connections);
+
+  /// The conversation as the working set would show it, or nullopt when the history has none.
+  boost::asio::awaitable<PgResult<std::optional<ConversationDetail>>> view(const std::string& id, bool with_messages);
+  /// The conversations the history links to `contact` (those Redis has let go included).
+  boost::asio::awaitable<PgResult<std::vector<ConversationRef>>> contact_conversations(const std::string& contact);
+
+ private:
+  /// Runs `sql` on a free connection (connecting it first if need be).
+  boost::asio::awaitable<PgResult<PgRows>> query(const std::string& sql, PgParams params);
+
+  boost::asio::any_io_executor executor_;
+  std::string url_;
+  std::vector<std::unique_ptr<PgConnection>> connections_;
+};
+
+}  // namespace omniroute::store::history
