@@ -173,7 +173,7 @@ SectionDoc outbound_section() {
 /// history.url: postgresql:// (or postgres://) with a database, parsed by Boost.URL.
 void read_history_url(MapReader& r, Config& c) {
   auto v = r.text("url", true);
-  if (!v) return;
+  if (!v || v->empty()) return;  // "" (an unset ${VAR:-}): no history
   if (auto why = check_postgres_url(*v); !why.empty()) return r.error("url", why);
   c.history.url = *v;
 }
@@ -181,7 +181,8 @@ void read_history_url(MapReader& r, Config& c) {
 SectionDoc history_section() {
   return {"history", "PostgreSQL keeps every conversation for years (Redis keeps the working set). Off without this section.",
           {{"history.url", described("postgresql://user:pass@host:port/db (or ?host=/socket/dir)"), "",
-            "the database; its role must own it (never a superuser). `${VAR}` for the password", read_history_url},
+            "the database; its role must own it (never a superuser). `${VAR}` for the password; empty: no history",
+            read_history_url},
            typed("history.archive_after", duration_at_least(Millis(1000)), "7d",
                  "a resolved conversation leaves Redis this long after it was resolved (once PostgreSQL has it)",
                  [](Config& c) -> Millis& { return c.history.archive_after; }),
