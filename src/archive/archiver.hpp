@@ -20,7 +20,7 @@ namespace omniroute::archive {
 
 class Archiver {
  public:
-  static constexpr int kBatch = 256;
+  static constexpr int kBatch = 1024;
   static constexpr int kEvictBatch = 100;               // conversations let go per round
   static constexpr std::int64_t kEvictEveryMs = 5'000;  // how often resolved conversations are looked at
 

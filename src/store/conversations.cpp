@@ -272,11 +272,13 @@ asio::awaitable<StoreResult<std::optional<ConversationDetail>>> Conversations::v
   v.with_history = !conversations.empty() || !v.contact.attributes.empty();
   for (const auto& [id, since] : conversations) v.contact.conversations.push_back({id, time_from_ms(since)});
   if (with_messages && history_) {
-    // The contact's conversations Redis has let go are the history's to tell.
+    // The contact's conversations Redis has let go are the history's to tell. With PostgreSQL away (or
+    // its schema not made yet) the agent still gets the conversation, with the links Redis holds.
     auto earlier = co_await history_->contact_conversations(v.conversation.contact_id);
-    if (!earlier) co_return unexpected(StoreError{RedisFailure::unavailable, "history: " + earlier.error().message});
-    for (auto& ref : *earlier) {
-      if (!conversations.count(ref.id)) v.contact.conversations.push_back(std::move(ref));
+    if (earlier) {
+      for (auto& ref : *earlier) {
+        if (!conversations.count(ref.id)) v.contact.conversations.push_back(std::move(ref));
+      }
     }
     v.with_history = v.with_history || !v.contact.conversations.empty();
   }

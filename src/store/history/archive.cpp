@@ -265,10 +265,15 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
 
 asio::awaitable<Expected<ArchiveStep, ArchiveError>> Archive::step(int count, std::int64_t now_ms) {
   using Side = ArchiveError::Side;
-  // Entries a stopped consumer left first, then new ones.
-  auto entries = co_await detail::read_group(redis_, keys_.events(), kGroup, consumer_, count, kReclaimIdleMs);
+  // Entries a stopped consumer left (looked for once in a while), then new ones.
   const std::optional<std::int64_t> new_ones;
-  if (entries && entries->empty()) {
+  std::optional<std::int64_t> reclaim;
+  if (now_ms >= next_reclaim_ms_) {
+    reclaim = kReclaimIdleMs;
+    next_reclaim_ms_ = now_ms + kReclaimIdleMs / 2;
+  }
+  auto entries = co_await detail::read_group(redis_, keys_.events(), kGroup, consumer_, count, reclaim ? reclaim : new_ones);
+  if (reclaim && entries && entries->empty()) {
     entries = co_await detail::read_group(redis_, keys_.events(), kGroup, consumer_, count, new_ones);
   }
   if (!entries) {
@@ -290,7 +295,12 @@ asio::awaitable<Expected<ArchiveStep, ArchiveError>> Archive::step(int count, st
     const Event event = event_from(e);
     if (!event.conversation_id || event.conversation_id->empty()) continue;
     const std::string& conv = *event.conversation_id;
-    if (conversations.insert(conv).second) call.items.insert(call.items.end(), {"c", conv, ""});
+    // A message adds to its transcript; the conversation's record (and its contact) is written when
+    // the conversation opens or changes (assigned, resolved, …), and whole again before it leaves Redis.
+    const bool message = event.type == "message.created";
+    if ((!message || event.opened) && conversations.insert(conv).second) {
+      call.items.insert(call.items.end(), {"c", conv, ""});
+    }
     if (event.type == "message.created" && event.entry && messages.insert(conv + " " + *event.entry).second) {
       call.items.insert(call.items.end(), {"m", conv, *event.entry});
     }

@@ -64,6 +64,7 @@ class Archive {
   PgConnection& history_;
   std::string consumer_;
   std::set<std::string> months_;  // months whose message partition is known to exist ("2026-12")
+  std::int64_t next_reclaim_ms_ = 0;
 };
 
 }  // namespace omniroute::store::history
