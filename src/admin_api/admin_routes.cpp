@@ -138,7 +138,7 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       store_(store),
       conversations_(store.client(), store.keys(), store.history()),
       overview_(store.client(), store.keys()),
-      contacts_(store.client(), store.keys()),
+      contacts_(store.client(), store.keys(), store.history()),
       outbox_(store.client(), store.keys()),
       assigner_(assigner),
       send_policies_(std::move(send_policies)) {}

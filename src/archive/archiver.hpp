@@ -23,6 +23,7 @@ class Archiver {
   static constexpr int kBatch = 1024;
   static constexpr int kEvictBatch = 100;               // conversations let go per round
   static constexpr std::int64_t kEvictEveryMs = 5'000;  // how often resolved conversations are looked at
+  static constexpr std::int64_t kRetentionEveryMs = 3'600'000;  // how often history.retention is applied
 
   Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
            metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks);
@@ -45,6 +46,7 @@ class Archiver {
   metrics::Counter& archived_conversations_;
   metrics::Counter& evicted_;
   std::int64_t next_eviction_ms_ = 0;
+  std::int64_t next_retention_ms_ = 0;
   bool stopped_ = false;
   bool migrated_ = false;
   std::string last_problem_;  // logged once until it changes

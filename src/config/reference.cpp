@@ -193,7 +193,12 @@ SectionDoc history_section() {
                  "auto: the schema is brought up to date at start; manual: `omnirouted --migrate` does it",
                  [](Config& c) -> auto& { return c.history.migrate; }),
            typed("history.pool", integer(1, 64), "4", "PostgreSQL connections per daemon for reads and search",
-                 [](Config& c) -> auto& { return c.history.pool; })}};
+                 [](Config& c) -> auto& { return c.history.pool; })},
+          [](MapReader& r, Config& c) {
+            if (c.history.enabled() && c.history.retention <= c.history.archive_after) {
+              r.error("retention", "must be longer than archive_after (history would be deleted while Redis still holds it)");
+            }
+          }};
 }
 
 /// The sections still read by hand in sections.cpp and channels_section.cpp: documented here.

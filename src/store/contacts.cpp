@@ -1,5 +1,9 @@
 #include "store/contacts.hpp"
 
+#include <algorithm>
+
+#include "store/history/reader.hpp"
+
 #include "store/conversation_store.hpp"
 #include "store/scripts.hpp"
 #include "store/store_calls.hpp"
@@ -44,6 +48,16 @@ asio::awaitable<StoreResult<std::optional<Contact>>> Contacts::read(const std::s
   for (auto& handle : detail::strings_of(*h)) v.handles.push_back(std::move(handle));
   v.attributes = fields_of(*a);
   for (auto& conv : detail::strings_of(*cs)) v.conversations.push_back(std::move(conv));
+  if (history_) {
+    // The conversations Redis has let go are still the contact's (best effort: Redis's list without it).
+    if (auto earlier = co_await history_->contact_conversations(id)) {
+      for (auto& ref : *earlier) {
+        if (std::find(v.conversations.begin(), v.conversations.end(), ref.id) == v.conversations.end()) {
+          v.conversations.push_back(std::move(ref.id));
+        }
+      }
+    }
+  }
   co_return std::optional<Contact>(std::move(v));
 }
 

@@ -15,6 +15,10 @@
 
 namespace omniroute::store {
 
+namespace history {
+class HistoryReader;
+}
+
 struct MergeOutcome {
   enum class Status { merged, not_found, same };
   Status status = Status::not_found;
@@ -28,7 +32,9 @@ struct AttributeChange {
 
 class Contacts {
  public:
-  Contacts(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
+  /// With `history`, a contact's conversations include those Redis has let go.
+  Contacts(RedisClient& client, const Keys& keys, history::HistoryReader* history = nullptr)
+      : client_(client), keys_(keys), history_(history) {}
 
   /// The contact; nullopt when there is none. A merged contact has only id, merged_into and merged_at.
   boost::asio::awaitable<StoreResult<std::optional<Contact>>> read(const std::string& id);
@@ -43,6 +49,7 @@ class Contacts {
  private:
   RedisClient& client_;
   const Keys& keys_;
+  history::HistoryReader* history_ = nullptr;
 };
 
 }  // namespace omniroute::store

@@ -148,8 +148,10 @@ std::vector<std::string> keys_naming(const RedisServer& redis, const std::string
 
 TEST_F(Archive, AResolvedConversationLeavesRedisAndAnswersTheSameFromPostgres) {
   constexpr const char* kAsha = "asha-token-0123456789";
+  constexpr const char* kAdmin = "admin-token-0123456789";
   ConfigBuilder cfg(port, redis.url());
-  cfg.api_channel()
+  cfg.server("admin_token", kAdmin)
+      .api_channel()
       .queue("{ id: general, channels: [api] }")
       .agent(std::string("{ id: asha, name: Asha Rao, token: ") + kAsha + ", capacity: { chat: 3 } }")
       .section("history", "{ url: \"" + pg.url() + "\", archive_after: 1s }");
@@ -167,6 +169,12 @@ TEST_F(Archive, AResolvedConversationLeavesRedisAndAnswersTheSameFromPostgres) {
   ASSERT_EQ(as("POST", "/v1/conversations/" + old + "/notes", R"({"text":"ग्राहक VIP है"})").status, 201);
   ASSERT_EQ(as("POST", "/v1/conversations/" + old + "/resolve").status, 200);
   const std::string before = as("GET", "/v1/conversations/" + old).body;
+  const std::string contact = redis.one({"HGET", it_keys().conversation(old), "contact"});
+  auto admin_get = [&](const std::string& path) {
+    return http_request(port, "GET", path, Headers{{"Authorization", std::string("Bearer ") + kAdmin}});
+  };
+  const std::string contact_before = admin_get("/v1/contacts/" + contact).body;
+  ASSERT_NE(contact_before.find("\"" + old + "\""), std::string::npos) << contact_before;
   ASSERT_NE(before.find("मेरा रिफंड कब आएगा?"), std::string::npos) << before;
 
   // archive_after 1s, looked at every 5 s: gone from Redis within seconds; nothing there names it.
@@ -179,6 +187,7 @@ TEST_F(Archive, AResolvedConversationLeavesRedisAndAnswersTheSameFromPostgres) {
   auto after = as("GET", "/v1/conversations/" + old);
   EXPECT_EQ(after.status, 200);
   EXPECT_EQ(after.body, before);
+  EXPECT_EQ(admin_get("/v1/contacts/" + contact).body, contact_before);
 
   // The customer writes again: a new conversation, whose contact history still lists the old one.
   ASSERT_EQ(post_message(port, "new1", "+919848022338", "फिर से नमस्ते").status, 200);

@@ -97,10 +97,56 @@ CREATE TABLE contact_conversations (
 );
 )sql";
 
+// Version 3: retention. History older than the cutoff goes: whole months of messages are dropped (a
+// partition is a file: no vacuum), what remains before the cutoff is deleted row by row, and with it the
+// conversations resolved before it and their contacts' links. Answers how many months were dropped.
+// A message of a month without a partition (dropped, or not made) lands in messages_default: an insert
+// never fails for want of a partition.
+constexpr const char* kRetention = R"sql(
+CREATE TABLE messages_default PARTITION OF messages DEFAULT;
+
+CREATE OR REPLACE FUNCTION omniroute_ensure_month(at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  first date := date_trunc('month', at)::date;
+  name text := format('messages_%s', to_char(first, 'YYYY_MM'));
+BEGIN
+  IF to_regclass(name) IS NOT NULL OR first < (SELECT date_trunc('month', now() - interval '1 month')) THEN
+    RETURN;
+  END IF;
+  EXECUTE format('CREATE TABLE %I PARTITION OF messages FOR VALUES FROM (%L) TO (%L)',
+                 name, first, first + interval '1 month');
+EXCEPTION WHEN duplicate_table OR invalid_object_definition OR check_violation THEN
+  RETURN;  -- made by another daemon, or messages_default already holds rows of that month
+END $$;
+
+CREATE FUNCTION omniroute_retention(cutoff timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  part record;
+  dropped integer := 0;
+BEGIN
+  FOR part IN
+    SELECT c.relname AS name, to_date(substr(c.relname, 10), 'YYYY_MM') AS first
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'messages'::regclass AND c.relname ~ '^messages_[0-9]{4}_[0-9]{2}$'
+  LOOP
+    IF part.first + interval '1 month' <= cutoff THEN
+      EXECUTE format('DROP TABLE %I', part.name);
+      dropped := dropped + 1;
+    END IF;
+  END LOOP;
+  DELETE FROM messages WHERE at < cutoff;
+  DELETE FROM contact_conversations l USING conversations c
+    WHERE l.conversation_id = c.id AND c.state = 'resolved' AND c.resolved_at < cutoff;
+  DELETE FROM conversations WHERE state = 'resolved' AND resolved_at < cutoff;
+  RETURN dropped;
+END $$;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all{{1, "history", kHistory}, {2, "contact_conversations", kContactConversations}};
+  static const std::vector<Migration> all{{1, "history", kHistory}, {2, "contact_conversations", kContactConversations},
+                                          {3, "retention", kRetention}};
   return all;
 }
 
