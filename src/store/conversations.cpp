@@ -239,6 +239,13 @@ asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(cons
   auto r = co_await run(client_, attachment_read_script(), call.keys(), call.argv());
   if (!r) co_return unexpected(r.error());
   auto blob = AttachmentReadResult::from(*r);  // {} when there is none, or the agent may not see it
+  if (!blob && history_) {
+    // Let go with its conversations: the history keeps it, for the same people.
+    auto archived = co_await history_->attachment(sha256, agent);
+    if (!archived) co_return unexpected(StoreError{RedisFailure::unavailable, "history: " + archived.error().message});
+    if (!*archived) co_return std::optional<Blob>();
+    co_return std::optional<Blob>(Blob{std::move((*archived)->first), std::move((*archived)->second)});
+  }
   if (!blob) co_return std::optional<Blob>();
   co_return std::optional<Blob>(Blob{std::move(blob->content_type), std::move(blob->content)});
 }

@@ -19,6 +19,7 @@
 #include "support/dovecot_server.hpp"
 #include "support/fake_provider.hpp"
 #include "support/http_client.hpp"
+#include "support/postgres_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/smtp_server.hpp"
 #include "test_config.hpp"
@@ -370,6 +371,47 @@ TEST(EmailChannel, AnAttachmentIsServedOnlyToWhoeverCanSeeAConversationHoldingIt
   auto admin = http_request(port, "GET", url, bearer("admin-token-0123456789"));
   EXPECT_EQ(admin.status, 200);
   EXPECT_EQ(admin.body, "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+}
+
+TEST(EmailChannel, AnAttachmentOfAConversationRedisLetGoIsStillServedToTheSamePeopleOnly) {
+  RedisServer redis;
+  PostgresServer pg;
+  std::uint16_t port = free_port();
+  constexpr const char* kRavi = "ravi-mail-token-0123456789";
+  DaemonProcess daemon(webhook_mail_config(port, redis.url(),
+                                           std::string("agents:\n  - { id: asha, token: ") + kAgent +
+                                               ", capacity: { email: 5 } }\n  - { id: ravi, token: " + kRavi +
+                                               ", capacity: { email: 5 } }\n"
+                                               "history: { url: \"" + pg.url() + "\", archive_after: 1s }\n"),
+                       port);
+  ASSERT_EQ(http_request(port, "POST", "/webhooks/mail", kFormHeaders,
+                         mailgun_form("b88bd5b88bd5b88bd5b88bd5b88bd5b88bd5b88bd5b88bd5bb",
+                                      std::to_string(std::time(nullptr)), "key-0123456789",
+                                      "08_attachment_rfc2231_telugu_name.eml"))
+                .status,
+            200);
+  auto bearer = [](const char* token) { return Headers{{"Authorization", std::string("Bearer ") + token}}; };
+  Headers asha = bearer(kAgent);
+  asha.push_back({"Content-Type", "application/json"});
+  ASSERT_EQ(http_request(port, "PUT", "/v1/agents/me/status", asha, R"({"status":"available"})").status, 200);
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().conversation("v1"), "agent"}) == "asha"; }));
+  auto view = http_request(port, "GET", "/v1/conversations/v1", asha);
+  const std::string url(json::parse(view.body).at("messages").at(0).at("attachments").at(0).at("url").as_string());
+  const std::string sha = url.substr(url.rfind('/') + 1);
+  ASSERT_EQ(http_request(port, "POST", "/v1/conversations/v1/resolve", asha).status, 200);
+  // Let go from Redis, file included.
+  ASSERT_TRUE(eventually([&] { return redis.one({"EXISTS", it_keys().conversation("v1")}) == "0"; }, 20'000))
+      << daemon.log();
+  EXPECT_EQ(redis.one({"EXISTS", it_keys().blob(sha)}), "0");
+  EXPECT_EQ(redis.one({"EXISTS", it_keys().blob_conversations(sha)}), "0");
+  // The same answers as before: the agent who had it and the admin get the bytes, anyone else nothing.
+  auto mine = http_request(port, "GET", url, asha);
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.body, "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+  EXPECT_EQ(http_request(port, "GET", url, bearer(kRavi)).status, 404);
+  auto admin = http_request(port, "GET", url, bearer("admin-token-0123456789"));
+  EXPECT_EQ(admin.status, 200);
+  EXPECT_EQ(admin.body, mine.body);
 }
 
 }  // namespace

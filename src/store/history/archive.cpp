@@ -46,6 +46,18 @@ std::string record_json(const Fields& fields) {
   return text;
 }
 
+/// Bytes as lowercase hex (decode($n, 'hex') in SQL).
+std::string hex_of(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
 /// A PostgreSQL text[] literal: {"a","b\"c"} (every element quoted, backslash and quote escaped).
 std::string text_array(const std::vector<std::string>& values) {
   std::string out = "{";
@@ -238,6 +250,17 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
   Columns c = columns_of(*read);
   auto written = co_await write(c);
   if (!written) co_return unexpected(ArchiveError{Side::history, written.error().message, 0});
+  // Their kept attachments, each file once (by digest) and linked to each conversation holding it.
+  using Blob = std::tuple<std::string, std::string, std::string, std::string>;
+  for (auto& [conv, sha, type, content] : reply_as<std::vector<Blob>>(read->blobs).value_or(std::vector<Blob>{})) {
+    PgParams blob{sha, valid_text(type), hex_of(content), conv};
+    auto kept = co_await history_.query(
+        "WITH a AS (INSERT INTO attachments (sha256, content_type, content) VALUES ($1, $2, decode($3, 'hex')) "
+        "ON CONFLICT (sha256) DO NOTHING) "
+        "INSERT INTO attachment_conversations (sha256, conversation_id) VALUES ($1, $4) ON CONFLICT DO NOTHING",
+        std::move(blob));
+    if (!kept) co_return unexpected(ArchiveError{Side::history, kept.error().message, 0});
+  }
   // PostgreSQL confirms each transcript whole before Redis lets it go.
   auto lengths = reply_as<Pairs<long long>>(read->lengths).value_or(Pairs<long long>{});
   PgParams asked{text_array(c.c_id)};

@@ -142,11 +142,29 @@ BEGIN
 END $$;
 )sql";
 
+// Version 4: kept attachments (e-mail files), by content digest, and the conversations holding each:
+// written before a conversation leaves Redis, so its files are still served (to whoever could see it).
+constexpr const char* kAttachments = R"sql(
+CREATE TABLE attachments (
+  sha256       text PRIMARY KEY,
+  content_type text NOT NULL DEFAULT '',
+  content      bytea NOT NULL,
+  archived_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE attachment_conversations (
+  sha256          text NOT NULL,
+  conversation_id text NOT NULL,
+  PRIMARY KEY (sha256, conversation_id)
+);
+CREATE INDEX attachment_conversations_conversation ON attachment_conversations (conversation_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all{{1, "history", kHistory}, {2, "contact_conversations", kContactConversations},
-                                          {3, "retention", kRetention}};
+                                          {3, "retention", kRetention},
+                                          {4, "attachments", kAttachments}};
   return all;
 }
 

@@ -64,6 +64,25 @@ asio::awaitable<PgResult<std::vector<ConversationRef>>> HistoryReader::contact_c
   co_return out;
 }
 
+asio::awaitable<PgResult<std::optional<std::pair<std::string, std::string>>>> HistoryReader::attachment(
+    const std::string& sha256, const std::string& agent) {
+  using Found = std::optional<std::pair<std::string, std::string>>;
+  PgParams params{sha256, agent};
+  auto rows = co_await query(
+      "SELECT a.content_type, encode(a.content, 'hex') AS content FROM attachments a WHERE a.sha256 = $1 AND "
+      "($2 = '' OR EXISTS (SELECT 1 FROM attachment_conversations l JOIN conversations c ON c.id = l.conversation_id "
+      "WHERE l.sha256 = a.sha256 AND (c.agent = $2 OR c.record->>'offered_to' = $2)))",
+      std::move(params));
+  if (!rows) co_return unexpected(rows.error());
+  if (rows->rows.empty()) co_return Found();
+  const std::string& hex = rows->at(0, "content");
+  std::string bytes;
+  bytes.reserve(hex.size() / 2);
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1]));
+  co_return Found(std::pair{rows->at(0, "content_type"), std::move(bytes)});
+}
+
 asio::awaitable<PgResult<std::optional<ConversationDetail>>> HistoryReader::view(const std::string& id,
                                                                                  bool with_messages) {
   PgParams conv_id{id};

@@ -23,6 +23,10 @@ class HistoryReader {
 
   /// The conversation as the working set would show it, or nullopt when the history has none.
   boost::asio::awaitable<PgResult<std::optional<ConversationDetail>>> view(const std::string& id, bool with_messages);
+  /// A kept attachment Redis has let go: its content type and bytes, for `agent` only if a conversation
+  /// holding it was theirs (or was offered to them); for "" (an admin) always. nullopt otherwise.
+  boost::asio::awaitable<PgResult<std::optional<std::pair<std::string, std::string>>>> attachment(
+      const std::string& sha256, const std::string& agent);
   /// The conversations the history links to `contact` (those Redis has let go included).
   boost::asio::awaitable<PgResult<std::vector<ConversationRef>>> contact_conversations(const std::string& contact);
 

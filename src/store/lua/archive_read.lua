@@ -5,16 +5,36 @@
 --
 --! args: prefix
 --! rest: items
---! returns: conversations:reply messages:reply contacts:reply lengths:reply
+--! returns: conversations:reply messages:reply contacts:reply lengths:reply blobs:reply
 -- items: triples kind, conversation id, entry id — 'c', id, '' (the conversation), 'm', id, entry (a message)
 --        or 'a', id, '' (the conversation and its whole transcript, before it leaves Redis)
 -- conversations: {id, hash (flat), delivery (flat)} each, for those still in Redis
 -- messages: {conversation id, entry id, fields (flat)} each, for entries still there
 -- contacts: {id, hash (flat), attributes (flat)} each
 -- lengths: flat, conversation id → transcript length, for each 'a' item still in Redis
+-- blobs: {conversation id, sha256, content type, content} each, the kept attachments of each 'a' item
 
 local prefix = a_prefix
-local conversations, messages, contacts, lengths, seen = {}, {}, {}, {}, {}
+local conversations, messages, contacts, lengths, blobs, seen = {}, {}, {}, {}, {}, {}
+
+-- The kept attachments a transcript entry's `attachments` field names (/v1/attachments/<sha256>).
+local function kept_attachments(fields, conv, found)
+  for n = 1, #fields, 2 do
+    if fields[n] == 'attachments' and fields[n + 1] ~= '' and fields[n + 1] ~= '[]' then
+      local ok, list = pcall(cjson.decode, fields[n + 1])
+      if ok and type(list) == 'table' then
+        for _, a in ipairs(list) do
+          local sha = type(a) == 'table' and type(a.url) == 'string' and string.match(a.url, '^/v1/attachments/(%x+)$')
+          if sha and not found[sha] then
+            found[sha] = true
+            local blob = redis.call('HMGET', K.blob(prefix, sha), 'type', 'content')
+            if blob[2] then blobs[#blobs + 1] = {conv, sha, blob[1] or '', blob[2]} end
+          end
+        end
+      end
+    end
+  end
+end
 for i = REST_FROM, #ARGV, 3 do
   local kind, conv, entry = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if kind == 'c' or kind == 'a' then
@@ -23,7 +43,11 @@ for i = REST_FROM, #ARGV, 3 do
       conversations[#conversations + 1] = {conv, hash, redis.call('HGETALL', K.delivery(prefix, conv))}
       if kind == 'a' then
         local all = redis.call('XRANGE', K.transcript(prefix, conv), '-', '+')
-        for _, e in ipairs(all) do messages[#messages + 1] = {conv, e[1], e[2]} end
+        local found = {}
+        for _, e in ipairs(all) do
+          messages[#messages + 1] = {conv, e[1], e[2]}
+          kept_attachments(e[2], conv, found)
+        end
         lengths[#lengths + 1] = conv
         lengths[#lengths + 1] = #all
       end
@@ -41,4 +65,4 @@ for i = REST_FROM, #ARGV, 3 do
     if #found > 0 then messages[#messages + 1] = {conv, entry, found[1][2]} end
   end
 end
-return {conversations, messages, contacts, lengths}
+return {conversations, messages, contacts, lengths, blobs}

@@ -2,7 +2,8 @@
 -- resolved, resolved when the archive read it, and its transcript has the length PostgreSQL confirmed:
 -- a customer who wrote again in between keeps it in Redis (and it is archived again later).
 -- Gone with it: its hash, transcript, delivery statuses and declines, its place in the resolved list,
--- its contact's and agent's links to it, and where its replies' delivery reports would have gone.
+-- its contact's and agent's links to it, where its replies' delivery reports would have gone, and its
+-- hold on kept attachments (a file no conversation in Redis holds any more goes: the history has it).
 --
 --! args: prefix
 --! rest: items
@@ -11,6 +12,28 @@
 
 local prefix = a_prefix
 local evicted = {}
+
+-- Lets go of the kept attachments `conv`'s transcript names.
+local function release_attachments(conv, transcript)
+  for _, e in ipairs(redis.call('XRANGE', transcript, '-', '+')) do
+    local fields = e[2]
+    for n = 1, #fields, 2 do
+      if fields[n] == 'attachments' and fields[n + 1] ~= '' and fields[n + 1] ~= '[]' then
+        local ok, list = pcall(cjson.decode, fields[n + 1])
+        if ok and type(list) == 'table' then
+          for _, a in ipairs(list) do
+            local sha = type(a) == 'table' and type(a.url) == 'string' and string.match(a.url, '^/v1/attachments/(%x+)$')
+            if sha then
+              local holders = K.blob_conversations(prefix, sha)
+              redis.call('SREM', holders, conv)
+              if redis.call('SCARD', holders) == 0 then redis.call('DEL', K.blob(prefix, sha), holders) end
+            end
+          end
+        end
+      end
+    end
+  end
+end
 for i = REST_FROM, #ARGV, 3 do
   local conv, resolved_at, length = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local key = K.conversation(prefix, conv)
@@ -23,6 +46,7 @@ for i = REST_FROM, #ARGV, 3 do
         redis.call('DEL', K.provider_message(prefix, channel, s.provider_id))
       end
     end
+    release_attachments(conv, K.transcript_of(key))
     redis.call('DEL', key, K.transcript_of(key), K.delivery_of(key), K.declined_of(key))
     redis.call('ZREM', K.resolved(prefix), conv)
     if contact and contact ~= '' then
