@@ -3,6 +3,7 @@
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace omniroute {
@@ -64,12 +65,20 @@ std::string skeleton(const std::string& word) {
 
 SearchForm search_form(std::string_view text) {
   SearchForm out;
-  const icu::Transliterator* t = to_latin();
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  if (t) t->transliterate(u);
-  else u.toLower();
   std::string latin;
-  u.toUTF8String(latin);
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    // Latin letters already (English, and Hindi or Telugu typed in Latin): no transliteration to pay for.
+    latin.reserve(text.size());
+    for (char c : text) latin += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  } else {
+    const icu::Transliterator* t = to_latin();
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    if (t) t->transliterate(u);
+    else u.toLower();
+    u.toUTF8String(latin);
+  }
   // Words of letters and digits; ICU's apostrophes (a'ega) join, everything else separates.
   std::string word;
   auto flush = [&] {

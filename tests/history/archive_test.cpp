@@ -8,6 +8,7 @@
 #include <set>
 
 #include "integration/config_builder.hpp"
+#include "omniroute/search_form.hpp"
 #include "integration/test_config.hpp"
 #include "integration/webhook_load.hpp"
 #include "support/daemon_process.hpp"
@@ -195,6 +196,29 @@ TEST_F(Archive, AResolvedConversationLeavesRedisAndAnswersTheSameFromPostgres) {
   ASSERT_NE(next, old);
   auto current = as("GET", "/v1/conversations/" + next);
   EXPECT_NE(current.body.find("\"id\":\"" + old + "\""), std::string::npos) << current.body;
+}
+
+TEST_F(Archive, TheHistoryIndexFindsTheSameWordsAcrossScriptsAndTypos) {
+  DaemonProcess daemon(config(), port);
+  ASSERT_EQ(post_message(port, "s1", "+919848022301", "रिफंड कब आएगा").status, 200);
+  ASSERT_EQ(post_message(port, "s2", "+919848022302", "నా ఆర్డర్ ఇంకా రాలేదు").status, 200);
+  ASSERT_EQ(post_message(port, "s3", "+919848022303", "my parcel was damaged").status, 200);
+  ASSERT_TRUE(eventually([&] { return archived() == 3; }, 15'000)) << daemon.log();
+  // What the search endpoint will ask: the query's sound form against the index (pg_trgm word similarity).
+  auto found = [&](const std::string& query) {
+    const SearchForm q = search_form(query);
+    auto rows = pg.query("SELECT record->>'provider_id' FROM messages WHERE '" + q.sound +
+                         "' <% search ORDER BY word_similarity('" + q.sound + "', search) DESC");
+    std::string out;
+    for (const auto& r : rows) out += (out.empty() ? "" : ",") + r[0];
+    return out;
+  };
+  EXPECT_EQ(found("refund kab aayega"), "s1");  // Latin letters find Devanagari
+  EXPECT_EQ(found("refnd kab ayega"), "s1");    // with typos
+  EXPECT_EQ(found("naa order"), "s2");          // and Telugu
+  EXPECT_EQ(found("రిఫండ్"), "s1");              // Telugu script finds the Hindi word too
+  EXPECT_EQ(found("parcel damaged"), "s3");
+  EXPECT_EQ(found("invoice"), "");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 
+#include "omniroute/search_form.hpp"
 #include "omniroute/text.hpp"
 #include "store/records.hpp"
 #include "store/scripts.hpp"
@@ -19,9 +20,9 @@ namespace json = boost::json;
 /// The batch's rows, column by column (each becomes one text[] parameter).
 struct Archive::Columns {
   std::vector<std::string> c_id, c_record, c_delivery, c_channel, c_queue, c_agent, c_contact, c_state, c_created,
-      c_resolved;
-  std::vector<std::string> m_conv, m_entry, m_at, m_id, m_record;
-  std::vector<std::string> k_id, k_record, k_attributes, k_name;
+      c_resolved, c_search;
+  std::vector<std::string> m_conv, m_entry, m_at, m_id, m_record, m_search;
+  std::vector<std::string> k_id, k_record, k_attributes, k_name, k_search, k_digits;
   std::vector<std::string> h_kind, h_handle, h_contact;
   std::vector<std::string> l_contact, l_conv, l_since;  // contact_conversations
 };
@@ -44,6 +45,13 @@ std::string record_json(const Fields& fields) {
     text.replace(at, 6, "\\ufffd");
   }
   return text;
+}
+
+/// What the search index holds for `text`: its Latin form, " | ", its sound form ("" for no text).
+std::string search_text(const std::string& text) {
+  if (text.empty()) return "";
+  SearchForm f = search_form(valid_text(text));
+  return f.latin.empty() ? "" : f.latin + " | " + f.sound;
 }
 
 /// Bytes as lowercase hex (decode($n, 'hex') in SQL).
@@ -100,26 +108,30 @@ std::string month_of(std::int64_t ms) {
 
 constexpr const char* kWrite = R"sql(
 WITH conv AS (
-  INSERT INTO conversations (id, record, delivery, channel, queue, agent, contact_id, state, created_at, resolved_at)
+  INSERT INTO conversations (id, record, delivery, channel, queue, agent, contact_id, state, created_at, resolved_at,
+                             search)
   SELECT t.id, t.record::jsonb, t.delivery::jsonb, t.channel, t.queue, t.agent, t.contact, t.state,
          coalesce(to_timestamp(nullif(t.created, '')::bigint / 1000.0), now()),
-         to_timestamp(nullif(t.resolved, '')::bigint / 1000.0)
+         to_timestamp(nullif(t.resolved, '')::bigint / 1000.0), t.search
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-              $9::text[], $10::text[]) AS t(id, record, delivery, channel, queue, agent, contact, state, created, resolved)
+              $9::text[], $10::text[], $26::text[])
+       AS t(id, record, delivery, channel, queue, agent, contact, state, created, resolved, search)
   ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, delivery = EXCLUDED.delivery, channel = EXCLUDED.channel,
     queue = EXCLUDED.queue, agent = EXCLUDED.agent, contact_id = EXCLUDED.contact_id, state = EXCLUDED.state,
-    resolved_at = EXCLUDED.resolved_at, archived_at = now()
+    resolved_at = EXCLUDED.resolved_at, search = EXCLUDED.search, archived_at = now()
 ), msg AS (
-  INSERT INTO messages (conversation_id, entry_id, at, id, record)
-  SELECT t.conv, t.entry, to_timestamp(t.at::bigint / 1000.0), t.id, t.record::jsonb
-  FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) AS t(conv, entry, at, id, record)
+  INSERT INTO messages (conversation_id, entry_id, at, id, record, search)
+  SELECT t.conv, t.entry, to_timestamp(t.at::bigint / 1000.0), t.id, t.record::jsonb, t.search
+  FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $27::text[])
+       AS t(conv, entry, at, id, record, search)
   ON CONFLICT DO NOTHING
 ), con AS (
-  INSERT INTO contacts (id, record, attributes, name)
-  SELECT t.id, t.record::jsonb, t.attributes::jsonb, t.name
-  FROM unnest($16::text[], $17::text[], $18::text[], $19::text[]) AS t(id, record, attributes, name)
+  INSERT INTO contacts (id, record, attributes, name, search, search_digits)
+  SELECT t.id, t.record::jsonb, t.attributes::jsonb, t.name, t.search, t.digits
+  FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $28::text[], $29::text[])
+       AS t(id, record, attributes, name, search, digits)
   ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, attributes = EXCLUDED.attributes, name = EXCLUDED.name,
-    archived_at = now()
+    search = EXCLUDED.search, search_digits = EXCLUDED.search_digits, archived_at = now()
 ), han AS (
   INSERT INTO contact_handles (kind, handle, contact_id)
   SELECT t.kind, t.handle, t.contact FROM unnest($20::text[], $21::text[], $22::text[]) AS t(kind, handle, contact)
@@ -140,6 +152,7 @@ Columns columns_of(const ArchiveReadResult& read) {
     const Fields f = fields_of(*hash);
     c.c_id.push_back(id);
     c.c_record.push_back(record_json(f));
+    c.c_search.push_back(search_text(field(f, "subject")));
     c.c_delivery.push_back(record_json(fields_of(*delivery)));
     c.c_channel.push_back(field(f, "channel"));
     c.c_queue.push_back(field(f, "queue"));
@@ -159,6 +172,7 @@ Columns columns_of(const ArchiveReadResult& read) {
     c.m_at.push_back(at);
     c.m_id.push_back(field(f, "id"));
     c.m_record.push_back(record_json(f));
+    c.m_search.push_back(search_text(field(f, "text")));
   }
   using Contact = std::tuple<std::string, ReplyRef, ReplyRef>;
   std::set<std::pair<std::string, std::string>> handles;
@@ -169,6 +183,18 @@ Columns columns_of(const ArchiveReadResult& read) {
     c.k_record.push_back(record_json(f));
     c.k_attributes.push_back(record_json(fields_of(*attributes)));
     c.k_name.push_back(field(f, "name"));
+    // A contact is found by name and by its handles (e-mail, chat ids; phone numbers by their digits too).
+    std::string words = field(f, "name"), digits;
+    for (const auto& [name, value] : f) {
+      if (!name.starts_with("handle:")) continue;
+      words += " " + name.substr(name.find(':', 7) == std::string::npos ? 7 : name.find(':', 7) + 1);
+      for (char ch : name) {
+        if (ch >= '0' && ch <= '9') digits += ch;
+      }
+      digits += ' ';
+    }
+    c.k_search.push_back(search_text(words));
+    c.k_digits.push_back(std::move(digits));
     // Handles are fields handle:<kind>:<handle> of the contact's hash, its conversations conv:<id> → since.
     for (const auto& [name, value] : f) {
       if (name.starts_with("conv:")) {
@@ -227,7 +253,8 @@ asio::awaitable<PgResult<bool>> Archive::write(const Columns& c) {
                   text_array(c.k_id),       text_array(c.k_record),   text_array(c.k_attributes),
                   text_array(c.k_name),     text_array(c.h_kind),     text_array(c.h_handle),
                   text_array(c.h_contact),  text_array(c.l_contact),  text_array(c.l_conv),
-                  text_array(c.l_since)};
+                  text_array(c.l_since),    text_array(c.c_search),   text_array(c.m_search),
+                  text_array(c.k_search),   text_array(c.k_digits)};
   auto written = co_await history_.query(kWrite, std::move(params));
   if (!written) co_return unexpected(written.error());
   co_return true;

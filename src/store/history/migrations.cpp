@@ -159,12 +159,28 @@ CREATE TABLE attachment_conversations (
 CREATE INDEX attachment_conversations_conversation ON attachment_conversations (conversation_id);
 )sql";
 
+// Version 5: search. Each message, conversation (subject) and contact (name, handles) carries its search
+// forms (omniroute/search_form.hpp: the Latin transliteration, then " | " and the consonant skeleton) in
+// one column, indexed for pg_trgm's word similarity (one index each: inserts stay cheap); a contact
+// also its handles' digits, for phone numbers written any way.
+constexpr const char* kSearch = R"sql(
+ALTER TABLE messages ADD COLUMN search text NOT NULL DEFAULT '';
+CREATE INDEX messages_search ON messages USING gin (search gin_trgm_ops);
+ALTER TABLE conversations ADD COLUMN search text NOT NULL DEFAULT '';
+CREATE INDEX conversations_search ON conversations USING gin (search gin_trgm_ops);
+ALTER TABLE contacts ADD COLUMN search text NOT NULL DEFAULT '',
+                     ADD COLUMN search_digits text NOT NULL DEFAULT '';
+CREATE INDEX contacts_search ON contacts USING gin (search gin_trgm_ops);
+CREATE INDEX contacts_search_digits ON contacts USING gin (search_digits gin_trgm_ops);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all{{1, "history", kHistory}, {2, "contact_conversations", kContactConversations},
                                           {3, "retention", kRetention},
-                                          {4, "attachments", kAttachments}};
+                                          {4, "attachments", kAttachments},
+                                          {5, "search", kSearch}};
   return all;
 }
 
