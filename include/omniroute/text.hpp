@@ -25,5 +25,7 @@ std::string text_excerpt(std::string_view s, std::size_t max_bytes);
 
 /// `s` with ASCII letters lowercased; other bytes untouched.
 std::string ascii_lower(std::string_view s);
+/// User-perceived characters (extended grapheme clusters) in valid UTF-8: "कि" is 1, "ab" is 2.
+std::size_t grapheme_count(std::string_view s);
 
 }  // namespace omniroute

@@ -41,27 +41,7 @@ asio::awaitable<Response> AdminRoutes::contact(const std::string& id) {
   auto found = co_await contacts_.read(id);
   if (!found) co_return unavailable();
   if (!*found) co_return json_error(404, "not_found", "no contact '" + id + "'");
-  const Contact& v = **found;
-  if (!v.merged_into.empty()) {
-    co_return json_response(200, json::serialize(json::object{{"id", id},
-                                                              {"merged_into", v.merged_into},
-                                                              {"merged_at", time_or_null(v.merged_at)}}));
-  }
-  json::array handle_list, conv_list;
-  for (const auto& h : v.handles) handle_list.push_back(json::value(handle_shown(h)));
-  std::vector<std::string> conv_ids = v.conversations;
-  std::sort(conv_ids.begin(), conv_ids.end(), [](const std::string& a, const std::string& b) {
-    return std::atoll(a.c_str() + 1) < std::atoll(b.c_str() + 1);
-  });
-  for (const auto& c : conv_ids) conv_list.push_back(json::value(c));
-  json::object attributes;
-  for (const auto& [name, value] : v.attributes) attributes[name] = value;
-  co_return json_response(200, json::serialize(json::object{{"id", id},
-                                                            {"name", v.name},
-                                                            {"handles", std::move(handle_list)},
-                                                            {"attributes", std::move(attributes)},
-                                                            {"conversations", std::move(conv_list)},
-                                                            {"created_at", time_or_null(v.created_at)}}));
+  co_return json_response(200, json::serialize(contact_json(**found)));
 }
 
 asio::awaitable<Response> AdminRoutes::update_contact(const std::string& id, const http::Request& request) {

@@ -96,6 +96,9 @@ void AgentRoutes::add_routes(ApiRoutes& table) {
     std::string reader = call.caller.is_admin() ? std::string() : call.caller.agent;
     co_return co_await attachment(reader, call.params["sha256"]);
   });
+  table.add(verb::get, "/v1/search", Role::agent_or_admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await search(call.caller, call.request);
+  });
   table.add(verb::get, "/v1/conversations/{id}", Role::agent_or_admin,
             on_conversation([this](RouteCall& call, const std::string& id) { return get_conversation(call.caller, id); }));
   table.add(verb::post, "/v1/conversations/{id}/notes", Role::agent_or_admin,

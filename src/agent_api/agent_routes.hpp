@@ -68,6 +68,8 @@ class AgentRoutes {
   boost::asio::awaitable<http::Response> answer_offer(const std::string& agent, const std::string& id, bool accept);
   /// The conversation with its transcript: to its agent, the agent it is offered to, or the admin (`agent` "").
   boost::asio::awaitable<http::Response> get_conversation(const Caller& caller, const std::string& id);
+  /// GET /v1/search (search_routes.cpp).
+  boost::asio::awaitable<http::Response> search(const Caller& caller, const http::Request& request);
   boost::asio::awaitable<http::Response> reply(const std::string& agent, const std::string& id, const http::Request& request);
   boost::asio::awaitable<http::Response> resolve(const std::string& agent, const std::string& id);
   /// The satisfaction survey to send when `c` is resolved (JSON for resolve.lua), or "" when its channel sends none.

@@ -182,4 +182,25 @@ std::string_view string_at(const json::object& o, std::initializer_list<std::str
   return s ? std::string_view(*s) : std::string_view();
 }
 
+json::object contact_json(const Contact& v) {
+  if (!v.merged_into.empty()) {
+    return json::object{{"id", v.id}, {"merged_into", v.merged_into}, {"merged_at", time_or_null(v.merged_at)}};
+  }
+  json::array handle_list, conv_list;
+  for (const auto& h : v.handles) handle_list.push_back(json::value(handle_shown(h)));
+  std::vector<std::string> conv_ids = v.conversations;
+  std::sort(conv_ids.begin(), conv_ids.end(), [](const std::string& a, const std::string& b) {
+    return std::atoll(a.c_str() + 1) < std::atoll(b.c_str() + 1);
+  });
+  for (const auto& c : conv_ids) conv_list.push_back(json::value(c));
+  json::object attributes;
+  for (const auto& [name, value] : v.attributes) attributes[name] = value;
+  return json::object{{"id", v.id},
+                      {"name", v.name},
+                      {"handles", std::move(handle_list)},
+                      {"attributes", std::move(attributes)},
+                      {"conversations", std::move(conv_list)},
+                      {"created_at", time_or_null(v.created_at)}};
+}
+
 }  // namespace omniroute::agent_api

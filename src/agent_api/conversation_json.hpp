@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "omniroute/contact.hpp"
 #include "omniroute/conversation.hpp"
 #include "omniroute/event.hpp"
 
@@ -40,5 +41,8 @@ std::string_view string_at(const boost::json::object& o, std::initializer_list<s
 boost::json::value time_or_null(const std::optional<Time>& at);
 /// A handle ("<kind>:<handle>") as the API shows it: the handle alone.
 std::string handle_shown(const std::string& handle);
+
+/// A contact as GET /v1/contacts/<id> answers it (a merged one: id, merged_into, merged_at).
+boost::json::object contact_json(const Contact& contact);
 
 }  // namespace omniroute::agent_api

@@ -99,4 +99,21 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+std::size_t grapheme_count(std::string_view s) {
+  std::size_t count = 0;
+  utf8proc_int32_t state = 0, previous = -1;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) break;
+    if (previous < 0 || utf8proc_grapheme_break_stateful(previous, cp, &state)) ++count;
+    previous = cp;
+    p += n;
+    left -= n;
+  }
+  return count;
+}
+
 }  // namespace omniroute

@@ -83,6 +83,64 @@ asio::awaitable<PgResult<std::optional<std::pair<std::string, std::string>>>> Hi
   co_return Found(std::pair{rows->at(0, "content_type"), std::move(bytes)});
 }
 
+namespace {
+std::vector<SearchHit> hits_of(const PgRows& rows) {
+  std::vector<SearchHit> out;
+  for (const auto& row : rows.rows) {
+    out.push_back({row[0].value_or(""), std::atof(row[1].value_or("0").c_str()), row[2].value_or("")});
+  }
+  return out;
+}
+}  // namespace
+
+asio::awaitable<PgResult<std::vector<SearchHit>>> HistoryReader::search_conversations(const SearchQuery& q, int limit,
+                                                                                       int offset) {
+  // Word similarity of the query's forms (Latin spelling, sound skeleton) within each message or subject.
+  static constexpr const char* kSql = R"sql(
+WITH hits AS (
+  SELECT m.conversation_id AS id,
+         greatest(word_similarity($1, m.search), word_similarity($2, m.search)) AS score,
+         m.record->>'text' AS snippet
+  FROM messages m WHERE $1 <% m.search OR $2 <% m.search
+  UNION ALL
+  SELECT c.id, greatest(word_similarity($1, c.search), word_similarity($2, c.search)), c.record->>'subject'
+  FROM conversations c WHERE $1 <% c.search OR $2 <% c.search
+), best AS (
+  SELECT DISTINCT ON (h.id) h.id, h.score, h.snippet FROM hits h ORDER BY h.id, h.score DESC
+)
+SELECT b.id, b.score, b.snippet FROM best b JOIN conversations c ON c.id = b.id
+WHERE ($3 = '' OR c.channel = $3) AND ($4 = '' OR c.queue = $4) AND ($5 = '' OR c.agent = $5)
+  AND ($6 = '' OR c.state = $6)
+  AND ($7 = '' OR $7 = ANY (string_to_array(c.record->>'labels', ',')))
+  AND ($8 = '' OR c.created_at >= to_timestamp($8::bigint / 1000.0))
+  AND ($9 = '' OR c.created_at < to_timestamp($9::bigint / 1000.0))
+ORDER BY b.score DESC, b.id DESC LIMIT $10 OFFSET $11
+)sql";
+  PgParams params{q.latin, q.sound, q.channel, q.queue, q.agent, q.state, q.label, q.from_ms, q.to_ms,
+                  std::to_string(limit), std::to_string(offset)};
+  auto rows = co_await query(kSql, std::move(params));
+  if (!rows) co_return unexpected(rows.error());
+  co_return hits_of(*rows);
+}
+
+asio::awaitable<PgResult<std::vector<SearchHit>>> HistoryReader::search_contacts(const SearchQuery& q, int limit,
+                                                                                  int offset) {
+  static constexpr const char* kSql = R"sql(
+SELECT k.id,
+       greatest(word_similarity($1, k.search), word_similarity($2, k.search),
+                CASE WHEN $3 <> '' AND k.search_digits LIKE '%' || $3 || '%' THEN 1 ELSE 0 END) AS score,
+       k.name
+FROM contacts k
+WHERE ($1 <% k.search OR $2 <% k.search OR ($3 <> '' AND k.search_digits LIKE '%' || $3 || '%'))
+  AND ($4 = '' OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.agent = $4))
+ORDER BY score DESC, k.id DESC LIMIT $5 OFFSET $6
+)sql";
+  PgParams params{q.latin, q.sound, q.digits, q.reader_agent, std::to_string(limit), std::to_string(offset)};
+  auto rows = co_await query(kSql, std::move(params));
+  if (!rows) co_return unexpected(rows.error());
+  co_return hits_of(*rows);
+}
+
 asio::awaitable<PgResult<std::optional<ConversationDetail>>> HistoryReader::view(const std::string& id,
                                                                                  bool with_messages) {
   PgParams conv_id{id};

@@ -17,6 +17,21 @@
 
 namespace omniroute::store::history {
 
+/// One search hit: a conversation or contact id, how well it matched (0–1), and the text that matched.
+struct SearchHit {
+  std::string id;
+  double score = 0;
+  std::string snippet;
+};
+
+/// What a search asks (the query's search forms, and the conversation filters; "" = any).
+struct SearchQuery {
+  std::string latin, sound, digits;  // digits: the query's digits when it reads as a phone number
+  std::string channel, queue, agent, label, state;
+  std::string from_ms, to_ms;        // created between ("" = open)
+  std::string reader_agent;          // "" for an admin; else contacts only of conversations they had
+};
+
 class HistoryReader {
  public:
   HistoryReader(boost::asio::any_io_executor executor, std::string url, int connections);
@@ -27,6 +42,11 @@ class HistoryReader {
   /// holding it was theirs (or was offered to them); for "" (an admin) always. nullopt otherwise.
   boost::asio::awaitable<PgResult<std::optional<std::pair<std::string, std::string>>>> attachment(
       const std::string& sha256, const std::string& agent);
+  /// Conversations whose messages, notes or subject match, best first (each once, with its best match).
+  boost::asio::awaitable<PgResult<std::vector<SearchHit>>> search_conversations(const SearchQuery& q, int limit,
+                                                                                 int offset);
+  /// Contacts whose name, handles or phone digits match, best first.
+  boost::asio::awaitable<PgResult<std::vector<SearchHit>>> search_contacts(const SearchQuery& q, int limit, int offset);
   /// The conversations the history links to `contact` (those Redis has let go included).
   boost::asio::awaitable<PgResult<std::vector<ConversationRef>>> contact_conversations(const std::string& contact);
 
