@@ -143,17 +143,6 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       assigner_(assigner),
       send_policies_(std::move(send_policies)) {}
 
-namespace {
-
-/// The raw query of a request's target ("" when it has none): the handlers decode what they read.
-std::string_view query_of(const http::Request& request) {
-  std::string_view target = request.target();
-  auto q = target.find('?');
-  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-}
-
-}  // namespace
-
 void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
   using http::Role;
   using verb = http::beast_http::verb;

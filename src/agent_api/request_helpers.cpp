@@ -34,6 +34,12 @@ std::string query_param(std::string_view query, std::string_view name) {
   return query_value(query, name).value_or(std::string());
 }
 
+std::string_view query_of(const http::Request& request) {
+  std::string_view target = request.target();
+  auto q = target.find('?');
+  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
 long limit_param(std::string_view query, long fallback, long most) {
   long limit = std::clamp(std::atol(query_param(query, "limit").c_str()), 0L, most);
   return limit == 0 ? fallback : limit;

@@ -27,6 +27,8 @@ std::string string_field(const boost::json::object& o, std::string_view key);
 
 /// The percent-decoded value of `name` in a query string or a whole request target (Boost.URL; "" when absent).
 std::string query_param(std::string_view query, std::string_view name);
+/// The raw query of a request's target ("" when it has none): the handlers decode what they read.
+std::string_view query_of(const http::Request& request);
 
 /// The `limit` query parameter: `fallback` when absent or 0, at most `most`.
 long limit_param(std::string_view query, long fallback, long most);

@@ -26,12 +26,6 @@ namespace {
 
 constexpr int kMaxLimit = 100;
 
-std::string_view query_of(const http::Request& request) {
-  std::string_view target = request.target();
-  auto q = target.find('?');
-  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-}
-
 /// "98480 22338", "+91 98480-22338": the digits, when the query reads as a phone number (6+ digits and
 /// nothing but digits, spaces, +, -, ( and )).
 std::string phone_digits(const std::string& q) {

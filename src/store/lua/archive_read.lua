@@ -1,3 +1,4 @@
+--! uses: lib_attachments
 -- archive_read.lua: what one archive batch writes to PostgreSQL, read in one step: each named
 -- conversation's hash and delivery statuses, each named transcript entry, and the contact of each
 -- conversation (its hash, with its handles as handle:<kind>:<handle> fields, and its attributes).
@@ -17,24 +18,17 @@
 local prefix = a_prefix
 local conversations, messages, contacts, lengths, blobs, seen = {}, {}, {}, {}, {}, {}
 
--- The kept attachments a transcript entry's `attachments` field names (/v1/attachments/<sha256>).
+-- The kept attachments of one transcript entry (each file once per conversation).
 local function kept_attachments(fields, conv, found)
-  for n = 1, #fields, 2 do
-    if fields[n] == 'attachments' and fields[n + 1] ~= '' and fields[n + 1] ~= '[]' then
-      local ok, list = pcall(cjson.decode, fields[n + 1])
-      if ok and type(list) == 'table' then
-        for _, a in ipairs(list) do
-          local sha = type(a) == 'table' and type(a.url) == 'string' and string.match(a.url, '^/v1/attachments/(%x+)$')
-          if sha and not found[sha] then
-            found[sha] = true
-            local blob = redis.call('HMGET', K.blob(prefix, sha), 'type', 'content')
-            if blob[2] then blobs[#blobs + 1] = {conv, sha, blob[1] or '', blob[2]} end
-          end
-        end
-      end
+  for _, sha in ipairs(attachment_digests(fields)) do
+    if not found[sha] then
+      found[sha] = true
+      local blob = redis.call('HMGET', K.blob(prefix, sha), 'type', 'content')
+      if blob[2] then blobs[#blobs + 1] = {conv, sha, blob[1] or '', blob[2]} end
     end
   end
 end
+
 for i = REST_FROM, #ARGV, 3 do
   local kind, conv, entry = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if kind == 'c' or kind == 'a' then

@@ -1,3 +1,4 @@
+--! uses: lib_attachments
 -- evict.lua: let archived conversations go from the working set. Each goes only while it is still
 -- resolved, resolved when the archive read it, and its transcript has the length PostgreSQL confirmed:
 -- a customer who wrote again in between keeps it in Redis (and it is archived again later).
@@ -16,24 +17,14 @@ local evicted = {}
 -- Lets go of the kept attachments `conv`'s transcript names.
 local function release_attachments(conv, transcript)
   for _, e in ipairs(redis.call('XRANGE', transcript, '-', '+')) do
-    local fields = e[2]
-    for n = 1, #fields, 2 do
-      if fields[n] == 'attachments' and fields[n + 1] ~= '' and fields[n + 1] ~= '[]' then
-        local ok, list = pcall(cjson.decode, fields[n + 1])
-        if ok and type(list) == 'table' then
-          for _, a in ipairs(list) do
-            local sha = type(a) == 'table' and type(a.url) == 'string' and string.match(a.url, '^/v1/attachments/(%x+)$')
-            if sha then
-              local holders = K.blob_conversations(prefix, sha)
-              redis.call('SREM', holders, conv)
-              if redis.call('SCARD', holders) == 0 then redis.call('DEL', K.blob(prefix, sha), holders) end
-            end
-          end
-        end
-      end
+    for _, sha in ipairs(attachment_digests(e[2])) do
+      local holders = K.blob_conversations(prefix, sha)
+      redis.call('SREM', holders, conv)
+      if redis.call('SCARD', holders) == 0 then redis.call('DEL', K.blob(prefix, sha), holders) end
     end
   end
 end
+
 for i = REST_FROM, #ARGV, 3 do
   local conv, resolved_at, length = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local key = K.conversation(prefix, conv)
