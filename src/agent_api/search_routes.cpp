@@ -25,6 +25,7 @@ using http::Response;
 namespace {
 
 constexpr int kMaxLimit = 100;
+constexpr std::size_t kMaxQuery = 200;  // user-perceived characters: a question, not a document
 
 /// "98480 22338", "+91 98480-22338": the digits, when the query reads as a phone number (6+ digits and
 /// nothing but digits, spaces, +, -, ( and )).
@@ -42,7 +43,10 @@ bool parse_cursor(const std::string& cursor, int& conversations, int& contacts) 
   conversations = contacts = 0;
   if (cursor.empty()) return true;
   auto dot = cursor.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == cursor.size() || cursor.size() > 21) return false;
+  // Each side at most 9 digits: a page offset, never a number that overflows.
+  if (dot == std::string::npos || dot == 0 || dot > 9 || dot + 1 == cursor.size() || cursor.size() - dot - 1 > 9) {
+    return false;
+  }
   for (std::size_t i = 0; i < cursor.size(); ++i) {
     if (i != dot && (cursor[i] < '0' || cursor[i] > '9')) return false;
   }
@@ -56,9 +60,10 @@ bool parse_cursor(const std::string& cursor, int& conversations, int& contacts) 
 asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::Request& request) {
   const std::string_view query = query_of(request);
   const std::string q = query_param(query, "q");
-  if (grapheme_count(q) < 2) {
-    co_return json_error(400, "invalid_query", "'q' needs at least two characters");
-  }
+  if (!is_valid_utf8(q)) co_return json_error(400, "invalid_query", "'q' is not valid UTF-8");
+  const std::size_t length = grapheme_count(q);
+  if (length < 2) co_return json_error(400, "invalid_query", "'q' needs at least two characters");
+  if (length > kMaxQuery) co_return json_error(400, "invalid_query", "'q' is at most 200 characters");
   const std::string type = query_param(query, "type");
   if (!type.empty() && type != "conversation" && type != "contact") {
     co_return json_error(400, "invalid_type", "'type' is conversation or contact");

@@ -132,6 +132,15 @@ TEST_F(Search, BadQueriesAreRefusedClearly) {
   EXPECT_NE(as(kAdmin, "GET", "/v1/search?q=ab&limit=101").body.find("invalid_limit"), std::string::npos);
   EXPECT_NE(as(kAdmin, "GET", "/v1/search?q=ab&type=ticket").body.find("invalid_type"), std::string::npos);
   EXPECT_NE(as(kAdmin, "GET", "/v1/search?q=ab&cursor=zz").body.find("invalid_cursor"), std::string::npos);
+  EXPECT_NE(as(kAdmin, "GET", "/v1/search?q=ab&cursor=99999999999999999999.0").body.find("invalid_cursor"),
+            std::string::npos);
+  // Not UTF-8, or a document instead of a question: refused, never a database error.
+  auto bad = as(kAdmin, "GET", "/v1/search?q=%FF%FEab");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("invalid_query"), std::string::npos) << bad.body;
+  auto huge = as(kAdmin, "GET", "/v1/search?q=" + std::string(201, 'a'));
+  EXPECT_EQ(huge.status, 400);
+  EXPECT_NE(huge.body.find("at most 200"), std::string::npos) << huge.body;
   EXPECT_EQ(http_request(port, "GET", "/v1/search?q=ab").status, 401);
 }
 

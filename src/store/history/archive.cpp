@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 
+#include "omniroute/digest.hpp"
 #include "omniroute/search_form.hpp"
 #include "omniroute/text.hpp"
 #include "store/records.hpp"
@@ -52,18 +53,6 @@ std::string search_text(const std::string& text) {
   if (text.empty()) return "";
   SearchForm f = search_form(valid_text(text));
   return f.latin.empty() ? "" : f.latin + " | " + f.sound;
-}
-
-/// Bytes as lowercase hex (decode($n, 'hex') in SQL).
-std::string hex_of(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
 }
 
 /// A PostgreSQL text[] literal: {"a","b\"c"} (every element quoted, backslash and quote escaped).
@@ -280,7 +269,7 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
   // Their kept attachments, each file once (by digest) and linked to each conversation holding it.
   using Blob = std::tuple<std::string, std::string, std::string, std::string>;
   for (auto& [conv, sha, type, content] : reply_as<std::vector<Blob>>(read->blobs).value_or(std::vector<Blob>{})) {
-    PgParams blob{sha, valid_text(type), hex_of(content), conv};
+    PgParams blob{sha, valid_text(type), to_hex(content), conv};
     auto kept = co_await history_.query(
         "WITH a AS (INSERT INTO attachments (sha256, content_type, content) VALUES ($1, $2, decode($3, 'hex')) "
         "ON CONFLICT (sha256) DO NOTHING) "
