@@ -88,7 +88,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
       <${TopBar} t=${t} lang=${lang} setLang=${setLang} name=${session.agent.name} status=${status}
                  onStatus=${changeStatus} connected=${state.connection === 'open'} alerts=${alerts}
                  onAlerts=${async () => setAlerts(!alerts && await Notification.requestPermission?.() === 'granted')}
-                 onHelp=${() => setHelp(true)} onSignOut=${onSignOut} />
+                 onHelp=${() => setHelp(true)} onSignOut=${onSignOut} onOpen=${open} />
       ${error && html`<p class="error banner" role="alert">${error} <button class="link" onClick=${() => setError('')}>×</button></p>`}
       <div class="panes">
         <div class="left">

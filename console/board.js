@@ -10,6 +10,7 @@ import { formatNumber, formatSpan, formatTime, initialLanguage, rememberLanguage
 import { LanguagePicker, SignIn } from './signin.js';
 import { AgentAdmin, CannedAdmin, LabelAdmin } from './board_admin.js';
 import { Reports } from './board_reports.js';
+import { Search } from './search.js';
 
 function useNow() {
   const [now, setNow] = useState(Date.now());
@@ -312,6 +313,7 @@ function Board({ t, lang, setLang, onSignOut }) {
         <span class="meta">${t('total')}: ${formatNumber(totals.depth, lang)} · ${t('available')}: ${formatNumber(totals.available, lang)}</span>
         ${connection !== 'open' && html`<span class="connection" role="status">${t('reconnecting')}</span>`}
         <span class="spacer"></span>
+        <${Search} t=${t} lang=${lang} onOpen=${setOpenId} />
         <${LanguagePicker} lang=${lang} setLang=${setLang} />
         <button onClick=${onSignOut}>${t('signOut')}</button>
       </header>

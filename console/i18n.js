@@ -10,6 +10,7 @@ export const LANGUAGES = [
 
 const WORDS = {
   en: {
+    search: 'Search', searchPlaceholder: 'Search names, phones, words… (Ctrl+K)', searchResults: 'Search results', noResults: 'Nothing found', moreResults: 'More results', searchUnavailable: 'The history cannot be searched right now; try again shortly.',
     manageLabels: 'Labels', labelName: 'Label', description: 'Description', colour: 'Colour', labelsStay: 'Removing a label here keeps it on the conversations that have it.', lag: 'Lag', lastPoll: 'Last poll', rateLimit: 'Rate limit', perSecond: '{n}/s', satisfaction: 'Satisfaction (1–5)', average: 'Average', wallClock: 'Waited (clock time)', businessClock: 'Business hours (SLA clock)', metOf: '{met} of {n}', score: 'Score', reports: 'Reports', from: 'From', to: 'To', groupBy: 'Group by', timeZone: 'Time zone', measure: 'Chart', downloadCsv: 'Download CSV', count: 'Count', compliance: 'In time', noData: 'Nothing recorded in this period', chartLabel: '{m}, clock time waited: median (dark) and 90th percentile (pale); share in time at the end', reportTable: 'Response times', by_queue: 'Queue', by_channel: 'Channel', by_agent: 'Agent', by_label: 'Label', by_day: 'Day',
     tokenOnce: 'The token of {who}, shown only now (only its digest is kept):', newToken: 'New token',
     manageAgents: 'Manage agents', addAgent: 'Add agent', agentId: 'Id', name: 'Name', skills: 'Skills', save: 'Save',
@@ -47,6 +48,7 @@ const WORDS = {
     needsAnswer: 'waiting for your answer',
   },
   hi: {
+    search: 'खोजें', searchPlaceholder: 'नाम, फ़ोन, शब्द खोजें… (Ctrl+K)', searchResults: 'खोज के नतीजे', noResults: 'कुछ नहीं मिला', moreResults: 'और नतीजे', searchUnavailable: 'अभी इतिहास में खोज नहीं हो सकती; थोड़ी देर में फिर कोशिश करें।',
     manageLabels: 'लेबल', labelName: 'लेबल', description: 'विवरण', colour: 'रंग', labelsStay: 'यहाँ से हटाया गया लेबल उन बातचीतों पर बना रहता है जिन पर वह लगा है।', lag: 'देरी', lastPoll: 'आखिरी पोल', rateLimit: 'दर सीमा', perSecond: '{n}/से', satisfaction: 'संतुष्टि (1–5)', average: 'औसत', wallClock: 'प्रतीक्षा (घड़ी का समय)', businessClock: 'कामकाजी घंटे (SLA घड़ी)', metOf: '{n} में से {met}', score: 'स्कोर', reports: 'रिपोर्ट', from: 'से', to: 'तक', groupBy: 'समूह', timeZone: 'समय क्षेत्र', measure: 'चार्ट', downloadCsv: 'CSV डाउनलोड करें', count: 'संख्या', compliance: 'समय पर', noData: 'इस अवधि में कुछ दर्ज नहीं', chartLabel: '{m}, घड़ी के समय में प्रतीक्षा: माध्यिका (गहरा) और 90वाँ प्रतिशतक (हल्का); अंत में समय पर का हिस्सा', reportTable: 'जवाब का समय', by_queue: 'कतार', by_channel: 'चैनल', by_agent: 'एजेंट', by_label: 'लेबल', by_day: 'दिन',
     tokenOnce: '{who} का टोकन, केवल अभी दिखाया गया (सिर्फ़ उसका डाइजेस्ट रखा जाता है):', newToken: 'नया टोकन',
     manageAgents: 'एजेंट प्रबंधन', addAgent: 'एजेंट जोड़ें', agentId: 'आईडी', name: 'नाम', skills: 'कौशल', save: 'सहेजें',
@@ -83,6 +85,7 @@ const WORDS = {
     detected: 'भाषा', resolved: 'हल हुई', open: 'खुली', needsAnswer: 'आपके जवाब की प्रतीक्षा',
   },
   te: {
+    search: 'వెతుకు', searchPlaceholder: 'పేర్లు, ఫోన్లు, పదాలు వెతకండి… (Ctrl+K)', searchResults: 'వెతుకులాట ఫలితాలు', noResults: 'ఏమీ దొరకలేదు', moreResults: 'మరిన్ని ఫలితాలు', searchUnavailable: 'ప్రస్తుతం చరిత్రలో వెతకలేము; కాసేపటి తర్వాత మళ్లీ ప్రయత్నించండి.',
     manageLabels: 'లేబుళ్లు', labelName: 'లేబుల్', description: 'వివరణ', colour: 'రంగు', labelsStay: 'ఇక్కడ తీసివేసిన లేబుల్ అది ఉన్న సంభాషణలపై అలాగే ఉంటుంది.', lag: 'ఆలస్యం', lastPoll: 'చివరి పోల్', rateLimit: 'రేటు పరిమితి', perSecond: '{n}/సె', satisfaction: 'సంతృప్తి (1–5)', average: 'సగటు', wallClock: 'వేచిన సమయం (గడియారం)', businessClock: 'పని గంటలు (SLA గడియారం)', metOf: '{n}లో {met}', score: 'స్కోరు', reports: 'నివేదికలు', from: 'నుండి', to: 'వరకు', groupBy: 'సమూహం', timeZone: 'సమయ మండలం', measure: 'చార్ట్', downloadCsv: 'CSV డౌన్‌లోడ్', count: 'సంఖ్య', compliance: 'సమయానికి', noData: 'ఈ వ్యవధిలో ఏమీ నమోదు కాలేదు', chartLabel: '{m}, గడియార సమయంలో వేచినది: మధ్యస్థం (ముదురు) మరియు 90వ శతాంశం (లేత); చివర సమయానికి వాటా', reportTable: 'జవాబు సమయాలు', by_queue: 'క్యూ', by_channel: 'ఛానల్', by_agent: 'ఏజెంట్', by_label: 'లేబుల్', by_day: 'రోజు',
     tokenOnce: '{who} టోకెన్, ఇప్పుడు మాత్రమే చూపిస్తున్నాం (దాని డైజెస్ట్ మాత్రమే ఉంచుతాం):', newToken: 'కొత్త టోకెన్',
     manageAgents: 'ఏజెంట్ల నిర్వహణ', addAgent: 'ఏజెంట్‌ను జోడించు', agentId: 'ఐడీ', name: 'పేరు', skills: 'నైపుణ్యాలు', save: 'భద్రపరచు',

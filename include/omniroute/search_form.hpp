@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace omniroute {
 
@@ -21,5 +22,11 @@ struct SearchForm {
 
 /// The search forms of `text` (any script, valid UTF-8; ill-formed bytes are dropped).
 SearchForm search_form(std::string_view text);
+
+/// The words of `text`, as written there (any script), that a search for `query` matches: the same
+/// sound or Latin form as a word of the query, that form beginning with a query word of three letters
+/// or more, or one letter from it; digits when the query's digits (four or more) are in them. What a
+/// result's snippet marks; each word once, in the order of the text.
+std::vector<std::string> matched_words(std::string_view text, std::string_view query);
 
 }  // namespace omniroute

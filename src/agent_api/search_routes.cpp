@@ -55,6 +55,13 @@ bool parse_cursor(const std::string& cursor, int& conversations, int& contacts) 
   return true;
 }
 
+/// The snippet's words the query matched (any script), for the page to mark.
+json::array highlights(const std::string& snippet, const std::string& q) {
+  json::array out;
+  for (auto& w : matched_words(snippet, q)) out.push_back(json::value(std::move(w)));
+  return out;
+}
+
 }  // namespace
 
 asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::Request& request) {
@@ -116,8 +123,14 @@ asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::
           if (!may) co_return unavailable();
           if (!*may) continue;
         }
-        results.push_back(json::object{{"type", "conversation"}, {"id", hit.id}, {"score", hit.score},
-                                       {"snippet", text_excerpt(hit.snippet, 240)}, {"conversation", std::move(**found)}});
+        std::string snippet = text_excerpt(hit.snippet, 240);
+        json::array marks = highlights(snippet, q);
+        results.push_back(json::object{{"type", "conversation"},
+                                       {"id", hit.id},
+                                       {"score", hit.score},
+                                       {"snippet", std::move(snippet)},
+                                       {"highlights", std::move(marks)},
+                                       {"conversation", std::move(**found)}});
         if (static_cast<int>(results.size()) == limit) break;
       }
       if (static_cast<int>(hits->size()) < limit) break;
@@ -135,8 +148,14 @@ asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::
       auto found = co_await contacts.read(hit.id);
       if (!found) co_return unavailable();
       if (!*found) continue;
-      results.push_back(json::object{{"type", "contact"}, {"id", hit.id}, {"score", hit.score},
-                                     {"snippet", text_excerpt(hit.snippet, 240)}, {"contact", contact_json(**found)}});
+      std::string snippet = text_excerpt(hit.snippet, 240);
+      json::array marks = highlights(snippet, q);
+      results.push_back(json::object{{"type", "contact"},
+                                     {"id", hit.id},
+                                     {"score", hit.score},
+                                     {"snippet", std::move(snippet)},
+                                     {"highlights", std::move(marks)},
+                                     {"contact", contact_json(**found)}});
     }
     more = static_cast<int>(hits->size()) == want;
   } else if (static_cast<int>(results.size()) == limit) {

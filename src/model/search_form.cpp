@@ -1,10 +1,12 @@
 #include "omniroute/search_form.hpp"
 
+#include <unicode/brkiter.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 namespace omniroute {
 
@@ -94,6 +96,74 @@ SearchForm search_form(std::string_view text) {
   }
   flush();
   return out;
+}
+
+namespace {
+
+/// True when `a` and `b` are at most one insertion, deletion or substitution apart.
+bool one_apart(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) return a.substr(i + 1) == b.substr(i + 1);
+  return a.substr(i) == b.substr(i + 1);
+}
+
+std::string digits_of(std::string_view s) {
+  std::string d;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') d += c;
+  }
+  return d;
+}
+
+bool word_matches(const SearchForm& word, const std::vector<SearchForm>& query, const std::string& query_digits) {
+  if (word.latin.empty()) return false;
+  if (query_digits.size() >= 4 && digits_of(word.latin).find(query_digits) != std::string::npos) return true;
+  for (const auto& q : query) {
+    if (word.latin == q.latin || (!q.sound.empty() && word.sound == q.sound)) return true;
+    if (q.latin.size() >= 3 && word.latin.starts_with(q.latin)) return true;
+    if (q.latin.size() >= 4 && one_apart(word.latin, q.latin)) return true;
+    if (q.sound.size() >= 3 && one_apart(word.sound, q.sound)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> matched_words(std::string_view text, std::string_view query) {
+  std::vector<SearchForm> words;
+  {
+    const SearchForm q = search_form(query);
+    std::size_t ls = 0, ss = 0;
+    while (ls < q.latin.size()) {
+      const std::size_t le = std::min(q.latin.find(' ', ls), q.latin.size());
+      const std::size_t se = std::min(q.sound.find(' ', ss), q.sound.size());
+      words.push_back({q.latin.substr(ls, le - ls), q.sound.substr(ss, se - ss)});
+      ls = le + 1;
+      ss = se + 1;
+    }
+  }
+  std::string query_digits = digits_of(query);
+  std::vector<std::string> found;
+  if (words.empty() && query_digits.size() < 4) return found;
+
+  UErrorCode status = U_ZERO_ERROR;
+  thread_local std::unique_ptr<icu::BreakIterator> breaks(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (!breaks) return found;
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  breaks->setText(u);
+  std::set<std::string> seen;
+  for (int32_t start = breaks->first(), end = breaks->next(); end != icu::BreakIterator::DONE;
+       start = end, end = breaks->next()) {
+    if (breaks->getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces and punctuation
+    std::string word;
+    u.tempSubStringBetween(start, end).toUTF8String(word);
+    if (!seen.insert(word).second) continue;
+    if (word_matches(search_form(word), words, query_digits)) found.push_back(std::move(word));
+  }
+  return found;
 }
 
 }  // namespace omniroute

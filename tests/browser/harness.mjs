@@ -1,11 +1,12 @@
 // The browser tests' world, all real and on loopback: a redis-server on a free
 // port, the built omnirouted on another, a fake Twilio (a real HTTP server that
-// takes replies and reports their delivery as Twilio would), and Debian's
-// Chromium driven by playwright-core (pinned in console/package-lock.json).
+// takes replies and reports their delivery as Twilio would), Debian's
+// Chromium driven by playwright-core (pinned in console/package-lock.json),
+// and for the history's scenarios a PostgreSQL cluster on a unix socket.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createConnection, createServer as netServer } from 'node:net';
@@ -86,7 +87,7 @@ function fakeTwilio() {
   return fake;
 }
 
-function config({ port, redisPort, twilioPort, offerTimeout, capacity }) {
+function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUrl }) {
   const room = capacity || 50;
   const agents = Object.entries(AGENTS).map(([id, a]) =>
     `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te${id === 'tara' ? ', callback' : ''}], capacity: { chat: ${room}, sms: ${room} } }`).join('\n');
@@ -113,7 +114,47 @@ routing:
     - { match: { channel: api, text_matches: "^FAST" }, queue: fast }
 agents:
 ${agents}
-`;
+${historyUrl ? `history: { url: "${historyUrl}", archive_after: 1h }\n` : ''}`;
+}
+
+/// A PostgreSQL cluster for the history, as ./scripts/run makes one: Debian's server, a data directory in
+/// a fresh temporary directory, a unix socket only, run as the postgres user when we are root (PostgreSQL
+/// refuses root); a role that owns its database. Answers { url, stop() }.
+async function startPostgres() {
+  const versions = readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`));
+  if (versions.length === 0) throw new Error('no PostgreSQL server under /usr/lib/postgresql (./scripts/setup installs it)');
+  const bin = `/usr/lib/postgresql/${versions.sort((a, b) => Number(a) - Number(b)).at(-1)}/bin`;
+  const dir = mkdtempSync(join(tmpdir(), 'omniroute-browser-pg-'));
+  const root = process.getuid() === 0;
+  if (root) {
+    const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout);
+    const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout);
+    chownSync(dir, uid, gid);
+  }
+  const as = (tool, args, options) => (root ? spawn('runuser', ['-u', 'postgres', '--', `${bin}/${tool}`, ...args], options)
+    : spawn(`${bin}/${tool}`, args, options));
+  const finished = (child) => new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const initdb = as('initdb', ['-D', `${dir}/data`, '-U', 'postgres', '--auth-local=trust', '-E', 'UTF8', '--locale=C.UTF-8',
+                               '--no-sync'], { stdio: 'ignore' });
+  if (await finished(initdb) !== 0) throw new Error('initdb failed');
+  const port = await freePort();
+  const server = as('postgres', ['-D', `${dir}/data`, '-p', String(port), '-k', dir, '-c', 'listen_addresses=',
+                                 '-c', 'fsync=off', '-c', 'shared_buffers=32MB'], { stdio: 'ignore' });
+  const psql = (sql) => spawnSync('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-qAtc', sql]);
+  if (!await eventually(() => psql('SELECT 1').status === 0, 15000)) throw new Error('PostgreSQL did not start');
+  for (const sql of ['CREATE ROLE omniroute LOGIN', 'CREATE DATABASE omniroute OWNER omniroute']) {
+    if (psql(sql).status !== 0) throw new Error(`psql: ${sql} failed`);
+  }
+  return {
+    url: `postgresql:///omniroute?host=${dir}&port=${port}&user=omniroute`,
+    async stop() {
+      // Fast shutdown, told to the postmaster itself (runuser, when we are root, does not pass SIGINT on).
+      const pid = Number(String(readFileSync(`${dir}/data/postmaster.pid`)).split('\n')[0]);
+      try { process.kill(pid, 'SIGINT'); } catch { /* gone already */ }
+      await Promise.race([finished(server), sleep(10000)]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /// A TCP relay in front of omnirouted: the browser's network, which a test can cut (every connection
@@ -149,6 +190,7 @@ export class World {
     this.redis = spawn('redis-server', ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '',
                                         '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
     if (!await eventually(() => redisPing(this.redisPort), 10000)) throw new Error('redis-server did not start');
+    if (options.history) this.postgres = await startPostgres();
     const twilio = fakeTwilio();
     this.twilio = twilio;
     await new Promise((r) => twilio.server.listen(0, '127.0.0.1', r));
@@ -156,7 +198,8 @@ export class World {
     this.base = `http://127.0.0.1:${this.port}`;
     const file = join(this.dir, 'omniroute.yaml');
     writeFileSync(file, config({ port: this.port, redisPort: this.redisPort, twilioPort: twilio.server.address().port,
-                                 offerTimeout: options.offerTimeout, capacity: options.capacity }));
+                                 offerTimeout: options.offerTimeout, capacity: options.capacity,
+                                 historyUrl: this.postgres?.url }));
     const binary = process.env.OMNIROUTED || join(process.cwd(), 'src', 'omnirouted');
     this.log = '';
     this.daemon = spawn(binary, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -184,6 +227,7 @@ export class World {
     this.network?.cut();
     this.network?.server.close();
     this.redis?.kill('SIGTERM');
+    await this.postgres?.stop();
     await sleep(100);
     rmSync(this.dir, { recursive: true, force: true });
   }

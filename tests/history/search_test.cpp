@@ -110,6 +110,7 @@ TEST_F(Search, TheSameWordsAcrossScriptsAndTyposFindWhatTheAgentMayRead) {
   const json::object& hit = body.at("results").at(0).as_object();
   EXPECT_EQ(hit.at("conversation").at("id"), hindi.c_str());
   EXPECT_EQ(hit.at("snippet"), "रिफंड कब आएगा? ऑर्डर 4521");
+  EXPECT_EQ(json::serialize(hit.at("highlights")), R"(["रिफंड","कब","आएगा"])");  // marked in their own script
   EXPECT_TRUE(body.at("next_cursor").is_null());
   // Page by page with the cursor: the same order, nothing twice.
   auto first = json::parse(as(kAdmin, "GET", "/v1/search?q=" + encoded("naa order") + "&type=conversation&limit=1").body);

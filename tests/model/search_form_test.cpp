@@ -40,5 +40,28 @@ TEST(SearchForm, AnyBytesGiveAnAnswer) {
   EXPECT_EQ(search_form("   ,,, ").latin, "");
 }
 
+using Words = std::vector<std::string>;
+
+TEST(MatchedWords, LatinLettersMarkTheWordsInTheirOwnScript) {
+  EXPECT_EQ(matched_words("मेरा रिफंड कब आएगा? बहुत देर हो गई", "refund kab aayega"), (Words{"रिफंड", "कब", "आएगा"}));
+  EXPECT_EQ(matched_words("నా ఆర్డర్ ఇంకా రాలేదు", "naa order"), (Words{"నా", "ఆర్డర్"}));
+}
+
+TEST(MatchedWords, ATypoAndABeginningStillMark) {
+  EXPECT_EQ(matched_words("Where is my refund, please?", "refnd"), (Words{"refund"}));
+  EXPECT_EQ(matched_words("The parcel was delivered", "deliv"), (Words{"delivered"}));
+  EXPECT_EQ(matched_words("the parcel was late", "xyzzy"), Words{});
+}
+
+TEST(MatchedWords, DigitsMarkTheNumberHoldingThem) {
+  EXPECT_EQ(matched_words("Meena +919848022338", "98480 22338"), Words{"919848022338"});
+}
+
+TEST(MatchedWords, EachWordOnceAndNeverAPieceOfACodePoint) {
+  const auto words = matched_words("कब कब कब", "kab");
+  EXPECT_EQ(words, Words{"कब"});
+  EXPECT_EQ(matched_words("\xff\xfe kab", "kab"), Words{"kab"});
+}
+
 }  // namespace
 }  // namespace omniroute
