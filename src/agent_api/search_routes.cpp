@@ -9,6 +9,7 @@
 #include "agent_api/conversation_json.hpp"
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/clock.hpp"
+#include "omniroute/expected.hpp"
 #include "omniroute/search_form.hpp"
 #include "omniroute/text.hpp"
 #include "store/contacts.hpp"
@@ -55,43 +56,50 @@ bool parse_cursor(const std::string& cursor, int& conversations, int& contacts) 
   return true;
 }
 
-/// The snippet's words the query matched (any script), for the page to mark.
-json::array highlights(const std::string& snippet, const std::string& q) {
-  json::array out;
-  for (auto& w : matched_words(snippet, q)) out.push_back(json::value(std::move(w)));
-  return out;
+/// One result: what matched (cut between characters), the words to mark, and the object itself.
+json::object result(const char* type, const std::string& id, double score, const std::string& text,
+                    const std::string& q, json::value object) {
+  std::string snippet = text_excerpt(text, 240);
+  json::array marks;
+  for (const auto& w : matched_words(snippet, q)) marks.emplace_back(w);
+  return json::object{{"type", type},          {"id", id},
+                      {"score", score},        {"snippet", std::move(snippet)},
+                      {"highlights", std::move(marks)}, {type, std::move(object)}};
 }
 
-}  // namespace
-
-asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::Request& request) {
-  const std::string_view query = query_of(request);
-  const std::string q = query_param(query, "q");
-  if (!is_valid_utf8(q)) co_return json_error(400, "invalid_query", "'q' is not valid UTF-8");
-  const std::size_t length = grapheme_count(q);
-  if (length < 2) co_return json_error(400, "invalid_query", "'q' needs at least two characters");
-  if (length > kMaxQuery) co_return json_error(400, "invalid_query", "'q' is at most 200 characters");
-  const std::string type = query_param(query, "type");
-  if (!type.empty() && type != "conversation" && type != "contact") {
-    co_return json_error(400, "invalid_type", "'type' is conversation or contact");
-  }
+/// A search request read from the query string, or the 400 that says what is wrong with it.
+struct SearchRequest {
+  std::string q;
+  std::string type;  // empty: both
   int limit = 20;
-  if (const std::string l = query_param(query, "limit"); !l.empty()) {
-    limit = l.find_first_not_of("0123456789") == std::string::npos && l.size() <= 4 ? std::atoi(l.c_str()) : 0;
-    if (limit < 1 || limit > kMaxLimit) co_return json_error(400, "invalid_limit", "'limit' is 1 to 100");
-  }
-  int conv_offset = 0, contact_offset = 0;
-  if (!parse_cursor(query_param(query, "cursor"), conv_offset, contact_offset)) {
-    co_return json_error(400, "invalid_cursor", "'cursor' is the next_cursor of an earlier page");
-  }
-  store::history::HistoryReader* history = store_.history();
-  if (!history) co_return json_error(503, "history_unavailable", "search needs the history (a history section)");
+  int conv_offset = 0;
+  int contact_offset = 0;
+  store::history::SearchQuery query;
+};
 
-  store::history::SearchQuery sq;
-  const SearchForm form = search_form(q);
+Expected<SearchRequest, Response> read_search_request(const Caller& caller, std::string_view query) {
+  SearchRequest r;
+  r.q = query_param(query, "q");
+  if (!is_valid_utf8(r.q)) return unexpected(json_error(400, "invalid_query", "'q' is not valid UTF-8"));
+  const std::size_t length = grapheme_count(r.q);
+  if (length < 2) return unexpected(json_error(400, "invalid_query", "'q' needs at least two characters"));
+  if (length > kMaxQuery) return unexpected(json_error(400, "invalid_query", "'q' is at most 200 characters"));
+  r.type = query_param(query, "type");
+  if (!r.type.empty() && r.type != "conversation" && r.type != "contact") {
+    return unexpected(json_error(400, "invalid_type", "'type' is conversation or contact"));
+  }
+  if (const std::string l = query_param(query, "limit"); !l.empty()) {
+    r.limit = l.find_first_not_of("0123456789") == std::string::npos && l.size() <= 4 ? std::atoi(l.c_str()) : 0;
+    if (r.limit < 1 || r.limit > kMaxLimit) return unexpected(json_error(400, "invalid_limit", "'limit' is 1 to 100"));
+  }
+  if (!parse_cursor(query_param(query, "cursor"), r.conv_offset, r.contact_offset)) {
+    return unexpected(json_error(400, "invalid_cursor", "'cursor' is the next_cursor of an earlier page"));
+  }
+  store::history::SearchQuery& sq = r.query;
+  const SearchForm form = search_form(r.q);
   sq.latin = form.latin;
   sq.sound = form.sound;
-  sq.digits = phone_digits(q);
+  sq.digits = phone_digits(r.q);
   sq.channel = query_param(query, "channel");
   sq.queue = query_param(query, "queue");
   sq.agent = query_param(query, "agent");
@@ -101,20 +109,38 @@ asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::
     const std::string v = query_param(query, name);
     if (v.empty()) continue;
     auto ms = parse_rfc3339_ms(v);
-    if (!ms) co_return json_error(400, std::string("invalid_") + name, std::string("'") + name + "' is an RFC 3339 time");
+    if (!ms) {
+      return unexpected(json_error(400, std::string("invalid_") + name, std::string("'") + name + "' is an RFC 3339 time"));
+    }
     *into = std::to_string(*ms);
   }
   sq.reader_agent = caller.is_admin() ? std::string() : caller.agent;
+  return r;
+}
+
+Response history_down() {
+  return json_error(503, "history_unavailable", "the history cannot be searched now; retry later");
+}
+
+}  // namespace
+
+asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::Request& request) {
+  auto parsed = read_search_request(caller, query_of(request));
+  if (!parsed) co_return parsed.error();
+  SearchRequest& r = *parsed;
+  store::history::HistoryReader* history = store_.history();
+  if (!history) co_return json_error(503, "history_unavailable", "search needs the history (a history section)");
 
   json::array results;
   bool more = false;
+  const auto full = [&] { return static_cast<int>(results.size()) >= r.limit; };
   // Conversations: each readable hit, as GET /v1/conversations/<id> shows it without messages.
-  if (type.empty() || type == "conversation") {
-    while (static_cast<int>(results.size()) < limit) {
-      auto hits = co_await history->search_conversations(sq, limit, conv_offset);
-      if (!hits) co_return json_error(503, "history_unavailable", "the history cannot be searched now; retry later");
+  if (r.type.empty() || r.type == "conversation") {
+    while (!full()) {
+      auto hits = co_await history->search_conversations(r.query, r.limit, r.conv_offset);
+      if (!hits) co_return history_down();
       for (const auto& hit : *hits) {
-        ++conv_offset;
+        ++r.conv_offset;
         auto found = co_await load_conversation(conversations_, hit.id, false);
         if (!found) co_return unavailable();
         if (!*found) continue;
@@ -123,46 +149,31 @@ asio::awaitable<Response> AgentRoutes::search(const Caller& caller, const http::
           if (!may) co_return unavailable();
           if (!*may) continue;
         }
-        std::string snippet = text_excerpt(hit.snippet, 240);
-        json::array marks = highlights(snippet, q);
-        results.push_back(json::object{{"type", "conversation"},
-                                       {"id", hit.id},
-                                       {"score", hit.score},
-                                       {"snippet", std::move(snippet)},
-                                       {"highlights", std::move(marks)},
-                                       {"conversation", std::move(**found)}});
-        if (static_cast<int>(results.size()) == limit) break;
+        results.push_back(result("conversation", hit.id, hit.score, hit.snippet, r.q, std::move(**found)));
+        if (full()) break;
       }
-      if (static_cast<int>(hits->size()) < limit) break;
-      more = static_cast<int>(results.size()) == limit;
+      if (static_cast<int>(hits->size()) < r.limit) break;
+      more = full();
     }
   }
   // Contacts: by name, handle or phone digits (an agent: those whose conversations they had).
-  if ((type.empty() || type == "contact") && static_cast<int>(results.size()) < limit) {
+  if ((r.type.empty() || r.type == "contact") && !full()) {
     store::Contacts contacts(store_.client(), store_.keys(), history);
-    const int want = limit - static_cast<int>(results.size());
-    auto hits = co_await history->search_contacts(sq, want, contact_offset);
-    if (!hits) co_return json_error(503, "history_unavailable", "the history cannot be searched now; retry later");
+    const int want = r.limit - static_cast<int>(results.size());
+    auto hits = co_await history->search_contacts(r.query, want, r.contact_offset);
+    if (!hits) co_return history_down();
     for (const auto& hit : *hits) {
-      ++contact_offset;
+      ++r.contact_offset;
       auto found = co_await contacts.read(hit.id);
       if (!found) co_return unavailable();
-      if (!*found) continue;
-      std::string snippet = text_excerpt(hit.snippet, 240);
-      json::array marks = highlights(snippet, q);
-      results.push_back(json::object{{"type", "contact"},
-                                     {"id", hit.id},
-                                     {"score", hit.score},
-                                     {"snippet", std::move(snippet)},
-                                     {"highlights", std::move(marks)},
-                                     {"contact", contact_json(**found)}});
+      if (*found) results.push_back(result("contact", hit.id, hit.score, hit.snippet, r.q, contact_json(**found)));
     }
     more = static_cast<int>(hits->size()) == want;
-  } else if (static_cast<int>(results.size()) == limit) {
+  } else if (full()) {
     more = true;
   }
   json::object body{{"results", std::move(results)}};
-  body["next_cursor"] = more ? json::value(std::to_string(conv_offset) + "." + std::to_string(contact_offset))
+  body["next_cursor"] = more ? json::value(std::to_string(r.conv_offset) + "." + std::to_string(r.contact_offset))
                              : json::value(nullptr);
   co_return json_response(200, json::serialize(body));
 }

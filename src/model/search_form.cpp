@@ -44,9 +44,8 @@ std::string skeleton(const std::string& word) {
       ++i;
       continue;
     }
-    if (c == 'c') w += 'k';
+    if (c == 'c' || c == 'q') w += 'k';
     else if (c == 'w') w += 'v';
-    else if (c == 'q') w += 'k';
     else if (c == 'z') w += 'j';
     else if (c == 'x') w += "ks";
     else w += c;

@@ -234,7 +234,7 @@ asio::awaitable<Response> Router::metrics() {
   if (history_.state() != archive::HistoryStatus::State::off) {
     extra += "# HELP omniroute_archive_lag_seconds How far the history (PostgreSQL) is behind the events stream\n"
              "# TYPE omniroute_archive_lag_seconds gauge\n";
-    extra += metrics::sample("omniroute_archive_lag_seconds", {}, std::to_string(history_.lag_ms() / 1000.0));
+    extra += metrics::sample("omniroute_archive_lag_seconds", {}, std::to_string(static_cast<double>(history_.lag_ms()) / 1000.0));
     extra += "# HELP omniroute_history_up Whether the history (PostgreSQL) is reachable and its schema current\n"
              "# TYPE omniroute_history_up gauge\n";
     extra += metrics::sample("omniroute_history_up", {},

@@ -237,7 +237,7 @@ PgResult<Migrated> migrate_now(const std::string& url, std::chrono::milliseconds
         }
         result = co_await migrate(db);
       },
-      [&](std::exception_ptr e) {
+      [&](const std::exception_ptr& e) {
         if (e) result = unexpected(PgError{"the migration stopped on an exception", "", false});
       });
   io.run();
