@@ -191,6 +191,10 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
     table.add(method, "/v1/contacts/{id}", Role::admin,
               on_contact([this](RouteCall& call, const std::string& id) { return update_contact(id, call.request); }));
   }
+  table.add(verb::delete_, "/v1/contacts/{id}", Role::admin,
+            on_contact([this](RouteCall&, const std::string& id) { return erase_contact(id); }));
+  table.add(verb::get, "/v1/contacts/{id}/export", Role::admin,
+            on_contact([this](RouteCall&, const std::string& id) { return export_contact(id); }));
   table.add(verb::post, "/v1/contacts/{id}/merge", Role::admin,
             on_contact([this](RouteCall& call, const std::string& id) { return merge_contacts(id, call.request); }));
 }

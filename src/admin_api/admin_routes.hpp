@@ -61,6 +61,10 @@ class AdminRoutes {
   /// POST /v1/contacts/<into>/merge {"from": "<id>"}: one person, one contact.
   boost::asio::awaitable<http::Response> merge_contacts(const std::string& into, const http::Request& request);
   boost::asio::awaitable<http::Response> update_contact(const std::string& id, const http::Request& request);
+  /// DELETE /v1/contacts/<id>: the person erased everywhere (admin_erasure.cpp).
+  boost::asio::awaitable<http::Response> erase_contact(const std::string& id);
+  /// GET /v1/contacts/<id>/export: everything held about them, whole transcripts included.
+  boost::asio::awaitable<http::Response> export_contact(const std::string& id);
 
   const config::Config& config_;
   const routing::AgentDirectory& directory_;

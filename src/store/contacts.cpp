@@ -80,6 +80,21 @@ asio::awaitable<StoreResult<MergeOutcome>> Contacts::merge(const std::string& in
   co_return unexpected(StoreError{RedisFailure::closed, "contact_merge: unknown status"});
 }
 
+asio::awaitable<StoreResult<std::optional<std::vector<std::string>>>> Contacts::erase(
+    const std::string& id, const std::vector<std::string>& known, std::int64_t now_ms) {
+  ContactEraseCall call;
+  call.conversations = known;
+  call.events = keys_.events();
+  call.prefix = keys_.prefix();
+  call.contact = id;
+  call.now = std::to_string(now_ms);
+  call.events_max = std::to_string(kEventsMaxLength);
+  auto r = co_await detail::run_declared<ContactEraseResult>(client_, contact_erase_script(), call);
+  if (!r) co_return unexpected(r.error());
+  if (r->status == ContactEraseResult::Status::not_found) co_return std::optional<std::vector<std::string>>();
+  co_return std::optional<std::vector<std::string>>(std::move(r->conversations));
+}
+
 asio::awaitable<StoreResult<bool>> Contacts::update(const std::string& id, const std::string& name,
                                                     const std::vector<AttributeChange>& attributes) {
   ContactUpdateCall call;

@@ -43,6 +43,12 @@ class Contacts {
   /// Changes the name ("" keeps it) and attributes; false when there is no such (unmerged) contact.
   boost::asio::awaitable<StoreResult<bool>> update(const std::string& id, const std::string& name,
                                                    const std::vector<AttributeChange>& attributes);
+  /// Forgets the person in Redis (contact_erase.lua): their conversations whole (open ones closed first),
+  /// replies waiting for them, the keys their handles name. The erased conversations' ids; nullopt when
+  /// there is no such contact.
+  /// `known`: the conversations the history links to them (Redis may have let them go already).
+  boost::asio::awaitable<StoreResult<std::optional<std::vector<std::string>>>> erase(
+      const std::string& id, const std::vector<std::string>& known, std::int64_t now_ms);
   /// The attributes of the contact known by `handle`; empty for an unknown handle.
   boost::asio::awaitable<StoreResult<ContactAttributes>> attributes_of(const std::string& handle_kind, const std::string& handle);
 

@@ -7,6 +7,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include "omniroute/text.hpp"
+
 namespace omniroute::store {
 
 namespace asio = boost::asio;
@@ -176,6 +178,21 @@ asio::awaitable<PgResult<PgRows>> PgConnection::script(std::string sql, std::chr
   else result = co_await finish(Clock::now() + timeout);
   busy_ = false;
   co_return result;
+}
+
+std::string pg_text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    const std::string& v = values[i];
+    for (char c : is_valid_utf8(v) ? v : text_excerpt(v, v.size() * 3 + 8)) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (c != '\0') out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
 }
 
 std::string pg_url_for_log(const std::string& url) {

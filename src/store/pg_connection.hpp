@@ -41,6 +41,10 @@ using PgResult = Expected<T, PgError>;
 
 using PgParams = std::vector<std::optional<std::string>>;
 
+/// A PostgreSQL text[] literal, {"a","b\"c"}, for one array parameter: every element quoted, backslash
+/// and quote escaped; ill-formed UTF-8 becomes U+FFFD and NUL is dropped (PostgreSQL takes neither).
+std::string pg_text_array(const std::vector<std::string>& values);
+
 class PgConnection {
  public:
   PgConnection(boost::asio::any_io_executor executor, std::string conninfo);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -191,6 +192,18 @@ std::vector<std::vector<std::string>> PostgresServer::query(const std::string& s
   PQclear(r);
   PQfinish(c);
   return rows;
+}
+
+std::string PostgresServer::dump(const std::string& db) const {
+  const std::string command = bin("pg_dump") + " -h " + dir_.path().string() + " -p " + std::to_string(port_) +
+                              " -U postgres " + db + " 2>&1";
+  FILE* out = popen(command.c_str(), "r");
+  if (!out) throw std::runtime_error("cannot run pg_dump");
+  std::string text;
+  char buffer[65536];
+  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, out)) > 0;) text.append(buffer, n);
+  if (pclose(out) != 0) throw std::runtime_error("pg_dump failed: " + text);
+  return text;
 }
 
 std::string PostgresServer::one(const std::string& sql, const std::string& db) const {

@@ -37,6 +37,8 @@ class PostgresServer {
   /// Runs `sql` as the superuser in database `db` (blocking: test side only); rows of text, NULL as "(null)".
   /// Throws on an error.
   std::vector<std::vector<std::string>> query(const std::string& sql, const std::string& db = "omniroute") const;
+  /// `pg_dump` of database `db` (plain SQL, as the superuser): what a backup of the history would hold.
+  std::string dump(const std::string& db = "omniroute") const;
   /// The first value of the first row, or "" when there is none.
   std::string one(const std::string& sql, const std::string& db = "omniroute") const;
 

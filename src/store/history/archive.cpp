@@ -9,6 +9,7 @@
 #include "omniroute/digest.hpp"
 #include "omniroute/search_form.hpp"
 #include "omniroute/text.hpp"
+#include "store/history/reader.hpp"
 #include "store/records.hpp"
 #include "store/scripts.hpp"
 #include "store/store_calls.hpp"
@@ -55,21 +56,6 @@ std::string search_text(const std::string& text) {
   return f.latin.empty() ? "" : f.latin + " | " + f.sound;
 }
 
-/// A PostgreSQL text[] literal: {"a","b\"c"} (every element quoted, backslash and quote escaped).
-std::string text_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : valid_text(values[i])) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (c != '\0') out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 const std::string& field(const Fields& f, const char* name) {
   static const std::string none;
   auto it = f.find(name);
@@ -105,6 +91,7 @@ WITH conv AS (
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
               $9::text[], $10::text[], $26::text[])
        AS t(id, record, delivery, channel, queue, agent, contact, state, created, resolved, search)
+  WHERE NOT EXISTS (SELECT 1 FROM erased_conversations e WHERE e.id = t.id)
   ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, delivery = EXCLUDED.delivery, channel = EXCLUDED.channel,
     queue = EXCLUDED.queue, agent = EXCLUDED.agent, contact_id = EXCLUDED.contact_id, state = EXCLUDED.state,
     resolved_at = EXCLUDED.resolved_at, search = EXCLUDED.search, archived_at = now()
@@ -113,21 +100,25 @@ WITH conv AS (
   SELECT t.conv, t.entry, to_timestamp(t.at::bigint / 1000.0), t.id, t.record::jsonb, t.search
   FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $27::text[])
        AS t(conv, entry, at, id, record, search)
+  WHERE NOT EXISTS (SELECT 1 FROM erased_conversations e WHERE e.id = t.conv)
   ON CONFLICT DO NOTHING
 ), con AS (
   INSERT INTO contacts (id, record, attributes, name, search, search_digits)
   SELECT t.id, t.record::jsonb, t.attributes::jsonb, t.name, t.search, t.digits
   FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $28::text[], $29::text[])
        AS t(id, record, attributes, name, search, digits)
+  WHERE NOT EXISTS (SELECT 1 FROM erasures e WHERE e.contact_id = t.id)
   ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record, attributes = EXCLUDED.attributes, name = EXCLUDED.name,
     search = EXCLUDED.search, search_digits = EXCLUDED.search_digits, archived_at = now()
 ), han AS (
   INSERT INTO contact_handles (kind, handle, contact_id)
   SELECT t.kind, t.handle, t.contact FROM unnest($20::text[], $21::text[], $22::text[]) AS t(kind, handle, contact)
+  WHERE NOT EXISTS (SELECT 1 FROM erasures e WHERE e.contact_id = t.contact)
   ON CONFLICT (kind, handle) DO UPDATE SET contact_id = EXCLUDED.contact_id
 ), lnk AS (
   INSERT INTO contact_conversations (contact_id, conversation_id, since)
   SELECT t.contact, t.conv, t.since FROM unnest($23::text[], $24::text[], $25::text[]) AS t(contact, conv, since)
+  WHERE NOT EXISTS (SELECT 1 FROM erased_conversations e WHERE e.id = t.conv)
   ON CONFLICT (contact_id, conversation_id) DO UPDATE SET since = EXCLUDED.since
 )
 SELECT 1
@@ -234,18 +225,27 @@ asio::awaitable<PgResult<bool>> Archive::write(const Columns& c) {
     if (!made) co_return unexpected(made.error());
     months_.insert(month);
   }
-  PgParams params{text_array(c.c_id),       text_array(c.c_record),   text_array(c.c_delivery),
-                  text_array(c.c_channel),  text_array(c.c_queue),    text_array(c.c_agent),
-                  text_array(c.c_contact),  text_array(c.c_state),    text_array(c.c_created),
-                  text_array(c.c_resolved), text_array(c.m_conv),     text_array(c.m_entry),
-                  text_array(c.m_at),       text_array(c.m_id),       text_array(c.m_record),
-                  text_array(c.k_id),       text_array(c.k_record),   text_array(c.k_attributes),
-                  text_array(c.k_name),     text_array(c.h_kind),     text_array(c.h_handle),
-                  text_array(c.h_contact),  text_array(c.l_contact),  text_array(c.l_conv),
-                  text_array(c.l_since),    text_array(c.c_search),   text_array(c.m_search),
-                  text_array(c.k_search),   text_array(c.k_digits)};
+  PgParams params{pg_text_array(c.c_id),       pg_text_array(c.c_record),   pg_text_array(c.c_delivery),
+                  pg_text_array(c.c_channel),  pg_text_array(c.c_queue),    pg_text_array(c.c_agent),
+                  pg_text_array(c.c_contact),  pg_text_array(c.c_state),    pg_text_array(c.c_created),
+                  pg_text_array(c.c_resolved), pg_text_array(c.m_conv),     pg_text_array(c.m_entry),
+                  pg_text_array(c.m_at),       pg_text_array(c.m_id),       pg_text_array(c.m_record),
+                  pg_text_array(c.k_id),       pg_text_array(c.k_record),   pg_text_array(c.k_attributes),
+                  pg_text_array(c.k_name),     pg_text_array(c.h_kind),     pg_text_array(c.h_handle),
+                  pg_text_array(c.h_contact),  pg_text_array(c.l_contact),  pg_text_array(c.l_conv),
+                  pg_text_array(c.l_since),    pg_text_array(c.c_search),   pg_text_array(c.m_search),
+                  pg_text_array(c.k_search),   pg_text_array(c.k_digits)};
+  // Under the erasure lock, shared: an erasure (exclusive) waits for this batch, or this batch sees its
+  // erased ids (store/history/erasure.cpp).
+  auto begun = co_await history_.script("BEGIN; SELECT pg_advisory_xact_lock_shared(" + std::to_string(kErasureLock) + ")");
+  if (!begun) co_return unexpected(begun.error());
   auto written = co_await history_.query(kWrite, std::move(params));
-  if (!written) co_return unexpected(written.error());
+  if (!written) {
+    co_await history_.script("ROLLBACK");
+    co_return unexpected(written.error());
+  }
+  auto committed = co_await history_.script("COMMIT");
+  if (!committed) co_return unexpected(committed.error());
   co_return true;
 }
 
@@ -271,15 +271,17 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
   for (auto& [conv, sha, type, content] : reply_as<std::vector<Blob>>(read->blobs).value_or(std::vector<Blob>{})) {
     PgParams blob{sha, valid_text(type), to_hex(content), conv};
     auto kept = co_await history_.query(
-        "WITH a AS (INSERT INTO attachments (sha256, content_type, content) VALUES ($1, $2, decode($3, 'hex')) "
+        "WITH a AS (INSERT INTO attachments (sha256, content_type, content) "
+        "SELECT $1, $2, decode($3, 'hex') WHERE NOT EXISTS (SELECT 1 FROM erased_conversations WHERE id = $4) "
         "ON CONFLICT (sha256) DO NOTHING) "
-        "INSERT INTO attachment_conversations (sha256, conversation_id) VALUES ($1, $4) ON CONFLICT DO NOTHING",
+        "INSERT INTO attachment_conversations (sha256, conversation_id) SELECT $1, $4 "
+        "WHERE NOT EXISTS (SELECT 1 FROM erased_conversations WHERE id = $4) ON CONFLICT DO NOTHING",
         std::move(blob));
     if (!kept) co_return unexpected(ArchiveError{Side::history, kept.error().message, 0});
   }
   // PostgreSQL confirms each transcript whole before Redis lets it go.
   auto lengths = reply_as<Pairs<long long>>(read->lengths).value_or(Pairs<long long>{});
-  PgParams asked{text_array(c.c_id)};
+  PgParams asked{pg_text_array(c.c_id)};
   auto counted = co_await history_.query(
       "SELECT conversation_id, count(*) FROM messages WHERE conversation_id = ANY($1::text[]) GROUP BY 1",
       std::move(asked));

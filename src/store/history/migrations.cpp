@@ -174,13 +174,31 @@ CREATE INDEX contacts_search ON contacts USING gin (search gin_trgm_ops);
 CREATE INDEX contacts_search_digits ON contacts USING gin (search_digits gin_trgm_ops);
 )sql";
 
+// Version 6: erasure (DELETE /v1/contacts/<id>). Who erased whom, when, and how much — never what: no
+// name, handle or text. The ids of erased conversations and contacts, which the archive never writes again
+// (an archive batch read from Redis just before an erasure commits after it: its rows are refused).
+constexpr const char* kErasure = R"sql(
+CREATE TABLE erasures (
+  contact_id    text PRIMARY KEY,
+  erased_by     text NOT NULL,
+  erased_at     timestamptz NOT NULL DEFAULT now(),
+  conversations integer NOT NULL DEFAULT 0,
+  messages      integer NOT NULL DEFAULT 0
+);
+CREATE TABLE erased_conversations (
+  id         text PRIMARY KEY,
+  contact_id text NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all{{1, "history", kHistory}, {2, "contact_conversations", kContactConversations},
                                           {3, "retention", kRetention},
                                           {4, "attachments", kAttachments},
-                                          {5, "search", kSearch}};
+                                          {5, "search", kSearch},
+                                          {6, "erasure", kErasure}};
   return all;
 }
 

@@ -32,18 +32,52 @@ Fields fields_of_json(const std::string& text) {
 HistoryReader::HistoryReader(asio::any_io_executor executor, std::string url, int connections)
     : executor_(std::move(executor)), url_(std::move(url)) {
   for (int i = 0; i < std::max(1, connections); ++i) connections_.push_back(std::make_unique<PgConnection>(executor_, url_));
+  held_.assign(connections_.size(), false);
 }
 
 asio::awaitable<PgResult<PgRows>> HistoryReader::query(const std::string& sql, PgParams params) {
+  auto i = co_await free_connection();
+  if (!i) co_return unexpected(i.error());
+  co_return co_await connections_[*i]->query(sql, std::move(params));
+}
+
+asio::awaitable<PgResult<std::vector<PgRows>>> HistoryReader::transaction(std::vector<PgStatement> steps) {
+  auto i = co_await free_connection();
+  if (!i) co_return unexpected(i.error());
+  PgConnection& c = *connections_[*i];
+  held_[*i] = true;
+  struct Release {
+    std::vector<bool>& held;
+    std::size_t i;
+    ~Release() { held[i] = false; }
+  } release{held_, *i};
+  auto begun = co_await c.script("BEGIN");
+  if (!begun) co_return unexpected(begun.error());
+  std::vector<PgRows> out;
+  for (auto& step : steps) {
+    auto rows = co_await c.query(step.sql, std::move(step.params));
+    if (!rows) {
+      if (c.connected()) co_await c.script("ROLLBACK");
+      co_return unexpected(rows.error());
+    }
+    out.push_back(std::move(*rows));
+  }
+  auto committed = co_await c.script("COMMIT");
+  if (!committed) co_return unexpected(committed.error());
+  co_return out;
+}
+
+asio::awaitable<PgResult<std::size_t>> HistoryReader::free_connection() {
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   for (;;) {
-    for (auto& c : connections_) {
-      if (c->busy()) continue;
+    for (std::size_t i = 0; i < connections_.size(); ++i) {
+      auto& c = connections_[i];
+      if (c->busy() || held_[i]) continue;
       if (!c->connected()) {
         auto up = co_await c->connect(5s);
         if (!up) co_return unexpected(up.error());
       }
-      co_return co_await c->query(sql, std::move(params));
+      co_return i;
     }
     // Every connection is busy: wait a moment (a statement here takes milliseconds).
     if (std::chrono::steady_clock::now() > deadline) {

@@ -32,6 +32,21 @@ struct SearchQuery {
   std::string reader_agent;          // "" for an admin; else contacts only of conversations they had
 };
 
+/// One statement of a transaction.
+struct PgStatement {
+  std::string sql;
+  PgParams params;
+};
+
+/// The advisory lock an erasure holds (exclusive) and each archive batch (shared) while it writes.
+constexpr long long kErasureLock = 7346207312;
+
+/// What an erasure removed from the history.
+struct Erased {
+  int conversations = 0;
+  int messages = 0;
+};
+
 class HistoryReader {
  public:
   HistoryReader(boost::asio::any_io_executor executor, std::string url, int connections);
@@ -47,16 +62,27 @@ class HistoryReader {
                                                                                  int offset);
   /// Contacts whose name, handles or phone digits match, best first.
   boost::asio::awaitable<PgResult<std::vector<SearchHit>>> search_contacts(const SearchQuery& q, int limit, int offset);
+  /// Erases a person from the history (store/history/erasure.cpp): their contact, handles and every
+  /// conversation the history links to them or `conversations` names — messages, notes, attachments no
+  /// one else holds, search forms — and records who erased them when (never what). Idempotent.
+  boost::asio::awaitable<PgResult<Erased>> erase_contact(const std::string& contact,
+                                                         const std::vector<std::string>& conversations,
+                                                         const std::string& by);
+  /// Runs `steps` in one transaction on one connection (rolled back on any failure); each step's rows.
+  boost::asio::awaitable<PgResult<std::vector<PgRows>>> transaction(std::vector<PgStatement> steps);
   /// The conversations the history links to `contact` (those Redis has let go included).
   boost::asio::awaitable<PgResult<std::vector<ConversationRef>>> contact_conversations(const std::string& contact);
 
  private:
+  /// A free connection (connected first if need be), waiting up to 10 s while all are busy.
+  boost::asio::awaitable<PgResult<std::size_t>> free_connection();
   /// Runs `sql` on a free connection (connecting it first if need be).
   boost::asio::awaitable<PgResult<PgRows>> query(const std::string& sql, PgParams params);
 
   boost::asio::any_io_executor executor_;
   std::string url_;
   std::vector<std::unique_ptr<PgConnection>> connections_;
+  std::vector<bool> held_;  // in a transaction: not free between its statements
 };
 
 }  // namespace omniroute::store::history

@@ -263,10 +263,14 @@ end
 -- This message's thread key leads to its conversation (for e-mail: its Message-ID, which replies name).
 if thread_ttl > 0 then
   redis.call('SET', k_thread, conv, 'EX', thread_ttl)
+  redis.call('SADD', K.threads_of(conv_key(conv)), a_thread_key)  -- each mail's key: let go with the conversation
 elseif not keyed then
   redis.call('SET', k_thread, conv)
 end
-if fallback then redis.call('SET', fallback, conv, 'EX', a_fallback_window) end
+if fallback then
+  redis.call('SET', fallback, conv, 'EX', a_fallback_window)
+  redis.call('SADD', K.threads_of(conv_key(conv)), a_fallback_thread)
+end
 redis.call('SET', k_dedupe, conv .. '|' .. msg, 'EX', a_dedupe_ttl)
 
 -- The message that opens a conversation says so in its own event (one XADD, not two).
