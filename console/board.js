@@ -11,6 +11,7 @@ import { LanguagePicker, SignIn } from './signin.js';
 import { AgentAdmin, CannedAdmin, LabelAdmin } from './board_admin.js';
 import { Reports } from './board_reports.js';
 import { Search } from './search.js';
+import { ContactDirectory } from './board_contacts.js';
 
 function useNow() {
   const [now, setNow] = useState(Date.now());
@@ -328,6 +329,7 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
         <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
         <${LabelAdmin} labels=${labels} t=${t} onChanged=${loadLabels} />
+        <${ContactDirectory} t=${t} onOpenConversation=${setOpenId} />
       </div>
       ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)}
                                             agents=${agents} queues=${queues} version=${version} />`}

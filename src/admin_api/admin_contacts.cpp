@@ -8,6 +8,7 @@
 #include "agent_api/request_helpers.hpp"
 #include "config/sections.hpp"
 #include "omniroute/clock.hpp"
+#include "store/history/reader.hpp"
 
 namespace omniroute::admin_api {
 
@@ -35,6 +36,31 @@ asio::awaitable<Response> AdminRoutes::merge_contacts(const std::string& into, c
     co_return json_error(404, "not_found", "no contact '" + r->missing + "' (or it was merged already)");
   }
   co_return co_await contact(into);
+}
+
+asio::awaitable<Response> AdminRoutes::contacts(std::string_view query) {
+  int limit = 50, offset = 0;
+  if (const std::string l = query_param(query, "limit"); !l.empty()) {
+    limit = l.size() <= 3 && l.find_first_not_of("0123456789") == std::string::npos ? std::atoi(l.c_str()) : 0;
+    if (limit < 1 || limit > 200) co_return json_error(400, "invalid_limit", "'limit' is 1 to 200");
+  }
+  if (const std::string c = query_param(query, "cursor"); !c.empty()) {
+    offset = c.size() <= 9 && c.find_first_not_of("0123456789") == std::string::npos ? std::atoi(c.c_str()) : -1;
+    if (offset < 0) co_return json_error(400, "invalid_cursor", "'cursor' is the next_cursor of an earlier page");
+  }
+  store::history::HistoryReader* history = store_.history();
+  if (!history) co_return json_error(503, "history_unavailable", "the contact directory needs the history (a history section)");
+  auto ids = co_await history->contact_ids(limit, offset);
+  if (!ids) co_return json_error(503, "history_unavailable", "the history cannot be read now; retry later");
+  json::array list;
+  for (const auto& id : *ids) {
+    auto found = co_await contacts_.read(id);
+    if (!found) co_return unavailable();
+    if (*found && (*found)->merged_into.empty()) list.push_back(contact_json(**found));
+  }
+  json::object body{{"contacts", std::move(list)}};
+  body["next_cursor"] = static_cast<int>(ids->size()) == limit ? json::value(std::to_string(offset + limit)) : json::value(nullptr);
+  co_return json_response(200, json::serialize(body));
 }
 
 asio::awaitable<Response> AdminRoutes::contact(const std::string& id) {

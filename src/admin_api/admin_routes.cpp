@@ -185,6 +185,8 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
   auto on_contact = [](auto handler) {
     return agent_api::on_id([](const std::string& id) { return agent_api::is_issued_id(id, 'c'); }, "contact", handler);
   };
+  table.add(verb::get, "/v1/contacts", Role::admin,
+            [this](RouteCall& call) -> asio::awaitable<Response> { co_return co_await contacts(query_of(call.request)); });
   table.add(verb::get, "/v1/contacts/{id}", Role::admin,
             on_contact([this](RouteCall&, const std::string& id) { return contact(id); }));
   for (verb method : {verb::patch, verb::put}) {

@@ -61,6 +61,8 @@ class AdminRoutes {
   /// POST /v1/contacts/<into>/merge {"from": "<id>"}: one person, one contact.
   boost::asio::awaitable<http::Response> merge_contacts(const std::string& into, const http::Request& request);
   boost::asio::awaitable<http::Response> update_contact(const std::string& id, const http::Request& request);
+  /// GET /v1/contacts?limit=&cursor=: the directory, newest first, from the history (admin_contacts.cpp).
+  boost::asio::awaitable<http::Response> contacts(std::string_view query);
   /// DELETE /v1/contacts/<id>: the person erased everywhere (admin_erasure.cpp).
   boost::asio::awaitable<http::Response> erase_contact(const std::string& id);
   /// GET /v1/contacts/<id>/export: everything held about them, whole transcripts included.

@@ -98,7 +98,21 @@ Expected<SearchRequest, Response> read_search_request(const Caller& caller, std:
   store::history::SearchQuery& sq = r.query;
   const SearchForm form = search_form(r.q);
   sq.latin = form.latin;
-  sq.sound = form.sound;
+  // Every sound word of three letters or more must be there (the last one may be the beginning of a
+  // word: search as you type); shorter ones ("n" for naa, "kb" for kab) only rank, like stop words —
+  // "naa order" finds every order, నా ఆర్డర్ first. Without a long word, every word must be there.
+  // Sound words are [a-z0-9]+, so they are safe in a tsquery as they are.
+  std::vector<std::string> all, long_words;
+  for (std::size_t at = 0; at < form.sound.size();) {
+    const std::size_t end = std::min(form.sound.find(' ', at), form.sound.size());
+    all.push_back(form.sound.substr(at, end - at));
+    if (all.back().size() >= 3) long_words.push_back(all.back());
+    at = end + 1;
+  }
+  for (const auto& word : long_words.empty() ? all : long_words) sq.words += (sq.words.empty() ? "" : " & ") + word;
+  if (!sq.words.empty()) sq.words += ":*";
+  for (const auto& word : long_words) sq.sound += (sq.sound.empty() ? "" : " ") + word;
+  if (sq.sound.empty()) sq.sound = sq.latin;
   sq.digits = phone_digits(r.q);
   sq.channel = query_param(query, "channel");
   sq.queue = query_param(query, "queue");

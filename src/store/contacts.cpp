@@ -29,25 +29,33 @@ asio::awaitable<StoreResult<std::optional<Contact>>> Contacts::read(const std::s
       own[name] = std::move(value);
     }
   }
-  if (own["id"].empty()) co_return std::optional<Contact>();
-  v.id = own["id"];
-  v.name = own["name"];
-  v.created_at = time_from_ms(own["created_at"]);
-  v.merged_into = own["merged_into"];
-  v.merged_at = time_from_ms(own["merged_at"]);
-  if (!v.merged_into.empty()) co_return std::optional<Contact>(std::move(v));
-  std::vector<std::string> handles{"SMEMBERS", keys_.contact_handles(id)};
-  auto h = co_await detail::command(client_, std::move(handles));
-  std::vector<std::string> attrs{"HGETALL", keys_.contact_attributes(id)};
-  auto a = co_await detail::command(client_, std::move(attrs));
-  std::vector<std::string> convs{"SMEMBERS", keys_.contact_conversations(id)};
-  auto cs = co_await detail::command(client_, std::move(convs));
-  if (!h) co_return unexpected(h.error());
-  if (!a) co_return unexpected(a.error());
-  if (!cs) co_return unexpected(cs.error());
-  for (auto& handle : detail::strings_of(*h)) v.handles.push_back(std::move(handle));
-  v.attributes = fields_of(*a);
-  for (auto& conv : detail::strings_of(*cs)) v.conversations.push_back(std::move(conv));
+  if (own["id"].empty()) {
+    if (!history_) co_return std::optional<Contact>();
+    // Not in Redis: the history may still hold them (the API never says which tier answered).
+    auto kept = co_await history_->contact(id);
+    if (!kept) co_return unexpected(StoreError{RedisFailure::unavailable, "history: " + kept.error().message});
+    if (!*kept || !(*kept)->merged_into.empty()) co_return std::move(*kept);
+    v = std::move(**kept);
+  } else {
+    v.id = own["id"];
+    v.name = own["name"];
+    v.created_at = time_from_ms(own["created_at"]);
+    v.merged_into = own["merged_into"];
+    v.merged_at = time_from_ms(own["merged_at"]);
+    if (!v.merged_into.empty()) co_return std::optional<Contact>(std::move(v));
+    std::vector<std::string> handles{"SMEMBERS", keys_.contact_handles(id)};
+    auto h = co_await detail::command(client_, std::move(handles));
+    std::vector<std::string> attrs{"HGETALL", keys_.contact_attributes(id)};
+    auto a = co_await detail::command(client_, std::move(attrs));
+    std::vector<std::string> convs{"SMEMBERS", keys_.contact_conversations(id)};
+    auto cs = co_await detail::command(client_, std::move(convs));
+    if (!h) co_return unexpected(h.error());
+    if (!a) co_return unexpected(a.error());
+    if (!cs) co_return unexpected(cs.error());
+    for (auto& handle : detail::strings_of(*h)) v.handles.push_back(std::move(handle));
+    v.attributes = fields_of(*a);
+    for (auto& conv : detail::strings_of(*cs)) v.conversations.push_back(std::move(conv));
+  }
   if (history_) {
     // The conversations Redis has let go are still the contact's (best effort: Redis's list without it).
     if (auto earlier = co_await history_->contact_conversations(id)) {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AGENTS, World, eventually } from './harness.mjs';
+import { ADMIN, AGENTS, World, eventually } from './harness.mjs';
 
 let w;
 before(async () => { w = await new World().start({ history: true }); });
@@ -83,6 +83,38 @@ test('on the board the admin finds a contact by phone and reads their conversati
   await w.screenshot(page, 'board-search-te');
   await hit.click();
   await page.getByRole('complementary').getByText('रिफंड कब आएगा? ऑर्डर 4521 अभी तक नहीं आया').waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the admin's contact directory lists, finds, opens and erases a person", async () => {
+  await w.customerWrites('s-9', '+919700000009', 'चाय वाली बात SECRET-NINE', 'Zoya Khan');
+  await eventually(async () => (await w.call(ADMIN, 'GET', '/v1/contacts?limit=50')).body?.contacts
+    ?.some((c) => c.name === 'Zoya Khan'), 20000);
+  const page = await w.page();
+  await w.signIn(page, 'admin', '/board');
+  const directory = page.getByRole('region', { name: 'Contacts' });
+  const people = directory.getByRole('list', { name: 'Contacts' });
+  await people.getByRole('button', { name: 'Zoya Khan' }).waitFor();
+  await people.getByRole('button', { name: 'Meena Iyer' }).waitFor();
+  // Found by phone written another way, then opened: handles and conversations.
+  await directory.getByLabel('Find a contact').fill('97000 00009');
+  await eventually(async () => (await people.getByRole('button').count()) === 1);
+  await people.getByRole('button', { name: 'Zoya Khan' }).click();
+  const card = directory.getByLabel('Contact', { exact: true });
+  await card.getByText('+919700000009').waitFor();
+  await directory.scrollIntoViewIfNeeded();
+  await w.screenshot(page, 'board-contacts');
+  const conversation = card.getByRole('button', { name: /^v\d+$/ }).first();
+  await conversation.click();
+  await page.getByRole('complementary').getByText('चाय वाली बात SECRET-NINE').waitFor();
+  await page.getByRole('complementary').getByRole('button', { name: 'Close' }).click();
+  // Erased, after the admin confirms: gone from the directory and from the API.
+  page.once('dialog', (d) => d.accept());
+  await card.getByRole('button', { name: 'Erase' }).click();
+  await directory.getByText('Nothing found').waitFor();
+  const id = (await w.call(ADMIN, 'GET', `/v1/search?q=${encodeURIComponent('SECRET-NINE')}`)).body.results;
+  assert.deepEqual(id, [], 'nothing of her is found any more');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -35,6 +35,9 @@ class Erasure : public ::testing::Test {
         .agent(std::string("{ id: asha, name: Asha Rao, token: ") + kAsha + ", capacity: { chat: 5 } }")
         .section("history", "{ url: \"" + pg.url() + "\", archive_after: 1s }");
     daemon.emplace(cfg.yaml(), port);
+    // The history answers once the daemon has brought its schema up (a read before then is a 503).
+    EXPECT_TRUE(eventually([&] { return http_request(port, "GET", "/readyz").body.find(R"("history":"up")") != std::string::npos; },
+                           20'000));
   }
   HttpResult as(const char* token, const std::string& method, const std::string& path, const std::string& body = "") {
     return as_bearer(port, token, method, path, body);

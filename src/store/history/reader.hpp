@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "omniroute/contact.hpp"
 #include "omniroute/conversation.hpp"
 #include "store/pg_connection.hpp"
 
@@ -27,6 +28,7 @@ struct SearchHit {
 /// What a search asks (the query's search forms, and the conversation filters; "" = any).
 struct SearchQuery {
   std::string latin, sound, digits;  // digits: the query's digits when it reads as a phone number
+  std::string words;                 // the sound words as a tsquery: "rfnd & kb:*" (the last one a prefix)
   std::string channel, queue, agent, label, state;
   std::string from_ms, to_ms;        // created between ("" = open)
   std::string reader_agent;          // "" for an admin; else contacts only of conversations they had
@@ -70,10 +72,17 @@ class HistoryReader {
                                                          const std::string& by);
   /// Runs `steps` in one transaction on one connection (rolled back on any failure); each step's rows.
   boost::asio::awaitable<PgResult<std::vector<PgRows>>> transaction(std::vector<PgStatement> steps);
+  /// A contact Redis no longer has, as Redis showed it (its handles, attributes and conversations), or
+  /// nullopt when the history has none either.
+  boost::asio::awaitable<PgResult<std::optional<Contact>>> contact(const std::string& id);
+  /// Contact ids, newest first (the admin's directory): `limit` from `offset`.
+  boost::asio::awaitable<PgResult<std::vector<std::string>>> contact_ids(int limit, int offset);
   /// The conversations the history links to `contact` (those Redis has let go included).
   boost::asio::awaitable<PgResult<std::vector<ConversationRef>>> contact_conversations(const std::string& contact);
 
  private:
+  /// A search statement, planned to use the trigram indexes (never a scan of the whole table).
+  boost::asio::awaitable<PgResult<std::vector<SearchHit>>> indexed_search(const char* sql, PgParams params);
   /// A free connection (connected first if need be), waiting up to 10 s while all are busy.
   boost::asio::awaitable<PgResult<std::size_t>> free_connection();
   /// Runs `sql` on a free connection (connecting it first if need be).
