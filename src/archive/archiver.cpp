@@ -21,7 +21,8 @@ constexpr auto kRetryMost = 15s;
 }  // namespace
 
 Archiver::Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
-                   metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks)
+                   metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks,
+                   bool housekeeping)
     : config_(config),
       redis_(redis),
       status_(status),
@@ -30,7 +31,8 @@ Archiver::Archiver(const config::HistoryConfig& config, store::RedisClient& redi
       archive_(redis, keys, db_, std::move(consumer)),
       archived_messages_(metrics.counter("omniroute_archived_messages_total", {})),
       archived_conversations_(metrics.counter("omniroute_archived_conversation_writes_total", {})),
-      evicted_(metrics.counter("omniroute_conversations_let_go_total", {})) {}
+      evicted_(metrics.counter("omniroute_conversations_let_go_total", {})),
+      housekeeping_(housekeeping) {}
 
 void Archiver::start() {
   status_.set(HistoryStatus::State::connecting);
@@ -109,7 +111,7 @@ asio::awaitable<void> Archiver::run() {
     status_.set_lag_ms(step->lag_ms);
     archived_messages_.inc(static_cast<std::uint64_t>(step->messages));
     archived_conversations_.inc(static_cast<std::uint64_t>(step->conversations));
-    if (now_ms() >= next_retention_ms_) {
+    if (housekeeping_ && now_ms() >= next_retention_ms_) {
       // History older than history.retention goes, a month at a time (and what is left before it, row by row).
       next_retention_ms_ = now_ms() + kRetentionEveryMs;
       PgParams seconds{std::to_string(config_.retention.count() / 1000)};
@@ -120,7 +122,7 @@ asio::awaitable<void> Archiver::run() {
         log::info("history: retention dropped " + dropped->at(0, "omniroute_retention") + " month(s) of messages");
       }
     }
-    if (now_ms() >= next_eviction_ms_) {
+    if (housekeeping_ && now_ms() >= next_eviction_ms_) {
       // Resolved conversations older than archive_after leave Redis (each confirmed by PostgreSQL first).
       next_eviction_ms_ = now_ms() + kEvictEveryMs;
       for (int round = 0; round < 20; ++round) {

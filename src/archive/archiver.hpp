@@ -25,8 +25,12 @@ class Archiver {
   static constexpr std::int64_t kEvictEveryMs = 5'000;  // how often resolved conversations are looked at
   static constexpr std::int64_t kRetentionEveryMs = 3'600'000;  // how often history.retention is applied
 
+  /// Every event loop runs one (each a consumer of the group, with its own connection: PostgreSQL writes
+  /// batches on as many cores); only the `housekeeping` one also lets archived conversations go and
+  /// applies retention.
   Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
-           metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks);
+           metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks,
+           bool housekeeping);
   void start();
   void stop();
 
@@ -49,6 +53,7 @@ class Archiver {
   std::int64_t next_retention_ms_ = 0;
   bool stopped_ = false;
   bool migrated_ = false;
+  bool housekeeping_ = false;
   std::string last_problem_;  // logged once until it changes
 };
 

@@ -95,7 +95,9 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   // One loop per daemon syncs agents and sweeps queues; every loop routes on its own triggers.
   g->workers.front()->start_routing(g->config);
   g->workers.back()->start_sending(g->channels, g->config, metrics);
-  g->workers.front()->start_archiving(g->config, metrics);
+  for (std::size_t i = 0; i < g->workers.size(); ++i) {
+    g->workers[i]->start_archiving(g->config, metrics, static_cast<int>(i), i == 0);
+  }
   for (const auto& r : g->config.rules) {
     // A rule requiring skills that no configured agent has holds its conversations until an agent
     // with them is added through the admin API: worth saying at start-up.

@@ -149,14 +149,14 @@ void Worker::start_sending(const ChannelMap& channels, const config::Config& con
   });
 }
 
-void Worker::start_archiving(const config::Config& config, metrics::Registry& metrics) {
+void Worker::start_archiving(const config::Config& config, metrics::Registry& metrics, int index, bool housekeeping) {
   if (!config.history.enabled()) return;
-  asio::post(context_, [this, &config, &metrics] {
+  asio::post(context_, [this, &config, &metrics, index, housekeeping] {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);
-    std::string consumer = std::string(host) + "-" + std::to_string(getpid());
+    std::string consumer = std::string(host) + "-" + std::to_string(getpid()) + "-" + std::to_string(index);
     archiver_ = std::make_unique<archive::Archiver>(config.history, *redis_, store_->keys(), metrics, history_, consumer,
-                                                    tasks_);
+                                                    tasks_, housekeeping);
     archiver_->start();
   });
 }

@@ -52,7 +52,8 @@ class Worker {
   /// Starts delivering replies from the outbox on this loop. Thread-safe.
   void start_sending(const ChannelMap& channels, const config::Config& config, metrics::Registry& metrics);
   /// Starts archiving to the history (PostgreSQL) on this loop, when configured. Thread-safe.
-  void start_archiving(const config::Config& config, metrics::Registry& metrics);
+  /// One archiver per loop (consumer "<host>-<pid>-<index>"); `housekeeping` on one loop only.
+  void start_archiving(const config::Config& config, metrics::Registry& metrics, int index, bool housekeeping);
   /// Starts every channel's background intake (polling) on this loop. Thread-safe.
   void start_channels(ChannelMap& channels);
   /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.

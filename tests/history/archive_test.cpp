@@ -131,14 +131,7 @@ std::vector<std::string> keys_naming(const RedisServer& redis, const std::string
   std::vector<std::string> found;
   for (const auto& key : redis.command({"KEYS", "*"})) {
     if (key.find(":dedupe:") != std::string::npos || key == it_keys().events()) continue;
-    std::vector<std::string> values;
-    const std::string type = redis.one({"TYPE", key});
-    if (type == "string") values = redis.command({"GET", key});
-    else if (type == "hash") values = redis.command({"HGETALL", key});
-    else if (type == "set") values = redis.command({"SMEMBERS", key});
-    else if (type == "zset") values = redis.command({"ZRANGE", key, "0", "-1"});
-    else if (type == "list") values = redis.command({"LRANGE", key, "0", "-1"});
-    else if (type == "stream") values = redis.command({"XRANGE", key, "-", "+"});
+    const std::vector<std::string> values = redis.values_of(key);
     bool named = key.find(needle) != std::string::npos;
     for (const auto& v : values) named = named || v == needle || v.find(needle + "|") != std::string::npos ||
                                          v.find("conv:" + needle) != std::string::npos;

@@ -53,15 +53,7 @@ class Erasure : public ::testing::Test {
     std::string all;
     for (const auto& key : redis.command({"KEYS", "*"})) {
       all += key + "\n";
-      const std::string type = redis.one({"TYPE", key});
-      std::vector<std::string> values;
-      if (type == "string") values = redis.command({"GET", key});
-      else if (type == "hash") values = redis.command({"HGETALL", key});
-      else if (type == "set") values = redis.command({"SMEMBERS", key});
-      else if (type == "zset") values = redis.command({"ZRANGE", key, "0", "-1"});
-      else if (type == "list") values = redis.command({"LRANGE", key, "0", "-1"});
-      else if (type == "stream") values = redis.command({"XRANGE", key, "-", "+"});
-      for (const auto& v : values) all += "  " + v + "\n";
+      for (const auto& v : redis.values_of(key)) all += "  " + v + "\n";
     }
     return all;
   }

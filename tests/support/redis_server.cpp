@@ -158,6 +158,17 @@ std::vector<std::string> RedisServer::command(const std::vector<std::string>& ar
   return out;
 }
 
+std::vector<std::string> RedisServer::values_of(const std::string& key) const {
+  const std::string type = one({"TYPE", key});
+  if (type == "string") return command({"GET", key});
+  if (type == "hash") return command({"HGETALL", key});
+  if (type == "set") return command({"SMEMBERS", key});
+  if (type == "zset") return command({"ZRANGE", key, "0", "-1"});
+  if (type == "list") return command({"LRANGE", key, "0", "-1"});
+  if (type == "stream") return command({"XRANGE", key, "-", "+"});
+  return {};
+}
+
 std::string RedisServer::one(const std::vector<std::string>& args) const {
   auto r = command(args);
   return r.empty() ? "" : r.front();

@@ -44,6 +44,9 @@ class RedisServer {
   std::vector<std::string> command(const std::vector<std::string>& args) const;
   /// The first element of command(args), or "" for an empty reply.
   std::string one(const std::vector<std::string>& args) const;
+  /// Everything `key` holds, whatever its type (a hash's fields and values, a stream's ids and fields…),
+  /// flattened: for tests that look for what must not be left anywhere.
+  std::vector<std::string> values_of(const std::string& key) const;
 
  private:
   TempDir dir_;

@@ -1,5 +1,7 @@
 #include "store/history/archive.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -263,7 +265,7 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
   for (const auto& id : ids) call.items.insert(call.items.end(), {"a", id, ""});
   auto read = co_await detail::run_declared<ArchiveReadResult>(redis_, archive_read_script(), call);
   if (!read) co_return unexpected(ArchiveError{Side::redis, read.error().message, 0});
-  Columns c = columns_of(*read);
+  Columns c = co_await columns_off_loop(*read);
   auto written = co_await write(c);
   if (!written) co_return unexpected(ArchiveError{Side::history, written.error().message, 0});
   // Their kept attachments, each file once (by digest) and linked to each conversation holding it.
@@ -302,6 +304,11 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
   auto gone = co_await detail::run_declared<EvictResult>(redis_, evict_script(), evict);
   if (!gone) co_return unexpected(ArchiveError{Side::redis, gone.error().message, 0});
   co_return static_cast<int>(gone->evicted.size());
+}
+
+asio::awaitable<Archive::Columns> Archive::columns_off_loop(const ArchiveReadResult& read) {
+  co_return co_await asio::co_spawn(
+      forms_, [&read]() -> asio::awaitable<Columns> { co_return columns_of(read); }, asio::use_awaitable);
 }
 
 asio::awaitable<Expected<ArchiveStep, ArchiveError>> Archive::step(int count, std::int64_t now_ms) {
@@ -349,7 +356,7 @@ asio::awaitable<Expected<ArchiveStep, ArchiveError>> Archive::step(int count, st
   if (!call.items.empty()) {
     auto read = co_await detail::run_declared<ArchiveReadResult>(redis_, archive_read_script(), call);
     if (!read) co_return unexpected(ArchiveError{Side::redis, read.error().message, lag});
-    Columns c = columns_of(*read);
+    Columns c = co_await columns_off_loop(*read);
 
     auto written = co_await write(c);
     if (!written) co_return unexpected(ArchiveError{Side::history, written.error().message, lag});
