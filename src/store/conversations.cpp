@@ -236,18 +236,20 @@ asio::awaitable<StoreResult<std::optional<Blob>>> Conversations::attachment(cons
   call.convs = keys_.blob_conversations(sha256);
   call.prefix = keys_.prefix();
   call.agent = agent;
-  auto r = co_await run(client_, attachment_read_script(), call.keys(), call.argv());
-  if (!r) co_return unexpected(r.error());
-  auto blob = AttachmentReadResult::from(*r);  // {} when there is none, or the agent may not see it
-  if (!blob && history_) {
-    // Let go with its conversations: the history keeps it, for the same people.
-    auto archived = co_await history_->attachment(sha256, agent);
-    if (!archived) co_return unexpected(StoreError{RedisFailure::unavailable, "history: " + archived.error().message});
-    if (!*archived) co_return std::optional<Blob>();
-    co_return std::optional<Blob>(Blob{std::move((*archived)->first), std::move((*archived)->second)});
+  auto blob = co_await detail::run_declared<AttachmentReadResult>(client_, attachment_read_script(), call);
+  if (!blob) co_return unexpected(blob.error());
+  using S = AttachmentReadResult::Status;
+  if (blob->status == S::found) {
+    co_return std::optional<Blob>(Blob{std::move(blob->content_type), std::move(blob->content)});
   }
-  if (!blob) co_return std::optional<Blob>();
-  co_return std::optional<Blob>(Blob{std::move(blob->content_type), std::move(blob->content)});
+  if (!history_) co_return std::optional<Blob>();
+  // Archived: Redis said this caller may see it, the history has the bytes. Gone from Redis with its
+  // conversations: the history keeps it, for the same people.
+  const std::string reader = blob->status == S::archived ? std::string() : agent;
+  auto archived = co_await history_->attachment(sha256, reader);
+  if (!archived) co_return unexpected(StoreError{RedisFailure::unavailable, "history: " + archived.error().message});
+  if (!*archived) co_return std::optional<Blob>();
+  co_return std::optional<Blob>(Blob{std::move((*archived)->first), std::move((*archived)->second)});
 }
 
 asio::awaitable<StoreResult<std::optional<ConversationDetail>>> Conversations::view(const std::string& conversation,

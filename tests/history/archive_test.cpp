@@ -161,6 +161,9 @@ TEST_F(Archive, AResolvedConversationLeavesRedisAndAnswersTheSameFromPostgres) {
   ASSERT_EQ(post_message(port, "old2", "+919848022338", "ఇంకా రాలేదు").status, 200);
   const std::string old = conversation_of(redis, "+919848022338");
   ASSERT_EQ(as("POST", "/v1/conversations/" + old + "/notes", R"({"text":"ग्राहक VIP है"})").status, 201);
+  // A reply the channel cannot send (the generic channel has no reply_url here): dead-lettered.
+  ASSERT_EQ(as("POST", "/v1/conversations/" + old + "/messages", R"({"text":"कल तक आ जाएगा"})").status, 202);
+  ASSERT_TRUE(eventually([&] { return redis.one({"XLEN", it_keys().dead_letters()}) == "1"; })) << daemon.log();
   ASSERT_EQ(as("POST", "/v1/conversations/" + old + "/resolve").status, 200);
   const std::string before = as("GET", "/v1/conversations/" + old).body;
   const std::string contact = redis.one({"HGET", it_keys().conversation(old), "contact"});
@@ -174,8 +177,9 @@ TEST_F(Archive, AResolvedConversationLeavesRedisAndAnswersTheSameFromPostgres) {
   // archive_after 1s, looked at every 5 s: gone from Redis within seconds; nothing there names it.
   const std::string conv_key = it_keys().conversation(old);
   ASSERT_TRUE(eventually([&] { return redis.one({"EXISTS", conv_key}) == "0"; }, 20'000)) << daemon.log();
-  EXPECT_EQ(keys_naming(redis, old), std::vector<std::string>{});
-  EXPECT_EQ(pg.one("SELECT count(*) FROM messages WHERE conversation_id = '" + old + "'"), "3");
+  EXPECT_EQ(keys_naming(redis, old), std::vector<std::string>{});  // its dead letter included
+  EXPECT_EQ(redis.one({"XLEN", it_keys().dead_letters()}), "0");
+  EXPECT_EQ(pg.one("SELECT count(*) FROM messages WHERE conversation_id = '" + old + "'"), "4");
 
   // Byte for byte the same answer, now from PostgreSQL.
   auto after = as("GET", "/v1/conversations/" + old);

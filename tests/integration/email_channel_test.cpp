@@ -373,7 +373,7 @@ TEST(EmailChannel, AnAttachmentIsServedOnlyToWhoeverCanSeeAConversationHoldingIt
   EXPECT_EQ(admin.body, "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 }
 
-TEST(EmailChannel, AnAttachmentOfAConversationRedisLetGoIsStillServedToTheSamePeopleOnly) {
+TEST(EmailChannel, AnAttachmentLeavesRedisOnceArchivedAndIsStillServedToTheSamePeopleOnly) {
   RedisServer redis;
   PostgresServer pg;
   std::uint16_t port = free_port();
@@ -398,6 +398,15 @@ TEST(EmailChannel, AnAttachmentOfAConversationRedisLetGoIsStillServedToTheSamePe
   auto view = http_request(port, "GET", "/v1/conversations/v1", asha);
   const std::string url(json::parse(view.body).at("messages").at(0).at("attachments").at(0).at("url").as_string());
   const std::string sha = url.substr(url.rfind('/') + 1);
+  // Archived within seconds, the file's bytes leave Redis while the conversation is still open there;
+  // who may see it stays in Redis, and it is served the same from the history.
+  ASSERT_TRUE(eventually([&] { return redis.one({"HGET", it_keys().blob(sha), "archived"}) == "1"; }, 20'000))
+      << daemon.log();
+  EXPECT_EQ(redis.one({"HEXISTS", it_keys().blob(sha), "content"}), "0");
+  auto open = http_request(port, "GET", url, asha);
+  EXPECT_EQ(open.status, 200);
+  EXPECT_EQ(open.body, "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+  EXPECT_EQ(http_request(port, "GET", url, bearer(kRavi)).status, 404) << "not ravi's conversation";
   ASSERT_EQ(http_request(port, "POST", "/v1/conversations/v1/resolve", asha).status, 200);
   // Let go from Redis, file included.
   ASSERT_TRUE(eventually([&] { return redis.one({"EXISTS", it_keys().conversation("v1")}) == "0"; }, 20'000))

@@ -268,19 +268,8 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
   Columns c = co_await columns_off_loop(*read);
   auto written = co_await write(c);
   if (!written) co_return unexpected(ArchiveError{Side::history, written.error().message, 0});
-  // Their kept attachments, each file once (by digest) and linked to each conversation holding it.
-  using Blob = std::tuple<std::string, std::string, std::string, std::string>;
-  for (auto& [conv, sha, type, content] : reply_as<std::vector<Blob>>(read->blobs).value_or(std::vector<Blob>{})) {
-    PgParams blob{sha, valid_text(type), to_hex(content), conv};
-    auto kept = co_await history_.query(
-        "WITH a AS (INSERT INTO attachments (sha256, content_type, content) "
-        "SELECT $1, $2, decode($3, 'hex') WHERE NOT EXISTS (SELECT 1 FROM erased_conversations WHERE id = $4) "
-        "ON CONFLICT (sha256) DO NOTHING) "
-        "INSERT INTO attachment_conversations (sha256, conversation_id) SELECT $1, $4 "
-        "WHERE NOT EXISTS (SELECT 1 FROM erased_conversations WHERE id = $4) ON CONFLICT DO NOTHING",
-        std::move(blob));
-    if (!kept) co_return unexpected(ArchiveError{Side::history, kept.error().message, 0});
-  }
+  auto kept = co_await keep_blobs(read->blobs);
+  if (!kept) co_return unexpected(ArchiveError{Side::history, kept.error().message, 0});
   // PostgreSQL confirms each transcript whole before Redis lets it go.
   auto lengths = reply_as<Pairs<long long>>(read->lengths).value_or(Pairs<long long>{});
   PgParams asked{pg_text_array(c.c_id)};
@@ -304,6 +293,30 @@ asio::awaitable<Expected<int, ArchiveError>> Archive::evict(std::int64_t resolve
   auto gone = co_await detail::run_declared<EvictResult>(redis_, evict_script(), evict);
   if (!gone) co_return unexpected(ArchiveError{Side::redis, gone.error().message, 0});
   co_return static_cast<int>(gone->evicted.size());
+}
+
+asio::awaitable<PgResult<bool>> Archive::keep_blobs(const Reply& blobs) {
+  // Each file once (by digest), linked to each conversation holding it.
+  using Blob = std::tuple<std::string, std::string, std::string, std::string>;
+  BlobArchivedCall released;
+  released.prefix = keys_.prefix();
+  for (auto& [conv, sha, type, content] : reply_as<std::vector<Blob>>(blobs).value_or(std::vector<Blob>{})) {
+    PgParams blob{sha, valid_text(type), to_hex(content), conv};
+    auto kept = co_await history_.query(
+        "WITH a AS (INSERT INTO attachments (sha256, content_type, content) "
+        "SELECT $1, $2, decode($3, 'hex') WHERE NOT EXISTS (SELECT 1 FROM erased_conversations WHERE id = $4) "
+        "ON CONFLICT (sha256) DO NOTHING) "
+        "INSERT INTO attachment_conversations (sha256, conversation_id) SELECT $1, $4 "
+        "WHERE NOT EXISTS (SELECT 1 FROM erased_conversations WHERE id = $4) ON CONFLICT DO NOTHING",
+        std::move(blob));
+    if (!kept) co_return unexpected(kept.error());
+    released.digests.push_back(sha);
+  }
+  if (released.digests.empty()) co_return true;
+  // PostgreSQL has them: their content leaves Redis (who may see them stays there).
+  auto gone = co_await detail::run_declared<BlobArchivedResult>(redis_, blob_archived_script(), released);
+  if (!gone) co_return unexpected(PgError{"redis: " + gone.error().message, "", false});
+  co_return true;
 }
 
 asio::awaitable<Archive::Columns> Archive::columns_off_loop(const ArchiveReadResult& read) {
@@ -360,6 +373,8 @@ asio::awaitable<Expected<ArchiveStep, ArchiveError>> Archive::step(int count, st
 
     auto written = co_await write(c);
     if (!written) co_return unexpected(ArchiveError{Side::history, written.error().message, lag});
+    auto kept = co_await keep_blobs(read->blobs);
+    if (!kept) co_return unexpected(ArchiveError{Side::history, kept.error().message, lag});
     out.conversations = static_cast<int>(c.c_id.size());
     out.messages = static_cast<int>(c.m_id.size());
     out.contacts = static_cast<int>(c.k_id.size());

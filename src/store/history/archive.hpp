@@ -63,6 +63,9 @@ class Archive {
 
  private:
   boost::asio::awaitable<PgResult<bool>> write(const Columns& columns);
+  /// Writes the kept attachments `blobs` (archive_read.lua's) to the history, then lets their content go
+  /// from Redis (blob_archived.lua).
+  boost::asio::awaitable<PgResult<bool>> keep_blobs(const Reply& blobs);
   /// The batch's columns, built on the archive's own thread (the search forms' transliteration costs
   /// ~15 µs a text, ~15 ms a batch): the event loop keeps serving requests meanwhile.
   boost::asio::awaitable<Columns> columns_off_loop(const ArchiveReadResult& read);

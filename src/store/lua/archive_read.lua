@@ -13,7 +13,8 @@
 -- messages: {conversation id, entry id, fields (flat)} each, for entries still there
 -- contacts: {id, hash (flat), attributes (flat)} each
 -- lengths: flat, conversation id → transcript length, for each 'a' item still in Redis
--- blobs: {conversation id, sha256, content type, content} each, the kept attachments of each 'a' item
+-- blobs: {conversation id, sha256, content type, content} each, the kept attachments of each 'a' and
+--        'm' item whose content Redis still holds
 
 local prefix = a_prefix
 local conversations, messages, contacts, lengths, blobs, seen = {}, {}, {}, {}, {}, {}
@@ -56,7 +57,10 @@ for i = REST_FROM, #ARGV, 3 do
     end
   else
     local found = redis.call('XRANGE', K.transcript(prefix, conv), entry, entry)
-    if #found > 0 then messages[#messages + 1] = {conv, entry, found[1][2]} end
+    if #found > 0 then
+      messages[#messages + 1] = {conv, entry, found[1][2]}
+      kept_attachments(found[1][2], conv, {})
+    end
   end
 end
 return {conversations, messages, contacts, lengths, blobs}

@@ -52,17 +52,7 @@ for _, conv in ipairs(convs) do
 end
 
 -- Replies on their way to them, or dead-lettered: their text and address go too.
-for _, stream in ipairs({K.outbox(prefix), K.dead_letters(prefix)}) do
-  for _, e in ipairs(redis.call('XRANGE', stream, '-', '+')) do
-    local f = e[2]
-    for n = 1, #f, 2 do
-      if f[n] == 'conversation_id' then
-        if seen[f[n + 1]] then redis.call('XDEL', stream, e[1]) end
-        break
-      end
-    end
-  end
-end
+forget_replies(prefix, seen)
 
 -- Automatic mail (auto-replies, bounces) from their e-mail addresses.
 local addresses = {}

@@ -53,3 +53,21 @@ local function forget_conversation(prefix, conv, erase)
   end
   if agent and agent ~= '' then redis.call('SREM', K.agent_conversations(prefix, agent), conv) end
 end
+
+-- Replies to the conversations in `ids` (a set: id → true) still waiting in the outbox or dead-lettered:
+-- their text and recipient go with the conversations (the history keeps each reply and how its delivery
+-- ended). One pass over each stream, however many conversations go.
+local function forget_replies(prefix, ids)
+  if next(ids) == nil then return end
+  for _, stream in ipairs({K.outbox(prefix), K.dead_letters(prefix)}) do
+    for _, e in ipairs(redis.call('XRANGE', stream, '-', '+')) do
+      local f = e[2]
+      for n = 1, #f, 2 do
+        if f[n] == 'conversation_id' then
+          if ids[f[n + 1]] then redis.call('XDEL', stream, e[1]) end
+          break
+        end
+      end
+    end
+  end
+end
