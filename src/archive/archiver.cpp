@@ -111,31 +111,35 @@ asio::awaitable<void> Archiver::run() {
     status_.set_lag_ms(step->lag_ms);
     archived_messages_.inc(static_cast<std::uint64_t>(step->messages));
     archived_conversations_.inc(static_cast<std::uint64_t>(step->conversations));
-    if (housekeeping_ && now_ms() >= next_retention_ms_) {
-      // History older than history.retention goes, a month at a time (and what is left before it, row by row).
-      next_retention_ms_ = now_ms() + kRetentionEveryMs;
-      PgParams seconds{std::to_string(config_.retention.count() / 1000)};
-      auto dropped = co_await db_.query("SELECT omniroute_retention(now() - make_interval(secs => $1::bigint))",
-                                        std::move(seconds), std::chrono::minutes(10));
-      if (!dropped) log::warn("history: retention failed: " + dropped.error().message);
-      else if (dropped->at(0, "omniroute_retention") != "0") {
-        log::info("history: retention dropped " + dropped->at(0, "omniroute_retention") + " month(s) of messages");
-      }
-    }
-    if (housekeeping_ && now_ms() >= next_eviction_ms_) {
-      // Resolved conversations older than archive_after leave Redis (each confirmed by PostgreSQL first).
-      next_eviction_ms_ = now_ms() + kEvictEveryMs;
-      for (int round = 0; round < 20; ++round) {
-        auto gone = co_await archive_.evict(now_ms() - config_.archive_after.count(), kEvictBatch);
-        if (!gone) {
-          log::warn("history: letting archived conversations go failed: " + gone.error().message);
-          break;
-        }
-        evicted_.inc(static_cast<std::uint64_t>(*gone));
-        if (*gone < kEvictBatch) break;
-      }
-    }
+    if (housekeeping_) co_await housekeep();
     if (!step->more) co_await pause(kIdle);
+  }
+}
+
+asio::awaitable<void> Archiver::housekeep() {
+  if (now_ms() >= next_retention_ms_) {
+    // History older than history.retention goes, a month at a time (and what is left before it, row by row).
+    next_retention_ms_ = now_ms() + kRetentionEveryMs;
+    PgParams seconds{std::to_string(config_.retention.count() / 1000)};
+    auto dropped = co_await db_.query("SELECT omniroute_retention(now() - make_interval(secs => $1::bigint))",
+                                      std::move(seconds), std::chrono::minutes(10));
+    if (!dropped) log::warn("history: retention failed: " + dropped.error().message);
+    else if (dropped->at(0, "omniroute_retention") != "0") {
+      log::info("history: retention dropped " + dropped->at(0, "omniroute_retention") + " month(s) of messages");
+    }
+  }
+  if (now_ms() >= next_eviction_ms_) {
+    // Resolved conversations older than archive_after leave Redis (each confirmed by PostgreSQL first).
+    next_eviction_ms_ = now_ms() + kEvictEveryMs;
+    for (int round = 0; round < 20; ++round) {
+      auto gone = co_await archive_.evict(now_ms() - config_.archive_after.count(), kEvictBatch);
+      if (!gone) {
+        log::warn("history: letting archived conversations go failed: " + gone.error().message);
+        break;
+      }
+      evicted_.inc(static_cast<std::uint64_t>(*gone));
+      if (*gone < kEvictBatch) break;
+    }
   }
 }
 

@@ -36,6 +36,8 @@ class Archiver {
 
  private:
   boost::asio::awaitable<void> run();
+  /// Retention (hourly) and letting archived conversations go (every 5 s), when they are due.
+  boost::asio::awaitable<void> housekeep();
   /// Connects and migrates; false (status and log said why) when the history is not usable yet.
   boost::asio::awaitable<bool> open();
   boost::asio::awaitable<void> pause(std::chrono::milliseconds d);
