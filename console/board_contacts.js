@@ -5,6 +5,7 @@
 
 import { html, useEffect, useRef, useState } from './html.js';
 import { api } from './api.js';
+import { characters } from './search.js';
 
 function ContactCard({ c, t, onOpenConversation, onChanged, onClose }) {
   const [from, setFrom] = useState('');
@@ -58,7 +59,7 @@ export function ContactDirectory({ t, onOpenConversation }) {
     const ticket = ++asked.current;
     try {
       let page;
-      if ([...new Intl.Segmenter().segment(query.trim())].length >= 2) {
+      if (characters(query.trim()) >= 2) {
         const r = await api('GET', `/v1/search?${new URLSearchParams({ q: query.trim(), type: 'contact', limit: '50' })}`);
         page = { contacts: r.results.map((x) => x.contact), next_cursor: null };
       } else {

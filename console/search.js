@@ -8,7 +8,7 @@ import { api } from './api.js';
 import { formatTime } from './i18n.js';
 
 /// User-perceived characters (कि is one): the API refuses fewer than two.
-function characters(text) {
+export function characters(text) {
   if (typeof Intl.Segmenter !== 'function') return [...text].length;
   return [...new Intl.Segmenter().segment(text)].length;
 }

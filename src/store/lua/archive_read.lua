@@ -13,19 +13,28 @@
 -- messages: {conversation id, entry id, fields (flat)} each, for entries still there
 -- contacts: {id, hash (flat), attributes (flat)} each
 -- lengths: flat, conversation id → transcript length, for each 'a' item still in Redis
--- blobs: {conversation id, sha256, content type, content} each, the kept attachments of each 'a' and
---        'm' item whose content Redis still holds
+-- blobs: {conversation id, sha256, content type, content} each, the kept attachments of each 'a' item
+--        and, up to 32 MB a batch (files are up to 10 MB; a batch names up to 1,024 messages), of each 'm'
+--        item, whose content Redis still holds. A file left out keeps its bytes in Redis until
+--        its conversation's 'a' read (which takes every file, as eviction then lets them go).
 
 local prefix = a_prefix
 local conversations, messages, contacts, lengths, blobs, seen = {}, {}, {}, {}, {}, {}
+local budget = 32 * 1024 * 1024  -- bytes of files the 'm' items of one batch may carry
 
--- The kept attachments of one transcript entry (each file once per conversation).
-local function kept_attachments(fields, conv, found)
+-- The kept attachments of one transcript entry (each file once per conversation); `limited`: within
+-- the batch's budget only.
+local function kept_attachments(fields, conv, found, limited)
   for _, sha in ipairs(attachment_digests(fields)) do
     if not found[sha] then
       found[sha] = true
-      local blob = redis.call('HMGET', K.blob(prefix, sha), 'type', 'content')
-      if blob[2] then blobs[#blobs + 1] = {conv, sha, blob[1] or '', blob[2]} end
+      local key = K.blob(prefix, sha)
+      local size = redis.call('HSTRLEN', key, 'content')
+      if size > 0 and (not limited or size <= budget) then
+        if limited then budget = budget - size end
+        local blob = redis.call('HMGET', key, 'type', 'content')
+        blobs[#blobs + 1] = {conv, sha, blob[1] or '', blob[2]}
+      end
     end
   end
 end
@@ -41,7 +50,7 @@ for i = REST_FROM, #ARGV, 3 do
         local found = {}
         for _, e in ipairs(all) do
           messages[#messages + 1] = {conv, e[1], e[2]}
-          kept_attachments(e[2], conv, found)
+          kept_attachments(e[2], conv, found, false)
         end
         lengths[#lengths + 1] = conv
         lengths[#lengths + 1] = #all
@@ -59,7 +68,7 @@ for i = REST_FROM, #ARGV, 3 do
     local found = redis.call('XRANGE', K.transcript(prefix, conv), entry, entry)
     if #found > 0 then
       messages[#messages + 1] = {conv, entry, found[1][2]}
-      kept_attachments(found[1][2], conv, {})
+      kept_attachments(found[1][2], conv, {}, true)
     end
   end
 end
