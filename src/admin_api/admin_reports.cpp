@@ -204,8 +204,11 @@ asio::awaitable<Response> AdminRoutes::response_times(const http::Request& reque
   const bool csv = format == "csv" || (format.empty() && prefers_csv(request[http::beast_http::field::accept]));
 
   store::Reports store(store_.client(), store_.keys());
-  reports::ResponseReport report(store, reports::rollup_zones(config_));
+  reports::ResponseReport report(store, reports::rollup_zones(config_), store_.history());
   auto rows = co_await report.run(q);
+  if (!rows && rows.error().history) {
+    co_return json_error(503, "history_unavailable", "the history cannot be read now; retry later");
+  }
   if (!rows) co_return unavailable();
   if (csv) {
     Response r = http::text_response(200, "text/csv; charset=utf-8", csv_of(q.group_by, *rows));

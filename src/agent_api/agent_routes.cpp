@@ -51,7 +51,7 @@ AgentRoutes::AgentRoutes(const config::Config& config, const routing::AgentDirec
     : config_(config), directory_(directory), store_(store), conversations_(store.client(), store.keys(), store.history()),
       canned_(store.client(), store.keys().canned_responses()), labels_(store.client(), store.keys().label_catalog()), overview_(store.client(), store.keys()),
       assigner_(assigner), metrics_(metrics),
-      policies_(config), recorder_(policies_, reports::rollup_zones(config)), reply_limits_(std::move(reply_limits)) {
+      policies_(config), recorder_(policies_, config), reply_limits_(std::move(reply_limits)) {
   json::object windows;  // channels whose provider takes free-form replies only for a while
   for (const auto& [id, rules] : reply_limits_) {
     if (rules.window.span_ms > 0) {

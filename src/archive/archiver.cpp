@@ -6,6 +6,7 @@
 
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
+#include "reports/recorder.hpp"
 #include "store/history/migrations.hpp"
 
 namespace omniroute::archive {
@@ -22,16 +23,18 @@ constexpr auto kRetryMost = 15s;
 
 Archiver::Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
                    metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks,
-                   bool housekeeping)
+                   bool housekeeping, std::vector<const date::time_zone*> report_zones)
     : config_(config),
       redis_(redis),
       status_(status),
       tasks_(tasks),
       db_(redis.executor(), config.url),
       archive_(redis, keys, db_, std::move(consumer)),
+      responses_(redis, keys, db_, std::move(report_zones), status),
       archived_messages_(metrics.counter("omniroute_archived_messages_total", {})),
       archived_conversations_(metrics.counter("omniroute_archived_conversation_writes_total", {})),
       evicted_(metrics.counter("omniroute_conversations_let_go_total", {})),
+      archived_responses_(metrics.counter("omniroute_archived_responses_total", {})),
       housekeeping_(housekeeping) {}
 
 void Archiver::start() {
@@ -108,16 +111,59 @@ asio::awaitable<void> Archiver::run() {
       status_.set(HistoryStatus::State::up);
       last_problem_.clear();
     }
-    status_.set_lag_ms(step->lag_ms);
     archived_messages_.inc(static_cast<std::uint64_t>(step->messages));
     archived_conversations_.inc(static_cast<std::uint64_t>(step->conversations));
-    if (housekeeping_) co_await housekeep();
+    if (housekeeping_) {
+      co_await archive_responses();
+      co_await housekeep();
+    }
+    status_.set_lag_ms(std::max(step->lag_ms, housekeeping_ ? responses_lag_ms_ : 0));
     if (!step->more) co_await pause(kIdle);
+  }
+}
+
+asio::awaitable<void> Archiver::archive_responses() {
+  const std::int64_t now = now_ms();
+  if (!adopted_) {
+    auto adopted = co_await responses_.adopt(now);
+    if (adopted && *adopted > 0) log::info("history: " + std::to_string(*adopted) + " hour(s) of report records to archive");
+    adopted_ = bool(adopted);
+  }
+  if (now >= next_responses_ms_) {
+    auto step = co_await responses_.step(now);
+    if (!step) {
+      responses_lag_ms_ = std::max(responses_lag_ms_, step.error().lag_ms);
+      log::warn("history: archiving report records failed: " + step.error().message);
+      next_responses_ms_ = now + 5'000;
+      co_return;
+    }
+    archived_responses_.inc(static_cast<std::uint64_t>(step->records));
+    responses_lag_ms_ = step->lag_ms;
+    next_responses_ms_ = step->more ? now : now + 1'000;
+    if (step->late > 0) next_roll_up_ms_ = std::min(next_roll_up_ms_, now);  // their days are closed: again
+  }
+  if (now >= next_roll_up_ms_) {
+    next_roll_up_ms_ = now + 60'000;
+    auto rolled = co_await responses_.roll_up(now, 100);
+    if (!rolled) {
+      log::warn("history: rolling report days up failed: " + rolled.error().message);
+    } else {
+      if (rolled->built > 0 && rolled->waiting > 0) next_roll_up_ms_ = now + 1'000;  // catching up: go on soon
+      else if (rolled->waiting > 0) next_roll_up_ms_ = now + 5'000;                  // records still coming
+    }
+  }
+  if (now >= next_forget_ms_) {
+    next_forget_ms_ = now + 600'000;
+    auto gone = co_await responses_.forget(now);
+    if (!gone) log::warn("history: letting archived report records go failed: " + gone.error().message);
   }
 }
 
 asio::awaitable<void> Archiver::housekeep() {
   if (now_ms() >= next_retention_ms_) {
+    // Report records are kept 400 days (reports' own retention, whatever history.retention says).
+    auto expired = co_await responses_.expire(now_ms() - (reports::kRetentionDays + 1) * 86'400'000LL);
+    if (!expired) log::warn("history: report records' retention failed: " + expired.error().message);
     // History older than history.retention goes, a month at a time (and what is left before it, row by row).
     next_retention_ms_ = now_ms() + kRetentionEveryMs;
     PgParams seconds{std::to_string(config_.retention.count() / 1000)};

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "archive/history_status.hpp"
+#include "archive/response_archive.hpp"
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "omniroute/task_group.hpp"
@@ -30,12 +31,15 @@ class Archiver {
   /// applies retention.
   Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
            metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks,
-           bool housekeeping);
+           bool housekeeping, std::vector<const date::time_zone*> report_zones);
   void start();
   void stop();
 
  private:
   boost::asio::awaitable<void> run();
+  /// The reports' records (response_archive.hpp): copied every second (every hour's every 30 s), days
+  /// rolled up every minute, hours let go from Redis every 10 minutes.
+  boost::asio::awaitable<void> archive_responses();
   /// Retention (hourly) and letting archived conversations go (every 5 s), when they are due.
   boost::asio::awaitable<void> housekeep();
   /// Connects and migrates; false (status and log said why) when the history is not usable yet.
@@ -48,9 +52,14 @@ class Archiver {
   TaskGroup& tasks_;
   store::PgConnection db_;
   store::history::Archive archive_;
+  ResponseArchive responses_;
   metrics::Counter& archived_messages_;
   metrics::Counter& archived_conversations_;
   metrics::Counter& evicted_;
+  metrics::Counter& archived_responses_;
+  std::int64_t responses_lag_ms_ = 0;
+  std::int64_t next_responses_ms_ = 0, next_roll_up_ms_ = 0, next_forget_ms_ = 0;
+  bool adopted_ = false;
   std::int64_t next_eviction_ms_ = 0;
   std::int64_t next_retention_ms_ = 0;
   bool stopped_ = false;

@@ -29,12 +29,16 @@ class HistoryStatus {
   }
   void set_lag_ms(std::int64_t ms) { lag_ms_.store(ms, std::memory_order_relaxed); }
   std::int64_t lag_ms() const { return lag_ms_.load(std::memory_order_relaxed); }
+  /// Closed days of the reporting zones not rolled up in the history yet (-1: not looked at yet).
+  void set_days_waiting(int n) { days_waiting_.store(n, std::memory_order_relaxed); }
+  int days_waiting() const { return days_waiting_.load(std::memory_order_relaxed); }
 
  private:
   mutable std::mutex mutex_;
   State state_ = State::off;
   std::string why_;
   std::atomic<std::int64_t> lag_ms_{0};
+  std::atomic<int> days_waiting_{-1};
 };
 
 inline const char* to_string(HistoryStatus::State s) {

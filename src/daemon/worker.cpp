@@ -156,7 +156,7 @@ void Worker::start_archiving(const config::Config& config, metrics::Registry& me
     gethostname(host, sizeof host - 1);
     std::string consumer = std::string(host) + "-" + std::to_string(getpid()) + "-" + std::to_string(index);
     archiver_ = std::make_unique<archive::Archiver>(config.history, *redis_, store_->keys(), metrics, history_, consumer,
-                                                    tasks_, housekeeping);
+                                                    tasks_, housekeeping, reports::rollup_zones(config));
     archiver_->start();
   });
 }

@@ -44,7 +44,7 @@ const ChannelCounters& IngestMetrics::channel(const std::string& id) const {
 IngestService::IngestService(const config::Config& config, store::ConversationStore& store, IngestMetrics& metrics,
                              TaskGroup& tasks)
     : config_(config), store_(store), contacts_(store.client(), store.keys()), tasks_(tasks), metrics_(metrics),
-      policies_(config), recorder_(policies_, reports::rollup_zones(config)),
+      policies_(config), recorder_(policies_, config),
       acknowledger_(config, store, metrics.registry()) {
   for (const auto& c : config.channels) {
     media_[c.settings.id] = c.medium;

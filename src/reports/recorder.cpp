@@ -44,6 +44,15 @@ std::string hour_name(int utc_day, int hour) {
   return out + std::to_string(hour);
 }
 
+std::int64_t hour_start_ms(std::string_view hour) {
+  int day = 0;
+  if (hour.size() != 13 || hour[10] != 'T' || !sla::parse_day(hour.substr(0, 10), day)) return -1;
+  if (hour[11] < '0' || hour[11] > '2' || hour[12] < '0' || hour[12] > '9') return -1;
+  const int h = (hour[11] - '0') * 10 + (hour[12] - '0');
+  if (h > 23) return -1;
+  return (static_cast<std::int64_t>(day) * 86400 + h * 3600) * 1000;
+}
+
 std::string hour_of(std::int64_t ms) {
   return hour_name(static_cast<int>(ms / 1000 / kDaySeconds), static_cast<int>(ms / 1000 % kDaySeconds / 3600));
 }
@@ -81,7 +90,8 @@ Record Recorder::for_survey_answer(int score, std::int64_t now_ms) const {
   std::string body = json::serialize(json::object{
       {"kind", kCsat}, {"start", ""}, {"queue", ""}, {"priority", ""}, {"wall_ms", "0"}, {"business_ms", "0"},
       {"target_ms", "0"}, {"seconds", text(score)}, {"met", "n"}, {"hour", hour_of(now_ms)},
-      {"rollups", std::move(rollups)}, {"expire_at", text(expiry_after(utc_day + 1))}});
+      {"rollups", std::move(rollups)}, {"expire_at", text(expiry_after(utc_day + 1))},
+      {"archive", archived_ ? "1" : ""}});
   return Record{std::move(body), kCsat, "no_target", ""};
 }
 
@@ -111,6 +121,7 @@ Record Recorder::record(std::string_view kind, config::SlaTarget target, const s
       {"hour", hour_name(utc_day, utc_hour)},
       {"rollups", std::move(rollups)},
       {"expire_at", text(expiry_after(utc_day + 1))},
+      {"archive", archived_ ? "1" : ""},
   });
   return Record{std::move(body), kind, target_ms == 0 ? "no_target" : business_ms <= target_ms ? "met" : "missed",
                 c.queue};

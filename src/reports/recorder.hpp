@@ -37,6 +37,8 @@ long long recorded_seconds(std::int64_t ms);
 /// The UTC hour holding instant `ms`, as raw records are kept by ("2026-12-01T09"), and by day and hour.
 std::string hour_of(std::int64_t ms);
 std::string hour_name(int utc_day, int hour);
+/// When the UTC hour named "2026-12-01T09" begins (ms), or -1 for a name that is not an hour.
+std::int64_t hour_start_ms(std::string_view hour);
 
 /// The time zones reports keep rollups in: UTC first, then each business calendar's zone. A report in
 /// another zone is exact too, read from the raw records where its days differ.
@@ -52,8 +54,11 @@ struct Record {
 
 class Recorder {
  public:
-  Recorder(const sla::Policies& policies, std::vector<const date::time_zone*> zones)
-      : policies_(policies), zones_(std::move(zones)) {}
+  /// With a history (config.history), records are archived to it and rolled up there: none in Redis.
+  Recorder(const sla::Policies& policies, const config::Config& config)
+      : policies_(policies),
+        archived_(config.history.enabled()),
+        zones_(archived_ ? std::vector<const date::time_zone*>{} : rollup_zones(config)) {}
 
   /// The record of a reply sent at `now_ms` (its first response, or the next after the customer wrote
   /// again), or "" when it is neither.
@@ -69,7 +74,8 @@ class Recorder {
                      const store::ResponseClock& c, std::int64_t now_ms) const;
 
   const sla::Policies& policies_;
-  std::vector<const date::time_zone*> zones_;
+  bool archived_ = false;                     // the history keeps the records (lib_report.lua's `archive`)
+  std::vector<const date::time_zone*> zones_;  // the rollups kept in Redis (none with a history)
 };
 
 }  // namespace omniroute::reports

@@ -13,6 +13,7 @@
 #include "calendar/local_days.hpp"
 #include "reports/csat.hpp"
 #include "reports/recorder.hpp"
+#include "store/history/reader.hpp"
 
 namespace omniroute::reports {
 
@@ -102,42 +103,22 @@ bool valid_group_by(const std::string& g) {
   return kGroups.count(g) > 0;
 }
 
-asio::awaitable<store::StoreResult<std::vector<Row>>> ResponseReport::run(const Query& q) {
-  Tally tally;
+const date::time_zone* ResponseReport::plan_for(const Query& q) const {
   // Whole days come from the rollups of the report's zone, or (when the report groups by something other
   // than the day) of UTC; a day grouping in a zone without rollups reads the records.
-  const date::time_zone* plan = nullptr;
   for (const date::time_zone* z : rollup_zones_) {
-    if (z == q.zone) plan = z;
+    if (z == q.zone) return z;
   }
-  if (!plan && q.group_by != "day") plan = rollup_zones_.front();
-  std::int64_t whole_from = q.to_ms, whole_to = q.to_ms;  // the whole local days inside [from, to)
-  if (plan && q.to_ms > q.from_ms) {
-    int first = sla::local_day(plan, q.from_ms);
-    if (sla::day_start_ms(plan, first) < q.from_ms) ++first;
-    const int end = sla::local_day(plan, q.to_ms);  // days before it end by `to`
-    if (plan != rollup_zones_.front()) {
-      // A zone's rollups hold only what was recorded since it became a rollup zone: earlier days are read
-      // from the records (so adding a calendar in a new zone never hides the days before it).
-      auto since = co_await store_.zone_since(std::string(plan->name()));
-      if (!since) co_return omniroute::unexpected(since.error());
-      first = std::min(std::max(first, first_rolled_up_day(plan, first, *since)), std::max(first, end));
-    }
-    if (first < end) {
-      whole_from = sla::day_start_ms(plan, first);
-      whole_to = sla::day_start_ms(plan, end);
-      auto ok = co_await add_days(q, plan, first, end, tally);
-      if (!ok) co_return omniroute::unexpected(ok.error());
-    }
-  }
-  if (whole_from > q.from_ms) {
-    auto ok = co_await add_records(q, q.from_ms, std::min(whole_from, q.to_ms), tally);
-    if (!ok) co_return omniroute::unexpected(ok.error());
-  }
-  if (whole_to < q.to_ms && whole_from < whole_to) {
-    auto ok = co_await add_records(q, whole_to, q.to_ms, tally);
-    if (!ok) co_return omniroute::unexpected(ok.error());
-  }
+  return q.group_by != "day" ? rollup_zones_.front() : nullptr;
+}
+
+asio::awaitable<Expected<std::vector<Row>, ReportError>> ResponseReport::run(const Query& q) {
+  Tally tally;
+  // Two statements, not a ?: of two co_awaits (GCC 12 frees such a temporary twice).
+  Expected<bool, ReportError> ok = true;
+  if (history_) ok = co_await tally_history(q, tally);
+  else ok = co_await tally_redis(q, tally);
+  if (!ok) co_return omniroute::unexpected(ok.error());
   std::vector<Row> rows;
   for (const auto& [group, measures] : tally.groups) {
     Row row{group, {}};
@@ -151,6 +132,111 @@ asio::awaitable<store::StoreResult<std::vector<Row>>> ResponseReport::run(const 
     if (any) rows.push_back(std::move(row));  // a group whose records were all outside the period is none
   }
   co_return rows;
+}
+
+asio::awaitable<Expected<bool, ReportError>> ResponseReport::tally_history(const Query& q, Tally& tally) {
+  store::history::ReportRowsQuery h;
+  h.group_by = q.group_by;
+  h.dimension = q.group_by == "day" ? "all" : q.group_by;
+  h.day_zone = std::string(q.zone->name());
+  // The marks first: the history is read up to them, Redis after them (an hour's stream outlives its
+  // mark's last move by two days: response_archive.hpp). A day with an hour still waiting is read from
+  // its records even when rolled up (a record made late, by a slow clock, is not in its roll-up yet).
+  auto waiting = co_await store_.waiting_hours();
+  if (!waiting) co_return omniroute::unexpected(ReportError{false, waiting.error().message});
+  auto marks = co_await store_.archived_marks();
+  if (!marks) co_return omniroute::unexpected(ReportError{false, marks.error().message});
+  h.marks.assign(marks->begin(), marks->end());
+  std::vector<std::int64_t> waiting_from;
+  for (const std::string& hour : *waiting) waiting_from.push_back(hour_start_ms(hour));
+  const date::time_zone* plan = plan_for(q);
+  std::int64_t whole_from = q.to_ms, whole_to = q.to_ms;
+  if (plan && q.to_ms > q.from_ms) {
+    int first = sla::local_day(plan, q.from_ms);
+    if (sla::day_start_ms(plan, first) < q.from_ms) ++first;
+    const int end = std::max(first, sla::local_day(plan, q.to_ms));
+    h.zone = std::string(plan->name());
+    if (first < end) whole_from = sla::day_start_ms(plan, first), whole_to = sla::day_start_ms(plan, end);
+    for (int d = first; d < end; ++d) {
+      const std::int64_t from = sla::day_start_ms(plan, d), to = sla::day_start_ms(plan, d + 1);
+      const bool settled = std::none_of(waiting_from.begin(), waiting_from.end(),
+                                        [&](std::int64_t w) { return w >= 0 && w < to && w + kHourMs > from; });
+      if (!settled) {
+        h.spans.emplace_back(from, to);
+        continue;
+      }
+      h.days.push_back(d);
+      h.day_from.push_back(from);
+      h.day_to.push_back(to);
+    }
+  }
+  if (q.from_ms < whole_from) h.spans.emplace_back(q.from_ms, std::min(whole_from, q.to_ms));
+  if (whole_to < q.to_ms && whole_from < whole_to) h.spans.emplace_back(whole_to, q.to_ms);
+  auto rows = co_await history_->report_rows(h);
+  if (!rows) co_return omniroute::unexpected(ReportError{true, rows.error().message});
+  for (auto& row : rows->rows) {
+    std::string key = row.kind + "|";
+    key.append(row.group).push_back('|');
+    Distribution& d = tally.distribution(key, std::nullopt);
+    d.seconds.reserve(d.seconds.size() + row.seconds.size());
+    for (std::int32_t v : row.seconds) d.seconds.emplace_back(v, 1);
+    d.wall.reserve(d.wall.size() + row.wall.size());
+    for (std::int32_t v : row.wall) d.wall.emplace_back(v, 1);
+    d.with_target += row.with_target;
+    d.met += row.met;
+  }
+  // What Redis holds past the marks, in the part of the period not read rolled up.
+  std::vector<std::pair<std::int64_t, std::int64_t>> from_records = h.spans;
+  const std::set<int> rolled_up(rows->rolled_up.begin(), rows->rolled_up.end());
+  for (std::size_t i = 0; i < h.days.size(); ++i) {
+    if (!rolled_up.count(h.days[i])) from_records.emplace_back(h.day_from[i], h.day_to[i]);
+  }
+  for (const auto& [hour, mark] : h.marks) {
+    const std::int64_t start = hour_start_ms(hour);
+    if (start < 0) continue;
+    const std::int64_t from = std::max(start, q.from_ms), to = std::min(start + kHourMs, q.to_ms);
+    if (from >= to) continue;
+    auto records = co_await store_.records(hour, from, to, mark);
+    if (!records) co_return omniroute::unexpected(ReportError{false, records.error().message});
+    for (const auto& r : *records) {
+      const bool wanted = std::any_of(from_records.begin(), from_records.end(),
+                                      [&](const auto& span) { return r.at >= span.first && r.at < span.second; });
+      if (wanted) add_record(q, r, tally);
+    }
+  }
+  co_return true;
+}
+
+asio::awaitable<Expected<bool, ReportError>> ResponseReport::tally_redis(const Query& q, Tally& tally) {
+  const date::time_zone* plan = plan_for(q);
+  std::int64_t whole_from = q.to_ms, whole_to = q.to_ms;  // the whole local days inside [from, to)
+  if (plan && q.to_ms > q.from_ms) {
+    int first = sla::local_day(plan, q.from_ms);
+    if (sla::day_start_ms(plan, first) < q.from_ms) ++first;
+    const int end = sla::local_day(plan, q.to_ms);  // days before it end by `to`
+    if (plan != rollup_zones_.front()) {
+      // A zone's rollups hold only what was recorded since it became a rollup zone: earlier days are read
+      // from the records (so adding a calendar in a new zone never hides the days before it).
+      auto since = co_await store_.zone_since(std::string(plan->name()));
+      if (!since) co_return omniroute::unexpected(ReportError{false, since.error().message});
+      first = std::min(std::max(first, first_rolled_up_day(plan, first, *since)), std::max(first, end));
+    }
+    if (first < end) {
+      whole_from = sla::day_start_ms(plan, first);
+      whole_to = sla::day_start_ms(plan, end);
+      auto ok = co_await add_days(q, plan, first, end, tally);
+      if (!ok) co_return omniroute::unexpected(ReportError{false, ok.error().message});
+    }
+  }
+  if (whole_from > q.from_ms) {
+    auto ok = co_await add_records(q, q.from_ms, std::min(whole_from, q.to_ms), tally);
+    if (!ok) co_return omniroute::unexpected(ReportError{false, ok.error().message});
+  }
+  if (whole_to < q.to_ms && whole_from < whole_to) {
+    auto ok = co_await add_records(q, whole_to, q.to_ms, tally);
+    if (!ok) co_return omniroute::unexpected(ReportError{false, ok.error().message});
+  }
+  co_return true;
 }
 
 int first_rolled_up_day(const date::time_zone* zone, int first, std::int64_t since_ms) {
@@ -230,32 +316,34 @@ asio::awaitable<store::StoreResult<bool>> ResponseReport::add_records(const Quer
   for (std::int64_t hour = from_ms / kHourMs; hour <= (to_ms - 1) / kHourMs; ++hour) {
     auto records = co_await store_.records(hour_of(hour * kHourMs), from_ms, to_ms);
     if (!records) co_return omniroute::unexpected(records.error());
-    for (const auto& r : *records) {
-      auto add = [&](std::string_view value) {
-        std::string key = r.kind + "|";
-        key.append(value).push_back('|');
-        Distribution& d = tally.distribution(key, std::nullopt);
-        d.seconds.emplace_back(r.seconds, 1);
-        d.wall.emplace_back(r.wall_ms < 0 ? r.seconds : recorded_seconds(r.wall_ms), 1);
-        if (r.met == "y" || r.met == "x") ++d.with_target;
-        if (r.met == "y") ++d.met;
-      };
-      if (q.group_by == "day") add(sla::day_name(sla::local_day(q.zone, r.at)));
-      else if (q.group_by == "queue") add(r.queue);
-      else if (q.group_by == "channel") add(r.channel);
-      else if (q.group_by == "agent") add(r.agent);
-      else {
-        bool any = false;
-        for (size_t start = 0; start < r.labels.size();) {
-          size_t comma = std::min(r.labels.find(',', start), r.labels.size());
-          if (comma > start) add(std::string_view(r.labels).substr(start, comma - start)), any = true;
-          start = comma + 1;
-        }
-        if (!any) add("");
-      }
-    }
+    for (const auto& r : *records) add_record(q, r, tally);
   }
   co_return true;
+}
+
+void ResponseReport::add_record(const Query& q, const store::ResponseRecord& r, Tally& tally) {
+  auto add = [&](std::string_view value) {
+    std::string key = r.kind + "|";
+    key.append(value).push_back('|');
+    Distribution& d = tally.distribution(key, std::nullopt);
+    d.seconds.emplace_back(r.seconds, 1);
+    d.wall.emplace_back(r.wall_ms < 0 ? r.seconds : recorded_seconds(r.wall_ms), 1);
+    if (r.met == "y" || r.met == "x") ++d.with_target;
+    if (r.met == "y") ++d.met;
+  };
+  if (q.group_by == "day") add(sla::day_name(sla::local_day(q.zone, r.at)));
+  else if (q.group_by == "queue") add(r.queue);
+  else if (q.group_by == "channel") add(r.channel);
+  else if (q.group_by == "agent") add(r.agent);
+  else {
+    bool any = false;
+    for (size_t start = 0; start < r.labels.size();) {
+      size_t comma = std::min(r.labels.find(',', start), r.labels.size());
+      if (comma > start) add(std::string_view(r.labels).substr(start, comma - start)), any = true;
+      start = comma + 1;
+    }
+    if (!any) add("");
+  }
 }
 
 }  // namespace omniroute::reports

@@ -7,6 +7,10 @@
 // 90-day report reads about four months, a few days and two partial days of
 // records, never months of records.
 //
+// With a history, PostgreSQL holds the records and each closed day rolled up per zone (by day only: a
+// day's distribution is one row), and Redis only the records it has not handed over yet; a report reads
+// both, split at each hour's mark, so it is exact however far the archive lags.
+//
 // Percentiles are nearest-rank over the recorded seconds (exact below
 // 10,000 s: recorder.hpp): p50 is the smallest value at least half of the
 // responses took no longer than.
@@ -23,6 +27,9 @@
 
 namespace date {
 class time_zone;
+}
+namespace omniroute::store::history {
+class HistoryReader;
 }
 
 namespace omniroute::reports {
@@ -58,16 +65,30 @@ struct Query {
 /// The dimensions a report groups by.
 bool valid_group_by(const std::string& g);
 
+/// Why a report has no rows: Redis or the history could not be read.
+struct ReportError {
+  bool history = false;
+  std::string message;
+};
+
 class ResponseReport {
  public:
-  ResponseReport(store::Reports& store, std::vector<const date::time_zone*> rollup_zones)
-      : store_(store), rollup_zones_(std::move(rollup_zones)) {}
+  /// With `history`, the records and day roll-ups are PostgreSQL's (src/archive/response_archive.hpp)
+  /// but for those Redis has not handed over yet; without, Redis's.
+  ResponseReport(store::Reports& store, std::vector<const date::time_zone*> rollup_zones,
+                 store::history::HistoryReader* history = nullptr)
+      : store_(store), rollup_zones_(std::move(rollup_zones)), history_(history) {}
 
   /// The rows of `q`, ordered by group.
-  boost::asio::awaitable<store::StoreResult<std::vector<Row>>> run(const Query& q);
+  boost::asio::awaitable<Expected<std::vector<Row>, ReportError>> run(const Query& q);
 
  private:
   struct Tally;
+  /// The zone whose whole days a report of `q` reads rolled up (nullptr: none, records only).
+  const date::time_zone* plan_for(const Query& q) const;
+  boost::asio::awaitable<Expected<bool, ReportError>> tally_redis(const Query& q, Tally& tally);
+  boost::asio::awaitable<Expected<bool, ReportError>> tally_history(const Query& q, Tally& tally);
+  static void add_record(const Query& q, const store::ResponseRecord& r, Tally& tally);
   /// The whole local days [first, end) of `plan` from its rollups.
   boost::asio::awaitable<store::StoreResult<bool>> add_days(const Query& q, const date::time_zone* plan, int first,
                                                             int end, Tally& tally);
@@ -80,6 +101,7 @@ class ResponseReport {
 
   store::Reports& store_;
   std::vector<const date::time_zone*> rollup_zones_;
+  store::history::HistoryReader* history_ = nullptr;
 };
 
 /// The whole local days [first, end) of a report that its zone's rollups can answer, given the zone has been

@@ -239,6 +239,11 @@ asio::awaitable<Response> Router::metrics() {
              "# TYPE omniroute_history_up gauge\n";
     extra += metrics::sample("omniroute_history_up", {},
                              history_.state() == archive::HistoryStatus::State::up ? "1" : "0");
+    if (history_.days_waiting() >= 0) {
+      extra += "# HELP omniroute_report_days_waiting Closed days the history has not rolled up for reports yet\n"
+               "# TYPE omniroute_report_days_waiting gauge\n";
+      extra += metrics::sample("omniroute_report_days_waiting", {}, std::to_string(history_.days_waiting()));
+    }
   }
   extra += "# HELP omniroute_queue_depth Conversations waiting in each queue\n# TYPE omniroute_queue_depth gauge\n";
   if (depths) {

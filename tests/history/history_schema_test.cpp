@@ -28,8 +28,8 @@ TEST(HistorySchema, MigrateMakesTheSchemaOnceAsTheDatabasesOwner) {
   const std::string path = dir.write("omniroute.yaml", config_with_history(pg.url()));
   auto first = run_daemon_to_end({"--migrate", "--config", path});
   EXPECT_EQ(first.exit_code, 0) << first.output;
-  EXPECT_EQ(first.output, "history schema at version 7 (applied 7)\n");
-  EXPECT_EQ(pg.one("SELECT count(*) FROM schema_migrations"), "7");
+  EXPECT_EQ(first.output, "history schema at version 8 (applied 8)\n");
+  EXPECT_EQ(pg.one("SELECT count(*) FROM schema_migrations"), "8");
   EXPECT_EQ(pg.one("SELECT tableowner FROM pg_tables WHERE tablename = 'conversations'"), "omniroute");
   EXPECT_EQ(pg.one("SELECT rolsuper FROM pg_roles WHERE rolname = 'omniroute'"), "f");
   EXPECT_EQ(pg.one("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'"), "pg_trgm");
@@ -38,8 +38,8 @@ TEST(HistorySchema, MigrateMakesTheSchemaOnceAsTheDatabasesOwner) {
 
   auto again = run_daemon_to_end({"--migrate", "--config", path});
   EXPECT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_EQ(again.output, "history schema at version 7 (already up to date)\n");
-  EXPECT_EQ(pg.one("SELECT count(*) FROM schema_migrations"), "7");
+  EXPECT_EQ(again.output, "history schema at version 8 (already up to date)\n");
+  EXPECT_EQ(pg.one("SELECT count(*) FROM schema_migrations"), "8");
 }
 
 TEST(HistorySchema, AnUnreachableDatabaseIsNamedWithoutItsPassword) {

@@ -208,6 +208,52 @@ CREATE INDEX contacts_sound ON contacts USING gin (sound);
 CREATE INDEX contacts_newest ON contacts ((substr(id, 2)::bigint) DESC);
 )sql";
 
+// Version 8: the reports. Every response record (lib_report.lua's, a stream entry of the UTC hour it was
+// made in, keyed by that hour and its entry id: archived twice, stored once), kept 400 days; and each
+// closed local day of each reporting zone rolled up per dimension value and measure: the day's seconds
+// on both clocks as sorted big-endian int4s (int4send, so a report reads a day's distribution as one
+// value, not one row per response) and its SLA counts. A day is rolled up once all its records are
+// here; `response_days_built` says which are (a report reads the records of any other day).
+constexpr const char* kResponses = R"sql(
+CREATE TABLE responses (
+  hour         text NOT NULL,
+  entry_ms     bigint NOT NULL,
+  entry_seq    bigint NOT NULL,
+  at           bigint NOT NULL,
+  kind         text NOT NULL,
+  queue        text NOT NULL DEFAULT '',
+  channel      text NOT NULL DEFAULT '',
+  agent        text NOT NULL DEFAULT '',
+  priority     text NOT NULL DEFAULT '',
+  labels       text[] NOT NULL DEFAULT '{}',
+  seconds      integer NOT NULL,
+  wall_seconds integer NOT NULL,
+  met          text NOT NULL,
+  PRIMARY KEY (hour, entry_ms, entry_seq)
+);
+CREATE INDEX responses_at ON responses (at);
+
+CREATE TABLE response_days (
+  zone        text NOT NULL,
+  dimension   text NOT NULL,
+  day         integer NOT NULL,
+  value       text NOT NULL,
+  kind        text NOT NULL,
+  seconds     bytea NOT NULL,
+  wall        bytea NOT NULL,
+  with_target integer NOT NULL,
+  met         integer NOT NULL,
+  PRIMARY KEY (zone, dimension, day, value, kind)
+);
+
+CREATE TABLE response_days_built (
+  zone     text NOT NULL,
+  day      integer NOT NULL,
+  built_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (zone, day)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -216,7 +262,8 @@ const std::vector<Migration>& migrations() {
                                           {4, "attachments", kAttachments},
                                           {5, "search", kSearch},
                                           {6, "erasure", kErasure},
-                                          {7, "sound_words", kSoundWords}};
+                                          {7, "sound_words", kSoundWords},
+                                          {8, "responses", kResponses}};
   return all;
 }
 

@@ -7,6 +7,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,33 @@ struct Erased {
   int messages = 0;
 };
 
+/// What a report asks the history (reports/response_report.cpp; store/history/report_rows.cpp).
+struct ReportRowsQuery {
+  std::string zone;       // the reporting zone whose rolled-up days are read ("" none)
+  std::string dimension;  // all | queue | channel | agent | label: of the rolled-up days
+  std::string group_by;   // queue | channel | agent | label | day: of the records
+  std::string day_zone;   // group_by day: the report's zone (IANA name)
+  /// The whole days of `zone` in the period, each read from its roll-up when it has one, else from its
+  /// records; `spans` the rest of the period ([from, to) ms), read from the records.
+  std::vector<int> days;
+  std::vector<std::int64_t> day_from, day_to;
+  std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+  /// Hour → the last entry of it to read from here (Redis holds those after it).
+  std::vector<std::pair<std::string, std::string>> marks;
+};
+
+/// One group's measure as the history holds it: the seconds on both clocks (in no order) and SLA counts.
+struct ReportRow {
+  std::string group, kind;
+  std::vector<std::int32_t> seconds, wall;
+  long long with_target = 0, met = 0;
+};
+
+struct ReportRows {
+  std::vector<ReportRow> rows;
+  std::vector<int> rolled_up;  // of `days`, those read from their roll-up (the others from records)
+};
+
 class HistoryReader {
  public:
   HistoryReader(boost::asio::any_io_executor executor, std::string url, int connections);
@@ -77,6 +105,9 @@ class HistoryReader {
   boost::asio::awaitable<PgResult<std::optional<Contact>>> contact(const std::string& id);
   /// Contact ids, newest first (the admin's directory): `limit` from `offset`.
   boost::asio::awaitable<PgResult<std::vector<std::string>>> contact_ids(int limit, int offset);
+  /// A report's figures over the history's records (store/history/report_rows.cpp): one statement, so
+  /// one snapshot, whichever days are rolled up meanwhile.
+  boost::asio::awaitable<PgResult<ReportRows>> report_rows(const ReportRowsQuery& q);
   /// The conversations the history links to `contact` (those Redis has let go included).
   boost::asio::awaitable<PgResult<std::vector<ConversationRef>>> contact_conversations(const std::string& contact);
 

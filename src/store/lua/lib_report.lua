@@ -23,6 +23,11 @@
 --   <kind>|<value>|w<seconds> → how many took that long on the wall clock
 --   <kind>|<value>|t         → how many had a target,  <kind>|<value>|m → how many met it.
 -- Every key expires 400 days after the last day it holds (raw: `expire_at`).
+--
+-- With a history (PostgreSQL), `rollups` is empty and `archive` is "1": the record's hour is named in
+-- or:{ws}:responses_archived (hour → the last entry id the history holds, "0-0" at first) and in the set
+-- or:{ws}:responses_waiting (hours holding records the history has not got yet), which the archiver
+-- follows (src/archive/response_archive.cpp); the history rolls the days up.
 
 -- True when `report` (decoded, or nil) describes what the script sees: the same kind of response
 -- (`kind`, '' for none), clock start, queue and priority.
@@ -43,6 +48,10 @@ local function report_record(prefix, report, c, agent, now)
              'start', report.start, 'at', now, 'wall_ms', report.wall_ms, 'business_ms', report.business_ms,
              'target_ms', report.target_ms, 'seconds', report.seconds, 'met', report.met)
   redis.call('EXPIREAT', raw, report.expire_at)
+  if report.archive == '1' then
+    redis.call('HSETNX', K.responses_archived(prefix), report.hour, '0-0')
+    redis.call('SADD', K.responses_waiting(prefix), report.hour)
+  end
   local values = {all = {''}, queue = {report.queue}, channel = {c.channel or ''}, agent = {agent}, label = {}}
   for l in string.gmatch(labels, '[^,]+') do values.label[#values.label + 1] = l end
   if #values.label == 0 then values.label[1] = '' end
