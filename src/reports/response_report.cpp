@@ -27,6 +27,9 @@ constexpr std::int64_t kHourMs = 3600000;
 struct Distribution {
   std::vector<std::pair<long long, long long>> seconds;  // (seconds, count) as read; merged once, for the figures
   std::vector<std::pair<long long, long long>> wall;     // the same responses in wall-clock seconds
+  // One value per response (records, and the history's days): selected from, never sorted, when no
+  // weighted (seconds, count) pair came with them.
+  std::vector<std::int32_t> seconds_each, wall_each;
   long long with_target = 0, met = 0;
 };
 
@@ -64,8 +67,41 @@ Percentiles percentiles_of(const std::vector<std::pair<long long, long long>>& s
   return p;
 }
 
-Figures figures_of(const Distribution& d) {
+/// Nearest-rank percentiles of one value per response, by selection (std::nth_element: linear, where a
+/// sort of a million values is not); reorders `v`.
+Percentiles percentiles_each(std::vector<std::int32_t>& v) {
+  Percentiles p;
+  p.count = static_cast<long long>(v.size());
+  if (p.count == 0) return p;
+  auto from = v.begin();
+  for (auto [percent, out] : {std::pair{50LL, &p.p50}, std::pair{90LL, &p.p90}, std::pair{95LL, &p.p95}}) {
+    const auto nth = v.begin() + ((percent * p.count + 99) / 100 - 1);
+    std::nth_element(from, nth, v.end());  // what is before `from` is no greater than anything after it
+    *out = *nth;
+    from = nth;
+  }
+  p.max = *std::max_element(from, v.end());
+  return p;
+}
+
+/// The figures of `d`; `distribution` only when `keep_distribution` (satisfaction: how many gave each score).
+Figures figures_of(Distribution& d, bool keep_distribution) {
   Figures f;
+  if (d.seconds.empty() && d.wall.empty()) {
+    f.business = percentiles_each(d.seconds_each);
+    f.wall = percentiles_each(d.wall_each);
+    for (std::int32_t v : d.seconds_each) f.sum += v;
+    if (keep_distribution) {
+      for (std::int32_t v : d.seconds_each) d.seconds.emplace_back(v, 1);
+      f.distribution = merged(std::move(d.seconds));
+    }
+    f.count = f.business.count;
+    f.with_target = d.with_target;
+    f.met = d.met;
+    return f;
+  }
+  for (std::int32_t v : d.seconds_each) d.seconds.emplace_back(v, 1);
+  for (std::int32_t v : d.wall_each) d.wall.emplace_back(v, 1);
   f.distribution = merged(d.seconds);
   f.business = percentiles_of(f.distribution);
   f.wall = percentiles_of(merged(d.wall));
@@ -120,12 +156,12 @@ asio::awaitable<Expected<std::vector<Row>, ReportError>> ResponseReport::run(con
   else ok = co_await tally_redis(q, tally);
   if (!ok) co_return omniroute::unexpected(ok.error());
   std::vector<Row> rows;
-  for (const auto& [group, measures] : tally.groups) {
+  for (auto& [group, measures] : tally.groups) {
     Row row{group, {}};
     bool any = false;
     for (std::string_view m : {kFirstResponse, kNextResponse, kResolution, kCsat}) {
       auto it = measures.find(std::string(m));
-      Figures f = it == measures.end() ? Figures{} : figures_of(it->second);
+      Figures f = it == measures.end() ? Figures{} : figures_of(it->second, m == kCsat);
       any = any || f.count > 0;
       row.measures[std::string(m)] = f;
     }
@@ -146,7 +182,11 @@ asio::awaitable<Expected<bool, ReportError>> ResponseReport::tally_history(const
   if (!waiting) co_return omniroute::unexpected(ReportError{false, waiting.error().message});
   auto marks = co_await store_.archived_marks();
   if (!marks) co_return omniroute::unexpected(ReportError{false, marks.error().message});
-  h.marks.assign(marks->begin(), marks->end());
+  // Only a waiting hour can have records both sides of its mark: the others' are all in the history.
+  for (const std::string& hour : *waiting) {
+    auto mark = marks->find(hour);
+    h.marks.emplace_back(hour, mark == marks->end() ? "0-0" : mark->second);
+  }
   std::vector<std::int64_t> waiting_from;
   for (const std::string& hour : *waiting) waiting_from.push_back(hour_start_ms(hour));
   const date::time_zone* plan = plan_for(q);
@@ -178,10 +218,8 @@ asio::awaitable<Expected<bool, ReportError>> ResponseReport::tally_history(const
     std::string key = row.kind + "|";
     key.append(row.group).push_back('|');
     Distribution& d = tally.distribution(key, std::nullopt);
-    d.seconds.reserve(d.seconds.size() + row.seconds.size());
-    for (std::int32_t v : row.seconds) d.seconds.emplace_back(v, 1);
-    d.wall.reserve(d.wall.size() + row.wall.size());
-    for (std::int32_t v : row.wall) d.wall.emplace_back(v, 1);
+    d.seconds_each.insert(d.seconds_each.end(), row.seconds.begin(), row.seconds.end());
+    d.wall_each.insert(d.wall_each.end(), row.wall.begin(), row.wall.end());
     d.with_target += row.with_target;
     d.met += row.met;
   }
@@ -192,6 +230,8 @@ asio::awaitable<Expected<bool, ReportError>> ResponseReport::tally_history(const
     if (!rolled_up.count(h.days[i])) from_records.emplace_back(h.day_from[i], h.day_to[i]);
   }
   for (const auto& [hour, mark] : h.marks) {
+    // An hour not waiting when the report began had every record it then held in the history, up to its
+    // mark (read after): only waiting hours (those in h.marks) have records past their mark to read here.
     const std::int64_t start = hour_start_ms(hour);
     if (start < 0) continue;
     const std::int64_t from = std::max(start, q.from_ms), to = std::min(start + kHourMs, q.to_ms);
@@ -326,8 +366,8 @@ void ResponseReport::add_record(const Query& q, const store::ResponseRecord& r, 
     std::string key = r.kind + "|";
     key.append(value).push_back('|');
     Distribution& d = tally.distribution(key, std::nullopt);
-    d.seconds.emplace_back(r.seconds, 1);
-    d.wall.emplace_back(r.wall_ms < 0 ? r.seconds : recorded_seconds(r.wall_ms), 1);
+    d.seconds_each.push_back(static_cast<std::int32_t>(r.seconds));
+    d.wall_each.push_back(static_cast<std::int32_t>(r.wall_ms < 0 ? r.seconds : recorded_seconds(r.wall_ms)));
     if (r.met == "y" || r.met == "x") ++d.with_target;
     if (r.met == "y") ++d.met;
   };

@@ -61,7 +61,8 @@ struct ReportRowsQuery {
   std::vector<int> days;
   std::vector<std::int64_t> day_from, day_to;
   std::vector<std::pair<std::int64_t, std::int64_t>> spans;
-  /// Hour → the last entry of it to read from here (Redis holds those after it).
+  /// Each hour with records still waiting → the last entry of it to read from here (Redis holds those
+  /// after it); the other hours' records are all here.
   std::vector<std::pair<std::string, std::string>> marks;
 };
 
