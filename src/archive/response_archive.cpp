@@ -257,7 +257,7 @@ asio::awaitable<store::StoreResult<int>> ResponseArchive::adopt(std::int64_t now
   // keeps its mark).
   std::vector<std::string> hours;
   const std::int64_t last = now_ms / kHourMs;
-  for (std::int64_t h = last - (reports::kRetentionDays + 1) * 24; h <= last; ++h) {
+  for (std::int64_t h = last - (reports::kRetentionDays + 1) * 24LL; h <= last; ++h) {
     hours.push_back(reports::hour_of(h * kHourMs));
   }
   co_return co_await reports_.adopt_hours(hours, now_ms);

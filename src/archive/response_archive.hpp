@@ -39,8 +39,8 @@ struct ResponsesStep {
 class ResponseArchive {
  public:
   static constexpr int kPerHour = 2000;                        // records of one hour a pass copies
-  static constexpr std::int64_t kSettleMs = 10 * 60'000;       // a day is rolled up this long after it ends
-  static constexpr std::int64_t kForgetAfterMs = 48 * 3'600'000;  // an hour's stream stays this long after it
+  static constexpr std::int64_t kSettleMs = 10LL * 60'000;       // a day is rolled up this long after it ends
+  static constexpr std::int64_t kForgetAfterMs = 48LL * 3'600'000;  // an hour's stream stays this long after it
 
   /// `status` shows how many closed days wait to be rolled up (omniroute_report_days_waiting).
   ResponseArchive(store::RedisClient& redis, const store::Keys& keys, store::PgConnection& history,

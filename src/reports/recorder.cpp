@@ -50,7 +50,7 @@ std::int64_t hour_start_ms(std::string_view hour) {
   if (hour[11] < '0' || hour[11] > '2' || hour[12] < '0' || hour[12] > '9') return -1;
   const int h = (hour[11] - '0') * 10 + (hour[12] - '0');
   if (h > 23) return -1;
-  return (static_cast<std::int64_t>(day) * 86400 + h * 3600) * 1000;
+  return (static_cast<std::int64_t>(day) * 86400 + static_cast<std::int64_t>(h) * 3600) * 1000;
 }
 
 std::string hour_of(std::int64_t ms) {
