@@ -73,6 +73,12 @@ function Console({ session, t, lang, setLang, onSignOut }) {
   }, [awaiting, lang]);
 
   const actions = conversationActions({ dispatch, me, fail, setError, open, stream });
+  // On a phone one pane shows at a time: Back leaves the conversation for the list.
+  const back = () => {
+    const id = stateRef.current.openId;
+    if (id) stream.current?.send({ type: 'left', conversation_id: id });
+    dispatch({ type: 'close' });
+  };
   useShortcuts(useLatest({ state, open, composer, resolve: actions.resolve, help: () => setHelp(true) }));
   const changeStatus = async (value) => {
     try {
@@ -84,7 +90,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
   const readOnly = !!state.detail && !state.mine[state.detail.id] && state.detail.state !== 'resolved' &&
                    state.detail.agent !== me;
   return html`
-    <div class="console">
+    <div class=${state.openId ? 'console showing-conversation' : 'console'}>
       <${TopBar} t=${t} lang=${lang} setLang=${setLang} name=${session.agent.name} status=${status}
                  onStatus=${changeStatus} connected=${state.connection === 'open'} alerts=${alerts}
                  onAlerts=${async () => setAlerts(!alerts && await Notification.requestPermission?.() === 'granted')}
@@ -99,7 +105,7 @@ function Console({ session, t, lang, setLang, onSignOut }) {
         </div>
         <${ConversationView} detail=${state.detail} readOnly=${readOnly} t=${t} lang=${lang} me=${me}
                              meName=${session.agent.name} presence=${state.presence[state.openId]} actions=${actions}
-                             canned=${canned} catalog=${catalog} composerRef=${composer} />
+                             canned=${canned} catalog=${catalog} composerRef=${composer} onBack=${back} />
       </div>
       ${help && html`<${Shortcuts} t=${t} onClose=${() => setHelp(false)} />`}
     </div>`;

@@ -95,7 +95,7 @@ function TransferDialog({ conversation, t, onTransfer, onClose, loadTargets }) {
 }
 
 export function ConversationView(props) {
-  const { detail, readOnly, t, lang, presence, me, actions, canned, catalog, composerRef } = props;
+  const { detail, readOnly, t, lang, presence, me, actions, canned, catalog, composerRef, onBack } = props;
   const [transferring, setTransferring] = useState(false);
   const [now, setNow] = useState(Date.now());
   const transcript = useRef(null);
@@ -117,6 +117,7 @@ export function ConversationView(props) {
   return html`
     <main class="conversation">
       <header class="conversation-head">
+        <button class="back" onClick=${onBack}>${t('back')}</button>
         <div class="who">
           <h1 dir="auto">${detail.contact?.name || (detail.contact?.handles || [])[0] || detail.id}</h1>
           <span class="meta">${t('channel')}: ${detail.channel} · ${detail.queue}${detail.language ? ` · ${t('detected')}: ${detail.language}` : ''} · ${resolved ? t('resolved') : t('open')}</span>

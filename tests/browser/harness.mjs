@@ -281,8 +281,10 @@ export class World {
   /// A new browser page as the team's users have them — India's time zone, a Hindi browser — recording every
   /// URL it requests. `language`: the interface language the user chose earlier (kept in the browser, as the
   /// Language control keeps it), or null for none (the console then follows the browser's language).
-  async page(locale = 'hi-IN', { language = 'en', timezoneId = 'Asia/Kolkata' } = {}) {
-    const context = await this.browser.newContext({ locale, timezoneId, viewport: { width: 1280, height: 800 } });
+  /// `viewport` and `touch`: a phone's screen (390×844, touch, a mobile viewport) instead of a desktop's.
+  async page(locale = 'hi-IN', { language = 'en', timezoneId = 'Asia/Kolkata', viewport = { width: 1280, height: 800 },
+                                 touch = false } = {}) {
+    const context = await this.browser.newContext({ locale, timezoneId, viewport, hasTouch: touch, isMobile: touch });
     if (language) {
       await context.addInitScript((code) => {
         if (!localStorage.getItem('omniroute.language')) localStorage.setItem('omniroute.language', code);
