@@ -31,7 +31,8 @@ class Archiver {
   /// applies retention.
   Archiver(const config::HistoryConfig& config, store::RedisClient& redis, const store::Keys& keys,
            metrics::Registry& metrics, HistoryStatus& status, std::string consumer, TaskGroup& tasks,
-           bool housekeeping, std::vector<const date::time_zone*> report_zones);
+           bool housekeeping, std::vector<const date::time_zone*> report_zones,
+           const std::vector<std::string>& channels);
   void start();
   void stop();
 
@@ -45,6 +46,8 @@ class Archiver {
   /// Connects and migrates; false (status and log said why) when the history is not usable yet.
   boost::asio::awaitable<bool> open();
   boost::asio::awaitable<void> pause(std::chrono::milliseconds d);
+  /// Whether this daemon stored messages since the last time it was asked (its channels' counters).
+  bool ingesting();
 
   const config::HistoryConfig& config_;
   store::RedisClient& redis_;
@@ -57,6 +60,8 @@ class Archiver {
   metrics::Counter& archived_conversations_;
   metrics::Counter& evicted_;
   metrics::Counter& archived_responses_;
+  std::vector<const metrics::Counter*> received_;  // omniroute_messages_received_total of each channel
+  std::uint64_t received_seen_ = 0;
   std::int64_t responses_lag_ms_ = 0;
   std::int64_t next_responses_ms_ = 0, next_roll_up_ms_ = 0, next_forget_ms_ = 0;
   bool adopted_ = false;

@@ -29,6 +29,12 @@ std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+std::vector<std::string> channel_ids(const config::Config& config) {
+  std::vector<std::string> ids;
+  for (const auto& c : config.channels) ids.push_back(c.settings.id);
+  return ids;
+}
 }  // namespace
 
 Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
@@ -156,7 +162,8 @@ void Worker::start_archiving(const config::Config& config, metrics::Registry& me
     gethostname(host, sizeof host - 1);
     std::string consumer = std::string(host) + "-" + std::to_string(getpid()) + "-" + std::to_string(index);
     archiver_ = std::make_unique<archive::Archiver>(config.history, *redis_, store_->keys(), metrics, history_, consumer,
-                                                    tasks_, housekeeping, reports::rollup_zones(config));
+                                                    tasks_, housekeeping, reports::rollup_zones(config),
+                                                    channel_ids(config));
     archiver_->start();
   });
 }
