@@ -158,10 +158,15 @@ asio::awaitable<void> Archiver::archive_responses() {
     auto step = co_await responses_.step(now);
     if (!step) {
       responses_lag_ms_ = std::max(responses_lag_ms_, step.error().lag_ms);
-      log::warn("history: archiving report records failed: " + step.error().message);
+      // Said once until the reason changes (retried every 5 s meanwhile).
+      if (step.error().message != last_records_problem_) {
+        log::warn("history: archiving report records failed: " + step.error().message + " (retrying)");
+      }
+      last_records_problem_ = step.error().message;
       next_responses_ms_ = now + 5'000;
       co_return;
     }
+    last_records_problem_.clear();
     archived_responses_.inc(static_cast<std::uint64_t>(step->records));
     responses_lag_ms_ = step->lag_ms;
     next_responses_ms_ = step->more ? now : now + 1'000;

@@ -71,6 +71,7 @@ class Archiver {
   bool migrated_ = false;
   bool housekeeping_ = false;
   std::string last_problem_;  // logged once until it changes
+  std::string last_records_problem_;  // the same, for the report records
 };
 
 }  // namespace omniroute::archive

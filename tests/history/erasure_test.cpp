@@ -140,6 +140,36 @@ TEST_F(Erasure, APersonErasedLeavesNoTraceInRedisThePostgresDumpOrSearch) {
   EXPECT_NE(redis.one({"HGET", it_keys().conversation(again), "contact"}), contact);
 }
 
+TEST_F(Erasure, WithPostgresDownAnErasureIs503AndTheSameDeleteFinishesItLater) {
+  writes("d-1", kPhone, "Meena Iyer", "मेरा रिफंड कब आएगा? SECRET-DOWN");
+  const std::string conv = conversation_of(redis, kPhone);
+  const std::string contact = redis.one({"HGET", it_keys().conversation(conv), "contact"});
+  ASSERT_TRUE(eventually([&] { return pg.one("SELECT count(*) FROM messages WHERE conversation_id = '" + conv + "'") == "1"; },
+                         20'000)) << daemon->log();
+
+  pg.stop();
+  // The history is erased first: without it nothing is erased anywhere, and the admin is told to retry.
+  auto refused = as(kAdmin, "DELETE", "/v1/contacts/" + contact);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("history_unavailable"), std::string::npos) << refused.body;
+  EXPECT_EQ(redis.one({"EXISTS", it_keys().contact(contact)}), "1");
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/conversations/" + conv).status, 200) << "still there, still served from Redis";
+  // A report cannot be exact without the history's records: it says so rather than answer short.
+  auto report = as(kAdmin, "GET", "/v1/reports/response_times?group_by=queue");
+  EXPECT_EQ(report.status, 503) << report.body;
+  EXPECT_NE(report.body.find("history_unavailable"), std::string::npos) << report.body;
+
+  pg.start();
+  HttpResult done;
+  ASSERT_TRUE(eventually([&] { return (done = as(kAdmin, "DELETE", "/v1/contacts/" + contact)).status == 204; }, 20'000))
+      << done.status << " " << done.body;
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/contacts/" + contact).status, 404);
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/conversations/" + conv).status, 404);
+  EXPECT_EQ(pg.dump().find("SECRET-DOWN"), std::string::npos);
+  EXPECT_EQ(redis_dump().find("SECRET-DOWN"), std::string::npos);
+  EXPECT_EQ(as(kAdmin, "GET", "/v1/reports/response_times?group_by=queue").status, 200);
+}
+
 TEST_F(Erasure, UnknownOrMalformedContactsAreClearErrors) {
   EXPECT_EQ(as(kAdmin, "DELETE", "/v1/contacts/c999").status, 404);
   EXPECT_EQ(as(kAdmin, "GET", "/v1/contacts/c999/export").status, 404);
