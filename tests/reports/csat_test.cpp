@@ -11,6 +11,7 @@
 #include "integration/daemon_fixture.hpp"
 #include "integration/test_config.hpp"
 #include "support/eventually.hpp"
+#include "support/postgres_server.hpp"
 #include "support/fake_provider.hpp"
 
 namespace omniroute::testing {
@@ -23,8 +24,10 @@ constexpr const char* kRavi = "ravi-token-0123456789";
 class Csat : public DaemonTest {
  protected:
   ~Csat() override { daemon.reset(); }  // its keep-alive connections to the provider end first
-  void start_with_window(const std::string& window) {
-    start(config()
+  void start_with_window(const std::string& window, const std::string& history_url = "") {
+    ConfigBuilder cfg = config();
+    if (!history_url.empty()) cfg.section("history", "{ url: \"" + history_url + "\", archive_after: 30d }");
+    start(cfg
               .server("admin_token", kAdmin)
               .channel(std::string("{ id: api, kind: webhook, secret: ") + kApiSecret + ", reply_url: \"" +
                        customer.url() + "/replies\", csat: { window: " + window +
@@ -92,6 +95,30 @@ TEST_F(Csat, TheSurveyGoesOnceInTheCustomersLanguageAndTheScoreIsStoredAndReport
   EXPECT_NE(conversation_of("+919800000011"), conv);
   EXPECT_EQ(field(conv, "csat"), "5");
   EXPECT_EQ(customer.received().size(), 2u);  // one survey, and only after the resolve
+}
+
+TEST_F(Csat, WithAHistoryTheScoreIsReportedFromPostgres) {
+  PostgresServer pg;
+  start_with_window("24h", pg.url());
+  const std::string conv = resolved_conversation("y1", "+919800000019", "నా ఆర్డర్ రాలేదు");
+  ASSERT_TRUE(customer.wait_for(2));
+  ASSERT_EQ(post_message(port, "y2", "+919800000019", "౪").status, 200);  // 4 in Telugu digits
+  ASSERT_TRUE(eventually([&] { return field(conv, "csat") == "4"; }));
+  // Reported at once (Redis holds the record until it is archived), and the same once PostgreSQL has it.
+  auto before = csat_report();
+  EXPECT_EQ(before["count"].as_int64(), 1);
+  EXPECT_EQ(before["distribution"].as_object()["4"].as_int64(), 1);
+  ASSERT_TRUE(eventually([&] {
+    try {
+      return pg.one("SELECT count(*) FROM responses WHERE kind = 'csat' AND seconds = 4") == "1" &&
+             redis.one({"SCARD", it_keys().responses_waiting()}) == "0";
+    } catch (const std::exception&) {
+      return false;
+    }
+  }, 20'000)) << daemon->log();
+  auto after = csat_report();
+  EXPECT_EQ(json::serialize(after), json::serialize(before));
+  EXPECT_EQ(after["average"].to_number<double>(), 4.0);
 }
 
 TEST_F(Csat, AMessageThatIsNotAScoreIsAMessageAndEndsTheSurvey) {
