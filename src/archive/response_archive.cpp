@@ -6,7 +6,6 @@
 #include <map>
 
 #include "calendar/local_days.hpp"
-#include "omniroute/text.hpp"
 #include "reports/recorder.hpp"
 
 namespace omniroute::archive {
@@ -27,19 +26,6 @@ std::pair<std::string, std::string> id_parts(const std::string& id) {
   if (dash == std::string::npos) return {id, "0"};
   return {id.substr(0, dash), id.substr(dash + 1)};
 }
-
-/// A PostgreSQL int[] literal; nullopt elements are NULL.
-std::string int_array(const std::vector<std::optional<std::int64_t>>& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    if (out.size() > 1) out += ',';
-    out += v ? std::to_string(*v) : "NULL";
-  }
-  return out + "}";
-}
-
-/// Text PostgreSQL takes (records are ours; this guards only against a poison record stopping the archive).
-std::string valid_text(const std::string& v) { return is_valid_utf8(v) ? v : text_excerpt(v, v.size() * 3 + 8); }
 
 // One day of one zone, every dimension: each value's seconds on both clocks as sorted int4s, its SLA counts.
 constexpr const char* kRollUpDay = R"sql(
@@ -66,16 +52,11 @@ ResponseArchive::ResponseArchive(store::RedisClient& redis, const store::Keys& k
 
 asio::awaitable<Expected<ResponsesStep, ArchiveError>> ResponseArchive::step(std::int64_t now_ms) {
   using Side = ArchiveError::Side;
-  auto waiting = co_await reports_.waiting_hours();
+  auto waiting = co_await reports_.waiting_marks();
   if (!waiting) co_return unexpected(ArchiveError{Side::redis, waiting.error().message, 0});
   ResponsesStep out;
-  if (waiting->empty()) co_return out;
-  auto marks = co_await reports_.archived_marks();
-  if (!marks) co_return unexpected(ArchiveError{Side::redis, marks.error().message, 0});
-  for (const std::string& hour : *waiting) {
+  for (const auto& [hour, mark] : *waiting) {
     if (reports::hour_start_ms(hour) < 0) continue;
-    auto known = marks->find(hour);
-    const std::string mark = known == marks->end() ? "0-0" : known->second;
     auto entries = co_await reports_.entries(hour, mark, kPerHour);
     if (!entries) co_return unexpected(ArchiveError{Side::redis, entries.error().message, out.lag_ms});
     if (entries->empty()) {
@@ -91,17 +72,18 @@ asio::awaitable<Expected<ResponsesStep, ArchiveError>> ResponseArchive::step(std
       ms.push_back(std::move(m));
       seq.push_back(std::move(s));
       at.push_back(std::to_string(r.at));
-      kind.push_back(valid_text(r.kind));
-      queue.push_back(valid_text(r.queue));
-      channel.push_back(valid_text(r.channel));
-      agent.push_back(valid_text(r.agent));
-      priority.push_back(valid_text(r.priority));
-      labels.push_back(valid_text(r.labels));
+      kind.push_back(r.kind);
+      queue.push_back(r.queue);
+      channel.push_back(r.channel);
+      agent.push_back(r.agent);
+      priority.push_back(r.priority);
+      labels.push_back(r.labels);
       seconds.push_back(std::to_string(r.seconds));
       // A satisfaction score has no wall clock: its score stands for both (as the Redis reports read it).
       wall.push_back(std::to_string(r.wall_ms < 0 ? r.seconds : reports::recorded_seconds(r.wall_ms)));
-      met.push_back(valid_text(r.met));
+      met.push_back(r.met);
     }
+    // pg_text_array makes every text valid UTF-8: a poison record cannot stop the archive.
     PgParams params{hour, store::pg_text_array(ms), store::pg_text_array(seq), store::pg_text_array(at),
                     store::pg_text_array(kind), store::pg_text_array(queue), store::pg_text_array(channel),
                     store::pg_text_array(agent), store::pg_text_array(priority), store::pg_text_array(labels),
@@ -149,7 +131,7 @@ asio::awaitable<store::PgResult<bool>> ResponseArchive::reopen_days(const std::v
     std::set<int> days;
     for (std::int64_t t : late) days.insert(sla::local_day(zone, t));
     std::vector<std::optional<std::int64_t>> list(days.begin(), days.end());
-    PgParams params{std::string(zone->name()), int_array(list)};
+    PgParams params{std::string(zone->name()), store::pg_int_array(list)};
     auto gone = co_await history_.query(
         "WITH marks AS (DELETE FROM response_days_built WHERE zone = $1 AND day = ANY($2::integer[])) "
         "DELETE FROM response_days WHERE zone = $1 AND day = ANY($2::integer[])",

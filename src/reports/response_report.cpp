@@ -178,17 +178,12 @@ asio::awaitable<Expected<bool, ReportError>> ResponseReport::tally_history(const
   // The marks first: the history is read up to them, Redis after them (an hour's stream outlives its
   // mark's last move by two days: response_archive.hpp). A day with an hour still waiting is read from
   // its records even when rolled up (a record made late, by a slow clock, is not in its roll-up yet).
-  auto waiting = co_await store_.waiting_hours();
-  if (!waiting) co_return omniroute::unexpected(ReportError{false, waiting.error().message});
-  auto marks = co_await store_.archived_marks();
-  if (!marks) co_return omniroute::unexpected(ReportError{false, marks.error().message});
   // Only a waiting hour can have records both sides of its mark: the others' are all in the history.
-  for (const std::string& hour : *waiting) {
-    auto mark = marks->find(hour);
-    h.marks.emplace_back(hour, mark == marks->end() ? "0-0" : mark->second);
-  }
+  auto waiting = co_await store_.waiting_marks();
+  if (!waiting) co_return omniroute::unexpected(ReportError{false, waiting.error().message});
+  h.marks.assign(waiting->begin(), waiting->end());
   std::vector<std::int64_t> waiting_from;
-  for (const std::string& hour : *waiting) waiting_from.push_back(hour_start_ms(hour));
+  for (const auto& [hour, mark] : *waiting) waiting_from.push_back(hour_start_ms(hour));
   const date::time_zone* plan = plan_for(q);
   std::int64_t whole_from = q.to_ms, whole_to = q.to_ms;
   if (plan && q.to_ms > q.from_ms) {

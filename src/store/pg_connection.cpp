@@ -200,6 +200,15 @@ std::string pg_text_array(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+std::string pg_int_array(const std::vector<std::optional<std::int64_t>>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    if (out.size() > 1) out += ',';
+    out += v ? std::to_string(*v) : "NULL";
+  }
+  return out + "}";
+}
+
 std::string pg_url_for_log(const std::string& url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return "(an unreadable PostgreSQL URL)";

@@ -11,6 +11,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,8 @@ using PgParams = std::vector<std::optional<std::string>>;
 /// A PostgreSQL text[] literal, {"a","b\"c"}, for one array parameter: every element quoted, backslash
 /// and quote escaped; ill-formed UTF-8 becomes U+FFFD and NUL is dropped (PostgreSQL takes neither).
 std::string pg_text_array(const std::vector<std::string>& values);
+/// A PostgreSQL integer array literal, {1,NULL,3}, for one int[]/bigint[] parameter (nullopt: NULL).
+std::string pg_int_array(const std::vector<std::optional<std::int64_t>>& values);
 
 class PgConnection {
  public:

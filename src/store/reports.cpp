@@ -123,6 +123,26 @@ asio::awaitable<StoreResult<std::set<std::string>>> Reports::waiting_hours() {
   co_return std::set<std::string>(hours->begin(), hours->end());
 }
 
+asio::awaitable<StoreResult<std::map<std::string, std::string>>> Reports::waiting_marks() {
+  auto hours = co_await waiting_hours();
+  if (!hours) co_return unexpected(hours.error());
+  std::map<std::string, std::string> out;
+  if (hours->empty()) co_return out;
+  std::vector<std::string> get{"HMGET", keys_.responses_archived()};
+  get.insert(get.end(), hours->begin(), hours->end());
+  auto r = co_await detail::command(client_, std::move(get));
+  if (!r) co_return unexpected(r.error());
+  if (r->type != Reply::Type::array || r->elements.size() != hours->size()) {
+    co_return unexpected(detail::unexpected_reply(*r, "HMGET"));
+  }
+  std::size_t i = 0;
+  for (const std::string& hour : *hours) {
+    const Reply& mark = r->elements[i++];
+    out.emplace(hour, mark.type == Reply::Type::string ? mark.str : "0-0");
+  }
+  co_return out;
+}
+
 asio::awaitable<StoreResult<bool>> Reports::mark_archived(const std::string& hour, const std::string& id) {
   ResponsesArchivedCall moved;
   moved.prefix = keys_.prefix();

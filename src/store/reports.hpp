@@ -58,6 +58,9 @@ class Reports {
   boost::asio::awaitable<StoreResult<std::map<std::string, std::string>>> archived_marks();
   /// The hours holding records the history has not got yet.
   boost::asio::awaitable<StoreResult<std::set<std::string>>> waiting_hours();
+  /// Each hour still waiting → its mark ("0-0" when none), read in that order (the set, then the marks):
+  /// every record of an hour not in it was in the history when the set was read.
+  boost::asio::awaitable<StoreResult<std::map<std::string, std::string>>> waiting_marks();
   /// The history now holds hour `hour`'s records up to entry `id` (its mark moves on, never back); true
   /// when that is all of them (the hour no longer waits).
   boost::asio::awaitable<StoreResult<bool>> mark_archived(const std::string& hour, const std::string& id);

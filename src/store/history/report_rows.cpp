@@ -13,17 +13,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-/// A PostgreSQL array literal of numbers; nullopt elements are NULL.
-template <typename T>
-std::string number_array(const std::vector<std::optional<T>>& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    if (out.size() > 1) out += ',';
-    out += v ? std::to_string(*v) : "NULL";
-  }
-  return out + "}";
-}
-
 /// int4send's bytes, as the text result shows a bytea ("\x0000012c…"), back to numbers.
 std::vector<std::int32_t> int4s_of(const std::string& text) {
   std::vector<std::int32_t> out;
@@ -58,7 +47,7 @@ std::string group_of(const std::string& group_by) {
 }  // namespace
 
 asio::awaitable<PgResult<ReportRows>> HistoryReader::report_rows(const ReportRowsQuery& q) {
-  std::vector<std::optional<int>> days;
+  std::vector<std::optional<std::int64_t>> days;
   std::vector<std::optional<std::int64_t>> from, to;
   for (std::size_t i = 0; i < q.days.size(); ++i) {
     days.emplace_back(q.days[i]);
@@ -103,12 +92,12 @@ asio::awaitable<PgResult<ReportRows>> HistoryReader::report_rows(const ReportRow
       "FROM raw CROSS JOIN LATERAL (" + group_of(q.group_by) + ") AS g(grp) GROUP BY g.grp, raw.kind";
   PgParams params{q.zone,
                   q.dimension,
-                  number_array(days),
-                  number_array(from),
-                  number_array(to),
+                  pg_int_array(days),
+                  pg_int_array(from),
+                  pg_int_array(to),
                   pg_text_array(hours),
-                  number_array(mark_ms),
-                  number_array(mark_seq)};
+                  pg_int_array(mark_ms),
+                  pg_int_array(mark_seq)};
   if (q.group_by == "day") params.emplace_back(q.day_zone);
   auto rows = co_await query(sql, std::move(params));
   ReportRows out;
