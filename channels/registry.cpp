@@ -6,6 +6,7 @@
 #include "omniroute/channel.hpp"
 #include "telegram/telegram_channel.hpp"
 #include "twilio_sms/twilio_channel.hpp"
+#include "webchat/webchat_channel.hpp"
 #include "webhook/webhook_channel.hpp"
 
 namespace omniroute {
@@ -18,6 +19,7 @@ void register_builtin_channels(ChannelRegistry& registry) {
   registry.add(channels::instagram_kind());
   registry.add(channels::telegram_kind());
   registry.add(channels::email_kind());
+  registry.add(channels::webchat_kind());
 }
 
 }  // namespace omniroute

@@ -29,10 +29,7 @@ std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
   return out;
 }
 
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
+bool constant_time_equal(std::string_view a, std::string_view b) { return omniroute::constant_time_equal(a, b); }
 
 bool webhook_signature_valid(std::string_view secret, std::string_view body, std::string_view header) {
   constexpr std::string_view kPrefix = "sha256=";

@@ -148,6 +148,8 @@ struct ChannelSettings {
   T get(std::string_view key) const;
   /// Whether its kind declares `key` (true when the settings carry no declarations).
   bool declares(std::string_view key) const;
+  /// A list setting's items (FieldType::list), in the order written; empty when unset.
+  std::vector<std::string> list(std::string_view key) const;
 
  private:
   /// The declaration of `key` (nullptr when the settings carry none); throws std::logic_error when undeclared.
@@ -263,6 +265,10 @@ class Channel {
   /// numbered parts, or refuses it (400 reply_too_long), before anything is queued.
   virtual ReplyLimit reply_limit() const { return {}; }
 
+  /// The customer reads replies in the conversation itself (web chat): nothing goes to a provider, a reply
+  /// counts as sent once it is stored, and the customer's own connection shows it.
+  virtual bool delivers_in_place() const { return false; }
+
   /// Why build_send gives nothing here, shown to the agent on the failed reply.
   virtual std::string cannot_send_reason() const { return "its kind cannot send replies"; }
 
@@ -285,7 +291,10 @@ class Channel {
 using ChannelMap = std::map<std::string, std::unique_ptr<Channel>, std::less<>>;
 
 /// How a settings value is checked before a channel ever sees it.
-enum class FieldType { text, secret, url, phone, duration, choice, rate };
+enum class FieldType { text, secret, url, phone, duration, choice, rate, list };
+
+/// How a list setting's items are kept in ChannelSettings::values (one string): joined by this.
+inline constexpr char kListSeparator = '\n';
 
 /// One key a channel kind accepts.
 struct FieldSpec {
@@ -294,7 +303,7 @@ struct FieldSpec {
   bool required = false;
   std::string default_value;
   std::vector<std::string> choices;  // for FieldType::choice
-  /// A further check of a set value: what is wrong with it, or "" (e.g. an IMAP URL's form).
+  /// A further check of a set value (of each item of a list): what is wrong with it, or "" (e.g. an IMAP URL's form).
   std::function<std::string(const std::string&)> check;
 };
 
@@ -304,6 +313,8 @@ struct ChannelKind {
   Medium medium = Medium::chat;
   std::vector<FieldSpec> fields;
   bool needs_public_url = false;  // the provider signs the URL it calls
+  /// The customer rates a conversation in our own panel (web chat): `csat` needs no survey templates.
+  bool rates_in_panel = false;
   /// What is wrong with the settings taken together (keys that need each other), or "".
   std::function<std::string(const ChannelSettings&)> check;
   std::function<std::unique_ptr<Channel>(ChannelSettings)> create;

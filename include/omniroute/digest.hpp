@@ -20,4 +20,7 @@ std::string sha256_hex(std::string_view bytes);
 /// HMAC-SHA256 of `data` with `key`, as 64 lowercase hex digits (how omniroute signs bodies).
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
+/// Whether `a` equals `b`, in time that depends only on the lengths, never on where they differ (signatures).
+bool constant_time_equal(std::string_view a, std::string_view b);
+
 }  // namespace omniroute

@@ -375,6 +375,8 @@ std::string AgentRoutes::survey_for(const store::ResponseClock& c) const {
     if (channel.settings.id != c.channel || !channel.csat) continue;
     // In the conversation's language, else English, else the first the channel has.
     const auto& templates = channel.csat->templates;
+    // No templates: the customer rates in the channel's own panel (web chat); nothing is sent, the answer is awaited.
+    if (templates.empty()) return json::serialize(json::object{{"text", ""}, {"window_ms", channel.csat->window.count()}});
     auto it = templates.find(c.language);
     if (it == templates.end()) it = templates.find("en");
     if (it == templates.end()) it = templates.begin();

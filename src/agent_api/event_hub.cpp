@@ -97,31 +97,36 @@ void EventHub::deliver(std::shared_ptr<const std::vector<Event>> events) {
   update_demand();  // the last session may have ended since: then stop wanting
 }
 
+EventHub::Joining::Joining(EventHub& hub) : hub_(hub) {
+  ++hub_.joining_;
+  hub_.update_demand();  // an idle feed starts following now
+}
+
+EventHub::Joining::~Joining() {
+  --hub_.joining_;
+  hub_.update_demand();
+}
+
+asio::awaitable<bool> EventHub::Joining::placed() {
+  // Join only once this hub knows where it stands in the stream: it starts at "the current end" when its
+  // own connection comes up (or wakes from idling with no session), and a listener that joined before
+  // that would miss what happened in between. Woken when the follower learns its place (or stops); 5 s at most.
+  if (hub_.position_ == "$" && !hub_.stopped_) {
+    auto wait = std::make_shared<asio::steady_timer>(hub_.store_.client().executor(), std::chrono::seconds(5));
+    hub_.placed_.push_back(wait);
+    co_await wait->async_wait(kAwait);
+  }
+  co_return hub_.position_ != "$";
+}
+
 asio::awaitable<void> EventHub::serve(http::Request request, beast::tcp_stream stream, std::string agent_id,
                                       Authority authority) {
   std::optional<std::string> agent = std::move(agent_id);
   std::string cursor = std::string(request["Last-Event-ID"]);
   if (cursor.empty()) cursor = query_param(request.target(), "last_event_id");
   if (!cursor.empty() && !is_stream_id(cursor)) cursor.clear();
-  // Join only once this hub knows where it stands in the stream: it starts at "the current end"
-  // when its own connection comes up (or wakes from idling with no session), and a session that
-  // joined before that would miss what happened in between.
-  ++joining_;
-  struct Joined {
-    EventHub& hub;
-    ~Joined() {
-      --hub.joining_;
-      hub.update_demand();
-    }
-  } joined{*this};
-  update_demand();  // an idle feed starts following now
-  if (position_ == "$" && !stopped_) {
-    // Woken when the follower learns its place (or stops); 5 s at most.
-    auto wait = std::make_shared<asio::steady_timer>(stream.get_executor(), std::chrono::seconds(5));
-    placed_.push_back(wait);
-    co_await wait->async_wait(kAwait);
-  }
-  if (position_ == "$") {
+  Joining joining(*this);
+  if (!co_await joining.placed()) {
     http::Response res = http::json_error(503, "events_unavailable", "the event stream is not reachable; retry");
     res.keep_alive(false);
     co_await beast::http::async_write(stream, res, kAwait);

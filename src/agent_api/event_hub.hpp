@@ -34,6 +34,16 @@ using omniroute::Event;
 
 class EventSession;
 
+/// Whatever follows the hub's events on this loop: an agent's or supervisor's socket, a web chat visitor's.
+class EventListener {
+ public:
+  virtual ~EventListener() = default;
+  /// Takes one event, in stream order (called on the loop; must not block).
+  virtual void offer(const Event& e) = 0;
+  /// Ends the listener (shutdown).
+  virtual void close() = 0;
+};
+
 /// Whether the credential a socket was opened with still names the same caller: the very check a
 /// request gets (agent_api::CallerResolver::resolve), run again. A socket re-runs it before writing
 /// anything after a credential.changed event (sign-out, token rotation, on any daemon) and every
@@ -58,6 +68,22 @@ class EventHub final : public FeedSubscriber {
   /// to its end; `agent` "" is the admin's stream (GET /v1/events): every event of the workspace.
   boost::asio::awaitable<void> serve(http::Request request, boost::beast::tcp_stream stream, std::string agent,
                                      Authority authority);
+
+  /// Keeps the feed wanted while a listener joins; `placed` waits (5 s at most) until this hub knows its
+  /// place in the stream: false when it could not learn it (the listener should answer 503).
+  class Joining {
+   public:
+    explicit Joining(EventHub& hub);
+    ~Joining();
+    Joining(const Joining&) = delete;
+    Joining& operator=(const Joining&) = delete;
+    boost::asio::awaitable<bool> placed();
+
+   private:
+    EventHub& hub_;
+  };
+  /// Adds a listener (while a Joining is held): it is offered every event from now on, until it expires.
+  void add(std::weak_ptr<EventListener> listener) { sessions_.push_back(std::move(listener)); }
 
   const std::string& position() const { return position_; }
   store::Conversations& conversations() { return conversations_; }
@@ -84,7 +110,7 @@ class EventHub final : public FeedSubscriber {
   store::Conversations conversations_;
   store::Events events_;
   std::string position_ = "$";  // last stream id delivered here ("$" until the feed says where it stands)
-  std::list<std::weak_ptr<EventSession>> sessions_;
+  std::list<std::weak_ptr<EventListener>> sessions_;
   bool stopped_ = false;
   int joining_ = 0;  // sessions waiting for the follower to know its place in the stream
   std::vector<std::weak_ptr<boost::asio::steady_timer>> placed_;  // their wake-ups

@@ -331,8 +331,10 @@ asio::awaitable<std::optional<std::string>> EventSession::render(Event& e) {
         {"type", type}, {"id", e.id}, {"conversation_id", conv}, {"labels", comma_list_json(text_of(e.labels))}});
   }
   if (type == "conversation.presence") {
-    co_return json::serialize(json::object{{"type", type}, {"id", e.id}, {"conversation_id", conv},
-                                           {"agent", text_of(e.agent)}, {"what", text_of(e.what)}, {"at", time_or_null(e.at)}});
+    json::object presence{{"type", type}, {"id", e.id}, {"conversation_id", conv},
+                          {"agent", text_of(e.agent)}, {"what", text_of(e.what)}, {"at", time_or_null(e.at)}};
+    if (e.by == "customer") presence["by"] = "customer";  // the web chat visitor is typing
+    co_return json::serialize(presence);
   }
   if (type == "message.created" && e.opened == "1" && !conversations_.count(conv)) {
     co_return json::serialize(json::object{{"type", "conversation.queued"}, {"id", e.id}, {"conversation_id", conv},

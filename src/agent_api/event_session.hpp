@@ -22,7 +22,7 @@
 namespace omniroute::agent_api {
 
 /// One agent's WebSocket: the events that concern its agent, queued (boundedly) for its writer.
-class EventSession : public std::enable_shared_from_this<EventSession> {
+class EventSession final : public EventListener, public std::enable_shared_from_this<EventSession> {
  public:
   /// `waiting`: also announce conversations opening in the agent's queues (conversation.queued).
   /// `admin`: the supervisor's stream, every event, no socket bookkeeping.
@@ -32,9 +32,9 @@ class EventSession : public std::enable_shared_from_this<EventSession> {
   /// Takes `e` if it concerns this agent; called by the hub, in stream order. What does not
   /// concern the agent is never queued; a client too slow to keep the queue under its bound is
   /// closed (1013, try again later) and resumes from the last event it received.
-  void offer(const Event& e);
+  void offer(const Event& e) override;
   /// Ends the session (shutdown, or the hub is told the client is gone).
-  void close();
+  void close() override;
 
   /// Accepts the upgrade, replays what the client missed after `cursor`, then writes live events.
   boost::asio::awaitable<void> run(http::Request request, std::string cursor);

@@ -37,6 +37,8 @@ std::string check_field(const FieldSpec& f, const std::string& v) {
       auto r = parse_rate(v);
       return r ? "" : r.error();
     }
+    case FieldType::list:
+      return "";  // each item is checked by the field's own check
     case FieldType::choice: {
       for (const auto& c : f.choices) {
         if (c == v) return "";
@@ -58,6 +60,23 @@ void read_fields(MapReader& r, const std::vector<FieldSpec>& specs, const std::s
     std::string rest = f.name.substr(prefix.size());
     if (auto dot = rest.find('.'); dot != std::string::npos) {
       nested.insert(rest.substr(0, dot));
+      continue;
+    }
+    if (f.type == FieldType::list) {
+      auto items = r.text_list(rest);
+      if (!items) {
+        if (f.required) r.error(rest, "'" + rest + "' is required (a list)");
+        continue;
+      }
+      std::string joined;
+      for (const auto& item : *items) {
+        std::string problem = item.empty() || item.find(kListSeparator) != std::string::npos ? "an item is empty or spans lines" : "";
+        if (problem.empty() && f.check) problem = f.check(item);
+        if (!problem.empty()) r.error(rest, problem);
+        joined += (joined.empty() ? "" : std::string(1, kListSeparator)) + item;
+      }
+      if (items->empty() && f.required) r.error(rest, "'" + rest + "' needs at least one item");
+      out.values[f.name] = joined;
       continue;
     }
     auto v = r.text(rest, f.required && f.default_value.empty());
@@ -103,15 +122,27 @@ void read_auto_ack(MapReader& r, ChannelConfig& c) {
   a.finish();
 }
 
-/// `csat:` — `window` (default 24h) and `templates` by language code, at least one.
-void read_csat(MapReader& r, ChannelConfig& c) {
+/// `csat:` — `window` (default 24h) and `templates` by language code, at least one. A kind that rates in its
+/// own panel (web chat) takes `csat: true` (or a `window` alone): there is no survey text to send.
+void read_csat(MapReader& r, ChannelConfig& c, bool in_panel) {
   YAML::Node node = r.child("csat");
   if (!node.IsDefined() || node.IsNull()) return;
+  if (in_panel && node.IsScalar()) {
+    auto on = r.text("csat");
+    if (on == "true") c.csat = ChannelConfig::Csat{};
+    else if (on != "false") r.error("csat", "expected true, false or a mapping (window)");
+    return;
+  }
   MapReader s(node, r.qualified("csat"), r.diagnostics(), r.env(), r.where("csat"));
   if (!s.valid()) return;
   ChannelConfig::Csat csat;
   if (auto window = read_duration(s, "window", csat_window_type())) csat.window = *window;
   YAML::Node templates = s.child("templates");
+  if (in_panel && !templates.IsDefined()) {
+    s.finish();
+    c.csat = std::move(csat);
+    return;
+  }
   if (!templates.IsDefined() || !templates.IsMap() || templates.size() == 0) {
     s.error("templates", "a survey needs templates by language (en: \"How did we do? Reply 1 to 5\")");
   } else {
@@ -160,7 +191,7 @@ void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry)
       if (std::string problem = kind->check(c.settings); !problem.empty()) r.error("kind", problem);
     }
     read_auto_ack(r, c);
-    read_csat(r, c);
+    read_csat(r, c, kind->rates_in_panel);
     cfg.channels.push_back(std::move(c));
   });
 }

@@ -298,6 +298,7 @@ std::string type_name(const FieldSpec& f) {
     case FieldType::phone: return "E.164 phone number";
     case FieldType::duration: return "duration";
     case FieldType::rate: return "rate (e.g. 80/s)";
+    case FieldType::list: return "list";
     case FieldType::choice: {
       std::string out;
       for (const auto& c : f.choices) out += (out.empty() ? "" : " | ") + c;

@@ -87,7 +87,7 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
     // The first loop reads the events stream for the whole process; the others share its feed.
     agent_api::EventFeed* feed = g->workers.empty() ? nullptr : &g->workers.front()->feed();
     g->workers.push_back(std::make_unique<Worker>(g->config, g->channels, metrics, *g->ingest_metrics, *g->directory,
-                                                  g->routing_ready, g->loops, feed, *g->throttle, g->history));
+                                                  g->routing_ready, g->loops, feed, *g->throttle, g->chat_limits, g->history));
   }
   for (auto& w : g->workers) w->start();
   // Polling channels run on the first loop; webhook channels need no start.

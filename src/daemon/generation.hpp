@@ -13,6 +13,7 @@
 #include "metrics/metrics.hpp"
 #include "omniroute/channel.hpp"
 #include "routing/agent_directory.hpp"
+#include "chat/chat_limits.hpp"
 
 namespace omniroute::daemon {
 
@@ -22,6 +23,7 @@ struct Generation {
   std::unique_ptr<ingest::IngestMetrics> ingest_metrics;
   std::unique_ptr<routing::AgentDirectory> directory;
   std::unique_ptr<agent_api::AuthThrottle> throttle;  // failed tokens, counted across the generation's loops
+  webchat::ChatLimits chat_limits;                    // web chat visitors' flood limits, across the loops
   std::atomic<bool> routing_ready{false};
   archive::HistoryStatus history;  // the history's state, written by the archiver, read by /readyz and /metrics
   store::LoopClients loops;

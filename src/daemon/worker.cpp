@@ -40,7 +40,7 @@ std::vector<std::string> channel_ids(const config::Config& config) {
 Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
                std::atomic<bool>& routing_ready, store::LoopClients& loops, agent_api::EventFeed* shared_feed,
-               agent_api::AuthThrottle& throttle, archive::HistoryStatus& history)
+               agent_api::AuthThrottle& throttle, webchat::ChatLimits& chat_limits, archive::HistoryStatus& history)
     : guard_(context_.get_executor()), routing_ready_(routing_ready), history_(history),
       shed_(&metrics.counter("omniroute_connections_shed_total", {})),
       refused_(&metrics.counter("omniroute_connections_refused_total", {})), heartbeat_timer_(context_) {
@@ -75,7 +75,7 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
                                                  metrics, tasks_);
   router_ = std::make_unique<web::Router>(config, channels, *store_, *ingest_, metrics, *admin_routes_, *agent_routes_,
                                           *assigner_,
-                                           routing_ready_, *events_, loops, directory, throttle, history_);
+                                           routing_ready_, *events_, loops, directory, throttle, chat_limits, history_);
   heartbeat_ = steady_ms();
 }
 

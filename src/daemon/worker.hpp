@@ -41,6 +41,7 @@ class Worker {
          std::atomic<bool>& routing_ready, store::LoopClients& loops,
          agent_api::EventFeed* shared_feed,  // nullptr: this loop reads the events stream for the process
          agent_api::AuthThrottle& throttle,  // the process's count of failed tokens
+         webchat::ChatLimits& chat_limits,   // the process's web chat flood limits
          archive::HistoryStatus& history);
   ~Worker();
 

@@ -52,6 +52,22 @@ bool ChannelSettings::declares(std::string_view key) const {
   return false;
 }
 
+std::vector<std::string> ChannelSettings::list(std::string_view key) const {
+  const FieldSpec* f = declaration(key);
+  if (f && f->type != FieldType::list) {
+    throw std::logic_error("setting '" + std::string(key) + "' is read as a list but not declared as one");
+  }
+  std::vector<std::string> out;
+  const std::string& joined = get(key);
+  for (std::size_t start = 0; start < joined.size();) {
+    std::size_t end = joined.find(kListSeparator, start);
+    if (end == std::string::npos) end = joined.size();
+    if (end > start) out.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 namespace {
 void expect_type(const FieldSpec* f, FieldType type, std::string_view key, const char* as) {
   if (f && f->type != type) {

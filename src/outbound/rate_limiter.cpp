@@ -22,4 +22,11 @@ RateLimiter::Clock::duration RateLimiter::reserve(const std::string& key, Clock:
   return allowed > now ? allowed - now : Clock::duration::zero();
 }
 
+bool RateLimiter::try_take(const std::string& key, Clock::time_point now) {
+  if (unlimited()) return true;
+  auto it = tat_.find(key);
+  if (it != tat_.end() && std::max(it->second, now) - interval_ * (burst_ - 1) > now) return false;
+  return reserve(key, now) == Clock::duration::zero();
+}
+
 }  // namespace omniroute::outbound

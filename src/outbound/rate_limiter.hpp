@@ -19,6 +19,8 @@ class RateLimiter {
   RateLimiter(double rate, int burst);
   /// Takes a slot for `key` at `now`; returns how long to wait before using it.
   Clock::duration reserve(const std::string& key, Clock::time_point now);
+  /// Takes a slot for `key` only when one is free at `now` (a refused request costs nothing): true when taken.
+  bool try_take(const std::string& key, Clock::time_point now);
   bool unlimited() const { return interval_.count() == 0; }
 
  private:

@@ -139,6 +139,13 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
   auto channel = channels_.find(channel_id);
   OutboundMessage message{entry.conversation_id, entry.message_id, entry.recipient,     entry.text,
                           entry.template_name,   entry.subject,    entry.reply_context};
+  if (channel != channels_.end() && channel->second->delivers_in_place()) {
+    // Web chat: the reply is in the conversation, where the visitor's connection reads it; nothing to call.
+    sent_counter(channel_id, "sent").inc();
+    std::string status = json::serialize(json::object{{"status", "sent"}, {"attempts", 1}, {"at", format_rfc3339_ms(now_ms())}});
+    co_await record(entry, status, true, false, "sent");
+    co_return;
+  }
   std::optional<HttpCall> call;
   if (channel != channels_.end()) call = channel->second->build_send(message);
   if (!call) {

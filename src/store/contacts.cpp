@@ -114,6 +114,21 @@ asio::awaitable<StoreResult<bool>> Contacts::update(const std::string& id, const
   co_return r->status == ContactUpdateResult::Status::ok;
 }
 
+asio::awaitable<StoreResult<std::string>> Contacts::id_of(const std::string& handle_kind, const std::string& handle) {
+  std::vector<std::string> get{"GET", keys_.handle(handle_kind, handle)};
+  auto r = co_await detail::command(client_, std::move(get));
+  if (!r) co_return unexpected(r.error());
+  co_return r->type == Reply::Type::string ? r->str : std::string();
+}
+
+asio::awaitable<StoreResult<std::string>> Contacts::awaiting_rating(const std::string& channel, const std::string& contact) {
+  if (contact.empty()) co_return std::string();
+  std::vector<std::string> get{"GET", keys_.survey(channel, contact)};
+  auto r = co_await detail::command(client_, std::move(get));
+  if (!r) co_return unexpected(r.error());
+  co_return r->type == Reply::Type::string ? r->str : std::string();
+}
+
 asio::awaitable<StoreResult<ContactAttributes>> Contacts::attributes_of(const std::string& handle_kind,
                                                              const std::string& handle) {
   ContactAttributesCall call;

@@ -49,6 +49,10 @@ class Contacts {
   /// `known`: the conversations the history links to them (Redis may have let them go already).
   boost::asio::awaitable<StoreResult<std::optional<std::vector<std::string>>>> erase(
       const std::string& id, const std::vector<std::string>& known, std::int64_t now_ms);
+  /// The id of the contact known by `handle` ("" for an unknown handle).
+  boost::asio::awaitable<StoreResult<std::string>> id_of(const std::string& handle_kind, const std::string& handle);
+  /// The resolved conversation whose rating `contact` is asked for on `channel` now ("" when none).
+  boost::asio::awaitable<StoreResult<std::string>> awaiting_rating(const std::string& channel, const std::string& contact);
   /// The attributes of the contact known by `handle`; empty for an unknown handle.
   boost::asio::awaitable<StoreResult<ContactAttributes>> attributes_of(const std::string& handle_kind, const std::string& handle);
 

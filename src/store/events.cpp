@@ -79,4 +79,13 @@ asio::awaitable<StoreResult<Done>> Events::signal(const std::string& agent, cons
   co_return Done{};
 }
 
+asio::awaitable<StoreResult<Done>> Events::customer_typing(const std::string& conversation, std::int64_t now_ms) {
+  std::vector<std::string> add{"XADD", keys_.events(), "MAXLEN", "~", std::to_string(kEventsMaxLength), "*",
+                               "type", "conversation.presence", "conversation_id", conversation, "agent", "",
+                               "by", "customer", "what", "typing", "at", std::to_string(now_ms)};
+  auto r = co_await detail::command(client_, std::move(add));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
 }  // namespace omniroute::store

@@ -42,6 +42,8 @@ class Events {
   /// (conversation.presence) the other agents on it see, so nobody answers twice.
   boost::asio::awaitable<StoreResult<Done>> signal(const std::string& agent, const std::string& conversation,
                                                    const std::string& what, std::int64_t now_ms);
+  /// Records that the customer is typing on `conversation` (web chat): conversation.presence with by=customer.
+  boost::asio::awaitable<StoreResult<Done>> customer_typing(const std::string& conversation, std::int64_t now_ms);
 
  private:
   RedisClient& client_;

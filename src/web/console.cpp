@@ -37,6 +37,11 @@ Console::Console() {
   }
 }
 
+std::string_view Console::file(std::string_view path) const {
+  auto it = files_.find(path);
+  return it == files_.end() ? std::string_view() : it->second.content;
+}
+
 std::optional<http::Response> Console::serve(const http::Request& request, std::string_view path) const {
   std::string file;
   if (path == "/" || path == "/index.html") {

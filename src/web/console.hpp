@@ -19,6 +19,8 @@ class Console {
   Console();
   /// The answer for `path` (GET or HEAD), or nullopt when it is not a console path.
   std::optional<http::Response> serve(const http::Request& request, std::string_view path) const;
+  /// An embedded file's bytes ("/console/chat/widget.js"), "" when there is none.
+  std::string_view file(std::string_view path) const;
 
  private:
   struct Entry {

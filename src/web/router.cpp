@@ -30,7 +30,7 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
                agent_api::AgentRoutes& agent_routes,
                routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
                const store::LoopClients& loops, const routing::AgentDirectory& directory,
-               agent_api::AuthThrottle& throttle, const archive::HistoryStatus& history)
+               agent_api::AuthThrottle& throttle, webchat::ChatLimits& chat_limits, const archive::HistoryStatus& history)
     : config_(config),
       channels_(channels),
       store_(store),
@@ -46,7 +46,8 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       loops_(loops),
       history_(history),
       callers_(config, directory, store, &throttle),
-      sessions_(config, callers_, store) {
+      sessions_(config, callers_, store),
+      chat_(config, channels, store, ingest, assigner, events, chat_limits, metrics, console_.file("/console/chat/widget.js")) {
   add_routes();
 }
 
@@ -61,14 +62,19 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
     co_return;
   }
   const std::string& path = target->path;
+  boost::system::error_code peer_ec;
+  const std::string peer = stream.socket().remote_endpoint(peer_ec).address().to_string();
+  if (webchat::ChatServer::is_socket(path)) {
+    // A web chat visitor: anonymous, admitted by the page's origin (chat_server.cpp).
+    co_await chat_.upgrade(std::move(request), std::move(stream), peer);
+    co_return;
+  }
   if (path != kAgentEvents && path != kAllEvents) {
     co_await refuse(json_error(404, "not_found", "no WebSocket at " + path));
     co_return;
   }
   // Browsers cannot set headers on WebSockets: the console's is authenticated by its session cookie, other
   // clients may give ?token=.
-  boost::system::error_code peer_ec;
-  const std::string peer = stream.socket().remote_endpoint(peer_ec).address().to_string();
   auto caller = co_await callers_.resolve(request, true, peer);
   if (!caller) {
     co_await refuse(json_error(503, "store_unavailable", "Redis is unavailable; retry later"));
@@ -166,6 +172,7 @@ asio::awaitable<Response> Router::handle(Request& request, const std::string& pe
   if (!match.route && match.allowed.empty()) {
     // Not an API route: the console's pages and files ("/docs/" too, as before the table), else nothing.
     if (auto page = console_.serve(request, path)) co_return std::move(*page);
+    if (auto chat = chat_.serve(request, path)) co_return std::move(*chat);
     if (auto docs = serve_api_docs(request, path)) co_return std::move(*docs);
     co_return json_error(404, "not_found", "no route for " + path);
   }

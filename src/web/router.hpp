@@ -24,6 +24,7 @@
 #include "store/overview.hpp"
 #include "archive/history_status.hpp"
 #include "web/console.hpp"
+#include "chat/chat_server.hpp"
 
 namespace omniroute::web {
 
@@ -36,7 +37,7 @@ class Router final : public http::Handler {
          ingest::IngestService& ingest, metrics::Registry& metrics, admin_api::AdminRoutes& admin_routes, agent_api::AgentRoutes& agent_routes,
          routing::Assigner& assigner, const std::atomic<bool>& routing_ready, agent_api::EventHub& events,
          const store::LoopClients& loops, const routing::AgentDirectory& directory,
-         agent_api::AuthThrottle& throttle, const archive::HistoryStatus& history);
+         agent_api::AuthThrottle& throttle, webchat::ChatLimits& chat_limits, const archive::HistoryStatus& history);
 
   boost::asio::awaitable<http::Response> handle(http::Request& request, const std::string& peer) override;
   boost::asio::awaitable<void> upgrade(http::Request request, boost::beast::tcp_stream stream) override;
@@ -79,6 +80,7 @@ class Router final : public http::Handler {
   agent_api::CallerResolver callers_;
   agent_api::SessionRoutes sessions_;
   Console console_;
+  webchat::ChatServer chat_;
   agent_api::ApiRoutes table_;
   std::map<std::pair<std::string, std::string>, metrics::Counter*> rejected_;
 };

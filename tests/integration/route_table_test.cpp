@@ -49,7 +49,8 @@ TEST(RouteTable, EveryDocumentedOperationIsRoutedAndEveryRouteIsDocumented) {
   agent_api::AuthThrottle throttle(metrics);
   ChannelMap channels;
   archive::HistoryStatus history;
-  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, history);
+  webchat::ChatLimits chat_limits;
+  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, chat_limits, history);
 
   std::set<Operation> routed;
   for (const auto& route : worker.router().routes().routes()) {

@@ -90,7 +90,8 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   store::LoopClients loops;
   agent_api::AuthThrottle throttle(registry);
   archive::HistoryStatus history;
-  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr, throttle, history);
+  webchat::ChatLimits chat_limits;
+  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr, throttle, chat_limits, history);
   worker.start();
   worker.start_channels(channels);
   testing::eventually([&] { return p->polls_done >= 2; }, 10'000);

@@ -275,7 +275,7 @@ redis.call('SET', k_dedupe, conv .. '|' .. msg, 'EX', a_dedupe_ttl)
 
 -- The message that opens a conversation says so in its own event (one XADD, not two).
 if created == 1 then
-  message_event(conv, msg, entry, {'at', now, 'opened', '1', 'queue', a_queue_id})
+  message_event(conv, msg, entry, {'at', now, 'opened', '1', 'queue', a_queue_id, 'contact_id', contact})
 else
   message_event(conv, msg, entry, {'at', now})
 end

@@ -17,7 +17,8 @@
 -- a_report: the resolution, for the reports (lib_report.lua); "" records none.
 -- a_survey: JSON {"text", "window_ms"}: the satisfaction survey to send the customer now (an outbound message
 --   like an agent's reply, `auto` = survey), answered by their next message within the window (ingest.lua,
---   or:{ws}:csat:<channel>:<contact>); "" sends none.
+--   or:{ws}:csat:<channel>:<contact>); "" sends none; "text" "" sends nothing but awaits the answer (web chat
+--   rates in its own panel).
 -- Returns {"resolved", agent, queue, medium}, {"already_resolved"}, {"forbidden"}, {"not_found"} or
 -- {"stale"} (a_report no longer describes the conversation).
 
@@ -44,8 +45,12 @@ redis.call('ZADD', K.resolved(prefix), now, id)
 redis.call('ZREMRANGEBYRANK', K.resolved(prefix), 0, -100001)
 redis.call('XADD', k_events, 'MAXLEN', '~', a_events_max, '*',
   'type', 'conversation.resolved', 'conversation_id', id, 'by', by, 'at', now)
-if a_survey ~= '' and c.contact then
-  local survey = cjson.decode(a_survey)
+local survey = (a_survey ~= '' and c.contact) and cjson.decode(a_survey) or nil
+if survey and survey.text == '' then
+  -- Rated in the channel's own panel (web chat): nothing to send; the answer is awaited as for a survey.
+  redis.call('HSET', k_conv, 'csat_sent_at', now)
+  redis.call('SET', K.survey(prefix, c.channel, c.contact), id, 'PX', survey.window_ms)
+elseif survey then
   local msg = 'm' .. redis.call('HINCRBY', K.seq(prefix), 'msg', 1)
   local entry = redis.call('XADD', K.transcript_of(k_conv), '*', 'id', msg, 'direction', 'out', 'author', '', 'auto', 'survey',
                            'text', survey.text, 'attachments', '[]', 'at', now, 'delivery', 'queued')

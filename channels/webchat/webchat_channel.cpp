@@ -1,0 +1,62 @@
+#include "webchat/webchat_channel.hpp"
+
+#include <charconv>
+
+#include "omniroute/webchat.hpp"
+
+namespace omniroute::channels {
+
+namespace {
+
+class WebchatChannel final : public Channel {
+ public:
+  using Channel::Channel;
+
+  WebhookResult on_webhook(const InboundRequest& /*request*/) const override {
+    return unexpected(WebhookError{404, "not_a_webhook",
+                                   "channel '" + id() + "' is a web chat: visitors write at /chat/" + id()});
+  }
+  bool delivers_in_place() const override { return true; }
+  /// The visitor's panel shows any length; the agent API's own body limit applies.
+  ReplyLimit reply_limit() const override { return {0, false}; }
+};
+
+}  // namespace
+
+std::optional<std::int64_t> parse_size_bytes(std::string_view text) {
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || n < 0) return std::nullopt;
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  std::int64_t scale = unit.empty() || unit == "B" ? 1 : unit == "kB" || unit == "KB" ? 1024 : unit == "MB" ? 1024 * 1024 : 0;
+  if (scale == 0 || n > (std::int64_t{100} << 20) / scale) return std::nullopt;
+  return n * scale;
+}
+
+ChannelKind webchat_kind() {
+  ChannelKind k;
+  k.name = "webchat";
+  k.medium = Medium::chat;
+  k.rates_in_panel = true;
+  k.fields = {
+      {.name = "secret", .type = FieldType::secret, .required = true},  // HMAC key of identified visitors
+      {.name = "allowed_origins", .type = FieldType::list, .required = true,
+       .check = [](const std::string& item) { return webchat::origin_setting_problem(item); }},
+      // The e-mail channel that sends a reply to a visitor who left an address and is not connected.
+      {.name = "offline_email", .type = FieldType::text},
+      // Flood limits (per process): messages per visitor, messages per address, new conversations per address.
+      {.name = "visitor_rate", .type = FieldType::rate, .default_value = "1/s"},
+      {.name = "ip_rate", .type = FieldType::rate, .default_value = "20/s"},
+      {.name = "ip_conversation_rate", .type = FieldType::rate, .default_value = "0.1/s"},
+      {.name = "max_attachment", .type = FieldType::text, .default_value = "5MB",
+       .check = [](const std::string& v) -> std::string {
+         return parse_size_bytes(v) ? "" : "expected a size such as 5MB, 512kB or 1048576 (at most 100MB), got '" + v + "'";
+       }},
+  };
+  k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {
+    return std::make_unique<WebchatChannel>(std::move(s));
+  };
+  return declared_kind(std::move(k));
+}
+
+}  // namespace omniroute::channels

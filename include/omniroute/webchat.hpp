@@ -1,0 +1,49 @@
+#pragma once
+// Web chat's rules, shared by its channel kind (config checks) and the web
+// layer that serves visitors: which pages may open the chat, and who a
+// visitor is (an anonymous id from the widget's storage, or an identity the
+// business's server signed).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace omniroute::webchat {
+
+/// A visitor id the widget made (random, kept in the widget's own storage): 22 to 64 of [A-Za-z0-9_-].
+bool valid_visitor_id(std::string_view id);
+
+/// The origin of `url` as browsers send it ("https://shop.example", "http://127.0.0.1:8080"): scheme and
+/// host lower-cased, the scheme's default port left out; "" when `url` has no http(s) origin.
+std::string origin_of(std::string_view url);
+
+/// What is wrong with one `allowed_origins` item, or "": "https://host[:port]", "http://" only for a
+/// loopback host (127.0.0.1, localhost, [::1]), or "*" (any page served from a loopback host).
+std::string origin_setting_problem(std::string_view item);
+
+/// Whether a page of `origin` (its Origin header) may open the chat: an origin listed in `allowed`, any
+/// loopback origin when "*" is listed, or `own` (the origin of server.public_url; the full chat page).
+/// An absent Origin ("") is refused like a foreign one.
+bool origin_allowed(const std::vector<std::string>& allowed, std::string_view origin, std::string_view own);
+
+/// The Content-Security-Policy `frame-ancestors` sources of the chat page: the listed origins ("*": any
+/// loopback page) and `own`.
+std::string frame_ancestors(const std::vector<std::string>& allowed, std::string_view own);
+
+/// Who a visitor is to the store: the contact handle their messages carry.
+struct Identity {
+  std::string handle_kind;  // "phone", "email", or the channel id
+  std::string handle;
+  bool identified = false;  // the business's server vouched for it (a valid identifier hash)
+};
+
+/// The visitor's identity. With `identifier` and a `hash` that is the hex HMAC-SHA256 of it with the
+/// channel's `secret` (checked in constant time): a phone number (to E.164) or e-mail address (lower-cased)
+/// is that handle, so the visitor is the contact holding it on every channel; any other identifier is
+/// "u:<identifier>" on the channel. Otherwise (no identifier, or a wrong hash: ignored, never an error)
+/// the anonymous "v:<visitor_id>" on the channel: the two never meet, so choosing a visitor id cannot
+/// claim an identified visitor's conversations.
+Identity identify(std::string_view channel_id, std::string_view secret, std::string_view visitor_id,
+                  std::string_view identifier, std::string_view hash);
+
+}  // namespace omniroute::webchat

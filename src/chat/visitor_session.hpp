@@ -1,0 +1,87 @@
+#pragma once
+// One web chat visitor's WebSocket (GET /chat/<id>/socket).
+//
+// The visitor's first frame says who they are ({"type":"hello","visitor":…,
+// "identifier":…,"identifier_hash":…}); the answer ("welcome") is their last
+// conversations on the channel, whole. After that: their messages ("message",
+// each with the widget's own id, so one sent again after a drop is stored
+// once), typing, and the rating of a resolved conversation; from us, the
+// conversation's new messages, the agent typing or having seen it, its end.
+// A reconnect is a new hello: the welcome carries everything, and the widget
+// shows each message id once, so nothing is missed or shown twice.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "agent_api/event_hub.hpp"
+#include "http/types.hpp"
+#include "chat/chat_server.hpp"
+
+namespace omniroute::webchat {
+
+class VisitorSession final : public agent_api::EventListener, public std::enable_shared_from_this<VisitorSession> {
+ public:
+  VisitorSession(ChatServer& server, const ChatChannel& channel, boost::beast::tcp_stream stream, std::string peer);
+
+  void offer(const Event& e) override;
+  void close() override;
+
+  /// Accepts the upgrade and serves the visitor until either side leaves.
+  boost::asio::awaitable<void> run(http::Request request);
+
+  /// The most a frame from the visitor may be (a message of kMaxText and its name with JSON around them).
+  static constexpr std::size_t kMaxFrame = 16 * 1024;
+  /// The longest message text (bytes of UTF-8) and name a visitor may send.
+  static constexpr std::size_t kMaxText = 4000;
+  static constexpr std::size_t kMaxName = 120;
+  /// Frames queued for a visitor at most before they count as too slow (closed; they reconnect and resume).
+  static constexpr std::size_t kMaxQueued = 256;
+
+ private:
+  /// Reads the visitor's frames: hello first (within a few seconds), then messages, typing, ratings.
+  boost::asio::awaitable<void> read_loop();
+  boost::asio::awaitable<void> hello(const boost::json::object& frame);
+  boost::asio::awaitable<void> message(const boost::json::object& frame);
+  boost::asio::awaitable<void> typing();
+  boost::asio::awaitable<void> rate(const boost::json::object& frame);
+  /// Writes queued frames; turns followed events into frames on the way.
+  boost::asio::awaitable<void> write_loop();
+  /// The frame for an event about one of this visitor's conversations, or "" when there is nothing to say.
+  boost::asio::awaitable<std::string> render(const Event& e);
+  /// Whether `e` may concern this visitor (a conversation of theirs, or one just opened by their contact).
+  bool admit(const Event& e) const;
+  void send(const boost::json::object& frame);
+  void error(std::string_view code, std::string_view message, std::string_view id = "");
+  /// Remembers a message as shown; false when it was already.
+  bool first_showing(const std::string& message_id);
+
+  ChatServer& server_;
+  const ChatChannel& channel_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::asio::steady_timer wake_;
+  std::string peer_;
+  Identity who_;
+  std::string contact_;              // their contact id, once they have one
+  std::string open_;                 // their open conversation on this channel, if any
+  std::string name_;                 // the name they gave
+  std::set<std::string> conversations_;  // theirs, on this channel
+  std::set<std::string> shown_;          // message ids written to the visitor
+  std::deque<Event> events_;             // admitted, waiting to be rendered
+  std::deque<std::string> frames_;       // ready to write
+  bool greeted_ = false;             // hello answered: events are judged and rendered
+  bool resync_ = false;              // events were dropped before hello: the welcome is re-sent
+  bool closed_ = false;
+  std::int64_t typing_sent_ms_ = 0;  // the last typing signal passed on
+  std::int64_t frames_window_ = 0;   // the second the visitor's frames are being counted in
+  int frames_in_window_ = 0;
+};
+
+}  // namespace omniroute::webchat
