@@ -110,9 +110,11 @@ export function ConversationView(props) {
   }, [detail?.id, count]);
   if (!detail) return html`<main class="conversation empty-state"><p>${t('noConversation')}</p></main>`;
   // Viewers heard from within the last minute (they repeat every 25 s); typing shows for 6 s after a keystroke.
+  // The customer ('' : a web chat visitor) is shown only while typing, by their name.
   const others = Object.entries(presence || {})
-    .filter(([agent, p]) => agent !== me && now - p.viewing < 60000)
-    .map(([agent, p]) => [agent, now - (p.typing || 0) < 6000 ? 'typing' : 'viewing']);
+    .filter(([agent, p]) => agent !== me && now - p.viewing < 60000 && (agent !== '' || now - (p.typing || 0) < 6000))
+    .map(([agent, p]) => [agent === '' ? (detail.contact?.name || detail.contact?.handles?.[0] || '') : agent,
+                          now - (p.typing || 0) < 6000 ? 'typing' : 'viewing']);
   const resolved = detail.state === 'resolved';
   return html`
     <main class="conversation">

@@ -20,6 +20,7 @@ export const API_SECRET = 'browser-test-secret';
 export const TWILIO_TOKEN = 'browser-twilio-token';
 export const TWILIO_SID = 'AC11111111111111111111111111111111';
 export const ADMIN = 'admin-token-0123456789';
+export const CHAT_SECRET = 'browser-chat-secret';
 export const AGENTS = {
   asha: { token: 'asha-token-0123456789', name: 'Asha Rao' },
   ravi: { token: 'ravi-token-0123456789', name: 'Ravi Kumar' },
@@ -87,7 +88,7 @@ function fakeTwilio() {
   return fake;
 }
 
-function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUrl }) {
+function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUrl, shopPort }) {
   const room = capacity || 50;
   const agents = Object.entries(AGENTS).map(([id, a]) =>
     `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te${id === 'tara' ? ', callback' : ''}], capacity: { chat: ${room}, sms: ${room} } }`).join('\n');
@@ -103,8 +104,9 @@ outbound: { retry_base: 50ms, retry_max: 200ms, max_attempts: 2 }
 channels:
   - { id: api, kind: webhook, secret: ${API_SECRET} }
   - { id: sms, kind: twilio_sms, account_sid: ${TWILIO_SID}, auth_token: ${TWILIO_TOKEN}, from: "+15005550006", api_base: "http://127.0.0.1:${twilioPort}", csat: { window: 24h, templates: { en: "How did we do? Reply 1-5", hi: "हमारी सेवा कैसी रही? 1-5 भेजें" } } }
+  - { id: site, kind: webchat, secret: ${CHAT_SECRET}, allowed_origins: ["http://localhost:${shopPort}"], csat: true }
 queues:
-  - { id: general, channels: [api, sms], strategy: least_busy, sla: { first_response: 15m } }
+  - { id: general, channels: [api, sms, site], strategy: least_busy, sla: { first_response: 15m } }
   - { id: offers, strategy: round_robin, offer_timeout: ${offerTimeout || '4s'} }
   - { id: fast, strategy: least_busy, sla: { first_response: 4s, warn_at: 0.5 } }
 routing:
@@ -157,6 +159,38 @@ async function startPostgres() {
   };
 }
 
+/// The business's own website, on another origin (http://localhost:<port>, where the daemon is 127.0.0.1):
+/// a page that embeds the chat with a strict Content-Security-Policy allowing only our origin, and CSS that
+/// would restyle every button and text on the page if it could reach into the widget. `?lang=`,
+/// `?identifier=` and `?hash=` become the script tag's data-lang, data-identifier and data-identifier-hash.
+function shop(chatBase) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const attr = (name, value) => (value ? ` ${name}="${value.replace(/"/g, '&quot;')}"` : '');
+    const ws = chatBase.replace(/^http/, 'ws');
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Saree Shop</title>
+<link rel="stylesheet" href="/shop.css"></head>
+<body><h1>Saree Shop</h1><p class="lead">Handloom sarees from Pochampally.</p>
+<button class="launcher" id="host-button">Buy now</button>
+<script src="${chatBase}/chat/site/widget.js" async${attr('data-lang', url.searchParams.get('lang'))}${attr('data-identifier', url.searchParams.get('identifier'))}${attr('data-identifier-hash', url.searchParams.get('hash'))}></script>
+</body></html>`;
+    if (url.pathname === '/shop.css') {
+      res.writeHead(200, { 'Content-Type': 'text/css' });
+      res.end('* { font-family: "Comic Sans MS", serif !important; } button { background: rgb(0, 255, 0) !important; color: rgb(255, 0, 0) !important; } div, p, section { color: rgb(255, 0, 0); letter-spacing: 3px; }');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      // Strict: scripts, sockets and styles only from here and from the chat's origin; nothing inline.
+      'Content-Security-Policy': `default-src 'self'; script-src 'self' ${chatBase}; connect-src 'self' ${ws}; style-src 'self'; img-src 'self' data:`,
+    });
+    res.end(html);
+  });
+  return server;
+}
+
 /// A TCP relay in front of omnirouted: the browser's network, which a test can cut (every connection
 /// dropped, new ones refused) and restore.
 function relay(targetPort) {
@@ -196,10 +230,21 @@ export class World {
     await new Promise((r) => twilio.server.listen(0, '127.0.0.1', r));
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
+    // The browser reaches the daemon through a relay the tests can cut (a network drop).
+    this.network = relay(this.port);
+    await new Promise((r) => this.network.server.listen(0, '127.0.0.1', r));
+    this.front = `http://127.0.0.1:${this.network.server.address().port}`;
+    // The business's site (allowed to embed the chat) and a stranger's (not allowed), both serving the same page.
+    this.shopServer = shop(this.front);
+    this.strangerServer = shop(this.front);
+    await new Promise((r) => this.shopServer.listen(0, '127.0.0.1', r));
+    await new Promise((r) => this.strangerServer.listen(0, '127.0.0.1', r));
+    this.shop = `http://localhost:${this.shopServer.address().port}`;
+    this.stranger = `http://localhost:${this.strangerServer.address().port}`;
     const file = join(this.dir, 'omniroute.yaml');
     writeFileSync(file, config({ port: this.port, redisPort: this.redisPort, twilioPort: twilio.server.address().port,
                                  offerTimeout: options.offerTimeout, capacity: options.capacity,
-                                 historyUrl: this.postgres?.url }));
+                                 historyUrl: this.postgres?.url, shopPort: this.shopServer.address().port }));
     const binary = process.env.OMNIROUTED || join(process.cwd(), 'src', 'omnirouted');
     this.log = '';
     this.daemon = spawn(binary, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -209,10 +254,6 @@ export class World {
       try { return (await fetch(`${this.base}/readyz`)).status === 200; } catch { return false; }
     }, 15000);
     if (!ready) throw new Error(`omnirouted did not become ready:\n${this.log}`);
-    // The browser reaches the daemon through a relay the tests can cut (a network drop).
-    this.network = relay(this.port);
-    await new Promise((r) => this.network.server.listen(0, '127.0.0.1', r));
-    this.front = `http://127.0.0.1:${this.network.server.address().port}`;
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--lang=en-US'],
@@ -224,6 +265,8 @@ export class World {
     await this.browser?.close().catch(() => {});
     this.daemon?.kill('SIGTERM');
     this.twilio?.server.close();
+    this.shopServer?.close();
+    this.strangerServer?.close();
     this.network?.cut();
     this.network?.server.close();
     this.redis?.kill('SIGTERM');
