@@ -446,6 +446,7 @@ form textarea { resize: none; height: 64px; }
     }
     if (!text) return;
     const p = { id: `${Date.now().toString(36)}-${randomId(8)}`, text, name: state.name, contact: drafts.contact.trim() };
+    lastTyping = 0;  // the next keystroke is news again
     state.pending.push(p);
     drafts = { name: state.name, contact: '', message: '' };
     state.notice = '';

@@ -41,8 +41,9 @@ struct Identity {
 /// channel's `secret` (checked in constant time): a phone number (to E.164) or e-mail address (lower-cased)
 /// is that handle, so the visitor is the contact holding it on every channel; any other identifier is
 /// "u:<identifier>" on the channel. Otherwise (no identifier, or a wrong hash: ignored, never an error)
-/// the anonymous "v:<visitor_id>" on the channel: the two never meet, so choosing a visitor id cannot
-/// claim an identified visitor's conversations.
+/// the anonymous "v:<first 32 hex of SHA-256(visitor_id)>" on the channel (the id itself is the visitor's
+/// secret and is never stored or shown): the two never meet, so choosing a visitor id cannot claim an
+/// identified visitor's conversations.
 Identity identify(std::string_view channel_id, std::string_view secret, std::string_view visitor_id,
                   std::string_view identifier, std::string_view hash);
 

@@ -32,7 +32,13 @@ asio::awaitable<void> first_run(const config::Config& config, store::Conversatio
     // On stdout, once: only their digests are kept, so they cannot be shown again (make new ones with the admin API).
     std::cout << "omniroute: first run: created, and shown only now:\n" << printed;
   }
-  std::cout << "omniroute: the agent console is at " << console << "\n" << std::flush;
+  std::cout << "omniroute: the agent console is at " << console << "\n";
+  for (const auto& c : config.channels) {
+    if (c.settings.kind == "webchat") {
+      std::cout << "omniroute: the customers' chat is at " << config.server.public_url << "/chat/" << c.settings.id << "\n";
+    }
+  }
+  std::cout << std::flush;
   if (printed.empty()) log::info("first run: demo agent and admin token exist already (they were printed once)");
 }
 

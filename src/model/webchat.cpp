@@ -107,7 +107,8 @@ Identity identify(std::string_view channel_id, std::string_view secret, std::str
     if (looks_like_email(identifier)) return {"email", lower(identifier), true};
     return {std::string(channel_id), "u:" + std::string(identifier), true};
   }
-  return {std::string(channel_id), "v:" + std::string(visitor_id), false};
+  // The visitor id is the visitor's secret: the handle agents see (and the store keys) is only its digest.
+  return {std::string(channel_id), "v:" + sha256_hex(visitor_id).substr(0, 32), false};
 }
 
 }  // namespace omniroute::webchat

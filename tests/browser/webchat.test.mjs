@@ -85,6 +85,10 @@ test('a visitor writes Telugu from the shop, the agent answers live, a drop lose
   await item.click();
   const transcript = agent.getByRole('region', { name: 'Transcript' });
   await transcript.getByText('నమస్కారం, నా చీర ఇంకా రాలేదు').waitFor();
+  // The visitor types; the agent sees it, by the customer's name.
+  await visitor.getByLabel('Message').pressSequentially('ఇంకా', { delay: 20 });
+  await agent.getByText('Lakshmi is typing…').waitFor();
+  await visitor.getByLabel('Message').fill('');
   await agent.getByLabel('Reply').fill('క్షమించండి! మీ చీర రేపు వస్తుంది <b>bold?</b>');
   await agent.getByRole('button', { name: 'Send', exact: true }).click();
   await chatRegion(visitor).getByText('క్షమించండి! మీ చీర రేపు వస్తుంది <b>bold?</b>').waitFor();

@@ -299,6 +299,7 @@ TEST(FirstRun, TheEmbeddedDefaultCreatesADemoAgentAndAnAdminTokenOnceAndPrintsTh
     DaemonProcess first("", port, env);
     ASSERT_TRUE(eventually([&] { return first.log().find("agent console is at http://" + where + "/") != std::string::npos; }))
         << first.log();
+    EXPECT_NE(first.log().find("customers' chat is at http://" + where + "/chat/demo"), std::string::npos) << first.log();
     admin = token_after(first.log(), "admin token:");
     demo = token_after(first.log(), "demo agent token:");
     ASSERT_EQ(admin.size(), 48u) << first.log();
@@ -312,6 +313,59 @@ TEST(FirstRun, TheEmbeddedDefaultCreatesADemoAgentAndAnAdminTokenOnceAndPrintsTh
   EXPECT_EQ(as_bearer(port, admin, "GET", "/v1/queues").status, 200) << "kept in Redis";
   EXPECT_EQ(as_bearer(port, demo, "GET", "/v1/agents/me/conversations").status, 200);
   EXPECT_EQ(as_bearer(port, "not-the-admin-token-at-all", "GET", "/v1/queues").status, 401);
+}
+
+/// The README's walkthrough on the embedded default: a customer writes in Hindi on /chat/demo, hears the
+/// auto-acknowledgement, the demo agent answers, the customer sees it, the agent resolves, the customer rates it.
+TEST(FirstRun, TheReadmeWalkthroughOnTheDemoChat) {
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  const std::string where = "127.0.0.1:" + std::to_string(port);
+  DaemonProcess daemon("", port, {"OMNIROUTE_REDIS_URL=" + redis.url(), "OMNIROUTE_LISTEN=" + where,
+                                  "OMNIROUTE_PUBLIC_URL=http://" + where});
+  ASSERT_TRUE(eventually([&] { return daemon.log().find("demo agent token:") != std::string::npos; })) << daemon.log();
+  std::string log = daemon.log();
+  auto at = log.find("demo agent token:") + 17;
+  while (log[at] == ' ') ++at;
+  const std::string demo = log.substr(at, 48);
+  ASSERT_EQ(as_bearer(port, demo, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  EXPECT_EQ(http_request(port, "GET", "/chat/demo").status, 200);
+
+  WsClient customer(port, "/chat/demo/socket", {{"Origin", "http://" + where}});
+  ASSERT_TRUE(customer.ok()) << customer.status();
+  auto next_of = [&](const std::string& type, auto&& also) {
+    for (int i = 0; i < 20; ++i) {
+      auto frame = customer.next();
+      if (!frame) break;
+      auto o = boost::json::parse(*frame).as_object();
+      if (o.at("type") == type.c_str() && also(o)) return o;
+    }
+    return boost::json::object{};
+  };
+  auto any = [](const boost::json::object&) { return true; };
+  customer.send(R"({"type":"hello","visitor":"first-run-visitor-0123456789"})");
+  ASSERT_FALSE(next_of("welcome", any).empty());
+  customer.send(R"({"type":"message","id":"c-00000001","name":"Priya","text":"नमस्ते, मेरा रिफंड कब आएगा?"})");
+  auto accepted = next_of("accepted", any);
+  ASSERT_FALSE(accepted.empty());
+  const std::string conv(accepted.at("conversation_id").as_string());
+  auto ack = next_of("message", [](const boost::json::object& o) { return o.at("message").as_object().contains("auto"); });
+  ASSERT_FALSE(ack.empty()) << "the auto-acknowledgement with the expected wait";
+  EXPECT_NE(std::string(ack.at("message").at("text").as_string()).find("एजेंट"), std::string::npos) << "in Hindi";
+  ASSERT_TRUE(eventually([&] {
+    auto r = as_bearer(port, demo, "GET", "/v1/agents/me/conversations");
+    return r.body.find(conv) != std::string::npos;
+  }));
+  ASSERT_EQ(as_bearer(port, demo, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"कल तक आ जाएगा"})").status, 202);
+  auto reply = next_of("message", [](const boost::json::object& o) { return o.at("message").at("text") == "कल तक आ जाएगा"; });
+  ASSERT_FALSE(reply.empty());
+  EXPECT_EQ(reply.at("message").at("author"), "Demo Agent");
+  ASSERT_EQ(as_bearer(port, demo, "POST", "/v1/conversations/" + conv + "/resolve").status, 200);
+  ASSERT_FALSE(next_of("resolved", any).empty());
+  customer.send(R"({"type":"rate","conversation_id":")" + conv + R"(","score":5})");
+  auto rated = next_of("rated", any);
+  ASSERT_FALSE(rated.empty());
+  EXPECT_EQ(rated.at("score"), 5);
 }
 
 }  // namespace
