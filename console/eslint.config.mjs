@@ -16,4 +16,15 @@ export default [
       'prefer-const': 'error',
     },
   },
+  {
+    // The web chat widget: one classic script (other sites load it with <script src>), no modules.
+    files: ['chat/*.js'],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'script', globals: globals.browser },
+    rules: {
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-var': 'error',
+      'prefer-const': 'error',
+    },
+  },
 ];

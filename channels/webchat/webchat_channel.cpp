@@ -1,7 +1,5 @@
 #include "webchat/webchat_channel.hpp"
 
-#include <charconv>
-
 #include "omniroute/webchat.hpp"
 
 namespace omniroute::channels {
@@ -23,16 +21,6 @@ class WebchatChannel final : public Channel {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_size_bytes(std::string_view text) {
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || n < 0) return std::nullopt;
-  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  std::int64_t scale = unit.empty() || unit == "B" ? 1 : unit == "kB" || unit == "KB" ? 1024 : unit == "MB" ? 1024 * 1024 : 0;
-  if (scale == 0 || n > (std::int64_t{100} << 20) / scale) return std::nullopt;
-  return n * scale;
-}
-
 ChannelKind webchat_kind() {
   ChannelKind k;
   k.name = "webchat";
@@ -50,7 +38,7 @@ ChannelKind webchat_kind() {
       {.name = "ip_conversation_rate", .type = FieldType::rate, .default_value = "0.1/s"},
       {.name = "max_attachment", .type = FieldType::text, .default_value = "5MB",
        .check = [](const std::string& v) -> std::string {
-         return parse_size_bytes(v) ? "" : "expected a size such as 5MB, 512kB or 1048576 (at most 100MB), got '" + v + "'";
+         return webchat::parse_size_bytes(v) ? "" : "expected a size such as 5MB, 512kB or 1048576 (at most 100MB), got '" + v + "'";
        }},
   };
   k.create = [](ChannelSettings s) -> std::unique_ptr<Channel> {

@@ -11,7 +11,4 @@ namespace omniroute::channels {
 /// The kind's schema and factory, for the registry.
 ChannelKind webchat_kind();
 
-/// "5MB", "512kB", "1048576" as bytes; nullopt when not such a size (or over 100 MB).
-std::optional<std::int64_t> parse_size_bytes(std::string_view text);
-
 }  // namespace omniroute::channels

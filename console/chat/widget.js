@@ -31,6 +31,7 @@
       rate: 'Rate this conversation', thanks: 'Thank you for rating: {n}/5', needName: 'Please tell us your name.',
       rateLimited: 'You are sending quickly; wait a moment.', tooLong: 'That message is too long.', unread: '{n} new',
       newMessage: 'New message',
+      attach: 'Attach a file', tooBig: 'That file is larger than {n} MB.', fileKind: 'Only images and PDF files can be sent.',
     },
     hi: {
       launcher: 'हमसे चैट करें', title: 'हमसे चैट करें', close: 'बंद करें', chat: 'चैट', name: 'नाम',
@@ -42,6 +43,7 @@
       rate: 'इस बातचीत को रेट करें', thanks: 'रेटिंग के लिए धन्यवाद: {n}/5', needName: 'कृपया अपना नाम बताइए।',
       rateLimited: 'आप बहुत जल्दी भेज रहे हैं; थोड़ा रुकिए।', tooLong: 'संदेश बहुत लंबा है।', unread: '{n} नए',
       newMessage: 'नया संदेश',
+      attach: 'फ़ाइल जोड़ें', tooBig: 'यह फ़ाइल {n} MB से बड़ी है।', fileKind: 'केवल चित्र और PDF फ़ाइलें भेजी जा सकती हैं।',
     },
     te: {
       launcher: 'మాతో చాట్ చేయండి', title: 'మాతో చాట్ చేయండి', close: 'మూసివేయి', chat: 'చాట్', name: 'పేరు',
@@ -53,6 +55,7 @@
       rate: 'ఈ సంభాషణకు రేటింగ్ ఇవ్వండి', thanks: 'రేటింగ్‌కు ధన్యవాదాలు: {n}/5', needName: 'దయచేసి మీ పేరు చెప్పండి.',
       rateLimited: 'మీరు వేగంగా పంపుతున్నారు; కొద్దిసేపు ఆగండి.', tooLong: 'సందేశం చాలా పొడవుగా ఉంది.', unread: '{n} కొత్తవి',
       newMessage: 'కొత్త సందేశం',
+      attach: 'ఫైల్ జత చేయండి', tooBig: 'ఆ ఫైల్ {n} MB కంటే పెద్దది.', fileKind: 'చిత్రాలు, PDF ఫైళ్లు మాత్రమే పంపగలరు.',
     },
   };
   const LANGUAGES = [['en', 'English'], ['hi', 'हिन्दी'], ['te', 'తెలుగు']];
@@ -64,7 +67,9 @@
   const saved = load();
   function save() {
     try {
-      localStorage.setItem(storeKey, JSON.stringify({ visitor: state.visitor, name: state.name, lang: state.chosenLang, pending: state.pending }));
+      // Files' bytes stay in memory (sent again after a drop while the page is open), never in storage.
+      const pending = state.pending.filter((p) => !p.bytes);
+      localStorage.setItem(storeKey, JSON.stringify({ visitor: state.visitor, name: state.name, lang: state.chosenLang, pending }));
     } catch { /* private mode: the chat still works for this page's life */ }
   }
   function randomId(bytes) {
@@ -97,6 +102,7 @@
     typing: null,        // {who, until}
     seen: '',            // the conversation the agent has seen
     notice: '',
+    maxAttachment: 5 * 1024 * 1024,
   };
   save();
   const identifier = (pageMode ? query.get('identifier') : script.dataset.identifier) || '';
@@ -162,6 +168,8 @@ form input, form textarea { width: 100%; min-height: 44px; padding: 8px 10px; bo
 form textarea { resize: none; height: 64px; }
 .row { display: flex; gap: 8px; align-items: flex-end; }
 .row .grow { flex: 1; display: flex; flex-direction: column; gap: 4px; }
+.attach { min-height: 44px; min-width: 44px; border: 1px solid #9aa7b3; border-radius: 8px; background: #fff; cursor: pointer; font-size: 18px; }
+.file { font-weight: 600; }
 .send { min-height: 44px; min-width: 72px; border: 0; border-radius: 8px; background: #0b5cad; color: #fff; font-weight: 600; cursor: pointer; }
 .notice { color: #a3260f; font-size: 13px; margin: 0; }
 @media (max-width: 640px) {
@@ -198,8 +206,10 @@ form textarea { resize: none; height: 64px; }
     let meta = mine ? t('you') : (m.author || t('agent'));
     if (pending) meta += ` · ${m.failed ? t('notSent') : t('sending')}`;
     else if (m.at) meta += ` · ${timeFormat().format(new Date(m.at))}`;
+    const files = (m.attachments || []).map((f) => el('div', { class: 'file', dir: 'auto',
+      text: `📎 ${f.name}${f.size > 0 ? ` · ${Math.max(1, Math.round(f.size / 1024))} kB` : ''}` }));
     return el('div', { class: `msg ${mine ? 'in' : 'out'}${pending ? ' pending' : ''}`, 'data-id': m.id },
-      el('div', { class: 'bubble', dir: 'auto', text: m.text }),
+      el('div', { class: 'bubble', dir: 'auto' }, ...files, m.text ? el('span', { text: m.text }) : null),
       el('div', { class: 'meta', text: meta }));
   }
 
@@ -262,9 +272,13 @@ form textarea { resize: none; height: 64px; }
       oninput: (e) => { drafts.message = e.target.value; typingSignal(); },
       onkeydown: (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } } });
     textarea.value = drafts.message;
+    const picker = el('input', { type: 'file', hidden: true, accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf',
+      onchange: (e) => { const f = e.target.files[0]; e.target.value = ''; if (f) sendFile(f); } });
     form.append(el('div', { class: 'row' },
       el('div', { class: 'grow' }, el('label', { for: ids.message, text: t('message') }), textarea),
-      el('button', { class: 'send', type: 'submit', text: t('send') })), notice);
+      el('button', { class: 'attach', type: 'button', 'aria-label': t('attach'), title: t('attach'), text: '📎',
+        onclick: () => picker.click() }),
+      el('button', { class: 'send', type: 'submit', text: t('send') })), picker, notice);
     const panel = el('div', { class: 'panel', lang: state.lang, role: pageMode ? 'main' : 'dialog', 'aria-label': t('title') },
       head, status, log, form);
     root.replaceChildren(el('div', { class: 'root' }, panel));
@@ -366,6 +380,7 @@ form textarea { resize: none; height: 64px; }
         state.connected = true;
         everConnected = true;
         retry = 0;
+        if (f.max_attachment > 0) state.maxAttachment = f.max_attachment;
         for (const c of f.conversations || []) merge(c);
         for (const p of state.pending) { p.failed = false; sendPending(p); }   // what the drop left unsent
         break;
@@ -410,6 +425,9 @@ form textarea { resize: none; height: 64px; }
           p.failed = true;
           setTimeout(() => sendPending(p), 3000);
           state.notice = t('rateLimited');
+        } else if (p && p.bytes) {
+          state.pending = state.pending.filter((x) => x !== p);   // a refused file: said why, not retried
+          state.notice = f.error === 'unsupported_file' ? t('fileKind') : f.error === 'too_large' ? t('tooBig', { n: Math.round(state.maxAttachment / 1048576) }) : f.message;
         } else if (p && (f.error === 'too_long' || f.error === 'invalid_message')) {
           state.pending = state.pending.filter((x) => x !== p);
           drafts.message = p.text;
@@ -429,7 +447,40 @@ form textarea { resize: none; height: 64px; }
   }
   function sendPending(p) {
     if (!state.pending.includes(p) || !socket || socket.readyState !== 1 || !state.connected) return;
+    if (p.bytes) {
+      // A file: announced, then its bytes as one binary frame.
+      socket.send(JSON.stringify({ type: 'attachment', id: p.id, file_name: p.attachments[0].name, size: p.bytes.byteLength,
+                                   text: p.text, name: p.name || state.name }));
+      socket.send(p.bytes);
+      return;
+    }
     socket.send(JSON.stringify({ type: 'message', id: p.id, text: p.text, name: p.name || state.name, contact: p.contact || '' }));
+  }
+  async function sendFile(file) {
+    if (file.size > state.maxAttachment) {
+      state.notice = t('tooBig', { n: Math.round(state.maxAttachment / 1048576) });
+      draw();
+      return;
+    }
+    if (!/^(image\/(png|jpeg|gif|webp)|application\/pdf)$/.test(file.type)) {
+      state.notice = t('fileKind');
+      draw();
+      return;
+    }
+    if (!state.name && !drafts.name.trim()) {
+      state.notice = t('needName');
+      draw();
+      return;
+    }
+    if (!state.name) state.name = drafts.name.trim();  // the name goes with the file when it comes first
+    const bytes = await file.arrayBuffer();
+    const p = { id: `${Date.now().toString(36)}-${randomId(8)}`, text: '', name: state.name, bytes,
+                attachments: [{ name: file.name, size: file.size, type: file.type }] };
+    state.pending.push(p);
+    state.notice = '';
+    save();
+    sendPending(p);
+    draw();
   }
   function submit() {
     const text = drafts.message.trim();

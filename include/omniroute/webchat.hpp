@@ -4,6 +4,8 @@
 // visitor is (an anonymous id from the widget's storage, or an identity the
 // business's server signed).
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,5 +48,12 @@ struct Identity {
 /// identified visitor's conversations.
 Identity identify(std::string_view channel_id, std::string_view secret, std::string_view visitor_id,
                   std::string_view identifier, std::string_view hash);
+
+/// "5MB", "512kB", "1048576" as bytes; nullopt when not such a size (or over 100 MB).
+std::optional<std::int64_t> parse_size_bytes(std::string_view text);
+
+/// The kinds of file a visitor may send, told by their first bytes (never by the name or the claimed type):
+/// "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"; "" for anything else.
+std::string sniff_file_type(std::string_view bytes);
 
 }  // namespace omniroute::webchat

@@ -73,6 +73,7 @@ ChatServer::ChatServer(const config::Config& config, const ChannelMap& /*channel
     chat.allowed_origins = c.settings.list("allowed_origins");
     chat.csat = c.csat.has_value();
     chat.csat_window_ms = c.csat ? c.csat->window.count() : 0;
+    chat.max_attachment = parse_size_bytes(c.settings.get("max_attachment")).value_or(0);
     channels_.emplace(c.settings.id, std::move(chat));
   }
 }
@@ -209,6 +210,20 @@ asio::awaitable<std::optional<json::object>> ChatServer::visitor_message(const S
     j["author"] = name.empty() ? json::value(nullptr) : json::value(name);
   }
   if (!m.automatic_reply.empty()) j["auto"] = m.automatic_reply;
+  // The visitor sees the files' names and sizes (their bytes are served to agents only).
+  boost::system::error_code ec;
+  json::value files = json::parse(m.attachments_json, ec);
+  if (!ec && files.is_array() && !files.as_array().empty()) {
+    json::array shown;
+    for (const auto& f : files.as_array()) {
+      if (!f.is_object()) continue;
+      json::object one{{"name", f.as_object().contains("name") ? f.at("name") : json::value("")},
+                       {"type", f.as_object().contains("type") ? f.at("type") : json::value("")},
+                       {"size", f.as_object().contains("size") ? f.at("size") : json::value(nullptr)}};
+      shown.push_back(std::move(one));
+    }
+    j["attachments"] = std::move(shown);
+  }
   co_return j;
 }
 

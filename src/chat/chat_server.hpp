@@ -34,6 +34,7 @@ struct ChatChannel {
   std::vector<std::string> allowed_origins;
   bool csat = false;
   std::int64_t csat_window_ms = 0;
+  std::int64_t max_attachment = 0;  // bytes of one file a visitor may send
 };
 
 /// What a visitor's Send became.

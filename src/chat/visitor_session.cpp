@@ -9,7 +9,9 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/digest.hpp"
 #include "omniroute/log.hpp"
+#include "omniroute/phone.hpp"
 #include "omniroute/text.hpp"
+#include "store/chat_visitors.hpp"
 
 namespace omniroute::webchat {
 
@@ -55,7 +57,13 @@ std::string trimmed(std::string s) {
 }  // namespace
 
 VisitorSession::VisitorSession(ChatServer& server, const ChatChannel& channel, beast::tcp_stream stream, std::string peer)
-    : server_(server), channel_(channel), ws_(std::move(stream)), wake_(ws_.get_executor()), peer_(std::move(peer)) {}
+    : server_(server),
+      channel_(channel),
+      ws_(std::move(stream)),
+      wake_(ws_.get_executor()),
+      beat_(ws_.get_executor()),
+      peer_(std::move(peer)),
+      socket_id_(random_hex(8)) {}
 
 void VisitorSession::offer(const Event& e) {
   if (closed_) return;
@@ -70,7 +78,12 @@ void VisitorSession::offer(const Event& e) {
     events_.push_back(e);
     return;
   }
-  if (!admit(e)) return;
+  if (!admit(e)) {
+    // While a message of theirs is being stored, its conversation (new, or its contact) is not known here yet,
+    // but its events (the auto-acknowledgement) may already come: held, judged once the store answered.
+    if (posting_ > 0 && e.type == "message.created" && held_.size() < kMaxQueued) held_.push_back(e);
+    return;
+  }
   if (events_.size() >= kMaxQueued) {
     // A visitor who does not read: closed; their widget reconnects and is sent everything again.
     frames_.clear();
@@ -86,6 +99,37 @@ void VisitorSession::offer(const Event& e) {
 void VisitorSession::close() {
   closed_ = true;
   wake_.cancel();
+  beat_.cancel();
+}
+
+asio::awaitable<void> VisitorSession::mark_present() {
+  if (contact_.empty() || closed_) co_return;
+  store::ChatVisitors visitors(server_.store().client(), server_.store().keys());
+  if (co_await visitors.present(channel_.settings->id, contact_, socket_id_, now_ms() + 60'000)) present_as_ = contact_;
+}
+
+asio::awaitable<void> VisitorSession::keep_present() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    co_await mark_present();
+    beat_.expires_after(std::chrono::seconds(20));
+    co_await beat_.async_wait(kAwait);
+  }
+}
+
+asio::awaitable<void> VisitorSession::note_contact_detail(const std::string& given) {
+  if (given.empty() || given.size() > 254 || given == detail_given_ || contact_.empty()) co_return;
+  std::vector<store::AttributeChange> change;
+  if (auto phone = to_e164(given)) {
+    change.push_back({"phone", *phone});
+  } else if (given.find('@') != std::string::npos && given.find_first_of(" <>\r\n") == std::string::npos) {
+    std::string lower = given;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    change.push_back({"email", lower});
+  } else {
+    co_return;  // neither: not kept (the widget's field says what it is for)
+  }
+  if (co_await server_.contacts().update(contact_, "", change)) detail_given_ = given;
 }
 
 bool VisitorSession::admit(const Event& e) const {
@@ -128,7 +172,8 @@ asio::awaitable<void> VisitorSession::run(http::Request request) {
   t.keep_alive_pings = true;  // a ping at half the idle time: a phone that went away is let go
   ws_.set_option(t);
   beast::get_lowest_layer(ws_).expires_never();
-  ws_.read_message_max(kMaxFrame);
+  // A frame is a small JSON object, or the bytes of one file (announced first) of at most max_attachment.
+  ws_.read_message_max(static_cast<std::size_t>(std::max<std::int64_t>(kMaxFrame, channel_.max_attachment)));
   auto [ec] = co_await ws_.async_accept(request, kAwait);
   if (ec) co_return;
   {
@@ -141,7 +186,13 @@ asio::awaitable<void> VisitorSession::run(http::Request request) {
     server_.hub().add(std::weak_ptr<agent_api::EventListener>(self));
   }
   server_.hub().tasks().spawn(read_loop(), "webchat: visitor reader");
+  server_.hub().tasks().spawn(keep_present(), "webchat: visitor presence");
   co_await write_loop();
+  close();
+  if (!present_as_.empty()) {
+    store::ChatVisitors visitors(server_.store().client(), server_.store().keys());
+    co_await visitors.gone(channel_.settings->id, present_as_, socket_id_);
+  }
 }
 
 asio::awaitable<void> VisitorSession::read_loop() {
@@ -157,8 +208,19 @@ asio::awaitable<void> VisitorSession::read_loop() {
   while (!closed_) {
     auto [ec, n] = co_await ws_.async_read(buffer, kAwait);
     if (ec) break;
-    std::string text = ws_.got_text() ? beast::buffers_to_string(buffer.data()) : std::string();
+    const bool text_frame = ws_.got_text();
+    std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(n);
+    if (n > kMaxFrame) buffer.shrink_to_fit();  // a file's bytes are not kept in an idle socket's buffer
+    if (!text_frame) {
+      if (greeted_ && upload_) co_await attach(std::move(text));
+      else error("unexpected_file", "announce a file (type attachment) before its bytes");
+      continue;
+    }
+    if (n > kMaxFrame) {
+      error("too_long", "a frame of text is at most 16 KiB");
+      continue;
+    }
     const std::int64_t now = now_ms();
     if (now / 1000 != frames_window_) {
       frames_window_ = now / 1000;
@@ -188,6 +250,8 @@ asio::awaitable<void> VisitorSession::read_loop() {
       co_await typing();
     } else if (type == "rate") {
       co_await rate(frame);
+    } else if (type == "attachment") {
+      announce(frame);
     }
   }
   deadline->cancel();
@@ -221,8 +285,10 @@ asio::awaitable<void> VisitorSession::hello(const json::object& frame) {
     send(json::object{{"type", "welcome"},
                       {"identified", who_.identified},
                       {"rating", channel_.csat},
+                      {"max_attachment", channel_.max_attachment},
                       {"conversations", std::move(*conversations)}});
     greeted_ = true;
+    co_await mark_present();
     // What was offered meanwhile, judged now (already shown messages are skipped when rendered).
     std::deque<Event> early = std::move(events_);
     events_.clear();
@@ -257,6 +323,59 @@ asio::awaitable<void> VisitorSession::message(const json::object& frame) {
     co_return;
   }
   if (!name.empty()) name_ = name;
+  co_await store_message(id, std::move(text), {}, trimmed(text_at(frame, "contact")));
+}
+
+void VisitorSession::announce(const json::object& frame) {
+  const std::string id = text_at(frame, "id");
+  std::string name = trimmed(text_at(frame, "file_name"));
+  std::string caption = trimmed(text_at(frame, "text"));
+  // The visitor's own name may come with a file that is their first message.
+  if (std::string visitor = trimmed(text_at(frame, "name")); !visitor.empty() && visitor.size() <= kMaxName && is_valid_utf8(visitor)) {
+    name_ = visitor;
+  }
+  auto size_it = frame.find("size");
+  const std::int64_t size = size_it != frame.end() && size_it->value().is_int64() ? size_it->value().get_int64() : -1;
+  if (!valid_client_id(id)) {
+    error("invalid_message", "a file needs an id of 8 to 64 letters, digits, '-' or '_'");
+    return;
+  }
+  if (size <= 0 || size > channel_.max_attachment) {
+    error("too_large", "a file is at most " + std::to_string(channel_.max_attachment / 1024) + " kB", id);
+    return;
+  }
+  // A file's name is shown, never used as a path: only its last part, valid text, at most 200 bytes.
+  if (auto slash = name.find_last_of("/\\"); slash != std::string::npos) name = name.substr(slash + 1);
+  if (!is_valid_utf8(name) || name.empty()) name = "file";
+  name = text_excerpt(name, 200);
+  if (!is_valid_utf8(caption) || caption.size() > kMaxText) caption.clear();
+  upload_ = Upload{id, name, caption, size};
+}
+
+asio::awaitable<void> VisitorSession::attach(std::string bytes) {
+  Upload upload = std::move(*upload_);
+  upload_.reset();
+  if (static_cast<std::int64_t>(bytes.size()) != upload.size) {
+    error("invalid_message", "the file's bytes are not the size announced", upload.id);
+    co_return;
+  }
+  const std::string type = sniff_file_type(bytes);
+  if (type.empty()) {
+    error("unsupported_file", "only images (PNG, JPEG, GIF, WebP) and PDF files can be sent", upload.id);
+    co_return;
+  }
+  Attachment file;
+  file.name = upload.name;
+  file.content_type = type;
+  file.size = upload.size;
+  file.content = std::move(bytes);
+  std::vector<Attachment> files;
+  files.push_back(std::move(file));
+  co_await store_message(upload.id, upload.caption, std::move(files), "");
+}
+
+asio::awaitable<void> VisitorSession::store_message(const std::string& id, std::string text, std::vector<Attachment> files,
+                                                    const std::string& contact_detail) {
   Message m;
   m.channel_id = channel_.settings->id;
   m.channel_kind = "webchat";
@@ -268,27 +387,39 @@ asio::awaitable<void> VisitorSession::message(const json::object& frame) {
   m.contact_name = to_nfc(name_).value_or(name_);
   m.thread_key = who_.handle_kind + ":" + who_.handle;
   m.text = to_nfc(text).value_or(text);
+  m.attachments = std::move(files);
   m.received_time_ms = now_ms();
-  const std::string shown_text = m.text;
+  json::object shown{{"direction", "in"}, {"text", m.text}, {"at", format_rfc3339_ms(m.received_time_ms)}};
+  if (!m.attachments.empty()) {
+    const Attachment& f = m.attachments.front();
+    shown["attachments"] = json::array{json::object{{"name", f.name}, {"type", f.content_type}, {"size", f.size}}};
+  }
+  ++posting_;
   Posted posted = co_await server_.post(channel_, who_, peer_, std::move(m), open_.empty());
+  const IngestOutcome& out = posted.outcome;
+  if (posted.result == Posted::Result::stored && !out.conversation_id.empty()) {
+    conversations_.insert(out.conversation_id);
+    if (out.created || open_.empty()) open_ = out.conversation_id;
+    if (!out.message_id.empty()) first_showing(out.message_id);  // "accepted" shows it, its event need not
+  }
+  if (--posting_ == 0) {
+    for (auto& e : held_) {
+      if (admit(e)) events_.push_back(std::move(e));
+    }
+    held_.clear();
+    wake_.cancel();
+  }
   if (posted.result != Posted::Result::stored) {
     error(posted.error, posted.message, id);
     co_return;
   }
-  const IngestOutcome& out = posted.outcome;
   if (contact_.empty()) {
     if (auto contact = co_await server_.contacts().id_of(who_.handle_kind, who_.handle)) contact_ = *contact;
+    co_await mark_present();  // a reply in the next seconds finds them here
   }
-  if (!out.conversation_id.empty()) {
-    conversations_.insert(out.conversation_id);
-    if (out.created || open_.empty()) open_ = out.conversation_id;
-  }
-  if (!out.message_id.empty()) first_showing(out.message_id);
-  send(json::object{{"type", "accepted"},
-                    {"id", id},
-                    {"conversation_id", out.conversation_id},
-                    {"message", json::object{{"id", out.message_id}, {"direction", "in"}, {"text", shown_text},
-                                             {"at", format_rfc3339_ms(now_ms())}}}});
+  co_await note_contact_detail(contact_detail);
+  shown["id"] = out.message_id;
+  send(json::object{{"type", "accepted"}, {"id", id}, {"conversation_id", out.conversation_id}, {"message", std::move(shown)}});
 }
 
 asio::awaitable<void> VisitorSession::typing() {

@@ -17,6 +17,8 @@
 #include <boost/json.hpp>
 #include <deque>
 #include <map>
+#include <optional>
+#include <vector>
 #include <memory>
 #include <set>
 #include <string>
@@ -52,6 +54,13 @@ class VisitorSession final : public agent_api::EventListener, public std::enable
   boost::asio::awaitable<void> message(const boost::json::object& frame);
   boost::asio::awaitable<void> typing();
   boost::asio::awaitable<void> rate(const boost::json::object& frame);
+  /// An attachment's announcement (name, size, the widget's id, an optional caption); its bytes are the next,
+  /// binary, frame.
+  void announce(const boost::json::object& frame);
+  boost::asio::awaitable<void> attach(std::string bytes);
+  /// Stores one visitor message (text and/or a file) under the widget's id and answers "accepted" or why not.
+  boost::asio::awaitable<void> store_message(const std::string& id, std::string text, std::vector<Attachment> files,
+                                             const std::string& contact_detail);
   /// Writes queued frames; turns followed events into frames on the way.
   boost::asio::awaitable<void> write_loop();
   /// The frame for an event about one of this visitor's conversations, or "" when there is nothing to say.
@@ -62,12 +71,27 @@ class VisitorSession final : public agent_api::EventListener, public std::enable
   void error(std::string_view code, std::string_view message, std::string_view id = "");
   /// Remembers a message as shown; false when it was already.
   bool first_showing(const std::string& message_id);
+  /// Says in Redis that this visitor has a socket open (every 20 s while it is; offline_email reads it).
+  boost::asio::awaitable<void> keep_present();
+  boost::asio::awaitable<void> mark_present();
+  /// Keeps the e-mail address or phone number the visitor typed beside their first message on their contact,
+  /// as an attribute (unverified: never a handle, so it joins no one).
+  boost::asio::awaitable<void> note_contact_detail(const std::string& given);
 
   ChatServer& server_;
   const ChatChannel& channel_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::asio::steady_timer wake_;
+  boost::asio::steady_timer beat_;
   std::string peer_;
+  std::string socket_id_;            // this socket, among the visitor's open ones
+  std::string present_as_;           // the contact it was last marked present for
+  std::string detail_given_;         // the contact detail last kept
+  struct Upload {
+    std::string id, name, caption;
+    std::int64_t size = 0;
+  };
+  std::optional<Upload> upload_;     // announced, its bytes awaited
   Identity who_;
   std::string contact_;              // their contact id, once they have one
   std::string open_;                 // their open conversation on this channel, if any
@@ -75,6 +99,8 @@ class VisitorSession final : public agent_api::EventListener, public std::enable
   std::set<std::string> conversations_;  // theirs, on this channel
   std::set<std::string> shown_;          // message ids written to the visitor
   std::deque<Event> events_;             // admitted, waiting to be rendered
+  std::deque<Event> held_;               // offered while a message of theirs was being stored: judged after it
+  int posting_ = 0;                      // their messages being stored now
   std::deque<std::string> frames_;       // ready to write
   bool greeted_ = false;             // hello answered: events are judged and rendered
   bool resync_ = false;              // events were dropped before hello: the welcome is re-sent

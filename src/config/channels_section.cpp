@@ -194,6 +194,18 @@ void read_channels(MapReader& top, Config& cfg, const ChannelRegistry& registry)
     read_csat(r, c, kind->rates_in_panel);
     cfg.channels.push_back(std::move(c));
   });
+  // A web chat's offline_email names the e-mail channel that sends its replies to visitors who left.
+  for (const auto& c : cfg.channels) {
+    if (c.settings.kind != "webchat") continue;
+    auto via = c.settings.values.find("offline_email");
+    if (via == c.settings.values.end() || via->second.empty()) continue;
+    auto mail = std::find_if(cfg.channels.begin(), cfg.channels.end(),
+                             [&](const ChannelConfig& o) { return o.settings.id == via->second; });
+    if (mail == cfg.channels.end() || mail->settings.kind != "email") {
+      top.diagnostics().add(c.line, c.column, "channels: '" + c.settings.id + "': offline_email '" + via->second +
+                                                  "' is not an e-mail channel of this configuration");
+    }
+  }
 }
 
 }  // namespace omniroute::config

@@ -30,6 +30,11 @@ void describe_contract_metrics(metrics::Registry& m, const config::Config& confi
   m.describe("omniroute_first_response_business_seconds", "histogram",
              "Time to the first agent reply counted by the queue's SLA clock (business hours with a calendar)");
   m.describe("omniroute_sla_alerts_total", "counter", "SLA alerts fired, by queue and kind");
+  m.describe("omniroute_webchat_refused_total", "counter",
+             "Web chat sockets refused for their page's origin, and visitor messages refused by the flood limits");
+  m.describe("omniroute_webchat_sockets_total", "counter", "Web chat visitor sockets opened and closed (open = opened - closed)");
+  m.describe("omniroute_webchat_offline_emails_total", "counter",
+             "Replies e-mailed to web chat visitors who had left (offline_email), by channel and result");
   m.describe("omniroute_queue_alerts_total", "counter",
              "Queue-level alerts raised (oldest wait or depth over its threshold), by queue and measure");
   m.describe("omniroute_sms_segments_total", "counter",

@@ -1,5 +1,7 @@
 #include "omniroute/webchat.hpp"
 
+#include <charconv>
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -97,6 +99,25 @@ std::string frame_ancestors(const std::vector<std::string>& allowed, std::string
     }
   }
   return out;
+}
+
+std::optional<std::int64_t> parse_size_bytes(std::string_view text) {
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || n < 0 || end == text.data()) return std::nullopt;
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  std::int64_t scale = unit.empty() || unit == "B" ? 1 : unit == "kB" || unit == "KB" ? 1024 : unit == "MB" ? 1024 * 1024 : 0;
+  if (scale == 0 || n > (std::int64_t{100} << 20) / scale) return std::nullopt;
+  return n * scale;
+}
+
+std::string sniff_file_type(std::string_view b) {
+  if (b.starts_with("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (b.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
+  if (b.starts_with("GIF87a") || b.starts_with("GIF89a")) return "image/gif";
+  if (b.size() >= 12 && b.starts_with("RIFF") && b.substr(8, 4) == "WEBP") return "image/webp";
+  if (b.starts_with("%PDF-")) return "application/pdf";
+  return "";
 }
 
 Identity identify(std::string_view channel_id, std::string_view secret, std::string_view visitor_id,

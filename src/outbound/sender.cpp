@@ -12,6 +12,8 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
 #include "omniroute/spawn.hpp"
+#include "store/chat_visitors.hpp"
+#include "store/conversations.hpp"
 
 namespace omniroute::outbound {
 
@@ -129,6 +131,43 @@ asio::awaitable<void> Sender::record(const Entry& entry, const std::string& stat
   }
 }
 
+asio::awaitable<void> Sender::email_if_away(const Entry& entry, const Channel& chat) {
+  if (!chat.settings().declares("offline_email")) co_return;
+  const std::string& via = chat.settings().get("offline_email");
+  auto mail = channels_.find(via);
+  if (via.empty() || mail == channels_.end()) co_return;
+  store::Conversations conversations(store_.client(), store_.keys(), store_.history());
+  auto view = co_await conversations.view(entry.conversation_id, true);
+  if (!view || !*view) co_return;
+  const ContactSummary& contact = (*view)->contact;
+  store::ChatVisitors visitors(store_.client(), store_.keys());
+  auto online = co_await visitors.online(chat.id(), contact.id, now_ms());
+  if (!online || *online) co_return;  // they are reading it (or Redis cannot say: no mail rather than a doubt)
+  // A verified address (their e-mail handle) first, else the one they typed beside their first message.
+  std::string address;
+  for (const auto& h : contact.handles) {
+    if (h.starts_with("email:")) address = h.substr(6);
+  }
+  if (auto typed = contact.attributes.find("email"); address.empty() && typed != contact.attributes.end()) address = typed->second;
+  if (address.empty()) co_return;
+  OutboundMessage message{entry.conversation_id, entry.message_id, address, entry.text, "", "Your chat with us", ""};
+  auto call = mail->second->build_send(message);
+  if (!call) co_return;
+  call->timeout_ms = static_cast<int>(config_.outbound.timeout.count());
+  asio::steady_timer wait(store_.client().executor());
+  for (int attempt = 1; attempt <= 3 && !stopped_; ++attempt) {
+    auto [answer] = co_await http_.async_perform(*call, kAwait);
+    if (mail->second->read_send_answer(answer.status, answer.body).kind == SendResult::Kind::sent) {
+      metrics_.counter("omniroute_webchat_offline_emails_total", {{"channel", chat.id()}, {"result", "sent"}}).inc();
+      co_return;
+    }
+    wait.expires_after(retry_delay(config_.outbound, attempt + 1, 0));
+    co_await wait.async_wait(kAwait);
+  }
+  metrics_.counter("omniroute_webchat_offline_emails_total", {{"channel", chat.id()}, {"result", "failed"}}).inc();
+  log::warn("outbound: the e-mail copy of " + entry.message_id + " for an away visitor on " + chat.id() + " failed");
+}
+
 asio::awaitable<void> Sender::deliver(Entry entry) {
   struct Done {
     int& n;
@@ -144,6 +183,7 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
     sent_counter(channel_id, "sent").inc();
     std::string status = json::serialize(json::object{{"status", "sent"}, {"attempts", 1}, {"at", format_rfc3339_ms(now_ms())}});
     co_await record(entry, status, true, false, "sent");
+    co_await email_if_away(entry, *channel->second);
     co_return;
   }
   std::optional<HttpCall> call;

@@ -159,6 +159,19 @@ test('a visitor identified by the shop is the contact who wrote by SMS; a forged
   await chatRegion(signedIn).getByText('website se bhi likh rahi hoon').waitFor();
   const web = await findConversation((c) => c.channel === 'site' && c.contact?.name === 'Meera');
   assert.equal(web.contact.id, sms.contact.id, 'one customer across SMS and the website');
+  // She sends a photo of the receipt: shown in her chat by name, kept for the agents.
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000, 7)]);
+  await signedIn.locator('input[type=file]').setInputFiles({ name: 'रसीद.png', mimeType: 'image/png', buffer: png });
+  await chatRegion(signedIn).getByText('📎 रसीद.png', { exact: false }).waitFor();
+  const withFile = await eventually(async () => {
+    const c = (await w.call(ADMIN, 'GET', `/v1/conversations/${web.id}`)).body;
+    return c.messages.find((m) => m.attachments?.[0]?.name === 'रसीद.png') ? c : null;
+  });
+  const file = withFile.messages.find((m) => m.attachments?.[0]).attachments[0];
+  assert.equal(file.type, 'image/png');
+  const bytes = await fetch(`${w.base}${file.url}`, { headers: { Authorization: `Bearer ${ADMIN}` } });
+  assert.equal(bytes.status, 200);
+  assert.deepEqual(Buffer.from(await bytes.arrayBuffer()), png);
 
   const forger = await w.page('hi-IN');
   await openChat(forger, `?lang=en&identifier=${encodeURIComponent(identifier)}&hash=${'0'.repeat(64)}`);

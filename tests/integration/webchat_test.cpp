@@ -15,6 +15,7 @@
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
 #include "support/redis_server.hpp"
+#include "support/smtp_server.hpp"
 #include "support/ws_client.hpp"
 #include "omniroute/url_query.hpp"
 #include "twilio_sms/twilio_channel.hpp"
@@ -313,6 +314,98 @@ TEST_F(Webchat, AVisitorMustSayHelloWithAWellFormedIdFirst) {
   ws->send(R"({"type":"hello","visitor":"short"})");
   EXPECT_EQ(next_of(*ws, "error").at("error"), "invalid_visitor");
   EXPECT_FALSE(ws->next(2000).has_value());  // then closed
+}
+
+TEST_F(Webchat, AVisitorsImageIsKeptForTheAgentAndOtherFilesAreRefusedWithAReason) {
+  available();
+  auto ws = visitor();
+  ASSERT_FALSE(hello(*ws).empty());
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(2000, '\x01');
+  ws->send(R"({"type":"attachment","id":"f-00000001","file_name":"../../etc/రసీదు.png","size":2008,"text":"my receipt","name":"Ravi"})");
+  ws->send_binary(png);
+  auto accepted = next_of(*ws, "accepted");
+  ASSERT_FALSE(accepted.empty());
+  EXPECT_EQ(accepted.at("id"), "f-00000001");
+  EXPECT_EQ(accepted.at("message").at("attachments").at(0).at("name"), "రసీదు.png");
+  auto c = conversation(std::string(accepted.at("conversation_id").as_string()));
+  EXPECT_EQ(c.at("contact").at("name"), "Ravi");
+  const auto& file = c.at("messages").at(0).at("attachments").at(0);
+  EXPECT_EQ(file.at("type"), "image/png");
+  EXPECT_EQ(file.at("size"), 2008);
+  EXPECT_EQ(c.at("messages").at(0).at("text"), "my receipt");
+  auto bytes = as_bearer(port, kAdmin, "GET", std::string(file.at("url").as_string()));
+  ASSERT_EQ(bytes.status, 200);
+  EXPECT_EQ(bytes.body, png);
+  EXPECT_EQ(as_bearer(port, "not-a-token-0000000000", "GET", std::string(file.at("url").as_string())).status, 401);
+
+  // A program named like a picture: refused by its bytes.
+  ws->send(R"({"type":"attachment","id":"f-00000002","file_name":"photo.png","size":6})");
+  ws->send_binary(std::string("MZ\x90\x00\x03\x00", 6));
+  auto refused = next_of(*ws, "error");
+  EXPECT_EQ(refused.at("error"), "unsupported_file");
+  EXPECT_EQ(refused.at("id"), "f-00000002");
+  // Over max_attachment (5MB by default): refused before any byte is sent.
+  ws->send(R"({"type":"attachment","id":"f-00000003","file_name":"big.pdf","size":6000000})");
+  EXPECT_EQ(next_of(*ws, "error").at("error"), "too_large");
+  // Bytes nobody announced.
+  ws->send_binary("%PDF-1.4");
+  EXPECT_EQ(next_of(*ws, "error").at("error"), "unexpected_file");
+}
+
+TEST(WebchatOffline, AReplyToAVisitorWhoLeftIsEmailedToTheAddressTheyGaveAndWaitsInTheChat) {
+  RedisServer redis;
+  SmtpServer smtp;
+  std::uint16_t port = free_port();
+  std::string p = std::to_string(port);
+  DaemonProcess daemon(
+      "server:\n  listen: 127.0.0.1:" + p + "\n  public_url: http://127.0.0.1:" + p + "\nredis:\n  url: " + redis.url() +
+          "\n  workspace: it\nchannels:\n"
+          "  - { id: site, kind: webchat, secret: " + std::string(kChatSecret) + ", allowed_origins: [\"" + kShop +
+          "\"], offline_email: mail }\n"
+          "  - { id: mail, kind: email, address: help@shop.example, webhook_signing_key: mail-key-0123456789, smtp: { url: \"" + smtp.url() + "\" } }\n"
+          "queues:\n  - { id: general, channels: [site, mail] }\n"
+          "agents:\n  - { id: asha, name: Asha Rao, token: " + kAsha + ", capacity: { chat: 5, email: 5 } }\n",
+      port);
+  ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  std::string conv;
+  auto next_of = [](WsClient& ws, const std::string& type) {
+    for (int i = 0; i < 20; ++i) {
+      auto frame = ws.next();
+      if (!frame) break;
+      auto o = json::parse(*frame).as_object();
+      if (o.at("type") == type.c_str()) return o;
+    }
+    return json::object{};
+  };
+  {
+    WsClient ws(port, "/chat/site/socket", {{"Origin", kShop}});
+    ws.send(R"({"type":"hello","visitor":"offline-visitor-0123456789abc"})");
+    ASSERT_FALSE(next_of(ws, "welcome").empty());
+    ws.send(R"({"type":"message","id":"c-00000001","name":"Lakshmi","contact":"Lakshmi@Example.com","text":"నా రిఫండ్ ఎప్పుడు?"})");
+    auto accepted = next_of(ws, "accepted");
+    ASSERT_FALSE(accepted.empty());
+    conv = std::string(accepted.at("conversation_id").as_string());
+    ASSERT_TRUE(eventually([&] {
+      auto r = as_bearer(port, kAsha, "GET", "/v1/conversations/" + conv);
+      return r.body.find("\"agent\":\"asha\"") != std::string::npos;
+    }));
+    // While they are here, the reply is shown and not e-mailed.
+    ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"ఈ రోజే"})").status, 202);
+    ASSERT_FALSE(next_of(ws, "message").empty());
+    ws.close();
+  }
+  ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"మీ రిఫండ్ పంపాము"})").status, 202);
+  ASSERT_TRUE(smtp.wait_for(1)) << daemon.log();
+  auto mails = smtp.received();
+  ASSERT_EQ(mails.size(), 1u) << "only the reply sent while they were away";
+  EXPECT_EQ(mails[0].to, std::vector<std::string>{"lakshmi@example.com"});
+  EXPECT_NE(mails[0].data.find("Your chat with us"), std::string::npos);
+  // Back on the site: the reply waits in the chat.
+  WsClient again(port, "/chat/site/socket", {{"Origin", kShop}});
+  again.send(R"({"type":"hello","visitor":"offline-visitor-0123456789abc"})");
+  auto welcome = next_of(again, "welcome");
+  ASSERT_EQ(welcome.at("conversations").as_array().size(), 1u);
+  EXPECT_EQ(welcome.at("conversations").as_array()[0].at("messages").as_array().back().at("text"), "మీ రిఫండ్ పంపాము");
 }
 
 }  // namespace

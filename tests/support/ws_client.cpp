@@ -55,6 +55,15 @@ bool WsClient::send(const std::string& text) {
   return !ec;
 }
 
+bool WsClient::send_binary(const std::string& bytes) {
+  if (!impl_->ok) return false;
+  beast::error_code ec;
+  impl_->ws.binary(true);
+  impl_->ws.write(asio::buffer(bytes), ec);
+  impl_->ws.text(true);
+  return !ec;
+}
+
 int WsClient::status() const { return impl_->status; }
 
 int WsClient::close_code() const { return impl_->close_code; }

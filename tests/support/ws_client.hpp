@@ -23,6 +23,8 @@ class WsClient {
   void close();
   /// Sends one text frame; false when the socket is not open.
   bool send(const std::string& text);
+  /// Sends one binary frame; false when the socket is not open.
+  bool send_binary(const std::string& bytes);
   /// The HTTP status the server answered the upgrade with (101 when accepted; 0 when nothing came).
   int status() const;
   /// The close code the server sent, once a read saw the socket close (0 when none).
