@@ -36,6 +36,11 @@ ChannelKind webchat_kind() {
       {.name = "visitor_rate", .type = FieldType::rate, .default_value = "1/s"},
       {.name = "ip_rate", .type = FieldType::rate, .default_value = "20/s"},
       {.name = "ip_conversation_rate", .type = FieldType::rate, .default_value = "0.1/s"},
+      // Open visitor sockets per address and process (0: no limit).
+      {.name = "ip_sockets", .type = FieldType::text, .default_value = "1000",
+       .check = [](const std::string& v) -> std::string {
+         return v.find_first_not_of("0123456789") == std::string::npos && v.size() <= 7 ? "" : "expected a count such as 1000 (0: no limit), got '" + v + "'";
+       }},
       {.name = "max_attachment", .type = FieldType::text, .default_value = "5MB",
        .check = [](const std::string& v) -> std::string {
          return webchat::parse_size_bytes(v) ? "" : "expected a size such as 5MB, 512kB or 1048576 (at most 100MB), got '" + v + "'";

@@ -1,5 +1,7 @@
 #include "chat/chat_limits.hpp"
 
+#include <cstdlib>
+
 namespace omniroute::webchat {
 
 bool ChatLimits::allow(const ChannelSettings& channel, What what, const std::string& key) {
@@ -22,6 +24,24 @@ bool ChatLimits::allow(const ChannelSettings& channel, What what, const std::str
     case What::address_conversation: return it->second.conversations.try_take(key, now);
   }
   return false;
+}
+
+bool ChatLimits::open_socket(const ChannelSettings& channel, const std::string& address) {
+  const long most = std::strtol(channel.get("ip_sockets").c_str(), nullptr, 10);
+  std::lock_guard lock(mutex_);
+  int& open = sockets_[address];
+  if (most > 0 && open >= most) {
+    if (open == 0) sockets_.erase(address);
+    return false;
+  }
+  ++open;
+  return true;
+}
+
+void ChatLimits::release_socket(const std::string& address) {
+  std::lock_guard lock(mutex_);
+  auto it = sockets_.find(address);
+  if (it != sockets_.end() && --it->second <= 0) sockets_.erase(it);
 }
 
 }  // namespace omniroute::webchat

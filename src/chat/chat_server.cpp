@@ -156,7 +156,17 @@ asio::awaitable<void> ChatServer::upgrade(http::Request request, boost::beast::t
     co_await refuse(std::move(refusal));
     co_return;
   }
-  auto session = std::make_shared<VisitorSession>(*this, it->second, std::move(stream), std::move(peer));
+  if (!limits_.open_socket(*it->second.settings, peer)) {
+    limited_->inc();
+    co_await refuse(http::json_error(429, "too_many_sockets", "this address has too many chat sockets open (ip_sockets)"));
+    co_return;
+  }
+  struct Release {
+    ChatLimits& limits;
+    std::string peer;
+    ~Release() { limits.release_socket(peer); }
+  } release{limits_, peer};
+  auto session = std::make_shared<VisitorSession>(*this, it->second, std::move(stream), peer);
   count_socket(1);
   co_await session->run(std::move(request));
   count_socket(-1);

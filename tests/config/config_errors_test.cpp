@@ -191,6 +191,29 @@ TEST(ConfigErrors, TwilioNeedsPublicUrlAndAnE164Sender) {
             "got '5550006'\n");
 }
 
+TEST(ConfigErrors, AWebChatsOriginsAndOfflineEmailAreCheckedAtTheirLines) {
+  EXPECT_EQ(problems("channels:\n  - id: site\n    kind: webchat\n    secret: s\n"
+                     "    allowed_origins: [\"https://shop.example\", \"http://shop.example\", \"https://shop.example/\"]\n"
+                     "    offline_email: api\n    max_attachment: 2GB\n"
+                     "  - id: api\n    kind: webhook\n    secret: s\nqueues:\n  - id: q\n    channels: [site, api]\n"),
+            "omniroute.yaml:2:5: channels: 'site': offline_email 'api' is not an e-mail channel of this configuration\n"
+            "omniroute.yaml:5:22: channels[0].allowed_origins: 'http://shop.example' is plain http: only https origins may "
+            "embed the chat (http only for 127.0.0.1 or localhost)\n"
+            "omniroute.yaml:5:22: channels[0].allowed_origins: 'https://shop.example/' is not an origin such as "
+            "https://shop.example or https://shop.example:8443 (scheme, host and port only: no path, no trailing '/')\n"
+            "omniroute.yaml:7:21: channels[0].max_attachment: expected a size such as 5MB, 512kB or 1048576 (at most "
+            "100MB), got '2GB'\n");
+  // csat needs no templates on a web chat (the panel has stars); allowed_origins is required.
+  Config ok = load("channels:\n  - { id: site, kind: webchat, secret: s, allowed_origins: [\"*\"], csat: true }\n"
+                   "queues:\n  - { id: q, channels: [site] }\n");
+  ASSERT_TRUE(ok.channels[0].csat.has_value());
+  EXPECT_TRUE(ok.channels[0].csat->templates.empty());
+  EXPECT_EQ(ok.channels[0].settings.list("allowed_origins"), std::vector<std::string>{"*"});
+  EXPECT_NE(problems("channels:\n  - { id: site, kind: webchat, secret: s }\nqueues:\n  - { id: q, channels: [site] }\n")
+                .find("allowed_origins"),
+            std::string::npos);
+}
+
 TEST(ConfigErrors, InvalidRoutingRegexAndUnknownQueue) {
   EXPECT_EQ(problems("routing:\n  rules:\n    - match: { text_matches: \"(?i)refund(\" }\n      queue: billing\n"),
             "omniroute.yaml:3:30: routing.rules[0].match.text_matches: invalid regular expression: missing ): "

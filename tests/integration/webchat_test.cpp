@@ -352,6 +352,23 @@ TEST_F(Webchat, AVisitorsImageIsKeptForTheAgentAndOtherFilesAreRefusedWithAReaso
   EXPECT_EQ(next_of(*ws, "error").at("error"), "unexpected_file");
 }
 
+TEST(WebchatLimits, AnAddressHoldsAtMostIpSocketsChatSocketsAndGetsOneBackWhenItCloses) {
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  std::string p = std::to_string(port);
+  DaemonProcess daemon("server:\n  listen: 127.0.0.1:" + p + "\nredis:\n  url: " + redis.url() + "\n  workspace: it\nchannels:\n"
+                       "  - { id: site, kind: webchat, secret: s, allowed_origins: [\"" + std::string(kShop) + "\"], ip_sockets: 2 }\n"
+                       "queues:\n  - { id: general, channels: [site] }\n", port);
+  std::vector<std::pair<std::string, std::string>> origin{{"Origin", kShop}};
+  auto one = std::make_unique<WsClient>(port, "/chat/site/socket", origin);
+  WsClient two(port, "/chat/site/socket", origin);
+  ASSERT_TRUE(one->ok());
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(WsClient(port, "/chat/site/socket", origin).status(), 429);
+  one.reset();  // closed: its place is free again
+  EXPECT_TRUE(eventually([&] { return WsClient(port, "/chat/site/socket", origin).status() == 101; }));
+}
+
 TEST(WebchatOffline, AReplyToAVisitorWhoLeftIsEmailedToTheAddressTheyGaveAndWaitsInTheChat) {
   RedisServer redis;
   SmtpServer smtp;
