@@ -12,8 +12,10 @@
 
 namespace omniroute::webchat {
 
+/// Whether `id` is `min` to `max` of [A-Za-z0-9_-] (the widget's ids: safe in keys, logs and JSON as they are).
+bool valid_token(std::string_view id, std::size_t min, std::size_t max);
 /// A visitor id the widget made (random, kept in the widget's own storage): 22 to 64 of [A-Za-z0-9_-].
-bool valid_visitor_id(std::string_view id);
+inline bool valid_visitor_id(std::string_view id) { return valid_token(id, 22, 64); }
 
 /// The origin of `url` as browsers send it ("https://shop.example", "http://127.0.0.1:8080"): scheme and
 /// host lower-cased, the scheme's default port left out; "" when `url` has no http(s) origin.

@@ -38,14 +38,7 @@ std::string text_at(const json::object& o, std::string_view key) {
 }
 
 /// The widget's id of a message it sent: 8 to 64 of [A-Za-z0-9_-].
-bool valid_client_id(std::string_view id) {
-  if (id.size() < 8 || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
+bool valid_client_id(std::string_view id) { return valid_token(id, 8, 64); }
 
 /// `s` without spaces and line breaks around it.
 std::string trimmed(std::string s) {
@@ -70,7 +63,7 @@ void VisitorSession::offer(const Event& e) {
   const bool kind = e.type == "message.created" || e.type == "conversation.resolved" || e.type == "conversation.presence";
   if (!kind) return;
   if (!greeted_) {
-    // Before the hello is answered nobody knows which conversations are theirs: kept, judged after the welcome.
+    // Offered while the hello is being answered (their state read): kept, judged after the welcome.
     if (events_.size() >= kMaxEarly) {
       events_.clear();
       resync_ = true;
@@ -176,15 +169,6 @@ asio::awaitable<void> VisitorSession::run(http::Request request) {
   ws_.read_message_max(static_cast<std::size_t>(std::max<std::int64_t>(kMaxFrame, channel_.max_attachment)));
   auto [ec] = co_await ws_.async_accept(request, kAwait);
   if (ec) co_return;
-  {
-    // Following the workspace's events from before the hello is read, so nothing falls between the two.
-    agent_api::EventHub::Joining joining(server_.hub());
-    if (!co_await joining.placed()) {
-      co_await ws_.async_close(websocket::close_code::try_again_later, kAwait);
-      co_return;
-    }
-    server_.hub().add(std::weak_ptr<agent_api::EventListener>(self));
-  }
   server_.hub().tasks().spawn(read_loop(), "webchat: visitor reader");
   server_.hub().tasks().spawn(keep_present(), "webchat: visitor presence");
   co_await write_loop();
@@ -267,6 +251,17 @@ asio::awaitable<void> VisitorSession::hello(const json::object& frame) {
   }
   who_ = identify(channel_.settings->id, channel_.settings->get("secret"), visitor, text_at(frame, "identifier"),
                   text_at(frame, "identifier_hash"));
+  {
+    // Following the workspace's events from before their state is read, so nothing falls between the two
+    // (and not before the hello: a socket that never says who it is holds no events).
+    agent_api::EventHub::Joining joining(server_.hub());
+    if (!co_await joining.placed()) {
+      error("unavailable", "the chat cannot be reached just now; reconnecting");
+      close();
+      co_return;
+    }
+    server_.hub().add(std::weak_ptr<agent_api::EventListener>(shared_from_this()));
+  }
   for (int attempt = 0; attempt < 3; ++attempt) {
     resync_ = false;
     auto contact = co_await server_.contacts().id_of(who_.handle_kind, who_.handle);

@@ -40,8 +40,8 @@ bool looks_like_email(std::string_view s) {
 
 }  // namespace
 
-bool valid_visitor_id(std::string_view id) {
-  if (id.size() < 22 || id.size() > 64) return false;
+bool valid_token(std::string_view id, std::size_t min, std::size_t max) {
+  if (id.size() < min || id.size() > max) return false;
   for (char c : id) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return false;
