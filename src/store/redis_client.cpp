@@ -452,7 +452,10 @@ std::optional<std::string> RedisClient::refusal_at_start(const config::RedisConf
   }
   std::optional<std::string> refusal;
   if (client->refused()) refusal = client->last_error();
-  client->stop();
+  // Stopped from inside the loop: stopping cancels the client's coroutines, and Boost.Asio (1.81) forwards a
+  // cancellation emitted from outside a running loop through a post that may run after the coroutine has
+  // ended and freed its signal (a use after free ASan found here at start-up).
+  asio::post(ctx, [client] { client->stop(); });
   ctx.run_for(std::chrono::milliseconds(50));
   return refusal;
 }
