@@ -247,7 +247,8 @@ function ConversationPanel({ id, t, lang, onClose, agents, queues, version }) {
     </aside>`;
 }
 
-function Board({ t, lang, setLang, onSignOut }) {
+/// `admin`: an admin (everything); false for a supervisor, who sees no control they may not use.
+function Board({ t, lang, setLang, onSignOut, admin }) {
   const [queues, setQueues] = useState([]);
   const [agents, setAgents] = useState([]);
   const [sla, setSla] = useState({ at_risk: [], breached: [] });
@@ -326,10 +327,11 @@ function Board({ t, lang, setLang, onSignOut }) {
         <${ChannelsTable} channels=${channels} dead=${dead} t=${t} lang=${lang}
                           onRetry=${async (id) => { try { await api('POST', `/v1/outbox/dead/${encodeURIComponent(id)}/retry`); } catch { /* gone already */ } soon(); }} />
         <${Reports} t=${t} lang=${lang} />
-        <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
-        <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
-        <${LabelAdmin} labels=${labels} t=${t} onChanged=${loadLabels} />
-        <${ContactDirectory} t=${t} onOpenConversation=${setOpenId} />
+        ${admin && html`
+          <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
+          <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
+          <${LabelAdmin} labels=${labels} t=${t} onChanged=${loadLabels} />`}
+        <${ContactDirectory} t=${t} admin=${admin} onOpenConversation=${setOpenId} />
       </div>
       ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)}
                                             agents=${agents} queues=${queues} version=${version} />`}
@@ -356,7 +358,7 @@ function App() {
     return html`<main class="sign-in"><form><p>${t('notAdmin')}</p><a href="/">${t('openConsole')}</a>
       <button type="button" onClick=${signOut}>${t('signOut')}</button></form></main>`;
   }
-  return html`<${Board} t=${t} lang=${lang} setLang=${setLang} onSignOut=${signOut} />`;
+  return html`<${Board} t=${t} lang=${lang} setLang=${setLang} onSignOut=${signOut} admin=${session.role !== 'supervisor'} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

@@ -7,7 +7,7 @@ import { html, useEffect, useRef, useState } from './html.js';
 import { api } from './api.js';
 import { characters } from './search.js';
 
-function ContactCard({ c, t, onOpenConversation, onChanged, onClose }) {
+function ContactCard({ c, t, admin, onOpenConversation, onChanged, onClose }) {
   const [from, setFrom] = useState('');
   const [error, setError] = useState('');
   const who = c.name || (c.handles || [])[0] || c.id;
@@ -35,18 +35,20 @@ function ContactCard({ c, t, onOpenConversation, onChanged, onClose }) {
         <dd>${(c.conversations || []).length === 0 ? '—' : [...c.conversations].reverse().map((id) => html`
           <button class="link" onClick=${() => onOpenConversation(id)}>${id}</button>`)}</dd>
       </dl>
-      <form class="inline" onSubmit=${merge}>
-        <label>${t('mergeFrom')} <input value=${from} onInput=${(e) => setFrom(e.target.value)} required /></label>
-        <button type="submit">${t('merge')}</button>
-      </form>
-      <div class="actions">
-        <a class="button" href=${`/v1/contacts/${encodeURIComponent(c.id)}/export`} download=${`${c.id}.json`}>${t('export')}</a>
-        <button class="danger" onClick=${erase}>${t('erase')}</button>
-      </div>
+      ${admin && html`
+        <form class="inline" onSubmit=${merge}>
+          <label>${t('mergeFrom')} <input value=${from} onInput=${(e) => setFrom(e.target.value)} required /></label>
+          <button type="submit">${t('merge')}</button>
+        </form>
+        <div class="actions">
+          <a class="button" href=${`/v1/contacts/${encodeURIComponent(c.id)}/export`} download=${`${c.id}.json`}>${t('export')}</a>
+          <button class="danger" onClick=${erase}>${t('erase')}</button>
+        </div>`}
     </div>`;
 }
 
-export function ContactDirectory({ t, onOpenConversation }) {
+/// `admin`: the signed-in account may change contacts (merge, export, erase); a supervisor only reads them.
+export function ContactDirectory({ t, admin, onOpenConversation }) {
   const [contacts, setContacts] = useState([]);
   const [next, setNext] = useState(null);
   const [q, setQ] = useState('');
@@ -100,7 +102,7 @@ export function ContactDirectory({ t, onOpenConversation }) {
           </li>`)}
           ${next && !q && html`<li><button class="link" onClick=${() => load('', next)}>${t('moreResults')}</button></li>`}
         </ul>
-        ${opened && html`<${ContactCard} c=${opened} t=${t} onOpenConversation=${onOpenConversation}
+        ${opened && html`<${ContactCard} c=${opened} t=${t} admin=${admin} onOpenConversation=${onOpenConversation}
                                          onChanged=${changed} onClose=${() => setOpened(null)} />`}
       </div>
     </section>`;

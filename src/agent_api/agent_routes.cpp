@@ -472,7 +472,9 @@ asio::awaitable<Response> AgentRoutes::note(const Caller& caller, const std::str
   auto text = to_nfc(given);
   if (!text) co_return json_error(400, "invalid_utf8", "'text' is not valid UTF-8");
   if (text->size() > 65536) co_return json_error(400, "note_too_long", "a note is at most 65,536 bytes");
-  const std::string author = caller.is_admin() ? "supervisor" : caller.agent;
+  // A named admin or supervisor signs their notes; the shared admin token writes as "supervisor".
+  const std::string author = !caller.is_admin() ? caller.agent
+                             : caller.actor.empty() || caller.actor == "token" ? std::string("supervisor") : caller.actor;
   std::int64_t now = now_ms();
   auto r = co_await conversations_.note(id, author, *text, caller.is_admin(), now);
   if (!r) co_return unavailable();

@@ -59,6 +59,13 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::lookup(cons
   if (token.empty()) co_return caller;
   if (directory_.is_admin(token)) {
     caller.kind = Caller::Kind::admin;
+    caller.actor = "token";
+    co_return caller;
+  }
+  if (auto account = directory_.admin_account(token)) {
+    caller.kind = Caller::Kind::admin;
+    caller.actor = account->id;
+    caller.supervisor = account->role == "supervisor";
     co_return caller;
   }
   auto agent = co_await directory_.authenticate(token, store_);
@@ -70,7 +77,10 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::lookup(cons
   }
   auto stored = co_await stored_admin(sha256_hex(token));
   if (!stored) co_return unexpected(stored.error());
-  if (*stored) caller.kind = Caller::Kind::admin;
+  if (*stored) {
+    caller.kind = Caller::Kind::admin;
+    caller.actor = "token";
+  }
   co_return caller;
 }
 
@@ -91,13 +101,22 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::resolve(con
   if (!*session) co_return caller;
   // The token signed in with must still be valid: rotating or removing it ends the session.
   if ((*session)->kind == store::SessionRecord::Kind::admin) {
+    if (auto account = directory_.admin_account_for_digest((*session)->token_sha256)) {
+      caller.kind = Caller::Kind::admin;
+      caller.actor = account->id;
+      caller.supervisor = account->role == "supervisor";
+      co_return caller;
+    }
     bool admin = directory_.is_admin_digest((*session)->token_sha256);
     if (!admin) {
       auto stored = co_await stored_admin((*session)->token_sha256);
       if (!stored) co_return unexpected(stored.error());
       admin = *stored;
     }
-    if (admin) caller.kind = Caller::Kind::admin;
+    if (admin) {
+      caller.kind = Caller::Kind::admin;
+      caller.actor = "token";
+    }
     co_return caller;
   }
   auto agent = co_await directory_.agent_for_digest((*session)->token_sha256, store_);

@@ -22,12 +22,15 @@ struct Caller {
   enum class Kind { none, agent, admin };
   Kind kind = Kind::none;
   std::string agent;       // Kind::agent: the agent's id
+  std::string actor;       // Kind::admin: the account's id ("token" for server.admin_token and the first run's)
+  bool supervisor = false; // Kind::admin with role supervisor: reads everything, changes only what supervisors may
   bool by_cookie = false;  // authenticated by the session cookie (so subject to the same-origin check)
   std::chrono::seconds retry_after{0};  // Kind::none because too many tokens failed: answer 429, retry then
 
   bool throttled() const { return retry_after.count() > 0; }
 
   bool is_agent() const { return kind == Kind::agent; }
+  /// The admin side: an admin or a supervisor (both read everything; Router refuses a supervisor's other changes).
   bool is_admin() const { return kind == Kind::admin; }
 };
 

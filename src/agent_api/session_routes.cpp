@@ -76,7 +76,12 @@ asio::awaitable<Response> SessionRoutes::whoami(const http::Request& request, co
   auto caller = co_await callers_.resolve(request, false, peer);
   if (!caller) co_return unavailable();
   if (caller->throttled()) co_return too_many_failures(*caller);
-  if (caller->is_admin()) co_return json_response(200, R"({"kind":"admin","agent":null})");
+  if (caller->is_admin()) {
+    // Who signed in on the admin side, and what they may do (the board shows a supervisor no admin controls).
+    json::object who{{"kind", "admin"}, {"agent", nullptr}, {"id", caller->actor},
+                     {"role", caller->supervisor ? "supervisor" : "admin"}};
+    co_return json_response(200, json::serialize(who));
+  }
   if (!caller->is_agent()) co_return json_error(401, "unauthorized", "not signed in");
   store::Agents agents(store_.client(), store_.keys());
   auto profile = co_await agents.profile(caller->agent);

@@ -141,6 +141,15 @@ struct AgentConfig {
   std::map<Medium, int> capacity;
 };
 
+/// A named admin or supervisor account (admins: in the file). A supervisor reads everything and may
+/// reassign, write notes and retry dead letters, but changes nothing else.
+struct AdminConfig {
+  std::string id;
+  std::string name;
+  std::string token;
+  std::string role = "admin";  // admin | supervisor
+};
+
 struct RuleMatch {
   std::vector<std::string> channels;
   std::string text_matches;  // RE2 syntax
@@ -213,6 +222,7 @@ struct Config {
   std::vector<ChannelConfig> channels;
   std::vector<QueueConfig> queues;
   std::vector<AgentConfig> agents;
+  std::vector<AdminConfig> admins;
   std::vector<RoutingRule> rules;
   Millis sticky_window{0};     // 0: off
   Millis offline_grace{60'000};  // an agent whose event socket dropped goes offline after this

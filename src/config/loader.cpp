@@ -47,6 +47,7 @@ Config load_config_text(std::string_view text, const std::string& source,
   read_calendars(top, cfg);
   read_queues(top, cfg);
   read_agents(top, cfg);
+  read_admins(top, cfg);
   read_routing(top, cfg);
   read_alerts(top, cfg);
   top.finish();

@@ -216,6 +216,7 @@ std::vector<SectionDoc> documented_sections() {
       calendars_section(),
       queues_section(),
       agents_section(),
+      admins_section(),
       {"routing", "Rules that pick a queue, priority and required skills for a new conversation.",
        {typed("routing.sticky_window", duration(), "0s", "a returning customer goes to their last agent if available within this; 0s: off",
          [](Config& c) -> Millis& { return c.sticky_window; }),

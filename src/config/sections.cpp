@@ -304,6 +304,35 @@ SectionDoc agents_section() {
           [](Config& c) { c.agents.emplace_back(); }};
 }
 
+void read_admins(MapReader& top, Config& cfg) { read_declared_list(top, cfg, "admins[]"); }
+
+SectionDoc admins_section() {
+  auto admin = [](Config& c) -> AdminConfig& { return c.admins.back(); };
+  return {"admins[]", "Named admins and supervisors (server.admin_token stays, for automation: the admin `token`).",
+          {{"admins[].id", identifier(), "", "the account (shown in the audit log)",
+            [admin](MapReader& r, Config& c) {
+              auto id = identifier(r, "id");
+              if (!id) return;
+              check_unique(r, c.admins, *id, "admin");
+              if (*id == "token") r.error("id", "'token' is the name of server.admin_token; choose another id");
+              admin(c).id = *id;
+            }},
+           {"admins[].name", text(), "the id", "shown on the board",
+            [admin](MapReader& r, Config& c) { admin(c).name = r.text("name").value_or(admin(c).id); }},
+           {"admins[].token", kAgentToken, "", "the bearer token (${VAR} recommended)",
+            [admin](MapReader& r, Config& c) {
+              if (!r.text("token", true)) return;
+              if (auto t = read_text(r, "token", kAgentToken)) admin(c).token = *t;
+            }},
+           {"admins[].role", choice({"admin", "supervisor"}), "admin",
+            "admin: everything; supervisor: reads everything, reassigns, writes notes, retries dead letters",
+            [admin](MapReader& r, Config& c) {
+              if (auto v = read_text(r, "role", choice({"admin", "supervisor"}))) admin(c).role = *v;
+            }}},
+          {},
+          [](Config& c) { c.admins.emplace_back(); }};
+}
+
 void read_routing(MapReader& top, Config& cfg) { read_declared_section(top, cfg, "routing"); }
 
 void read_routing_rules(MapReader& routing, Config& cfg) {

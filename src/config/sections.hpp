@@ -20,9 +20,11 @@ KeyType csat_window_type();
 void read_calendars(MapReader& top, Config& cfg);
 void read_queues(MapReader& top, Config& cfg);
 void read_agents(MapReader& top, Config& cfg);
+void read_admins(MapReader& top, Config& cfg);
 /// The agents[] section, declared: every key with its type, default, meaning and reader.
 struct SectionDoc;
 SectionDoc agents_section();
+SectionDoc admins_section();
 /// The queues[] section, declared.
 SectionDoc queues_section();
 /// The calendars[] section, declared.

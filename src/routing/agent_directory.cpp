@@ -12,6 +12,27 @@ namespace omniroute::routing {
 AgentDirectory::AgentDirectory(const config::Config& config) {
   for (const auto& a : config.agents) entries_.push_back({a.id, digest(a.token)});
   if (!config.server.admin_token.empty()) admin_ = digest(config.server.admin_token);
+  for (const auto& a : config.admins) admins_.push_back({{a.id, a.role}, digest(a.token)});
+}
+
+std::optional<AgentDirectory::AdminAccount> AgentDirectory::admin_by(const Digest& given) const {
+  const AdminEntry* match = nullptr;
+  for (const auto& e : admins_) {  // no early exit: every account is compared
+    if (CRYPTO_memcmp(e.token.data(), given.data(), given.size()) == 0) match = &e;
+  }
+  if (!match) return std::nullopt;
+  return match->account;
+}
+
+std::optional<AgentDirectory::AdminAccount> AgentDirectory::admin_account(std::string_view bearer) const {
+  if (bearer.empty()) return std::nullopt;
+  return admin_by(digest(bearer));
+}
+
+std::optional<AgentDirectory::AdminAccount> AgentDirectory::admin_account_for_digest(std::string_view token_sha256) const {
+  auto given = from_hex(token_sha256);
+  if (!given) return std::nullopt;
+  return admin_by(*given);
 }
 
 AgentDirectory::Digest AgentDirectory::digest(std::string_view token) {

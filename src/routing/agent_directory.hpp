@@ -39,6 +39,16 @@ class AgentDirectory {
   /// True when `bearer` is the admin token (and one is configured).
   bool is_admin(std::string_view bearer) const;
 
+  /// A named admin or supervisor of the configuration (admins:).
+  struct AdminAccount {
+    std::string id;
+    std::string role;  // admin | supervisor
+  };
+  /// The account whose token is `bearer`, compared in constant time against every one; nullopt for none.
+  std::optional<AdminAccount> admin_account(std::string_view bearer) const;
+  /// The same by the token's SHA-256 (lowercase hex): how a session names who signed in.
+  std::optional<AdminAccount> admin_account_for_digest(std::string_view token_sha256) const;
+
  private:
   using Digest = std::array<unsigned char, 32>;
   static Digest digest(std::string_view token);
@@ -50,6 +60,12 @@ class AgentDirectory {
   };
   std::vector<Entry> entries_;
   std::optional<Digest> admin_;
+  struct AdminEntry {
+    AdminAccount account;
+    Digest token;
+  };
+  std::vector<AdminEntry> admins_;
+  std::optional<AdminAccount> admin_by(const Digest& given) const;
 };
 
 /// The token of an `Authorization: Bearer <token>` header, or "".

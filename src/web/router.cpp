@@ -145,6 +145,16 @@ void Router::add_routes() {
   admin_routes_.add_routes(table_);
 }
 
+bool Router::supervisor_may(http::beast_http::verb method, std::string_view pattern) {
+  using verb = http::beast_http::verb;
+  // A person's whole data goes with an admin's decision, as its erasure does.
+  if (pattern == "/v1/contacts/{id}/export") return false;
+  if (method == verb::get || method == verb::head || method == verb::options) return true;
+  return (method == verb::post && (pattern == "/v1/conversations/{id}/transfer" ||
+                                   pattern == "/v1/conversations/{id}/notes" ||
+                                   pattern == "/v1/outbox/dead/{id}/retry"));
+}
+
 http::Response Router::refused_role(http::Role role) {
   if (role == http::Role::admin) return json_error(401, "unauthorized", "an admin token is required");
   if (role == http::Role::agent) return json_error(401, "unauthorized", "a valid agent token is required");
@@ -195,6 +205,11 @@ asio::awaitable<Response> Router::handle(Request& request, const std::string& pe
   if (!match.route) {
     co_return json_error(405, "method_not_allowed",
                          "use " + http::allowed_methods_text(match.allowed) + " on " + path);
+  }
+  if (caller.supervisor && !supervisor_may(request.method(), match.route->pattern.text())) {
+    co_return json_error(403, "role_forbidden",
+                         "a supervisor reads everything and may reassign, write notes and retry dead letters; "
+                         "this needs an admin");
   }
   agent_api::RouteCall call{request, caller, match.params, peer};
   co_return co_await match.route->handler(call);

@@ -50,6 +50,9 @@ class Router final : public http::Handler {
   /// cookie-authenticated changes are refused unless they come from this server's own page.
   void add_routes();
   static bool plays(const agent_api::Caller& caller, http::Role role);
+  /// What a supervisor may do on a route (by its pattern): every read but a contact's export, and of the
+  /// changes only reassigning, notes and retrying dead letters.
+  static bool supervisor_may(http::beast_http::verb method, std::string_view pattern);
   static http::Response refused_role(http::Role role);
   /// 400 for a target Boost.URL cannot read as a path and query.
   static http::Response invalid_target();

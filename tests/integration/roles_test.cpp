@@ -1,0 +1,194 @@
+// Named admins and supervisors (admins: in the file) through the real daemon, over every route of the
+// daemon's own route table (which RouteTable.EveryDocumentedOperationIsRoutedAndEveryRouteIsDocumented keeps
+// equal to docs/openapi.yaml, so a new endpoint cannot be left out): a supervisor reads everything but a
+// contact's export, may reassign, write notes and retry dead letters, and gets 403 role_forbidden for every
+// other change; a named admin may call everything; an agent is refused every admin-only route.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <set>
+#include <string>
+
+#include "agent_api/auth_throttle.hpp"
+#include "chat/chat_limits.hpp"
+#include "config/loader.hpp"
+#include "daemon/worker.hpp"
+#include "ingest/ingest_service.hpp"
+#include "integration/config_builder.hpp"
+#include "integration/test_config.hpp"
+#include "metrics/metrics.hpp"
+#include "routing/agent_directory.hpp"
+#include "support/daemon_process.hpp"
+#include "support/redis_server.hpp"
+
+namespace omniroute::testing {
+namespace {
+
+constexpr const char* kAdmin = "admin-token-0123456789";
+constexpr const char* kMeena = "meena-admin-token-0123456789";     // admins[meena], role admin
+constexpr const char* kSunil = "sunil-supervisor-token-0123456";   // admins[sunil], role supervisor
+constexpr const char* kAsha = "asha-token-0123456789";
+
+struct RouteCase {
+  std::string method, pattern;
+  http::Role role;
+};
+
+/// Every route of the daemon's table, as a worker built in-process (never started) has it.
+std::vector<RouteCase> every_route() {
+  ChannelRegistry registry;
+  register_builtin_channels(registry);
+  ConfigBuilder builder(8080, "redis://127.0.0.1:6379");
+  builder.api_channel().queue("{ id: general, channels: [api] }");
+  config::Config config = config::load_config_text(builder.yaml(), "routes.yaml", registry);
+  metrics::Registry metrics;
+  ingest::IngestMetrics ingest_metrics(metrics, config);
+  routing::AgentDirectory directory(config);
+  std::atomic<bool> ready{false};
+  store::LoopClients loops;
+  agent_api::AuthThrottle throttle(metrics);
+  ChannelMap channels;
+  archive::HistoryStatus history;
+  webchat::ChatLimits chat_limits;
+  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, chat_limits, history);
+  std::vector<RouteCase> out;
+  for (const auto& route : worker.router().routes().routes()) {
+    if (route.method == http::beast_http::verb::head) continue;
+    out.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern.text(), route.role});
+  }
+  return out;
+}
+
+/// A concrete target for a pattern: every {parameter} given a harmless value.
+std::string target_of(const std::string& pattern) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size();) {
+    if (pattern[i] != '{') {
+      out += pattern[i++];
+      continue;
+    }
+    std::size_t end = pattern.find('}', i);
+    std::string name = pattern.substr(i + 1, end - i - 1);
+    out += name == "sha256" ? std::string(64, '0') : name == "channel" ? "api" : name == "id" ? "x1" : "vip";
+    i = end + 1;
+  }
+  return out;
+}
+
+bool supervisor_change(const RouteCase& r) {
+  return r.method == "POST" && (r.pattern == "/v1/conversations/{id}/transfer" || r.pattern == "/v1/conversations/{id}/notes" ||
+                                r.pattern == "/v1/outbox/dead/{id}/retry");
+}
+
+class Roles : public ::testing::Test {
+ protected:
+  Roles() : port(free_port()), daemon(config(), port) {}
+  std::string config() const {
+    ConfigBuilder cfg(port, redis.url());
+    cfg.server("admin_token", kAdmin)
+        .server("public_url", origin_of(port))
+        .api_channel()
+        .queue("{ id: general, channels: [api] }")
+        .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }");
+    return cfg.yaml() + "admins:\n  - { id: meena, name: Meena Iyer, token: " + kMeena + " }\n"
+                        "  - { id: sunil, name: Sunil Rao, token: " + kSunil + ", role: supervisor }\n";
+  }
+  HttpResult call(const std::string& token, const RouteCase& r) {
+    const bool body = r.method != "GET" && r.method != "DELETE";
+    return as_bearer(port, token, r.method, target_of(r.pattern), body ? "{}" : "");
+  }
+  RedisServer redis;
+  std::uint16_t port;
+  DaemonProcess daemon;
+};
+
+bool role_forbidden(const HttpResult& r) { return r.status == 403 && r.body.find("role_forbidden") != std::string::npos; }
+
+TEST_F(Roles, ASupervisorReadsEverythingAndChangesOnlyAssignmentsNotesAndDeadLetters) {
+  int checked = 0;
+  for (const auto& r : every_route()) {
+    if (r.role == http::Role::anyone || r.role == http::Role::agent) continue;
+    if (r.pattern == "/v1/events") continue;  // a WebSocket: opened by the board (tested below)
+    auto res = call(kSunil, r);
+    SCOPED_TRACE(r.method + " " + r.pattern + " -> " + std::to_string(res.status) + " " + res.body);
+    EXPECT_NE(res.status, 401);
+    const bool read = r.method == "GET" && r.pattern != "/v1/contacts/{id}/export";
+    if (read || supervisor_change(r)) {
+      EXPECT_FALSE(role_forbidden(res));
+      EXPECT_TRUE(res.status < 500 || res.body.find("history_unavailable") != std::string::npos);  // no history here
+    } else {
+      EXPECT_TRUE(role_forbidden(res));
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 25);
+}
+
+TEST_F(Roles, ANamedAdminMayCallEveryRouteAndAnAgentNoAdminOne) {
+  for (const auto& r : every_route()) {
+    if (r.role == http::Role::anyone || r.role == http::Role::agent || r.pattern == "/v1/events") continue;
+    auto admin = call(kMeena, r);
+    SCOPED_TRACE(r.method + " " + r.pattern + " -> " + std::to_string(admin.status) + " " + admin.body);
+    EXPECT_NE(admin.status, 401);
+    EXPECT_FALSE(role_forbidden(admin));
+    EXPECT_TRUE(admin.status < 500 || admin.body.find("history_unavailable") != std::string::npos);  // no history here
+    if (r.role == http::Role::admin) {
+      auto agent = call(kAsha, r);
+      EXPECT_TRUE(agent.status == 401 || agent.status == 403) << agent.status;
+    }
+  }
+}
+
+TEST_F(Roles, SupervisorsSignInToTheBoardAndTheirNotesAreSignedWithTheirName) {
+  auto who = [&](const std::string& token) {
+    auto r = http_request(port, "GET", "/v1/session", {{"Authorization", "Bearer " + token}}, "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return boost::json::parse(r.body).as_object();
+  };
+  EXPECT_EQ(who(kSunil).at("role"), "supervisor");
+  EXPECT_EQ(who(kSunil).at("id"), "sunil");
+  EXPECT_EQ(who(kMeena).at("role"), "admin");
+  EXPECT_EQ(who(kAdmin).at("id"), "token");
+  // A session from the supervisor's token is a supervisor's too.
+  const std::string cookie = sign_in_cookie(port, kSunil);
+  ASSERT_FALSE(cookie.empty());
+  auto by_cookie = http_request(port, "POST", "/v1/agents",
+                                {{"Cookie", cookie}, {"Origin", origin_of(port)}, {"Content-Type", "application/json"}},
+                                R"({"id":"ravi","capacity":{"chat":1}})");
+  EXPECT_TRUE(role_forbidden(by_cookie)) << by_cookie.status << " " << by_cookie.body;
+  // A note by the supervisor is theirs.
+  ASSERT_EQ(post_message(port, "m-1", "cust-1", "मदद चाहिए").status, 200);
+  const std::string conv = conversation_of(redis, "cust-1");
+  auto note = as_bearer(port, kSunil, "POST", "/v1/conversations/" + conv + "/notes", R"({"text":"VIP, handle with care"})");
+  ASSERT_EQ(note.status, 201) << note.body;
+  auto c = as_bearer(port, kSunil, "GET", "/v1/conversations/" + conv);
+  ASSERT_EQ(c.status, 200);
+  EXPECT_NE(c.body.find(R"("author":"sunil")"), std::string::npos) << c.body;
+  // Reassigning is theirs to do.
+  auto moved = as_bearer(port, kSunil, "POST", "/v1/conversations/" + conv + "/transfer", R"({"agent":"asha"})");
+  EXPECT_FALSE(role_forbidden(moved)) << moved.body;
+}
+
+TEST(RolesConfig, AdminsAreCheckedAtTheirLines) {
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  ConfigBuilder cfg(port, redis.url());
+  cfg.api_channel().queue("{ id: general, channels: [api] }");
+  const std::string yaml = cfg.yaml() + "admins:\n  - { id: token, token: short, role: owner }\n";
+  ChannelRegistry registry;
+  register_builtin_channels(registry);
+  try {
+    config::load_config_text(yaml, "omniroute.yaml", registry);
+    FAIL() << "accepted";
+  } catch (const config::ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'token' is the name of server.admin_token"), std::string::npos) << what;
+    EXPECT_NE(what.find("admins[0].token"), std::string::npos) << what;
+    EXPECT_NE(what.find("admins[0].role"), std::string::npos) << what;
+  }
+}
+
+}  // namespace
+}  // namespace omniroute::testing
