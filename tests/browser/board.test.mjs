@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AGENTS, World } from './harness.mjs';
+import { AGENTS, SUPERVISOR, World } from './harness.mjs';
 
 let w;
 before(async () => { w = await new World().start(); });
@@ -92,6 +92,26 @@ test('an agent signing in on the board is sent to the console; the admin on the 
   await w.signIn(page, 'admin', '/');
   await page.getByRole('table', { name: 'Queues' }).waitFor();
   assert.ok(page.url().endsWith('/board'));
+  await page.context().close();
+});
+
+test('a supervisor sees the board and reports but no control they may not use', async () => {
+  const page = await w.page();
+  await page.goto(`${w.front}/board`);
+  await page.getByLabel('Token').fill(SUPERVISOR);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('table', { name: 'Queues' }).waitFor();
+  await page.getByRole('table', { name: 'Agents' }).waitFor();
+  await page.getByRole('region', { name: 'Reports' }).or(page.getByLabel('Reports')).first().waitFor();
+  for (const card of ['Manage agents', 'Canned responses', 'Labels']) {
+    assert.equal(await page.getByLabel(card, { exact: true }).count(), 0, `no "${card}" card for a supervisor`);
+  }
+  assert.equal(await page.getByRole('button', { name: 'Erase' }).count(), 0);
+  // What the page would not offer, the API refuses too.
+  const r = await page.evaluate(async () => (await fetch('/v1/agents', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                                                         body: '{"id":"x","capacity":{"chat":1}}' })).status);
+  assert.equal(r, 403);
+  await w.screenshot(page, 'board-supervisor');
   await page.context().close();
 });
 

@@ -21,6 +21,7 @@ export const TWILIO_TOKEN = 'browser-twilio-token';
 export const TWILIO_SID = 'AC11111111111111111111111111111111';
 export const ADMIN = 'admin-token-0123456789';
 export const CHAT_SECRET = 'browser-chat-secret';
+export const SUPERVISOR = 'sunil-supervisor-token-0123456';
 export const AGENTS = {
   asha: { token: 'asha-token-0123456789', name: 'Asha Rao' },
   ravi: { token: 'ravi-token-0123456789', name: 'Ravi Kumar' },
@@ -116,6 +117,8 @@ routing:
     - { match: { channel: api, text_matches: "^FAST" }, queue: fast }
 agents:
 ${agents}
+admins:
+  - { id: sunil, name: Sunil Rao, token: ${SUPERVISOR}, role: supervisor }
 ${historyUrl ? `history: { url: "${historyUrl}", archive_after: 1h }\n` : ''}`;
 }
 
