@@ -68,51 +68,6 @@ json::object figures_json(const reports::Figures& f) {
   return o;
 }
 
-/// True when the client's Accept header prefers text/csv to application/json (RFC 9110 §12.5.1: q-values;
-/// the more specific range wins; an absent type has q 0).
-bool prefers_csv(std::string_view accept) {
-  double csv = 0, json_q = 0;
-  int csv_specificity = -1, json_specificity = -1;
-  while (!accept.empty()) {
-    const size_t comma = std::min(accept.find(','), accept.size());
-    std::string_view item = accept.substr(0, comma);
-    accept.remove_prefix(std::min(comma + 1, accept.size()));
-    const size_t semi = std::min(item.find(';'), item.size());
-    std::string_view range = item.substr(0, semi);
-    while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
-    while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
-    double q = 1;
-    // Parameters as Beast's param_list reads them (";q=0.1;level=1").
-    for (const auto& param : http::beast_http::param_list(item.substr(semi))) {
-      if (boost::beast::iequals(param.first, "q")) q = std::strtod(std::string(param.second).c_str(), nullptr);
-    }
-    auto take = [&](std::string_view type, double& best, int& specificity) {
-      const std::string_view major = type.substr(0, type.find('/'));
-      int s = -1;
-      if (boost::beast::iequals(range, type)) s = 2;
-      else if (boost::beast::iequals(range, std::string(major) + "/*")) s = 1;
-      else if (range == "*/*") s = 0;
-      if (s > specificity) specificity = s, best = q;
-    };
-    take("text/csv", csv, csv_specificity);
-    take("application/json", json_q, json_specificity);
-  }
-  return csv > 0 && csv > json_q;
-}
-
-/// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180); a leading = + - @ is
-/// prefixed with ' so a spreadsheet never runs a customer-chosen label as a formula.
-std::string csv_field(const std::string& v) {
-  std::string s = v;
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 /// A share or an average as a spreadsheet reads it ("0.75", "4.5"), exactly as the JSON says it.
 std::string number(double v) { return plain_number(v); }
@@ -166,6 +121,52 @@ json::object csat_json(const reports::Figures& f) {
 }
 
 }  // namespace
+
+/// True when the client's Accept header prefers text/csv to application/json (RFC 9110 §12.5.1: q-values;
+/// the more specific range wins; an absent type has q 0).
+bool prefers_csv(std::string_view accept) {
+  double csv = 0, json_q = 0;
+  int csv_specificity = -1, json_specificity = -1;
+  while (!accept.empty()) {
+    const size_t comma = std::min(accept.find(','), accept.size());
+    std::string_view item = accept.substr(0, comma);
+    accept.remove_prefix(std::min(comma + 1, accept.size()));
+    const size_t semi = std::min(item.find(';'), item.size());
+    std::string_view range = item.substr(0, semi);
+    while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
+    while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
+    double q = 1;
+    // Parameters as Beast's param_list reads them (";q=0.1;level=1").
+    for (const auto& param : http::beast_http::param_list(item.substr(semi))) {
+      if (boost::beast::iequals(param.first, "q")) q = std::strtod(std::string(param.second).c_str(), nullptr);
+    }
+    auto take = [&](std::string_view type, double& best, int& specificity) {
+      const std::string_view major = type.substr(0, type.find('/'));
+      int s = -1;
+      if (boost::beast::iequals(range, type)) s = 2;
+      else if (boost::beast::iequals(range, std::string(major) + "/*")) s = 1;
+      else if (range == "*/*") s = 0;
+      if (s > specificity) specificity = s, best = q;
+    };
+    take("text/csv", csv, csv_specificity);
+    take("application/json", json_q, json_specificity);
+  }
+  return csv > 0 && csv > json_q;
+}
+
+/// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180); a leading = + - @ is
+/// prefixed with ' so a spreadsheet never runs a customer-chosen label as a formula.
+std::string csv_field(const std::string& v) {
+  std::string s = v;
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
 
 asio::awaitable<Response> AdminRoutes::response_times(const http::Request& request, std::string_view query) {
   // Each parameter read once into a named string: GCC 12 mishandles temporaries of a ?: inside a coroutine.

@@ -155,6 +155,9 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
   table.add(verb::get, "/v1/reports/response_times", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
     co_return co_await response_times(call.request, query_of(call.request));
   });
+  table.add(verb::get, "/v1/audit", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await audit(call.request, query_of(call.request));
+  });
   table.add(verb::get, "/v1/channels", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await channels(); });
   table.add(verb::get, "/v1/outbox/dead", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
     co_return co_await dead_letters(query_of(call.request));

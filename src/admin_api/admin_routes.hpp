@@ -55,6 +55,8 @@ class AdminRoutes {
                                                                                      const std::string& queue, long limit);
   /// GET /v1/reports/response_times: percentiles and compliance over a period, grouped (admin_reports.cpp).
   boost::asio::awaitable<http::Response> response_times(const http::Request& request, std::string_view query);
+  /// GET /v1/audit?from=&to=&actor=&action=&limit= (JSON, or CSV with Accept: text/csv).
+  boost::asio::awaitable<http::Response> audit(const http::Request& request, std::string_view query);
   /// GET /v1/sla: conversations at risk and breached, soonest breach and longest overdue first (admin_sla.cpp).
   boost::asio::awaitable<http::Response> sla(std::string_view query);
   boost::asio::awaitable<http::Response> contact(const std::string& id);
@@ -78,5 +80,10 @@ class AdminRoutes {
   routing::Assigner& assigner_;
   SendPolicies send_policies_;
 };
+
+/// True when the client's Accept header prefers text/csv to application/json (q-values; the more specific range wins).
+bool prefers_csv(std::string_view accept);
+/// A CSV field (RFC 4180 quoting; a leading = + - @ prefixed with ' so a spreadsheet never runs it).
+std::string csv_field(const std::string& v);
 
 }  // namespace omniroute::admin_api

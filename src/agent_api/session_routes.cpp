@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "omniroute/log.hpp"
+#include "store/audit_log.hpp"
+
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/digest.hpp"
@@ -56,16 +59,31 @@ asio::awaitable<Response> SessionRoutes::sign_in(const http::Request& request, c
                               sha256_hex(token)};
   auto saved = co_await callers_.sessions().create(sha256_hex(secret), record, kSessionIdle);
   if (!saved) co_return unavailable();
+  if (caller->is_admin()) co_await audit_session(*caller, "session.signed_in");
   Response res = http::no_content();
   res.set(http::beast_http::field::set_cookie, cookie(secret, std::nullopt));
   co_return res;
+}
+
+asio::awaitable<void> SessionRoutes::audit_session(const Caller& caller, const char* action) {
+  // Admins' and supervisors' sign-ins and sign-outs are in the audit log (agents' are their presence).
+  store::AuditEntry entry;
+  entry.at_ms = now_ms();
+  entry.actor = caller.actor.empty() ? "token" : caller.actor;
+  entry.action = action;
+  entry.target_type = "session";
+  entry.target_id = entry.actor;
+  store::AuditLog log(store_.client(), store_.keys());
+  if (!co_await log.record(entry)) log::warn(std::string("audit: ") + action + " of '" + entry.actor + "' not recorded: Redis unavailable");
 }
 
 asio::awaitable<Response> SessionRoutes::sign_out(const http::Request& request) {
   std::string secret = cookie_value(request, kSessionCookie);
   if (!secret.empty()) {
     if (!callers_.same_origin(request)) co_return json_error(403, "cross_origin", "sign out from this server's own page");
+    auto who = co_await callers_.resolve(request, false, "");
     if (!co_await callers_.sessions().remove(sha256_hex(secret), now_ms())) co_return unavailable();
+    if (who && who->is_admin()) co_await audit_session(*who, "session.signed_out");
   }
   Response res = http::no_content();
   res.set(http::beast_http::field::set_cookie, cookie("", std::chrono::seconds(0)));

@@ -24,6 +24,8 @@ class SessionRoutes {
   boost::asio::awaitable<http::Response> handle(const http::Request& request, const std::string& peer);
 
  private:
+  /// Records an admin's or supervisor's sign-in or sign-out in the audit log.
+  boost::asio::awaitable<void> audit_session(const Caller& caller, const char* action);
   boost::asio::awaitable<http::Response> sign_in(const http::Request& request, const std::string& peer);
   boost::asio::awaitable<http::Response> sign_out(const http::Request& request);
   boost::asio::awaitable<http::Response> whoami(const http::Request& request, const std::string& peer);

@@ -10,6 +10,8 @@
 
 #include "omniroute/clock.hpp"
 #include "agent_api/request_helpers.hpp"
+#include "agent_api/conversation_json.hpp"
+#include "web/audit_trail.hpp"
 #include "omniroute/log.hpp"
 
 namespace omniroute::web {
@@ -47,6 +49,7 @@ Router::Router(const config::Config& config, const ChannelMap& channels, store::
       history_(history),
       callers_(config, directory, store, &throttle),
       sessions_(config, callers_, store),
+      audit_(store::AuditLog(store.client(), store.keys())),
       chat_(config, channels, store, ingest, assigner, events, chat_limits, metrics, console_.file("/console/chat/widget.js")) {
   add_routes();
 }
@@ -148,7 +151,7 @@ void Router::add_routes() {
 bool Router::supervisor_may(http::beast_http::verb method, std::string_view pattern) {
   using verb = http::beast_http::verb;
   // A person's whole data goes with an admin's decision, as its erasure does.
-  if (pattern == "/v1/contacts/{id}/export") return false;
+  if (pattern == "/v1/contacts/{id}/export" || pattern == "/v1/audit") return false;
   if (method == verb::get || method == verb::head || method == verb::options) return true;
   return (method == verb::post && (pattern == "/v1/conversations/{id}/transfer" ||
                                    pattern == "/v1/conversations/{id}/notes" ||
@@ -212,7 +215,60 @@ asio::awaitable<Response> Router::handle(Request& request, const std::string& pe
                          "this needs an admin");
   }
   agent_api::RouteCall call{request, caller, match.params, peer};
-  co_return co_await match.route->handler(call);
+  // A change on the admin side is recorded once it succeeded, with the target before and after.
+  const auto audited = caller.is_admin() ? audited_change(request.method(), match.route->pattern.text()) : std::nullopt;
+  if (!audited) co_return co_await match.route->handler(call);
+  std::string before = "null";
+  if (audited->snapshot && !audited->id_param.empty()) before = co_await snapshot(call, match.route->pattern.text(), match.params);
+  Response res = co_await match.route->handler(call);
+  if (res.result_int() / 100 != 2) co_return res;
+  store::AuditEntry entry;
+  entry.at_ms = now_ms();
+  entry.actor = caller.actor.empty() ? "token" : caller.actor;
+  entry.action = std::string(audited->action);
+  entry.target_type = std::string(audited->target_type);
+  http::RouteParams params = match.params;
+  if (!audited->id_param.empty()) {
+    entry.target_id = match.params[audited->id_param];
+  } else {
+    // A created object: its id is in the answer (agents) or the request (canned responses).
+    boost::system::error_code ec;
+    json::value answer = json::parse(res.body(), ec);
+    if (ec || !answer.is_object()) answer = json::parse(request.body(), ec);
+    if (!ec && answer.is_object()) entry.target_id = std::string(agent_api::string_at(answer, {"id"}));
+    params.add("id", entry.target_id);
+  }
+  entry.before = before;
+  if (audited->snapshot && audited->action.ends_with(".removed")) {
+    entry.after = "null";
+  } else if (audited->snapshot) {
+    // Built before the co_await: GCC 12 mishandles a ?: temporary inside a co_await expression.
+    std::string own = match.route->pattern.text();
+    if (audited->id_param.empty()) own += "/{id}";
+    entry.after = co_await snapshot(call, own, params);
+  } else if (audited->action == "agent.token_rotated") {
+    entry.after = R"({"token":"set"})";
+  } else if (audited->target_type == "contact" || audited->target_type == "dead_letter") {
+    entry.after = "null";
+  } else {
+    entry.after = request.body().empty() ? "null" : secrets_masked(request.body());
+  }
+  co_await audit_.record(std::move(entry));
+  co_return res;
+}
+
+asio::awaitable<std::string> Router::snapshot(agent_api::RouteCall& call, const std::string& pattern,
+                                              const http::RouteParams& params) {
+  // The target as its own GET answers it (the same route table, the same caller), secrets written "set".
+  for (const auto& route : table_.routes()) {
+    if (route.method != http::beast_http::verb::get || route.pattern.text() != pattern) continue;
+    Request get{http::beast_http::verb::get, call.request.target(), call.request.version()};
+    agent_api::RouteCall read{get, call.caller, params, call.peer};
+    Response res = co_await route.handler(read);
+    if (res.result_int() != 200) co_return std::string("null");
+    co_return secrets_masked(res.body());
+  }
+  co_return std::string("null");
 }
 
 Request Router::credentials_of(const Request& request) {

@@ -23,6 +23,7 @@
 #include "store/outbox.hpp"
 #include "store/overview.hpp"
 #include "archive/history_status.hpp"
+#include "web/audit_trail.hpp"
 #include "web/console.hpp"
 #include "chat/chat_server.hpp"
 
@@ -50,7 +51,7 @@ class Router final : public http::Handler {
   /// cookie-authenticated changes are refused unless they come from this server's own page.
   void add_routes();
   static bool plays(const agent_api::Caller& caller, http::Role role);
-  /// What a supervisor may do on a route (by its pattern): every read but a contact's export, and of the
+  /// What a supervisor may do on a route (by its pattern): every read but a contact's export and the audit log, and of the
   /// changes only reassigning, notes and retrying dead letters.
   static bool supervisor_may(http::beast_http::verb method, std::string_view pattern);
   static http::Response refused_role(http::Role role);
@@ -58,6 +59,9 @@ class Router final : public http::Handler {
   static http::Response invalid_target();
   /// A request holding only what names its caller (target, Authorization, Cookie), kept to re-check it.
   static http::Request credentials_of(const http::Request& request);
+  /// The target of an audited change as its own GET route answers it ("null" when it has none or is gone).
+  boost::asio::awaitable<std::string> snapshot(agent_api::RouteCall& call, const std::string& pattern,
+                                               const http::RouteParams& params);
   boost::asio::awaitable<http::Response> readyz();
   boost::asio::awaitable<http::Response> metrics();
   boost::asio::awaitable<http::Response> webhook(http::Request& request, std::string_view channel_id);
@@ -82,6 +86,7 @@ class Router final : public http::Handler {
   const archive::HistoryStatus& history_;
   agent_api::CallerResolver callers_;
   agent_api::SessionRoutes sessions_;
+  AuditTrail audit_;
   Console console_;
   webchat::ChatServer chat_;
   agent_api::ApiRoutes table_;

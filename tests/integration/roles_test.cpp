@@ -114,7 +114,8 @@ TEST_F(Roles, ASupervisorReadsEverythingAndChangesOnlyAssignmentsNotesAndDeadLet
     auto res = call(kSunil, r);
     SCOPED_TRACE(r.method + " " + r.pattern + " -> " + std::to_string(res.status) + " " + res.body);
     EXPECT_NE(res.status, 401);
-    const bool read = r.method == "GET" && r.pattern != "/v1/contacts/{id}/export";
+    // Reads are theirs, but a person's export and the audit log are the admins'.
+    const bool read = r.method == "GET" && r.pattern != "/v1/contacts/{id}/export" && r.pattern != "/v1/audit";
     if (read || supervisor_change(r)) {
       EXPECT_FALSE(role_forbidden(res));
       EXPECT_TRUE(res.status < 500 || res.body.find("history_unavailable") != std::string::npos);  // no history here
@@ -169,6 +170,105 @@ TEST_F(Roles, SupervisorsSignInToTheBoardAndTheirNotesAreSignedWithTheirName) {
   // Reassigning is theirs to do.
   auto moved = as_bearer(port, kSunil, "POST", "/v1/conversations/" + conv + "/transfer", R"({"agent":"asha"})");
   EXPECT_FALSE(role_forbidden(moved)) << moved.body;
+}
+
+/// The audit log's entries (newest first) as the API answers them to `token`.
+boost::json::array audit_entries(std::uint16_t port, const std::string& token, const std::string& query = "") {
+  auto r = as_bearer(port, token, "GET", "/v1/audit" + query);
+  EXPECT_EQ(r.status, 200) << r.body;
+  return r.status == 200 ? boost::json::parse(r.body).at("entries").as_array() : boost::json::array{};
+}
+
+TEST(Audit, EachChangeIsRecordedOnceWithItsAuthorWhicheverDaemonMadeItAndSecretsAreSet) {
+  RedisServer redis;
+  std::uint16_t port_a = free_port(), port_b = free_port();
+  auto config = [&](std::uint16_t port) {
+    ConfigBuilder cfg(port, redis.url());
+    cfg.server("admin_token", kAdmin).server("public_url", origin_of(port)).api_channel()
+        .queue("{ id: general, channels: [api] }")
+        .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }");
+    return cfg.yaml() + "admins:\n  - { id: meena, name: Meena Iyer, token: " + kMeena + " }\n"
+                        "  - { id: sunil, name: Sunil Rao, token: " + kSunil + ", role: supervisor }\n";
+  };
+  DaemonProcess a(config(port_a), port_a), b(config(port_b), port_b);
+  // On daemon A, Meena adds an agent (with a token), renames her, rotates her token; on B she removes her.
+  ASSERT_EQ(as_bearer(port_a, kMeena, "POST", "/v1/agents",
+                      R"({"id":"ravi","name":"Ravi","token":"ravi-secret-token-0123456","capacity":{"chat":2}})").status, 201);
+  ASSERT_EQ(as_bearer(port_a, kMeena, "PUT", "/v1/agents/ravi", R"({"name":"Ravi Kumar","capacity":{"chat":3}})").status, 200);
+  ASSERT_EQ(as_bearer(port_a, kMeena, "POST", "/v1/agents/ravi/token").status, 200);
+  ASSERT_EQ(as_bearer(port_b, kMeena, "DELETE", "/v1/agents/ravi").status, 204);
+  // The shared token changes the label catalogue and a canned response; the supervisor reassigns.
+  ASSERT_EQ(as_bearer(port_b, kAdmin, "PUT", "/v1/labels/vip", R"({"description":"पुराने ग्राहक","color":"red"})").status / 100, 2);
+  ASSERT_EQ(as_bearer(port_b, kAdmin, "PUT", "/v1/canned_responses/thanks",
+                      R"({"shortcut":"thanks","variants":{"en":"Thank you {contact.name}","te":"ధన్యవాదాలు {contact.name}"}})").status / 100, 2);
+  ASSERT_EQ(post_message(port_a, "m-1", "cust-1", "नमस्ते").status, 200);
+  const std::string conv = conversation_of(redis, "cust-1");
+  ASSERT_EQ(as_bearer(port_a, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  ASSERT_EQ(as_bearer(port_a, kSunil, "POST", "/v1/conversations/" + conv + "/transfer", R"({"agent":"asha"})").status / 100, 2);
+  // A refused change is no change: nothing recorded.
+  EXPECT_EQ(as_bearer(port_a, kSunil, "DELETE", "/v1/labels/vip").status, 403);
+  ASSERT_EQ(as_bearer(port_a, kAsha, "GET", "/v1/audit").status, 401);
+  EXPECT_EQ(as_bearer(port_a, kSunil, "GET", "/v1/audit").status, 403) << "the audit log is the admins'";
+
+  auto entries = audit_entries(port_b, kMeena);
+  std::vector<std::string> actions;
+  for (const auto& e : entries) actions.push_back(std::string(e.at("action").as_string()));
+  const std::vector<std::string> expected{"conversation.reassigned", "canned_response.changed", "label.changed",
+                                          "agent.removed", "agent.token_rotated", "agent.updated", "agent.created"};
+  EXPECT_EQ(actions, expected) << boost::json::serialize(entries);
+  auto find = [&](const std::string& action) {
+    for (const auto& e : entries) {
+      if (e.at("action") == action.c_str()) return e.as_object();
+    }
+    return boost::json::object{};
+  };
+  auto created = find("agent.created");
+  EXPECT_EQ(created.at("actor"), "meena");
+  EXPECT_EQ(created.at("target").at("type"), "agent");
+  EXPECT_EQ(created.at("target").at("id"), "ravi");
+  EXPECT_TRUE(created.at("before").is_null());
+  EXPECT_EQ(created.at("after").at("name"), "Ravi");
+  auto updated = find("agent.updated");
+  EXPECT_EQ(updated.at("before").at("name"), "Ravi");
+  EXPECT_EQ(updated.at("after").at("name"), "Ravi Kumar");
+  EXPECT_EQ(find("agent.removed").at("before").at("name"), "Ravi Kumar");
+  EXPECT_TRUE(find("agent.removed").at("after").is_null());
+  EXPECT_EQ(find("agent.token_rotated").at("after").at("token"), "set");
+  EXPECT_EQ(find("label.changed").at("actor"), "token");
+  EXPECT_EQ(find("conversation.reassigned").at("actor"), "sunil");
+  EXPECT_EQ(find("conversation.reassigned").at("after").at("agent"), "asha");
+  // No token appears anywhere in the log, whatever was sent.
+  const std::string all = boost::json::serialize(entries);
+  EXPECT_EQ(all.find("ravi-secret-token"), std::string::npos);
+  // Filters, and the same rows as CSV.
+  EXPECT_EQ(audit_entries(port_a, kAdmin, "?actor=sunil").size(), 1u);
+  EXPECT_EQ(audit_entries(port_a, kAdmin, "?action=agent.created").size(), 1u);
+  EXPECT_EQ(audit_entries(port_a, kAdmin, "?to=2020-01-01T00:00:00Z").size(), 0u);
+  auto csv = http_request(port_a, "GET", "/v1/audit?action=agent.created",
+                          {{"Authorization", std::string("Bearer ") + kAdmin}, {"Accept", "text/csv"}});
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.rfind("at,actor,action,target_type,target_id,before,after\r\n", 0), 0u);
+  EXPECT_NE(csv.body.find(",meena,agent.created,agent,ravi,"), std::string::npos) << csv.body;
+  EXPECT_EQ(as_bearer(port_a, kAdmin, "GET", "/v1/audit?from=yesterday").status, 400);
+}
+
+TEST(Audit, AdminsAndSupervisorsSigningInAndOutAreRecorded) {
+  RedisServer redis;
+  std::uint16_t port = free_port();
+  ConfigBuilder cfg(port, redis.url());
+  cfg.server("admin_token", kAdmin).server("public_url", origin_of(port)).api_channel()
+      .queue("{ id: general, channels: [api] }")
+      .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }");
+  DaemonProcess daemon(cfg.yaml() + "admins:\n  - { id: sunil, token: " + kSunil + ", role: supervisor }\n", port);
+  const std::string cookie = sign_in_cookie(port, kSunil);
+  ASSERT_FALSE(cookie.empty());
+  ASSERT_FALSE(sign_in_cookie(port, kAsha).empty());  // an agent's sign-in is not the audit log's
+  ASSERT_EQ(http_request(port, "DELETE", "/v1/session", {{"Cookie", cookie}, {"Origin", origin_of(port)}}).status, 204);
+  auto entries = audit_entries(port, kAdmin);
+  ASSERT_EQ(entries.size(), 2u) << boost::json::serialize(entries);
+  EXPECT_EQ(entries[0].at("action"), "session.signed_out");
+  EXPECT_EQ(entries[1].at("action"), "session.signed_in");
+  EXPECT_EQ(entries[1].at("actor"), "sunil");
 }
 
 TEST(RolesConfig, AdminsAreCheckedAtTheirLines) {
