@@ -41,7 +41,7 @@ std::string text_at(const json::object& o, std::string_view key) {
 bool valid_client_id(std::string_view id) { return valid_token(id, 8, 64); }
 
 /// `s` without spaces and line breaks around it.
-std::string trimmed(std::string s) {
+std::string trimmed(const std::string& s) {
   const char* space = " \t\r\n";
   auto first = s.find_first_not_of(space);
   if (first == std::string::npos) return {};

@@ -40,7 +40,7 @@ class VisitorSession final : public agent_api::EventListener, public std::enable
   boost::asio::awaitable<void> run(http::Request request);
 
   /// The most a frame from the visitor may be (a message of kMaxText and its name with JSON around them).
-  static constexpr std::size_t kMaxFrame = 16 * 1024;
+  static constexpr std::size_t kMaxFrame = std::size_t{16} * 1024;
   /// The longest message text (bytes of UTF-8) and name a visitor may send.
   static constexpr std::size_t kMaxText = 4000;
   static constexpr std::size_t kMaxName = 120;

@@ -31,7 +31,7 @@ std::string secrets_masked(std::string_view json_text);
 
 class AuditTrail {
  public:
-  explicit AuditTrail(store::AuditLog log) : log_(std::move(log)) {}
+  explicit AuditTrail(store::AuditLog log) : log_(log) {}
 
   /// Records one change; retried briefly, then logged (the change itself stands).
   boost::asio::awaitable<void> record(store::AuditEntry entry);

@@ -218,40 +218,46 @@ asio::awaitable<Response> Router::handle(Request& request, const std::string& pe
   // A change on the admin side is recorded once it succeeded, with the target before and after.
   const auto audited = caller.is_admin() ? audited_change(request.method(), match.route->pattern.text()) : std::nullopt;
   if (!audited) co_return co_await match.route->handler(call);
+  co_return co_await audited_call(call, *match.route, *audited);
+}
+
+asio::awaitable<Response> Router::audited_call(agent_api::RouteCall& call, const agent_api::ApiRoutes::Route& route,
+                                               const AuditedChange& audited) {
+  const std::string pattern = route.pattern.text();
   std::string before = "null";
-  if (audited->snapshot && !audited->id_param.empty()) before = co_await snapshot(call, match.route->pattern.text(), match.params);
-  Response res = co_await match.route->handler(call);
+  if (audited.snapshot && !audited.id_param.empty()) before = co_await snapshot(call, pattern, call.params);
+  Response res = co_await route.handler(call);
   if (res.result_int() / 100 != 2) co_return res;
   store::AuditEntry entry;
   entry.at_ms = now_ms();
-  entry.actor = caller.actor.empty() ? "token" : caller.actor;
-  entry.action = std::string(audited->action);
-  entry.target_type = std::string(audited->target_type);
-  http::RouteParams params = match.params;
-  if (!audited->id_param.empty()) {
-    entry.target_id = match.params[audited->id_param];
+  entry.actor = call.caller.actor.empty() ? "token" : call.caller.actor;
+  entry.action = std::string(audited.action);
+  entry.target_type = std::string(audited.target_type);
+  http::RouteParams params = call.params;
+  if (!audited.id_param.empty()) {
+    entry.target_id = call.params[audited.id_param];
   } else {
     // A created object: its id is in the answer (agents) or the request (canned responses).
     boost::system::error_code ec;
     json::value answer = json::parse(res.body(), ec);
-    if (ec || !answer.is_object()) answer = json::parse(request.body(), ec);
+    if (ec || !answer.is_object()) answer = json::parse(call.request.body(), ec);
     if (!ec && answer.is_object()) entry.target_id = std::string(agent_api::string_at(answer, {"id"}));
     params.add("id", entry.target_id);
   }
   entry.before = before;
-  if (audited->snapshot && audited->action.ends_with(".removed")) {
-    entry.after = "null";
-  } else if (audited->snapshot) {
+  const bool nothing_after = audited.action.ends_with(".removed") || audited.target_type == "contact" ||
+                             audited.target_type == "dead_letter";
+  if (nothing_after) {
+    entry.after = "null";  // gone; a contact's data is never kept here; a retry changes no described object
+  } else if (audited.snapshot) {
     // Built before the co_await: GCC 12 mishandles a ?: temporary inside a co_await expression.
-    std::string own = match.route->pattern.text();
-    if (audited->id_param.empty()) own += "/{id}";
+    std::string own = pattern;
+    if (audited.id_param.empty()) own += "/{id}";
     entry.after = co_await snapshot(call, own, params);
-  } else if (audited->action == "agent.token_rotated") {
+  } else if (audited.action == "agent.token_rotated") {
     entry.after = R"({"token":"set"})";
-  } else if (audited->target_type == "contact" || audited->target_type == "dead_letter") {
-    entry.after = "null";
   } else {
-    entry.after = request.body().empty() ? "null" : secrets_masked(request.body());
+    entry.after = call.request.body().empty() ? "null" : secrets_masked(call.request.body());
   }
   co_await audit_.record(std::move(entry));
   co_return res;

@@ -59,6 +59,9 @@ class Router final : public http::Handler {
   static http::Response invalid_target();
   /// A request holding only what names its caller (target, Authorization, Cookie), kept to re-check it.
   static http::Request credentials_of(const http::Request& request);
+  /// Runs an audited change and records it once it succeeded (web/audit_trail.hpp).
+  boost::asio::awaitable<http::Response> audited_call(agent_api::RouteCall& call, const agent_api::ApiRoutes::Route& route,
+                                                      const AuditedChange& audited);
   /// The target of an audited change as its own GET route answers it ("null" when it has none or is gone).
   boost::asio::awaitable<std::string> snapshot(agent_api::RouteCall& call, const std::string& pattern,
                                                const http::RouteParams& params);

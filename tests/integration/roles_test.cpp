@@ -6,20 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <boost/json.hpp>
-#include <set>
 #include <string>
 
-#include "agent_api/auth_throttle.hpp"
-#include "chat/chat_limits.hpp"
 #include "config/loader.hpp"
-#include "daemon/worker.hpp"
-#include "ingest/ingest_service.hpp"
 #include "integration/config_builder.hpp"
+#include "integration/daemon_routes.hpp"
 #include "integration/test_config.hpp"
-#include "metrics/metrics.hpp"
-#include "routing/agent_directory.hpp"
 #include "support/daemon_process.hpp"
 #include "support/redis_server.hpp"
 
@@ -31,35 +24,8 @@ constexpr const char* kMeena = "meena-admin-token-0123456789";     // admins[mee
 constexpr const char* kSunil = "sunil-supervisor-token-0123456";   // admins[sunil], role supervisor
 constexpr const char* kAsha = "asha-token-0123456789";
 
-struct RouteCase {
-  std::string method, pattern;
-  http::Role role;
-};
-
-/// Every route of the daemon's table, as a worker built in-process (never started) has it.
-std::vector<RouteCase> every_route() {
-  ChannelRegistry registry;
-  register_builtin_channels(registry);
-  ConfigBuilder builder(8080, "redis://127.0.0.1:6379");
-  builder.api_channel().queue("{ id: general, channels: [api] }");
-  config::Config config = config::load_config_text(builder.yaml(), "routes.yaml", registry);
-  metrics::Registry metrics;
-  ingest::IngestMetrics ingest_metrics(metrics, config);
-  routing::AgentDirectory directory(config);
-  std::atomic<bool> ready{false};
-  store::LoopClients loops;
-  agent_api::AuthThrottle throttle(metrics);
-  ChannelMap channels;
-  archive::HistoryStatus history;
-  webchat::ChatLimits chat_limits;
-  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, chat_limits, history);
-  std::vector<RouteCase> out;
-  for (const auto& route : worker.router().routes().routes()) {
-    if (route.method == http::beast_http::verb::head) continue;
-    out.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern.text(), route.role});
-  }
-  return out;
-}
+using RouteCase = DaemonRoute;
+std::vector<RouteCase> every_route() { return daemon_routes(); }
 
 /// A concrete target for a pattern: every {parameter} given a harmless value.
 std::string target_of(const std::string& pattern) {

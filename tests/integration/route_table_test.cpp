@@ -4,17 +4,10 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include <atomic>
 #include <set>
 #include <string>
 
-#include "agent_api/auth_throttle.hpp"
-#include "config/loader.hpp"
-#include "daemon/worker.hpp"
-#include "ingest/ingest_service.hpp"
-#include "integration/config_builder.hpp"
-#include "metrics/metrics.hpp"
-#include "routing/agent_directory.hpp"
+#include "integration/daemon_routes.hpp"
 
 namespace omniroute::testing {
 namespace {
@@ -36,27 +29,8 @@ std::set<Operation> documented() {
 }
 
 TEST(RouteTable, EveryDocumentedOperationIsRoutedAndEveryRouteIsDocumented) {
-  ChannelRegistry registry;
-  register_builtin_channels(registry);
-  ConfigBuilder builder(8080, "redis://127.0.0.1:6379");
-  builder.api_channel().queue("{ id: general, channels: [api] }");
-  config::Config config = config::load_config_text(builder.yaml(), "routes.yaml", registry);
-  metrics::Registry metrics;
-  ingest::IngestMetrics ingest_metrics(metrics, config);
-  routing::AgentDirectory directory(config);
-  std::atomic<bool> ready{false};
-  store::LoopClients loops;
-  agent_api::AuthThrottle throttle(metrics);
-  ChannelMap channels;
-  archive::HistoryStatus history;
-  webchat::ChatLimits chat_limits;
-  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, chat_limits, history);
-
   std::set<Operation> routed;
-  for (const auto& route : worker.router().routes().routes()) {
-    if (route.method == http::beast_http::verb::head) continue;  // HEAD answers as GET where it is routed
-    routed.insert({std::string(http::beast_http::to_string(route.method)), route.pattern.text()});
-  }
+  for (const auto& route : daemon_routes()) routed.insert({route.method, route.pattern});
   const std::set<Operation> docs = documented();
   for (const auto& [method, path] : docs) {
     EXPECT_TRUE(routed.count({method, path})) << method << " " << path << " is documented but not routed";
