@@ -9,6 +9,7 @@ import { api, EventStream } from './api.js';
 import { formatNumber, formatSpan, formatTime, initialLanguage, rememberLanguage, translator } from './i18n.js';
 import { LanguagePicker, SignIn } from './signin.js';
 import { AgentAdmin, CannedAdmin, LabelAdmin } from './board_admin.js';
+import { AuditCard } from './board_audit.js';
 import { Reports } from './board_reports.js';
 import { Search } from './search.js';
 import { ContactDirectory } from './board_contacts.js';
@@ -330,7 +331,8 @@ function Board({ t, lang, setLang, onSignOut, admin }) {
         ${admin && html`
           <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
           <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
-          <${LabelAdmin} labels=${labels} t=${t} onChanged=${loadLabels} />`}
+          <${LabelAdmin} labels=${labels} t=${t} onChanged=${loadLabels} />
+          <${AuditCard} t=${t} lang=${lang} version=${version} />`}
         <${ContactDirectory} t=${t} admin=${admin} onOpenConversation=${setOpenId} />
       </div>
       ${openId && html`<${ConversationPanel} id=${openId} t=${t} lang=${lang} onClose=${() => setOpenId(null)}

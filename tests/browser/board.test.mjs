@@ -134,6 +134,13 @@ test('the admin adds an agent on the board, and that agent can sign in with the 
   await console.getByText('मीरा शर्मा').first().waitFor();
   await console.getByRole('button', { name: 'Sign out' }).waitFor();
   assert.ok(!board.requested.concat(console.requested).some((u) => u.includes(token)), 'the token is in no URL');
+  // The Audit card says who added her, and her token is "set", never shown again.
+  const audit = board.getByRole('table', { name: 'Audit' });
+  const row = audit.getByRole('row').filter({ hasText: 'agent.created' }).filter({ hasText: 'meera' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /token/);
+  assert.doesNotMatch(await audit.textContent(), new RegExp(token));
+  await board.getByRole('region', { name: 'Audit' }).screenshot({ path: `${process.env.ARTIFACTS_DIR || 'browser-artifacts'}/board-audit.png` });
   await board.context().close();
   await console.context().close();
 });
