@@ -18,6 +18,8 @@
 #include <iomanip>
 #include <iostream>
 #include <string>
+
+#include "omniroute/url_query.hpp"
 #include <vector>
 
 namespace asio = boost::asio;
@@ -31,6 +33,8 @@ constexpr const char* kUsage =
     "usage: omnictl [--url URL] [--json] status|queues|agents|metrics\n"
     "       omnictl [--url URL] [--json] sla [--limit N]   (conversations at risk and breached, oldest first)\n"
     "       omnictl [--url URL] [--json] conversations [--state queued|assigned|resolved] [--queue Q] [--limit N]\n"
+    "       omnictl [--url URL] [--json] audit [--actor ID] [--action TYPE.VERB] [--from TIME] [--to TIME] [--limit N]\n"
+    "           (who changed what on the admin side, newest first; TIME is RFC 3339, e.g. 2026-12-01T00:00:00+05:30)\n"
     "The admin token is read from OMNIROUTE_ADMIN_TOKEN.\n";
 
 struct Target {
@@ -142,6 +146,25 @@ int show(const Target& t, const std::string& path, bool as_json, const std::stri
       return 0;
     }
     table({"CONVERSATION", "SLA", "TARGET", "QUEUE", "PRIORITY", "AGENT", "CHANNEL", "WHEN"}, rows);
+  } else if (what == "audit") {
+    for (const auto& e : o.at("entries").as_array()) {
+      // What changed: the keys of `after` whose value differs from `before`.
+      std::string change;
+      if (e.at("after").is_object()) {
+        for (const auto& [k, v] : e.at("after").as_object()) {
+          const json::value* was = e.at("before").is_object() ? e.at("before").as_object().if_contains(k) : nullptr;
+          if (was && *was == v) continue;
+          change += (change.empty() ? "" : ", ") + std::string(k) + "=" + (v.is_string() ? str(v) : json::serialize(v));
+        }
+      }
+      rows.push_back({str(e.at("at")), str(e.at("actor")), str(e.at("action")),
+                      str(e.at("target").at("type")) + " " + str(e.at("target").at("id")), change.empty() ? "-" : change});
+    }
+    if (rows.empty()) {
+      std::cout << "Nothing in the audit log for this.\n";
+      return 0;
+    }
+    table({"WHEN", "WHO", "ACTION", "TARGET", "CHANGED"}, rows);
   } else {
     for (const auto& c : o.at("conversations").as_array()) {
       const auto& handles = c.at("contact").at("handles").as_array();
@@ -155,7 +178,7 @@ int show(const Target& t, const std::string& path, bool as_json, const std::stri
 
 /// What the command line asked for.
 struct Options {
-  std::string command, state, queue, limit;
+  std::string command, state, queue, limit, actor, action, from, to;
   bool as_json = false;
 };
 
@@ -187,6 +210,14 @@ int run_command(const Target& target, const Options& o) {
     if (!o.limit.empty()) path += "&limit=" + o.limit;
     return show(target, path, o.as_json, o.command);
   }
+  if (o.command == "audit") {
+    omniroute::FormFields query;
+    for (const auto& [name, value] : {std::pair{"actor", &o.actor}, std::pair{"action", &o.action},
+                                      std::pair{"from", &o.from}, std::pair{"to", &o.to}, std::pair{"limit", &o.limit}}) {
+      if (!value->empty()) query.emplace_back(name, *value);
+    }
+    return show(target, "/v1/audit" + (query.empty() ? "" : "?" + omniroute::form_encode(query)), o.as_json, o.command);
+  }
   std::cerr << kUsage;
   return 64;
 }
@@ -204,6 +235,10 @@ int main(int argc, char** argv) {
     else if (arg == "--state") o.state = value();
     else if (arg == "--queue") o.queue = value();
     else if (arg == "--limit") o.limit = value();
+    else if (arg == "--actor") o.actor = value();
+    else if (arg == "--action") o.action = value();
+    else if (arg == "--from") o.from = value();
+    else if (arg == "--to") o.to = value();
     else if (arg == "--version") return std::cout << "omnictl " << OMNIROUTE_VERSION << "\n", 0;
     else if (arg == "--help" || arg == "-h") return std::cout << kUsage, 0;
     else if (o.command.empty() && !arg.starts_with("-")) o.command = arg;

@@ -216,6 +216,13 @@ TEST(Audit, EachChangeIsRecordedOnceWithItsAuthorWhicheverDaemonMadeItAndSecrets
   EXPECT_EQ(csv.body.rfind("at,actor,action,target_type,target_id,before,after\r\n", 0), 0u);
   EXPECT_NE(csv.body.find(",meena,agent.created,agent,ravi,"), std::string::npos) << csv.body;
   EXPECT_EQ(as_bearer(port_a, kAdmin, "GET", "/v1/audit?from=yesterday").status, 400);
+  // The same from the command line, for the on-call engineer.
+  auto cli = run_to_end(omnictl_binary(), {"--url", origin_of(port_a), "audit", "--actor", "meena", "--action", "agent.updated"},
+                        {std::string("OMNIROUTE_ADMIN_TOKEN=") + kAdmin});
+  EXPECT_EQ(cli.exit_code, 0) << cli.output;
+  EXPECT_NE(cli.output.find("agent.updated"), std::string::npos) << cli.output;
+  EXPECT_NE(cli.output.find("name=Ravi Kumar"), std::string::npos) << cli.output;
+  EXPECT_EQ(cli.output.find("agent.created"), std::string::npos) << cli.output;
 }
 
 TEST(Audit, AdminsAndSupervisorsSigningInAndOutAreRecorded) {
