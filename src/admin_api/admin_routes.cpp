@@ -184,6 +184,18 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
             on_agent([this](RouteCall&, const std::string& id) { return delete_agent(id); }));
   table.add(verb::post, "/v1/agents/{id}/token", Role::admin,
             on_agent([this](RouteCall&, const std::string& id) { return rotate_token(id); }));
+  table.add(verb::get, "/v1/admins", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await admins(); });
+  table.add(verb::post, "/v1/admins", Role::admin,
+            [this](RouteCall& call) -> asio::awaitable<Response> { co_return co_await create_admin(call.request); });
+  table.add(verb::get, "/v1/admins/{id}", Role::admin, on_agent([this](RouteCall&, const std::string& id) { return admin(id); }));
+  for (verb method : {verb::put, verb::patch}) {
+    table.add(method, "/v1/admins/{id}", Role::admin,
+              on_agent([this](RouteCall& call, const std::string& id) { return update_admin(id, call.request); }));
+  }
+  table.add(verb::delete_, "/v1/admins/{id}", Role::admin,
+            on_agent([this](RouteCall&, const std::string& id) { return delete_admin(id); }));
+  table.add(verb::post, "/v1/admins/{id}/token", Role::admin,
+            on_agent([this](RouteCall&, const std::string& id) { return rotate_admin_token(id); }));
   // One contact: only ids we issue (c<n>).
   auto on_contact = [](auto handler) {
     return agent_api::on_id([](const std::string& id) { return agent_api::is_issued_id(id, 'c'); }, "contact", handler);

@@ -55,6 +55,15 @@ class AdminRoutes {
                                                                                      const std::string& queue, long limit);
   /// GET /v1/reports/response_times: percentiles and compliance over a period, grouped (admin_reports.cpp).
   boost::asio::awaitable<http::Response> response_times(const http::Request& request, std::string_view query);
+  /// /v1/admins (admin_accounts.cpp): list, one, add (token shown once), change, remove, rotate the token.
+  boost::asio::awaitable<http::Response> admins();
+  boost::asio::awaitable<http::Response> admin(const std::string& id);
+  boost::asio::awaitable<http::Response> create_admin(const http::Request& request);
+  boost::asio::awaitable<http::Response> update_admin(const std::string& id, const http::Request& request);
+  boost::asio::awaitable<http::Response> delete_admin(const std::string& id);
+  boost::asio::awaitable<http::Response> rotate_admin_token(const std::string& id);
+  /// The configuration file's account `id`, or nullptr.
+  const config::AdminConfig* configured_admin(const std::string& id) const;
   /// GET /v1/audit?from=&to=&actor=&action=&limit= (JSON, or CSV with Accept: text/csv).
   boost::asio::awaitable<http::Response> audit(const http::Request& request, std::string_view query);
   /// GET /v1/sla: conversations at risk and breached, soonest breach and longest overdue first (admin_sla.cpp).

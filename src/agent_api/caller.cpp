@@ -1,5 +1,7 @@
 #include "agent_api/caller.hpp"
 
+#include "store/admin_accounts.hpp"
+
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/digest.hpp"
 #include "store/agents.hpp"
@@ -80,6 +82,20 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::lookup(cons
   if (*stored) {
     caller.kind = Caller::Kind::admin;
     caller.actor = "token";
+    co_return caller;
+  }
+  co_return co_await api_account(sha256_hex(token), caller);
+}
+
+asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::api_account(const std::string& token_sha256, Caller caller) {
+  // An admin or supervisor added through the API (POST /v1/admins): known to every daemon from Redis.
+  store::AdminAccounts accounts(store_.client(), store_.keys());
+  auto account = co_await accounts.by_digest(token_sha256);
+  if (!account) co_return unexpected(account.error());
+  if (*account) {
+    caller.kind = Caller::Kind::admin;
+    caller.actor = (*account)->id;
+    caller.supervisor = (*account)->role == "supervisor";
   }
   co_return caller;
 }
@@ -116,8 +132,9 @@ asio::awaitable<Expected<Caller, store::StoreError>> CallerResolver::resolve(con
     if (admin) {
       caller.kind = Caller::Kind::admin;
       caller.actor = "token";
+      co_return caller;
     }
-    co_return caller;
+    co_return co_await api_account((*session)->token_sha256, caller);
   }
   auto agent = co_await directory_.agent_for_digest((*session)->token_sha256, store_);
   if (!agent) co_return unexpected(agent.error());

@@ -65,6 +65,8 @@ class CallerResolver {
   /// True when no admin token is configured and `token_sha256` is the one kept in Redis.
   boost::asio::awaitable<Expected<bool, store::StoreError>> stored_admin(const std::string& token_sha256);
 
+  /// `caller` made the admin or supervisor account of the API whose token has this digest, if there is one.
+  boost::asio::awaitable<Expected<Caller, store::StoreError>> api_account(const std::string& token_sha256, Caller caller);
   /// Who `token` is, with no throttling.
   boost::asio::awaitable<Expected<Caller, store::StoreError>> lookup(const std::string& token);
 

@@ -20,6 +20,10 @@ std::optional<AuditedChange> audited_change(verb method, std::string_view p) {
   if (p == "/v1/agents/{id}" && put) return AuditedChange{"agent.updated", "agent", "id", true};
   if (p == "/v1/agents/{id}" && method == verb::delete_) return AuditedChange{"agent.removed", "agent", "id", true};
   if (p == "/v1/agents/{id}/token" && method == verb::post) return AuditedChange{"agent.token_rotated", "agent", "id", false};
+  if (p == "/v1/admins" && method == verb::post) return AuditedChange{"admin.created", "admin", "", true};
+  if (p == "/v1/admins/{id}" && put) return AuditedChange{"admin.updated", "admin", "id", true};
+  if (p == "/v1/admins/{id}" && method == verb::delete_) return AuditedChange{"admin.removed", "admin", "id", true};
+  if (p == "/v1/admins/{id}/token" && method == verb::post) return AuditedChange{"admin.token_rotated", "admin", "id", false};
   if (p == "/v1/labels/{name}" && method == verb::put) return AuditedChange{"label.changed", "label", "name", false};
   if (p == "/v1/labels/{name}" && method == verb::delete_) return AuditedChange{"label.removed", "label", "name", false};
   if (p == "/v1/canned_responses" && method == verb::post) return AuditedChange{"canned_response.changed", "canned_response", "", false};

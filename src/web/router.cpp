@@ -254,7 +254,7 @@ asio::awaitable<Response> Router::audited_call(agent_api::RouteCall& call, const
     std::string own = pattern;
     if (audited.id_param.empty()) own += "/{id}";
     entry.after = co_await snapshot(call, own, params);
-  } else if (audited.action == "agent.token_rotated") {
+  } else if (audited.action.ends_with(".token_rotated")) {
     entry.after = R"({"token":"set"})";
   } else {
     entry.after = call.request.body().empty() ? "null" : secrets_masked(call.request.body());

@@ -51,10 +51,11 @@ bool supervisor_change(const RouteCase& r) {
 class Roles : public ::testing::Test {
  protected:
   Roles() : port(free_port()), daemon(config(), port) {}
-  std::string config() const {
-    ConfigBuilder cfg(port, redis.url());
+  std::string config() const { return config_for(port); }
+  std::string config_for(std::uint16_t at) const {
+    ConfigBuilder cfg(at, redis.url());
     cfg.server("admin_token", kAdmin)
-        .server("public_url", origin_of(port))
+        .server("public_url", origin_of(at))
         .api_channel()
         .queue("{ id: general, channels: [api] }")
         .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }");
@@ -106,6 +107,47 @@ TEST_F(Roles, ANamedAdminMayCallEveryRouteAndAnAgentNoAdminOne) {
       EXPECT_TRUE(agent.status == 401 || agent.status == 403) << agent.status;
     }
   }
+}
+
+TEST_F(Roles, AdminsAddedThroughTheApiSignInOnEveryDaemonAndLoseTheirAccessWhenRotatedOrRemoved) {
+  auto added = as_bearer(port, kMeena, "POST", "/v1/admins", R"({"id":"priya","name":"प्रिया","role":"supervisor"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string token(boost::json::parse(added.body).at("token").as_string());
+  ASSERT_GE(token.size(), 32u);
+  // A second daemon on the same Redis knows her at once.
+  std::uint16_t other = free_port();
+  DaemonProcess second(config_for(other), other);
+  EXPECT_EQ(as_bearer(other, token, "GET", "/v1/queues").status, 200);
+  EXPECT_TRUE(role_forbidden(as_bearer(other, token, "POST", "/v1/agents", R"({"id":"x","capacity":{"chat":1}})")));
+  // The list: the file's accounts and hers; the file's are read-only here.
+  auto list = as_bearer(port, kMeena, "GET", "/v1/admins");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find(R"("id":"priya","name":"प्रिया","role":"supervisor","source":"api")"), std::string::npos) << list.body;
+  EXPECT_NE(list.body.find(R"("id":"sunil","name":"Sunil Rao","role":"supervisor","source":"config")"), std::string::npos);
+  EXPECT_EQ(list.body.find(token), std::string::npos);
+  EXPECT_EQ(as_bearer(port, kMeena, "DELETE", "/v1/admins/sunil").status, 409);
+  EXPECT_EQ(as_bearer(port, kMeena, "POST", "/v1/admins", R"({"id":"sunil"})").status, 409);
+  EXPECT_EQ(as_bearer(port, kMeena, "POST", "/v1/admins", R"({"id":"priya"})").status, 409);
+  EXPECT_EQ(as_bearer(port, kMeena, "POST", "/v1/admins", R"({"id":"x","role":"owner"})").status, 400);
+  // Promoted, she may change things; a supervisor may not add admins.
+  EXPECT_TRUE(role_forbidden(as_bearer(port, kSunil, "POST", "/v1/admins", R"({"id":"eve","role":"admin"})")));
+  ASSERT_EQ(as_bearer(port, kMeena, "PUT", "/v1/admins/priya", R"({"role":"admin"})").status, 200);
+  EXPECT_EQ(as_bearer(other, token, "POST", "/v1/agents", R"({"id":"ravi","capacity":{"chat":1}})").status, 201);
+  // A rotated token: the old one names nobody; removed: neither does the new one.
+  auto rotated = as_bearer(port, kMeena, "POST", "/v1/admins/priya/token");
+  ASSERT_EQ(rotated.status, 200);
+  const std::string fresh(boost::json::parse(rotated.body).at("token").as_string());
+  EXPECT_EQ(as_bearer(other, token, "GET", "/v1/queues").status, 401);
+  EXPECT_EQ(as_bearer(other, fresh, "GET", "/v1/queues").status, 200);
+  ASSERT_EQ(as_bearer(port, kMeena, "DELETE", "/v1/admins/priya").status, 204);
+  EXPECT_EQ(as_bearer(other, fresh, "GET", "/v1/queues").status, 401);
+  // All of it in the audit log, tokens as "set".
+  auto audit = as_bearer(port, kMeena, "GET", "/v1/audit?actor=meena");
+  for (const char* action : {"admin.created", "admin.updated", "admin.token_rotated", "admin.removed"}) {
+    EXPECT_NE(audit.body.find(std::string("\"action\":\"") + action + "\""), std::string::npos) << action << " " << audit.body;
+  }
+  EXPECT_EQ(audit.body.find(token), std::string::npos);
+  EXPECT_EQ(audit.body.find(fresh), std::string::npos);
 }
 
 TEST_F(Roles, SupervisorsSignInToTheBoardAndTheirNotesAreSignedWithTheirName) {
