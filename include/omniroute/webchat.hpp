@@ -34,6 +34,9 @@ bool origin_allowed(const std::vector<std::string>& allowed, std::string_view or
 /// loopback page) and `own`.
 std::string frame_ancestors(const std::vector<std::string>& allowed, std::string_view own);
 
+/// A plausible e-mail address: one '@' with something on both sides, a '.' after it, no spaces or brackets.
+bool plausible_email(std::string_view s);
+
 /// Who a visitor is to the store: the contact handle their messages carry.
 struct Identity {
   std::string handle_kind;  // "phone", "email", or the channel id

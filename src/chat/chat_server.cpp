@@ -8,6 +8,7 @@
 #include "agent_api/conversation_json.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/digest.hpp"
+#include "omniroute/text.hpp"
 #include "omniroute/url_query.hpp"
 #include "store/agents.hpp"
 #include "chat/visitor_session.hpp"
@@ -143,9 +144,7 @@ asio::awaitable<void> ChatServer::upgrade(http::Request request, boost::beast::t
   const std::string origin(request[beast_http::field::origin]);
   const std::string host(request[beast_http::field::host]);
   const std::string given = origin_of(origin);
-  std::string host_lower = host;
-  for (char& ch : host_lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  const bool own_page = !given.empty() && !host.empty() && given.ends_with("://" + host_lower);
+  const bool own_page = !given.empty() && !host.empty() && given.ends_with("://" + ascii_lower(host));
   if (!origin_allowed(it->second.allowed_origins, origin, config_.server.public_url) && !own_page) {
     refused_origin_->inc();
     // Built before the co_await: GCC 12 frees a ?: temporary inside a co_await expression twice.

@@ -115,10 +115,8 @@ asio::awaitable<void> VisitorSession::note_contact_detail(const std::string& giv
   std::vector<store::AttributeChange> change;
   if (auto phone = to_e164(given)) {
     change.push_back({"phone", *phone});
-  } else if (given.find('@') != std::string::npos && given.find_first_of(" <>\r\n") == std::string::npos) {
-    std::string lower = given;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    change.push_back({"email", lower});
+  } else if (plausible_email(given)) {
+    change.push_back({"email", ascii_lower(given)});
   } else {
     co_return;  // neither: not kept (the widget's field says what it is for)
   }

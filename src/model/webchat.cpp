@@ -7,6 +7,7 @@
 
 #include "omniroute/digest.hpp"
 #include "omniroute/phone.hpp"
+#include "omniroute/text.hpp"
 
 namespace omniroute::webchat {
 
@@ -14,31 +15,22 @@ namespace urls = boost::urls;
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool loopback_host(std::string_view host) { return host == "127.0.0.1" || host == "localhost" || host == "[::1]"; }
 
 /// The host part of an origin ("http://127.0.0.1:8080" → "127.0.0.1"), "" when it is not one.
 std::string host_of_origin(std::string_view origin) {
   auto u = urls::parse_absolute_uri(origin);
   if (!u) return "";
-  return lower(u->encoded_host());
+  return ascii_lower(u->encoded_host());
 }
 
-/// A plausible e-mail address: one '@' with something on both sides and no spaces.
-bool looks_like_email(std::string_view s) {
+}  // namespace
+
+bool plausible_email(std::string_view s) {
   auto at = s.find('@');
   return at != std::string_view::npos && at > 0 && at + 1 < s.size() && s.find('@', at + 1) == std::string_view::npos &&
          s.find_first_of(" \t\r\n<>") == std::string_view::npos && s.find('.', at) != std::string_view::npos;
 }
-
-}  // namespace
 
 bool valid_token(std::string_view id, std::size_t min, std::size_t max) {
   if (id.size() < min || id.size() > max) return false;
@@ -52,9 +44,9 @@ bool valid_token(std::string_view id, std::size_t min, std::size_t max) {
 std::string origin_of(std::string_view url) {
   auto u = urls::parse_absolute_uri(url);
   if (!u) return "";
-  std::string scheme = lower(u->scheme());
+  std::string scheme = ascii_lower(u->scheme());
   if ((scheme != "http" && scheme != "https") || u->encoded_host().empty()) return "";
-  std::string out = scheme + "://" + lower(u->encoded_host());
+  std::string out = scheme + "://" + ascii_lower(u->encoded_host());
   const bool default_port = u->port().empty() || (scheme == "http" && u->port() == "80") ||
                             (scheme == "https" && u->port() == "443");
   if (!default_port) out += ":" + std::string(u->port());
@@ -64,7 +56,7 @@ std::string origin_of(std::string_view url) {
 std::string origin_setting_problem(std::string_view item) {
   if (item == "*") return "";
   std::string origin = origin_of(item);
-  if (origin.empty() || origin != lower(item)) {
+  if (origin.empty() || origin != ascii_lower(item)) {
     return "'" + std::string(item) + "' is not an origin such as https://shop.example or https://shop.example:8443 "
            "(scheme, host and port only: no path, no trailing '/')";
   }
@@ -77,7 +69,7 @@ std::string origin_setting_problem(std::string_view item) {
 bool origin_allowed(const std::vector<std::string>& allowed, std::string_view origin, std::string_view own) {
   if (origin.empty() || origin == "null") return false;
   std::string given = origin_of(origin);
-  if (given.empty() || given != lower(origin)) return false;  // an Origin is exactly scheme://host[:port]
+  if (given.empty() || given != ascii_lower(origin)) return false;  // an Origin is exactly scheme://host[:port]
   if (!own.empty() && given == origin_of(own)) return true;
   for (const auto& a : allowed) {
     if (a == "*" ? loopback_host(host_of_origin(given)) : origin_of(a) == given) return true;
@@ -123,9 +115,9 @@ std::string sniff_file_type(std::string_view b) {
 Identity identify(std::string_view channel_id, std::string_view secret, std::string_view visitor_id,
                   std::string_view identifier, std::string_view hash) {
   if (!identifier.empty() && identifier.size() <= 256 && !secret.empty() &&
-      constant_time_equal(hmac_sha256_hex(secret, identifier), lower(hash))) {
+      constant_time_equal(hmac_sha256_hex(secret, identifier), ascii_lower(hash))) {
     if (auto phone = to_e164(identifier)) return {"phone", *phone, true};
-    if (looks_like_email(identifier)) return {"email", lower(identifier), true};
+    if (plausible_email(identifier)) return {"email", ascii_lower(identifier), true};
     return {std::string(channel_id), "u:" + std::string(identifier), true};
   }
   // The visitor id is the visitor's secret: the handle agents see (and the store keys) is only its digest.

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "omniroute/log.hpp"
+#include "omniroute/text.hpp"
 
 namespace omniroute::web {
 
@@ -45,8 +46,7 @@ std::optional<AuditedChange> audited_change(verb method, std::string_view p) {
 
 namespace {
 bool names_secret(std::string_view key) {
-  std::string k(key);
-  for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string k = ascii_lower(key);
   return k.find("token") != std::string::npos || k.find("secret") != std::string::npos || k.find("password") != std::string::npos;
 }
 
