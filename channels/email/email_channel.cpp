@@ -13,6 +13,8 @@
 #include "omniroute/mail_message.hpp"
 #include "omniroute/text.hpp"
 
+#include "email/email_check.hpp"
+
 namespace omniroute::channels {
 
 namespace {
@@ -169,6 +171,10 @@ class EmailChannel final : public Channel {
 
   /// One mail, however long (a reply is bounded by the agent API's body limit); never split.
   ReplyLimit reply_limit() const override { return {0, false}; }
+
+  boost::asio::awaitable<std::vector<CheckStep>> check(const ProviderProbe& probe) const override {
+    return email_check(settings(), probe);
+  }
 
   std::string cannot_send_reason() const override { return "no smtp server is configured"; }
 

@@ -5,6 +5,7 @@
 #include "omniroute/url_query.hpp"
 #include "common/json_fields.hpp"
 #include "common/signing.hpp"
+#include "meta/meta_check.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/text.hpp"
 
@@ -94,7 +95,7 @@ enum class Flavor { whatsapp, messenger, instagram };
 
 class MetaChannel final : public Channel {
  public:
-  MetaChannel(ChannelSettings s, Flavor flavor) : Channel(std::move(s)), flavor_(flavor) {}
+  MetaChannel(ChannelSettings s, Flavor flavor) : Channel(std::move(s)), flavor_(flavor), platform_(platform_of(flavor)) {}
 
   WebhookResult on_webhook(const InboundRequest& request) const override {
     if (request.method == "GET") return handshake(request, settings().get("verify_token"));
@@ -110,6 +111,14 @@ class MetaChannel final : public Channel {
     if (!messages) return unexpected(messages.error());
     accepted.messages = std::move(*messages);
     return accepted;
+  }
+
+  boost::asio::awaitable<std::vector<CheckStep>> check(const ProviderProbe& probe) const override {
+    return meta_check(settings(), platform_, probe);
+  }
+  bool registers() const override { return true; }
+  boost::asio::awaitable<std::vector<CheckStep>> register_at(const ProviderProbe& probe) const override {
+    return meta_register(settings(), platform_, probe);
   }
 
   /// Meta's customer-service window: free-form replies within 24 hours of the customer's last
@@ -187,7 +196,20 @@ class MetaChannel final : public Channel {
   }
 
  private:
+  static MetaPlatform platform_of(Flavor flavor) {
+    switch (flavor) {
+      case Flavor::whatsapp:
+        return {"WhatsApp", "whatsapp_business_account", "access_token", "phone_number_id", "phone number", {"messages"}};
+      case Flavor::messenger:
+        return {"Messenger", "page", "page_access_token", "page_id", "page", {"messages", "message_deliveries"}};
+      case Flavor::instagram:
+        break;
+    }
+    return {"Instagram", "instagram", "page_access_token", "page_id", "page", {"messages"}};
+  }
+
   Flavor flavor_;
+  MetaPlatform platform_;
 };
 
 std::vector<FieldSpec> common_fields() {

@@ -17,6 +17,8 @@
 #include "omniroute/text.hpp"
 #include "omniroute/spawn.hpp"
 
+#include "telegram/telegram_check.hpp"
+
 namespace omniroute::channels {
 
 namespace asio = boost::asio;
@@ -48,6 +50,14 @@ class TelegramChannel final : public Channel {
     WebhookAccepted accepted;
     accepted.messages = std::move(parsed->messages);
     return accepted;
+  }
+
+  boost::asio::awaitable<std::vector<CheckStep>> check(const ProviderProbe& probe) const override {
+    return telegram_check(settings(), probe);
+  }
+  bool registers() const override { return true; }
+  boost::asio::awaitable<std::vector<CheckStep>> register_at(const ProviderProbe& probe) const override {
+    return telegram_register(settings(), probe);
   }
 
   /// Telegram's limits: about 30 messages a second per bot, one a second per chat.

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "common/signing.hpp"
+#include "twilio_sms/twilio_check.hpp"
 #include "omniroute/clock.hpp"
 #include "omniroute/phone.hpp"
 #include "omniroute/sms.hpp"
@@ -81,6 +82,14 @@ class TwilioSmsChannel final : public Channel {
     call.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
     call.body = form_encode({{"To", m.recipient}, {"From", settings().get("from")}, {"Body", m.text}});
     return call;
+  }
+
+  boost::asio::awaitable<std::vector<CheckStep>> check(const ProviderProbe& probe) const override {
+    return twilio_check(settings(), probe);
+  }
+  bool registers() const override { return true; }
+  boost::asio::awaitable<std::vector<CheckStep>> register_at(const ProviderProbe& probe) const override {
+    return twilio_register(settings(), probe);
   }
 
   SendResult read_send_answer(int status, std::string_view body) const override {

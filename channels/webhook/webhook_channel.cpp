@@ -6,6 +6,9 @@
 #include "omniroute/clock.hpp"
 #include "omniroute/text.hpp"
 
+#include "common/provider_check.hpp"
+#include "omniroute/clock.hpp"
+
 namespace omniroute::channels {
 
 namespace json = boost::json;
@@ -76,6 +79,21 @@ class WebhookChannel final : public Channel {
   ReplyLimit reply_limit() const override { return {0, false}; }
 
   std::string cannot_send_reason() const override { return "no reply_url is configured"; }
+
+  /// A signed ping (`{"type":"ping",…}`, X-Omniroute-Event: ping) to reply_url must answer 2xx.
+  boost::asio::awaitable<std::vector<CheckStep>> check(const ProviderProbe& probe) const override {
+    const std::string& url = settings().get("reply_url");
+    if (url.empty()) co_return std::vector<CheckStep>{failed("reply_url", "no reply_url is configured: replies cannot be delivered")};
+    HttpCall call;
+    call.url = url;
+    call.body = json::serialize(json::object{{"type", "ping"}, {"channel", id()}, {"at", format_rfc3339_ms(probe.now_ms)}});
+    call.headers = {{"Content-Type", "application/json; charset=utf-8"},
+                    {"X-Omniroute-Signature", "sha256=" + hmac_sha256_hex(settings().get("secret"), call.body)},
+                    {"X-Omniroute-Event", "ping"}};
+    HttpReply r = co_await probe.http(call);
+    if (r.status / 100 == 2) co_return std::vector<CheckStep>{passed("reply_url", url + " answered a signed ping with " + std::to_string(r.status))};
+    co_return std::vector<CheckStep>{failed("reply_url", url + " answered a signed ping with " + provider_words(r))};
+  }
 
   std::optional<HttpCall> build_send(const OutboundMessage& m) const override {
     const std::string& url = settings().get("reply_url");

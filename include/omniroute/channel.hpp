@@ -236,6 +236,22 @@ struct SendCost {
   int segments = 0;
 };
 
+/// One step of a channel's check or registration: what was tried, whether it worked, and what was
+/// found; when it failed, the provider's own words (its error message), never a secret.
+struct CheckStep {
+  std::string name;  // "account", "number", "webhook", "imap login", …
+  bool ok = false;
+  std::string detail;
+};
+
+/// What a check or registration is lent: the provider requests (made by the core, once each, never
+/// retried) and where the provider must call us.
+struct ProviderProbe {
+  std::function<boost::asio::awaitable<HttpReply>(const HttpCall&)> http;
+  std::string webhook_url;  // server.public_url + "/webhooks/<id>"; "" when no public_url is configured
+  std::int64_t now_ms = 0;  // wall clock, for tokens that expire
+};
+
 /// One configured channel instance.
 class Channel {
  public:
@@ -276,6 +292,15 @@ class Channel {
   virtual SendResult read_send_answer(int status, std::string_view body) const {
     return default_send_result(status, body);
   }
+
+  /// A read-only conversation with the provider, step by step (credentials, the number or page, where its
+  /// webhook points). Never changes anything at the provider. Default: no provider to reach.
+  virtual boost::asio::awaitable<std::vector<CheckStep>> check(const ProviderProbe& probe) const;
+  /// Whether register_at can point the provider at us (or, polling, take its webhook away).
+  virtual bool registers() const { return false; }
+  /// Sets the provider's webhook to probe.webhook_url where the provider allows it, step by step; only on an
+  /// admin's explicit request. Default: nothing (registers() is false).
+  virtual boost::asio::awaitable<std::vector<CheckStep>> register_at(const ProviderProbe& probe) const;
 
   /// Starts background intake (polling); the default channel has none. Called once
   /// Redis is connected; later failures (ingest or state) must be retried with backoff.

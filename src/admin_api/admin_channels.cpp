@@ -32,11 +32,12 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
     }
     // The provider's declared limits on what we send (null: none); polling channels' last poll.
     json::value rate_limit = nullptr;
-    if (auto p = send_policies_.find(ids[i]); p != send_policies_.end() && (p->second.per_second > 0 ||
-                                                                            p->second.per_recipient_per_second > 0)) {
+    const auto channel = channel_map_.find(ids[i]);
+    const SendPolicy policy = channel == channel_map_.end() ? SendPolicy{} : channel->second->send_policy();
+    if (policy.per_second > 0 || policy.per_recipient_per_second > 0) {
       auto per = [](double v) { return v > 0 ? json::value(v) : json::value(nullptr); };
-      rate_limit = json::object{{"per_second", per(p->second.per_second)},
-                                {"per_recipient_per_second", per(p->second.per_recipient_per_second)}};
+      rate_limit = json::object{{"per_second", per(policy.per_second)},
+                                {"per_recipient_per_second", per(policy.per_recipient_per_second)}};
     }
     json::value lag = nullptr;
     if (health.last_lag_ms) lag = static_cast<double>(*health.last_lag_ms) / 1000.0;
@@ -47,6 +48,7 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
                                {"lag_seconds", std::move(lag)},
                                {"last_poll_at", time_or_null(health.last_poll_at)},
                                {"rate_limit", std::move(rate_limit)},
+                               {"registers", channel != channel_map_.end() && channel->second->registers()},
                                {"last_error", std::move(error)},
                                {"outbound", json::object{{"sent", health.outbound_count("sent")},
                                                          {"retrying", health.outbound_count("retrying")},

@@ -132,7 +132,7 @@ std::optional<Response> save_refusal(const store::StoreResult<store::SaveOutcome
 }  // namespace
 
 AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory,
-                         store::ConversationStore& store, routing::Assigner& assigner, SendPolicies send_policies)
+                         store::ConversationStore& store, routing::Assigner& assigner, const ChannelMap& channels)
     : config_(config),
       directory_(directory),
       store_(store),
@@ -141,7 +141,9 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       contacts_(store.client(), store.keys(), store.history()),
       outbox_(store.client(), store.keys()),
       assigner_(assigner),
-      send_policies_(std::move(send_policies)) {}
+      channel_map_(channels) {}
+
+AdminRoutes::~AdminRoutes() = default;
 
 void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
   using http::Role;
@@ -159,6 +161,12 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
     co_return co_await audit(call.request, query_of(call.request));
   });
   table.add(verb::get, "/v1/channels", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await channels(); });
+  table.add(verb::post, "/v1/channels/{id}/check", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await check_channel(call.params["id"], false);
+  });
+  table.add(verb::post, "/v1/channels/{id}/register", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await check_channel(call.params["id"], true);
+  });
   table.add(verb::get, "/v1/outbox/dead", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
     co_return co_await dead_letters(query_of(call.request));
   });

@@ -19,16 +19,17 @@
 #include "store/outbox.hpp"
 #include "store/conversation_store.hpp"
 #include "store/overview.hpp"
+#include "net/http_client.hpp"
+#include <memory>
 
 namespace omniroute::admin_api {
 
 class AdminRoutes {
  public:
-  /// Each channel's outbound rate limits (its declared send policy), by channel id, for GET /v1/channels.
-  using SendPolicies = std::map<std::string, SendPolicy, std::less<>>;
-
+  /// `channels`: the generation's channels (their send policies in GET /v1/channels; their checks).
   AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
-              routing::Assigner& assigner, SendPolicies send_policies = {});
+              routing::Assigner& assigner, const ChannelMap& channels);
+  ~AdminRoutes();
 
   /// Puts the admin API's routes (queues, agents, contacts, conversations, SLA, alerts, channels, dead
   /// letters, reports) in `table`.
@@ -45,6 +46,9 @@ class AdminRoutes {
   boost::asio::awaitable<http::Response> conversations(std::string_view query);
   /// GET /v1/channels: each channel's health (admin_channels.cpp).
   boost::asio::awaitable<http::Response> channels();
+  /// POST /v1/channels/<id>/check and …/register: the channel's conversation with its provider, step by step
+  /// (admin_channel_checks.cpp).
+  boost::asio::awaitable<http::Response> check_channel(const std::string& id, bool register_webhook);
   /// GET /v1/outbox/dead?limit=: dead-lettered replies, newest first; POST …/<id>/retry queues one again.
   boost::asio::awaitable<http::Response> dead_letters(std::string_view query);
   boost::asio::awaitable<http::Response> retry_dead(const std::string& id);
@@ -87,7 +91,8 @@ class AdminRoutes {
   store::Contacts contacts_;
   store::Outbox outbox_;
   routing::Assigner& assigner_;
-  SendPolicies send_policies_;
+  const ChannelMap& channel_map_;
+  std::unique_ptr<net::HttpClient> http_;  // checks' provider requests, made on first use on this loop
 };
 
 /// True when the client's Accept header prefers text/csv to application/json (q-values; the more specific range wins).

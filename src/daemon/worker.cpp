@@ -63,9 +63,7 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
   for (const auto& [id, channel] : channels) limits[id] = {channel->reply_limit(), channel->reply_window()};
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics,
                                                            std::move(limits));
-  admin_api::AdminRoutes::SendPolicies policies;
-  for (const auto& [id, channel] : channels) policies[id] = channel->send_policy();
-  admin_routes_ = std::make_unique<admin_api::AdminRoutes>(config, directory, *store_, *assigner_, std::move(policies));
+  admin_routes_ = std::make_unique<admin_api::AdminRoutes>(config, directory, *store_, *assigner_, channels);
   if (!shared_feed) {
     own_feed_ = std::make_unique<agent_api::EventFeed>(context_.get_executor(), config.redis, tasks_);
     shared_feed = own_feed_.get();

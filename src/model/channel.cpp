@@ -122,6 +122,14 @@ WebhookResult Channel::on_webhook(const InboundRequest&) const {
                                  "channel '" + id() + "' does not take webhooks"});
 }
 
+boost::asio::awaitable<std::vector<CheckStep>> Channel::check(const ProviderProbe&) const {
+  co_return std::vector<CheckStep>{{"settings", true, "valid; this kind has no provider to reach"}};
+}
+
+boost::asio::awaitable<std::vector<CheckStep>> Channel::register_at(const ProviderProbe&) const {
+  co_return std::vector<CheckStep>{};
+}
+
 void ChannelRegistry::add(ChannelKind kind) {
   if (find(kind.name)) throw std::logic_error("channel kind registered twice: " + kind.name);
   kinds_.push_back(std::move(kind));

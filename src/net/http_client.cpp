@@ -36,6 +36,7 @@ struct HttpClient::Transfer {
   HttpAnswer answer;
   std::pair<HttpAnswer*, std::size_t> sink{&answer, 1 << 20};  // where write_body appends, and how much
   bool imap = false;  // curl has no IMAP response code: OK is 200
+  std::pair<std::string, bool> server_said;  // a mail server's words (its refusal, once it refused): see read_server_line
   std::function<void(HttpAnswer)> done;
   ~Transfer() {
     if (headers) curl_slist_free_all(headers);
@@ -95,6 +96,31 @@ size_t read_header(char* data, size_t size, size_t n, void* userp) noexcept {
   }
   return size * n;
 }
+/// A refusal among a mail server's response lines: SMTP's 4xx/5xx, IMAP's tagged NO or BAD.
+bool refusal(std::string_view line) {
+  if (!line.empty() && (line[0] == '4' || line[0] == '5')) return true;
+  size_t space = line.find(' ');
+  if (space == std::string_view::npos || line[0] == '*') return false;
+  std::string_view rest = line.substr(space + 1);
+  return rest.starts_with("NO ") || rest.starts_with("BAD ");
+}
+
+/// A mail server's response lines (never what we send: that holds the credentials): its first refusal is
+/// kept (what follows is the goodbye), else its last line.
+int read_server_line(CURL*, curl_infotype type, char* data, size_t size, void* userp) noexcept {
+  if (type != CURLINFO_HEADER_IN) return 0;
+  auto* said = static_cast<std::pair<std::string, bool>*>(userp);
+  std::string_view line(data, size);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.empty() || said->second) return 0;
+  try {
+    said->first.assign(line.substr(0, 300));
+    said->second = refusal(line);
+  } catch (...) {
+  }
+  return 0;
+}
+
 size_t read_upload(char* buffer, size_t size, size_t n, void* userp) noexcept {
   auto* body = static_cast<std::pair<const std::string*, size_t*>*>(userp);
   size_t left = body->first->size() - *body->second;
@@ -180,6 +206,9 @@ void HttpClient::start_mail(const HttpCall& call, std::unique_ptr<Transfer> t, b
   // imap:// and smtp:// upgrade with STARTTLS, which is required unless the server is on this
   // machine (a relay on localhost): credentials and mail never cross a network in clear.
   curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(loopback_host(call.url) ? CURLUSESSL_TRY : CURLUSESSL_ALL));
+  curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &read_server_line);
+  curl_easy_setopt(e, CURLOPT_DEBUGDATA, &t->server_said);
+  curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
   if (!call.username.empty()) {
     curl_easy_setopt(e, CURLOPT_USERNAME, call.username.c_str());
     curl_easy_setopt(e, CURLOPT_PASSWORD, call.password.c_str());
@@ -187,6 +216,9 @@ void HttpClient::start_mail(const HttpCall& call, std::unique_ptr<Transfer> t, b
   if (imap) {
     t->imap = true;
     if (call.method != "FETCH") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+  } else if (call.method != "POST" && call.body.empty()) {
+    // A command without a mail (a check's NOOP): EHLO, STARTTLS and AUTH happen first; nothing is sent.
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call.method.c_str());
   } else {
     t->upload = {&t->request_body, &t->sent};
     curl_easy_setopt(e, CURLOPT_MAIL_FROM, ("<" + call.mail_from + ">").c_str());
@@ -305,6 +337,7 @@ void HttpClient::drain_finished() {
       if (!t->imap) curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
       t->answer.status = code >= 400 ? static_cast<int>(code) : 0;
       t->answer.error = curl_easy_strerror(msg->data.result);
+      if (!t->server_said.first.empty()) t->answer.error += "; the server said: " + t->server_said.first;
     }
     asio::post(executor_, [done = std::move(t->done), answer = std::move(t->answer)]() mutable { done(std::move(answer)); });
   }

@@ -256,6 +256,8 @@ asio::awaitable<Response> Router::audited_call(agent_api::RouteCall& call, const
     entry.after = co_await snapshot(call, own, params);
   } else if (audited.action.ends_with(".token_rotated")) {
     entry.after = R"({"token":"set"})";
+  } else if (audited.action == "channel.registered") {
+    entry.after = secrets_masked(res.body());  // what the provider answered, step by step
   } else {
     entry.after = call.request.body().empty() ? "null" : secrets_masked(call.request.body());
   }

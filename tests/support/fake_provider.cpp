@@ -50,6 +50,11 @@ void FakeProvider::script(std::vector<ScriptedAnswer> answers, ScriptedAnswer fa
   fallback_ = fallback;
 }
 
+void FakeProvider::respond_with(std::function<ScriptedAnswer(const ReceivedRequest&)> respond) {
+  std::lock_guard lock(mu_);
+  respond_ = std::move(respond);
+}
+
 std::vector<ReceivedRequest> FakeProvider::received() {
   std::lock_guard lock(mu_);
   return received_;
@@ -90,7 +95,9 @@ void FakeProvider::handle(int fd) {
         r.headers[name] = std::string(f.value());
       }
       received_.push_back(std::move(r));
-      if (!answers_.empty()) {
+      if (respond_) {
+        answer = respond_(received_.back());
+      } else if (!answers_.empty()) {
         answer = answers_.front();
         answers_.pop_front();
       } else {

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -39,6 +40,9 @@ class FakeProvider {
 
   /// Answers to give, in order; when they run out, `fallback` is given.
   void script(std::vector<ScriptedAnswer> answers, ScriptedAnswer fallback = {});
+  /// Answers every request by `respond` instead (a provider that reads what it is asked: accounts,
+  /// numbers, tokens); the script is no longer consulted.
+  void respond_with(std::function<ScriptedAnswer(const ReceivedRequest&)> respond);
   /// Every request so far.
   std::vector<ReceivedRequest> received();
   /// Waits until at least `n` requests arrived (bounded); returns whether they did.
@@ -55,6 +59,7 @@ class FakeProvider {
   std::condition_variable cv_;
   std::deque<ScriptedAnswer> answers_;
   ScriptedAnswer fallback_;
+  std::function<ScriptedAnswer(const ReceivedRequest&)> respond_;
   std::vector<ReceivedRequest> received_;
   std::vector<std::thread> threads_;
   std::thread acceptor_;
