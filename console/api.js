@@ -4,10 +4,11 @@
 // event seen twice (replayed after a reconnect) is passed on once.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, body) {
     super(message || code || `HTTP ${status}`);
     this.status = status;
     this.code = code;
+    this.body = body;  // the whole JSON answer (a 400's "fields", …)
   }
 }
 
@@ -32,7 +33,7 @@ export async function api(method, path, body) {
   } catch {
     data = null;
   }
-  if (!res.ok) throw new ApiError(res.status, data?.error, data?.message);
+  if (!res.ok) throw new ApiError(res.status, data?.error, data?.message, data);
   return data;
 }
 

@@ -10,6 +10,7 @@ import { formatNumber, formatSpan, formatTime, initialLanguage, rememberLanguage
 import { LanguagePicker, SignIn } from './signin.js';
 import { AgentAdmin, CannedAdmin, LabelAdmin } from './board_admin.js';
 import { AuditCard } from './board_audit.js';
+import { ChannelAdmin } from './board_channels.js';
 import { Reports } from './board_reports.js';
 import { Search } from './search.js';
 import { ContactDirectory } from './board_contacts.js';
@@ -332,6 +333,7 @@ function Board({ t, lang, setLang, onSignOut, admin }) {
           <${AgentAdmin} agents=${agents} t=${t} onChanged=${soon} />
           <${CannedAdmin} canned=${canned} t=${t} onChanged=${loadCanned} />
           <${LabelAdmin} labels=${labels} t=${t} onChanged=${loadLabels} />
+          <${ChannelAdmin} channels=${channels} queues=${queues} t=${t} onChanged=${soon} />
           <${AuditCard} t=${t} lang=${lang} version=${version} />`}
         <${ContactDirectory} t=${t} admin=${admin} onOpenConversation=${setOpenId} />
       </div>
@@ -356,11 +358,12 @@ function App() {
   };
   if (session === undefined) return html`<p class="loading">omniroute…</p>`;
   if (!session) return html`<${SignIn} t=${t} onSignedIn=${whoami} lang=${lang} setLang=${setLang} />`;
-  if (session.kind !== 'admin') {
+  // A team lead (an agent with supervisor: true) has the supervisor's board.
+  if (session.kind !== 'admin' && !session.supervisor) {
     return html`<main class="sign-in"><form><p>${t('notAdmin')}</p><a href="/">${t('openConsole')}</a>
       <button type="button" onClick=${signOut}>${t('signOut')}</button></form></main>`;
   }
-  return html`<${Board} t=${t} lang=${lang} setLang=${setLang} onSignOut=${signOut} admin=${session.role !== 'supervisor'} />`;
+  return html`<${Board} t=${t} lang=${lang} setLang=${setLang} onSignOut=${signOut} admin=${session.kind === 'admin' && session.role !== 'supervisor'} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

@@ -10,6 +10,8 @@
 #include "agent_api/conversation_json.hpp"
 #include "agent_api/request_helpers.hpp"
 #include "omniroute/clock.hpp"
+#include "config/api_channels.hpp"
+#include "store/api_channels.hpp"
 
 namespace omniroute::admin_api {
 
@@ -19,8 +21,27 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 asio::awaitable<http::Response> AdminRoutes::channels() {
+  struct Listed {
+    std::string kind, medium, source;
+    bool enabled = true;
+  };
   std::vector<std::string> ids;
-  for (const auto& c : config_.channels) ids.push_back(c.settings.id);
+  std::vector<Listed> listed;
+  for (const auto& c : config_.channels) {
+    ids.push_back(c.settings.id);
+    listed.push_back({c.settings.kind, std::string(to_string(c.medium)), c.from_api ? "api" : "file", true});
+  }
+  // Channels added through the API and disabled are kept, not running: listed so they can be enabled again.
+  store::ApiChannels kept(store_.client(), store_.keys());
+  auto documents = co_await kept.all();
+  if (!documents) co_return unavailable();
+  for (const auto& [id, text] : *documents) {
+    auto doc = config::parse_api_channel(text);
+    const ChannelKind* kind = doc ? registry_.find(doc->kind) : nullptr;
+    if (!kind || doc->enabled || std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+    ids.push_back(id);
+    listed.push_back({kind->name, std::string(to_string(kind->medium)), "api", false});
+  }
   auto states = co_await overview_.channel_states(ids);
   if (!states) co_return unavailable();
   json::array out;
@@ -42,8 +63,10 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
     json::value lag = nullptr;
     if (health.last_lag_ms) lag = static_cast<double>(*health.last_lag_ms) / 1000.0;
     out.push_back(json::object{{"id", ids[i]},
-                               {"kind", config_.channels[i].settings.kind},
-                               {"medium", std::string(to_string(config_.channels[i].medium))},
+                               {"kind", listed[i].kind},
+                               {"medium", listed[i].medium},
+                               {"source", listed[i].source},
+                               {"enabled", listed[i].enabled},
                                {"last_inbound_at", time_or_null(health.last_inbound_at)},
                                {"lag_seconds", std::move(lag)},
                                {"last_poll_at", time_or_null(health.last_poll_at)},

@@ -132,7 +132,8 @@ std::optional<Response> save_refusal(const store::StoreResult<store::SaveOutcome
 }  // namespace
 
 AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory,
-                         store::ConversationStore& store, routing::Assigner& assigner, const ChannelMap& channels)
+                         store::ConversationStore& store, routing::Assigner& assigner, const ChannelMap& channels,
+                         const ChannelRegistry& registry)
     : config_(config),
       directory_(directory),
       store_(store),
@@ -141,7 +142,8 @@ AdminRoutes::AdminRoutes(const config::Config& config, const routing::AgentDirec
       contacts_(store.client(), store.keys(), store.history()),
       outbox_(store.client(), store.keys()),
       assigner_(assigner),
-      channel_map_(channels) {}
+      channel_map_(channels),
+      registry_(registry) {}
 
 AdminRoutes::~AdminRoutes() = default;
 
@@ -161,6 +163,21 @@ void AdminRoutes::add_routes(agent_api::ApiRoutes& table) {
     co_return co_await audit(call.request, query_of(call.request));
   });
   table.add(verb::get, "/v1/channels", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> { co_return co_await channels(); });
+  table.add(verb::get, "/v1/channel_kinds", Role::admin, [this](RouteCall&) -> asio::awaitable<Response> {
+    co_return co_await channel_kinds();
+  });
+  table.add(verb::get, "/v1/channels/{id}", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await channel(call.params["id"]);
+  });
+  table.add(verb::post, "/v1/channels/{id}", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await put_channel(call.params["id"], call.request, true);
+  });
+  table.add(verb::put, "/v1/channels/{id}", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await put_channel(call.params["id"], call.request, false);
+  });
+  table.add(verb::delete_, "/v1/channels/{id}", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
+    co_return co_await delete_channel(call.params["id"]);
+  });
   table.add(verb::post, "/v1/channels/{id}/check", Role::admin, [this](RouteCall& call) -> asio::awaitable<Response> {
     co_return co_await check_channel(call.params["id"], false);
   });

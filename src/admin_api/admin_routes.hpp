@@ -28,7 +28,7 @@ class AdminRoutes {
  public:
   /// `channels`: the generation's channels (their send policies in GET /v1/channels; their checks).
   AdminRoutes(const config::Config& config, const routing::AgentDirectory& directory, store::ConversationStore& store,
-              routing::Assigner& assigner, const ChannelMap& channels);
+              routing::Assigner& assigner, const ChannelMap& channels, const ChannelRegistry& registry);
   ~AdminRoutes();
 
   /// Puts the admin API's routes (queues, agents, contacts, conversations, SLA, alerts, channels, dead
@@ -49,6 +49,13 @@ class AdminRoutes {
   /// POST /v1/channels/<id>/check and …/register: the channel's conversation with its provider, step by step
   /// (admin_channel_checks.cpp).
   boost::asio::awaitable<http::Response> check_channel(const std::string& id, bool register_webhook);
+  /// GET /v1/channel_kinds, GET/POST/PUT/DELETE /v1/channels/<id> (admin_channel_config.cpp).
+  boost::asio::awaitable<http::Response> channel_kinds();
+  boost::asio::awaitable<http::Response> channel(const std::string& id);
+  boost::asio::awaitable<http::Response> put_channel(const std::string& id, const http::Request& request, bool create);
+  boost::asio::awaitable<http::Response> delete_channel(const std::string& id);
+  /// The configuration file's channel `id`, or nullptr (channels added through the API are not).
+  const config::ChannelConfig* file_channel(const std::string& id) const;
   /// GET /v1/outbox/dead?limit=: dead-lettered replies, newest first; POST …/<id>/retry queues one again.
   boost::asio::awaitable<http::Response> dead_letters(std::string_view query);
   boost::asio::awaitable<http::Response> retry_dead(const std::string& id);
@@ -92,6 +99,7 @@ class AdminRoutes {
   store::Outbox outbox_;
   routing::Assigner& assigner_;
   const ChannelMap& channel_map_;
+  const ChannelRegistry& registry_;
   std::unique_ptr<net::HttpClient> http_;  // checks' provider requests, made on first use on this loop
 };
 

@@ -30,6 +30,14 @@ struct Caller {
   bool throttled() const { return retry_after.count() > 0; }
 
   bool is_agent() const { return kind == Kind::agent; }
+  /// This agent, on the admin side, as the supervisor a team lead is (actor: the agent's id).
+  Caller as_supervisor() const {
+    Caller c = *this;
+    c.kind = Kind::admin;
+    c.actor = agent;
+    c.supervisor = true;
+    return c;
+  }
   /// The admin side: an admin or a supervisor (both read everything; Router refuses a supervisor's other changes).
   bool is_admin() const { return kind == Kind::admin; }
 };

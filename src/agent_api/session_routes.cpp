@@ -112,6 +112,7 @@ asio::awaitable<Response> SessionRoutes::whoami(const http::Request& request, co
   const std::string status = profile->status.empty() ? "offline" : profile->status;
   co_return json_response(200, json::serialize(json::object{
                                    {"kind", "agent"},
+                                   {"supervisor", config_.team_lead(caller->agent)},
                                    {"agent", json::object{{"id", caller->agent}, {"name", name}, {"status", status}}}}));
 }
 

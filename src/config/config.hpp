@@ -6,12 +6,14 @@
 #include <set>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "omniroute/channel.hpp"
 #include "omniroute/conversation.hpp"
+#include "config/secret_box.hpp"
 
 namespace omniroute::config {
 
@@ -37,6 +39,8 @@ struct ServerConfig {
   Millis first_request_timeout{5'000};  // a new connection must start a request within this
   std::size_t max_connections = 0;      // open connections; 0: half the file limit (at most 10,000)
   int max_sockets_per_agent = 5;        // event WebSockets one agent may hold open at once
+  std::string secrets_key_file;         // the key sealing channels' secrets kept in Redis ("" none)
+  std::shared_ptr<const SecretBox> secrets;  // that key, read at load; nullptr without one
 };
 
 /// Where Redis is: TCP host/port or a unix socket path.
@@ -139,6 +143,7 @@ struct AgentConfig {
   std::string token;
   std::vector<std::string> skills;
   std::map<Medium, int> capacity;
+  bool supervisor = false;  // a team lead: answers customers, and has a supervisor's view of the board
 };
 
 /// A named admin or supervisor account (admins: in the file). A supervisor reads everything and may
@@ -200,6 +205,7 @@ struct ChannelConfig {
     std::map<std::string, std::string> templates;
   };
   std::optional<Csat> csat;
+  bool from_api = false;  // added through POST /v1/channels (kept in Redis), not the file
 };
 
 /// PostgreSQL, the history (off without a `history` section).
@@ -219,7 +225,8 @@ struct Config {
   RedisConfig redis;
   OutboundConfig outbound;
   HistoryConfig history;
-  std::vector<ChannelConfig> channels;
+  std::vector<ChannelConfig> channels;  // the file's, then those added through the API (from_api)
+  std::string api_channels_version;     // the version of Redis's api_channels these were read at ("" not yet)
   std::vector<QueueConfig> queues;
   std::vector<AgentConfig> agents;
   std::vector<AdminConfig> admins;
@@ -229,6 +236,8 @@ struct Config {
   std::vector<AlertSink> alerts;
   std::vector<CalendarConfig> calendars;
   /// Running the embedded default (no --config): on its first run the daemon creates a demo agent and, with no
+  /// Whether agent `id` is a team lead (agents[].supervisor: true in the file).
+  bool team_lead(std::string_view id) const;
   /// admin_token configured, an admin token kept (as a digest) in Redis, printing both once (daemon/first_run).
   bool first_run_demo = false;
 

@@ -74,6 +74,10 @@ Config load_config_file(const std::string& path, const ChannelRegistry& registry
   return load_config_text(ss.str(), path, registry, env);
 }
 
+bool Config::team_lead(std::string_view id) const {
+  return std::any_of(agents.begin(), agents.end(), [&](const AgentConfig& a) { return a.id == id && a.supervisor; });
+}
+
 const QueueConfig* Config::default_queue(std::string_view channel_id) const {
   for (const auto& q : queues) {
     if (std::find(q.channels.begin(), q.channels.end(), channel_id) != q.channels.end()) return &q;

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstring>
 #include <regex>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
 
 #include "config/config.hpp"
 #include "config/sections.hpp"
@@ -25,6 +28,46 @@ void read_public_url(MapReader& r, Config& c) {
   while (!c.server.public_url.empty() && c.server.public_url.back() == '/') c.server.public_url.pop_back();
 }
 
+/// A key file: readable, by its owner only, holding a valid key; nullopt (the problem reported at `key`) else.
+std::optional<SecretBox> read_key_file(MapReader& r, const char* key) {
+  auto path = r.text(key);
+  if (!path) return std::nullopt;
+  struct stat st {};
+  if (::stat(path->c_str(), &st) != 0) {
+    r.error(key, "cannot read " + *path + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  if ((st.st_mode & 077) != 0) {
+    r.error(key, *path + " may be read by others (mode " + std::to_string((st.st_mode >> 6) & 7) +
+                     std::to_string((st.st_mode >> 3) & 7) + std::to_string(st.st_mode & 7) + "): chmod 600 it");
+    return std::nullopt;
+  }
+  std::ifstream in(*path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) {
+    r.error(key, "cannot read " + *path);
+    return std::nullopt;
+  }
+  auto box = SecretBox::from_key_text(text.str());
+  if (!box) {
+    r.error(key, *path + ": " + box.error());
+    return std::nullopt;
+  }
+  return std::move(*box);
+}
+
+/// server.secrets_key_file, and server.previous_secrets_key_file (a key being rotated out: still opens).
+void read_secrets_key(MapReader& r, Config& c) {
+  auto box = read_key_file(r, "secrets_key_file");
+  auto previous = read_key_file(r, "previous_secrets_key_file");
+  if (previous && !box) r.error("previous_secrets_key_file", "needs server.secrets_key_file (the key rotated to)");
+  if (!box) return;
+  if (previous) box->also_open_with(*previous);
+  c.server.secrets_key_file = *r.text("secrets_key_file");
+  c.server.secrets = std::make_shared<const SecretBox>(std::move(*box));
+}
+
 SectionDoc server_section() {
   return {"server", "The HTTP listener (webhooks, the agent and admin APIs, health, metrics).",
        {{"server.listen", described("host:port"), "127.0.0.1:8080", "where to listen; an IPv6 host without brackets",
@@ -43,6 +86,14 @@ SectionDoc server_section() {
              else c.server.admin_token = *v;
            }
          }},
+        {"server.secrets_key_file", described("path"), "",
+         "a file (mode 600) holding 64 hex characters: the key sealing the secrets of channels added through the API "
+         "(libsodium secretbox); unset: such channels cannot have secrets",
+         read_secrets_key},
+        {"server.previous_secrets_key_file", described("path"), "",
+         "while rotating: the key secrets were sealed with before (still opens them; `omnictl channels reseal` "
+         "seals them again with secrets_key_file's)",
+         [](MapReader&, Config&) {}},
         typed("server.threads", integer(0, 64), "0", "event loops; 0: one per core",
          [](Config& c) -> auto& { return c.server.threads; }),
         typed("server.body_limit", bytes(1024, 64LL * 1024 * 1024), "1048576", "largest request body",

@@ -297,6 +297,10 @@ SectionDoc agents_section() {
               }
               m.finish();
             }},
+           {"agents[].supervisor", choice({"true", "false"}), "false",
+            "a team lead: also signs in to the board with a supervisor's view (reads everything; may reassign, write "
+            "notes and retry dead letters)",
+            [agent](MapReader& r, Config& c) { agent(c).supervisor = r.text("supervisor").value_or("false") == "true"; }},
            {"agents[].capacity.sms", kCapacity, "0", ""},
            {"agents[].capacity.chat", kCapacity, "0", ""},
            {"agents[].capacity.email", kCapacity, "0", ""}},

@@ -6,6 +6,9 @@
 //   omnictl [--url URL] [--json] conversations [--state queued|assigned|resolved] [--queue Q] [--limit N]
 //   omnictl [--url URL] [--json] sla [--limit N]
 //   omnictl [--url URL] metrics
+//   omnictl [--url URL] [--json] admins
+//   omnictl [--url URL] [--json] channels list|check [<id>]|register <id>|reseal
+//   omnictl secrets-key
 //
 // The admin token comes from OMNIROUTE_ADMIN_TOKEN; the URL from --url or OMNIROUTE_URL.
 
@@ -19,6 +22,7 @@
 #include <iostream>
 #include <string>
 
+#include "config/secret_box.hpp"
 #include "omniroute/url_query.hpp"
 #include <vector>
 
@@ -35,6 +39,12 @@ constexpr const char* kUsage =
     "       omnictl [--url URL] [--json] conversations [--state queued|assigned|resolved] [--queue Q] [--limit N]\n"
     "       omnictl [--url URL] [--json] audit [--actor ID] [--action TYPE.VERB] [--from TIME] [--to TIME] [--limit N]\n"
     "           (who changed what on the admin side, newest first; TIME is RFC 3339, e.g. 2026-12-01T00:00:00+05:30)\n"
+    "       omnictl [--url URL] [--json] admins        (admins and supervisors, the file's and the API's)\n"
+    "       omnictl [--url URL] [--json] channels list (each channel's source, state, last message and last error)\n"
+    "       omnictl [--url URL] [--json] channels check [ID]   (each step against the provider; exit 1 if one fails)\n"
+    "       omnictl [--url URL] [--json] channels register ID  (point the provider's webhook here)\n"
+    "       omnictl [--url URL] channels reseal        (seal every API channel's secrets with the current key)\n"
+    "       omnictl secrets-key                        (a new key for server.secrets_key_file, on stdout)\n"
     "The admin token is read from OMNIROUTE_ADMIN_TOKEN.\n";
 
 struct Target {
@@ -52,22 +62,30 @@ Target parse_url(const std::string& url) {
   return t;
 }
 
-/// GET `path`; returns {status, body}. Throws on connection failure.
-std::pair<unsigned, std::string> get(const Target& t, const std::string& path) {
+/// `method` `path` (with a JSON `body`); returns {status, body}. Throws on connection failure.
+std::pair<unsigned, std::string> call(const Target& t, http::verb method, const std::string& path, const std::string& body = "",
+                                      int timeout_s = 10) {
   asio::io_context ctx;
   asio::ip::tcp::resolver resolver(ctx);
   beast::tcp_stream stream(ctx);
-  stream.expires_after(std::chrono::seconds(10));
+  stream.expires_after(std::chrono::seconds(timeout_s));
   stream.connect(resolver.resolve(t.host, t.port));
-  http::request<http::empty_body> req{http::verb::get, path, 11};
+  http::request<http::string_body> req{method, path, 11};
   req.set(http::field::host, t.host);
   if (const char* token = std::getenv("OMNIROUTE_ADMIN_TOKEN")) req.set(http::field::authorization, std::string("Bearer ") + token);
+  if (method != http::verb::get) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+  }
   http::write(stream, req);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
   http::read(stream, buffer, res);
   return {res.result_int(), res.body()};
 }
+
+std::pair<unsigned, std::string> get(const Target& t, const std::string& path) { return call(t, http::verb::get, path); }
 
 /// Prints rows as aligned columns under `header`.
 void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
@@ -146,6 +164,19 @@ int show(const Target& t, const std::string& path, bool as_json, const std::stri
       return 0;
     }
     table({"CONVERSATION", "SLA", "TARGET", "QUEUE", "PRIORITY", "AGENT", "CHANNEL", "WHEN"}, rows);
+  } else if (what == "admins") {
+    for (const auto& a : o.at("admins").as_array()) {
+      rows.push_back({str(a.at("id")), str(a.at("name")), str(a.at("role")), str(a.at("source"))});
+    }
+    table({"ADMIN", "NAME", "ROLE", "SOURCE"}, rows);
+  } else if (what == "channels") {
+    for (const auto& c : o.at("channels").as_array()) {
+      const auto& error = c.at("last_error");
+      rows.push_back({str(c.at("id")), str(c.at("kind")), str(c.at("source")),
+                      c.at("enabled").as_bool() ? "yes" : "disabled", str(c.at("last_inbound_at")),
+                      error.is_null() ? "-" : str(error.at("at")) + " " + str(error.at("message"))});
+    }
+    table({"CHANNEL", "KIND", "SOURCE", "ENABLED", "LAST INBOUND", "LAST ERROR"}, rows);
   } else if (what == "audit") {
     for (const auto& e : o.at("entries").as_array()) {
       // What changed: the keys of `after` whose value differs from `before`.
@@ -179,8 +210,83 @@ int show(const Target& t, const std::string& path, bool as_json, const std::stri
 /// What the command line asked for.
 struct Options {
   std::string command, state, queue, limit, actor, action, from, to;
+  std::vector<std::string> args;  // after the command: "check", "tg"
   bool as_json = false;
 };
+
+/// POSTs a check or registration of `id` and prints its steps; false when a step failed (or it was refused).
+bool steps_of(const Target& t, const std::string& id, const std::string& what, bool as_json) {
+  auto [status, body] = call(t, http::verb::post, "/v1/channels/" + id + "/" + what, "", 60);
+  if (as_json) std::cout << body << "\n";
+  if (status != 200) {
+    if (!as_json) std::cerr << "omnictl: " << what << " of " << id << " answered " << status << ": " << body << "\n";
+    return false;
+  }
+  json::value v = json::parse(body);
+  if (!as_json) {
+    std::cout << id << "\n";
+    for (const auto& step : v.at("steps").as_array()) {
+      std::cout << "  " << (step.at("ok").as_bool() ? "ok    " : "FAILED") << "  " << str(step.at("name")) << ": "
+                << str(step.at("detail")) << "\n";
+    }
+  }
+  return v.at("ok").as_bool();
+}
+
+/// `omnictl channels list|check [id]|register id|reseal`.
+int channels_command(const Target& t, const Options& o) {
+  const std::string sub = o.args.empty() ? "list" : o.args[0];
+  const std::string id = o.args.size() > 1 ? o.args[1] : "";
+  if (sub == "list") return show(t, "/v1/channels", o.as_json, "channels");
+  if (sub == "register" && !id.empty()) return steps_of(t, id, "register", o.as_json) ? 0 : 1;
+  auto [status, body] = get(t, "/v1/channels");
+  if (status != 200) {
+    std::cerr << "omnictl: /v1/channels answered " << status << ": " << body << "\n";
+    return 1;
+  }
+  const json::value list = json::parse(body);
+  if (sub == "check") {
+    bool all = true;
+    for (const auto& c : list.at("channels").as_array()) {
+      if ((!id.empty() && c.at("id") != id.c_str()) || !c.at("enabled").as_bool()) continue;
+      all = steps_of(t, str(c.at("id")), "check", o.as_json) && all;
+    }
+    return all ? 0 : 1;
+  }
+  if (sub == "reseal") {
+    // Each channel added through the API PUT back as it is: its secrets (left out) are opened with either key and
+    // sealed with the current one.
+    int done = 0, failed = 0;
+    for (const auto& c : list.at("channels").as_array()) {
+      if (c.at("source") != "api") continue;
+      const std::string cid = str(c.at("id"));
+      auto [gs, gb] = get(t, "/v1/channels/" + cid);
+      if (gs != 200) {
+        std::cerr << "omnictl: " << cid << ": " << gb << "\n";
+        ++failed;
+        continue;
+      }
+      json::object kept = json::parse(gb).as_object();
+      json::object put = kept.at("settings").as_object();
+      // "set" marks a kept secret: left out, it is carried over.
+      std::vector<std::string> secret;
+      for (const auto& [k, v] : put) {
+        if (v == "set") secret.emplace_back(k);
+      }
+      for (const auto& k : secret) put.erase(k);
+      put["kind"] = kept.at("kind");
+      if (kept.at("queue").is_string()) put["queue"] = kept.at("queue");
+      put["enabled"] = kept.at("enabled");
+      auto [ps, pb] = call(t, http::verb::put, "/v1/channels/" + cid, json::serialize(put));
+      if (ps == 200) ++done;
+      else ++failed, std::cerr << "omnictl: " << cid << ": " << pb << "\n";
+    }
+    std::cout << done << " channel(s) resealed" << (failed ? ", " + std::to_string(failed) + " failed" : "") << "\n";
+    return failed ? 1 : 0;
+  }
+  std::cerr << kUsage;
+  return 64;
+}
 
 /// Runs one command against the daemon; 64 for a command nobody knows.
 int run_command(const Target& target, const Options& o) {
@@ -200,7 +306,10 @@ int run_command(const Target& target, const Options& o) {
     std::cout << body;
     return s == 200 ? 0 : 1;
   }
-  if (o.command == "queues" || o.command == "agents") return show(target, "/v1/" + o.command, o.as_json, o.command);
+  if (o.command == "queues" || o.command == "agents" || o.command == "admins") {
+    return show(target, "/v1/" + o.command, o.as_json, o.command);
+  }
+  if (o.command == "channels") return channels_command(target, o);
   if (o.command == "sla") {
     return show(target, "/v1/sla" + (o.limit.empty() ? "" : "?limit=" + o.limit), o.as_json, o.command);
   }
@@ -242,8 +351,10 @@ int main(int argc, char** argv) {
     else if (arg == "--version") return std::cout << "omnictl " << OMNIROUTE_VERSION << "\n", 0;
     else if (arg == "--help" || arg == "-h") return std::cout << kUsage, 0;
     else if (o.command.empty() && !arg.starts_with("-")) o.command = arg;
+    else if (!arg.starts_with("-")) o.args.push_back(arg);
     else return std::cerr << "omnictl: unknown argument '" << arg << "'\n" << kUsage, 64;
   }
+  if (o.command == "secrets-key") return std::cout << omniroute::config::SecretBox::new_key_text(), 0;
   try {
     return run_command(parse_url(url), o);
   } catch (const std::exception& e) {

@@ -11,9 +11,13 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <thread>
 
+#include "config/api_channels.hpp"
 #include "daemon/generation.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "omniroute/log.hpp"
@@ -43,7 +47,8 @@ class Supervisor {
         registry_(registry),
         reload_(std::move(reload)),
         listen_(initial.server.listen),
-        current_(start_generation(std::move(initial), registry_, metrics_)),
+        file_config_(initial),
+        current_(start_generation(std::move(initial), registry_, metrics_, api_watch())),
         listener_(control, listen_endpoint(control, listen_), current_->lanes(), current_->limits()) {}
 
   ~Supervisor() {
@@ -59,7 +64,8 @@ class Supervisor {
               std::to_string(current_->channels.size()) + " channel(s), workspace '" +
               current_->config.redis.workspace + "'");
     notify_ready();
-    asio::co_spawn(control_, reloads(), logged("SIGHUP: reloading"));
+    asio::co_spawn(control_, hups(), logged("SIGHUP"));
+    asio::co_spawn(control_, reconfigure(), logged("reconfiguring"));
     asio::co_spawn(control_, stops(), logged("shutdown"));
     if (auto interval = watchdog_interval()) asio::co_spawn(control_, watchdog(*interval), logged("watchdog"));
   }
@@ -78,37 +84,86 @@ class Supervisor {
   }
 
  private:
-  /// SIGHUP: a new generation starts beside the running one and takes the listening socket only once
-  /// every loop of it reaches Redis; if it cannot within connect_timeout (+1 s), it is dropped.
-  asio::awaitable<void> reloads() {
+  /// SIGHUP: the file is read again (a broken one changes nothing), then the generation is swapped.
+  asio::awaitable<void> hups() {
     while (!stopping_) {
       auto [ec, signo] = co_await hup_.async_wait(kAwait);
       if (ec || stopping_) co_return;
-      notify_reloading();
-      auto next = reload_();
-      if (!next) {
-        log::error("SIGHUP: configuration not reloaded; the running one stays");
-        notify_ready();
+      hup_pending_ = true;
+      wake_.cancel();
+    }
+  }
+
+  /// Channels kept through the API changed (a watcher on the running generation's first loop saw it).
+  void api_channels_changed(std::string version, std::map<std::string, std::string> documents) {
+    asio::post(control_, [this, version = std::move(version), documents = std::move(documents)]() mutable {
+      pending_api_ = std::make_pair(std::move(version), std::move(documents));
+      wake_.cancel();
+    });
+  }
+
+  Worker::ApiChannelsChanged api_watch() {
+    return [this](std::string version, std::map<std::string, std::string> documents) {
+      api_channels_changed(std::move(version), std::move(documents));
+    };
+  }
+
+  /// One change of configuration at a time, whichever asked: a SIGHUP (the file) or the API's channels.
+  /// A new generation starts beside the running one and takes the listening socket only once every loop
+  /// of it reaches Redis; if it cannot within connect_timeout (+1 s), it is dropped.
+  asio::awaitable<void> reconfigure() {
+    while (!stopping_) {
+      if (!hup_pending_ && !pending_api_) {
+        wake_.expires_at(asio::steady_timer::time_point::max());
+        co_await wake_.async_wait(kAwait);
         continue;
       }
-      if (next->server.listen.host != listen_.host || next->server.listen.port != listen_.port) {
-        log::warn("SIGHUP: server.listen changes at the next restart; still listening on " + listen_.host + ":" +
+      const bool hup = std::exchange(hup_pending_, false);
+      const char* why = hup ? "SIGHUP" : "channels";
+      if (pending_api_) {
+        auto [version, documents] = std::move(*pending_api_);
+        pending_api_.reset();
+        api_version_ = version;
+        if (documents == api_documents_ && !hup) {
+          current_->config.api_channels_version = version;  // read by nobody but the next watcher: same channels
+          continue;
+        }
+        api_documents_ = std::move(documents);
+      }
+      notify_reloading();
+      if (hup) {
+        auto next = reload_();
+        if (!next) {
+          log::error("SIGHUP: configuration not reloaded; the running one stays");
+          notify_ready();
+          continue;
+        }
+        file_config_ = std::move(*next);
+      }
+      std::vector<std::string> skipped;
+      config::Config next = config::with_api_channels(file_config_, api_documents_, api_version_, registry_, &skipped);
+      for (const auto& s : skipped) log::error(std::string(why) + ": a channel added through the API is not loaded: " + s);
+      if (next.server.listen.host != listen_.host || next.server.listen.port != listen_.port) {
+        log::warn(std::string(why) + ": server.listen changes at the next restart; still listening on " + listen_.host + ":" +
                   std::to_string(listener_.port()));
       }
-      auto bound = next->redis.connect_timeout + std::chrono::seconds(1);
-      std::shared_ptr<Generation> fresh = start_generation(std::move(*next), registry_, metrics_);
+      auto bound = next.redis.connect_timeout + std::chrono::seconds(1);
+      std::shared_ptr<Generation> fresh = start_generation(std::move(next), registry_, metrics_, api_watch());
       bool ready = co_await all_loops_ready(*fresh, bound);
       if (stopping_) {
         retire(std::move(fresh));  // stopping meanwhile: drain it like the running one
         co_return;
       }
       if (!ready) {
-        log::error("SIGHUP: the new configuration's Redis is not reachable; not reloaded, the running one stays");
+        log::error(std::string(why) + ": the new configuration's Redis is not reachable; not reloaded, the running one stays");
         retire(std::move(fresh));
       } else {
         listener_.replace_lanes(fresh->lanes(), fresh->limits());
-        log::info("SIGHUP: configuration reloaded: " + std::to_string(fresh->channels.size()) + " channel(s), " +
-                  std::to_string(fresh->config.queues.size()) + " queue(s), " +
+        const auto from_api = std::count_if(fresh->config.channels.begin(), fresh->config.channels.end(),
+                                            [](const config::ChannelConfig& c) { return c.from_api; });
+        log::info(std::string(why) + ": configuration " + (hup ? "reloaded" : "changed") + ": " +
+                  std::to_string(fresh->channels.size()) + " channel(s) (" + std::to_string(from_api) +
+                  " through the API), " + std::to_string(fresh->config.queues.size()) + " queue(s), " +
                   std::to_string(fresh->config.agents.size()) + " configured agent(s); the previous loops drain");
         std::swap(current_, fresh);
         retire(std::move(fresh));
@@ -148,6 +203,7 @@ class Supervisor {
     listener_.stop();
     hup_.cancel();
     reload_wait_.cancel();
+    wake_.cancel();
     watchdog_timer_.cancel();
     for (auto& w : current_->workers) w->drain(current_->config.server.drain_timeout);
   }
@@ -173,12 +229,18 @@ class Supervisor {
   Reload reload_;
   metrics::Registry metrics_;  // one for the process: counters carry on across reloads
   const config::ListenAddress listen_;
+  config::Config file_config_;  // as the file says (SIGHUP reads it again); API channels are added to it
+  std::map<std::string, std::string> api_documents_;  // the API's channels the running generation was built with
+  std::string api_version_;
+  std::optional<std::pair<std::string, std::map<std::string, std::string>>> pending_api_;
+  bool hup_pending_ = false;
   std::shared_ptr<Generation> current_;
   http::Listener listener_;
   asio::signal_set stop_signals_{control_, SIGINT, SIGTERM};
   asio::signal_set hup_{control_, SIGHUP};
   asio::steady_timer watchdog_timer_{control_};
   asio::steady_timer reload_wait_{control_};
+  asio::steady_timer wake_{control_};  // woken by a SIGHUP or an API channel change
   std::vector<std::thread> retiring_;  // old generations draining after a reload
   std::atomic<bool> forced_retiring_{false};
   bool stopping_ = false;

@@ -80,7 +80,7 @@ http::Limits Generation::limits() const {
 }
 
 std::unique_ptr<Generation> start_generation(config::Config config, const ChannelRegistry& registry,
-                                             metrics::Registry& metrics) {
+                                             metrics::Registry& metrics, Worker::ApiChannelsChanged api_channels_changed) {
   auto g = std::make_unique<Generation>();
   g->config = std::move(config);
   describe_contract_metrics(metrics, g->config);
@@ -91,7 +91,7 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   for (int i = 0; i < workers_for(g->config); ++i) {
     // The first loop reads the events stream for the whole process; the others share its feed.
     agent_api::EventFeed* feed = g->workers.empty() ? nullptr : &g->workers.front()->feed();
-    g->workers.push_back(std::make_unique<Worker>(g->config, g->channels, metrics, *g->ingest_metrics, *g->directory,
+    g->workers.push_back(std::make_unique<Worker>(g->config, g->channels, registry, metrics, *g->ingest_metrics, *g->directory,
                                                   g->routing_ready, g->loops, feed, *g->throttle, g->chat_limits, g->history));
   }
   for (auto& w : g->workers) w->start();
@@ -99,6 +99,7 @@ std::unique_ptr<Generation> start_generation(config::Config config, const Channe
   g->workers.front()->start_channels(g->channels);
   // One loop per daemon syncs agents and sweeps queues; every loop routes on its own triggers.
   g->workers.front()->start_routing(g->config);
+  if (api_channels_changed) g->workers.front()->watch_api_channels(g->config.api_channels_version, std::move(api_channels_changed));
   g->workers.back()->start_sending(g->channels, g->config, metrics);
   for (std::size_t i = 0; i < g->workers.size(); ++i) {
     g->workers[i]->start_archiving(g->config, metrics, static_cast<int>(i), i == 0);

@@ -33,9 +33,11 @@ struct Generation {
   http::Limits limits() const;
 };
 
-/// Builds and starts a generation for `config`: its loops run, connect to Redis and write agents.
+/// Builds and starts a generation for `config`: its loops run, connect to Redis and write agents. With
+/// `api_channels_changed`, its first loop watches the channels kept through the API and calls it (from that
+/// loop's thread) with their version and documents whenever they differ from those `config` was built with.
 std::unique_ptr<Generation> start_generation(config::Config config, const ChannelRegistry& registry,
-                                             metrics::Registry& metrics);
+                                             metrics::Registry& metrics, Worker::ApiChannelsChanged api_channels_changed = {});
 
 /// Drains and joins a generation's loops (at most drain_timeout + Worker::kStopBound); true when a loop
 /// had to be stopped under a task that ignored cancellation.

@@ -17,6 +17,7 @@
 
 #include "omniroute/clock.hpp"
 #include "omniroute/log.hpp"
+#include "store/api_channels.hpp"
 #include "store/channel_state_store.hpp"
 #include "omniroute/spawn.hpp"
 
@@ -37,7 +38,8 @@ std::vector<std::string> channel_ids(const config::Config& config) {
 }
 }  // namespace
 
-Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
+Worker::Worker(const config::Config& config, const ChannelMap& channels, const ChannelRegistry& registry,
+               metrics::Registry& metrics,
                ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
                std::atomic<bool>& routing_ready, store::LoopClients& loops, agent_api::EventFeed* shared_feed,
                agent_api::AuthThrottle& throttle, webchat::ChatLimits& chat_limits, archive::HistoryStatus& history)
@@ -63,7 +65,7 @@ Worker::Worker(const config::Config& config, const ChannelMap& channels, metrics
   for (const auto& [id, channel] : channels) limits[id] = {channel->reply_limit(), channel->reply_window()};
   agent_routes_ = std::make_unique<agent_api::AgentRoutes>(config, directory, *store_, *assigner_, metrics,
                                                            std::move(limits));
-  admin_routes_ = std::make_unique<admin_api::AdminRoutes>(config, directory, *store_, *assigner_, channels);
+  admin_routes_ = std::make_unique<admin_api::AdminRoutes>(config, directory, *store_, *assigner_, channels, registry);
   if (!shared_feed) {
     own_feed_ = std::make_unique<agent_api::EventFeed>(context_.get_executor(), config.redis, tasks_);
     shared_feed = own_feed_.get();
@@ -163,6 +165,31 @@ void Worker::start_archiving(const config::Config& config, metrics::Registry& me
                                                     tasks_, housekeeping, reports::rollup_zones(config),
                                                     channel_ids(config));
     archiver_->start();
+  });
+}
+
+void Worker::watch_api_channels(std::string known, ApiChannelsChanged changed) {
+  asio::post(context_, [this, known = std::move(known), changed = std::move(changed)]() mutable {
+    tasks_.spawn(
+        [this, known = std::move(known), changed = std::move(changed)]() mutable -> asio::awaitable<void> {
+          store::ApiChannels kept(*redis_, store_->keys());
+          asio::steady_timer wait(context_);
+          while (!sessions_.draining()) {
+            if (redis_->connected()) {
+              auto version = co_await kept.version();
+              if (version && *version != known) {
+                auto documents = co_await kept.all();
+                if (documents && !sessions_.draining()) {
+                  known = *version;
+                  changed(*version, std::move(*documents));
+                }
+              }
+            }
+            wait.expires_after(std::chrono::milliseconds(250));
+            co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+          }
+        },
+        "channels: watching those kept through the API");
   });
 }
 

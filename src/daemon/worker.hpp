@@ -11,6 +11,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <map>
+#include <string>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -36,7 +38,11 @@ namespace omniroute::daemon {
 
 class Worker {
  public:
-  Worker(const config::Config& config, const ChannelMap& channels, metrics::Registry& metrics,
+  /// Channels kept through the API changed: their version and documents (id → JSON). Called on the loop's thread.
+  using ApiChannelsChanged = std::function<void(std::string version, std::map<std::string, std::string> documents)>;
+
+  Worker(const config::Config& config, const ChannelMap& channels, const ChannelRegistry& registry,
+         metrics::Registry& metrics,
          ingest::IngestMetrics& ingest_metrics, const routing::AgentDirectory& directory,
          std::atomic<bool>& routing_ready, store::LoopClients& loops,
          agent_api::EventFeed* shared_feed,  // nullptr: this loop reads the events stream for the process
@@ -55,6 +61,8 @@ class Worker {
   /// Starts archiving to the history (PostgreSQL) on this loop, when configured. Thread-safe.
   /// One archiver per loop (consumer "<host>-<pid>-<index>"); `housekeeping` on one loop only.
   void start_archiving(const config::Config& config, metrics::Registry& metrics, int index, bool housekeeping);
+  /// Polls the API channels' version (4 times a second) and calls `changed` when it moves from `known`. Thread-safe.
+  void watch_api_channels(std::string known, ApiChannelsChanged changed);
   /// Starts every channel's background intake (polling) on this loop. Thread-safe.
   void start_channels(ChannelMap& channels);
   /// Drains sessions (at most `grace`), stops channels, then Redis, and lets the loop end. Thread-safe.

@@ -106,7 +106,7 @@ bool refusal(std::string_view line) {
 }
 
 /// A mail server's response lines (never what we send: that holds the credentials): its first refusal is
-/// kept (what follows is the goodbye), else its last line.
+/// kept (what follows is the goodbye), and told with the error.
 int read_server_line(CURL*, curl_infotype type, char* data, size_t size, void* userp) noexcept {
   if (type != CURLINFO_HEADER_IN) return 0;
   auto* said = static_cast<std::pair<std::string, bool>*>(userp);
@@ -337,7 +337,7 @@ void HttpClient::drain_finished() {
       if (!t->imap) curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
       t->answer.status = code >= 400 ? static_cast<int>(code) : 0;
       t->answer.error = curl_easy_strerror(msg->data.result);
-      if (!t->server_said.first.empty()) t->answer.error += "; the server said: " + t->server_said.first;
+      if (t->server_said.second) t->answer.error += "; the server said: " + t->server_said.first;
     }
     asio::post(executor_, [done = std::move(t->done), answer = std::move(t->answer)]() mutable { done(std::move(answer)); });
   }

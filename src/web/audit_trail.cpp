@@ -25,6 +25,9 @@ std::optional<AuditedChange> audited_change(verb method, std::string_view p) {
   if (p == "/v1/admins/{id}" && put) return AuditedChange{"admin.updated", "admin", "id", true};
   if (p == "/v1/admins/{id}" && method == verb::delete_) return AuditedChange{"admin.removed", "admin", "id", true};
   if (p == "/v1/admins/{id}/token" && method == verb::post) return AuditedChange{"admin.token_rotated", "admin", "id", false};
+  if (p == "/v1/channels/{id}" && method == verb::post) return AuditedChange{"channel.created", "channel", "id", true};
+  if (p == "/v1/channels/{id}" && put) return AuditedChange{"channel.updated", "channel", "id", true};
+  if (p == "/v1/channels/{id}" && method == verb::delete_) return AuditedChange{"channel.removed", "channel", "id", true};
   if (p == "/v1/channels/{id}/register" && method == verb::post) return AuditedChange{"channel.registered", "channel", "id", false};
   if (p == "/v1/labels/{name}" && method == verb::put) return AuditedChange{"label.changed", "label", "name", false};
   if (p == "/v1/labels/{name}" && method == verb::delete_) return AuditedChange{"label.removed", "label", "name", false};

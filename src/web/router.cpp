@@ -97,8 +97,8 @@ asio::awaitable<void> Router::upgrade(Request request, boost::beast::tcp_stream 
     co_return now && now->kind == was.kind && now->agent == was.agent;
   };
   if (path == kAllEvents) {
-    // The workspace's whole stream, for the supervisor board.
-    if (!caller->is_admin()) {
+    // The workspace's whole stream, for the supervisor board (a team lead's too).
+    if (!caller->is_admin() && !(caller->is_agent() && config_.team_lead(caller->agent))) {
       co_await refuse(json_error(401, "unauthorized", "an admin token is required"));
       co_return;
     }
@@ -203,6 +203,8 @@ asio::awaitable<Response> Router::handle(Request& request, const std::string& pe
       // A page of another site could make the browser send the cookie: only this server's pages may change things.
       co_return json_error(403, "cross_origin", "a change made with a session cookie must come from this server's page");
     }
+    // A team lead (agents[].supervisor: true) is, on the admin side, a supervisor.
+    if (role == http::Role::admin && caller.is_agent() && config_.team_lead(caller.agent)) caller = caller.as_supervisor();
     if (!plays(caller, role)) co_return refused_role(role);
   }
   if (!match.route) {

@@ -3,6 +3,7 @@
 // deadline reached), the alert feed, and a conversation opened from the board.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { AGENTS, SUPERVISOR, World } from './harness.mjs';
 
@@ -230,4 +231,89 @@ test('a reply the provider kept refusing is a dead letter; Retry on the board de
   assert.equal(w.twilio.sent.filter((s) => s.fields.Body === 'कल पहुँचेगा').length, 1);
   assert.deepEqual(board.errors, []);
   await board.context().close();
+});
+
+test('the admin adds a Telegram channel from the form its kind declares, checks it, registers it, and it takes updates', async () => {
+  // Telegram's Bot API for token 4242:BOARD, keeping the webhook as Telegram does.
+  let webhook = '';
+  let secretSent = '';
+  const botApi = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const method = req.url.replace('/bot4242:BOARD/', '');
+      let answer = { ok: false, error_code: 401, description: 'Unauthorized' };
+      if (req.url.startsWith('/bot4242:BOARD/')) {
+        if (method === 'getMe') answer = { ok: true, result: { id: 4242, is_bot: true, first_name: 'दुकान सहायता', username: 'dukaan_help_bot' } };
+        if (method === 'getWebhookInfo') answer = { ok: true, result: { url: webhook, pending_update_count: 0 } };
+        if (method === 'setWebhook') {
+          const sent = JSON.parse(body);
+          webhook = sent.url;
+          secretSent = sent.secret_token;
+          answer = { ok: true, result: true, description: 'Webhook was set' };
+        }
+      }
+      res.writeHead(answer.ok ? 200 : 401, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    });
+  });
+  await new Promise((r) => botApi.listen(0, '127.0.0.1', r));
+  const board = await w.page();
+  await w.signIn(board, 'admin', '/board');
+  const card = board.getByRole('region', { name: 'Channels: add, check, register' });
+  // The file's channels are read-only here, but can be checked.
+  await card.getByText('configuration file (read-only here)').first().waitFor();
+  assert.equal(await card.getByRole('button', { name: 'Remove api' }).count(), 0);
+
+  await card.getByRole('button', { name: 'Add channel' }).click();
+  const form = card.getByRole('form', { name: 'Add channel' });
+  await form.getByLabel('Channel id').fill('tg-shop');
+  await form.getByLabel('Kind').selectOption('telegram');
+  await form.getByLabel('api_base').fill(`http://127.0.0.1:${botApi.address().port}`);
+  await form.getByLabel('secret_token').fill('shop-secret-0123');
+  // Sent without its bot token: the field says so, nothing is kept.
+  await form.getByRole('button', { name: 'Add channel' }).click();
+  await form.getByText('required').waitFor();
+  assert.equal(await form.getByLabel('bot_token *').getAttribute('aria-invalid'), 'true');
+  await form.getByLabel('bot_token *').fill('4242:BOARD');
+  await form.getByRole('button', { name: 'Add channel' }).click();
+  await card.getByText('tg-shop').waitFor();
+  await card.getByText('telegram · added here').waitFor();
+
+  await card.getByRole('button', { name: 'Check tg-shop' }).click();
+  const result = card.getByRole('status', { name: 'Check result' });
+  await result.getByText('A step failed').waitFor();
+  assert.match(await result.textContent(), /@dukaan_help_bot/);
+  assert.match(await result.textContent(), /webhook: Telegram's webhook is not set, not http:\/\/127\.0\.0\.1:\d+\/webhooks\/tg-shop/);
+  await card.getByRole('button', { name: 'Register tg-shop' }).click();
+  await result.getByText('Every step passed').waitFor();
+  assert.match(webhook, /\/webhooks\/tg-shop$/);
+  assert.equal(secretSent, 'shop-secret-0123');
+  await card.getByRole('button', { name: 'Check tg-shop' }).click();
+  await result.getByText('Every step passed').waitFor();
+  await card.screenshot({ path: `${process.env.ARTIFACTS_DIR || 'browser-artifacts'}/board-channels.png` });
+
+  // Live within a second of being added: Telegram's update with the secret it was registered with is stored.
+  const update = JSON.stringify({ update_id: 81, message: { message_id: 81, from: { id: 9001, first_name: 'रवि' },
+                                  chat: { id: 9001, type: 'private' }, date: 1796000000, text: 'मेरा पार्सल कहाँ है?' } });
+  let status = 0;
+  for (let i = 0; i < 50 && status !== 200; i++) {
+    status = (await fetch(`${w.base}/webhooks/tg-shop`, { method: 'POST', body: update,
+      headers: { 'Content-Type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': 'shop-secret-0123' } })).status;
+    if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(status, 200);
+
+  // Changing it never shows a secret: the field is empty, marked as kept.
+  await card.getByRole('button', { name: 'Edit tg-shop' }).click();
+  const edit = card.getByRole('form', { name: 'Change channel' });
+  assert.equal(await edit.getByLabel('bot_token *').inputValue(), '');
+  assert.equal(await edit.getByLabel('bot_token *').getAttribute('placeholder'), 'set; leave empty to keep');
+  assert.ok(!(await card.textContent()).includes('4242:BOARD'));
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+  const audit = board.getByRole('table', { name: 'Audit' });
+  await audit.getByRole('row').filter({ hasText: 'channel.registered' }).filter({ hasText: 'tg-shop' }).waitFor();
+  assert.doesNotMatch(await audit.textContent(), /4242:BOARD|shop-secret-0123/);
+  await board.context().close();
+  botApi.close();
 });

@@ -5,7 +5,7 @@
 // and for the history's scenarios a PostgreSQL cluster on a unix socket.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -89,7 +89,7 @@ function fakeTwilio() {
   return fake;
 }
 
-function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUrl, shopPort }) {
+function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUrl, shopPort, keyFile }) {
   const room = capacity || 50;
   const agents = Object.entries(AGENTS).map(([id, a]) =>
     `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te${id === 'tara' ? ', callback' : ''}], capacity: { chat: ${room}, sms: ${room} } }`).join('\n');
@@ -98,6 +98,7 @@ function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUr
   public_url: http://127.0.0.1:${port}
   threads: 2
   admin_token: ${ADMIN}
+  secrets_key_file: ${keyFile}
 redis:
   url: redis://127.0.0.1:${redisPort}/0
   workspace: browser
@@ -245,7 +246,10 @@ export class World {
     this.shop = `http://localhost:${this.shopServer.address().port}`;
     this.stranger = `http://localhost:${this.strangerServer.address().port}`;
     const file = join(this.dir, 'omniroute.yaml');
-    writeFileSync(file, config({ port: this.port, redisPort: this.redisPort, twilioPort: twilio.server.address().port,
+    // The key sealing secrets of channels added on the board (mode 600, as the daemon requires).
+    const keyFile = join(this.dir, 'secrets.key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+    writeFileSync(file, config({ keyFile, port: this.port, redisPort: this.redisPort, twilioPort: twilio.server.address().port,
                                  offerTimeout: options.offerTimeout, capacity: options.capacity,
                                  historyUrl: this.postgres?.url, shopPort: this.shopServer.address().port }));
     const binary = process.env.OMNIROUTED || join(process.cwd(), 'src', 'omnirouted');

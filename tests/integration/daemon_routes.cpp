@@ -28,7 +28,7 @@ std::vector<DaemonRoute> daemon_routes() {
   ChannelMap channels;
   archive::HistoryStatus history;
   webchat::ChatLimits chat_limits;
-  daemon::Worker worker(config, channels, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, chat_limits,
+  daemon::Worker worker(config, channels, registry, metrics, ingest_metrics, directory, ready, loops, nullptr, throttle, chat_limits,
                         history);
   std::vector<DaemonRoute> out;
   for (const auto& route : worker.router().routes().routes()) {

@@ -23,6 +23,7 @@ constexpr const char* kAdmin = "admin-token-0123456789";
 constexpr const char* kMeena = "meena-admin-token-0123456789";     // admins[meena], role admin
 constexpr const char* kSunil = "sunil-supervisor-token-0123456";   // admins[sunil], role supervisor
 constexpr const char* kAsha = "asha-token-0123456789";
+constexpr const char* kKiran = "kiran-team-lead-token-012345";  // agents[kiran], supervisor: true (a team lead)
 
 using RouteCase = DaemonRoute;
 std::vector<RouteCase> every_route() { return daemon_routes(); }
@@ -58,7 +59,8 @@ class Roles : public ::testing::Test {
         .server("public_url", origin_of(at))
         .api_channel()
         .queue("{ id: general, channels: [api] }")
-        .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }");
+        .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }")
+        .agent(std::string("{ id: kiran, token: ") + kKiran + ", capacity: { chat: 5 }, supervisor: true }");
     return cfg.yaml() + "admins:\n  - { id: meena, name: Meena Iyer, token: " + kMeena + " }\n"
                         "  - { id: sunil, name: Sunil Rao, token: " + kSunil + ", role: supervisor }\n";
   }
@@ -92,6 +94,27 @@ TEST_F(Roles, ASupervisorReadsEverythingAndChangesOnlyAssignmentsNotesAndDeadLet
     ++checked;
   }
   EXPECT_GT(checked, 25);
+}
+
+TEST_F(Roles, ATeamLeadAnswersCustomersAsAnAgentAndHasTheSupervisorsViewOfTheAdminSide) {
+  int checked = 0;
+  for (const auto& r : every_route()) {
+    if (r.role != http::Role::admin || r.pattern == "/v1/events") continue;
+    auto lead = call(kKiran, r);
+    SCOPED_TRACE(r.method + " " + r.pattern + " -> " + std::to_string(lead.status) + " " + lead.body);
+    const bool read = r.method == "GET" && r.pattern != "/v1/contacts/{id}/export" && r.pattern != "/v1/audit";
+    EXPECT_NE(lead.status, 401);
+    if (read || supervisor_change(r)) EXPECT_FALSE(role_forbidden(lead));
+    else EXPECT_TRUE(role_forbidden(lead));
+    ++checked;
+  }
+  EXPECT_GT(checked, 25);
+  // Still an agent: their own conversations and status; the session says they may open the board.
+  EXPECT_EQ(as_bearer(port, kKiran, "GET", "/v1/agents/me/conversations").status, 200);
+  auto session = as_bearer(port, kKiran, "GET", "/v1/session");
+  EXPECT_NE(session.body.find(R"("kind":"agent","supervisor":true)"), std::string::npos) << session.body;
+  EXPECT_NE(as_bearer(port, kAsha, "GET", "/v1/session").body.find(R"("supervisor":false)"), std::string::npos);
+  EXPECT_EQ(as_bearer(port, kAsha, "GET", "/v1/queues").status / 100, 4);
 }
 
 TEST_F(Roles, ANamedAdminMayCallEveryRouteAndAnAgentNoAdminOne) {
@@ -194,7 +217,8 @@ TEST(Audit, EachChangeIsRecordedOnceWithItsAuthorWhicheverDaemonMadeItAndSecrets
     ConfigBuilder cfg(port, redis.url());
     cfg.server("admin_token", kAdmin).server("public_url", origin_of(port)).api_channel()
         .queue("{ id: general, channels: [api] }")
-        .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }");
+        .agent(std::string("{ id: asha, token: ") + kAsha + ", capacity: { chat: 5 } }")
+        .agent(std::string("{ id: kiran, token: ") + kKiran + ", capacity: { chat: 5 }, supervisor: true }");
     return cfg.yaml() + "admins:\n  - { id: meena, name: Meena Iyer, token: " + kMeena + " }\n"
                         "  - { id: sunil, name: Sunil Rao, token: " + kSunil + ", role: supervisor }\n";
   };

@@ -91,7 +91,8 @@ void run_once(const config::Config& cfg, metrics::Registry& registry, ingest::In
   agent_api::AuthThrottle throttle(registry);
   archive::HistoryStatus history;
   webchat::ChatLimits chat_limits;
-  daemon::Worker worker(cfg, channels, registry, im, directory, routing_ready, loops, nullptr, throttle, chat_limits, history);
+  ChannelRegistry kinds;  // the channel here is the test's own; no kind is looked up
+  daemon::Worker worker(cfg, channels, kinds, registry, im, directory, routing_ready, loops, nullptr, throttle, chat_limits, history);
   worker.start();
   worker.start_channels(channels);
   testing::eventually([&] { return p->polls_done >= 2; }, 10'000);
