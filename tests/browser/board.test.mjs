@@ -275,6 +275,7 @@ test('the admin adds a Telegram channel from the form its kind declares, checks 
   await form.getByRole('button', { name: 'Add channel' }).click();
   await form.getByText('required').waitFor();
   assert.equal(await form.getByLabel('bot_token *').getAttribute('aria-invalid'), 'true');
+  await form.screenshot({ path: `${process.env.ARTIFACTS_DIR || 'browser-artifacts'}/board-channel-form.png` });
   await form.getByLabel('bot_token *').fill('4242:BOARD');
   await form.getByRole('button', { name: 'Add channel' }).click();
   await card.getByText('tg-shop').waitFor();
