@@ -163,7 +163,13 @@ asio::awaitable<Response> AdminRoutes::put_channel(const std::string& id, const 
     for (const auto& name : config_.server.secrets ? wanted : std::vector<std::string>{}) {
       const json::value* sealed = config::value_at(before->settings, name);
       if (!sealed || !sealed->is_string() || config::value_at(keys, name)) continue;
-      if (auto plain = config_.server.secrets->open(sealed->as_string())) put_at(keys, name, json::value(json::string(*plain)));
+      auto plain = config_.server.secrets->open(sealed->as_string());
+      if (!plain) {
+        co_return json_error(409, "secrets_key_mismatch",
+                             "the kept '" + name + "' does not open with this daemon's server.secrets_key_file: give it "
+                             "again, or give this daemon the key it was sealed with (previous_secrets_key_file)");
+      }
+      put_at(keys, name, json::value(json::string(*plain)));
     }
   }
   const std::vector<std::string> secrets = config::secret_keys(*kind);

@@ -31,16 +31,17 @@ asio::awaitable<http::Response> AdminRoutes::channels() {
     ids.push_back(c.settings.id);
     listed.push_back({c.settings.kind, std::string(to_string(c.medium)), c.from_api ? "api" : "file", true});
   }
-  // Channels added through the API and disabled are kept, not running: listed so they can be enabled again.
+  // Channels kept through the API that this generation does not run (disabled, added a moment ago, or no longer
+  // fitting the file): listed, so they can be changed, enabled again or removed.
   store::ApiChannels kept(store_.client(), store_.keys());
   auto documents = co_await kept.all();
   if (!documents) co_return unavailable();
   for (const auto& [id, text] : *documents) {
     auto doc = config::parse_api_channel(text);
     const ChannelKind* kind = doc ? registry_.find(doc->kind) : nullptr;
-    if (!kind || doc->enabled || std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+    if (!kind || std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
     ids.push_back(id);
-    listed.push_back({kind->name, std::string(to_string(kind->medium)), "api", false});
+    listed.push_back({kind->name, std::string(to_string(kind->medium)), "api", doc->enabled});
   }
   auto states = co_await overview_.channel_states(ids);
   if (!states) co_return unavailable();

@@ -179,6 +179,21 @@ TEST(ChannelChecks, TwilioAccountNumberAndWebhookAreCheckedAndRegisteredInTwilio
 
   // A channel with nothing to register, an unknown channel.
   EXPECT_EQ(http_request(port, "POST", "/v1/channels/nope/check", admin()).status, 404);
+
+  // The same from the command line: every step, and exit 1 because two channels fail.
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  const std::vector<std::string> env{std::string("OMNIROUTE_ADMIN_TOKEN=") + kAdmin};
+  auto one = run_to_end(omnictl_binary(), {"--url", url, "channels", "check", "sms"}, env);
+  EXPECT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_NE(one.output.find("ok      number: +918040001234 belongs to the account"), std::string::npos) << one.output;
+  auto every = run_to_end(omnictl_binary(), {"--url", url, "channels", "check"}, env);
+  EXPECT_EQ(every.exit_code, 1) << every.output;
+  EXPECT_NE(every.output.find("FAILED  account: Twilio refused account AC0001: Authenticate"), std::string::npos) << every.output;
+  EXPECT_NE(every.output.find("FAILED  number: +919900011122 is not a number of account AC0001"), std::string::npos);
+  auto list = run_to_end(omnictl_binary(), {"--url", url, "channels", "list"}, env);
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.output.find("sms-wrong-token"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("twilio_sms  file"), std::string::npos) << list.output;
 }
 
 // -------------------------------------------------------------------------------------------- Telegram

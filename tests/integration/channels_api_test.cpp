@@ -77,7 +77,7 @@ TEST(ChannelsApi, AChannelAddedOnOneDaemonTakesWebhooksOnBothWithinASecondAndSur
         .queue("{ id: general, channels: [api] }").queue("{ id: vip, channels: [] }");
     return cfg.yaml();
   };
-  DaemonProcess a(config(port_a), port_a);
+  auto a = std::make_unique<DaemonProcess>(config(port_a), port_a);
   auto b = std::make_unique<DaemonProcess>(config(port_b), port_b);
 
   // Refused as the file's reader would refuse them, by field; nothing is kept.
@@ -110,7 +110,7 @@ TEST(ChannelsApi, AChannelAddedOnOneDaemonTakesWebhooksOnBothWithinASecondAndSur
   EXPECT_EQ(http_request(port_b, "POST", "/v1/channels/tg2", admin(), body).status, 409);
   ASSERT_TRUE(eventually([&] { return deliver(port_a, "tg2", kSecretToken, 1) == 200 && deliver(port_b, "tg2", kSecretToken, 2) == 200; },
                          10'000))
-      << a.log();
+      << a->log();
   std::cout << "[ channel live on both daemons after "
             << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - added_at).count()
             << " ms ]\n";
@@ -138,10 +138,45 @@ TEST(ChannelsApi, AChannelAddedOnOneDaemonTakesWebhooksOnBothWithinASecondAndSur
   }, 10'000));
   EXPECT_EQ(deliver(port_a, "tg2", kSecretToken, 4), 200);
 
-  // Kept across a restart.
+  // Rotating the key: the old one named as previous, the new one current, then `omnictl channels reseal`.
+  const std::string new_key = (dir.path() / "secrets-2.key").string();
+  {
+    auto made = run_to_end(omnictl_binary(), {"secrets-key"});
+    ASSERT_EQ(made.exit_code, 0);
+    ASSERT_EQ(made.output.size(), 65u) << made.output;
+    std::ofstream(new_key) << made.output;
+    ::chmod(new_key.c_str(), 0600);
+  }
+  auto rotated = [&](std::uint16_t port) {
+    ConfigBuilder cfg(port, redis.url());
+    cfg.server("admin_token", kAdmin).server("secrets_key_file", new_key).server("previous_secrets_key_file", key)
+        .api_channel().queue("{ id: general, channels: [api] }").queue("{ id: vip, channels: [] }");
+    return cfg.yaml();
+  };
+  const std::string sealed_before = redis.one({"HGET", it_keys().api_channels(), "tg2"});
+  a.reset();
+  a = std::make_unique<DaemonProcess>(rotated(port_a), port_a);
   b.reset();
-  b = std::make_unique<DaemonProcess>(config(port_b), port_b);
-  EXPECT_TRUE(eventually([&] { return deliver(port_b, "tg2", kSecretToken, 5) == 200; }, 10'000));
+  b = std::make_unique<DaemonProcess>(rotated(port_b), port_b);
+  auto reseal = run_to_end(omnictl_binary(), {"--url", "http://127.0.0.1:" + std::to_string(port_b), "channels", "reseal"},
+                           {std::string("OMNIROUTE_ADMIN_TOKEN=") + kAdmin});
+  EXPECT_EQ(reseal.exit_code, 0) << reseal.output;
+  EXPECT_NE(reseal.output.find("1 channel(s) resealed"), std::string::npos) << reseal.output;
+  EXPECT_NE(redis.one({"HGET", it_keys().api_channels(), "tg2"}), sealed_before);
+  EXPECT_TRUE(eventually([&] { return deliver(port_b, "tg2", kSecretToken, 40) == 200; }, 10'000));
+
+  // Kept across a restart (now with the new key alone); a daemon without the key a secret was sealed with
+  // cannot carry it over, and says so.
+  EXPECT_TRUE(eventually([&] { return deliver(port_a, "tg2", kSecretToken, 41) == 200; }, 10'000));
+  b.reset();
+  const std::string only_new = [&] {
+    ConfigBuilder cfg(port_b, redis.url());
+    cfg.server("admin_token", kAdmin).server("secrets_key_file", new_key)
+        .api_channel().queue("{ id: general, channels: [api] }").queue("{ id: vip, channels: [] }");
+    return cfg.yaml();
+  }();
+  b = std::make_unique<DaemonProcess>(only_new, port_b);
+  EXPECT_TRUE(eventually([&] { return deliver(port_b, "tg2", kSecretToken, 5) == 200; }, 10'000)) << b->log();
 
   // Disabled: gone from both, still listed; enabled again; removed.
   ASSERT_EQ(http_request(port_a, "PUT", "/v1/channels/tg2", admin(), R"({"kind":"telegram","queue":"vip","enabled":false})").status, 200);
@@ -163,7 +198,7 @@ TEST(ChannelsApi, AChannelAddedOnOneDaemonTakesWebhooksOnBothWithinASecondAndSur
   const json::value entries = json::parse(audit.body);
   for (const auto& e : entries.at("entries").as_array()) actions.emplace_back(e.at("action").as_string());
   EXPECT_EQ(actions, (std::vector<std::string>{"channel.removed", "channel.updated", "channel.updated", "channel.updated",
-                                               "channel.created"}))
+                                               "channel.updated", "channel.created"}))
       << audit.body;
   EXPECT_EQ(audit.body.find("plain"), std::string::npos);
 }
