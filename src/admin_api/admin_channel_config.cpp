@@ -73,6 +73,23 @@ Response field_errors(const std::vector<config::FieldProblem>& problems) {
 
 }  // namespace
 
+std::optional<Response> AdminRoutes::kept_secrets_into(json::object& keys, const ChannelKind& kind,
+                                                      const json::object& kept) const {
+  if (!config_.server.secrets) return std::nullopt;
+  for (const auto& name : config::secret_keys(kind)) {
+    const json::value* sealed = config::value_at(kept, name);
+    if (!sealed || !sealed->is_string() || config::value_at(keys, name)) continue;
+    auto plain = config_.server.secrets->open(sealed->as_string());
+    if (!plain) {
+      return json_error(409, "secrets_key_mismatch",
+                        "the kept '" + name + "' does not open with this daemon's server.secrets_key_file: give it "
+                        "again, or give this daemon the key it was sealed with (previous_secrets_key_file)");
+    }
+    put_at(keys, name, json::value(json::string(*plain)));
+  }
+  return std::nullopt;
+}
+
 asio::awaitable<Response> AdminRoutes::channel_kinds() {
   json::array kinds;
   for (const auto& name : registry_.names()) {
@@ -159,18 +176,7 @@ asio::awaitable<Response> AdminRoutes::put_channel(const std::string& id, const 
     if (!text) co_return unavailable();
     auto before = config::parse_api_channel(*text);
     if (!before) co_return json_error(404, "not_found", "no channel '" + id + "' (POST adds one)");
-    const std::vector<std::string> wanted = config::secret_keys(*kind);
-    for (const auto& name : config_.server.secrets ? wanted : std::vector<std::string>{}) {
-      const json::value* sealed = config::value_at(before->settings, name);
-      if (!sealed || !sealed->is_string() || config::value_at(keys, name)) continue;
-      auto plain = config_.server.secrets->open(sealed->as_string());
-      if (!plain) {
-        co_return json_error(409, "secrets_key_mismatch",
-                             "the kept '" + name + "' does not open with this daemon's server.secrets_key_file: give it "
-                             "again, or give this daemon the key it was sealed with (previous_secrets_key_file)");
-      }
-      put_at(keys, name, json::value(json::string(*plain)));
-    }
+    if (auto problem = kept_secrets_into(keys, *kind, before->settings)) co_return std::move(*problem);
   }
   const std::vector<std::string> secrets = config::secret_keys(*kind);
   const bool has_secret =

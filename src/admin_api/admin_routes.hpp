@@ -5,6 +5,7 @@
 // attributes (tier, …) that routing rules match on, and the SLA watch list. docs/api.md describes it.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json.hpp>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -54,6 +55,10 @@ class AdminRoutes {
   boost::asio::awaitable<http::Response> channel(const std::string& id);
   boost::asio::awaitable<http::Response> put_channel(const std::string& id, const http::Request& request, bool create);
   boost::asio::awaitable<http::Response> delete_channel(const std::string& id);
+  /// Puts into `keys` each of the kind's secrets it leaves out, opened from the `kept` settings; a 409 when one
+  /// does not open with this daemon's key.
+  std::optional<http::Response> kept_secrets_into(boost::json::object& keys, const ChannelKind& kind,
+                                                  const boost::json::object& kept) const;
   /// The configuration file's channel `id`, or nullptr (channels added through the API are not).
   const config::ChannelConfig* file_channel(const std::string& id) const;
   /// GET /v1/outbox/dead?limit=: dead-lettered replies, newest first; POST …/<id>/retry queues one again.

@@ -144,13 +144,28 @@ std::string serialize(const ApiChannelDocument& d) {
   return json::serialize(json::object{{"kind", d.kind}, {"queue", d.queue}, {"enabled", d.enabled}, {"settings", d.settings}});
 }
 
+namespace {
+/// A kept document's settings with its secrets opened by `base`'s key; else why they cannot be.
+Expected<json::object, std::string> opened_settings(const ApiChannelDocument& doc, const ChannelKind& kind, const Config& base) {
+  const std::vector<std::string> secrets = secret_keys(kind);
+  const bool any = std::any_of(secrets.begin(), secrets.end(), [&](const std::string& k) { return value_at(doc.settings, k) != nullptr; });
+  if (!any) return doc.settings;
+  if (!base.server.secrets) return unexpected(std::string("its secrets are sealed but server.secrets_key_file is not set"));
+  auto opened = secrets_sealed(doc.settings, kind, *base.server.secrets, false);
+  if (!opened) return unexpected(std::string("its secrets do not open with server.secrets_key_file's key (was the key changed?)"));
+  return std::move(*opened);
+}
+}  // namespace
+
 Config with_api_channels(Config file, const std::map<std::string, std::string>& documents, const std::string& version,
                          const ChannelRegistry& registry, std::vector<std::string>* skipped) {
   file.api_channels_version = version;
   const Config base = file;
-  for (const auto& [id, text] : documents) {
+  for (const auto& entry : documents) {
+    const std::string& id = entry.first;
+    const std::string& text = entry.second;
     auto say = [&](const std::string& why) {
-      if (skipped) skipped->push_back(id + ": " + why);
+      if (skipped) skipped->push_back(std::string(id).append(": ").append(why));
     };
     auto doc = parse_api_channel(text);
     const ChannelKind* kind = doc ? registry.find(doc->kind) : nullptr;
@@ -163,22 +178,12 @@ Config with_api_channels(Config file, const std::map<std::string, std::string>& 
       say("the configuration file defines a channel with this id");
       continue;
     }
-    json::object keys = doc->settings;
-    if (const std::vector<std::string> secrets = secret_keys(*kind); !secrets.empty()) {
-      bool any = std::any_of(secrets.begin(), secrets.end(), [&](const std::string& k) { return value_at(keys, k) != nullptr; });
-      if (any && !base.server.secrets) {
-        say("its secrets are sealed but server.secrets_key_file is not set");
-        continue;
-      }
-      if (any) {
-        auto opened = secrets_sealed(std::move(keys), *kind, *base.server.secrets, false);
-        if (!opened) {
-          say("its secrets do not open with server.secrets_key_file's key (was the key changed?)");
-          continue;
-        }
-        keys = std::move(*opened);
-      }
+    auto opened = opened_settings(*doc, *kind, base);
+    if (!opened) {
+      say(opened.error());
+      continue;
     }
+    json::object keys = std::move(*opened);
     keys["kind"] = doc->kind;
     auto channel = read_api_channel(id, keys, base, registry);
     if (!channel) {

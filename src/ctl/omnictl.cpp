@@ -233,6 +233,8 @@ bool steps_of(const Target& t, const std::string& id, const std::string& what, b
   return v.at("ok").as_bool();
 }
 
+int reseal(const Target& t, const json::value& list);
+
 /// `omnictl channels list|check [id]|register id|reseal`.
 int channels_command(const Target& t, const Options& o) {
   const std::string sub = o.args.empty() ? "list" : o.args[0];
@@ -253,9 +255,15 @@ int channels_command(const Target& t, const Options& o) {
     }
     return all ? 0 : 1;
   }
-  if (sub == "reseal") {
-    // Each channel added through the API PUT back as it is: its secrets (left out) are opened with either key and
-    // sealed with the current one.
+  if (sub == "reseal") return reseal(t, list);
+  std::cerr << kUsage;
+  return 64;
+}
+
+/// Each channel added through the API PUT back as it is: its secrets (left out) are opened with either key and
+/// sealed with the current one.
+int reseal(const Target& t, const json::value& list) {
+  {
     int done = 0, failed = 0;
     for (const auto& c : list.at("channels").as_array()) {
       if (c.at("source") != "api") continue;
@@ -284,8 +292,6 @@ int channels_command(const Target& t, const Options& o) {
     std::cout << done << " channel(s) resealed" << (failed ? ", " + std::to_string(failed) + " failed" : "") << "\n";
     return failed ? 1 : 0;
   }
-  std::cerr << kUsage;
-  return 64;
 }
 
 /// Runs one command against the daemon; 64 for a command nobody knows.
