@@ -449,6 +449,62 @@ TEST(ChannelChecks, WhatsAppTokenNumberAndSubscriptionsAreCheckedAndRegisteredWi
       << narrowed.detail("webhook");
 }
 
+TEST(ChannelChecks, AMessengerPageThatDoesNotAnswerToItsTokenAndAPageWithoutTheAppAreSaid) {
+  RedisServer redis;
+  FakeProvider graph;
+  bool subscribed = false;
+  std::mutex mu;
+  graph.respond_with([&](const ReceivedRequest& r) -> ScriptedAnswer {
+    const std::string path = r.target.substr(0, r.target.find('?'));
+    auto auth = r.headers.find("authorization");
+    const std::string bearer = auth == r.headers.end() ? "" : auth->second.substr(7);
+    std::lock_guard lock(mu);
+    if (path == "/debug_token") {
+      return {200, R"({"data":{"app_id":"4242","type":"PAGE","is_valid":true,"expires_at":0,"profile_id":"PAGE9"}})"};
+    }
+    if (path == "/PAGE9" && bearer == "EAAP-page") return {200, R"({"name":"किराना स्टोर्स","id":"PAGE9"})"};
+    if (path == "/PAGE8") {
+      return {400, R"({"error":{"message":"(#100) Object with ID 'PAGE8' does not exist, cannot be loaded due to missing permissions, or does not support this operation","type":"GraphMethodException","code":100}})"};
+    }
+    if (path == "/4242/subscriptions") {
+      return {200, R"({"data":[{"object":"page","callback_url":"https://support.example.in/webhooks/fb","active":true,)"
+                   R"("fields":[{"name":"messages","version":"v19.0"},{"name":"message_deliveries","version":"v19.0"}]}]})"};
+    }
+    if (path == "/PAGE9/subscribed_apps") {
+      if (r.method == "POST") {
+        subscribed = field(r.body, "subscribed_fields") == "messages,message_deliveries";
+        return {200, R"({"success":true})"};
+      }
+      return {200, subscribed ? R"({"data":[{"id":"4242","name":"Kirana app","subscribed_fields":["messages","message_deliveries"]}]})"
+                              : R"({"data":[]})"};
+    }
+    return {400, R"({"error":{"message":"Unsupported request","code":100}})"};
+  });
+  std::uint16_t port = free_port();
+  const std::string common = "app_secret: app-secret-4242, verify_token: fb-verify, api_base: \"" + graph.url() + "\"";
+  ConfigBuilder cfg(port, redis.url());
+  cfg.server("admin_token", kAdmin).server("public_url", kPublic)
+      .channel("{ id: fb, kind: messenger, page_access_token: EAAP-page, page_id: PAGE9, " + common + " }")
+      .channel("{ id: fb-other, kind: messenger, page_access_token: EAAP-page, page_id: PAGE8, " + common + " }")
+      .queue("{ id: general, channels: [fb, fb-other] }");
+  DaemonProcess daemon(cfg.yaml(), port);
+
+  Steps other = call(port, "fb-other", "check");
+  EXPECT_TRUE(other.passed("token"));
+  EXPECT_FALSE(other.passed("page"));
+  EXPECT_NE(other.detail("page").find("Object with ID 'PAGE8' does not exist"), std::string::npos) << other.body;
+
+  Steps fb = call(port, "fb", "check");
+  EXPECT_TRUE(fb.passed("page")) << fb.body;
+  EXPECT_NE(fb.detail("page").find("किराना स्टोर्स"), std::string::npos);
+  EXPECT_TRUE(fb.passed("webhook")) << fb.detail("webhook");
+  EXPECT_FALSE(fb.passed("subscribed app"));
+  EXPECT_NE(fb.detail("subscribed app").find("page PAGE9 has not subscribed app 4242"), std::string::npos);
+  // Registering subscribes the page to the fields the channel reads (the app's subscription is set again too).
+  ASSERT_EQ(call(port, "fb", "register").status, 200);
+  EXPECT_TRUE(call(port, "fb", "check").ok);
+}
+
 // ------------------------------------------------------------------------------------ e-mail and webhook
 
 TEST(ChannelChecks, EmailLoginMailboxAndSmtpAuthAreCheckedWithoutChangingAnything) {
