@@ -11,6 +11,7 @@
 #include "daemon/daemon.hpp"
 #include "omniroute/log.hpp"
 #include "store/history/migrations.hpp"
+#include "store/api_channels.hpp"
 #include "store/redis_client.hpp"
 
 namespace omniroute::embedded {
@@ -120,8 +121,15 @@ int main(int argc, char** argv) {
     omniroute::log::error("cannot start: redis: " + *refusal);
     return 1;
   }
+  // The channels added through the API are served from the first request, not a moment after start-up. Redis
+  // unreachable now delays the start by at most a second: the running daemon's watcher reads them later.
+  std::optional<std::pair<std::string, std::map<std::string, std::string>>> kept;
+  const auto wait = std::min<std::chrono::milliseconds>(config.redis.connect_timeout, std::chrono::seconds(1));
+  if (auto read = omniroute::store::kept_channels_at_start(config.redis, wait)) {
+    kept.emplace(std::move(read->version), std::move(read->documents));
+  }
   try {
-    return omniroute::daemon::run(std::move(config), registry, reload);
+    return omniroute::daemon::run(std::move(config), registry, reload, std::move(kept));
   } catch (const std::exception& e) {
     omniroute::log::error(std::string("cannot start: ") + e.what());
     return 1;

@@ -42,13 +42,16 @@ tcp::endpoint listen_endpoint(asio::io_context& ctx, const config::ListenAddress
 /// loops answer SIGHUP (reload), SIGTERM/SIGINT (stop) and systemd's watchdog.
 class Supervisor {
  public:
-  Supervisor(asio::io_context& control, const ChannelRegistry& registry, Reload reload, config::Config initial)
+  Supervisor(asio::io_context& control, const ChannelRegistry& registry, Reload reload, config::Config initial,
+             std::optional<std::pair<std::string, std::map<std::string, std::string>>> kept)
       : control_(control),
         registry_(registry),
         reload_(std::move(reload)),
         listen_(initial.server.listen),
         file_config_(initial),
-        current_(start_generation(std::move(initial), registry_, metrics_, api_watch())),
+        api_documents_(kept ? kept->second : std::map<std::string, std::string>{}),
+        api_version_(kept ? kept->first : std::string()),
+        current_(start_generation(with_kept(std::move(initial), kept.has_value()), registry_, metrics_, api_watch())),
         listener_(control, listen_endpoint(control, listen_), current_->lanes(), current_->limits()) {}
 
   ~Supervisor() {
@@ -92,6 +95,15 @@ class Supervisor {
       hup_pending_ = true;
       wake_.cancel();
     }
+  }
+
+  /// The file's configuration with the channels kept through the API read before starting (when they were).
+  config::Config with_kept(config::Config file, bool read) {
+    if (!read) return file;
+    std::vector<std::string> skipped;
+    config::Config merged = config::with_api_channels(std::move(file), api_documents_, api_version_, registry_, &skipped);
+    for (const auto& s : skipped) log::error("a channel added through the API is not loaded: " + s);
+    return merged;
   }
 
   /// Channels kept through the API changed (a watcher on the running generation's first loop saw it).
@@ -248,12 +260,13 @@ class Supervisor {
 
 }  // namespace
 
-int run(config::Config initial, const ChannelRegistry& registry, Reload reload) {
+int run(config::Config initial, const ChannelRegistry& registry, Reload reload,
+        std::optional<std::pair<std::string, std::map<std::string, std::string>>> kept) {
   ::signal(SIGPIPE, SIG_IGN);
   asio::io_context control{1};
   bool forced = false;
   {
-    Supervisor supervisor(control, registry, std::move(reload), std::move(initial));
+    Supervisor supervisor(control, registry, std::move(reload), std::move(initial), std::move(kept));
     supervisor.start();
     control.run();
     forced = supervisor.join();

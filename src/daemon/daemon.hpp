@@ -4,6 +4,9 @@
 // SIGTERM/SIGINT.
 
 #include <functional>
+#include <map>
+#include <string>
+#include <utility>
 #include <optional>
 
 #include "config/config.hpp"
@@ -17,6 +20,8 @@ using Reload = std::function<std::optional<config::Config>()>;
 /// Runs until SIGTERM or SIGINT; returns the process exit code. Throws on start-up failure.
 /// On SIGHUP, `reload` gives the new configuration: new loops start with it and take the
 /// listening socket (kept open: nothing is refused) while the old ones drain.
-int run(config::Config config, const ChannelRegistry& registry, Reload reload);
+/// `kept`: the channels kept through the API as read before starting (nullopt: not read; the watcher will).
+int run(config::Config config, const ChannelRegistry& registry, Reload reload,
+        std::optional<std::pair<std::string, std::map<std::string, std::string>>> kept = std::nullopt);
 
 }  // namespace omniroute::daemon

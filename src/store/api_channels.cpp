@@ -1,5 +1,11 @@
 #include "store/api_channels.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "store/scripts.hpp"
 #include "store/store_calls.hpp"
 
@@ -43,6 +49,36 @@ asio::awaitable<StoreResult<ChannelChange>> ApiChannels::change(const std::strin
   if (r->status == ApiChannelChangeResult::Status::exists) co_return ChannelChange::exists;
   if (r->status == ApiChannelChangeResult::Status::not_found) co_return ChannelChange::not_found;
   co_return ChannelChange::done;
+}
+
+std::optional<KeptChannels> kept_channels_at_start(const config::RedisConfig& config, std::chrono::milliseconds max) {
+  asio::io_context ctx;
+  auto client = std::make_shared<RedisClient>(ctx.get_executor(), config);
+  client->quiet();
+  client->start();
+  const Keys keys(config.workspace);
+  std::optional<KeptChannels> out;
+  bool done = false;
+  asio::co_spawn(
+      ctx,
+      [&]() -> asio::awaitable<void> {
+        if (co_await client->async_wait_connected(max, asio::use_awaitable)) {
+          ApiChannels kept(*client, keys);
+          auto version = co_await kept.version();
+          if (version) {
+            auto documents = co_await kept.all();
+            if (documents) out = KeptChannels{*version, std::move(*documents)};
+          }
+        }
+        done = true;
+      },
+      asio::detached);
+  const auto deadline = std::chrono::steady_clock::now() + max + std::chrono::seconds(1);
+  while (!done && std::chrono::steady_clock::now() < deadline) ctx.run_for(std::chrono::milliseconds(10));
+  // Stopped from inside the loop (see RedisClient::refusal_at_start).
+  asio::post(ctx, [client] { client->stop(); });
+  ctx.run_for(std::chrono::milliseconds(50));
+  return done ? out : std::nullopt;
 }
 
 }  // namespace omniroute::store

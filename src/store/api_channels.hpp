@@ -4,7 +4,9 @@
 // (or:{ws}:api_channels_version): a change is one script, so a daemon that sees the new version reads it.
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "store/keys.hpp"
@@ -14,6 +16,16 @@
 namespace omniroute::store {
 
 enum class ChannelChange { done, exists, not_found };
+
+/// The version and documents of the channels kept through the API.
+struct KeptChannels {
+  std::string version;
+  std::map<std::string, std::string> documents;
+};
+
+/// Reads them once, before the daemon starts serving, on a loop of its own; nullopt when Redis does not answer
+/// within `max` (the running daemon's watcher reads them once it does).
+std::optional<KeptChannels> kept_channels_at_start(const config::RedisConfig& config, std::chrono::milliseconds max);
 
 class ApiChannels {
  public:

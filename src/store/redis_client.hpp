@@ -101,6 +101,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   /// retrying (a certificate or password refused); nothing when connected or merely unreachable
   /// within `max`. For start-up, which must fail loudly on such causes.
   static std::optional<std::string> refusal_at_start(const config::RedisConfig& config, std::chrono::milliseconds max);
+  /// Logs nothing of its own (a start-up read that reports for itself).
+  void quiet() { quiet_ = true; }
 
  private:
   enum class State { idle, connecting, ready, moving, stopped };
