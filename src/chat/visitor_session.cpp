@@ -173,7 +173,7 @@ asio::awaitable<void> VisitorSession::run(http::Request request) {
   close();
   if (!present_as_.empty()) {
     store::ChatVisitors visitors(server_.store().client(), server_.store().keys());
-    co_await visitors.gone(channel_.settings->id, present_as_, socket_id_);
+    co_await visitors.gone(channel_.settings->id, present_as_, socket_id_, now_ms());
   }
 }
 

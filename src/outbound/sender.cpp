@@ -141,8 +141,12 @@ asio::awaitable<void> Sender::email_if_away(const Entry& entry, const Channel& c
   if (!view || !*view) co_return;
   const ContactSummary& contact = (*view)->contact;
   store::ChatVisitors visitors(store_.client(), store_.keys());
-  auto online = co_await visitors.online(chat.id(), contact.id, now_ms());
-  if (!online || *online) co_return;  // they are reading it (or Redis cannot say: no mail rather than a doubt)
+  // A socket of theirs open at any moment since the reply was queued showed it to them (live, or in the history a
+  // socket is welcomed with): judged from then, not from when this sender got to it.
+  const std::string_view queued = std::string_view(entry.entry).substr(0, entry.entry.find('-'));
+  const std::int64_t queued_ms = queued.empty() ? now_ms() : epoch_ms(queued);
+  auto seen = co_await visitors.seen_since(chat.id(), contact.id, queued_ms);
+  if (!seen || *seen) co_return;  // they saw it (or Redis cannot say: no mail rather than a doubt)
   // A verified address (their e-mail handle) first, else the one they typed beside their first message.
   std::string address;
   for (const auto& h : contact.handles) {

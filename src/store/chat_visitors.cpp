@@ -12,6 +12,10 @@ asio::awaitable<StoreResult<Done>> ChatVisitors::present(const std::string& chan
   std::vector<std::string> add{"ZADD", key, std::to_string(expires_ms), socket};
   auto r = co_await detail::command(client_, std::move(add));
   if (!r) co_return unexpected(r.error());
+  // Sockets closed over ten minutes ago answer no question any more.
+  std::vector<std::string> trim{"ZREMRANGEBYSCORE", key, "-inf", "(" + std::to_string(expires_ms - 11 * 60'000)};
+  r = co_await detail::command(client_, std::move(trim));
+  if (!r) co_return unexpected(r.error());
   // The set lapses a minute after its last socket's last refresh: a daemon killed with sockets open leaves nothing.
   std::vector<std::string> expire{"PEXPIREAT", key, std::to_string(expires_ms + 60'000)};
   r = co_await detail::command(client_, std::move(expire));
@@ -20,16 +24,17 @@ asio::awaitable<StoreResult<Done>> ChatVisitors::present(const std::string& chan
 }
 
 asio::awaitable<StoreResult<Done>> ChatVisitors::gone(const std::string& channel, const std::string& contact,
-                                                      const std::string& socket) {
-  std::vector<std::string> rem{"ZREM", keys_.chat_sockets(channel, contact), socket};
-  auto r = co_await detail::command(client_, std::move(rem));
+                                                      const std::string& socket, std::int64_t now_ms) {
+  // XX: only a socket that was recorded open; its score becomes the time it closed.
+  std::vector<std::string> closed{"ZADD", keys_.chat_sockets(channel, contact), "XX", std::to_string(now_ms), socket};
+  auto r = co_await detail::command(client_, std::move(closed));
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }
 
-asio::awaitable<StoreResult<bool>> ChatVisitors::online(const std::string& channel, const std::string& contact,
-                                                        std::int64_t now_ms) {
-  std::vector<std::string> count{"ZCOUNT", keys_.chat_sockets(channel, contact), "(" + std::to_string(now_ms), "+inf"};
+asio::awaitable<StoreResult<bool>> ChatVisitors::seen_since(const std::string& channel, const std::string& contact,
+                                                            std::int64_t since_ms) {
+  std::vector<std::string> count{"ZCOUNT", keys_.chat_sockets(channel, contact), std::to_string(since_ms), "+inf"};
   auto r = co_await detail::command(client_, std::move(count));
   if (!r) co_return unexpected(r.error());
   co_return r->integer > 0;

@@ -20,12 +20,13 @@ class ChatVisitors {
   /// `socket` of `contact` on `channel` is open until `expires_ms` (refreshed while it is; the key lapses with it).
   boost::asio::awaitable<StoreResult<Done>> present(const std::string& channel, const std::string& contact,
                                                     const std::string& socket, std::int64_t expires_ms);
-  /// The socket closed.
+  /// The socket closed at `now_ms`: kept, scored by when, so a later question "was it open at T?" has its answer.
   boost::asio::awaitable<StoreResult<Done>> gone(const std::string& channel, const std::string& contact,
-                                                 const std::string& socket);
-  /// Whether `contact` has a socket open on `channel` at `now_ms`.
-  boost::asio::awaitable<StoreResult<bool>> online(const std::string& channel, const std::string& contact,
-                                                   std::int64_t now_ms);
+                                                 const std::string& socket, std::int64_t now_ms);
+  /// Whether a socket of `contact` on `channel` was open at some moment since `since_ms` (still open, or closed
+  /// after it): a reply queued then was shown to them, live or in the history a new socket is welcomed with.
+  boost::asio::awaitable<StoreResult<bool>> seen_since(const std::string& channel, const std::string& contact,
+                                                       std::int64_t since_ms);
 
  private:
   RedisClient& client_;
