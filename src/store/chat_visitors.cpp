@@ -13,7 +13,7 @@ asio::awaitable<StoreResult<Done>> ChatVisitors::present(const std::string& chan
   auto r = co_await detail::command(client_, std::move(add));
   if (!r) co_return unexpected(r.error());
   // Sockets closed over ten minutes ago answer no question any more.
-  std::vector<std::string> trim{"ZREMRANGEBYSCORE", key, "-inf", "(" + std::to_string(expires_ms - 11 * 60'000)};
+  std::vector<std::string> trim{"ZREMRANGEBYSCORE", key, "-inf", "(" + std::to_string(expires_ms - 11LL * 60'000)};
   r = co_await detail::command(client_, std::move(trim));
   if (!r) co_return unexpected(r.error());
   // The set lapses a minute after its last socket's last refresh: a daemon killed with sockets open leaves nothing.
