@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <openssl/crypto.h>
 
+#include "omniroute/clock.hpp"
+#include "store/conversation_store.hpp"
 #include "store/scripts.hpp"
 #include "store/store_calls.hpp"
 
@@ -65,9 +67,7 @@ asio::awaitable<StoreResult<std::optional<AdminAccountRecord>>> AdminAccounts::c
                                                                                       const std::string& name,
                                                                                       const std::string& role,
                                                                                       const std::string& token_sha256) {
-  AdminAccountChangeCall call;
-  call.accounts = keys_.admin_accounts();
-  call.id = id;
+  AdminAccountChangeCall call = change_call(id);
   call.name = name;
   call.role = role;
   call.token_sha256 = token_sha256;
@@ -78,10 +78,22 @@ asio::awaitable<StoreResult<std::optional<AdminAccountRecord>>> AdminAccounts::c
 }
 
 asio::awaitable<StoreResult<bool>> AdminAccounts::remove(const std::string& id) {
-  std::vector<std::string> del{"HDEL", keys_.admin_accounts(), id};
-  auto r = co_await detail::command(client_, std::move(del));
+  AdminAccountChangeCall call = change_call(id);
+  call.remove = "1";
+  auto r = co_await detail::run_declared<AdminAccountChangeResult>(client_, admin_account_change_script(), call);
   if (!r) co_return unexpected(r.error());
-  co_return r->integer == 1;
+  co_return r->status != AdminAccountChangeResult::Status::not_found;
+}
+
+AdminAccountChangeCall AdminAccounts::change_call(const std::string& id) const {
+  AdminAccountChangeCall call;
+  call.accounts = keys_.admin_accounts();
+  call.events = keys_.events();
+  call.id = id;
+  call.remove = "0";
+  call.events_max = std::to_string(kEventsMaxLength);
+  call.now = std::to_string(now_ms());
+  return call;
 }
 
 }  // namespace omniroute::store

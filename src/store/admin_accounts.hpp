@@ -11,6 +11,7 @@
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 #include "store/result.hpp"
+#include "store/scripts.hpp"
 
 namespace omniroute::store {
 
@@ -36,6 +37,9 @@ class AdminAccounts {
   boost::asio::awaitable<StoreResult<bool>> remove(const std::string& id);
 
  private:
+  /// The change script's call for account `id` (its keys, the events stream's bound, the time).
+  AdminAccountChangeCall change_call(const std::string& id) const;
+
   RedisClient& client_;
   const Keys& keys_;
 };

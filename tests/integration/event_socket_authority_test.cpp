@@ -122,6 +122,30 @@ TEST_F(EventSocketAuthority, RotatingATokenClosesSocketsOpenedWithTheOldOne) {
       << "state " << field(conv, "state") << " agent " << field(conv, "agent") << "\n" << daemon->log();
 }
 
+TEST_F(EventSocketAuthority, AnApiAdminsBoardSocketClosesAtOnceWhenTheirTokenIsRotatedOrTheyAreRemoved) {
+  auto added = as(kAdmin, "POST", "/v1/admins", R"({"id":"priya","role":"supervisor"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string token(json::parse(added.body).at("token").as_string());
+  auto added2 = as(kAdmin, "POST", "/v1/admins", R"({"id":"dev","role":"admin"})");
+  ASSERT_EQ(added2.status, 201) << added2.body;
+  const std::string token2(json::parse(added2.body).at("token").as_string());
+  WsClient rotated(port, "/v1/events", token);
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  WsClient removed(port, "/v1/events", token2);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  ASSERT_EQ(as(kAdmin, "POST", "/v1/admins/priya/token").status, 200);
+  ASSERT_EQ(as(kAdmin, "DELETE", "/v1/admins/dev").status, 204);
+  // Closed by the credential.changed event, not the periodic re-check (15 s): reading stops after 4 s of silence,
+  // so a socket still open then has no close code.
+  ASSERT_EQ(post_message(port, "m-adm-1", "cust-admins", "after the change").status, 200);
+  while (rotated.next(4000)) {
+  }
+  while (removed.next(4000)) {
+  }
+  EXPECT_EQ(rotated.close_code(), 1008);
+  EXPECT_EQ(removed.close_code(), 1008);
+}
+
 TEST_F(EventSocketAuthority, ASecondDaemonsSocketsAreClosedBySignOutOnTheFirst) {
   std::uint16_t other_port = free_port();
   DaemonProcess other(base().server("listen", "127.0.0.1:" + std::to_string(other_port))
