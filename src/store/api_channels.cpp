@@ -1,11 +1,11 @@
 #include "store/api_channels.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "omniroute/spawn.hpp"
 #include "store/scripts.hpp"
 #include "store/store_calls.hpp"
 
@@ -72,7 +72,7 @@ std::optional<KeptChannels> kept_channels_at_start(const config::RedisConfig& co
         }
         done = true;
       },
-      asio::detached);
+      logged("channels: reading those kept through the API at start"));
   const auto deadline = std::chrono::steady_clock::now() + max + std::chrono::seconds(1);
   while (!done && std::chrono::steady_clock::now() < deadline) ctx.run_for(std::chrono::milliseconds(10));
   // Stopped from inside the loop (see RedisClient::refusal_at_start).
