@@ -39,19 +39,6 @@ std::string_view type_name(FieldType t) {
   return "text";
 }
 
-/// Puts `value` at a dotted key ("imap.url") of `out`, making the blocks on the way.
-void put_at(json::object& out, const std::string& dotted, json::value value) {
-  json::object* at = &out;
-  size_t start = 0;
-  for (size_t dot = dotted.find('.'); dot != std::string::npos; dot = dotted.find('.', start)) {
-    json::value& next = (*at)[dotted.substr(start, dot - start)];
-    if (!next.is_object()) next = json::object{};
-    at = &next.as_object();
-    start = dot + 1;
-  }
-  (*at)[dotted.substr(start)] = std::move(value);
-}
-
 /// The settings as an admin may read them: every secret "set" (or null when unset).
 json::object readable(const ChannelKind& kind, const json::object& settings) {
   json::object out = settings;
@@ -85,7 +72,7 @@ std::optional<Response> AdminRoutes::kept_secrets_into(json::object& keys, const
                         "the kept '" + name + "' does not open with this daemon's server.secrets_key_file: give it "
                         "again, or give this daemon the key it was sealed with (previous_secrets_key_file)");
     }
-    put_at(keys, name, json::value(json::string(*plain)));
+    config::put_at(keys, name, json::value(json::string(*plain)));
   }
   return std::nullopt;
 }
@@ -120,7 +107,19 @@ asio::awaitable<Response> AdminRoutes::channel(const std::string& id) {
   if (const config::ChannelConfig* c = file_channel(id)) {
     json::object settings;
     const ChannelKind* kind = registry_.find(c->settings.kind);
-    for (const auto& [key, value] : c->settings.values) put_at(settings, key, json::value(json::string(value)));
+    for (const auto& [key, value] : c->settings.values) {
+      // A list (allowed_origins) as the array it was written as, not the lines it is kept as.
+      const bool list = kind && std::any_of(kind->fields.begin(), kind->fields.end(), [&](const FieldSpec& f) {
+                          return f.name == key && f.type == FieldType::list;
+                        });
+      if (!list) {
+        config::put_at(settings, key, json::value(json::string(value)));
+        continue;
+      }
+      json::array items;
+      for (const auto& item : c->settings.list(key)) items.push_back(json::value(json::string(item)));
+      config::put_at(settings, key, std::move(items));
+    }
     const config::QueueConfig* queue = config_.default_queue(id);
     co_return json_response(200, json::serialize(json::object{
                                      {"id", id}, {"kind", c->settings.kind}, {"source", "file"}, {"enabled", true},

@@ -107,6 +107,18 @@ json::value* value_at(json::object& keys, const std::string& dotted) {
   }
 }
 
+void put_at(json::object& keys, const std::string& dotted, json::value value) {
+  json::object* at = &keys;
+  size_t start = 0;
+  for (size_t dot = dotted.find('.'); dot != std::string::npos; dot = dotted.find('.', start)) {
+    json::value& next = (*at)[dotted.substr(start, dot - start)];
+    if (!next.is_object()) next = json::object{};
+    at = &next.as_object();
+    start = dot + 1;
+  }
+  (*at)[dotted.substr(start)] = std::move(value);
+}
+
 const json::value* value_at(const json::object& keys, const std::string& dotted) {
   return value_at(const_cast<json::object&>(keys), dotted);
 }

@@ -29,6 +29,8 @@ std::vector<std::string> secret_keys(const ChannelKind& kind);
 /// The value at a dotted key ("imap.password") of `keys`, or nullptr.
 const boost::json::value* value_at(const boost::json::object& keys, const std::string& dotted);
 boost::json::value* value_at(boost::json::object& keys, const std::string& dotted);
+/// Puts `value` at a dotted key of `keys`, making the blocks on the way.
+void put_at(boost::json::object& keys, const std::string& dotted, boost::json::value value);
 
 /// `keys` with each of the kind's secrets sealed (`seal`) or opened (!`seal`); nullopt when one does not open.
 std::optional<boost::json::object> secrets_sealed(boost::json::object keys, const ChannelKind& kind, const SecretBox& box,

@@ -589,6 +589,11 @@ TEST(ChannelChecks, AWebhookChannelsReplyUrlGetsASignedPing) {
   EXPECT_NE(none.detail("reply_url").find("no reply_url"), std::string::npos);
 
   EXPECT_TRUE(call(port, "site", "check").ok);
+  // The file's channel as GET shows it: read-only, secrets "set", a list as a list.
+  auto site = json::parse(http_request(port, "GET", "/v1/channels/site", admin()).body);
+  EXPECT_EQ(site.at("source"), "file");
+  EXPECT_EQ(site.at("settings").at("secret"), "set");
+  EXPECT_EQ(site.at("settings").at("allowed_origins"), json::array{"https://shop.example.in"});
   auto not_registrable = http_request(port, "POST", "/v1/channels/crm/register", admin());
   EXPECT_EQ(not_registrable.status, 409);
   EXPECT_NE(not_registrable.body.find("not_registrable"), std::string::npos);
