@@ -374,6 +374,21 @@ form textarea { resize: none; height: 64px; }
       setTimeout(connect, wait);
     };
   }
+  // Tells the server which messages this page now has, by each conversation's newest: a reply the page never got
+  // (the tab closed as it came, a phone in a tunnel) is then e-mailed when the chat is set up to (offline_email).
+  function acknowledge(conversationIds) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    const conversations = {};
+    for (const id of conversationIds) {
+      let newest = 0;
+      for (const m of conversation(id).messages) {
+        const n = /^m\d+$/.test(m.id) ? Number(m.id.slice(1)) : 0;
+        if (n > newest) newest = n;
+      }
+      if (newest > 0) conversations[id] = `m${newest}`;
+    }
+    if (Object.keys(conversations).length) socket.send(JSON.stringify({ type: 'shown', conversations }));
+  }
   function receive(f) {
     switch (f.type) {
       case 'welcome':
@@ -382,10 +397,12 @@ form textarea { resize: none; height: 64px; }
         retry = 0;
         if (f.max_attachment > 0) state.maxAttachment = f.max_attachment;
         for (const c of f.conversations || []) merge(c);
+        acknowledge((f.conversations || []).map((c) => c.id));
         for (const p of state.pending) { p.failed = false; sendPending(p); }   // what the drop left unsent
         break;
       case 'conversation':
         merge(f.conversation);
+        acknowledge([f.conversation.id]);
         break;
       case 'accepted': {
         state.pending = state.pending.filter((p) => p.id !== f.id);
@@ -398,6 +415,7 @@ form textarea { resize: none; height: 64px; }
         if (addMessage(f.conversation_id, f.message) && f.message.direction === 'out') {
           if (!state.open || document.hidden) state.unread += 1;
           if (state.typing?.conversation === f.conversation_id) state.typing = null;
+          acknowledge([f.conversation_id]);
         }
         break;
       case 'typing':

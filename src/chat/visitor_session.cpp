@@ -37,6 +37,21 @@ std::string text_at(const json::object& o, std::string_view key) {
   return std::string(it->value().get_string());
 }
 
+/// Each conversation of `conversations` (as the welcome and a "conversation" frame carry them) with its highest
+/// message number.
+std::vector<store::ShownUpTo> shows_of(const json::array& conversations) {
+  std::vector<store::ShownUpTo> shows;
+  for (const auto& c : conversations) {
+    const auto& o = c.as_object();
+    std::int64_t highest = 0;
+    for (const auto& m : o.at("messages").as_array()) {
+      highest = std::max(highest, store::message_number(m.as_object().at("id").as_string()));
+    }
+    if (highest > 0) shows.emplace_back(std::string(o.at("id").as_string()), highest);
+  }
+  return shows;
+}
+
 /// The widget's id of a message it sent: 8 to 64 of [A-Za-z0-9_-].
 bool valid_client_id(std::string_view id) { return valid_token(id, 8, 64); }
 
@@ -138,14 +153,14 @@ bool VisitorSession::first_showing(const std::string& message_id) {
   return shown_.insert(message_id).second;
 }
 
-void VisitorSession::send(const json::object& frame) {
+void VisitorSession::send(const json::object& frame, std::vector<store::ShownUpTo> shows) {
   if (closed_) return;
   if (frames_.size() >= kMaxQueued) {
     frames_.clear();  // a visitor who does not read: closed, they reconnect and are sent everything again
     close();
     return;
   }
-  frames_.push_back(json::serialize(frame));
+  frames_.push_back(Frame{json::serialize(frame), std::move(shows)});
   wake_.cancel();
 }
 
@@ -173,7 +188,7 @@ asio::awaitable<void> VisitorSession::run(http::Request request) {
   close();
   if (!present_as_.empty()) {
     store::ChatVisitors visitors(server_.store().client(), server_.store().keys());
-    co_await visitors.gone(channel_.settings->id, present_as_, socket_id_, now_ms());
+    co_await visitors.gone(channel_.settings->id, present_as_, socket_id_);
   }
 }
 
@@ -222,22 +237,28 @@ asio::awaitable<void> VisitorSession::read_loop() {
       if (type == "message") error("rate_limited", "too many messages; wait a moment and send again", text_at(frame, "id"));
       continue;
     }
-    if (type == "hello") {
-      if (!greeted_) co_await hello(frame);
-    } else if (!greeted_) {
-      error("hello_first", "say hello first");
-    } else if (type == "message") {
-      co_await message(frame);
-    } else if (type == "typing") {
-      co_await typing();
-    } else if (type == "rate") {
-      co_await rate(frame);
-    } else if (type == "attachment") {
-      announce(frame);
-    }
+    co_await handle(type, frame);
   }
   deadline->cancel();
   close();
+}
+
+asio::awaitable<void> VisitorSession::handle(const std::string& type, const json::object& frame) {
+  if (type == "hello") {
+    if (!greeted_) co_await hello(frame);
+  } else if (!greeted_) {
+    error("hello_first", "say hello first");
+  } else if (type == "message") {
+    co_await message(frame);
+  } else if (type == "typing") {
+    co_await typing();
+  } else if (type == "rate") {
+    co_await rate(frame);
+  } else if (type == "attachment") {
+    announce(frame);
+  } else if (type == "shown") {
+    co_await acknowledged(frame);
+  }
 }
 
 asio::awaitable<void> VisitorSession::hello(const json::object& frame) {
@@ -275,11 +296,13 @@ asio::awaitable<void> VisitorSession::hello(const json::object& frame) {
       if (o.at("state").as_string() != "resolved") open_ = id;
       for (const auto& m : o.at("messages").as_array()) first_showing(std::string(m.as_object().at("id").as_string()));
     }
+    std::vector<store::ShownUpTo> shows = shows_of(*conversations);
     send(json::object{{"type", "welcome"},
                       {"identified", who_.identified},
                       {"rating", channel_.csat},
                       {"max_attachment", channel_.max_attachment},
-                      {"conversations", std::move(*conversations)}});
+                      {"conversations", std::move(*conversations)}},
+         std::move(shows));
     greeted_ = true;
     co_await mark_present();
     // What was offered meanwhile, judged now (already shown messages are skipped when rendered).
@@ -462,38 +485,67 @@ asio::awaitable<void> VisitorSession::rate(const json::object& frame) {
   send(json::object{{"type", "rated"}, {"conversation_id", conv}, {"score", score}});
 }
 
-asio::awaitable<std::string> VisitorSession::render(const Event& e) {
+asio::awaitable<VisitorSession::Frame> VisitorSession::render(const Event& e) {
   const std::string& conv = text_of(e.conversation_id);
+  Frame frame;
   if (e.type == "conversation.presence") {
-    if (e.what == "viewing") co_return json::serialize(json::object{{"type", "seen"}, {"conversation_id", conv}});
+    if (e.what == "viewing") {
+      frame.text = json::serialize(json::object{{"type", "seen"}, {"conversation_id", conv}});
+      co_return frame;
+    }
     std::string name = co_await server_.agent_name(text_of(e.agent));
-    co_return json::serialize(json::object{{"type", "typing"}, {"conversation_id", conv}, {"author", name}});
+    frame.text = json::serialize(json::object{{"type", "typing"}, {"conversation_id", conv}, {"author", name}});
+    co_return frame;
   }
   if (e.type == "conversation.resolved") {
     if (open_ == conv) open_.clear();
-    co_return json::serialize(json::object{{"type", "resolved"}, {"conversation_id", conv}, {"rate", channel_.csat}});
+    frame.text = json::serialize(json::object{{"type", "resolved"}, {"conversation_id", conv}, {"rate", channel_.csat}});
+    co_return frame;
   }
   if (!conversations_.count(conv)) {
     // Opened by their contact elsewhere: theirs if it is on this channel; sent whole.
     auto view = co_await server_.conversation_for(channel_, contact_, conv);
-    if (!view) co_return std::string();
+    if (!view) co_return frame;
     conversations_.insert(conv);
     if (view->at("state").as_string() != "resolved") open_ = conv;
     for (const auto& m : view->at("messages").as_array()) first_showing(std::string(m.as_object().at("id").as_string()));
-    co_return json::serialize(json::object{{"type", "conversation"}, {"conversation", std::move(*view)}});
+    frame.shows = shows_of(json::array{*view});
+    frame.text = json::serialize(json::object{{"type", "conversation"}, {"conversation", std::move(*view)}});
+    co_return frame;
   }
   if (e.survey == "answer") {
-    co_return json::serialize(json::object{{"type", "rated"}, {"conversation_id", conv}, {"score", std::atoi(text_of(e.csat).c_str())}});
+    frame.text = json::serialize(json::object{{"type", "rated"}, {"conversation_id", conv}, {"score", std::atoi(text_of(e.csat).c_str())}});
+    co_return frame;
   }
   auto entries = co_await server_.hub().conversations().transcript_entries(conv, text_of(e.entry));
-  if (!entries) co_return std::string();
+  if (!entries) co_return frame;
   for (const auto& entry : *entries) {
     if (entry.id != text_of(e.message_id)) continue;
     auto shown = co_await server_.visitor_message(entry);
-    if (!shown || !first_showing(entry.id)) co_return std::string();
-    co_return json::serialize(json::object{{"type", "message"}, {"conversation_id", conv}, {"message", std::move(*shown)}});
+    if (!shown || !first_showing(entry.id)) co_return frame;
+    frame.shows.emplace_back(conv, store::message_number(entry.id));
+    frame.text = json::serialize(json::object{{"type", "message"}, {"conversation_id", conv}, {"message", std::move(*shown)}});
+    co_return frame;
   }
-  co_return std::string();
+  co_return frame;
+}
+
+asio::awaitable<void> VisitorSession::acknowledged(const json::object& frame) {
+  auto it = frame.find("conversations");
+  if (it == frame.end() || !it->value().is_object()) {
+    error("invalid_frame", "shown names conversations and the last message id of each its page has");
+    co_return;
+  }
+  std::vector<store::ShownUpTo> shows;
+  for (const auto& [conv, id] : it->value().get_object()) {
+    auto written = written_through_.find(conv);
+    if (written == written_through_.end() || !id.is_string()) continue;  // not one this socket was sent
+    // Never more than was written here: a page cannot claim what it was not sent.
+    shows.emplace_back(written->first, std::min(written->second, store::message_number(id.get_string())));
+  }
+  if (shows.empty() || contact_.empty() || channel_.settings->get("offline_email").empty()) co_return;
+  store::ChatVisitors visitors(server_.store().client(), server_.store().keys());
+  co_await visitors.shown(channel_.settings->id, contact_, shows);  // unrecorded (Redis away): at worst a mail too many
 }
 
 asio::awaitable<void> VisitorSession::write_loop() {
@@ -507,15 +559,19 @@ asio::awaitable<void> VisitorSession::write_loop() {
     if (frames_.empty()) {
       Event e = std::move(events_.front());
       events_.pop_front();
-      std::string frame = co_await render(e);
-      if (!frame.empty()) frames_.push_back(std::move(frame));
+      Frame frame = co_await render(e);
+      if (!frame.text.empty()) frames_.push_back(std::move(frame));
       continue;
     }
-    std::string frame = std::move(frames_.front());
+    Frame frame = std::move(frames_.front());
     frames_.pop_front();
     ws_.text(true);
-    auto [ec, n] = co_await ws_.async_write(asio::buffer(frame), kAwait);
+    auto [ec, n] = co_await ws_.async_write(asio::buffer(frame.text), kAwait);
     if (ec) break;
+    for (const auto& [conv, number] : frame.shows) {
+      std::int64_t& through = written_through_[conv];
+      through = std::max(through, number);
+    }
   }
   closed_ = true;
   if (ws_.is_open()) co_await ws_.async_close(websocket::close_code::going_away, kAwait);

@@ -26,6 +26,7 @@
 #include "agent_api/event_hub.hpp"
 #include "http/types.hpp"
 #include "chat/chat_server.hpp"
+#include "store/chat_visitors.hpp"
 
 namespace omniroute::webchat {
 
@@ -50,6 +51,8 @@ class VisitorSession final : public agent_api::EventListener, public std::enable
  private:
   /// Reads the visitor's frames: hello first (within a few seconds), then messages, typing, ratings.
   boost::asio::awaitable<void> read_loop();
+  /// One frame of text from the visitor, by its type (hello first; unknown types are ignored).
+  boost::asio::awaitable<void> handle(const std::string& type, const boost::json::object& frame);
   boost::asio::awaitable<void> hello(const boost::json::object& frame);
   boost::asio::awaitable<void> message(const boost::json::object& frame);
   boost::asio::awaitable<void> typing();
@@ -63,15 +66,27 @@ class VisitorSession final : public agent_api::EventListener, public std::enable
                                              const std::string& contact_detail);
   /// Writes queued frames; turns followed events into frames on the way.
   boost::asio::awaitable<void> write_loop();
-  /// The frame for an event about one of this visitor's conversations, or "" when there is nothing to say.
-  boost::asio::awaitable<std::string> render(const Event& e);
+  /// A frame to write, and each conversation's highest message number it carries (once written, the most the
+  /// page's acknowledgement may claim).
+  struct Frame {
+    std::string text;
+    std::vector<store::ShownUpTo> shows;
+  };
+  /// The frame for an event about one of this visitor's conversations (empty text when there is nothing to say).
+  boost::asio::awaitable<Frame> render(const Event& e);
+  /// The widget's {"type":"shown","conversations":{"<id>":"m<n>"}}: its page has these conversations up to
+  /// these messages. Recorded in Redis (at most what was written to this socket) when the channel e-mails
+  /// replies a visitor's page never got (offline_email): a reply is judged by this, not by whether a socket
+  /// happened to be open (one closing, or a phone gone into a tunnel, got nothing).
+  boost::asio::awaitable<void> acknowledged(const boost::json::object& frame);
   /// Whether `e` may concern this visitor (a conversation of theirs, or one just opened by their contact).
   bool admit(const Event& e) const;
-  void send(const boost::json::object& frame);
+  void send(const boost::json::object& frame, std::vector<store::ShownUpTo> shows = {});
   void error(std::string_view code, std::string_view message, std::string_view id = "");
   /// Remembers a message as shown; false when it was already.
   bool first_showing(const std::string& message_id);
-  /// Says in Redis that this visitor has a socket open (every 20 s while it is; offline_email reads it).
+  /// Says in Redis that this visitor has a socket open (every 20 s while it is: offline_email waits longer for a
+  /// reply to be shown to a visitor who is here).
   boost::asio::awaitable<void> keep_present();
   boost::asio::awaitable<void> mark_present();
   /// Keeps the e-mail address or phone number the visitor typed beside their first message on their contact,
@@ -98,10 +113,11 @@ class VisitorSession final : public agent_api::EventListener, public std::enable
   std::string name_;                 // the name they gave
   std::set<std::string> conversations_;  // theirs, on this channel
   std::set<std::string> shown_;          // message ids written to the visitor
+  std::map<std::string, std::int64_t> written_through_;  // conversation → highest message number written to them
   std::deque<Event> events_;             // admitted, waiting to be rendered
   std::deque<Event> held_;               // offered while a message of theirs was being stored: judged after it
   int posting_ = 0;                      // their messages being stored now
-  std::deque<std::string> frames_;       // ready to write
+  std::deque<Frame> frames_;             // ready to write
   bool greeted_ = false;             // hello answered: events are judged and rendered
   bool resync_ = false;              // events were dropped before hello: the welcome is re-sent
   bool closed_ = false;

@@ -26,6 +26,8 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr int kMaxInFlight = 64;
 constexpr auto kIdlePoll = std::chrono::milliseconds(50);
 constexpr auto kReclaimAfter = std::chrono::seconds(60);  // an entry unacknowledged this long belonged to a dead sender
+/// Seconds a web chat reply may take to be shown to a visitor whose socket is open before it is e-mailed anyway.
+constexpr int kAwayDecidedWithin = 20;
 
 std::chrono::milliseconds retry_delay(const config::OutboundConfig& config, int attempt, int retry_after_s) {
   static thread_local std::minstd_rand rng(std::random_device{}());
@@ -131,8 +133,7 @@ asio::awaitable<void> Sender::record(const Entry& entry, const std::string& stat
   }
 }
 
-asio::awaitable<void> Sender::email_if_away(const Entry& entry, const Channel& chat) {
-  if (!chat.settings().declares("offline_email")) co_return;
+asio::awaitable<void> Sender::email_if_away(Entry entry, const Channel& chat) {
   const std::string& via = chat.settings().get("offline_email");
   auto mail = channels_.find(via);
   if (via.empty() || mail == channels_.end()) co_return;
@@ -140,13 +141,6 @@ asio::awaitable<void> Sender::email_if_away(const Entry& entry, const Channel& c
   auto view = co_await conversations.view(entry.conversation_id, true);
   if (!view || !*view) co_return;
   const ContactSummary& contact = (*view)->contact;
-  store::ChatVisitors visitors(store_.client(), store_.keys());
-  // A socket of theirs open at any moment since the reply was queued showed it to them (live, or in the history a
-  // socket is welcomed with): judged from then, not from when this sender got to it.
-  const std::string_view queued = std::string_view(entry.entry).substr(0, entry.entry.find('-'));
-  const std::int64_t queued_ms = queued.empty() ? now_ms() : epoch_ms(queued);
-  auto seen = co_await visitors.seen_since(chat.id(), contact.id, queued_ms);
-  if (!seen || *seen) co_return;  // they saw it (or Redis cannot say: no mail rather than a doubt)
   // A verified address (their e-mail handle) first, else the one they typed beside their first message.
   std::string address;
   for (const auto& h : contact.handles) {
@@ -154,11 +148,29 @@ asio::awaitable<void> Sender::email_if_away(const Entry& entry, const Channel& c
   }
   if (auto typed = contact.attributes.find("email"); address.empty() && typed != contact.attributes.end()) address = typed->second;
   if (address.empty()) co_return;
+  // Judged by whether the reply was shown to them (written to a socket of theirs, live or in the history a socket
+  // is welcomed with), never by whether a socket happened to be open when it was queued: one closing just then
+  // showed nothing. Asked each second; while a socket of theirs is open the reply is on its way to it.
+  store::ChatVisitors visitors(store_.client(), store_.keys());
+  const std::int64_t number = store::message_number(entry.message_id);
+  asio::steady_timer wait(store_.client().executor());
+  for (int second = 1;; ++second) {
+    wait.expires_after(std::chrono::seconds(1));
+    co_await wait.async_wait(kAwait);
+    if (stopped_) co_return;
+    auto shown = co_await visitors.shown_through(chat.id(), contact.id, entry.conversation_id);
+    if (shown && *shown >= number) co_return;
+    auto open = co_await visitors.open_at(chat.id(), contact.id, now_ms());
+    if (shown && open && !*open) break;  // away, and never shown it
+    if (second >= kAwayDecidedWithin) {
+      if (!shown || !open) co_return;  // Redis cannot say: no mail rather than a doubt
+      break;                           // here all along, yet not shown it: their page is not reading
+    }
+  }
   OutboundMessage message{entry.conversation_id, entry.message_id, address, entry.text, "", "Your chat with us", ""};
   auto call = mail->second->build_send(message);
   if (!call) co_return;
   call->timeout_ms = static_cast<int>(config_.outbound.timeout.count());
-  asio::steady_timer wait(store_.client().executor());
   for (int attempt = 1; attempt <= 3 && !stopped_; ++attempt) {
     auto [answer] = co_await http_.async_perform(*call, kAwait);
     if (mail->second->read_send_answer(answer.status, answer.body).kind == SendResult::Kind::sent) {
@@ -187,7 +199,10 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
     sent_counter(channel_id, "sent").inc();
     std::string status = json::serialize(json::object{{"status", "sent"}, {"attempts", 1}, {"at", format_rfc3339_ms(now_ms())}});
     co_await record(entry, status, true, false, "sent");
-    co_await email_if_away(entry, *channel->second);
+    if (channel->second->settings().declares("offline_email") && !channel->second->settings().get("offline_email").empty()) {
+      // Its own task: waiting to see whether the reply reaches them holds no delivery slot.
+      tasks_.spawn(email_if_away(std::move(entry), *channel->second), "outbox: e-mailing a reply an away visitor was not shown");
+    }
     co_return;
   }
   std::optional<HttpCall> call;

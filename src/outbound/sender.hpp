@@ -37,9 +37,11 @@ class Sender {
   using Entry = OutboxItem;
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> deliver(Entry entry);
-  /// A reply delivered in place (web chat) to a visitor with no socket open: e-mailed through the channel's
-  /// `offline_email` channel when their contact has an address; best effort (three tries), counted.
-  boost::asio::awaitable<void> email_if_away(const Entry& entry, const Channel& chat);
+  /// A reply delivered in place (web chat) that was not shown to the visitor (no socket of theirs wrote it, and
+  /// none is open): e-mailed through the channel's `offline_email` channel when their contact has an address;
+  /// decided within a second or two of the delivery (20 s while a socket of theirs is open); best effort (three
+  /// tries; a reload or stop meanwhile abandons it, the reply still waits in the chat), counted.
+  boost::asio::awaitable<void> email_if_away(Entry entry, const Channel& chat);
   boost::asio::awaitable<void> record(const Entry& entry, const std::string& status_json, bool final, bool dead,
                                       const std::string& status, const std::string& provider_id = "");
   metrics::Counter& sent_counter(const std::string& channel, const std::string& result);

@@ -1,10 +1,25 @@
 #include "store/chat_visitors.hpp"
 
+#include <charconv>
+
 #include "store/store_calls.hpp"
 
 namespace omniroute::store {
 
 namespace asio = boost::asio;
+
+namespace {
+/// How long what was shown to a visitor is remembered: far longer than a reply waits to be judged.
+constexpr std::int64_t kShownKeptMs = std::int64_t{10} * 60'000;
+}  // namespace
+
+std::int64_t message_number(std::string_view message_id) {
+  if (message_id.size() < 2 || message_id.front() != 'm') return 0;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(message_id.data() + 1, message_id.data() + message_id.size(), n);
+  if (ec != std::errc{} || end != message_id.data() + message_id.size() || n < 0) return 0;
+  return n;
+}
 
 asio::awaitable<StoreResult<Done>> ChatVisitors::present(const std::string& channel, const std::string& contact,
                                                          const std::string& socket, std::int64_t expires_ms) {
@@ -12,8 +27,8 @@ asio::awaitable<StoreResult<Done>> ChatVisitors::present(const std::string& chan
   std::vector<std::string> add{"ZADD", key, std::to_string(expires_ms), socket};
   auto r = co_await detail::command(client_, std::move(add));
   if (!r) co_return unexpected(r.error());
-  // Sockets closed over ten minutes ago answer no question any more.
-  std::vector<std::string> trim{"ZREMRANGEBYSCORE", key, "-inf", "(" + std::to_string(expires_ms - 11LL * 60'000)};
+  // Sockets of a daemon killed with them open expire; they answer no question any more.
+  std::vector<std::string> trim{"ZREMRANGEBYSCORE", key, "-inf", "(" + std::to_string(expires_ms - 60'000)};
   r = co_await detail::command(client_, std::move(trim));
   if (!r) co_return unexpected(r.error());
   // The set lapses a minute after its last socket's last refresh: a daemon killed with sockets open leaves nothing.
@@ -24,20 +39,49 @@ asio::awaitable<StoreResult<Done>> ChatVisitors::present(const std::string& chan
 }
 
 asio::awaitable<StoreResult<Done>> ChatVisitors::gone(const std::string& channel, const std::string& contact,
-                                                      const std::string& socket, std::int64_t now_ms) {
-  // XX: only a socket that was recorded open; its score becomes the time it closed.
-  std::vector<std::string> closed{"ZADD", keys_.chat_sockets(channel, contact), "XX", std::to_string(now_ms), socket};
+                                                      const std::string& socket) {
+  std::vector<std::string> closed{"ZREM", keys_.chat_sockets(channel, contact), socket};
   auto r = co_await detail::command(client_, std::move(closed));
   if (!r) co_return unexpected(r.error());
   co_return Done{};
 }
 
-asio::awaitable<StoreResult<bool>> ChatVisitors::seen_since(const std::string& channel, const std::string& contact,
-                                                            std::int64_t since_ms) {
-  std::vector<std::string> count{"ZCOUNT", keys_.chat_sockets(channel, contact), std::to_string(since_ms), "+inf"};
+asio::awaitable<StoreResult<bool>> ChatVisitors::open_at(const std::string& channel, const std::string& contact,
+                                                         std::int64_t now_ms) {
+  std::vector<std::string> count{"ZCOUNT", keys_.chat_sockets(channel, contact), std::to_string(now_ms), "+inf"};
   auto r = co_await detail::command(client_, std::move(count));
   if (!r) co_return unexpected(r.error());
   co_return r->integer > 0;
+}
+
+asio::awaitable<StoreResult<Done>> ChatVisitors::shown(const std::string& channel, const std::string& contact,
+                                                       const std::vector<ShownUpTo>& shown) {
+  const std::string key = keys_.chat_shown(channel, contact);
+  std::vector<std::string> add{"ZADD", key, "GT"};  // GT: a socket behind another never lowers the mark
+  for (const auto& [conversation, number] : shown) {
+    if (number <= 0) continue;
+    add.push_back(std::to_string(number));
+    add.push_back(conversation);
+  }
+  if (add.size() == 3) co_return Done{};
+  auto r = co_await detail::command(client_, std::move(add));
+  if (!r) co_return unexpected(r.error());
+  std::vector<std::string> expire{"PEXPIRE", key, std::to_string(kShownKeptMs)};
+  r = co_await detail::command(client_, std::move(expire));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<std::int64_t>> ChatVisitors::shown_through(const std::string& channel,
+                                                                       const std::string& contact,
+                                                                       const std::string& conversation) {
+  std::vector<std::string> score{"ZSCORE", keys_.chat_shown(channel, contact), conversation};
+  auto r = co_await detail::command(client_, std::move(score));
+  if (!r) co_return unexpected(r.error());
+  if (r->str.empty()) co_return std::int64_t{0};
+  std::int64_t n = 0;
+  std::from_chars(r->str.data(), r->str.data() + r->str.size(), n);
+  co_return n;
 }
 
 }  // namespace omniroute::store

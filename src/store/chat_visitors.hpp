@@ -1,17 +1,29 @@
 #pragma once
 // store::ChatVisitors: which web chat visitors have a socket open now, on any
-// daemon (chat:<channel>:<contact>:sockets, socket id → until when), so a
-// reply to one who left can be e-mailed instead (offline_email).
+// daemon (chat:<channel>:<contact>:sockets, socket id → until when), and how far
+// each of their conversations has been shown to them (chat:<channel>:<contact>:shown,
+// conversation → the highest message number a socket of theirs was sent), so a
+// reply they were never shown can be e-mailed instead (offline_email).
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "store/keys.hpp"
 #include "store/redis_client.hpp"
 #include "store/result.hpp"
 
 namespace omniroute::store {
+
+/// The number of message id "m<digits>" (message ids are numbered in the order they were stored, workspace-wide),
+/// or 0 for anything else.
+std::int64_t message_number(std::string_view message_id);
+
+/// A conversation and the highest message number of it a frame carried.
+using ShownUpTo = std::pair<std::string, std::int64_t>;
 
 class ChatVisitors {
  public:
@@ -20,13 +32,19 @@ class ChatVisitors {
   /// `socket` of `contact` on `channel` is open until `expires_ms` (refreshed while it is; the key lapses with it).
   boost::asio::awaitable<StoreResult<Done>> present(const std::string& channel, const std::string& contact,
                                                     const std::string& socket, std::int64_t expires_ms);
-  /// The socket closed at `now_ms`: kept, scored by when, so a later question "was it open at T?" has its answer.
+  /// The socket closed.
   boost::asio::awaitable<StoreResult<Done>> gone(const std::string& channel, const std::string& contact,
-                                                 const std::string& socket, std::int64_t now_ms);
-  /// Whether a socket of `contact` on `channel` was open at some moment since `since_ms` (still open, or closed
-  /// after it): a reply queued then was shown to them, live or in the history a new socket is welcomed with.
-  boost::asio::awaitable<StoreResult<bool>> seen_since(const std::string& channel, const std::string& contact,
-                                                       std::int64_t since_ms);
+                                                 const std::string& socket);
+  /// Whether a socket of `contact` on `channel` is open at `now_ms`.
+  boost::asio::awaitable<StoreResult<bool>> open_at(const std::string& channel, const std::string& contact,
+                                                    std::int64_t now_ms);
+  /// A socket of theirs was sent these conversations' messages up to these numbers (written to it, not merely
+  /// queued); a lower number never lowers what is recorded. Kept ten minutes after the last showing.
+  boost::asio::awaitable<StoreResult<Done>> shown(const std::string& channel, const std::string& contact,
+                                                  const std::vector<ShownUpTo>& shown);
+  /// The highest message number of `conversation` shown to them (0 when none, or over ten minutes ago).
+  boost::asio::awaitable<StoreResult<std::int64_t>> shown_through(const std::string& channel, const std::string& contact,
+                                                                  const std::string& conversation);
 
  private:
   RedisClient& client_;

@@ -1,6 +1,7 @@
 // The browser tests' world, all real and on loopback: a redis-server on a free
 // port, the built omnirouted on another, a fake Twilio (a real HTTP server that
-// takes replies and reports their delivery as Twilio would), Debian's
+// takes replies and reports their delivery as Twilio would), an SMTP server
+// that keeps what the e-mail channel sends, Debian's
 // Chromium driven by playwright-core (pinned in console/package-lock.json),
 // and for the history's scenarios a PostgreSQL cluster on a unix socket.
 
@@ -89,7 +90,50 @@ function fakeTwilio() {
   return fake;
 }
 
-function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUrl, shopPort, keyFile }) {
+/// An SMTP server on loopback (the e-mail channel's outgoing mail): EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT;
+/// keeps every message it accepted as { from, to: [...], data } (data with dot-stuffing undone).
+function fakeSmtp() {
+  const mails = [];
+  const server = netServer((socket) => {
+    let buffer = '';
+    let mail = null;
+    let inData = false;
+    const say = (line) => socket.write(`${line}\r\n`);
+    say('220 mail.shop.example ESMTP');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      let end;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            mails.push(mail);
+            mail = null;
+            say('250 2.0.0 queued');
+          } else {
+            mail.data += `${line.startsWith('..') ? line.slice(1) : line}\r\n`;
+          }
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') say('250 mail.shop.example');
+        else if (verb === 'MAIL') { mail = { from: line.replace(/^.*?<|>.*$/g, ''), to: [], data: '' }; say('250 2.1.0 ok'); }
+        else if (verb === 'RCPT' && mail) { mail.to.push(line.replace(/^.*?<|>.*$/g, '')); say('250 2.1.5 ok'); }
+        else if (verb === 'DATA' && mail) { inData = true; say('354 go ahead'); }
+        else if (verb === 'RSET') { mail = null; say('250 ok'); }
+        else if (verb === 'NOOP') say('250 ok');
+        else if (verb === 'QUIT') { say('221 bye'); socket.end(); }
+        else say('502 5.5.2 not here');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  return { server, mails };
+}
+
+function config({ port, redisPort, twilioPort, offerTimeout, capacity, historyUrl, shopPort, keyFile, smtpPort }) {
   const room = capacity || 50;
   const agents = Object.entries(AGENTS).map(([id, a]) =>
     `  - { id: ${id}, name: ${a.name}, token: ${a.token}, skills: [en, hi, te${id === 'tara' ? ', callback' : ''}], capacity: { chat: ${room}, sms: ${room} } }`).join('\n');
@@ -107,8 +151,11 @@ channels:
   - { id: api, kind: webhook, secret: ${API_SECRET} }
   - { id: sms, kind: twilio_sms, account_sid: ${TWILIO_SID}, auth_token: ${TWILIO_TOKEN}, from: "+15005550006", api_base: "http://127.0.0.1:${twilioPort}", csat: { window: 24h, templates: { en: "How did we do? Reply 1-5", hi: "हमारी सेवा कैसी रही? 1-5 भेजें" } } }
   - { id: site, kind: webchat, secret: ${CHAT_SECRET}, allowed_origins: ["http://localhost:${shopPort}"], csat: true }
+  - { id: mail, kind: email, address: help@shop.example, webhook_signing_key: browser-mail-key-0123456789, smtp: { url: "smtp://127.0.0.1:${smtpPort}" } }
+  # The shop's second chat: replies its visitors' pages never got are e-mailed through "mail".
+  - { id: desk, kind: webchat, secret: ${CHAT_SECRET}, allowed_origins: ["http://localhost:${shopPort}"], offline_email: mail }
 queues:
-  - { id: general, channels: [api, sms, site], strategy: least_busy, sla: { first_response: 15m } }
+  - { id: general, channels: [api, sms, site, mail, desk], strategy: least_busy, sla: { first_response: 15m } }
   - { id: offers, strategy: round_robin, offer_timeout: ${offerTimeout || '4s'} }
   - { id: fast, strategy: least_busy, sla: { first_response: 4s, warn_at: 0.5 } }
 routing:
@@ -166,7 +213,8 @@ async function startPostgres() {
 /// The business's own website, on another origin (http://localhost:<port>, where the daemon is 127.0.0.1):
 /// a page that embeds the chat with a strict Content-Security-Policy allowing only our origin, and CSS that
 /// would restyle every button and text on the page if it could reach into the widget. `?lang=`,
-/// `?identifier=` and `?hash=` become the script tag's data-lang, data-identifier and data-identifier-hash.
+/// `?identifier=` and `?hash=` become the script tag's data-lang, data-identifier and data-identifier-hash;
+/// `?channel=` names the chat (default `site`).
 function shop(chatBase) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
@@ -178,7 +226,7 @@ function shop(chatBase) {
 <link rel="stylesheet" href="/shop.css"></head>
 <body><h1>Saree Shop</h1><p class="lead">Handloom sarees from Pochampally.</p>
 <button class="launcher" id="host-button">Buy now</button>
-<script src="${chatBase}/chat/site/widget.js" async${attr('data-lang', url.searchParams.get('lang'))}${attr('data-identifier', url.searchParams.get('identifier'))}${attr('data-identifier-hash', url.searchParams.get('hash'))}></script>
+<script src="${chatBase}/chat/${url.searchParams.get('channel') || 'site'}/widget.js" async${attr('data-lang', url.searchParams.get('lang'))}${attr('data-identifier', url.searchParams.get('identifier'))}${attr('data-identifier-hash', url.searchParams.get('hash'))}></script>
 </body></html>`;
     if (url.pathname === '/shop.css') {
       res.writeHead(200, { 'Content-Type': 'text/css' });
@@ -232,6 +280,8 @@ export class World {
     const twilio = fakeTwilio();
     this.twilio = twilio;
     await new Promise((r) => twilio.server.listen(0, '127.0.0.1', r));
+    this.smtp = fakeSmtp();
+    await new Promise((r) => this.smtp.server.listen(0, '127.0.0.1', r));
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     // The browser reaches the daemon through a relay the tests can cut (a network drop).
@@ -251,7 +301,8 @@ export class World {
     writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
     writeFileSync(file, config({ keyFile, port: this.port, redisPort: this.redisPort, twilioPort: twilio.server.address().port,
                                  offerTimeout: options.offerTimeout, capacity: options.capacity,
-                                 historyUrl: this.postgres?.url, shopPort: this.shopServer.address().port }));
+                                 historyUrl: this.postgres?.url, shopPort: this.shopServer.address().port,
+                                 smtpPort: this.smtp.server.address().port }));
     const binary = process.env.OMNIROUTED || join(process.cwd(), 'src', 'omnirouted');
     this.log = '';
     this.daemon = spawn(binary, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -272,6 +323,7 @@ export class World {
     await this.browser?.close().catch(() => {});
     this.daemon?.kill('SIGTERM');
     this.twilio?.server.close();
+    this.smtp?.server.close();
     this.shopServer?.close();
     this.strangerServer?.close();
     this.network?.cut();

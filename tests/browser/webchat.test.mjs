@@ -2,7 +2,8 @@
 // CSP, hostile CSS) and an agent in the console, each in their own browser context with India's time zone and
 // a Hindi browser. Telugu both ways, live; a network drop on the visitor's side that loses and doubles
 // nothing; text that looks like HTML stays text on both sides; the rating once; identity by a signed
-// identifier; a stranger's site refused; the full page on a phone in Telugu. Screenshots in ARTIFACTS_DIR.
+// identifier; a reply the page had is not e-mailed, one sent after the visitor left is; a stranger's site
+// refused; the full page on a phone in Telugu. Screenshots in ARTIFACTS_DIR.
 
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -184,6 +185,36 @@ test('a visitor identified by the shop is the contact who wrote by SMS; a forged
   assert.notEqual(theirs.contact.id, sms.contact.id);
   await signedIn.context().close();
   await forger.context().close();
+});
+
+test('a reply the visitor\'s page had is not e-mailed; one sent after they left is, to the address they typed', async () => {
+  const agent = await agentConsole();
+  const visitor = await w.page('hi-IN');
+  await openChat(visitor, '?lang=en&channel=desk');
+  await visitor.getByLabel('Name').fill('Meena');
+  await visitor.getByLabel('E-mail or phone (optional)').fill('Meena@Example.com');
+  await visitor.getByLabel('Message').fill('Mera order kab aayega? 🙏');
+  await visitor.getByRole('button', { name: 'Send' }).click();
+  const item = agent.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Meena' });
+  await item.waitFor();
+  await item.click();
+  await agent.getByLabel('Reply').fill('Aaj shaam tak pahunch jayega');
+  await agent.getByRole('button', { name: 'Send', exact: true }).click();
+  await chatRegion(visitor).getByText('Aaj shaam tak pahunch jayega').waitFor();
+  // The page said it has the reply: the sender, which looks a second after delivery, mails nothing.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.deepEqual(w.smtp.mails, [], 'a reply the visitor saw live is not e-mailed');
+  // They leave the site; the next reply goes by e-mail, once, to the address they typed (lower-cased).
+  await visitor.context().close();
+  await agent.getByLabel('Reply').fill('Tracking number 4411, Delhi hub se nikal gaya');
+  await agent.getByRole('button', { name: 'Send', exact: true }).click();
+  const mails = await eventually(() => (w.smtp.mails.length > 0 ? w.smtp.mails : null), 15000);
+  assert.equal(mails.length, 1);
+  assert.deepEqual(mails[0].to, ['meena@example.com']);
+  assert.match(mails[0].data, /Tracking number 4411, Delhi hub se nikal gaya/);
+  assert.doesNotMatch(mails[0].data, /Aaj shaam tak/);
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
 });
 
 test("a stranger's site cannot open the chat", async () => {

@@ -384,7 +384,7 @@ TEST(WebchatOffline, AReplyToAVisitorWhoLeftIsEmailedToTheAddressTheyGaveAndWait
           "agents:\n  - { id: asha, name: Asha Rao, token: " + kAsha + ", capacity: { chat: 5, email: 5 } }\n",
       port);
   ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
-  std::string conv;
+  std::string conv, reply_id;
   auto next_of = [](WsClient& ws, const std::string& type) {
     for (int i = 0; i < 20; ++i) {
       auto frame = ws.next();
@@ -406,15 +406,20 @@ TEST(WebchatOffline, AReplyToAVisitorWhoLeftIsEmailedToTheAddressTheyGaveAndWait
       auto r = as_bearer(port, kAsha, "GET", "/v1/conversations/" + conv);
       return r.body.find("\"agent\":\"asha\"") != std::string::npos;
     }));
-    // While they are here, the reply is shown and not e-mailed.
+    // While they are here, the reply reaches their page (which says so, as the widget does) and is not e-mailed.
     ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"ఈ రోజే"})").status, 202);
-    ASSERT_FALSE(next_of(ws, "message").empty());
+    auto reply = next_of(ws, "message");
+    ASSERT_FALSE(reply.empty());
+    reply_id = std::string(reply.at("message").at("id").as_string());
+    // A page claiming more than it was sent is held to what it was sent (the next reply is still judged).
+    ws.send(R"({"type":"shown","conversations":{")" + conv + R"(":"m999999"}})");
     ws.close();
   }
   ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"మీ రిఫండ్ పంపాము"})").status, 202);
   ASSERT_TRUE(smtp.wait_for(1)) << daemon.log();
   auto mails = smtp.received();
   ASSERT_EQ(mails.size(), 1u) << "only the reply sent while they were away";
+  EXPECT_EQ(mails[0].data.find("ఈ రోజే"), std::string::npos) << "the reply their page had: " << reply_id;
   EXPECT_EQ(mails[0].to, std::vector<std::string>{"lakshmi@example.com"});
   EXPECT_NE(mails[0].data.find("Your chat with us"), std::string::npos);
   // Back on the site: the reply waits in the chat.
@@ -423,6 +428,49 @@ TEST(WebchatOffline, AReplyToAVisitorWhoLeftIsEmailedToTheAddressTheyGaveAndWait
   auto welcome = next_of(again, "welcome");
   ASSERT_EQ(welcome.at("conversations").as_array().size(), 1u);
   EXPECT_EQ(welcome.at("conversations").as_array()[0].at("messages").as_array().back().at("text"), "మీ రిఫండ్ పంపాము");
+}
+
+TEST(WebchatOffline, AReplyWrittenToASocketWhosePageNeverSaidItHadItIsEmailedAfterTheWait) {
+  // A phone gone into a tunnel: the daemon's socket is open and takes the reply into its buffers, but the page
+  // never gets it (never says "shown"). Only the page's word counts; after the wait the reply is e-mailed.
+  RedisServer redis;
+  SmtpServer smtp;
+  std::uint16_t port = free_port();
+  std::string p = std::to_string(port);
+  DaemonProcess daemon(
+      "server:\n  listen: 127.0.0.1:" + p + "\n  public_url: http://127.0.0.1:" + p + "\nredis:\n  url: " + redis.url() +
+          "\n  workspace: it\nchannels:\n"
+          "  - { id: site, kind: webchat, secret: " + std::string(kChatSecret) + ", allowed_origins: [\"" + kShop +
+          "\"], offline_email: mail }\n"
+          "  - { id: mail, kind: email, address: help@shop.example, webhook_signing_key: mail-key-0123456789, smtp: { url: \"" + smtp.url() + "\" } }\n"
+          "queues:\n  - { id: general, channels: [site, mail] }\n"
+          "agents:\n  - { id: asha, name: Asha Rao, token: " + kAsha + ", capacity: { chat: 5, email: 5 } }\n",
+      port);
+  ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  WsClient ws(port, "/chat/site/socket", {{"Origin", kShop}});
+  ws.send(R"({"type":"hello","visitor":"tunnel-visitor-0123456789abcd"})");
+  ASSERT_TRUE(ws.next().has_value());  // welcome
+  ws.send(R"({"type":"message","id":"c-00000001","name":"Ravi","contact":"ravi@example.com","text":"Order 4411 kab aayega?"})");
+  std::string conv;
+  for (int i = 0; i < 5 && conv.empty(); ++i) {
+    auto frame = ws.next();
+    if (!frame) break;
+    auto o = json::parse(*frame).as_object();
+    if (o.at("type") == "accepted") conv = std::string(o.at("conversation_id").as_string());
+  }
+  ASSERT_FALSE(conv.empty());
+  ASSERT_TRUE(eventually([&] {
+    return as_bearer(port, kAsha, "GET", "/v1/conversations/" + conv).body.find("\"agent\":\"asha\"") != std::string::npos;
+  }));
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"Kal tak pahunch jayega"})").status, 202);
+  // The socket stays open and silent; the mail comes once the wait for the page's word is over (20 s).
+  ASSERT_TRUE(smtp.wait_for(1, 40'000)) << daemon.log();
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, std::chrono::seconds(15)) << "not while the socket was open and waited for";
+  auto mails = smtp.received();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].to, std::vector<std::string>{"ravi@example.com"});
+  EXPECT_NE(mails[0].data.find("Kal tak pahunch jayega"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-// A web chat visitor's sockets against a real redis-server: whether one was open at some moment since a reply
-// was queued decides if the reply is also e-mailed (offline_email) — judged from when it was queued, so a
-// visitor who read it live and left before the sender got to it is not mailed what they read.
+// A web chat visitor's sockets and what was shown to them, against a real redis-server: a reply is e-mailed
+// (offline_email) when no socket of theirs was sent it and none is open — judged by what was written to them,
+// so a socket closing just as the reply was queued does not count as having shown it.
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@ namespace {
 
 using testing::run_until_set;
 
-TEST(ChatVisitors, ASocketClosedAfterAReplyWasQueuedSawItOneClosedBeforeDidNot) {
+TEST(ChatVisitors, WhatWasShownOnlyRisesAndAClosedSocketIsNoLongerOpen) {
   testing::RedisServer redis;
   boost::asio::io_context ctx;
   config::RedisConfig cfg;
@@ -31,30 +31,59 @@ TEST(ChatVisitors, ASocketClosedAfterAReplyWasQueuedSawItOneClosedBeforeDidNot) 
   Keys keys(cfg.workspace);
   ChatVisitors visitors(*client, keys);
   auto run = [&](auto make) {
-    std::optional<bool> out;
+    std::optional<std::int64_t> out;
     boost::asio::co_spawn(
         ctx, [&]() -> boost::asio::awaitable<void> { out = co_await make(); }, boost::asio::detached);
     EXPECT_TRUE(run_until_set(ctx, out));
-    return out.value_or(false);
+    return out.value_or(-1);
   };
-  const std::int64_t t0 = now_ms();  // the key lapses by the wall clock
-  // Open at t0 (expiring a minute later), closed at t0 + 5 s.
-  EXPECT_TRUE(run([&]() -> boost::asio::awaitable<bool> { co_return static_cast<bool>(co_await visitors.present("site", "c1", "s1", t0 + 60'000)); }));
-  auto seen = [&](std::int64_t since) {
-    return run([&]() -> boost::asio::awaitable<bool> { auto r = co_await visitors.seen_since("site", "c1", since);
-      co_return r && *r; });
+  auto open = [&](const std::string& contact, std::int64_t at) {
+    return run([&]() -> boost::asio::awaitable<std::int64_t> { auto r = co_await visitors.open_at("site", contact, at);
+      co_return r ? std::int64_t{*r} : -1; });
   };
-  EXPECT_TRUE(seen(t0 + 1'000)) << "open: a reply queued now is shown";
-  EXPECT_TRUE(run([&]() -> boost::asio::awaitable<bool> { co_return static_cast<bool>(co_await visitors.gone("site", "c1", "s1", t0 + 5'000)); }));
-  EXPECT_TRUE(seen(t0 + 2'000)) << "queued while open, judged after the close: they saw it";
-  EXPECT_FALSE(seen(t0 + 6'000)) << "queued after they left: they did not";
-  EXPECT_FALSE(run([&]() -> boost::asio::awaitable<bool> { auto r = co_await visitors.seen_since("site", "c2", t0);
-    co_return !r || *r; }));
-  // Closing a socket never recorded open records nothing.
-  EXPECT_TRUE(run([&]() -> boost::asio::awaitable<bool> { co_return static_cast<bool>(co_await visitors.gone("site", "c3", "s9", t0)); }));
-  EXPECT_FALSE(seen(t0 + 6'000));
-  EXPECT_EQ(redis.one({"EXISTS", keys.chat_sockets("site", "c3")}), "0");
+  auto through = [&](const std::string& contact, const std::string& conv) {
+    return run([&]() -> boost::asio::awaitable<std::int64_t> {
+      auto r = co_await visitors.shown_through("site", contact, conv);
+      co_return r ? *r : -1; });
+  };
+  auto show = [&](const std::string& contact, std::vector<ShownUpTo> shows) {
+    return run([&]() -> boost::asio::awaitable<std::int64_t> {
+      co_return (co_await visitors.shown("site", contact, shows)) ? 1 : 0; });
+  };
+  const std::int64_t t0 = now_ms();  // the keys lapse by the wall clock
+  EXPECT_EQ(run([&]() -> boost::asio::awaitable<std::int64_t> {
+              co_return (co_await visitors.present("site", "c1", "s1", t0 + 60'000)) ? 1 : 0; }), 1);
+  EXPECT_EQ(open("c1", t0), 1) << "open until its expiry";
+  EXPECT_EQ(open("c1", t0 + 61'000), 0) << "a socket whose daemon stopped refreshing it is not open";
+  EXPECT_EQ(run([&]() -> boost::asio::awaitable<std::int64_t> {
+              co_return (co_await visitors.gone("site", "c1", "s1")) ? 1 : 0; }), 1);
+  EXPECT_EQ(open("c1", t0), 0) << "closed: no longer open, whatever its expiry said";
+  // A socket open when a reply is queued but closed before it was written showed nothing: only a write counts.
+  EXPECT_EQ(through("c1", "conv-1"), 0);
+  EXPECT_EQ(show("c1", {{"conv-1", 41}, {"conv-2", 7}}), 1);
+  EXPECT_EQ(through("c1", "conv-1"), 41);
+  EXPECT_EQ(through("c1", "conv-2"), 7);
+  // A slower socket (another tab) writing an older message never lowers the mark; a later one raises it.
+  EXPECT_EQ(show("c1", {{"conv-1", 12}}), 1);
+  EXPECT_EQ(through("c1", "conv-1"), 41);
+  EXPECT_EQ(show("c1", {{"conv-1", 45}}), 1);
+  EXPECT_EQ(through("c1", "conv-1"), 45);
+  EXPECT_EQ(through("c2", "conv-1"), 0) << "another visitor's showing is theirs";
+  // Remembered for minutes, not forever.
+  const auto ttl = std::stoll(redis.one({"PTTL", keys.chat_shown("site", "c1")}));
+  EXPECT_GT(ttl, 9 * 60'000);
+  EXPECT_LE(ttl, 10 * 60'000);
   client->stop();
+}
+
+TEST(ChatVisitors, MessageNumbersAreReadOnlyFromMessageIds) {
+  EXPECT_EQ(message_number("m1"), 1);
+  EXPECT_EQ(message_number("m90210"), 90210);
+  EXPECT_EQ(message_number("m"), 0);
+  EXPECT_EQ(message_number("x12"), 0);
+  EXPECT_EQ(message_number("m12a"), 0);
+  EXPECT_EQ(message_number("m-3"), 0);
+  EXPECT_EQ(message_number(""), 0);
 }
 
 }  // namespace
