@@ -369,20 +369,24 @@ TEST(WebchatLimits, AnAddressHoldsAtMostIpSocketsChatSocketsAndGetsOneBackWhenIt
   EXPECT_TRUE(eventually([&] { return WsClient(port, "/chat/site/socket", origin).status() == 101; }));
 }
 
+/// A web chat whose replies its visitors' pages never had go by e-mail (offline_email) through `smtp`; Asha answers.
+std::string offline_email_config(std::uint16_t port, const RedisServer& redis, const SmtpServer& smtp) {
+  const std::string p = std::to_string(port);
+  return "server:\n  listen: 127.0.0.1:" + p + "\n  public_url: http://127.0.0.1:" + p + "\nredis:\n  url: " + redis.url() +
+         "\n  workspace: it\nchannels:\n"
+         "  - { id: site, kind: webchat, secret: " + std::string(kChatSecret) + ", allowed_origins: [\"" + kShop +
+         "\"], offline_email: mail }\n"
+         "  - { id: mail, kind: email, address: help@shop.example, webhook_signing_key: mail-key-0123456789, smtp: { url: \"" +
+         smtp.url() + "\" } }\n"
+         "queues:\n  - { id: general, channels: [site, mail] }\n"
+         "agents:\n  - { id: asha, name: Asha Rao, token: " + kAsha + ", capacity: { chat: 5, email: 5 } }\n";
+}
+
 TEST(WebchatOffline, AReplyToAVisitorWhoLeftIsEmailedToTheAddressTheyGaveAndWaitsInTheChat) {
   RedisServer redis;
   SmtpServer smtp;
   std::uint16_t port = free_port();
-  std::string p = std::to_string(port);
-  DaemonProcess daemon(
-      "server:\n  listen: 127.0.0.1:" + p + "\n  public_url: http://127.0.0.1:" + p + "\nredis:\n  url: " + redis.url() +
-          "\n  workspace: it\nchannels:\n"
-          "  - { id: site, kind: webchat, secret: " + std::string(kChatSecret) + ", allowed_origins: [\"" + kShop +
-          "\"], offline_email: mail }\n"
-          "  - { id: mail, kind: email, address: help@shop.example, webhook_signing_key: mail-key-0123456789, smtp: { url: \"" + smtp.url() + "\" } }\n"
-          "queues:\n  - { id: general, channels: [site, mail] }\n"
-          "agents:\n  - { id: asha, name: Asha Rao, token: " + kAsha + ", capacity: { chat: 5, email: 5 } }\n",
-      port);
+  DaemonProcess daemon(offline_email_config(port, redis, smtp), port);
   ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   std::string conv, reply_id;
   auto next_of = [](WsClient& ws, const std::string& type) {
@@ -436,16 +440,7 @@ TEST(WebchatOffline, AReplyWrittenToASocketWhosePageNeverSaidItHadItIsEmailedAft
   RedisServer redis;
   SmtpServer smtp;
   std::uint16_t port = free_port();
-  std::string p = std::to_string(port);
-  DaemonProcess daemon(
-      "server:\n  listen: 127.0.0.1:" + p + "\n  public_url: http://127.0.0.1:" + p + "\nredis:\n  url: " + redis.url() +
-          "\n  workspace: it\nchannels:\n"
-          "  - { id: site, kind: webchat, secret: " + std::string(kChatSecret) + ", allowed_origins: [\"" + kShop +
-          "\"], offline_email: mail }\n"
-          "  - { id: mail, kind: email, address: help@shop.example, webhook_signing_key: mail-key-0123456789, smtp: { url: \"" + smtp.url() + "\" } }\n"
-          "queues:\n  - { id: general, channels: [site, mail] }\n"
-          "agents:\n  - { id: asha, name: Asha Rao, token: " + kAsha + ", capacity: { chat: 5, email: 5 } }\n",
-      port);
+  DaemonProcess daemon(offline_email_config(port, redis, smtp), port);
   ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   WsClient ws(port, "/chat/site/socket", {{"Origin", kShop}});
   ws.send(R"({"type":"hello","visitor":"tunnel-visitor-0123456789abcd"})");
