@@ -47,6 +47,13 @@ function Field({ f, value, error, editing, onInput, t }) {
     ${error && html`<span class="error" id=${`${id}-error`}>${error}</span>`}</label>`;
 }
 
+/// The kept settings of `settings` that `kind` does not declare (a channel's auto_ack and csat), to send back
+/// unchanged with a change made in the form.
+function carried(kind, settings) {
+  const declared = new Set((kind?.fields || []).map((f) => f.name.split('.')[0]));
+  return Object.fromEntries(Object.entries(settings || {}).filter(([key]) => !declared.has(key)));
+}
+
 function ChannelForm({ kinds, queues, editing, t, onDone, onCancel }) {
   const [id, setId] = useState(editing?.id || '');
   const [kindName, setKindName] = useState(editing?.kind || kinds[0]?.name || '');
@@ -68,7 +75,9 @@ function ChannelForm({ kinds, queues, editing, t, onDone, onCancel }) {
     setErrors({});
     setError('');
     try {
-      const sent = { ...body(kind, values), queue };
+      // What the form does not draw (auto_ack, csat: set through the API) is sent back as it was kept.
+      const kept = editing?.kind === kind?.name ? carried(kind, editing.settings) : {};
+      const sent = { ...kept, ...body(kind, values), queue };
       await api(editing ? 'PUT' : 'POST', `/v1/channels/${encodeURIComponent(id.trim())}`, sent);
       onDone();
     } catch (err) {
@@ -127,7 +136,17 @@ export function ChannelAdmin({ channels, queues, t, onChanged }) {
   const ask = async (id, what) => {
     setBusy(`${id}/${what}`);
     try {
-      const r = await api('POST', `/v1/channels/${encodeURIComponent(id)}/${what}`);
+      // A channel added or changed a moment ago may still be starting where this request lands: asked again.
+      let r;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          r = await api('POST', `/v1/channels/${encodeURIComponent(id)}/${what}`);
+          break;
+        } catch (err) {
+          if (err.code !== 'channel_starting' || attempt >= 10) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+      }
       setResults({ ...results, [id]: r });
     } catch (err) {
       setResults({ ...results, [id]: { error: t('error', { m: err.message }) } });

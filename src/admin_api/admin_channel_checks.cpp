@@ -8,7 +8,9 @@
 #include <boost/json.hpp>
 
 #include "admin_api/admin_routes.hpp"
+#include "config/api_channels.hpp"
 #include "omniroute/clock.hpp"
+#include "store/api_channels.hpp"
 #include "omniroute/log.hpp"
 
 namespace omniroute::admin_api {
@@ -18,7 +20,21 @@ namespace json = boost::json;
 
 asio::awaitable<http::Response> AdminRoutes::check_channel(const std::string& id, bool register_webhook) {
   auto found = channel_map_.find(id);
-  if (found == channel_map_.end()) co_return http::json_error(404, "not_found", "no channel '" + id + "'");
+  if (found == channel_map_.end()) {
+    // Kept through the API but not run by the configuration this connection is served by: disabled, or added
+    // or changed a moment ago (a connection opened before the change is served by the one before it).
+    store::ApiChannels kept(store_.client(), store_.keys());
+    auto document = co_await kept.get(id);
+    auto doc = document && !document->empty() ? config::parse_api_channel(*document) : std::nullopt;
+    if (doc && !doc->enabled) {
+      co_return http::json_error(409, "channel_disabled", "channel '" + id + "' is disabled: enable it to check it");
+    }
+    if (doc) {
+      co_return http::json_error(409, "channel_starting",
+                                 "channel '" + id + "' was added or changed a moment ago and is starting; try again");
+    }
+    co_return http::json_error(404, "not_found", "no channel '" + id + "'");
+  }
   const Channel& channel = *found->second;
   if (register_webhook && !channel.registers()) {
     co_return http::json_error(409, "not_registrable",

@@ -148,9 +148,9 @@ asio::awaitable<void> Sender::email_if_away(Entry entry, const Channel& chat) {
   }
   if (auto typed = contact.attributes.find("email"); address.empty() && typed != contact.attributes.end()) address = typed->second;
   if (address.empty()) co_return;
-  // Judged by whether the reply was shown to them (written to a socket of theirs, live or in the history a socket
-  // is welcomed with), never by whether a socket happened to be open when it was queued: one closing just then
-  // showed nothing. Asked each second; while a socket of theirs is open the reply is on its way to it.
+  // Judged by whether their page said it has the reply (the widget's "shown", live or after the history a socket
+  // is welcomed with), never by whether a socket happened to be open when it was queued: one closing just then,
+  // or a phone's gone quiet, got nothing. Asked each second; while a socket of theirs is open, it may yet say so.
   store::ChatVisitors visitors(store_.client(), store_.keys());
   const std::int64_t number = store::message_number(entry.message_id);
   asio::steady_timer wait(store_.client().executor());

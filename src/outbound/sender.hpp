@@ -37,8 +37,8 @@ class Sender {
   using Entry = OutboxItem;
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> deliver(Entry entry);
-  /// A reply delivered in place (web chat) that was not shown to the visitor (no socket of theirs wrote it, and
-  /// none is open): e-mailed through the channel's `offline_email` channel when their contact has an address;
+  /// A reply delivered in place (web chat) that the visitor's page never said it has (and no socket of theirs is
+  /// open, or one was silent for 20 s): e-mailed through the channel's `offline_email` channel when their contact has an address;
   /// decided within a second or two of the delivery (20 s while a socket of theirs is open); best effort (three
   /// tries; a reload or stop meanwhile abandons it, the reply still waits in the chat), counted.
   boost::asio::awaitable<void> email_if_away(Entry entry, const Channel& chat);

@@ -88,6 +88,34 @@ TEST(ApiChannels, ProblemsAreNamedByFieldNestedKeysIncluded) {
   EXPECT_EQ(good->settings.get("offline_email"), "mail");
 }
 
+TEST(ApiChannels, AutoAcknowledgementsAndRatingsAreReadAsTheFilesAreWithTheirProblemsByField) {
+  Config cfg = base();
+  auto sms = read_api_channel("sms2", json::parse(R"({"kind":"twilio_sms","account_sid":"AC0123456789abcdef0123456789abcdef",)"
+                                                  R"("auth_token":"t0ken","from":"+919812345678",)"
+                                                  R"("auto_ack":{"en":"Thanks! We reply in about {eta}.","hi":"धन्यवाद! लगभग {eta} में जवाब देंगे।"},)"
+                                                  R"("csat":{"window":"2h","templates":{"te":"మా సేవ ఎలా ఉంది? 1-5 పంపండి"}}})")
+                                           .as_object(),
+                              cfg, kinds());
+  ASSERT_TRUE(sms) << sms.error().front().field << ": " << sms.error().front().message;
+  EXPECT_EQ(sms->auto_ack.at("hi"), "धन्यवाद! लगभग {eta} में जवाब देंगे।");
+  ASSERT_TRUE(sms->csat);
+  EXPECT_EQ(sms->csat->window.count(), 2 * 3600 * 1000);
+  EXPECT_EQ(sms->csat->templates.at("te"), "మా సేవ ఎలా ఉంది? 1-5 పంపండి");
+  auto chat = read_api_channel("site2", json::parse(R"({"kind":"webchat","secret":"s3cret-0123","allowed_origins":["https://shop.example.in"],"csat":true})").as_object(),
+                               cfg, kinds());
+  ASSERT_TRUE(chat) << chat.error().front().message;
+  EXPECT_TRUE(chat->csat);
+  auto bad = read_api_channel("w2", json::parse(R"({"kind":"webhook","secret":"s","auto_ack":{"en":""},"csat":{"window":"2h"}})").as_object(),
+                              cfg, kinds());
+  ASSERT_FALSE(bad);
+  auto f = fields_of(bad.error());
+  EXPECT_EQ(f["auto_ack.en"], "a template is 1 to 1000 bytes");
+  EXPECT_TRUE(f.count("csat.templates")) << bad.error().front().field;
+  auto renamed = read_api_channel("w3", json::parse(R"({"kind":"webhook","secret":"s","id":"other"})").as_object(), cfg, kinds());
+  ASSERT_FALSE(renamed);
+  EXPECT_EQ(renamed.error().front().field, "id");
+}
+
 TEST(ApiChannels, KeptChannelsJoinTheirQueuesAndThoseThatNoLongerFitAreSaid) {
   Config cfg = base();
   auto box = SecretBox::from_key_text(kKey);

@@ -505,6 +505,85 @@ TEST(ChannelChecks, AMessengerPageThatDoesNotAnswerToItsTokenAndAPageWithoutTheA
   EXPECT_TRUE(call(port, "fb", "check").ok);
 }
 
+TEST(ChannelChecks, AnInstagramChannelNeedsTheAppsInstagramSubscriptionNotItsPageOne) {
+  // The app already serves the business's Messenger page (object "page"); Instagram's messages come only with an
+  // "instagram" subscription, which the check names as missing and Register makes (Meta verifying our webhook).
+  RedisServer redis;
+  FakeProvider graph;
+  std::mutex mu;
+  std::uint16_t port = free_port();
+  const std::string ours = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/ig";
+  json::array subscriptions{json::object{{"object", "page"}, {"callback_url", "https://support.example.in/webhooks/fb"},
+                                         {"active", true}, {"fields", json::array{json::object{{"name", "messages"}}}}}};
+  std::string page_fields;    // what PAGE7 subscribed the app to ("" none)
+  std::string verify_answer;  // what our webhook answered Meta's verification
+  graph.respond_with([&](const ReceivedRequest& r) -> ScriptedAnswer {
+    const std::string path = r.target.substr(0, r.target.find('?'));
+    auto auth = r.headers.find("authorization");
+    const std::string bearer = auth == r.headers.end() ? "" : auth->second.substr(7);
+    std::unique_lock lock(mu);
+    if (path == "/debug_token") {
+      return {200, R"({"data":{"app_id":"4242","type":"PAGE","is_valid":true,"expires_at":0,"profile_id":"PAGE7"}})"};
+    }
+    if (path == "/PAGE7" && bearer == "EAAI-page") return {200, R"({"name":"Pochampally Sarees","id":"PAGE7"})"};
+    if (path == "/4242/subscriptions" && r.method == "GET") {
+      return {200, json::serialize(json::object{{"data", subscriptions}})};
+    }
+    if (path == "/4242/subscriptions" && r.method == "POST") {
+      lock.unlock();
+      auto verify = http_request(port, "GET", "/webhooks/ig?hub.mode=subscribe&hub.challenge=77120&hub.verify_token=" +
+                                                  field(r.body, "verify_token"));
+      lock.lock();
+      verify_answer = verify.body;
+      if (verify.body != "77120") return {400, R"({"error":{"message":"(#2200) Callback verification failed","code":2200}})"};
+      json::array fields{json::object{{"name", field(r.body, "fields")}}};
+      subscriptions.push_back(json::object{{"object", field(r.body, "object")}, {"callback_url", field(r.body, "callback_url")},
+                                           {"active", true}, {"fields", fields}});
+      return {200, R"({"success":true})"};
+    }
+    if (path == "/PAGE7/subscribed_apps" && bearer == "EAAI-page") {
+      if (r.method == "POST") {
+        page_fields = field(r.body, "subscribed_fields");
+        return {200, R"({"success":true})"};
+      }
+      return {200, page_fields.empty() ? std::string(R"({"data":[]})")
+                                       : R"({"data":[{"id":"4242","name":"Saree app","subscribed_fields":[")" + page_fields + R"("]}]})"};
+    }
+    return {400, R"({"error":{"message":"Unsupported request","code":100}})"};
+  });
+  ConfigBuilder cfg(port, redis.url());
+  cfg.server("admin_token", kAdmin).server("public_url", "http://127.0.0.1:" + std::to_string(port))
+      .channel("{ id: ig, kind: instagram, page_access_token: EAAI-page, page_id: PAGE7, app_secret: app-secret-4242, "
+               "verify_token: ig-verify-7, api_base: \"" + graph.url() + "\" }")
+      .queue("{ id: general, channels: [ig] }");
+  DaemonProcess daemon(cfg.yaml(), port);
+
+  Steps before = call(port, "ig", "check");
+  EXPECT_FALSE(before.ok);
+  EXPECT_TRUE(before.passed("token")) << before.body;
+  EXPECT_TRUE(before.passed("page"));
+  EXPECT_NE(before.detail("page").find("Pochampally Sarees"), std::string::npos);
+  EXPECT_FALSE(before.passed("webhook"));
+  EXPECT_NE(before.detail("webhook").find("no instagram webhook subscription"), std::string::npos) << before.detail("webhook");
+  EXPECT_FALSE(before.passed("subscribed app"));
+  for (const auto& r : graph.received()) EXPECT_EQ(r.method, "GET") << "a check changes nothing: " << r.target;
+
+  Steps reg = call(port, "ig", "register");
+  ASSERT_TRUE(reg.ok) << reg.body;
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(verify_answer, "77120");
+    EXPECT_EQ(page_fields, "messages");
+    ASSERT_EQ(subscriptions.size(), 2u) << "the Messenger subscription is left as it was";
+    EXPECT_EQ(subscriptions[0].at("object"), "page");
+    EXPECT_EQ(subscriptions[1].at("object"), "instagram");
+    EXPECT_EQ(subscriptions[1].at("callback_url").as_string(), ours);
+  }
+  Steps after = call(port, "ig", "check");
+  EXPECT_TRUE(after.ok) << after.body;
+  EXPECT_NE(after.detail("webhook").find("instagram events (messages) come to " + ours), std::string::npos) << after.body;
+}
+
 // ------------------------------------------------------------------------------------ e-mail and webhook
 
 TEST(ChannelChecks, EmailLoginMailboxAndSmtpAuthAreCheckedWithoutChangingAnything) {

@@ -186,6 +186,10 @@ TEST(ChannelsApi, AChannelAddedOnOneDaemonTakesWebhooksOnBothWithinASecondAndSur
   ASSERT_TRUE(row.is_object());
   EXPECT_EQ(row.at("enabled"), false);
   EXPECT_EQ(row.at("source"), "api");
+  // A disabled channel is not checked against its provider, and says why (not "no channel").
+  auto disabled_check = http_request(port_b, "POST", "/v1/channels/tg2/check", admin());
+  EXPECT_EQ(disabled_check.status, 409);
+  EXPECT_NE(disabled_check.body.find("channel_disabled"), std::string::npos) << disabled_check.body;
   ASSERT_EQ(http_request(port_a, "PUT", "/v1/channels/tg2", admin(), R"({"kind":"telegram","queue":"vip","enabled":true})").status, 200);
   EXPECT_TRUE(eventually([&] { return deliver(port_b, "tg2", kSecretToken, 8) == 200; }, 10'000));
   ASSERT_EQ(http_request(port_b, "DELETE", "/v1/channels/tg2", admin()).status, 204);
@@ -202,6 +206,52 @@ TEST(ChannelsApi, AChannelAddedOnOneDaemonTakesWebhooksOnBothWithinASecondAndSur
                                                "channel.updated", "channel.created"}))
       << audit.body;
   EXPECT_EQ(audit.body.find("plain"), std::string::npos);
+}
+
+TEST(ChannelsApi, AChannelAddedThroughTheApiAcknowledgesCustomersInTheirLanguageAndKeepsItsSurvey) {
+  RedisServer redis;
+  TempDir dir;
+  std::uint16_t port = free_port();
+  ConfigBuilder cfg(port, redis.url());
+  cfg.server("admin_token", kAdmin).server("secrets_key_file", key_file(dir)).api_channel()
+      .queue("{ id: general, channels: [api], sla: { first_response: 10m } }");
+  DaemonProcess daemon(cfg.yaml(), port);
+  // Replies go to a port nobody listens on: the acknowledgement is judged by the transcript, not by Telegram.
+  const std::string body = std::string(R"({"kind":"telegram","bot_token":")") + kBotToken + R"(","secret_token":")" +
+                           kSecretToken + R"(","api_base":"http://127.0.0.1:9","queue":"general",)"
+                           R"("auto_ack":{"en":"Thanks! We will answer in about {eta}.","te":"మీ సందేశం అందింది, సుమారు {eta}లో జవాబిస్తాము"},)"
+                           R"("csat":{"window":"2h","templates":{"te":"మా సేవ ఎలా ఉంది? 1 నుండి 5 పంపండి"}}})";
+  auto bad = http_request(port, "POST", "/v1/channels/tg-te", admin(),
+                          R"({"kind":"telegram","bot_token":"1:x","queue":"general","auto_ack":{"en":""}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("field":"auto_ack.en")"), std::string::npos) << bad.body;
+  ASSERT_EQ(http_request(port, "POST", "/v1/channels/tg-te", admin(), body).status, 201);
+  ASSERT_TRUE(eventually([&] { return deliver(port, "tg-te", kSecretToken, 9001) == 200; }));
+  std::string conv;
+  ASSERT_TRUE(eventually([&] {
+    auto list = http_request(port, "GET", "/v1/conversations?state=queued", admin());
+    if (list.status != 200) return false;
+    auto all = json::parse(list.body).at("conversations").as_array();
+    if (all.empty()) return false;
+    conv = std::string(all.front().at("id").as_string());
+    return true;
+  }));
+  // The customer wrote Telugu: the acknowledgement is the Telugu template, its wait filled in.
+  std::string ack;
+  ASSERT_TRUE(eventually([&] {
+    auto view = json::parse(http_request(port, "GET", "/v1/conversations/" + conv, admin()).body);
+    for (const auto& m : view.at("messages").as_array()) {
+      if (m.as_object().contains("auto") && m.at("auto") == "acknowledgement") ack = std::string(m.at("text").as_string());
+    }
+    return !ack.empty();
+  }));
+  EXPECT_TRUE(ack.starts_with("మీ సందేశం అందింది, సుమారు ")) << ack;
+  EXPECT_EQ(ack.find("{eta}"), std::string::npos) << ack;
+  // Kept as sent, readable back (the board's form sends them back with a change it makes).
+  auto kept = json::parse(http_request(port, "GET", "/v1/channels/tg-te", admin()).body);
+  EXPECT_EQ(kept.at("settings").at("auto_ack").at("en"), "Thanks! We will answer in about {eta}.");
+  EXPECT_EQ(kept.at("settings").at("csat").at("window"), "2h");
+  EXPECT_EQ(kept.at("settings").at("bot_token"), "set");
 }
 
 TEST(ChannelsApi, WithoutASecretsKeyChannelsWithSecretsAreRefused) {
