@@ -300,6 +300,13 @@ TEST(ChannelChecks, TelegramWebhookAndPollingModesAreCheckedAndRegistered) {
 
 // ------------------------------------------------------------------------------------------- Graph API
 
+/// A Graph request's path (without its query) and the token it carries as a Bearer ("" none).
+std::string path_of(const ReceivedRequest& r) { return r.target.substr(0, r.target.find('?')); }
+std::string bearer_of(const ReceivedRequest& r) {
+  auto a = r.headers.find("authorization");
+  return a == r.headers.end() ? std::string() : a->second.substr(7);
+}
+
 /// The Graph API for app 4242 (secret app-secret-4242) and WhatsApp business account WABA77.
 struct FakeGraph {
   FakeProvider server;
@@ -312,11 +319,8 @@ struct FakeGraph {
   std::int64_t soon_expiry_s = 0;
   FakeGraph() {
     server.respond_with([this](const ReceivedRequest& r) -> ScriptedAnswer {
-      const std::string path = r.target.substr(0, r.target.find('?'));
-      auto bearer = [&] {
-        auto a = r.headers.find("authorization");
-        return a == r.headers.end() ? std::string() : a->second.substr(7);
-      };
+      const std::string path = path_of(r);
+      auto bearer = [&] { return bearer_of(r); };
       if (path == "/debug_token") {
         const std::string token = field(r.target, "input_token");
         if (token == "EAAG-expired") {
@@ -455,9 +459,8 @@ TEST(ChannelChecks, AMessengerPageThatDoesNotAnswerToItsTokenAndAPageWithoutTheA
   bool subscribed = false;
   std::mutex mu;
   graph.respond_with([&](const ReceivedRequest& r) -> ScriptedAnswer {
-    const std::string path = r.target.substr(0, r.target.find('?'));
-    auto auth = r.headers.find("authorization");
-    const std::string bearer = auth == r.headers.end() ? "" : auth->second.substr(7);
+    const std::string path = path_of(r);
+    const std::string bearer = bearer_of(r);
     std::lock_guard lock(mu);
     if (path == "/debug_token") {
       return {200, R"({"data":{"app_id":"4242","type":"PAGE","is_valid":true,"expires_at":0,"profile_id":"PAGE9"}})"};
@@ -518,9 +521,8 @@ TEST(ChannelChecks, AnInstagramChannelNeedsTheAppsInstagramSubscriptionNotItsPag
   std::string page_fields;    // what PAGE7 subscribed the app to ("" none)
   std::string verify_answer;  // what our webhook answered Meta's verification
   graph.respond_with([&](const ReceivedRequest& r) -> ScriptedAnswer {
-    const std::string path = r.target.substr(0, r.target.find('?'));
-    auto auth = r.headers.find("authorization");
-    const std::string bearer = auth == r.headers.end() ? "" : auth->second.substr(7);
+    const std::string path = path_of(r);
+    const std::string bearer = bearer_of(r);
     std::unique_lock lock(mu);
     if (path == "/debug_token") {
       return {200, R"({"data":{"app_id":"4242","type":"PAGE","is_valid":true,"expires_at":0,"profile_id":"PAGE7"}})"};
