@@ -2,6 +2,7 @@
 
 #include "omniroute/text.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,8 +27,11 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr int kMaxInFlight = 64;
 constexpr auto kIdlePoll = std::chrono::milliseconds(50);
 constexpr auto kReclaimAfter = std::chrono::seconds(60);  // an entry unacknowledged this long belonged to a dead sender
-/// Seconds a web chat reply may take to be shown to a visitor whose socket is open before it is e-mailed anyway.
-constexpr int kAwayDecidedWithin = 20;
+/// How often replies whose e-mail copy is undecided are looked at; how long a visitor whose socket is open has
+/// for their page to say it has a reply before it is e-mailed anyway; when an undecided one is let go.
+constexpr auto kAwayPoll = std::chrono::milliseconds(500);
+constexpr std::int64_t kAwayWaitsForOpenSocketMs = 20'000;
+constexpr std::int64_t kAwayForgottenAfterMs = std::int64_t{10} * 60'000;
 
 std::chrono::milliseconds retry_delay(const config::OutboundConfig& config, int attempt, int retry_after_s) {
   static thread_local std::minstd_rand rng(std::random_device{}());
@@ -66,7 +70,13 @@ asio::awaitable<void> Sender::pace(const std::string& channel, const std::string
   co_await timer.async_wait(kAwait);
 }
 
-void Sender::start() { tasks_.spawn(run(), "outbox: reading"); }
+void Sender::start() {
+  tasks_.spawn(run(), "outbox: reading");
+  const bool away_mail = std::any_of(channels_.begin(), channels_.end(), [](const auto& c) {
+    return c.second->settings().declares("offline_email") && !c.second->settings().get("offline_email").empty();
+  });
+  if (away_mail) tasks_.spawn(decide_away_replies(), "outbox: deciding e-mail copies for away visitors");
+}
 
 void Sender::stop() {
   stopped_ = true;
@@ -133,55 +143,96 @@ asio::awaitable<void> Sender::record(const Entry& entry, const std::string& stat
   }
 }
 
-asio::awaitable<void> Sender::email_if_away(Entry entry, const Channel& chat) {
-  const std::string& via = chat.settings().get("offline_email");
-  auto mail = channels_.find(via);
-  if (via.empty() || mail == channels_.end()) co_return;
-  store::Conversations conversations(store_.client(), store_.keys(), store_.history());
-  auto view = co_await conversations.view(entry.conversation_id, true);
-  if (!view || !*view) co_return;
-  const ContactSummary& contact = (*view)->contact;
-  // A verified address (their e-mail handle) first, else the one they typed beside their first message.
-  std::string address;
-  for (const auto& h : contact.handles) {
-    if (h.starts_with("email:")) address = h.substr(6);
-  }
-  if (auto typed = contact.attributes.find("email"); address.empty() && typed != contact.attributes.end()) address = typed->second;
-  if (address.empty()) co_return;
-  // Judged by whether their page said it has the reply (the widget's "shown", live or after the history a socket
-  // is welcomed with), never by whether a socket happened to be open when it was queued: one closing just then,
-  // or a phone's gone quiet, got nothing. Asked each second; while a socket of theirs is open, it may yet say so.
+asio::awaitable<void> Sender::decide_away_replies() {
   store::ChatVisitors visitors(store_.client(), store_.keys());
-  const std::int64_t number = store::message_number(entry.message_id);
   asio::steady_timer wait(store_.client().executor());
-  for (int second = 1;; ++second) {
-    wait.expires_after(std::chrono::seconds(1));
+  while (!stopped_) {
+    wait.expires_after(kAwayPoll);
     co_await wait.async_wait(kAwait);
-    if (stopped_) co_return;
-    auto shown = co_await visitors.shown_through(chat.id(), contact.id, entry.conversation_id);
-    if (shown && *shown >= number) co_return;
-    auto open = co_await visitors.open_at(chat.id(), contact.id, now_ms());
-    if (shown && open && !*open) break;  // away, and never shown it
-    if (second >= kAwayDecidedWithin) {
-      if (!shown || !open) co_return;  // Redis cannot say: no mail rather than a doubt
-      break;                           // here all along, yet not shown it: their page is not reading
+    if (stopped_ || !store_.client().connected()) continue;
+    auto due = co_await visitors.due(now_ms(), 16);
+    if (!due) continue;
+    for (const auto& reply : *due) {
+      if (stopped_) break;
+      co_await decide_away(reply);
     }
   }
-  OutboundMessage message{entry.conversation_id, entry.message_id, address, entry.text, "", "Your chat with us", ""};
+}
+
+asio::awaitable<void> Sender::decide_away(store::AwayReply reply) {
+  store::ChatVisitors visitors(store_.client(), store_.keys());
+  auto chat = channels_.find(reply.channel);
+  const bool offline = chat != channels_.end() && chat->second->settings().declares("offline_email");
+  auto mail = offline ? channels_.find(chat->second->settings().get("offline_email")) : channels_.end();
+  const std::int64_t now = now_ms();
+  if (mail == channels_.end() || now - reply.delivered_ms > kAwayForgottenAfterMs) {
+    co_await visitors.claim(reply);  // no longer e-mailed from this channel, or far too old to be judged
+    co_return;
+  }
+  store::Conversations conversations(store_.client(), store_.keys(), store_.history());
+  auto view = co_await conversations.view(reply.conversation, true);
+  if (!view) co_return;  // Redis cannot say now: still due, looked at again
+  const StoredMessage* message = nullptr;
+  if (*view) {
+    for (const auto& m : (*view)->messages) {
+      if (m.id == reply.message) message = &m;
+    }
+  }
+  // A verified address (their e-mail handle) first, else the one they typed beside their first message.
+  std::string address;
+  if (*view) {
+    const ContactSummary& contact = (*view)->contact;
+    for (const auto& h : contact.handles) {
+      if (h.starts_with("email:")) address = h.substr(6);
+    }
+    if (auto typed = contact.attributes.find("email"); address.empty() && typed != contact.attributes.end()) address = typed->second;
+  }
+  if (!message || address.empty()) {
+    co_await visitors.claim(reply);  // gone, or nowhere to write to
+    co_return;
+  }
+  // Judged by whether their page said it has the reply (the widget's "shown", live or after the history a socket
+  // is welcomed with), never by whether a socket happened to be open when it came: one closing just then, or a
+  // phone's gone quiet, got nothing. While a socket of theirs is open, it may yet say so (up to 20 s).
+  const std::string contact_id = (*view)->contact.id;
+  auto shown = co_await visitors.shown_through(reply.channel, contact_id, reply.conversation);
+  if (!shown) co_return;
+  if (*shown >= store::message_number(reply.message)) {
+    co_await visitors.claim(reply);
+    co_return;
+  }
+  auto open = co_await visitors.open_at(reply.channel, contact_id, now);
+  if (!open) co_return;
+  if (*open && now - reply.delivered_ms < kAwayWaitsForOpenSocketMs) {
+    co_await visitors.decide_at(reply, now + 1000, true);
+    co_return;
+  }
+  auto claimed = co_await visitors.claim(reply);
+  if (!claimed || !*claimed) co_return;  // another sender took it
+  tasks_.spawn(email_away_reply(reply, address, message->text), "outbox: e-mailing a reply an away visitor was not shown");
+}
+
+asio::awaitable<void> Sender::email_away_reply(store::AwayReply reply, std::string address, std::string text) {
+  auto chat = channels_.find(reply.channel);
+  if (chat == channels_.end()) co_return;
+  auto mail = channels_.find(chat->second->settings().get("offline_email"));
+  if (mail == channels_.end()) co_return;
+  OutboundMessage message{reply.conversation, reply.message, address, std::move(text), "", "Your chat with us", ""};
   auto call = mail->second->build_send(message);
   if (!call) co_return;
   call->timeout_ms = static_cast<int>(config_.outbound.timeout.count());
+  asio::steady_timer wait(store_.client().executor());
   for (int attempt = 1; attempt <= 3 && !stopped_; ++attempt) {
     auto [answer] = co_await http_.async_perform(*call, kAwait);
     if (mail->second->read_send_answer(answer.status, answer.body).kind == SendResult::Kind::sent) {
-      metrics_.counter("omniroute_webchat_offline_emails_total", {{"channel", chat.id()}, {"result", "sent"}}).inc();
+      metrics_.counter("omniroute_webchat_offline_emails_total", {{"channel", reply.channel}, {"result", "sent"}}).inc();
       co_return;
     }
     wait.expires_after(retry_delay(config_.outbound, attempt + 1, 0));
     co_await wait.async_wait(kAwait);
   }
-  metrics_.counter("omniroute_webchat_offline_emails_total", {{"channel", chat.id()}, {"result", "failed"}}).inc();
-  log::warn("outbound: the e-mail copy of " + entry.message_id + " for an away visitor on " + chat.id() + " failed");
+  metrics_.counter("omniroute_webchat_offline_emails_total", {{"channel", reply.channel}, {"result", "failed"}}).inc();
+  log::warn("outbound: the e-mail copy of " + reply.message + " for an away visitor on " + reply.channel + " failed");
 }
 
 asio::awaitable<void> Sender::deliver(Entry entry) {
@@ -200,8 +251,14 @@ asio::awaitable<void> Sender::deliver(Entry entry) {
     std::string status = json::serialize(json::object{{"status", "sent"}, {"attempts", 1}, {"at", format_rfc3339_ms(now_ms())}});
     co_await record(entry, status, true, false, "sent");
     if (channel->second->settings().declares("offline_email") && !channel->second->settings().get("offline_email").empty()) {
-      // Its own task: waiting to see whether the reply reaches them holds no delivery slot.
-      tasks_.spawn(email_if_away(std::move(entry), *channel->second), "outbox: e-mailing a reply an away visitor was not shown");
+      // Whether it is also e-mailed is decided in a second or so, by whichever sender gets to it (kept in Redis:
+      // a reload or restart meanwhile does not lose the decision).
+      store::ChatVisitors visitors(store_.client(), store_.keys());
+      const std::int64_t now = now_ms();
+      store::AwayReply away{channel_id, entry.conversation_id, entry.message_id, now};
+      if (!co_await visitors.decide_at(away, now + 1000)) {
+        log::warn("outbound: whether " + entry.message_id + " is e-mailed to an away visitor could not be kept; not e-mailed");
+      }
     }
     co_return;
   }

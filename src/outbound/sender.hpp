@@ -18,6 +18,7 @@
 #include "omniroute/task_group.hpp"
 #include "net/http_client.hpp"
 #include "outbound/rate_limiter.hpp"
+#include "store/chat_visitors.hpp"
 #include "store/conversation_store.hpp"
 #include "store/outbox.hpp"
 
@@ -37,11 +38,15 @@ class Sender {
   using Entry = OutboxItem;
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> deliver(Entry entry);
-  /// A reply delivered in place (web chat) that the visitor's page never said it has (and no socket of theirs is
-  /// open, or one was silent for 20 s): e-mailed through the channel's `offline_email` channel when their contact has an address;
-  /// decided within a second or two of the delivery (20 s while a socket of theirs is open); best effort (three
-  /// tries; a reload or stop meanwhile abandons it, the reply still waits in the chat), counted.
-  boost::asio::awaitable<void> email_if_away(Entry entry, const Channel& chat);
+  /// Web chat replies delivered in place whose e-mail copy (offline_email) is undecided (store::ChatVisitors,
+  /// kept in Redis): looked at every half second by every sender of a generation with such a channel.
+  boost::asio::awaitable<void> decide_away_replies();
+  /// One of them: their page said it has it → no mail; no socket of theirs open, or one silent for 20 s → claimed
+  /// (by one sender only) and e-mailed through the channel's `offline_email` channel to their address; else
+  /// looked at again in a second.
+  boost::asio::awaitable<void> decide_away(store::AwayReply reply);
+  /// The e-mail copy: best effort (three tries), counted.
+  boost::asio::awaitable<void> email_away_reply(store::AwayReply reply, std::string address, std::string text);
   boost::asio::awaitable<void> record(const Entry& entry, const std::string& status_json, bool final, bool dead,
                                       const std::string& status, const std::string& provider_id = "");
   metrics::Counter& sent_counter(const std::string& channel, const std::string& result);

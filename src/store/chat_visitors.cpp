@@ -1,6 +1,7 @@
 #include "store/chat_visitors.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include "store/store_calls.hpp"
 
@@ -82,6 +83,61 @@ asio::awaitable<StoreResult<std::int64_t>> ChatVisitors::shown_through(const std
   std::int64_t n = 0;
   std::from_chars(r->str.data(), r->str.data() + r->str.size(), n);
   co_return n;
+}
+
+namespace {
+std::string member_of(const AwayReply& r) {
+  return r.channel + "|" + r.conversation + "|" + r.message + "|" + std::to_string(r.delivered_ms);
+}
+
+std::optional<AwayReply> reply_of(std::string_view member) {
+  std::vector<std::string_view> parts;
+  for (size_t at = 0; parts.size() < 4;) {
+    size_t bar = member.find('|', at);
+    parts.push_back(member.substr(at, bar == std::string_view::npos ? std::string_view::npos : bar - at));
+    if (bar == std::string_view::npos) break;
+    at = bar + 1;
+  }
+  if (parts.size() != 4) return std::nullopt;
+  AwayReply r{std::string(parts[0]), std::string(parts[1]), std::string(parts[2]), 0};
+  auto [end, ec] = std::from_chars(parts[3].data(), parts[3].data() + parts[3].size(), r.delivered_ms);
+  if (ec != std::errc{} || end != parts[3].data() + parts[3].size() || r.channel.empty() || r.message.empty()) return std::nullopt;
+  return r;
+}
+}  // namespace
+
+asio::awaitable<StoreResult<Done>> ChatVisitors::decide_at(const AwayReply& reply, std::int64_t at_ms, bool only_if_kept) {
+  std::vector<std::string> add{"ZADD", keys_.chat_away()};
+  if (only_if_kept) add.emplace_back("XX");
+  add.push_back(std::to_string(at_ms));
+  add.push_back(member_of(reply));
+  auto r = co_await detail::command(client_, std::move(add));
+  if (!r) co_return unexpected(r.error());
+  co_return Done{};
+}
+
+asio::awaitable<StoreResult<std::vector<AwayReply>>> ChatVisitors::due(std::int64_t now_ms, int limit) {
+  std::vector<std::string> range{"ZRANGEBYSCORE", keys_.chat_away(), "-inf", std::to_string(now_ms), "LIMIT", "0",
+                                 std::to_string(limit)};
+  auto r = co_await detail::command(client_, std::move(range));
+  if (!r) co_return unexpected(r.error());
+  std::vector<AwayReply> out;
+  for (const auto& e : r->elements) {
+    if (auto reply = reply_of(e.str)) {
+      out.push_back(std::move(*reply));
+    } else {
+      std::vector<std::string> drop{"ZREM", keys_.chat_away(), e.str};
+      co_await detail::command(client_, std::move(drop));
+    }
+  }
+  co_return out;
+}
+
+asio::awaitable<StoreResult<bool>> ChatVisitors::claim(const AwayReply& reply) {
+  std::vector<std::string> take{"ZREM", keys_.chat_away(), member_of(reply)};
+  auto r = co_await detail::command(client_, std::move(take));
+  if (!r) co_return unexpected(r.error());
+  co_return r->integer == 1;
 }
 
 }  // namespace omniroute::store

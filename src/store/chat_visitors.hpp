@@ -25,6 +25,13 @@ std::int64_t message_number(std::string_view message_id);
 /// A conversation and the highest message number of it a frame carried.
 using ShownUpTo = std::pair<std::string, std::int64_t>;
 
+/// A web chat reply delivered in place whose e-mail copy (offline_email) is yet to be decided.
+struct AwayReply {
+  std::string channel, conversation, message;
+  std::int64_t delivered_ms = 0;
+  bool operator==(const AwayReply&) const = default;
+};
+
 class ChatVisitors {
  public:
   ChatVisitors(RedisClient& client, const Keys& keys) : client_(client), keys_(keys) {}
@@ -45,6 +52,16 @@ class ChatVisitors {
   /// The highest message number of `conversation` shown to them (0 when none, or over ten minutes ago).
   boost::asio::awaitable<StoreResult<std::int64_t>> shown_through(const std::string& channel, const std::string& contact,
                                                                   const std::string& conversation);
+
+  // Replies whose e-mail copy is to be decided (chat_away, member → when to look next): kept in Redis, so a
+  // reload, a restart or another daemon decides what this sender could not.
+  /// Looked at from `at_ms` on (added, or moved later when it is still undecided; never re-adds a claimed one
+  /// when `only_if_kept`).
+  boost::asio::awaitable<StoreResult<Done>> decide_at(const AwayReply& reply, std::int64_t at_ms, bool only_if_kept = false);
+  /// Up to `limit` replies due by `now_ms` (unreadable members are dropped).
+  boost::asio::awaitable<StoreResult<std::vector<AwayReply>>> due(std::int64_t now_ms, int limit);
+  /// Takes the reply out; true for the one caller that did (it alone acts on the decision).
+  boost::asio::awaitable<StoreResult<bool>> claim(const AwayReply& reply);
 
  private:
   RedisClient& client_;

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "integration/test_config.hpp"
@@ -466,6 +467,44 @@ TEST(WebchatOffline, AReplyWrittenToASocketWhosePageNeverSaidItHadItIsEmailedAft
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_EQ(mails[0].to, std::vector<std::string>{"ravi@example.com"});
   EXPECT_NE(mails[0].data.find("Kal tak pahunch jayega"), std::string::npos);
+}
+
+TEST(WebchatOffline, AReloadWhileAReplyIsBeingJudgedStillEmailsItOnce) {
+  // Whether a reply is e-mailed is decided over seconds (up to 20 while a socket of the visitor is open but
+  // silent); the decision is kept in Redis, so a SIGHUP (or an admin's channel change) meanwhile does not lose
+  // it, and the two generations do not both send it.
+  RedisServer redis;
+  SmtpServer smtp;
+  std::uint16_t port = free_port();
+  DaemonProcess daemon(offline_email_config(port, redis, smtp), port);
+  ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
+  WsClient ws(port, "/chat/site/socket", {{"Origin", kShop}});
+  ws.send(R"({"type":"hello","visitor":"reload-visitor-0123456789abcd"})");
+  ASSERT_TRUE(ws.next().has_value());  // welcome
+  ws.send(R"({"type":"message","id":"c-00000001","name":"Anjali","contact":"anjali@example.com","text":"Refund status?"})");
+  std::string conv;
+  for (int i = 0; i < 5 && conv.empty(); ++i) {
+    auto frame = ws.next();
+    if (!frame) break;
+    auto o = json::parse(*frame).as_object();
+    if (o.at("type") == "accepted") conv = std::string(o.at("conversation_id").as_string());
+  }
+  ASSERT_FALSE(conv.empty());
+  ASSERT_TRUE(eventually([&] {
+    return as_bearer(port, kAsha, "GET", "/v1/conversations/" + conv).body.find("\"agent\":\"asha\"") != std::string::npos;
+  }));
+  ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"Refund sent today"})").status, 202);
+  // Their socket is open and silent: the reply waits to be said shown. The daemon reloads meanwhile.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_TRUE(smtp.received().empty()) << "not while their socket is open";
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return daemon.log().find("SIGHUP: configuration reloaded") != std::string::npos; }, 10'000))
+      << daemon.log();
+  ASSERT_TRUE(smtp.wait_for(1, 40'000)) << daemon.log();
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // a second sender, had both kept it, would have sent by now
+  auto mails = smtp.received();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0].data.find("Refund sent today"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // A web chat visitor's sockets and what was shown to them, against a real redis-server: a reply is e-mailed
 // (offline_email) when no socket of theirs was sent it and none is open — judged by what was written to them,
-// so a socket closing just as the reply was queued does not count as having shown it.
+// so a socket closing just as the reply was queued does not count as having shown it; replies awaiting that
+// decision are kept in Redis and taken by one sender only.
 
 #include <gtest/gtest.h>
 
@@ -73,6 +74,55 @@ TEST(ChatVisitors, WhatWasShownOnlyRisesAndAClosedSocketIsNoLongerOpen) {
   const auto ttl = std::stoll(redis.one({"PTTL", keys.chat_shown("site", "c1")}));
   EXPECT_GT(ttl, 9 * 60'000);
   EXPECT_LE(ttl, 10 * 60'000);
+  client->stop();
+}
+
+TEST(ChatVisitors, AReplyAwaitingItsDecisionIsDueOnTimeAndTakenByOneSenderOnly) {
+  testing::RedisServer redis;
+  boost::asio::io_context ctx;
+  config::RedisConfig cfg;
+  cfg.url = redis.url();
+  cfg.endpoint = *config::parse_redis_url(cfg.url);
+  cfg.workspace = "t";
+  auto client = std::make_shared<RedisClient>(ctx.get_executor(), cfg);
+  client->start();
+  while (!client->connected()) ctx.run_one_for(std::chrono::milliseconds(50)), ctx.restart();
+  Keys keys(cfg.workspace);
+  ChatVisitors visitors(*client, keys);
+  auto run = [&](auto make) {
+    std::optional<std::int64_t> out;
+    boost::asio::co_spawn(
+        ctx, [&]() -> boost::asio::awaitable<void> { out = co_await make(); }, boost::asio::detached);
+    EXPECT_TRUE(run_until_set(ctx, out));
+    return out.value_or(-1);
+  };
+  const AwayReply reply{"site", "v12", "m41", 1'000};
+  auto due = [&](std::int64_t now) {
+    return run([&]() -> boost::asio::awaitable<std::int64_t> {
+      auto r = co_await visitors.due(now, 16);
+      if (!r) co_return -1;
+      co_return r->size() == 1 && r->front() == reply ? 1 : static_cast<std::int64_t>(r->size()) * 10;
+    });
+  };
+  auto claim = [&] {
+    return run([&]() -> boost::asio::awaitable<std::int64_t> { auto r = co_await visitors.claim(reply); co_return r ? *r : -1; });
+  };
+  auto at = [&](std::int64_t when, bool only_if_kept) {
+    return run([&]() -> boost::asio::awaitable<std::int64_t> {
+      co_return (co_await visitors.decide_at(reply, when, only_if_kept)) ? 1 : 0; });
+  };
+  EXPECT_EQ(at(2'000, false), 1);
+  EXPECT_EQ(due(1'999), 0) << "not before its time";
+  EXPECT_EQ(due(2'000), 1) << "read back whole";
+  EXPECT_EQ(at(3'000, true), 1);  // still undecided: looked at again later
+  EXPECT_EQ(due(2'500), 0);
+  EXPECT_EQ(claim(), 1) << "the first sender takes it";
+  EXPECT_EQ(claim(), 0) << "a second sender does not";
+  EXPECT_EQ(at(4'000, true), 1);  // a slower sender's "later" does not bring a claimed one back
+  EXPECT_EQ(due(10'000), 0);
+  redis.one({"ZADD", keys.chat_away(), "1", "not-a-reply"});
+  EXPECT_EQ(due(10'000), 0) << "an unreadable member is dropped, not returned";
+  EXPECT_EQ(redis.one({"ZCARD", keys.chat_away()}), "0");
   client->stop();
 }
 
