@@ -169,9 +169,33 @@ asio::awaitable<void> Sender::decide_away(store::AwayReply reply) {
     co_await visitors.claim(reply);  // no longer e-mailed from this channel, or far too old to be judged
     co_return;
   }
+  // Judged by whether their page said it has the reply (the widget's "shown", live or after the history a socket
+  // is welcomed with), never by whether a socket happened to be open when it came: one closing just then, or a
+  // phone's gone quiet, got nothing. While a socket of theirs is open, it may yet say so (up to 20 s). Cheap
+  // questions first; the conversation is read only once it is to be mailed.
   store::Conversations conversations(store_.client(), store_.keys(), store_.history());
+  const std::vector<std::string> asked{reply.conversation};  // built before the co_await (GCC 12)
+  auto contacts = co_await conversations.contacts_of(asked);
+  if (!contacts || contacts->size() != 1) co_return;  // Redis cannot say now: still due, looked at again
+  const std::string contact_id = contacts->front();
+  if (contact_id.empty()) {
+    co_await visitors.claim(reply);  // the conversation is gone
+    co_return;
+  }
+  auto shown = co_await visitors.shown_through(reply.channel, contact_id, reply.conversation);
+  if (!shown) co_return;
+  if (*shown >= store::message_number(reply.message)) {
+    co_await visitors.claim(reply);
+    co_return;
+  }
+  auto open = co_await visitors.open_at(reply.channel, contact_id, now);
+  if (!open) co_return;
+  if (*open && now - reply.delivered_ms < kAwayWaitsForOpenSocketMs) {
+    co_await visitors.decide_at(reply, now + 1000, true);
+    co_return;
+  }
   auto view = co_await conversations.view(reply.conversation, true);
-  if (!view) co_return;  // Redis cannot say now: still due, looked at again
+  if (!view) co_return;
   const StoredMessage* message = nullptr;
   if (*view) {
     for (const auto& m : (*view)->messages) {
@@ -189,22 +213,6 @@ asio::awaitable<void> Sender::decide_away(store::AwayReply reply) {
   }
   if (!message || address.empty()) {
     co_await visitors.claim(reply);  // gone, or nowhere to write to
-    co_return;
-  }
-  // Judged by whether their page said it has the reply (the widget's "shown", live or after the history a socket
-  // is welcomed with), never by whether a socket happened to be open when it came: one closing just then, or a
-  // phone's gone quiet, got nothing. While a socket of theirs is open, it may yet say so (up to 20 s).
-  const std::string contact_id = (*view)->contact.id;
-  auto shown = co_await visitors.shown_through(reply.channel, contact_id, reply.conversation);
-  if (!shown) co_return;
-  if (*shown >= store::message_number(reply.message)) {
-    co_await visitors.claim(reply);
-    co_return;
-  }
-  auto open = co_await visitors.open_at(reply.channel, contact_id, now);
-  if (!open) co_return;
-  if (*open && now - reply.delivered_ms < kAwayWaitsForOpenSocketMs) {
-    co_await visitors.decide_at(reply, now + 1000, true);
     co_return;
   }
   auto claimed = co_await visitors.claim(reply);

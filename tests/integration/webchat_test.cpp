@@ -435,6 +435,25 @@ TEST(WebchatOffline, AReplyToAVisitorWhoLeftIsEmailedToTheAddressTheyGaveAndWait
   EXPECT_EQ(welcome.at("conversations").as_array()[0].at("messages").as_array().back().at("text"), "మీ రిఫండ్ పంపాము");
 }
 
+/// A visitor's first message on `ws` (hello, then the message with their name and e-mail address), answered
+/// "accepted" and assigned to Asha: the conversation's id ("" when any of it did not happen).
+std::string chat_assigned_to_asha(std::uint16_t port, WsClient& ws, const std::string& visitor, const std::string& message) {
+  ws.send(R"({"type":"hello","visitor":")" + visitor + R"("})");
+  if (!ws.next()) return "";  // welcome
+  ws.send(message);
+  std::string conv;
+  for (int i = 0; i < 5 && conv.empty(); ++i) {
+    auto frame = ws.next();
+    if (!frame) break;
+    auto o = json::parse(*frame).as_object();
+    if (o.at("type") == "accepted") conv = std::string(o.at("conversation_id").as_string());
+  }
+  const bool assigned = !conv.empty() && eventually([&] {
+    return as_bearer(port, kAsha, "GET", "/v1/conversations/" + conv).body.find("\"agent\":\"asha\"") != std::string::npos;
+  });
+  return assigned ? conv : "";
+}
+
 TEST(WebchatOffline, AReplyWrittenToASocketWhosePageNeverSaidItHadItIsEmailedAfterTheWait) {
   // A phone gone into a tunnel: the daemon's socket is open and takes the reply into its buffers, but the page
   // never gets it (never says "shown"). Only the page's word counts; after the wait the reply is e-mailed.
@@ -444,20 +463,10 @@ TEST(WebchatOffline, AReplyWrittenToASocketWhosePageNeverSaidItHadItIsEmailedAft
   DaemonProcess daemon(offline_email_config(port, redis, smtp), port);
   ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   WsClient ws(port, "/chat/site/socket", {{"Origin", kShop}});
-  ws.send(R"({"type":"hello","visitor":"tunnel-visitor-0123456789abcd"})");
-  ASSERT_TRUE(ws.next().has_value());  // welcome
-  ws.send(R"({"type":"message","id":"c-00000001","name":"Ravi","contact":"ravi@example.com","text":"Order 4411 kab aayega?"})");
-  std::string conv;
-  for (int i = 0; i < 5 && conv.empty(); ++i) {
-    auto frame = ws.next();
-    if (!frame) break;
-    auto o = json::parse(*frame).as_object();
-    if (o.at("type") == "accepted") conv = std::string(o.at("conversation_id").as_string());
-  }
+  const std::string conv = chat_assigned_to_asha(
+      port, ws, "tunnel-visitor-0123456789abcd",
+      R"({"type":"message","id":"c-00000001","name":"Ravi","contact":"ravi@example.com","text":"Order 4411 kab aayega?"})");
   ASSERT_FALSE(conv.empty());
-  ASSERT_TRUE(eventually([&] {
-    return as_bearer(port, kAsha, "GET", "/v1/conversations/" + conv).body.find("\"agent\":\"asha\"") != std::string::npos;
-  }));
   const auto sent = std::chrono::steady_clock::now();
   ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"Kal tak pahunch jayega"})").status, 202);
   // The socket stays open and silent; the mail comes once the wait for the page's word is over (20 s).
@@ -479,20 +488,10 @@ TEST(WebchatOffline, AReloadWhileAReplyIsBeingJudgedStillEmailsItOnce) {
   DaemonProcess daemon(offline_email_config(port, redis, smtp), port);
   ASSERT_EQ(as_bearer(port, kAsha, "PUT", "/v1/agents/me/status", R"({"status":"available"})").status, 200);
   WsClient ws(port, "/chat/site/socket", {{"Origin", kShop}});
-  ws.send(R"({"type":"hello","visitor":"reload-visitor-0123456789abcd"})");
-  ASSERT_TRUE(ws.next().has_value());  // welcome
-  ws.send(R"({"type":"message","id":"c-00000001","name":"Anjali","contact":"anjali@example.com","text":"Refund status?"})");
-  std::string conv;
-  for (int i = 0; i < 5 && conv.empty(); ++i) {
-    auto frame = ws.next();
-    if (!frame) break;
-    auto o = json::parse(*frame).as_object();
-    if (o.at("type") == "accepted") conv = std::string(o.at("conversation_id").as_string());
-  }
+  const std::string conv = chat_assigned_to_asha(
+      port, ws, "reload-visitor-0123456789abcd",
+      R"({"type":"message","id":"c-00000001","name":"Anjali","contact":"anjali@example.com","text":"Refund status?"})");
   ASSERT_FALSE(conv.empty());
-  ASSERT_TRUE(eventually([&] {
-    return as_bearer(port, kAsha, "GET", "/v1/conversations/" + conv).body.find("\"agent\":\"asha\"") != std::string::npos;
-  }));
   ASSERT_EQ(as_bearer(port, kAsha, "POST", "/v1/conversations/" + conv + "/messages", R"({"text":"Refund sent today"})").status, 202);
   // Their socket is open and silent: the reply waits to be said shown. The daemon reloads meanwhile.
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));

@@ -19,25 +19,41 @@ namespace {
 
 using testing::run_until_set;
 
-TEST(ChatVisitors, WhatWasShownOnlyRisesAndAClosedSocketIsNoLongerOpen) {
+/// A real redis-server, a client on its own loop, and `run(make)`: the coroutine `make` returns, run to its end.
+struct VisitorsFixture {
   testing::RedisServer redis;
   boost::asio::io_context ctx;
-  config::RedisConfig cfg;
-  cfg.url = redis.url();
-  cfg.endpoint = *config::parse_redis_url(cfg.url);
-  cfg.workspace = "t";
-  auto client = std::make_shared<RedisClient>(ctx.get_executor(), cfg);
-  client->start();
-  while (!client->connected()) ctx.run_one_for(std::chrono::milliseconds(50)), ctx.restart();
-  Keys keys(cfg.workspace);
-  ChatVisitors visitors(*client, keys);
-  auto run = [&](auto make) {
+  config::RedisConfig cfg = [this] {
+    config::RedisConfig c;
+    c.url = redis.url();
+    c.endpoint = *config::parse_redis_url(c.url);
+    c.workspace = "t";
+    return c;
+  }();
+  std::shared_ptr<RedisClient> client = std::make_shared<RedisClient>(ctx.get_executor(), cfg);
+  Keys keys{cfg.workspace};
+  ChatVisitors visitors{*client, keys};
+  VisitorsFixture() {
+    client->start();
+    while (!client->connected()) ctx.run_one_for(std::chrono::milliseconds(50)), ctx.restart();
+  }
+  ~VisitorsFixture() { client->stop(); }
+  template <typename Make>
+  std::int64_t run(Make make) {
     std::optional<std::int64_t> out;
     boost::asio::co_spawn(
         ctx, [&]() -> boost::asio::awaitable<void> { out = co_await make(); }, boost::asio::detached);
     EXPECT_TRUE(run_until_set(ctx, out));
     return out.value_or(-1);
-  };
+  }
+};
+
+TEST(ChatVisitors, WhatWasShownOnlyRisesAndAClosedSocketIsNoLongerOpen) {
+  VisitorsFixture f;
+  auto& redis = f.redis;
+  auto& keys = f.keys;
+  auto& visitors = f.visitors;
+  auto run = [&](auto make) { return f.run(make); };
   auto open = [&](const std::string& contact, std::int64_t at) {
     return run([&]() -> boost::asio::awaitable<std::int64_t> { auto r = co_await visitors.open_at("site", contact, at);
       co_return r ? std::int64_t{*r} : -1; });
@@ -74,28 +90,14 @@ TEST(ChatVisitors, WhatWasShownOnlyRisesAndAClosedSocketIsNoLongerOpen) {
   const auto ttl = std::stoll(redis.one({"PTTL", keys.chat_shown("site", "c1")}));
   EXPECT_GT(ttl, 9 * 60'000);
   EXPECT_LE(ttl, 10 * 60'000);
-  client->stop();
 }
 
 TEST(ChatVisitors, AReplyAwaitingItsDecisionIsDueOnTimeAndTakenByOneSenderOnly) {
-  testing::RedisServer redis;
-  boost::asio::io_context ctx;
-  config::RedisConfig cfg;
-  cfg.url = redis.url();
-  cfg.endpoint = *config::parse_redis_url(cfg.url);
-  cfg.workspace = "t";
-  auto client = std::make_shared<RedisClient>(ctx.get_executor(), cfg);
-  client->start();
-  while (!client->connected()) ctx.run_one_for(std::chrono::milliseconds(50)), ctx.restart();
-  Keys keys(cfg.workspace);
-  ChatVisitors visitors(*client, keys);
-  auto run = [&](auto make) {
-    std::optional<std::int64_t> out;
-    boost::asio::co_spawn(
-        ctx, [&]() -> boost::asio::awaitable<void> { out = co_await make(); }, boost::asio::detached);
-    EXPECT_TRUE(run_until_set(ctx, out));
-    return out.value_or(-1);
-  };
+  VisitorsFixture f;
+  auto& redis = f.redis;
+  auto& keys = f.keys;
+  auto& visitors = f.visitors;
+  auto run = [&](auto make) { return f.run(make); };
   const AwayReply reply{"site", "v12", "m41", 1'000};
   auto due = [&](std::int64_t now) {
     return run([&]() -> boost::asio::awaitable<std::int64_t> {
@@ -123,7 +125,6 @@ TEST(ChatVisitors, AReplyAwaitingItsDecisionIsDueOnTimeAndTakenByOneSenderOnly) 
   redis.one({"ZADD", keys.chat_away(), "1", "not-a-reply"});
   EXPECT_EQ(due(10'000), 0) << "an unreadable member is dropped, not returned";
   EXPECT_EQ(redis.one({"ZCARD", keys.chat_away()}), "0");
-  client->stop();
 }
 
 TEST(ChatVisitors, MessageNumbersAreReadOnlyFromMessageIds) {
