@@ -4,6 +4,9 @@
 // nothing acknowledged (MOVED, ASK and TRYAGAIN followed; 503 at worst, never 500).
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <sstream>
 
@@ -28,11 +31,20 @@ std::string workspace_in(std::uint16_t from, std::uint16_t to) {
   }
 }
 
-/// A free port whose cluster bus port (+10000) is a port too.
+/// A free port whose cluster bus port (+10000) is free too, both below the kernel's ephemeral range (32768 on),
+/// where an outgoing connection could take the bus port before the node binds it.
 std::uint16_t cluster_port() {
   for (;;) {
     std::uint16_t p = free_port();
-    if (p < 55000) return p;
+    if (p + 10000 >= 32768) continue;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(p + 10000));
+    const bool bus_free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (bus_free) return p;
   }
 }
 

@@ -55,7 +55,8 @@ class RedisServer {
   pid_t pid_ = -1;
 };
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
+/// A TCP port on 127.0.0.1 that nothing listens on right now (drawn at random from 20000–32000, outside the
+/// kernel's ephemeral range).
 std::uint16_t free_port();
 
 }  // namespace omniroute::testing
