@@ -136,17 +136,7 @@ export function ChannelAdmin({ channels, queues, t, onChanged }) {
   const ask = async (id, what) => {
     setBusy(`${id}/${what}`);
     try {
-      // A channel added or changed a moment ago may still be starting where this request lands: asked again.
-      let r;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          r = await api('POST', `/v1/channels/${encodeURIComponent(id)}/${what}`);
-          break;
-        } catch (err) {
-          if (err.code !== 'channel_starting' || attempt >= 10) throw err;
-          await new Promise((resolve) => setTimeout(resolve, 300));
-        }
-      }
+      const r = await api('POST', `/v1/channels/${encodeURIComponent(id)}/${what}`);
       setResults({ ...results, [id]: r });
     } catch (err) {
       setResults({ ...results, [id]: { error: t('error', { m: err.message }) } });

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "admin_api/admin_routes.hpp"
+#include "agent_api/request_helpers.hpp"
 #include "config/api_channels.hpp"
 #include "omniroute/clock.hpp"
 #include "store/api_channels.hpp"
@@ -20,22 +21,32 @@ namespace json = boost::json;
 
 asio::awaitable<http::Response> AdminRoutes::check_channel(const std::string& id, bool register_webhook) {
   auto found = channel_map_.find(id);
+  std::unique_ptr<Channel> kept_here;  // a kept channel this configuration does not run, made for this request
   if (found == channel_map_.end()) {
-    // Kept through the API but not run by the configuration this connection is served by: disabled, or added
-    // or changed a moment ago (a connection opened before the change is served by the one before it).
+    // Kept through the API but not run by the configuration this connection is served by: added or changed a
+    // moment ago (a connection opened before the change is served by the configuration before it), or
+    // disabled. A check is a conversation with the provider only, so it is held with the kept settings.
     store::ApiChannels kept(store_.client(), store_.keys());
     auto document = co_await kept.get(id);
-    auto doc = document && !document->empty() ? config::parse_api_channel(*document) : std::nullopt;
-    if (doc && !doc->enabled) {
-      co_return http::json_error(409, "channel_disabled", "channel '" + id + "' is disabled: enable it to check it");
+    if (!document) co_return agent_api::unavailable();
+    auto doc = document->empty() ? std::nullopt : config::parse_api_channel(*document);
+    if (!doc) co_return http::json_error(404, "not_found", "no channel '" + id + "'");
+    if (!doc->enabled && register_webhook) {
+      co_return http::json_error(409, "channel_disabled",
+                                 "channel '" + id + "' is disabled: enable it before pointing its provider here");
     }
-    if (doc) {
-      co_return http::json_error(409, "channel_starting",
-                                 "channel '" + id + "' was added or changed a moment ago and is starting; try again");
+    doc->enabled = true;
+    std::vector<std::string> skipped;
+    config::Config as_kept = config::with_api_channels(config_, {{id, config::serialize(*doc)}}, config_.api_channels_version,
+                                                       registry_, &skipped);
+    const ChannelKind* kind = registry_.find(doc->kind);
+    if (!skipped.empty() || !kind || as_kept.channels.empty() || as_kept.channels.back().settings.id != id) {
+      co_return http::json_error(409, "channel_not_loaded",
+                                 skipped.empty() ? "channel '" + id + "' cannot be loaded" : skipped.front());
     }
-    co_return http::json_error(404, "not_found", "no channel '" + id + "'");
+    kept_here = kind->create(as_kept.channels.back().settings);
   }
-  const Channel& channel = *found->second;
+  const Channel& channel = kept_here ? *kept_here : *found->second;
   if (register_webhook && !channel.registers()) {
     co_return http::json_error(409, "not_registrable",
                                "a " + channel.settings().kind + " channel has no webhook to register at a provider");

@@ -186,10 +186,10 @@ TEST(ChannelsApi, AChannelAddedOnOneDaemonTakesWebhooksOnBothWithinASecondAndSur
   ASSERT_TRUE(row.is_object());
   EXPECT_EQ(row.at("enabled"), false);
   EXPECT_EQ(row.at("source"), "api");
-  // A disabled channel is not checked against its provider, and says why (not "no channel").
-  auto disabled_check = http_request(port_b, "POST", "/v1/channels/tg2/check", admin());
-  EXPECT_EQ(disabled_check.status, 409);
-  EXPECT_NE(disabled_check.body.find("channel_disabled"), std::string::npos) << disabled_check.body;
+  // A disabled channel's provider is not pointed here, and it says why (not "no channel").
+  auto disabled_register = http_request(port_b, "POST", "/v1/channels/tg2/register", admin());
+  EXPECT_EQ(disabled_register.status, 409);
+  EXPECT_NE(disabled_register.body.find("channel_disabled"), std::string::npos) << disabled_register.body;
   ASSERT_EQ(http_request(port_a, "PUT", "/v1/channels/tg2", admin(), R"({"kind":"telegram","queue":"vip","enabled":true})").status, 200);
   EXPECT_TRUE(eventually([&] { return deliver(port_b, "tg2", kSecretToken, 8) == 200; }, 10'000));
   ASSERT_EQ(http_request(port_b, "DELETE", "/v1/channels/tg2", admin()).status, 204);
@@ -226,6 +226,10 @@ TEST(ChannelsApi, AChannelAddedThroughTheApiAcknowledgesCustomersInTheirLanguage
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find(R"("field":"auto_ack.en")"), std::string::npos) << bad.body;
   ASSERT_EQ(http_request(port, "POST", "/v1/channels/tg-te", admin(), body).status, 201);
+  // Checked at once, whether or not this connection's configuration runs it yet: Telegram is not reachable.
+  auto at_once = http_request(port, "POST", "/v1/channels/tg-te/check", admin());
+  ASSERT_EQ(at_once.status, 200) << at_once.body;
+  EXPECT_NE(at_once.body.find(R"("name":"bot","ok":false)"), std::string::npos) << at_once.body;
   ASSERT_TRUE(eventually([&] { return deliver(port, "tg-te", kSecretToken, 9001) == 200; }));
   std::string conv;
   ASSERT_TRUE(eventually([&] {
@@ -252,6 +256,14 @@ TEST(ChannelsApi, AChannelAddedThroughTheApiAcknowledgesCustomersInTheirLanguage
   EXPECT_EQ(kept.at("settings").at("auto_ack").at("en"), "Thanks! We will answer in about {eta}.");
   EXPECT_EQ(kept.at("settings").at("csat").at("window"), "2h");
   EXPECT_EQ(kept.at("settings").at("bot_token"), "set");
+  // Disabled, it can still be checked (with its kept settings) before it is enabled again.
+  ASSERT_EQ(http_request(port, "PUT", "/v1/channels/tg-te", admin(),
+                         R"({"kind":"telegram","queue":"general","api_base":"http://127.0.0.1:9","enabled":false})").status, 200);
+  ASSERT_TRUE(eventually([&] { return deliver(port, "tg-te", kSecretToken, 9002) == 404; }));
+  auto disabled = http_request(port, "POST", "/v1/channels/tg-te/check", admin());
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_NE(disabled.body.find(R"("name":"bot","ok":false)"), std::string::npos) << disabled.body;
+  EXPECT_EQ(disabled.body.find(kBotToken), std::string::npos);
 }
 
 TEST(ChannelsApi, WithoutASecretsKeyChannelsWithSecretsAreRefused) {
